@@ -1,0 +1,131 @@
+use std::fmt;
+use std::str::FromStr;
+
+/// The database engines mir runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "SQLite",
+            Engine::Postgres => "PostgreSQL",
+        }
+    }
+}
+
+/// A database URL whose scheme names an engine mir supports.
+///
+/// `Debug` and `Display` hide any password, so the URL can be logged at start.
+#[derive(Clone, PartialEq, Eq)]
+pub struct DatabaseUrl {
+    engine: Engine,
+    url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "unsupported database URL scheme {scheme:?}: use sqlite:// (for example sqlite://mir.db?mode=rwc) or postgres:// (for example postgres://user@localhost/mir)"
+)]
+pub struct UnsupportedDatabase {
+    pub scheme: String,
+}
+
+impl FromStr for DatabaseUrl {
+    type Err = UnsupportedDatabase;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let scheme = s.split_once(':').map(|(scheme, _)| scheme).unwrap_or("");
+        let engine = match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => Engine::Sqlite,
+            "postgres" | "postgresql" => Engine::Postgres,
+            _ => {
+                return Err(UnsupportedDatabase {
+                    scheme: scheme.to_owned(),
+                });
+            }
+        };
+        Ok(DatabaseUrl {
+            engine,
+            url: s.to_owned(),
+        })
+    }
+}
+
+impl DatabaseUrl {
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// The full URL, secrets included: only for connecting.
+    pub fn expose(&self) -> &str {
+        &self.url
+    }
+
+    /// The URL with any password replaced by `***`.
+    pub fn redacted(&self) -> String {
+        let Some((scheme, rest)) = self.url.split_once("://") else {
+            return self.url.clone();
+        };
+        let Some((userinfo, host)) = rest.split_once('@') else {
+            return self.url.clone();
+        };
+        match userinfo.split_once(':') {
+            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
+            None => self.url.clone(),
+        }
+    }
+}
+
+impl fmt::Debug for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DatabaseUrl")
+            .field("engine", &self.engine)
+            .field("url", &self.redacted())
+            .finish()
+    }
+}
+
+impl fmt::Display for DatabaseUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn picks_the_engine_from_the_scheme() {
+        let url: DatabaseUrl = "sqlite://mir.db?mode=rwc".parse().expect("sqlite");
+        assert_eq!(url.engine(), Engine::Sqlite);
+        for pg in ["postgres://root@127.0.0.1/test", "postgresql://x@y/z"] {
+            assert_eq!(
+                pg.parse::<DatabaseUrl>().expect("pg").engine(),
+                Engine::Postgres
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_other_schemes_and_names_the_accepted_ones() {
+        let err = "mysql://x".parse::<DatabaseUrl>().expect_err("mysql");
+        assert_eq!(err.scheme, "mysql");
+        let message = err.to_string();
+        assert!(message.contains("sqlite://") && message.contains("postgres://"));
+        assert!(!message.contains('\n'));
+        assert!("mir.db".parse::<DatabaseUrl>().is_err());
+    }
+
+    #[test]
+    fn hides_passwords_when_shown() {
+        let url: DatabaseUrl = "postgres://mir:s3cret@db.example/mir".parse().expect("pg");
+        assert_eq!(url.to_string(), "postgres://mir:***@db.example/mir");
+        assert!(!format!("{url:?}").contains("s3cret"));
+        assert_eq!(url.expose(), "postgres://mir:s3cret@db.example/mir");
+    }
+}

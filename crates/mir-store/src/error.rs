@@ -1,0 +1,10 @@
+/// What can go wrong in storage. Callers never see a bare `None` standing for a failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    #[error("a value stored in the database is not valid: {0}")]
+    Corrupt(String),
+}

@@ -1,0 +1,32 @@
+//! Storage for mir: one implementation that serves SQLite (the embedded default) and
+//! PostgreSQL (larger deployments) through sqlx's `Any` driver and portable SQL.
+//!
+//! Each aggregate has a small trait (`SessionRepo`, `FeedbackRepo`, …) so use-cases name only
+//! what they need; [`Store`] implements them all. Where the engines differ (DDL, later full-text
+//! search) the code branches on [`Engine`] in one place. The conformance suite in `tests/` runs
+//! every behaviour on both engines.
+
+mod database_url;
+mod error;
+mod feedback;
+mod meta;
+mod organisations;
+mod sessions;
+mod store;
+pub mod testing;
+
+pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
+pub use error::StoreError;
+pub use feedback::FeedbackRepo;
+pub use meta::MetaRepo;
+pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
+pub use sessions::{SessionRecord, SessionRepo};
+pub use store::Store;
+
+/// Seconds since the Unix epoch: the one time representation stored in both engines.
+pub type UnixTime = i64;
+
+/// The current time as [`UnixTime`].
+pub fn now() -> UnixTime {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

@@ -1,0 +1,85 @@
+use std::future::Future;
+
+use crate::{Store, StoreError, UnixTime};
+
+/// A stored session: opaque data owned by the web layer, and when it stops being valid.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub data: String,
+    pub expires_at: UnixTime,
+}
+
+/// Server-side sessions, keyed by a hash of the cookie's token, so that several `mir serve`
+/// processes on one database share them.
+pub trait SessionRepo {
+    /// The session if it exists and has not expired at `now`.
+    fn load_session(
+        &self,
+        id: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
+    fn save_session(
+        &self,
+        id: &str,
+        record: &SessionRecord,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn delete_session(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Removes sessions that expired before `now`; returns how many.
+    fn delete_expired_sessions(
+        &self,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+impl SessionRepo for Store {
+    async fn load_session(
+        &self,
+        id: &str,
+        now: UnixTime,
+    ) -> Result<Option<SessionRecord>, StoreError> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(data, expires_at)| SessionRecord { data, expires_at }))
+    }
+
+    async fn save_session(
+        &self,
+        id: &str,
+        record: &SessionRecord,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+        )
+        .bind(id)
+        .bind(&record.data)
+        .bind(record.expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn delete_session(&self, id: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_expired_sessions(&self, now: UnixTime) -> Result<u64, StoreError> {
+        let result = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
+    }
+}

@@ -1,0 +1,92 @@
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::migrate::Migrator;
+use sqlx::{AnyPool, Executor};
+
+use crate::{DatabaseUrl, Engine, StoreError};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The database: a connection pool and the engine behind it. Cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    engine: Engine,
+}
+
+impl Store {
+    /// Connects, creating an SQLite file if the URL asks for it (`mode=rwc`).
+    pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
+        sqlx::any::install_default_drivers();
+        let engine = url.engine();
+        let options: AnyConnectOptions = url.expose().parse()?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(match engine {
+                // One writer at a time in SQLite; a few readers beside it in WAL mode.
+                Engine::Sqlite => 8,
+                Engine::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        // Per connection: WAL lets readers work during a write, foreign keys
+                        // are off by default in SQLite, and a busy timeout queues writers
+                        // instead of failing them.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; \
+                             PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Store { pool, engine })
+    }
+
+    pub fn engine(&self) -> Engine {
+        self.engine
+    }
+
+    /// Brings the schema up to date. Safe to run at every start and from several servers.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let migrator = match self.engine {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Answers when the database does: used by `/healthz`.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Reads one SQLite pragma or PostgreSQL setting, for tests and diagnostics.
+    pub async fn setting(&self, name: &str) -> Result<String, StoreError> {
+        let sql = match (self.engine, name) {
+            (Engine::Sqlite, "journal_mode") => "SELECT journal_mode FROM pragma_journal_mode",
+            (Engine::Sqlite, "foreign_keys") => {
+                "SELECT CAST(foreign_keys AS TEXT) FROM pragma_foreign_keys"
+            }
+            (Engine::Sqlite, "busy_timeout") => {
+                "SELECT CAST(timeout AS TEXT) FROM pragma_busy_timeout"
+            }
+            (Engine::Postgres, "search_path") => "SELECT current_setting('search_path')",
+            _ => return Err(StoreError::Corrupt(format!("unknown setting {name}"))),
+        };
+        let value: String = sqlx::query_scalar(sql).fetch_one(&self.pool).await?;
+        Ok(value)
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,222 @@
+//! The storage conformance suite: every behaviour the platform relies on, run on SQLite always
+//! and on PostgreSQL when `MIR_TEST_POSTGRES_URL` is set (and always in CI).
+//!
+//! Each check is an `async fn(&Store)`; the `conformance!` macro makes one test per engine.
+
+use mir_domain::feedback::Feedback;
+use mir_domain::organisation::{OrgSlug, OrganisationKind};
+use mir_store::testing::TestDb;
+use mir_store::{
+    FeedbackRepo, MetaRepo, NewOrganisation, OrganisationRepo, SessionRecord, SessionRepo, Store,
+};
+
+macro_rules! conformance {
+    ($($check:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let db = mir_store::testing::TestDb::sqlite().await.expect("sqlite test database");
+                    super::$check(&db.store).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $check() {
+                    let Some(db) = mir_store::testing::TestDb::postgres().await.expect("postgres test database") else {
+                        eprintln!("skipped: MIR_TEST_POSTGRES_URL is not set");
+                        return;
+                    };
+                    super::$check(&db.store).await;
+                    db.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    answers_a_ping,
+    migrations_are_idempotent,
+    sessions_round_trip_and_expire,
+    sessions_are_replaced_not_duplicated,
+    meta_keeps_the_first_value,
+    organisations_are_added_once_by_slug,
+    organisations_list_newest_first_with_kind_and_demo_flag,
+    feedback_is_stored_with_an_optional_reply_address,
+    concurrent_writes_all_land,
+);
+
+async fn answers_a_ping(store: &Store) {
+    store.ping().await.expect("ping");
+}
+
+async fn migrations_are_idempotent(store: &Store) {
+    store
+        .migrate()
+        .await
+        .expect("second migration run changes nothing and succeeds");
+    assert_eq!(store.count_organisations().await.expect("count"), 0);
+}
+
+async fn sessions_round_trip_and_expire(store: &Store) {
+    let record = SessionRecord {
+        data: r#"{"flash":"hello"}"#.into(),
+        expires_at: 1_000,
+    };
+    store.save_session("abc", &record, 500).await.expect("save");
+    assert_eq!(
+        store.load_session("abc", 999).await.expect("load"),
+        Some(record)
+    );
+    assert_eq!(
+        store.load_session("abc", 1_000).await.expect("load"),
+        None,
+        "expired"
+    );
+    assert_eq!(store.load_session("nope", 0).await.expect("load"), None);
+    assert_eq!(
+        store.delete_expired_sessions(1_001).await.expect("sweep"),
+        1
+    );
+    assert_eq!(
+        store.delete_expired_sessions(1_001).await.expect("sweep"),
+        0
+    );
+}
+
+async fn sessions_are_replaced_not_duplicated(store: &Store) {
+    let first = SessionRecord {
+        data: "1".into(),
+        expires_at: 100,
+    };
+    let second = SessionRecord {
+        data: "2".into(),
+        expires_at: 200,
+    };
+    store.save_session("s", &first, 0).await.expect("save");
+    store
+        .save_session("s", &second, 50)
+        .await
+        .expect("save again");
+    assert_eq!(
+        store.load_session("s", 150).await.expect("load"),
+        Some(second)
+    );
+    store.delete_session("s").await.expect("delete");
+    assert_eq!(store.load_session("s", 0).await.expect("load"), None);
+}
+
+async fn meta_keeps_the_first_value(store: &Store) {
+    assert_eq!(store.meta("k").await.expect("get"), None);
+    assert!(store.set_meta_if_absent("k", "one").await.expect("set"));
+    assert!(
+        !store
+            .set_meta_if_absent("k", "two")
+            .await
+            .expect("set again")
+    );
+    assert_eq!(store.meta("k").await.expect("get").as_deref(), Some("one"));
+}
+
+fn org(slug: &str, kind: OrganisationKind, is_demo: bool) -> NewOrganisation {
+    NewOrganisation {
+        slug: OrgSlug::parse(slug).expect("slug"),
+        name: format!("Name of {slug}"),
+        kind,
+        is_demo,
+    }
+}
+
+async fn organisations_are_added_once_by_slug(store: &Store) {
+    let a = org("a", OrganisationKind::Council, false);
+    assert!(
+        store
+            .insert_organisation_if_absent(&a, 1)
+            .await
+            .expect("insert")
+    );
+    assert!(
+        !store
+            .insert_organisation_if_absent(&a, 2)
+            .await
+            .expect("insert again")
+    );
+    assert_eq!(store.count_organisations().await.expect("count"), 1);
+}
+
+async fn organisations_list_newest_first_with_kind_and_demo_flag(store: &Store) {
+    store
+        .insert_organisation_if_absent(&org("old", OrganisationKind::UserLed, true), 10)
+        .await
+        .expect("insert");
+    store
+        .insert_organisation_if_absent(&org("new", OrganisationKind::NhsBody, false), 20)
+        .await
+        .expect("insert");
+    let list = store.recent_organisations(10).await.expect("list");
+    let slugs: Vec<&str> = list.iter().map(|o| o.slug.as_str()).collect();
+    assert_eq!(slugs, ["new", "old"]);
+    assert_eq!(list[0].kind, OrganisationKind::NhsBody);
+    assert!(!list[0].is_demo);
+    assert!(list[1].is_demo);
+    assert_eq!(store.recent_organisations(1).await.expect("list").len(), 1);
+}
+
+async fn feedback_is_stored_with_an_optional_reply_address(store: &Store) {
+    let with = Feedback::parse("Great", "a@b.org").expect("valid");
+    let without = Feedback::parse("Hard to read", "").expect("valid");
+    let first = store.insert_feedback(&with, 1).await.expect("insert");
+    let second = store.insert_feedback(&without, 2).await.expect("insert");
+    assert_ne!(first, second);
+    assert_eq!(store.count_feedback().await.expect("count"), 2);
+}
+
+async fn concurrent_writes_all_land(store: &Store) {
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let store = store.clone();
+        tasks.push(tokio::spawn(async move {
+            let record = SessionRecord {
+                data: i.to_string(),
+                expires_at: i64::MAX,
+            };
+            store.save_session(&format!("s{i}"), &record, 0).await
+        }));
+    }
+    for task in tasks {
+        task.await.expect("task").expect("save");
+    }
+    for i in 0..20 {
+        let loaded = store.load_session(&format!("s{i}"), 0).await.expect("load");
+        assert_eq!(loaded.map(|r| r.data), Some(i.to_string()));
+    }
+}
+
+#[tokio::test]
+async fn sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout() {
+    let db = TestDb::sqlite().await.expect("sqlite");
+    assert_eq!(
+        db.store.setting("journal_mode").await.expect("pragma"),
+        "wal"
+    );
+    assert_eq!(db.store.setting("foreign_keys").await.expect("pragma"), "1");
+    assert_eq!(
+        db.store.setting("busy_timeout").await.expect("pragma"),
+        "5000"
+    );
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn postgres_tests_run_in_their_own_schema() {
+    let Some(db) = TestDb::postgres().await.expect("postgres") else {
+        return;
+    };
+    let path = db.store.setting("search_path").await.expect("setting");
+    assert!(path.starts_with("mirtest_"), "{path}");
+    db.cleanup().await;
+}
