@@ -1,1 +1,13 @@
+//! Use-cases: what people can do with mir, each checking the policy before touching storage.
+//!
+//! The web layer calls these with the [`policy::Actor`] making the request; a use-case never
+//! trusts that a route checked permission for it.
 
+pub mod demo;
+pub mod error;
+pub mod feedback;
+pub mod home;
+pub mod policy;
+
+pub use error::AppError;
+pub use policy::{Action, Actor};

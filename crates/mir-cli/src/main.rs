@@ -1,1 +1,236 @@
-fn main() {}
+//! `mir`: the one command for Making it Real: serve the site, migrate the database, load
+//! demonstration data.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::builder::BoolishValueParser;
+use clap::{Args, Parser, Subcommand};
+use mir_store::{DatabaseUrl, SessionRepo, Store};
+use mir_web::{AppState, WebConfig};
+use tracing_subscriber::EnvFilter;
+
+/// Making it Real: plan and publish good, personalised care and support together with the
+/// people who use it.
+#[derive(Debug, Parser)]
+#[command(name = "mir", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the website. Brings the database up to date first.
+    Serve(ServeArgs),
+    /// Bring the database schema up to date, then exit.
+    Migrate(DatabaseArgs),
+    /// Load the demonstration data (safe to repeat: a second run adds nothing), then exit.
+    Demo(DatabaseArgs),
+}
+
+#[derive(Debug, Args)]
+struct DatabaseArgs {
+    /// Database URL: sqlite://FILE?mode=rwc (created if missing) or postgres://USER@HOST/DB.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MIR_DATABASE_URL",
+        default_value = "sqlite://mir.db?mode=rwc",
+        hide_env_values = true
+    )]
+    database: String,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        env = "MIR_ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    addr: SocketAddr,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Load the demonstration data at start (once; later starts add nothing).
+    #[arg(long, env = "MIR_DEMO", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
+    demo: bool,
+    /// The site is reached over HTTPS (directly or through a proxy): send HSTS, mark cookies Secure.
+    #[arg(long, env = "MIR_HTTPS", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
+    https: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let database = match cli_database(&cli.command).parse::<DatabaseUrl>() {
+        Ok(url) => url,
+        Err(error) => {
+            eprintln!("mir: error: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("mir: error: could not start: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async {
+        match cli.command {
+            Command::Serve(args) => serve(args, database).await,
+            Command::Migrate(_) => migrate(&database).await.map(|_| ()),
+            Command::Demo(_) => demo(&database).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!(%error, "mir stopped with an error");
+            eprintln!("mir: error: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn cli_database(command: &Command) -> &str {
+    match command {
+        Command::Serve(args) => &args.database.database,
+        Command::Migrate(args) | Command::Demo(args) => &args.database,
+    }
+}
+
+/// Logs go to standard error: readable by default, JSON with `MIR_LOG_FORMAT=json`, level from
+/// `RUST_LOG` (default `info`).
+fn init_logging() {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("MIR_LOG_FORMAT").is_ok_and(|v| v == "json") {
+        builder.json().init();
+    } else {
+        builder.compact().init();
+    }
+}
+
+type AnyError = Box<dyn std::error::Error + Send + Sync>;
+
+async fn migrate(database: &DatabaseUrl) -> Result<Store, AnyError> {
+    let store = Store::connect(database).await?;
+    store.migrate().await?;
+    tracing::info!(
+        engine = store.engine().name(),
+        "database schema is up to date"
+    );
+    Ok(store)
+}
+
+async fn demo(database: &DatabaseUrl) -> Result<(), AnyError> {
+    let store = migrate(database).await?;
+    let report = mir_app::demo::load_demo_data(&store).await?;
+    tracing::info!(
+        organisations_added = report.organisations_added,
+        "demonstration data loaded"
+    );
+    println!(
+        "Demonstration data loaded: {} organisations added.",
+        report.organisations_added
+    );
+    store.close().await;
+    Ok(())
+}
+
+async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
+    let started = Instant::now();
+    let config = WebConfig {
+        https: args.https,
+        ..WebConfig::default()
+    };
+    // The configuration, without secrets: the database URL is shown with its password hidden.
+    tracing::info!(
+        addr = %args.addr,
+        database = %database,
+        engine = database.engine().name(),
+        demo = args.demo,
+        https = config.https,
+        session_ttl_secs = config.session_ttl.as_secs(),
+        request_timeout_secs = config.request_timeout.as_secs(),
+        version = env!("CARGO_PKG_VERSION"),
+        "starting mir"
+    );
+    let store = migrate(&database).await?;
+    if args.demo {
+        let report = mir_app::demo::load_demo_data(&store).await?;
+        tracing::info!(
+            organisations_added = report.organisations_added,
+            "demonstration data ready"
+        );
+    }
+    spawn_session_sweeper(store.clone());
+
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let app = mir_web::router(AppState::new(store.clone(), config));
+    tracing::info!(
+        startup_ms = started.elapsed().as_millis() as u64,
+        "listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped: in-flight requests finished");
+    store.close().await;
+    Ok(())
+}
+
+/// Deletes expired sessions once an hour. Safe with several servers: it is one idempotent DELETE.
+fn spawn_session_sweeper(store: Store) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            match store.delete_expired_sessions(mir_store::now()).await {
+                Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
+                Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+            }
+        }
+    });
+}
+
+/// Resolves on Ctrl-C or SIGTERM; the server then stops accepting and finishes what it has.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

@@ -1,0 +1,22 @@
+// mir enhancements. Everything works without this file; it only adds conveniences.
+(function () {
+  "use strict";
+  // Character count for textareas with data-maxlength, announced politely to screen readers.
+  document.querySelectorAll("textarea[data-maxlength]").forEach(function (textarea) {
+    var max = parseInt(textarea.getAttribute("data-maxlength"), 10);
+    var message = document.getElementById(textarea.id + "-count");
+    if (!max || !message) { return; }
+    var timer;
+    function update() {
+      var left = max - textarea.value.length;
+      message.textContent = left >= 0
+        ? "You have " + left + " character" + (left === 1 ? "" : "s") + " remaining"
+        : "You have " + -left + " character" + (left === -1 ? "" : "s") + " too many";
+    }
+    textarea.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(update, 400);
+    });
+    update();
+  });
+})();

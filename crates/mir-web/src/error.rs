@@ -1,0 +1,92 @@
+//! The web layer's errors and how they reach people.
+//!
+//! Policy: a handler returns a [`WebError`]; its response carries only a status and an
+//! [`ErrorReason`]. The `error_pages` middleware turns every error status that no template
+//! rendered into a friendly page in the visitor's view mode. Internal detail goes to the log,
+//! with the request id that the 500 page shows; it never reaches the page.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use mir_app::AppError;
+use mir_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WebError {
+    #[error("page not found")]
+    NotFound,
+    #[error("request could not be understood")]
+    BadRequest,
+    #[error("not allowed")]
+    Forbidden,
+    #[error("request body too large")]
+    TooLarge,
+    #[error("form token missing or wrong")]
+    CsrfRejected,
+    #[error("internal error: {0}")]
+    Internal(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("template error: {0}")]
+    Template(#[from] askama::Error),
+}
+
+/// Why a response is an error, for the error page to explain. Set as a response extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorReason {
+    NotFound,
+    MethodNotAllowed,
+    BadRequest,
+    Forbidden,
+    CsrfRejected,
+    TooLarge,
+    Unavailable,
+    Internal,
+}
+
+impl ErrorReason {
+    pub fn from_status(status: StatusCode) -> ErrorReason {
+        match status {
+            StatusCode::NOT_FOUND => ErrorReason::NotFound,
+            StatusCode::METHOD_NOT_ALLOWED => ErrorReason::MethodNotAllowed,
+            StatusCode::FORBIDDEN => ErrorReason::Forbidden,
+            StatusCode::PAYLOAD_TOO_LARGE => ErrorReason::TooLarge,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => {
+                ErrorReason::Unavailable
+            }
+            s if s.is_client_error() => ErrorReason::BadRequest,
+            _ => ErrorReason::Internal,
+        }
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(error: AppError) -> Self {
+        match error {
+            AppError::Forbidden => WebError::Forbidden,
+            AppError::Store(e) => WebError::Store(e),
+            // Handlers show field errors on their form; reaching here means one did not.
+            AppError::Invalid(errors) => {
+                WebError::Internal(format!("unhandled field errors: {errors}"))
+            }
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let (status, reason) = match &self {
+            WebError::NotFound => (StatusCode::NOT_FOUND, ErrorReason::NotFound),
+            WebError::BadRequest => (StatusCode::BAD_REQUEST, ErrorReason::BadRequest),
+            WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorReason::Forbidden),
+            WebError::CsrfRejected => (StatusCode::FORBIDDEN, ErrorReason::CsrfRejected),
+            WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorReason::TooLarge),
+            WebError::Internal(_) | WebError::Store(_) | WebError::Template(_) => {
+                tracing::error!(error = %self, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorReason::Internal)
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(reason);
+        response
+    }
+}

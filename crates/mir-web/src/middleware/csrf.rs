@@ -1,0 +1,123 @@
+//! Protection against cross-site request forgery, in two layers:
+//!
+//! 1. `tower_http::csrf::CsrfLayer` (in the router) refuses unsafe requests that the browser
+//!    marks as cross-site (`Sec-Fetch-Site`, or an `Origin` that is not this host).
+//! 2. Every form carries a token that must match the `mir_csrf` cookie (a double-submit token,
+//!    for browsers that send neither header). [`CsrfForm`] checks it before a handler sees the
+//!    form; the cookie is set only on pages that show a form.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use axum::extract::{FromRequest, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use bytes::Bytes;
+use cookie::SameSite;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use subtle::ConstantTimeEq;
+
+use super::cookies::{self, CookieSpec};
+use crate::AppState;
+use crate::error::WebError;
+
+pub const COOKIE: &str = "mir_csrf";
+pub const FIELD: &str = "csrf_token";
+
+/// The token to put in this page's forms.
+#[derive(Debug, Clone)]
+pub struct CsrfToken {
+    value: Arc<str>,
+    is_new: bool,
+    used: Arc<AtomicBool>,
+}
+
+impl CsrfToken {
+    /// The value for the hidden field. Using it makes sure the cookie is sent with the page.
+    pub fn value(&self) -> &str {
+        self.used.store(true, Ordering::Relaxed);
+        &self.value
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .cloned()
+            .ok_or_else(|| WebError::Internal("csrf middleware is not installed".into()))
+    }
+}
+
+pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let token = match cookies::read(req.headers(), COOKIE).filter(|t| cookies::is_token(t)) {
+        Some(existing) => CsrfToken {
+            value: existing.into(),
+            is_new: false,
+            used: Arc::default(),
+        },
+        None => CsrfToken {
+            value: cookies::random_token().into(),
+            is_new: true,
+            used: Arc::default(),
+        },
+    };
+    req.extensions_mut().insert(token.clone());
+    let mut response = next.run(req).await;
+    if token.is_new && token.used.load(Ordering::Relaxed) {
+        let spec = CookieSpec {
+            same_site: SameSite::Strict,
+            secure: state.config.https,
+            max_age: None,
+        };
+        cookies::set(response.headers_mut(), COOKIE, &token.value, spec);
+    }
+    response
+}
+
+/// A URL-encoded form whose CSRF token has been checked. Use it for every form that changes
+/// something; form structs should default missing fields so empty input reaches validation.
+#[derive(Debug)]
+pub struct CsrfForm<T>(pub T);
+
+#[derive(Deserialize)]
+struct TokenField {
+    csrf_token: Option<String>,
+}
+
+impl<T, S> FromRequest<S> for CsrfForm<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let cookie = cookies::read(req.headers(), COOKIE);
+        let body = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                WebError::TooLarge
+            } else {
+                WebError::BadRequest
+            }
+        })?;
+        let sent: TokenField =
+            serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
+        let matches = match (cookie, sent.csrf_token) {
+            (Some(cookie), Some(sent)) if cookies::is_token(&cookie) => {
+                bool::from(cookie.as_bytes().ct_eq(sent.as_bytes()))
+            }
+            _ => false,
+        };
+        if !matches {
+            return Err(WebError::CsrfRejected);
+        }
+        let form = serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
+        Ok(CsrfForm(form))
+    }
+}

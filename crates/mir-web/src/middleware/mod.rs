@@ -1,0 +1,9 @@
+//! Cross-cutting request handling, applied once in [`crate::router`].
+
+pub mod cookies;
+pub mod csrf;
+pub mod error_pages;
+pub mod metrics;
+pub mod security_headers;
+pub mod session;
+pub mod view_mode;

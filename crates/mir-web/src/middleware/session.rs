@@ -1,0 +1,151 @@
+//! Server-side sessions stored in the database, so several `mir serve` processes share them.
+//!
+//! The cookie holds a random token; the database holds only its SHA-256, so a leaked database
+//! copy cannot be used to take over sessions. A session is created only when something is
+//! stored in it (no row per anonymous visitor) and deleted when it becomes empty.
+
+use std::sync::{Arc, Mutex};
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use cookie::SameSite;
+use mir_store::{SessionRecord, SessionRepo};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::cookies::{self, CookieSpec};
+use crate::AppState;
+use crate::error::WebError;
+
+pub const COOKIE: &str = "mir_session";
+
+/// What a session remembers. Grows with sign-in (who the person is) and form drafts.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionData {
+    /// A one-time message for the next page ("Thank you, we have your message").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flash: Option<String>,
+}
+
+impl SessionData {
+    fn is_empty(&self) -> bool {
+        self == &SessionData::default()
+    }
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    data: SessionData,
+    changed: bool,
+}
+
+/// The current visitor's session, shared between extractors of one request.
+#[derive(Debug, Clone, Default)]
+pub struct Session(Arc<Mutex<Inner>>);
+
+impl Session {
+    fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        // A poisoned lock only means another extractor panicked mid-request; the data is
+        // still a plain value, so carry on with it.
+        let mut inner = self
+            .0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        f(&mut inner)
+    }
+
+    pub fn set_flash(&self, message: impl Into<String>) {
+        self.with(|inner| {
+            inner.data.flash = Some(message.into());
+            inner.changed = true;
+        });
+    }
+
+    pub fn take_flash(&self) -> Option<String> {
+        self.with(|inner| {
+            let flash = inner.data.flash.take();
+            if flash.is_some() {
+                inner.changed = true;
+            }
+            flash
+        })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Session {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Session>()
+            .cloned()
+            .ok_or_else(|| WebError::Internal("session middleware is not installed".into()))
+    }
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub async fn middleware(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Result<Response, WebError> {
+    let now = mir_store::now();
+    let token = cookies::read(req.headers(), COOKIE).filter(|t| cookies::is_token(t));
+    let mut existing = None;
+    let mut data = SessionData::default();
+    if let Some(token) = token {
+        let id = hash(&token);
+        if let Some(record) = state.store.load_session(&id, now).await? {
+            // A row we cannot read is treated as an empty session, never as an error page.
+            data = serde_json::from_str(&record.data).unwrap_or_default();
+            existing = Some((token, id));
+        }
+    }
+    let session = Session(Arc::new(Mutex::new(Inner {
+        data,
+        changed: false,
+    })));
+    req.extensions_mut().insert(session.clone());
+
+    let mut response = next.run(req).await;
+
+    let (data, changed) = session.with(|inner| (inner.data.clone(), inner.changed));
+    if !changed {
+        return Ok(response);
+    }
+    let secure = state.config.https;
+    match existing {
+        Some((_, id)) if data.is_empty() => {
+            state.store.delete_session(&id).await?;
+            cookies::remove(response.headers_mut(), COOKIE, secure);
+        }
+        _ if data.is_empty() => {}
+        existing => {
+            let (token, id) = existing.unwrap_or_else(|| {
+                let token = cookies::random_token();
+                let id = hash(&token);
+                (token, id)
+            });
+            let ttl = i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX);
+            let record = SessionRecord {
+                data: serde_json::to_string(&data)
+                    .map_err(|e| WebError::Internal(e.to_string()))?,
+                expires_at: now.saturating_add(ttl),
+            };
+            state.store.save_session(&id, &record, now).await?;
+            let spec = CookieSpec {
+                same_site: SameSite::Lax,
+                secure,
+                max_age: None,
+            };
+            cookies::set(response.headers_mut(), COOKIE, &token, spec);
+        }
+    }
+    Ok(response)
+}

@@ -1,0 +1,89 @@
+//! The one route table, and the layers every request passes through.
+//!
+//! To add a page: write a handler in `routes/`, a template in `templates/`, add the route here,
+//! and add it to the route × role matrix in `tests/http.rs`.
+
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::get;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
+use tower_http::csrf::CsrfLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+use crate::error::WebError;
+use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
+use crate::routes::{contact, home, info, ops};
+use crate::{AppState, assets};
+
+/// Largest request body accepted: forms are small; this keeps a flood of bytes cheap to refuse.
+const BODY_LIMIT_BYTES: usize = 64 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let timeout: Duration = state.config.request_timeout;
+    let routes = Router::new()
+        .route("/", get(home::show))
+        .route("/accessibility", get(info::accessibility))
+        .route("/privacy", get(info::privacy))
+        .route("/cookies", get(info::cookies))
+        .route("/contact", get(contact::show).post(contact::send))
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/assets/{file}", get(assets::serve))
+        .fallback(|| async { WebError::NotFound })
+        .method_not_allowed_fallback(|| async { StatusCode::METHOD_NOT_ALLOWED });
+
+    // Outermost first. Request ids come first so logs, error pages and responses share one.
+    let layers = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::http::Request<_>| {
+                    let id = req
+                        .headers()
+                        .get(crate::page::REQUEST_ID)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    // The path only: query strings may one day carry tokens.
+                    tracing::info_span!("request", method = %req.method(), path = req.uri().path(), request_id = id)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(from_fn(metrics::middleware))
+        .layer(CompressionLayer::new())
+        .layer(from_fn_with_state(state.clone(), security_headers::middleware))
+        .layer(from_fn(error_pages::middleware))
+        .layer(CatchPanicLayer::custom(|_panic| {
+            tracing::error!("a request handler panicked");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response_ok()
+        }))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(CsrfLayer::new())
+        .layer(from_fn_with_state(state.clone(), view_mode::middleware))
+        .layer(from_fn_with_state(state.clone(), session::middleware))
+        .layer(from_fn_with_state(state.clone(), csrf::middleware));
+
+    routes
+        .layer(layers)
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .with_state(state)
+}
+
+trait IntoResponseOk {
+    fn into_response_ok(self) -> axum::response::Response;
+}
+
+impl IntoResponseOk for StatusCode {
+    fn into_response_ok(self) -> axum::response::Response {
+        axum::response::IntoResponse::into_response(self)
+    }
+}

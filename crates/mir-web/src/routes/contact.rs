@@ -1,0 +1,86 @@
+//! `/contact`: how to reach the people who run this service, and a feedback form.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::AppError;
+use mir_app::feedback::{FeedbackInput, send_feedback};
+use mir_app::policy::{Action, authorize};
+use mir_domain::feedback::MESSAGE_MAX_CHARS;
+use mir_domain::validation::FieldErrors;
+use serde::Deserialize;
+
+use super::CurrentActor;
+use crate::AppState;
+use crate::error::WebError;
+use crate::middleware::csrf::CsrfForm;
+use crate::middleware::session::Session;
+use crate::page::{PageContext, render};
+
+/// The form as typed; missing fields arrive empty so validation can name them.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ContactForm {
+    message: String,
+    reply_email: String,
+}
+
+#[derive(Template)]
+#[template(path = "contact.html")]
+struct ContactPage {
+    ctx: PageContext,
+    form: ContactForm,
+    errors: FieldErrors,
+    max_chars: usize,
+}
+
+impl ContactPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field)
+    }
+}
+
+pub async fn show(
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    authorize(&actor, Action::ViewPublicPages)?;
+    let page = ContactPage {
+        ctx,
+        form: ContactForm::default(),
+        errors: FieldErrors::new(),
+        max_chars: MESSAGE_MAX_CHARS,
+    };
+    render(StatusCode::OK, &page)
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<ContactForm>,
+) -> Result<Response, WebError> {
+    let input = FeedbackInput {
+        message: form.message.clone(),
+        reply_email: form.reply_email.clone(),
+    };
+    match send_feedback(&state.store, &actor, &input).await {
+        Ok(_) => {
+            session.set_flash("Thank you. We have your message.");
+            Ok(Redirect::to("/contact").into_response())
+        }
+        // Show the form again with everything typed kept, and each problem by its field.
+        Err(AppError::Invalid(errors)) => {
+            let page = ContactPage {
+                ctx,
+                form,
+                errors,
+                max_chars: MESSAGE_MAX_CHARS,
+            };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}

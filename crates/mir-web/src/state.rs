@@ -1,0 +1,44 @@
+use std::sync::Arc;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use mir_store::Store;
+
+/// Settings for the web layer, from flags and `MIR_*` variables (see the `mir` command).
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Served over HTTPS (directly or behind a proxy): sends HSTS and marks cookies `Secure`.
+    pub https: bool,
+    /// How long a session lasts after its last change.
+    pub session_ttl: Duration,
+    /// Longest time a request may take before the visitor gets an error page.
+    pub request_timeout: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            https: false,
+            session_ttl: Duration::from_secs(12 * 60 * 60),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What every handler can reach. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: Arc::new(config),
+            metrics: crate::middleware::metrics::handle(),
+        }
+    }
+}
