@@ -1,0 +1,142 @@
+//! Drives the real router in-process, one isolated database per test.
+
+#![allow(dead_code)] // each test binary uses a different part of this module
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use mir_store::testing::TestDb;
+use mir_web::{AppState, WebConfig, router};
+use scraper::{Html, Selector};
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub db: TestDb,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl TestResponse {
+    pub fn html(&self) -> Html {
+        Html::parse_document(&self.body)
+    }
+
+    pub fn header(&self, name: &str) -> &str {
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    /// `name=value` of a cookie this response sets, if any.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(|v| v.split(';').next().unwrap_or("").to_owned())
+    }
+
+    pub fn set_cookie_full(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+}
+
+pub fn select<'a>(html: &'a Html, css: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector = Selector::parse(css).expect("valid selector");
+    html.select(&selector).collect()
+}
+
+pub fn text(element: &scraper::ElementRef<'_>) -> String {
+    element
+        .text()
+        .collect::<Vec<_>>()
+        .join("")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+impl TestApp {
+    pub async fn sqlite() -> TestApp {
+        let db = TestDb::sqlite().await.expect("sqlite test database");
+        TestApp::on(db)
+    }
+
+    pub async fn postgres() -> Option<TestApp> {
+        let db = TestDb::postgres().await.expect("postgres test database")?;
+        Some(TestApp::on(db))
+    }
+
+    pub fn on(db: TestDb) -> TestApp {
+        let state = AppState::new(db.store.clone(), WebConfig::default());
+        TestApp {
+            router: router(state),
+            db,
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> TestResponse {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        TestResponse {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        self.get_with_cookie(path, None).await
+    }
+
+    pub async fn get_with_cookie(&self, path: &str, cookie: Option<&str>) -> TestResponse {
+        let mut request = Request::builder().method(Method::GET).uri(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    pub async fn post_form(&self, path: &str, body: &str, cookie: Option<&str>) -> TestResponse {
+        let mut request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_owned())).expect("request"))
+            .await
+    }
+
+    pub async fn cleanup(self) {
+        self.db.cleanup().await;
+    }
+}
