@@ -1,6 +1,9 @@
 // mir enhancements. Everything works without this file; it only adds conveniences.
 (function () {
   "use strict";
+  // Move focus to the error summary so screen reader and keyboard users hear it first.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
   // Character count for textareas with data-maxlength, announced politely to screen readers.
   document.querySelectorAll("textarea[data-maxlength]").forEach(function (textarea) {
     var max = parseInt(textarea.getAttribute("data-maxlength"), 10);

@@ -1,0 +1,33 @@
+// Every page a visitor can reach, in both views. Add new pages here.
+export const PAGES = [
+  { path: "/", name: "home" },
+  { path: "/?view=easy", name: "home-easy" },
+  { path: "/accessibility", name: "accessibility" },
+  { path: "/accessibility?view=easy", name: "accessibility-easy" },
+  { path: "/privacy", name: "privacy" },
+  { path: "/privacy?view=easy", name: "privacy-easy" },
+  { path: "/cookies", name: "cookies" },
+  { path: "/cookies?view=easy", name: "cookies-easy" },
+  { path: "/contact", name: "contact" },
+  { path: "/contact?view=easy", name: "contact-easy" },
+  { path: "/no-such-page", name: "not-found", status: 404 },
+  { path: "/no-such-page?view=easy", name: "not-found-easy", status: 404 },
+];
+
+export const CHROMIUM = {
+  executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+  headless: true,
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+  ],
+};
+
+export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+export const PAGE_WEIGHT_LIMIT = 50 * 1024;

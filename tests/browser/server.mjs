@@ -1,0 +1,39 @@
+// Starts the real `mir` binary on a fresh SQLite file with demo data, on a free port.
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+export async function startServer() {
+  const bin = process.env.MIR_BIN || join(root, "target/debug/mir");
+  const dir = mkdtempSync(join(tmpdir(), "mir-browser-"));
+  const database = `sqlite://${join(dir, "mir.db")}?mode=rwc`;
+  const child = spawn(bin, ["serve", "--demo", "--addr", "127.0.0.1:0", "--database", database], {
+    env: { ...process.env, MIR_LOG_FORMAT: "json", RUST_LOG: "info" },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  const base = await new Promise((resolvePromise, reject) => {
+    const timer = setTimeout(() => reject(new Error("mir serve did not start in 20 s")), 20000);
+    let buffer = "";
+    child.stderr.on("data", (chunk) => {
+      buffer += chunk.toString();
+      const match = buffer.match(/listening on (http:\/\/[0-9.:]+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match[1]);
+      }
+    });
+    child.on("exit", (code) => reject(new Error(`mir serve exited with ${code}: ${buffer}`)));
+  });
+  return {
+    base,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
