@@ -5,5 +5,6 @@
 //! the rest of the system only ever sees valid values.
 
 pub mod feedback;
+pub mod framework;
 pub mod organisation;
 pub mod validation;

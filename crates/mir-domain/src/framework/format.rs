@@ -1,0 +1,689 @@
+//! The framework file format (TOML): parsing with every problem reported at once, each with its
+//! line and column, and export back to the same format.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::ops::Range;
+
+use serde::{Deserialize, Serialize};
+use toml::Spanned;
+
+use super::model::{
+    CrossRef, Framework, FrameworkMeta, Picture, ScaleLevel, Statement, StatementKind, Theme,
+};
+use crate::validation::char_len;
+
+/// One problem in a framework file, in plain words, with where it is (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "line {}, column {}: {}",
+            self.line, self.column, self.message
+        )
+    }
+}
+
+// ---- What the file holds, before validation. Every field is optional so that one missing
+// ---- field does not hide the others: validation names each one.
+
+#[derive(Deserialize)]
+struct RawFile {
+    framework: Option<Spanned<RawMeta>>,
+    #[serde(default)]
+    scale: Vec<Spanned<RawLevel>>,
+    #[serde(default)]
+    themes: Vec<Spanned<RawTheme>>,
+    #[serde(default)]
+    statements: Vec<Spanned<RawStatement>>,
+}
+
+type Text = Option<Spanned<String>>;
+
+#[derive(Deserialize)]
+struct RawMeta {
+    slug: Text,
+    title: Text,
+    version: Text,
+    publisher: Text,
+    licence: Text,
+    source_url: Text,
+    language: Text,
+    date: Text,
+    demonstration: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct RawLevel {
+    key: Text,
+    label: Text,
+    description: Text,
+    easy_label: Text,
+}
+
+#[derive(Deserialize)]
+struct RawTheme {
+    code: Text,
+    order: Option<Spanned<i64>>,
+    title: Text,
+    summary: Text,
+    easy_summary: Text,
+}
+
+#[derive(Deserialize)]
+struct RawStatement {
+    code: Text,
+    theme: Text,
+    kind: Text,
+    text: Text,
+    easy_text: Text,
+    picture: Option<Spanned<RawPicture>>,
+    #[serde(default)]
+    pairs: Vec<Spanned<String>>,
+    #[serde(default)]
+    cross_refs: Vec<Spanned<RawCrossRef>>,
+}
+
+#[derive(Deserialize)]
+struct RawPicture {
+    file: Text,
+    alt: Text,
+}
+
+#[derive(Deserialize)]
+struct RawCrossRef {
+    framework: Text,
+    id: Text,
+}
+
+/// Longest texts accepted, in characters.
+const SHORT_MAX: usize = 200;
+const LONG_MAX: usize = 1000;
+
+/// Turns byte offsets into 1-based lines and columns.
+struct Locator<'a> {
+    source: &'a str,
+}
+
+impl Locator<'_> {
+    fn at(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.source.len());
+        let before = self.source.get(..offset).unwrap_or(self.source);
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        (line, column)
+    }
+}
+
+struct Problems<'a> {
+    locator: Locator<'a>,
+    list: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
+        let (line, column) = self.locator.at(span.start);
+        self.list.push(Problem {
+            line,
+            column,
+            message: message.into(),
+        });
+    }
+
+    /// A required text: present, not blank, not too long. Returns it trimmed.
+    fn text(&mut self, value: &Text, within: Range<usize>, what: &str, max: usize) -> String {
+        match value {
+            None => {
+                self.add(within, format!("{what} is missing"));
+                String::new()
+            }
+            Some(v) if v.get_ref().trim().is_empty() => {
+                self.add(v.span(), format!("{what} is empty"));
+                String::new()
+            }
+            Some(v) => {
+                let text = v.get_ref().trim();
+                if char_len(text) > max {
+                    self.add(
+                        v.span(),
+                        format!(
+                            "{what} is longer than {max} characters ({})",
+                            char_len(text)
+                        ),
+                    );
+                }
+                text.to_owned()
+            }
+        }
+    }
+
+    /// A required code (slug, theme code, statement code, level key).
+    fn code(&mut self, value: &Text, within: Range<usize>, what: &str, rule: CodeRule) -> String {
+        let code = self.text(value, within, what, 40);
+        if !code.is_empty() && !rule.accepts(&code) {
+            if let Some(v) = value {
+                self.add(v.span(), format!("{what} \"{code}\" {}", rule.explain()));
+            }
+        }
+        code
+    }
+}
+
+#[derive(Clone, Copy)]
+enum CodeRule {
+    /// lowercase letters, digits and single hyphens (URLs)
+    Slug,
+    /// letters, digits, hyphens and dots
+    Code,
+}
+
+impl CodeRule {
+    fn accepts(self, s: &str) -> bool {
+        match self {
+            CodeRule::Slug => {
+                s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+                    && !s.starts_with('-')
+                    && !s.ends_with('-')
+                    && !s.contains("--")
+            }
+            CodeRule::Code => {
+                s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                    && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            }
+        }
+    }
+
+    fn explain(self) -> &'static str {
+        match self {
+            CodeRule::Slug => "can only use lowercase letters, numbers and single hyphens",
+            CodeRule::Code => {
+                "can only use letters, numbers, hyphens and dots, starting with a letter or number"
+            }
+        }
+    }
+}
+
+fn is_iso_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    if parts.len() != 3 || parts[0].len() != 4 || parts[1].len() != 2 || parts[2].len() != 2 {
+        return false;
+    }
+    let numbers: Vec<Option<u32>> = parts.iter().map(|p| p.parse().ok()).collect();
+    matches!(numbers[..], [Some(_), Some(1..=12), Some(1..=31)])
+}
+
+fn is_safe_picture_name(s: &str) -> bool {
+    let lower = s.to_ascii_lowercase();
+    let allowed_ext = [".svg", ".png", ".jpg", ".jpeg"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    allowed_ext
+        && !s.starts_with('.')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// Parses and validates a framework file. On failure, returns every problem found, in the
+/// order they appear in the file.
+pub fn parse_toml(source: &str) -> Result<Framework, Vec<Problem>> {
+    let mut problems = Problems {
+        locator: Locator { source },
+        list: Vec::new(),
+    };
+    let raw: RawFile = match toml::from_str(source) {
+        Ok(raw) => raw,
+        Err(error) => {
+            let span = error.span().unwrap_or(0..0);
+            let message = error.message().trim().to_owned();
+            problems.add(span, format!("the file is not valid here: {message}"));
+            return Err(problems.list);
+        }
+    };
+    let whole = 0..0;
+
+    // Metadata.
+    let meta = match &raw.framework {
+        None => {
+            problems.add(
+                whole.clone(),
+                "the [framework] table with the framework's details is missing",
+            );
+            None
+        }
+        Some(meta) => {
+            let span = meta.span();
+            let m = meta.get_ref();
+            let slug = problems.code(
+                &m.slug,
+                span.clone(),
+                "the framework's slug",
+                CodeRule::Slug,
+            );
+            let title = problems.text(&m.title, span.clone(), "the framework's title", SHORT_MAX);
+            let version = problems.code(&m.version, span.clone(), "the version", CodeRule::Code);
+            let publisher = problems.text(&m.publisher, span.clone(), "the publisher", SHORT_MAX);
+            let licence = problems.text(&m.licence, span.clone(), "the licence", SHORT_MAX);
+            let language = problems.text(&m.language, span.clone(), "the language", 20);
+            let date = problems.text(&m.date, span.clone(), "the date", 10);
+            if !date.is_empty() && !is_iso_date(&date) {
+                if let Some(v) = &m.date {
+                    problems.add(
+                        v.span(),
+                        format!("the date \"{date}\" must be written YYYY-MM-DD"),
+                    );
+                }
+            }
+            let source_url = m.source_url.as_ref().map(|u| u.get_ref().trim().to_owned());
+            if let (Some(url), Some(raw_url)) = (&source_url, &m.source_url) {
+                if !(url.starts_with("https://") || url.starts_with("http://")) {
+                    problems.add(
+                        raw_url.span(),
+                        "the source URL must start with https:// or http://",
+                    );
+                }
+            }
+            Some(FrameworkMeta {
+                slug,
+                title,
+                version,
+                publisher,
+                licence,
+                source_url: source_url.filter(|u| !u.is_empty()),
+                language,
+                date,
+                demonstration: m.demonstration.unwrap_or(false),
+            })
+        }
+    };
+
+    // The progress scale.
+    if raw.scale.len() < 2 {
+        problems.add(
+            whole.clone(),
+            "the progress scale needs at least two [[scale]] levels",
+        );
+    }
+    let mut level_keys = HashSet::new();
+    let mut scale = Vec::new();
+    for level in &raw.scale {
+        let span = level.span();
+        let l = level.get_ref();
+        let key = problems.code(&l.key, span.clone(), "a scale level's key", CodeRule::Slug);
+        if !key.is_empty() && !level_keys.insert(key.clone()) {
+            if let Some(v) = &l.key {
+                problems.add(
+                    v.span(),
+                    format!("the scale level key \"{key}\" is used more than once"),
+                );
+            }
+        }
+        let what = format!("scale level \"{key}\"");
+        scale.push(ScaleLevel {
+            label: problems.text(
+                &l.label,
+                span.clone(),
+                &format!("the label of {what}"),
+                SHORT_MAX,
+            ),
+            description: problems.text(
+                &l.description,
+                span.clone(),
+                &format!("the description of {what}"),
+                LONG_MAX,
+            ),
+            easy_label: problems.text(
+                &l.easy_label,
+                span.clone(),
+                &format!("the Easy Read label of {what}"),
+                SHORT_MAX,
+            ),
+            key,
+        });
+    }
+
+    // Themes.
+    if raw.themes.is_empty() {
+        problems.add(whole.clone(), "there are no [[themes]]");
+    }
+    let mut theme_codes = HashSet::new();
+    let mut themes = Vec::new();
+    for theme in &raw.themes {
+        let span = theme.span();
+        let t = theme.get_ref();
+        let code = problems.code(&t.code, span.clone(), "a theme's code", CodeRule::Code);
+        if !code.is_empty() && !theme_codes.insert(code.clone()) {
+            if let Some(v) = &t.code {
+                problems.add(
+                    v.span(),
+                    format!("the theme code \"{code}\" is used more than once"),
+                );
+            }
+        }
+        let what = format!("theme \"{code}\"");
+        let order = match &t.order {
+            Some(order) => *order.get_ref(),
+            None => {
+                problems.add(span.clone(), format!("the order of {what} is missing"));
+                0
+            }
+        };
+        themes.push(Theme {
+            order,
+            title: problems.text(
+                &t.title,
+                span.clone(),
+                &format!("the title of {what}"),
+                SHORT_MAX,
+            ),
+            summary: problems.text(
+                &t.summary,
+                span.clone(),
+                &format!("the summary of {what}"),
+                LONG_MAX,
+            ),
+            easy_summary: problems.text(
+                &t.easy_summary,
+                span.clone(),
+                &format!("the Easy Read summary of {what}"),
+                LONG_MAX,
+            ),
+            code,
+        });
+    }
+    themes.sort_by_key(|t| t.order);
+
+    // Statements: first their codes and kinds, so pairs can be checked in any order.
+    if raw.statements.is_empty() {
+        problems.add(whole, "there are no [[statements]]");
+    }
+    let kinds: HashMap<String, Option<StatementKind>> = raw
+        .statements
+        .iter()
+        .filter_map(|s| {
+            let s = s.get_ref();
+            let code = s.code.as_ref()?.get_ref().trim().to_owned();
+            let kind = s
+                .kind
+                .as_ref()
+                .and_then(|k| StatementKind::parse(k.get_ref().trim()));
+            Some((code, kind))
+        })
+        .collect();
+    let mut statement_codes = HashSet::new();
+    let mut statements = Vec::new();
+    for statement in &raw.statements {
+        let span = statement.span();
+        let s = statement.get_ref();
+        let code = problems.code(&s.code, span.clone(), "a statement's code", CodeRule::Code);
+        if !code.is_empty() && !statement_codes.insert(code.clone()) {
+            if let Some(v) = &s.code {
+                problems.add(
+                    v.span(),
+                    format!("the statement code \"{code}\" is used more than once"),
+                );
+            }
+        }
+        let what = format!("statement \"{code}\"");
+        let theme = problems.text(&s.theme, span.clone(), &format!("the theme of {what}"), 40);
+        if !theme.is_empty() && !theme_codes.contains(&theme) {
+            if let Some(v) = &s.theme {
+                problems.add(
+                    v.span(),
+                    format!("{what} is in theme \"{theme}\", which is not one of the [[themes]]"),
+                );
+            }
+        }
+        let kind_text = problems.text(&s.kind, span.clone(), &format!("the kind of {what}"), 10);
+        let kind = StatementKind::parse(&kind_text);
+        if kind.is_none() && !kind_text.is_empty() {
+            if let Some(v) = &s.kind {
+                problems.add(
+                    v.span(),
+                    format!("the kind of {what} must be \"I\" or \"We\", not \"{kind_text}\""),
+                );
+            }
+        }
+        let text = problems.text(
+            &s.text,
+            span.clone(),
+            &format!("the text of {what}"),
+            LONG_MAX,
+        );
+        let easy_text = problems.text(
+            &s.easy_text,
+            span.clone(),
+            &format!("the Easy Read text of {what}"),
+            LONG_MAX,
+        );
+        let picture = s.picture.as_ref().map(|picture| {
+            let p = picture.get_ref();
+            let file = problems.text(&p.file, picture.span(), &format!("the picture file of {what}"), 100);
+            if !file.is_empty() && !is_safe_picture_name(&file) {
+                if let Some(v) = &p.file {
+                    problems.add(v.span(), format!("the picture \"{file}\" must be a plain file name ending .svg, .png or .jpg"));
+                }
+            }
+            let alt = problems.text(&p.alt, picture.span(), &format!("the picture's alt text for {what}"), SHORT_MAX);
+            Picture { file, alt }
+        });
+        let mut pairs = Vec::new();
+        for pair in &s.pairs {
+            let other = pair.get_ref().trim().to_owned();
+            match kinds.get(&other) {
+                None => problems.add(
+                    pair.span(),
+                    format!("{what} pairs with \"{other}\", which is not a statement in this file"),
+                ),
+                Some(_) if other == code => {
+                    problems.add(pair.span(), format!("{what} cannot pair with itself"))
+                }
+                Some(other_kind) => {
+                    if let (Some(mine), Some(theirs)) = (kind, other_kind) {
+                        if mine == *theirs {
+                            problems.add(
+                                pair.span(),
+                                format!("{what} pairs with \"{other}\", but pairs join an \"I\" statement with a \"We\" statement"),
+                            );
+                        }
+                    }
+                }
+            }
+            if pairs.contains(&other) {
+                problems.add(
+                    pair.span(),
+                    format!("{what} lists the pair \"{other}\" twice"),
+                );
+            }
+            pairs.push(other);
+        }
+        let cross_refs = s
+            .cross_refs
+            .iter()
+            .map(|r| {
+                let x = r.get_ref();
+                CrossRef {
+                    framework: problems.text(
+                        &x.framework,
+                        r.span(),
+                        &format!("the framework of a cross-reference in {what}"),
+                        SHORT_MAX,
+                    ),
+                    id: problems.text(
+                        &x.id,
+                        r.span(),
+                        &format!("the id of a cross-reference in {what}"),
+                        SHORT_MAX,
+                    ),
+                }
+            })
+            .collect();
+        statements.push(Statement {
+            code,
+            theme,
+            kind: kind.unwrap_or(StatementKind::I),
+            text,
+            easy_text,
+            picture,
+            pairs,
+            cross_refs,
+        });
+    }
+
+    match meta {
+        Some(meta) if problems.list.is_empty() => Ok(Framework {
+            meta,
+            scale,
+            themes,
+            statements,
+        }),
+        _ => {
+            problems.list.sort_by_key(|p| (p.line, p.column));
+            Err(problems.list)
+        }
+    }
+}
+
+// ---- Export: the same format, written back.
+
+#[derive(Serialize)]
+struct OutFile<'a> {
+    framework: OutMeta<'a>,
+    scale: Vec<OutLevel<'a>>,
+    themes: Vec<OutTheme<'a>>,
+    statements: Vec<OutStatement<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutMeta<'a> {
+    slug: &'a str,
+    title: &'a str,
+    version: &'a str,
+    publisher: &'a str,
+    licence: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source_url: Option<&'a str>,
+    language: &'a str,
+    date: &'a str,
+    demonstration: bool,
+}
+
+#[derive(Serialize)]
+struct OutLevel<'a> {
+    key: &'a str,
+    label: &'a str,
+    description: &'a str,
+    easy_label: &'a str,
+}
+
+#[derive(Serialize)]
+struct OutTheme<'a> {
+    code: &'a str,
+    order: i64,
+    title: &'a str,
+    summary: &'a str,
+    easy_summary: &'a str,
+}
+
+#[derive(Serialize)]
+struct OutStatement<'a> {
+    code: &'a str,
+    theme: &'a str,
+    kind: &'a str,
+    text: &'a str,
+    easy_text: &'a str,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pairs: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    picture: Option<OutPicture<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    cross_refs: Vec<OutCrossRef<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutPicture<'a> {
+    file: &'a str,
+    alt: &'a str,
+}
+
+#[derive(Serialize)]
+struct OutCrossRef<'a> {
+    framework: &'a str,
+    id: &'a str,
+}
+
+/// Writes a framework in the file format; `parse_toml` of the result gives it back unchanged.
+pub fn export_toml(framework: &Framework) -> Result<String, toml::ser::Error> {
+    let m = &framework.meta;
+    let file = OutFile {
+        framework: OutMeta {
+            slug: &m.slug,
+            title: &m.title,
+            version: &m.version,
+            publisher: &m.publisher,
+            licence: &m.licence,
+            source_url: m.source_url.as_deref(),
+            language: &m.language,
+            date: &m.date,
+            demonstration: m.demonstration,
+        },
+        scale: framework
+            .scale
+            .iter()
+            .map(|l| OutLevel {
+                key: &l.key,
+                label: &l.label,
+                description: &l.description,
+                easy_label: &l.easy_label,
+            })
+            .collect(),
+        themes: framework
+            .themes
+            .iter()
+            .map(|t| OutTheme {
+                code: &t.code,
+                order: t.order,
+                title: &t.title,
+                summary: &t.summary,
+                easy_summary: &t.easy_summary,
+            })
+            .collect(),
+        statements: framework
+            .statements
+            .iter()
+            .map(|s| OutStatement {
+                code: &s.code,
+                theme: &s.theme,
+                kind: s.kind.key(),
+                text: &s.text,
+                easy_text: &s.easy_text,
+                pairs: s.pairs.iter().map(String::as_str).collect(),
+                picture: s.picture.as_ref().map(|p| OutPicture {
+                    file: &p.file,
+                    alt: &p.alt,
+                }),
+                cross_refs: s
+                    .cross_refs
+                    .iter()
+                    .map(|r| OutCrossRef {
+                        framework: &r.framework,
+                        id: &r.id,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    };
+    let body = toml::to_string(&file)?;
+    Ok(format!(
+        "# {} — version {}\n# Framework file: see docs/framework-format.md\n\n{body}",
+        m.title, m.version
+    ))
+}

@@ -1,0 +1,17 @@
+//! Statement frameworks as data: the model, and the TOML file format that carries it
+//! (documented in `docs/framework-format.md`).
+//!
+//! A framework version has metadata, a progress scale, themes, and statements. "I" statements
+//! say what good support is like for a person; "We" statements say what organisations commit
+//! to. Everything else in mir hangs off statement codes.
+
+mod format;
+mod model;
+
+pub use format::{Problem, export_toml, parse_toml};
+pub use model::{
+    CrossRef, Framework, FrameworkMeta, Picture, ScaleLevel, Statement, StatementKind, Theme,
+};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,246 @@
+use proptest::prelude::*;
+
+use super::*;
+
+const DEMO: &str = include_str!("../../../../frameworks/demonstration/framework.toml");
+
+#[test]
+fn the_demonstration_framework_is_valid_and_has_the_2018_shape() {
+    let framework = parse_toml(DEMO).expect("demonstration framework is valid");
+    assert!(framework.meta.demonstration);
+    assert_eq!(framework.themes.len(), 6);
+    assert_eq!(framework.scale.len(), 4);
+    let titles: Vec<&str> = framework.themes.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles[0], "Wellbeing and independence");
+    assert_eq!(titles[5], "Workforce");
+    for theme in &framework.themes {
+        let kinds: Vec<StatementKind> = framework
+            .statements_in(&theme.code)
+            .map(|s| s.kind)
+            .collect();
+        assert!(
+            kinds.contains(&StatementKind::I) && kinds.contains(&StatementKind::We),
+            "{}",
+            theme.code
+        );
+    }
+    assert!(framework.statements.iter().all(|s| !s.easy_text.is_empty()));
+    assert!(framework.pair_count() >= 20);
+    // Pairs are found from either side.
+    let paired: Vec<&str> = framework
+        .paired_with("WB-We1")
+        .iter()
+        .map(|s| s.code.as_str())
+        .collect();
+    assert_eq!(paired, ["WB-I1", "WB-I2"]);
+}
+
+#[test]
+fn export_then_import_gives_the_same_framework() {
+    let framework = parse_toml(DEMO).expect("valid");
+    let exported = export_toml(&framework).expect("export");
+    let again = parse_toml(&exported).expect("exported file is valid");
+    assert_eq!(again, framework);
+    assert_eq!(
+        export_toml(&again).expect("export"),
+        exported,
+        "stable output"
+    );
+}
+
+const SMALL: &str = r#"
+[framework]
+slug = "small"
+title = "Small"
+version = "1"
+publisher = "Us"
+licence = "CC0"
+language = "en"
+date = "2026-01-31"
+
+[[scale]]
+key = "no"
+label = "No"
+description = "Not yet"
+easy_label = "No"
+
+[[scale]]
+key = "yes"
+label = "Yes"
+description = "It is true"
+easy_label = "Yes"
+
+[[themes]]
+code = "A"
+order = 1
+title = "A theme"
+summary = "About A"
+easy_summary = "About A"
+
+[[statements]]
+code = "A-I1"
+theme = "A"
+kind = "I"
+text = "I am fine."
+easy_text = "I am fine."
+pairs = ["A-We1"]
+
+[[statements]]
+code = "A-We1"
+theme = "A"
+kind = "We"
+text = "We help."
+easy_text = "We help."
+"#;
+
+#[test]
+fn a_small_file_parses() {
+    let framework = parse_toml(SMALL).expect("valid");
+    assert_eq!(framework.statements.len(), 2);
+    assert!(!framework.meta.demonstration);
+}
+
+/// The 1-based line on which `needle` first appears.
+fn line_of(source: &str, needle: &str) -> usize {
+    source
+        .lines()
+        .position(|l| l.contains(needle))
+        .expect("needle")
+        + 1
+}
+
+#[test]
+fn every_problem_is_reported_at_once_with_its_line() {
+    let broken = SMALL
+        .replace("theme = \"A\"\nkind = \"I\"", "theme = \"Z\"\nkind = \"I\"")
+        .replace("code = \"A-We1\"", "code = \"A-I1\"")
+        .replace("easy_text = \"We help.\"\n", "");
+    let problems = parse_toml(&broken).expect_err("three mistakes");
+    let messages: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    assert!(problems.len() >= 3, "{messages:#?}");
+    let unknown_theme = problems
+        .iter()
+        .find(|p| p.message.contains("\"Z\""))
+        .expect("unknown theme");
+    assert_eq!(unknown_theme.line, line_of(&broken, "theme = \"Z\""));
+    let duplicate = problems
+        .iter()
+        .find(|p| p.message.contains("more than once"))
+        .expect("duplicate");
+    assert_eq!(
+        duplicate.line,
+        broken
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| l.contains("code = \"A-I1\""))
+            .nth(1)
+            .expect("second")
+            .0
+            + 1
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("Easy Read text") && p.message.contains("missing")),
+        "{messages:#?}"
+    );
+}
+
+#[test]
+fn pairs_must_point_somewhere_and_join_i_with_we() {
+    let broken = SMALL.replace("pairs = [\"A-We1\"]", "pairs = [\"A-We9\", \"A-I1\"]");
+    let problems = parse_toml(&broken).expect_err("bad pairs");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("\"A-We9\", which is not a statement"))
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("cannot pair with itself"))
+    );
+    let line = line_of(&broken, "pairs = ");
+    assert!(problems.iter().all(|p| p.line == line));
+}
+
+#[test]
+fn scale_keys_must_be_unique_and_dates_well_formed() {
+    let broken = SMALL
+        .replace("key = \"yes\"", "key = \"no\"")
+        .replace("2026-01-31", "31/01/2026");
+    let problems = parse_toml(&broken).expect_err("bad scale and date");
+    assert!(problems.iter().any(|p| {
+        p.message
+            .contains("scale level key \"no\" is used more than once")
+    }));
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("YYYY-MM-DD") && p.line == line_of(&broken, "31/01/2026"))
+    );
+}
+
+#[test]
+fn syntax_errors_say_where() {
+    let broken = SMALL.replace("title = \"A theme\"", "title = \"A theme");
+    let problems = parse_toml(&broken).expect_err("syntax");
+    assert_eq!(problems.len(), 1);
+    assert_eq!(problems[0].line, line_of(&broken, "title = \"A theme"));
+    assert!(
+        problems[0]
+            .message
+            .starts_with("the file is not valid here")
+    );
+}
+
+#[test]
+fn missing_tables_are_named() {
+    let problems = parse_toml("").expect_err("empty");
+    let all = problems
+        .iter()
+        .map(|p| p.message.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    for expected in ["[framework]", "[[scale]]", "[[themes]]", "[[statements]]"] {
+        assert!(all.contains(expected), "{all}");
+    }
+}
+
+#[test]
+fn pictures_must_be_plain_file_names() {
+    let broken = SMALL.replace(
+        "easy_text = \"I am fine.\"",
+        "easy_text = \"I am fine.\"\npicture = { file = \"../../etc/passwd\", alt = \"\" }",
+    );
+    let problems = parse_toml(&broken).expect_err("bad picture");
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("plain file name"))
+    );
+    assert!(problems.iter().any(|p| p.message.contains("alt text")));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn no_input_makes_the_parser_panic(input in "\\PC{0,400}") {
+        let _ = parse_toml(&input);
+    }
+
+    #[test]
+    fn no_damage_to_a_valid_file_makes_the_parser_panic(cut in 0usize..2000, insert in "[\\[\\]=\"#a-z0-9 \\n]{0,12}") {
+        let mut chars: Vec<char> = SMALL.chars().collect();
+        let at = cut.min(chars.len());
+        chars.splice(at..at, insert.chars());
+        let damaged: String = chars.into_iter().collect();
+        if let Err(problems) = parse_toml(&damaged) {
+            prop_assert!(!problems.is_empty());
+            for p in problems {
+                prop_assert!(p.line >= 1 && p.column >= 1);
+            }
+        }
+    }
+}
