@@ -5,6 +5,9 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("database migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
+    /// Something with the same natural key exists already; the message says what.
+    #[error("{0}")]
+    AlreadyExists(String),
     #[error("a value stored in the database is not valid: {0}")]
     Corrupt(String),
 }

@@ -9,6 +9,7 @@
 mod database_url;
 mod error;
 mod feedback;
+mod frameworks;
 mod meta;
 mod organisations;
 mod sessions;
@@ -18,6 +19,7 @@ pub mod testing;
 pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
 pub use error::StoreError;
 pub use feedback::FeedbackRepo;
+pub use frameworks::{FrameworkRepo, FrameworkVersionSummary, PictureFile};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use sessions::{SessionRecord, SessionRepo};

@@ -4,10 +4,12 @@
 //! Each check is an `async fn(&Store)`; the `conformance!` macro makes one test per engine.
 
 use mir_domain::feedback::Feedback;
+use mir_domain::framework::{export_toml, parse_toml};
 use mir_domain::organisation::{OrgSlug, OrganisationKind};
 use mir_store::testing::TestDb;
 use mir_store::{
-    FeedbackRepo, MetaRepo, NewOrganisation, OrganisationRepo, SessionRecord, SessionRepo, Store,
+    FeedbackRepo, FrameworkRepo, MetaRepo, NewOrganisation, OrganisationRepo, PictureFile,
+    SessionRecord, SessionRepo, Store, StoreError,
 };
 
 macro_rules! conformance {
@@ -48,6 +50,10 @@ conformance!(
     organisations_list_newest_first_with_kind_and_demo_flag,
     feedback_is_stored_with_an_optional_reply_address,
     concurrent_writes_all_land,
+    framework_import_round_trips_through_export,
+    framework_versions_are_immutable_and_older_ones_stay_readable,
+    a_failed_framework_import_changes_nothing,
+    framework_pictures_are_stored_with_their_version,
 );
 
 async fn answers_a_ping(store: &Store) {
@@ -219,4 +225,131 @@ async fn postgres_tests_run_in_their_own_schema() {
     let path = db.store.setting("search_path").await.expect("setting");
     assert!(path.starts_with("mirtest_"), "{path}");
     db.cleanup().await;
+}
+
+const DEMO_FRAMEWORK: &str = include_str!("../../../frameworks/demonstration/framework.toml");
+
+async fn framework_import_round_trips_through_export(store: &Store) {
+    let framework = parse_toml(DEMO_FRAMEWORK).expect("valid");
+    store
+        .insert_framework_version(&framework, &[], 1)
+        .await
+        .expect("import");
+    let loaded = store
+        .load_framework("demonstration", None)
+        .await
+        .expect("load")
+        .expect("found");
+    assert_eq!(loaded, framework, "everything comes back as it went in");
+    let exported = export_toml(&loaded).expect("export");
+    assert_eq!(parse_toml(&exported).expect("re-import"), framework);
+    let versions = store.framework_versions().await.expect("list");
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].statement_count, 30);
+    assert_eq!(versions[0].theme_count, 6);
+    assert!(versions[0].is_demo);
+}
+
+async fn framework_versions_are_immutable_and_older_ones_stay_readable(store: &Store) {
+    let old = parse_toml(DEMO_FRAMEWORK).expect("valid");
+    store
+        .insert_framework_version(&old, &[], 1)
+        .await
+        .expect("import");
+    match store.insert_framework_version(&old, &[], 2).await {
+        Err(StoreError::AlreadyExists(message)) => assert!(message.contains("2026.1"), "{message}"),
+        other => panic!("expected AlreadyExists, got {other:?}"),
+    }
+    let mut new = old.clone();
+    new.meta.version = "2027.1".into();
+    new.meta.date = "2027-01-01".into();
+    new.statements[0].text = "Changed in the new version.".into();
+    store
+        .insert_framework_version(&new, &[], 3)
+        .await
+        .expect("new version");
+    let current = store
+        .load_framework("demonstration", None)
+        .await
+        .expect("load")
+        .expect("found");
+    assert_eq!(current.meta.version, "2027.1");
+    let older = store
+        .load_framework("demonstration", Some("2026.1"))
+        .await
+        .expect("load")
+        .expect("found");
+    assert_eq!(older, old);
+    assert_eq!(
+        store
+            .load_framework("demonstration", Some("1999"))
+            .await
+            .expect("load"),
+        None
+    );
+    assert_eq!(
+        store.load_framework("nope", None).await.expect("load"),
+        None
+    );
+    let versions: Vec<String> = store
+        .framework_versions()
+        .await
+        .expect("list")
+        .into_iter()
+        .map(|v| v.version)
+        .collect();
+    assert_eq!(versions, ["2027.1", "2026.1"], "newest first");
+}
+
+async fn a_failed_framework_import_changes_nothing(store: &Store) {
+    let framework = parse_toml(DEMO_FRAMEWORK).expect("valid");
+    let picture = PictureFile {
+        file_name: "a.svg".into(),
+        content_type: "image/svg+xml".into(),
+        bytes: b"<svg/>".to_vec(),
+    };
+    // The same picture twice breaks a key at the very end of the import.
+    let result = store
+        .insert_framework_version(&framework, &[picture.clone(), picture], 1)
+        .await;
+    assert!(result.is_err());
+    assert!(store.framework_versions().await.expect("list").is_empty());
+    assert_eq!(
+        store
+            .load_framework("demonstration", None)
+            .await
+            .expect("load"),
+        None
+    );
+    // And the same import, done right, then works.
+    store
+        .insert_framework_version(&framework, &[], 1)
+        .await
+        .expect("import");
+}
+
+async fn framework_pictures_are_stored_with_their_version(store: &Store) {
+    let framework = parse_toml(DEMO_FRAMEWORK).expect("valid");
+    let bytes: Vec<u8> = (0..=255).collect();
+    let picture = PictureFile {
+        file_name: "people.svg".into(),
+        content_type: "image/svg+xml".into(),
+        bytes,
+    };
+    store
+        .insert_framework_version(&framework, std::slice::from_ref(&picture), 1)
+        .await
+        .expect("import");
+    let found = store
+        .framework_picture("demonstration", "2026.1", "people.svg")
+        .await
+        .expect("get");
+    assert_eq!(found, Some(picture));
+    assert_eq!(
+        store
+            .framework_picture("demonstration", "2026.1", "other.svg")
+            .await
+            .expect("get"),
+        None
+    );
 }
