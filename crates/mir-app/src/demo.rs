@@ -3,15 +3,47 @@
 //! Every name is invented and marked as a demonstration. Loading is idempotent: everything is
 //! keyed by a natural key (a slug) and added only if absent, so a second run adds nothing.
 
+use mir_domain::framework::parse_toml;
 use mir_domain::organisation::{OrgSlug, OrganisationKind};
-use mir_store::{MetaRepo, NewOrganisation, OrganisationRepo};
+use mir_store::{FrameworkRepo, MetaRepo, NewOrganisation, OrganisationRepo};
 
 use crate::AppError;
+use crate::frameworks::import_framework;
+use crate::policy::Actor;
+
+/// The demonstration framework shipped with the code, with its pictures.
+pub const DEMO_FRAMEWORK: &str = include_str!("../../../frameworks/demonstration/framework.toml");
+const DEMO_PICTURES: [(&str, &[u8]); 4] = [
+    (
+        "people.svg",
+        include_bytes!("../../../frameworks/demonstration/people.svg"),
+    ),
+    (
+        "talk.svg",
+        include_bytes!("../../../frameworks/demonstration/talk.svg"),
+    ),
+    (
+        "plan.svg",
+        include_bytes!("../../../frameworks/demonstration/plan.svg"),
+    ),
+    (
+        "share.svg",
+        include_bytes!("../../../frameworks/demonstration/share.svg"),
+    ),
+];
+
+fn demo_picture(file: &str) -> Option<Vec<u8>> {
+    DEMO_PICTURES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, bytes)| bytes.to_vec())
+}
 
 /// What one run of the loader added.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct DemoReport {
     pub organisations_added: usize,
+    pub framework_imported: bool,
 }
 
 const DEMO_ORGANISATIONS: [(&str, &str, OrganisationKind); 5] = [
@@ -44,9 +76,19 @@ const DEMO_ORGANISATIONS: [(&str, &str, OrganisationKind); 5] = [
 
 /// Loads the demonstration data; safe to run any number of times.
 pub async fn load_demo_data(
-    store: &(impl OrganisationRepo + MetaRepo),
+    store: &(impl OrganisationRepo + MetaRepo + FrameworkRepo),
 ) -> Result<DemoReport, AppError> {
     let mut report = DemoReport::default();
+    let framework = parse_toml(DEMO_FRAMEWORK).map_err(AppError::InvalidFile)?;
+    let meta = &framework.meta;
+    if store
+        .load_framework(&meta.slug, Some(&meta.version))
+        .await?
+        .is_none()
+    {
+        import_framework(store, &Actor::Operator, DEMO_FRAMEWORK, &demo_picture).await?;
+        report.framework_imported = true;
+    }
     let now = mir_store::now();
     for (slug, name, kind) in DEMO_ORGANISATIONS {
         let slug = OrgSlug::parse(slug)
@@ -77,6 +119,7 @@ mod tests {
         let db = TestDb::sqlite().await.expect("db");
         let first = load_demo_data(&db.store).await.expect("first load");
         assert_eq!(first.organisations_added, DEMO_ORGANISATIONS.len());
+        assert!(first.framework_imported);
         let second = load_demo_data(&db.store).await.expect("second load");
         assert_eq!(second, DemoReport::default());
         assert_eq!(db.store.count_organisations().await.expect("count"), 5);

@@ -1,3 +1,4 @@
+use mir_domain::framework::Problem;
 use mir_domain::validation::FieldErrors;
 use mir_store::StoreError;
 
@@ -10,6 +11,15 @@ pub enum AppError {
     /// What the person typed has problems; each is shown next to its field.
     #[error("invalid input: {0}")]
     Invalid(FieldErrors),
+    /// A framework file has problems; each has its line and column.
+    #[error("the file has {} problem(s)", .0.len())]
+    InvalidFile(Vec<Problem>),
+    /// What was asked for does not exist (or is not visible to the actor).
+    #[error("not found")]
+    NotFound,
+    /// The request clashes with what is stored; the message says how, in plain words.
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

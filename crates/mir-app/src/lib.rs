@@ -6,6 +6,7 @@
 pub mod demo;
 pub mod error;
 pub mod feedback;
+pub mod frameworks;
 pub mod home;
 pub mod policy;
 

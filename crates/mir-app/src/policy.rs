@@ -11,6 +11,8 @@ use crate::AppError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Anonymous,
+    /// Whoever runs the `mir` command on the server: they hold the database already.
+    Operator,
 }
 
 /// Everything someone can ask mir to do.
@@ -20,14 +22,18 @@ pub enum Action {
     ViewPublicPages,
     /// Send feedback about the service from the contact page.
     SendFeedback,
+    /// Import a new framework version (from the command line; in the browser, the national
+    /// programme team once signing in exists).
+    ImportFramework,
     /// Read operational metrics (`/metrics`): counts and timings by route, no personal data.
     ViewMetrics,
 }
 
 impl Action {
-    pub const ALL: [Action; 3] = [
+    pub const ALL: [Action; 4] = [
         Action::ViewPublicPages,
         Action::SendFeedback,
+        Action::ImportFramework,
         Action::ViewMetrics,
     ];
 }
@@ -40,6 +46,8 @@ pub fn permits(actor: &Actor, action: Action) -> bool {
         // Metrics hold route names and timings only; operators who want them private put
         // `/metrics` behind their proxy (docs/decisions/0007-operations.md).
         (Actor::Anonymous, Action::ViewMetrics) => true,
+        (Actor::Anonymous, Action::ImportFramework) => false,
+        (Actor::Operator, _) => true,
     }
 }
 
@@ -62,12 +70,20 @@ mod tests {
         let expected = [
             (Action::ViewPublicPages, true),
             (Action::SendFeedback, true),
+            (Action::ImportFramework, false),
             (Action::ViewMetrics, true),
         ];
         assert_eq!(expected.len(), Action::ALL.len(), "decide every action");
         for (action, allowed) in expected {
             assert_eq!(permits(&Actor::Anonymous, action), allowed, "{action:?}");
             assert_eq!(authorize(&Actor::Anonymous, action).is_ok(), allowed);
+        }
+    }
+
+    #[test]
+    fn the_operator_running_mir_may_do_everything() {
+        for action in Action::ALL {
+            assert!(permits(&Actor::Operator, action), "{action:?}");
         }
     }
 }

@@ -2,11 +2,13 @@
 //! demonstration data.
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
+use mir_app::{Actor, AppError};
 use mir_store::{DatabaseUrl, SessionRepo, Store};
 use mir_web::{AppState, WebConfig};
 use tracing_subscriber::EnvFilter;
@@ -14,7 +16,7 @@ use tracing_subscriber::EnvFilter;
 /// Making it Real: plan and publish good, personalised care and support together with the
 /// people who use it.
 #[derive(Debug, Parser)]
-#[command(name = "mir", version, propagate_version = true)]
+#[command(name = "mir", version)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -28,6 +30,42 @@ enum Command {
     Migrate(DatabaseArgs),
     /// Load the demonstration data (safe to repeat: a second run adds nothing), then exit.
     Demo(DatabaseArgs),
+    /// Import data from a file.
+    #[command(subcommand)]
+    Import(ImportCommand),
+    /// Export data to a file.
+    #[command(subcommand)]
+    Export(ExportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ImportCommand {
+    /// Import a framework version from a TOML file (format: docs/framework-format.md).
+    /// Pictures it names are read from the same folder. Every problem is reported with its
+    /// line and column, and nothing is imported unless the whole file is valid.
+    Framework {
+        /// The framework file.
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum ExportCommand {
+    /// Write a framework version in the same TOML format (to standard output by default).
+    Framework {
+        /// The framework's slug, e.g. `demonstration`.
+        slug: String,
+        /// Which version (default: the current one).
+        #[arg(long)]
+        version: Option<String>,
+        /// Write to this file instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -88,12 +126,20 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve(args, database).await,
             Command::Migrate(_) => migrate(&database).await.map(|_| ()),
             Command::Demo(_) => demo(&database).await,
+            Command::Import(ImportCommand::Framework { file, .. }) => {
+                import_framework(&database, &file).await
+            }
+            Command::Export(ExportCommand::Framework {
+                slug,
+                version,
+                output,
+                ..
+            }) => export_framework(&database, &slug, version.as_deref(), output.as_deref()).await,
         }
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            tracing::error!(%error, "mir stopped with an error");
             eprintln!("mir: error: {error}");
             ExitCode::FAILURE
         }
@@ -104,6 +150,8 @@ fn cli_database(command: &Command) -> &str {
     match command {
         Command::Serve(args) => &args.database.database,
         Command::Migrate(args) | Command::Demo(args) => &args.database,
+        Command::Import(ImportCommand::Framework { database, .. })
+        | Command::Export(ExportCommand::Framework { database, .. }) => &database.database,
     }
 }
 
@@ -146,6 +194,84 @@ async fn demo(database: &DatabaseUrl) -> Result<(), AnyError> {
         report.organisations_added
     );
     store.close().await;
+    Ok(())
+}
+
+/// Errors the person running the command can act on, printed as they are.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+struct UserError(String);
+
+async fn import_framework(database: &DatabaseUrl, file: &Path) -> Result<(), AnyError> {
+    let source = std::fs::read_to_string(file)
+        .map_err(|e| UserError(format!("cannot read {}: {e}", file.display())))?;
+    let folder = file.parent().map(Path::to_path_buf).unwrap_or_default();
+    // Picture names are validated as plain file names before this is called.
+    let picture = |name: &str| std::fs::read(folder.join(name)).ok();
+    let store = migrate(database).await?;
+    let result =
+        mir_app::frameworks::import_framework(&store, &Actor::Operator, &source, &picture).await;
+    store.close().await;
+    match result {
+        Ok(report) => {
+            println!(
+                "Imported {} version {}: {} themes, {} statements, {} pairs, {} pictures.",
+                report.slug,
+                report.version,
+                report.themes,
+                report.statements,
+                report.pairs,
+                report.pictures
+            );
+            Ok(())
+        }
+        Err(AppError::InvalidFile(problems)) => {
+            for problem in &problems {
+                eprintln!(
+                    "{}:{}:{}: {}",
+                    file.display(),
+                    problem.line,
+                    problem.column,
+                    problem.message
+                );
+            }
+            Err(UserError(format!(
+                "{} problem(s) in {}; nothing was imported",
+                problems.len(),
+                file.display()
+            ))
+            .into())
+        }
+        Err(AppError::Conflict(message)) => {
+            Err(UserError(format!("{message}; nothing was imported")).into())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn export_framework(
+    database: &DatabaseUrl,
+    slug: &str,
+    version: Option<&str>,
+    output: Option<&Path>,
+) -> Result<(), AnyError> {
+    let store = migrate(database).await?;
+    let result =
+        mir_app::frameworks::export_framework(&store, &Actor::Operator, slug, version).await;
+    store.close().await;
+    let text = match result {
+        Ok(text) => text,
+        Err(AppError::NotFound) => {
+            let which = version.map_or("any version".to_owned(), |v| format!("version {v}"));
+            return Err(UserError(format!("there is no framework {slug} ({which})")).into());
+        }
+        Err(other) => return Err(other.into()),
+    };
+    match output {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| UserError(format!("cannot write {}: {e}", path.display())))?,
+        None => print!("{text}"),
+    }
     Ok(())
 }
 

@@ -65,8 +65,15 @@ impl From<AppError> for WebError {
             AppError::Forbidden => WebError::Forbidden,
             AppError::Store(e) => WebError::Store(e),
             // Handlers show field errors on their form; reaching here means one did not.
+            AppError::NotFound => WebError::NotFound,
             AppError::Invalid(errors) => {
                 WebError::Internal(format!("unhandled field errors: {errors}"))
+            }
+            AppError::InvalidFile(problems) => {
+                WebError::Internal(format!("unhandled file problems: {}", problems.len()))
+            }
+            AppError::Conflict(message) => {
+                WebError::Internal(format!("unhandled conflict: {message}"))
             }
         }
     }

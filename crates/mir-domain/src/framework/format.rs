@@ -235,6 +235,15 @@ fn is_safe_picture_name(s: &str) -> bool {
 /// Parses and validates a framework file. On failure, returns every problem found, in the
 /// order they appear in the file.
 pub fn parse_toml(source: &str) -> Result<Framework, Vec<Problem>> {
+    parse_toml_with_pictures(source, &|_| true)
+}
+
+/// Like [`parse_toml`], also reporting each picture for which `has_picture(file)` is false
+/// (the importer passes "is this file beside the framework file").
+pub fn parse_toml_with_pictures(
+    source: &str,
+    has_picture: &dyn Fn(&str) -> bool,
+) -> Result<Framework, Vec<Problem>> {
     let mut problems = Problems {
         locator: Locator { source },
         list: Vec::new(),
@@ -470,6 +479,11 @@ pub fn parse_toml(source: &str) -> Result<Framework, Vec<Problem>> {
             if !file.is_empty() && !is_safe_picture_name(&file) {
                 if let Some(v) = &p.file {
                     problems.add(v.span(), format!("the picture \"{file}\" must be a plain file name ending .svg, .png or .jpg"));
+                }
+            }
+            if !file.is_empty() && is_safe_picture_name(&file) && !has_picture(&file) {
+                if let Some(v) = &p.file {
+                    problems.add(v.span(), format!("the picture \"{file}\" is not beside the framework file"));
                 }
             }
             let alt = problems.text(&p.alt, picture.span(), &format!("the picture's alt text for {what}"), SHORT_MAX);
