@@ -181,6 +181,19 @@ test("contact form with errors has no axe violations and focuses the summary", a
   await context.close();
 });
 
+test("statement cards print one statement per card, without the site's navigation", async () => {
+  const context = await browser.newContext();
+  const { page } = await open(context, "/frameworks/demonstration/themes/WB/print");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("nav").first().isVisible(), false);
+  assert.equal(await page.locator(".card").count(), 5);
+  const breaks = await page.locator(".card").first().evaluate((el) => getComputedStyle(el).breakInside);
+  assert.equal(breaks, "avoid");
+  const pdf = await page.pdf({ format: "A4" });
+  assert.ok(pdf.length > 1000, "prints to A4");
+  await context.close();
+});
+
 test("print stylesheet hides navigation and forms", async () => {
   const context = await browser.newContext();
   const { page } = await open(context, "/contact");

@@ -236,3 +236,170 @@ fn the_start_log_shows_configuration_without_secrets() {
     assert!(!stderr.contains("hunter2"), "{stderr}");
     assert!(!output.status.success());
 }
+
+fn demo_framework_file() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../frameworks/demonstration/framework.toml")
+}
+
+fn sqlite_url(dir: &tempfile::TempDir, name: &str) -> String {
+    format!("sqlite://{}?mode=rwc", dir.path().join(name).display())
+}
+
+#[test]
+fn import_then_export_then_import_elsewhere_is_lossless() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let first = sqlite_url(&dir, "first.db");
+    let import = mir()
+        .args(["import", "framework"])
+        .arg(demo_framework_file())
+        .args(["--database", &first])
+        .output()
+        .expect("run");
+    assert!(
+        import.status.success(),
+        "{}",
+        String::from_utf8_lossy(&import.stderr)
+    );
+    let said = String::from_utf8_lossy(&import.stdout);
+    assert!(
+        said.contains("6 themes, 30 statements, 20 pairs, 4 pictures"),
+        "{said}"
+    );
+
+    let exported = dir.path().join("exported.toml");
+    let export = mir()
+        .args([
+            "export",
+            "framework",
+            "demonstration",
+            "--database",
+            &first,
+            "--output",
+        ])
+        .arg(&exported)
+        .output()
+        .expect("run");
+    assert!(
+        export.status.success(),
+        "{}",
+        String::from_utf8_lossy(&export.stderr)
+    );
+    // The exported file names pictures, so they travel beside it.
+    for picture in ["people.svg", "talk.svg", "plan.svg", "share.svg"] {
+        let from = demo_framework_file().with_file_name(picture);
+        std::fs::copy(from, dir.path().join(picture)).expect("copy picture");
+    }
+    let second = sqlite_url(&dir, "second.db");
+    let again = mir()
+        .args(["import", "framework"])
+        .arg(&exported)
+        .args(["--database", &second])
+        .output()
+        .expect("run");
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let export_again = mir()
+        .args([
+            "export",
+            "framework",
+            "demonstration",
+            "--version",
+            "2026.1",
+            "--database",
+            &second,
+        ])
+        .output()
+        .expect("run");
+    assert_eq!(
+        String::from_utf8_lossy(&export_again.stdout),
+        std::fs::read_to_string(&exported).expect("read")
+    );
+
+    // Importing the same version again is refused and says why.
+    let twice = mir()
+        .args(["import", "framework"])
+        .arg(demo_framework_file())
+        .args(["--database", &first])
+        .output()
+        .expect("run");
+    assert_eq!(twice.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("already imported"));
+}
+
+#[test]
+fn a_file_with_three_mistakes_reports_all_three_with_lines_and_imports_nothing() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let source = std::fs::read_to_string(demo_framework_file()).expect("read");
+    // 1: a statement in a theme that does not exist; 2: a duplicate code; 3: a pair to nowhere.
+    let broken = source
+        .replacen(
+            "theme = \"AC\"\nkind = \"I\"",
+            "theme = \"XX\"\nkind = \"I\"",
+            1,
+        )
+        .replacen("code = \"WB-I2\"", "code = \"WB-I1\"", 1)
+        .replacen("pairs = [\"WF-We2\"]", "pairs = [\"WF-We9\"]", 1);
+    let file = dir.path().join("broken.toml");
+    std::fs::write(&file, &broken).expect("write");
+    for picture in ["people.svg", "talk.svg", "plan.svg", "share.svg"] {
+        std::fs::copy(
+            demo_framework_file().with_file_name(picture),
+            dir.path().join(picture),
+        )
+        .expect("copy");
+    }
+    let url = sqlite_url(&dir, "mir.db");
+    let output = mir()
+        .args(["import", "framework"])
+        .arg(&file)
+        .args(["--database", &url])
+        .output()
+        .expect("run");
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let line_of = |needle: &str| {
+        broken
+            .lines()
+            .position(|l| l.contains(needle))
+            .expect("needle")
+            + 1
+    };
+    let second_wb_i1 = broken
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("code = \"WB-I1\""))
+        .nth(1)
+        .expect("dup")
+        .0
+        + 1;
+    for (line, words) in [
+        (line_of("theme = \"XX\""), "not one of the [[themes]]"),
+        (second_wb_i1, "used more than once"),
+        (line_of("WF-We9"), "which is not a statement"),
+    ] {
+        let expected = format!("{}:{line}:", file.display());
+        assert!(
+            stderr
+                .lines()
+                .any(|l| l.starts_with(&expected) && l.contains(words)),
+            "expected {expected} … {words} in:\n{stderr}"
+        );
+    }
+    assert!(
+        stderr.contains("3 problem(s)") && stderr.contains("nothing was imported"),
+        "{stderr}"
+    );
+    let export = mir()
+        .args(["export", "framework", "demonstration", "--database", &url])
+        .output()
+        .expect("run");
+    assert_eq!(
+        export.status.code(),
+        Some(1),
+        "the database has no framework"
+    );
+}

@@ -59,6 +59,11 @@ impl PageContext {
         self.path == path
     }
 
+    /// Whether this page is within a part of the site (`/frameworks/...`).
+    pub fn in_section(&self, prefix: &str) -> bool {
+        self.path == prefix || self.path.starts_with(&format!("{prefix}/"))
+    }
+
     /// The one-time message left by the previous request, shown once.
     pub fn flash(&self) -> Option<String> {
         self.session.as_ref().and_then(Session::take_flash)

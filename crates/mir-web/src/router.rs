@@ -21,7 +21,7 @@ use tracing::Level;
 
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
-use crate::routes::{contact, home, info, ops};
+use crate::routes::{contact, frameworks, home, info, ops};
 use crate::{AppState, assets};
 
 /// Largest request body accepted: forms are small; this keeps a flood of bytes cheap to refuse.
@@ -35,6 +35,21 @@ pub fn router(state: AppState) -> Router {
         .route("/privacy", get(info::privacy))
         .route("/cookies", get(info::cookies))
         .route("/contact", get(contact::show).post(contact::send))
+        .route("/frameworks", get(frameworks::list))
+        .route("/frameworks/{slug}", get(frameworks::show))
+        .route("/frameworks/{slug}/themes/{code}", get(frameworks::theme))
+        .route(
+            "/frameworks/{slug}/themes/{code}/print",
+            get(frameworks::print),
+        )
+        .route(
+            "/frameworks/{slug}/statements/{code}",
+            get(frameworks::statement),
+        )
+        .route(
+            "/frameworks/{slug}/versions/{version}/pictures/{file}",
+            get(frameworks::picture),
+        )
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))
         .route("/assets/{file}", get(assets::serve))

@@ -10,9 +10,13 @@ use mir_store::{FeedbackRepo, OrganisationRepo};
 use support::{TestApp, select, text};
 
 /// Every HTML page a visitor can reach today, including an error page.
-const PAGES: [&str; 7] = [
+const PAGES: [&str; 11] = [
     "/",
     "/?view=easy",
+    "/frameworks",
+    "/frameworks/demonstration",
+    "/frameworks/demonstration/themes/WB",
+    "/frameworks/demonstration/statements/WB-I1",
     "/accessibility",
     "/privacy",
     "/cookies",
@@ -21,6 +25,9 @@ const PAGES: [&str; 7] = [
 ];
 
 async fn check_page_shell(app: &TestApp) {
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
     let mut titles = HashSet::new();
     for path in PAGES {
         let response = app.get(path).await;
@@ -527,7 +534,10 @@ async fn demo_data_loads_once() {
 async fn route_by_role_matrix() {
     let app = TestApp::sqlite().await;
     let css = mir_web::assets::url("mir.css");
-    let matrix: [(Method, &str, &str, StatusCode); 9] = [
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+    let matrix: [(Method, &str, &str, StatusCode); 16] = [
         (Method::GET, "/", "anonymous", StatusCode::OK),
         (Method::GET, "/accessibility", "anonymous", StatusCode::OK),
         (Method::GET, "/privacy", "anonymous", StatusCode::OK),
@@ -538,6 +548,43 @@ async fn route_by_role_matrix() {
         (Method::GET, "/healthz", "anonymous", StatusCode::OK),
         (Method::GET, "/metrics", "anonymous", StatusCode::OK),
         (Method::GET, css.as_str(), "anonymous", StatusCode::OK),
+        (Method::GET, "/frameworks", "anonymous", StatusCode::OK),
+        (
+            Method::GET,
+            "/frameworks/demonstration",
+            "anonymous",
+            StatusCode::OK,
+        ),
+        (
+            Method::GET,
+            "/frameworks/demonstration/themes/WB",
+            "anonymous",
+            StatusCode::OK,
+        ),
+        (
+            Method::GET,
+            "/frameworks/demonstration/themes/WB/print",
+            "anonymous",
+            StatusCode::OK,
+        ),
+        (
+            Method::GET,
+            "/frameworks/demonstration/statements/WB-I1",
+            "anonymous",
+            StatusCode::OK,
+        ),
+        (
+            Method::GET,
+            "/frameworks/demonstration/versions/2026.1/pictures/people.svg",
+            "anonymous",
+            StatusCode::OK,
+        ),
+        (
+            Method::POST,
+            "/frameworks/demonstration",
+            "anonymous",
+            StatusCode::METHOD_NOT_ALLOWED,
+        ),
     ];
     for (method, path, role, expected) in matrix {
         let request = Request::builder()
@@ -549,5 +596,146 @@ async fn route_by_role_matrix() {
         let response = app.send(request).await;
         assert_eq!(response.status, expected, "{method} {path} as {role}");
     }
+    app.cleanup().await;
+}
+
+/// Framework pages on one engine: every page of the statement library, in both views.
+async fn check_framework_pages(app: &TestApp) {
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+    let list = app.get("/frameworks").await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("href=\"/frameworks/demonstration\""));
+    assert!(list.body.contains("Demonstration"));
+
+    let page = app.get("/frameworks/demonstration").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    let themes: Vec<String> = select(&html, "section h2").iter().map(text).collect();
+    assert_eq!(themes.len(), 6);
+    assert_eq!(themes[0], "Wellbeing and independence");
+    assert_eq!(select(&html, ".statement-list li").len(), 30);
+    assert!(text(&select(&html, ".demo-notice")[0]).contains("not the official Making it Real"));
+    assert_eq!(
+        select(&html, "table tbody tr").len(),
+        4,
+        "the four-level scale"
+    );
+
+    let statement = app.get("/frameworks/demonstration/statements/WB-I1").await;
+    let html = statement.html();
+    assert!(text(&select(&html, "h1")[0]).starts_with("I decide how I spend my days"));
+    let pair_links: Vec<_> = select(&html, "main .statement-list a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(pair_links, ["/frameworks/demonstration/statements/WB-We1"]);
+    assert_eq!(select(&html, ".demo-notice").len(), 1);
+    let picture = select(&html, ".easy-item img")[0];
+    assert_eq!(picture.value().attr("alt"), Some("Two people side by side"));
+    let src = picture.value().attr("src").expect("src").to_owned();
+
+    // Easy Read: the Easy Read text is the heading, with its picture.
+    let easy = app
+        .get("/frameworks/demonstration/statements/WB-I1?view=easy")
+        .await;
+    let html = easy.html();
+    assert_eq!(
+        text(&select(&html, "h1")[0]),
+        "I choose what I do each day. My support helps me do things I enjoy."
+    );
+    assert_eq!(select(&html, "main.easy-read .easy-item img").len(), 1);
+
+    let picture = app.get(&src).await;
+    assert_eq!(picture.status, StatusCode::OK);
+    assert_eq!(picture.header("content-type"), "image/svg+xml");
+    assert!(
+        picture
+            .header("content-security-policy")
+            .contains("sandbox")
+    );
+
+    let theme = app.get("/frameworks/demonstration/themes/IA").await;
+    let html = theme.html();
+    assert_eq!(text(&select(&html, "h1")[0]), "Information and advice");
+    assert_eq!(select(&html, ".statement-list li").len(), 5);
+    let print = app.get("/frameworks/demonstration/themes/IA/print").await;
+    assert_eq!(
+        select(&print.html(), ".card").len(),
+        5,
+        "one card per statement"
+    );
+
+    for missing in [
+        "/frameworks/nope",
+        "/frameworks/demonstration?version=1999",
+        "/frameworks/demonstration/themes/ZZ",
+        "/frameworks/demonstration/statements/ZZ-1",
+        "/frameworks/demonstration/versions/2026.1/pictures/nope.svg",
+    ] {
+        assert_eq!(
+            app.get(missing).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn framework_pages_on_sqlite() {
+    let app = TestApp::sqlite().await;
+    check_framework_pages(&app).await;
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn framework_pages_on_postgres() {
+    let Some(app) = TestApp::postgres().await else {
+        return;
+    };
+    check_framework_pages(&app).await;
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn older_framework_versions_stay_readable_and_links_keep_the_version() {
+    let app = TestApp::sqlite().await;
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+    let newer = mir_app::demo::DEMO_FRAMEWORK
+        .replace("version = \"2026.1\"", "version = \"2027.1\"")
+        .replace("date = \"2026-11-01\"", "date = \"2027-01-01\"")
+        .replace(
+            "I decide how I spend my days",
+            "I choose how I spend my days",
+        );
+    mir_app::frameworks::import_framework(
+        &app.db.store,
+        &mir_app::Actor::Operator,
+        &newer,
+        &|_| Some(b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec()),
+    )
+    .await
+    .expect("new version");
+    let current = app.get("/frameworks/demonstration/statements/WB-I1").await;
+    assert!(text(&select(&current.html(), "h1")[0]).starts_with("I choose how"));
+    let old = app
+        .get("/frameworks/demonstration/statements/WB-I1?version=2026.1")
+        .await;
+    assert!(text(&select(&old.html(), "h1")[0]).starts_with("I decide how"));
+    let back = select(&old.html(), ".back-link")[0]
+        .value()
+        .attr("href")
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(back, "/frameworks/demonstration/themes/WB?version=2026.1");
+    let framework = app.get("/frameworks/demonstration").await;
+    assert!(
+        framework
+            .body
+            .contains("href=\"/frameworks/demonstration?version=2026.1\"")
+    );
     app.cleanup().await;
 }

@@ -2,6 +2,7 @@
 //! render a template.
 
 pub mod contact;
+pub mod frameworks;
 pub mod home;
 pub mod info;
 pub mod ops;
