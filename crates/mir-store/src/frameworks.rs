@@ -56,6 +56,9 @@ pub trait FrameworkRepo {
     ) -> impl Future<Output = Result<Option<PictureFile>, StoreError>> + Send;
 }
 
+/// slug, version, title, publisher, published_on, is_demo, theme count, statement count
+type SummaryRow = (String, String, String, String, String, i64, i64, i64);
+
 type VersionRow = (
     i64,
     String,
@@ -197,7 +200,7 @@ impl FrameworkRepo for Store {
     }
 
     async fn framework_versions(&self) -> Result<Vec<FrameworkVersionSummary>, StoreError> {
-        let rows: Vec<(String, String, String, String, String, i64, i64, i64)> = sqlx::query_as(
+        let rows: Vec<SummaryRow> = sqlx::query_as(
             "SELECT v.slug, v.version, v.title, v.publisher, v.published_on, v.is_demo, \
                (SELECT COUNT(*) FROM framework_themes t WHERE t.version_id = v.id), \
                (SELECT COUNT(*) FROM framework_statements s WHERE s.version_id = v.id) \

@@ -167,10 +167,11 @@ impl Problems<'_> {
     /// A required code (slug, theme code, statement code, level key).
     fn code(&mut self, value: &Text, within: Range<usize>, what: &str, rule: CodeRule) -> String {
         let code = self.text(value, within, what, 40);
-        if !code.is_empty() && !rule.accepts(&code) {
-            if let Some(v) = value {
-                self.add(v.span(), format!("{what} \"{code}\" {}", rule.explain()));
-            }
+        if !code.is_empty()
+            && !rule.accepts(&code)
+            && let Some(v) = value
+        {
+            self.add(v.span(), format!("{what} \"{code}\" {}", rule.explain()));
         }
         code
     }
@@ -283,22 +284,23 @@ pub fn parse_toml_with_pictures(
             let licence = problems.text(&m.licence, span.clone(), "the licence", SHORT_MAX);
             let language = problems.text(&m.language, span.clone(), "the language", 20);
             let date = problems.text(&m.date, span.clone(), "the date", 10);
-            if !date.is_empty() && !is_iso_date(&date) {
-                if let Some(v) = &m.date {
-                    problems.add(
-                        v.span(),
-                        format!("the date \"{date}\" must be written YYYY-MM-DD"),
-                    );
-                }
+            if !date.is_empty()
+                && !is_iso_date(&date)
+                && let Some(v) = &m.date
+            {
+                problems.add(
+                    v.span(),
+                    format!("the date \"{date}\" must be written YYYY-MM-DD"),
+                );
             }
             let source_url = m.source_url.as_ref().map(|u| u.get_ref().trim().to_owned());
-            if let (Some(url), Some(raw_url)) = (&source_url, &m.source_url) {
-                if !(url.starts_with("https://") || url.starts_with("http://")) {
-                    problems.add(
-                        raw_url.span(),
-                        "the source URL must start with https:// or http://",
-                    );
-                }
+            if let (Some(url), Some(raw_url)) = (&source_url, &m.source_url)
+                && !(url.starts_with("https://") || url.starts_with("http://"))
+            {
+                problems.add(
+                    raw_url.span(),
+                    "the source URL must start with https:// or http://",
+                );
             }
             Some(FrameworkMeta {
                 slug,
@@ -327,13 +329,14 @@ pub fn parse_toml_with_pictures(
         let span = level.span();
         let l = level.get_ref();
         let key = problems.code(&l.key, span.clone(), "a scale level's key", CodeRule::Slug);
-        if !key.is_empty() && !level_keys.insert(key.clone()) {
-            if let Some(v) = &l.key {
-                problems.add(
-                    v.span(),
-                    format!("the scale level key \"{key}\" is used more than once"),
-                );
-            }
+        if !key.is_empty()
+            && !level_keys.insert(key.clone())
+            && let Some(v) = &l.key
+        {
+            problems.add(
+                v.span(),
+                format!("the scale level key \"{key}\" is used more than once"),
+            );
         }
         let what = format!("scale level \"{key}\"");
         scale.push(ScaleLevel {
@@ -369,13 +372,14 @@ pub fn parse_toml_with_pictures(
         let span = theme.span();
         let t = theme.get_ref();
         let code = problems.code(&t.code, span.clone(), "a theme's code", CodeRule::Code);
-        if !code.is_empty() && !theme_codes.insert(code.clone()) {
-            if let Some(v) = &t.code {
-                problems.add(
-                    v.span(),
-                    format!("the theme code \"{code}\" is used more than once"),
-                );
-            }
+        if !code.is_empty()
+            && !theme_codes.insert(code.clone())
+            && let Some(v) = &t.code
+        {
+            problems.add(
+                v.span(),
+                format!("the theme code \"{code}\" is used more than once"),
+            );
         }
         let what = format!("theme \"{code}\"");
         let order = match &t.order {
@@ -433,33 +437,36 @@ pub fn parse_toml_with_pictures(
         let span = statement.span();
         let s = statement.get_ref();
         let code = problems.code(&s.code, span.clone(), "a statement's code", CodeRule::Code);
-        if !code.is_empty() && !statement_codes.insert(code.clone()) {
-            if let Some(v) = &s.code {
-                problems.add(
-                    v.span(),
-                    format!("the statement code \"{code}\" is used more than once"),
-                );
-            }
+        if !code.is_empty()
+            && !statement_codes.insert(code.clone())
+            && let Some(v) = &s.code
+        {
+            problems.add(
+                v.span(),
+                format!("the statement code \"{code}\" is used more than once"),
+            );
         }
         let what = format!("statement \"{code}\"");
         let theme = problems.text(&s.theme, span.clone(), &format!("the theme of {what}"), 40);
-        if !theme.is_empty() && !theme_codes.contains(&theme) {
-            if let Some(v) = &s.theme {
-                problems.add(
-                    v.span(),
-                    format!("{what} is in theme \"{theme}\", which is not one of the [[themes]]"),
-                );
-            }
+        if !theme.is_empty()
+            && !theme_codes.contains(&theme)
+            && let Some(v) = &s.theme
+        {
+            problems.add(
+                v.span(),
+                format!("{what} is in theme \"{theme}\", which is not one of the [[themes]]"),
+            );
         }
         let kind_text = problems.text(&s.kind, span.clone(), &format!("the kind of {what}"), 10);
         let kind = StatementKind::parse(&kind_text);
-        if kind.is_none() && !kind_text.is_empty() {
-            if let Some(v) = &s.kind {
-                problems.add(
-                    v.span(),
-                    format!("the kind of {what} must be \"I\" or \"We\", not \"{kind_text}\""),
-                );
-            }
+        if kind.is_none()
+            && !kind_text.is_empty()
+            && let Some(v) = &s.kind
+        {
+            problems.add(
+                v.span(),
+                format!("the kind of {what} must be \"I\" or \"We\", not \"{kind_text}\""),
+            );
         }
         let text = problems.text(
             &s.text,
@@ -475,18 +482,39 @@ pub fn parse_toml_with_pictures(
         );
         let picture = s.picture.as_ref().map(|picture| {
             let p = picture.get_ref();
-            let file = problems.text(&p.file, picture.span(), &format!("the picture file of {what}"), 100);
-            if !file.is_empty() && !is_safe_picture_name(&file) {
-                if let Some(v) = &p.file {
-                    problems.add(v.span(), format!("the picture \"{file}\" must be a plain file name ending .svg, .png or .jpg"));
-                }
+            let file = problems.text(
+                &p.file,
+                picture.span(),
+                &format!("the picture file of {what}"),
+                100,
+            );
+            if !file.is_empty()
+                && !is_safe_picture_name(&file)
+                && let Some(v) = &p.file
+            {
+                problems.add(
+                    v.span(),
+                    format!(
+                        "the picture \"{file}\" must be a plain file name ending .svg, .png or .jpg"
+                    ),
+                );
             }
-            if !file.is_empty() && is_safe_picture_name(&file) && !has_picture(&file) {
-                if let Some(v) = &p.file {
-                    problems.add(v.span(), format!("the picture \"{file}\" is not beside the framework file"));
-                }
+            if !file.is_empty()
+                && is_safe_picture_name(&file)
+                && !has_picture(&file)
+                && let Some(v) = &p.file
+            {
+                problems.add(
+                    v.span(),
+                    format!("the picture \"{file}\" is not beside the framework file"),
+                );
             }
-            let alt = problems.text(&p.alt, picture.span(), &format!("the picture's alt text for {what}"), SHORT_MAX);
+            let alt = problems.text(
+                &p.alt,
+                picture.span(),
+                &format!("the picture's alt text for {what}"),
+                SHORT_MAX,
+            );
             Picture { file, alt }
         });
         let mut pairs = Vec::new();
@@ -501,13 +529,13 @@ pub fn parse_toml_with_pictures(
                     problems.add(pair.span(), format!("{what} cannot pair with itself"))
                 }
                 Some(other_kind) => {
-                    if let (Some(mine), Some(theirs)) = (kind, other_kind) {
-                        if mine == *theirs {
-                            problems.add(
+                    if let (Some(mine), Some(theirs)) = (kind, other_kind)
+                        && mine == *theirs
+                    {
+                        problems.add(
                                 pair.span(),
                                 format!("{what} pairs with \"{other}\", but pairs join an \"I\" statement with a \"We\" statement"),
                             );
-                        }
                     }
                 }
             }
