@@ -9,9 +9,11 @@
 mod database_url;
 mod error;
 mod feedback;
+mod framework_uploads;
 mod frameworks;
 mod meta;
 mod organisations;
+mod people;
 mod sessions;
 mod store;
 pub mod testing;
@@ -19,9 +21,11 @@ pub mod testing;
 pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
 pub use error::StoreError;
 pub use feedback::FeedbackRepo;
+pub use framework_uploads::{FrameworkUpload, FrameworkUploadRepo};
 pub use frameworks::{FrameworkRepo, FrameworkVersionSummary, PictureFile};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
+pub use people::{PeopleRepo, Person};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use store::Store;
 

@@ -14,7 +14,10 @@ use mir_store::{
 
 macro_rules! conformance {
     ($($check:ident),* $(,)?) => {
-        mod sqlite {
+        conformance!(@engines sqlite, postgres; $($check),*);
+    };
+    (@engines $sqlite:ident, $postgres:ident; $($check:ident),* $(,)?) => {
+        mod $sqlite {
             $(
                 #[tokio::test]
                 async fn $check() {
@@ -24,7 +27,7 @@ macro_rules! conformance {
                 }
             )*
         }
-        mod postgres {
+        mod $postgres {
             $(
                 #[tokio::test]
                 async fn $check() {
@@ -353,3 +356,120 @@ async fn framework_pictures_are_stored_with_their_version(store: &Store) {
         None
     );
 }
+
+mod people {
+    use mir_store::{FrameworkUploadRepo, PeopleRepo, PictureFile, Store};
+
+    pub async fn people_are_found_by_email_and_admin_is_only_raised(store: &Store) {
+        let first = store
+            .upsert_person("a@example.org", false, 1)
+            .await
+            .expect("create");
+        assert!(!first.is_national_admin);
+        let raised = store
+            .upsert_person("a@example.org", true, 2)
+            .await
+            .expect("raise");
+        assert_eq!(raised.id, first.id);
+        assert!(raised.is_national_admin);
+        let again = store
+            .upsert_person("a@example.org", false, 3)
+            .await
+            .expect("again");
+        assert!(
+            again.is_national_admin,
+            "never lowered by a sign-in link request"
+        );
+        assert_eq!(store.person(first.id).await.expect("get"), Some(again));
+        assert_eq!(store.person(first.id + 1000).await.expect("get"), None);
+    }
+
+    pub async fn sign_in_tokens_work_once_and_expire(store: &Store) {
+        let person = store
+            .upsert_person("b@example.org", false, 1)
+            .await
+            .expect("create");
+        store
+            .insert_sign_in_token("t1", person.id, 100, 1)
+            .await
+            .expect("token");
+        store
+            .insert_sign_in_token("t2", person.id, 100, 1)
+            .await
+            .expect("token");
+        assert_eq!(
+            store.consume_sign_in_token("t1", 50).await.expect("use"),
+            Some(person.id)
+        );
+        assert_eq!(
+            store.consume_sign_in_token("t1", 51).await.expect("reuse"),
+            None,
+            "one use"
+        );
+        assert_eq!(
+            store.consume_sign_in_token("t2", 100).await.expect("late"),
+            None,
+            "expired"
+        );
+        assert_eq!(
+            store
+                .consume_sign_in_token("nope", 1)
+                .await
+                .expect("unknown"),
+            None
+        );
+    }
+
+    pub async fn uploads_belong_to_their_person(store: &Store) {
+        let owner = store
+            .upsert_person("c@example.org", true, 1)
+            .await
+            .expect("create");
+        let other = store
+            .upsert_person("d@example.org", true, 1)
+            .await
+            .expect("create");
+        let picture = PictureFile {
+            file_name: "p.svg".into(),
+            content_type: "image/svg+xml".into(),
+            bytes: vec![1, 2, 3],
+        };
+        let id = store
+            .insert_framework_upload(
+                owner.id,
+                "f.toml",
+                "source",
+                std::slice::from_ref(&picture),
+                1,
+            )
+            .await
+            .expect("upload");
+        let found = store
+            .framework_upload(id, owner.id)
+            .await
+            .expect("get")
+            .expect("found");
+        assert_eq!(
+            (found.source.as_str(), found.pictures),
+            ("source", vec![picture])
+        );
+        assert_eq!(
+            store.framework_upload(id, other.id).await.expect("get"),
+            None,
+            "not someone else's"
+        );
+        store.delete_framework_upload(id).await.expect("delete");
+        assert_eq!(
+            store.framework_upload(id, owner.id).await.expect("get"),
+            None
+        );
+    }
+}
+use people::*;
+
+conformance!(@engines sqlite_people, postgres_people;
+
+    people_are_found_by_email_and_admin_is_only_raised,
+    sign_in_tokens_work_once_and_expire,
+    uploads_belong_to_their_person,
+);
