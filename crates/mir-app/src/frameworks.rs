@@ -2,8 +2,10 @@
 
 use std::collections::BTreeSet;
 
-use mir_domain::framework::{Framework, export_toml, parse_toml_with_pictures};
-use mir_store::{FrameworkRepo, FrameworkVersionSummary, PictureFile, StoreError};
+use mir_domain::framework::{Framework, Problem, export_toml, parse_toml_with_pictures};
+use mir_store::{
+    FrameworkRepo, FrameworkUploadRepo, FrameworkVersionSummary, PictureFile, StoreError,
+};
 
 use crate::AppError;
 use crate::policy::{Action, Actor, authorize};
@@ -184,6 +186,278 @@ mod tests {
                 .expect("list")
                 .is_empty()
         );
+        db.cleanup().await;
+    }
+}
+
+/// A framework file uploaded in the browser and checked, waiting to be published.
+#[derive(Debug, Clone)]
+pub struct UploadPreview {
+    pub upload_id: i64,
+    pub file_name: String,
+    pub framework: Framework,
+    pub pictures: Vec<String>,
+}
+
+fn person_id(actor: &Actor) -> Result<i64, AppError> {
+    match actor {
+        Actor::Person { id, .. } => Ok(*id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// Files a browser sent: the framework file, and pictures it may name.
+#[derive(Debug, Clone)]
+pub struct UploadedFile {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Checks an uploaded framework file and keeps it for preview. Nothing is published yet.
+pub async fn upload_framework(
+    store: &(impl FrameworkRepo + FrameworkUploadRepo),
+    actor: &Actor,
+    framework_file: &UploadedFile,
+    pictures: &[UploadedFile],
+) -> Result<UploadPreview, AppError> {
+    authorize(actor, Action::ImportFramework)?;
+    let owner = person_id(actor)?;
+    let Ok(source) = std::str::from_utf8(&framework_file.bytes) else {
+        return Err(AppError::InvalidFile(vec![Problem {
+            line: 1,
+            column: 1,
+            message: "the file is not text (UTF-8): save it as plain text and try again".into(),
+        }]));
+    };
+    let find = |name: &str| pictures.iter().find(|p| p.name == name);
+    let framework = parse_toml_with_pictures(source, &|name| find(name).is_some())
+        .map_err(AppError::InvalidFile)?;
+    let meta = &framework.meta;
+    if store
+        .load_framework(&meta.slug, Some(&meta.version))
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(format!(
+            "version {} of framework {} is already published: give the file a new version",
+            meta.version, meta.slug
+        )));
+    }
+    let used: BTreeSet<&str> = framework
+        .statements
+        .iter()
+        .filter_map(|s| s.picture.as_ref().map(|p| p.file.as_str()))
+        .collect();
+    let kept: Vec<PictureFile> = used
+        .iter()
+        .filter_map(|name| find(name))
+        .map(|p| PictureFile {
+            file_name: p.name.clone(),
+            content_type: content_type(&p.name).to_owned(),
+            bytes: p.bytes.clone(),
+        })
+        .collect();
+    let upload_id = store
+        .insert_framework_upload(owner, &framework_file.name, source, &kept, mir_store::now())
+        .await?;
+    Ok(UploadPreview {
+        upload_id,
+        file_name: framework_file.name.clone(),
+        framework,
+        pictures: kept.into_iter().map(|p| p.file_name).collect(),
+    })
+}
+
+/// An upload of the actor's, parsed again for its preview page.
+pub async fn preview_upload(
+    store: &impl FrameworkUploadRepo,
+    actor: &Actor,
+    upload_id: i64,
+) -> Result<UploadPreview, AppError> {
+    authorize(actor, Action::ImportFramework)?;
+    let upload = store
+        .framework_upload(upload_id, person_id(actor)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let pictures: Vec<String> = upload
+        .pictures
+        .iter()
+        .map(|p| p.file_name.clone())
+        .collect();
+    let framework =
+        parse_toml_with_pictures(&upload.source, &|name| pictures.iter().any(|p| p == name))
+            .map_err(AppError::InvalidFile)?;
+    Ok(UploadPreview {
+        upload_id,
+        file_name: upload.file_name,
+        framework,
+        pictures,
+    })
+}
+
+/// Publishes a previewed upload as a new framework version, then forgets the upload.
+pub async fn publish_upload(
+    store: &(impl FrameworkRepo + FrameworkUploadRepo),
+    actor: &Actor,
+    upload_id: i64,
+) -> Result<ImportReport, AppError> {
+    authorize(actor, Action::ImportFramework)?;
+    let upload = store
+        .framework_upload(upload_id, person_id(actor)?)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let picture = |name: &str| {
+        upload
+            .pictures
+            .iter()
+            .find(|p| p.file_name == name)
+            .map(|p| p.bytes.clone())
+    };
+    let report = import_framework(store, actor, &upload.source, &picture).await?;
+    store.delete_framework_upload(upload_id).await?;
+    Ok(report)
+}
+
+/// Throws away an upload without publishing it.
+pub async fn discard_upload(
+    store: &impl FrameworkUploadRepo,
+    actor: &Actor,
+    upload_id: i64,
+) -> Result<(), AppError> {
+    authorize(actor, Action::ImportFramework)?;
+    let owner = person_id(actor)?;
+    if store.framework_upload(upload_id, owner).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    store.delete_framework_upload(upload_id).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod upload_tests {
+    use super::*;
+    use mir_store::PeopleRepo;
+    use mir_store::testing::TestDb;
+
+    const DEMO: &str = include_str!("../../../frameworks/demonstration/framework.toml");
+
+    fn picture(name: &str) -> UploadedFile {
+        UploadedFile {
+            name: name.into(),
+            bytes: b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+        }
+    }
+
+    #[tokio::test]
+    async fn upload_preview_then_publish() {
+        let db = TestDb::sqlite().await.expect("db");
+        let admin = db
+            .store
+            .upsert_person("admin@example.org", true, 1)
+            .await
+            .expect("admin");
+        let actor = Actor::Person {
+            id: admin.id,
+            national_admin: true,
+        };
+        let staff = Actor::Person {
+            id: admin.id + 1,
+            national_admin: false,
+        };
+        let file = UploadedFile {
+            name: "demo.toml".into(),
+            bytes: DEMO.as_bytes().to_vec(),
+        };
+        let pictures: Vec<UploadedFile> = [
+            "people.svg",
+            "talk.svg",
+            "plan.svg",
+            "share.svg",
+            "unused.svg",
+        ]
+        .map(picture)
+        .into();
+
+        assert!(matches!(
+            upload_framework(&db.store, &staff, &file, &pictures).await,
+            Err(AppError::Forbidden)
+        ));
+        let preview = upload_framework(&db.store, &actor, &file, &pictures)
+            .await
+            .expect("upload");
+        assert_eq!(
+            preview.pictures.len(),
+            4,
+            "only the pictures the file names are kept"
+        );
+        assert!(
+            db.store
+                .framework_versions()
+                .await
+                .expect("list")
+                .is_empty(),
+            "not published yet"
+        );
+        let again = preview_upload(&db.store, &actor, preview.upload_id)
+            .await
+            .expect("preview");
+        assert_eq!(again.framework, preview.framework);
+        assert!(matches!(
+            preview_upload(&db.store, &staff, preview.upload_id).await,
+            Err(AppError::Forbidden)
+        ));
+
+        let report = publish_upload(&db.store, &actor, preview.upload_id)
+            .await
+            .expect("publish");
+        assert_eq!(report.statements, 30);
+        assert!(matches!(
+            preview_upload(&db.store, &actor, preview.upload_id).await,
+            Err(AppError::NotFound)
+        ));
+        // The same version again is refused at upload, before any preview.
+        assert!(matches!(
+            upload_framework(&db.store, &actor, &file, &pictures).await,
+            Err(AppError::Conflict(_))
+        ));
+        db.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn problems_come_back_with_lines_and_nothing_is_kept() {
+        let db = TestDb::sqlite().await.expect("db");
+        let admin = db
+            .store
+            .upsert_person("admin@example.org", true, 1)
+            .await
+            .expect("admin");
+        let actor = Actor::Person {
+            id: admin.id,
+            national_admin: true,
+        };
+        let broken = DEMO.replacen("kind = \"We\"", "kind = \"They\"", 1);
+        let file = UploadedFile {
+            name: "broken.toml".into(),
+            bytes: broken.into_bytes(),
+        };
+        match upload_framework(&db.store, &actor, &file, &[]).await {
+            Err(AppError::InvalidFile(problems)) => {
+                assert!(problems.iter().any(|p| p.message.contains("\"They\"")));
+                assert!(
+                    problems.iter().any(|p| p.message.contains("not beside")),
+                    "pictures missing"
+                );
+            }
+            other => panic!("expected problems, got {other:?}"),
+        }
+        let binary = UploadedFile {
+            name: "x.toml".into(),
+            bytes: vec![0xff, 0xfe, 0x00],
+        };
+        assert!(matches!(
+            upload_framework(&db.store, &actor, &binary, &[]).await,
+            Err(AppError::InvalidFile(_))
+        ));
         db.cleanup().await;
     }
 }

@@ -3,6 +3,7 @@
 //! The web layer calls these with the [`policy::Actor`] making the request; a use-case never
 //! trusts that a route checked permission for it.
 
+pub mod accounts;
 pub mod demo;
 pub mod error;
 pub mod feedback;

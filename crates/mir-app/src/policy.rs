@@ -13,6 +13,11 @@ pub enum Actor {
     Anonymous,
     /// Whoever runs the `mir` command on the server: they hold the database already.
     Operator,
+    /// A signed-in person.
+    Person {
+        id: i64,
+        national_admin: bool,
+    },
 }
 
 /// Everything someone can ask mir to do.
@@ -25,15 +30,21 @@ pub enum Action {
     /// Import a new framework version (from the command line; in the browser, the national
     /// programme team once signing in exists).
     ImportFramework,
+    /// See the national programme team's pages.
+    ViewAdmin,
+    /// Create accounts and issue their first sign-in link (`mir admin create-user`).
+    CreateAccounts,
     /// Read operational metrics (`/metrics`): counts and timings by route, no personal data.
     ViewMetrics,
 }
 
 impl Action {
-    pub const ALL: [Action; 4] = [
+    pub const ALL: [Action; 6] = [
         Action::ViewPublicPages,
         Action::SendFeedback,
         Action::ImportFramework,
+        Action::ViewAdmin,
+        Action::CreateAccounts,
         Action::ViewMetrics,
     ];
 }
@@ -46,8 +57,21 @@ pub fn permits(actor: &Actor, action: Action) -> bool {
         // Metrics hold route names and timings only; operators who want them private put
         // `/metrics` behind their proxy (docs/decisions/0007-operations.md).
         (Actor::Anonymous, Action::ViewMetrics) => true,
-        (Actor::Anonymous, Action::ImportFramework) => false,
+        (
+            Actor::Anonymous,
+            Action::ImportFramework | Action::ViewAdmin | Action::CreateAccounts,
+        ) => false,
         (Actor::Operator, _) => true,
+        (
+            Actor::Person { .. },
+            Action::ViewPublicPages | Action::SendFeedback | Action::ViewMetrics,
+        ) => true,
+        // The national programme team keeps the frameworks.
+        (Actor::Person { national_admin, .. }, Action::ImportFramework | Action::ViewAdmin) => {
+            *national_admin
+        }
+        // Accounts are created from the command line until sign-up exists.
+        (Actor::Person { .. }, Action::CreateAccounts) => false,
     }
 }
 
@@ -71,12 +95,37 @@ mod tests {
             (Action::ViewPublicPages, true),
             (Action::SendFeedback, true),
             (Action::ImportFramework, false),
+            (Action::ViewAdmin, false),
+            (Action::CreateAccounts, false),
             (Action::ViewMetrics, true),
         ];
         assert_eq!(expected.len(), Action::ALL.len(), "decide every action");
         for (action, allowed) in expected {
             assert_eq!(permits(&Actor::Anonymous, action), allowed, "{action:?}");
             assert_eq!(authorize(&Actor::Anonymous, action).is_ok(), allowed);
+        }
+    }
+
+    #[test]
+    fn only_national_admins_keep_frameworks_and_nobody_signed_in_creates_accounts() {
+        let admin = Actor::Person {
+            id: 1,
+            national_admin: true,
+        };
+        let person = Actor::Person {
+            id: 2,
+            national_admin: false,
+        };
+        for (action, admin_may, person_may) in [
+            (Action::ViewPublicPages, true, true),
+            (Action::SendFeedback, true, true),
+            (Action::ImportFramework, true, false),
+            (Action::ViewAdmin, true, false),
+            (Action::CreateAccounts, false, false),
+            (Action::ViewMetrics, true, true),
+        ] {
+            assert_eq!(permits(&admin, action), admin_may, "admin {action:?}");
+            assert_eq!(permits(&person, action), person_may, "person {action:?}");
         }
     }
 
