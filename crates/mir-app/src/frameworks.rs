@@ -40,7 +40,7 @@ pub async fn import_framework(
     store: &impl FrameworkRepo,
     actor: &Actor,
     source: &str,
-    picture: &dyn Fn(&str) -> Option<Vec<u8>>,
+    picture: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
 ) -> Result<ImportReport, AppError> {
     authorize(actor, Action::ImportFramework)?;
     let framework = parse_toml_with_pictures(source, &|file| picture(file).is_some())

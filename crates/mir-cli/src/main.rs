@@ -36,6 +36,28 @@ enum Command {
     /// Export data to a file.
     #[command(subcommand)]
     Export(ExportCommand),
+    /// Administration tasks.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum AdminCommand {
+    /// Create an account (or find it) and print a one-time sign-in link, valid for 15 minutes.
+    /// This is how the first national administrator gets in.
+    CreateUser {
+        /// The person's email address.
+        #[arg(long)]
+        email: String,
+        /// Make the person a national administrator (keeps frameworks, sees the admin pages).
+        #[arg(long)]
+        national_admin: bool,
+        /// The site's address, to build the link.
+        #[arg(long, env = "MIR_BASE_URL", default_value = "http://127.0.0.1:8080")]
+        base_url: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -135,6 +157,12 @@ fn main() -> ExitCode {
                 output,
                 ..
             }) => export_framework(&database, &slug, version.as_deref(), output.as_deref()).await,
+            Command::Admin(AdminCommand::CreateUser {
+                email,
+                national_admin,
+                base_url,
+                ..
+            }) => create_user(&database, &email, national_admin, &base_url).await,
         }
     });
     match result {
@@ -151,7 +179,8 @@ fn cli_database(command: &Command) -> &str {
         Command::Serve(args) => &args.database.database,
         Command::Migrate(args) | Command::Demo(args) => &args.database,
         Command::Import(ImportCommand::Framework { database, .. })
-        | Command::Export(ExportCommand::Framework { database, .. }) => &database.database,
+        | Command::Export(ExportCommand::Framework { database, .. })
+        | Command::Admin(AdminCommand::CreateUser { database, .. }) => &database.database,
     }
 }
 
@@ -245,6 +274,41 @@ async fn import_framework(database: &DatabaseUrl, file: &Path) -> Result<(), Any
         Err(AppError::Conflict(message)) => {
             Err(UserError(format!("{message}; nothing was imported")).into())
         }
+        Err(other) => Err(other.into()),
+    }
+}
+
+async fn create_user(
+    database: &DatabaseUrl,
+    email: &str,
+    national_admin: bool,
+    base_url: &str,
+) -> Result<(), AnyError> {
+    let store = migrate(database).await?;
+    let result =
+        mir_app::accounts::create_sign_in_link(&store, &Actor::Operator, email, national_admin)
+            .await;
+    store.close().await;
+    match result {
+        Ok(link) => {
+            let role = if link.person.is_national_admin {
+                " (national administrator)"
+            } else {
+                ""
+            };
+            println!("Account: {}{role}", link.person.email);
+            println!(
+                "One-time sign-in link, valid for {} minutes:",
+                mir_app::accounts::SIGN_IN_LINK_MINUTES
+            );
+            println!(
+                "{}/sign-in/link/{}",
+                base_url.trim_end_matches('/'),
+                link.token
+            );
+            Ok(())
+        }
+        Err(AppError::Invalid(errors)) => Err(UserError(errors.to_string()).into()),
         Err(other) => Err(other.into()),
     }
 }

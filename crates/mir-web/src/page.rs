@@ -30,6 +30,10 @@ pub struct PageContext {
     pub favicon_url: String,
     pub easy_icon_url: String,
     pub request_id: Option<String>,
+    /// Someone is signed in: the header offers "Sign out".
+    pub signed_in: bool,
+    /// A national administrator is signed in: the header links to the admin pages.
+    pub is_admin: bool,
     session: Option<Session>,
     csrf: Option<CsrfToken>,
 }
@@ -49,6 +53,8 @@ impl PageContext {
                 .get(REQUEST_ID)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned),
+            signed_in: false,
+            is_admin: false,
             session: None,
             csrf: None,
         }
@@ -92,6 +98,10 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
         let mut ctx = PageContext::bare(view, &parts.uri, &parts.headers);
         ctx.session = parts.extensions.get::<Session>().cloned();
         ctx.csrf = parts.extensions.get::<CsrfToken>().cloned();
+        if let Some(mir_app::Actor::Person { national_admin, .. }) = parts.extensions.get() {
+            ctx.signed_in = true;
+            ctx.is_admin = *national_admin;
+        }
         Ok(ctx)
     }
 }

@@ -9,7 +9,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::middleware::{from_fn, from_fn_with_state};
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -21,7 +21,7 @@ use tracing::Level;
 
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
-use crate::routes::{contact, frameworks, home, info, ops};
+use crate::routes::{admin, contact, frameworks, home, info, ops, sign_in};
 use crate::{AppState, assets};
 
 /// Largest request body accepted: forms are small; this keeps a flood of bytes cheap to refuse.
@@ -49,6 +49,27 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/frameworks/{slug}/versions/{version}/pictures/{file}",
             get(frameworks::picture),
+        )
+        .route(
+            "/sign-in/link/{token}",
+            get(sign_in::show).post(sign_in::use_link),
+        )
+        .route("/sign-out", post(sign_in::sign_out))
+        .route("/admin", get(admin::home))
+        .route(
+            "/admin/frameworks/new",
+            get(admin::new)
+                .post(admin::upload)
+                .layer(DefaultBodyLimit::max(admin::UPLOAD_LIMIT_BYTES)),
+        )
+        .route("/admin/frameworks/uploads/{id}", get(admin::preview))
+        .route(
+            "/admin/frameworks/uploads/{id}/publish",
+            post(admin::publish),
+        )
+        .route(
+            "/admin/frameworks/uploads/{id}/discard",
+            post(admin::discard),
         )
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))

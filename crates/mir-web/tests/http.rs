@@ -537,7 +537,7 @@ async fn route_by_role_matrix() {
     mir_app::demo::load_demo_data(&app.db.store)
         .await
         .expect("demo");
-    let matrix: [(Method, &str, &str, StatusCode); 16] = [
+    let matrix = [
         (Method::GET, "/", "anonymous", StatusCode::OK),
         (Method::GET, "/accessibility", "anonymous", StatusCode::OK),
         (Method::GET, "/privacy", "anonymous", StatusCode::OK),

@@ -80,6 +80,21 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
     response
 }
 
+/// Checks a form's token against the cookie; for forms read another way (file uploads).
+pub fn verify(cookie: Option<&str>, sent: Option<&str>) -> Result<(), WebError> {
+    let matches = match (cookie, sent) {
+        (Some(cookie), Some(sent)) if cookies::is_token(cookie) => {
+            bool::from(cookie.as_bytes().ct_eq(sent.as_bytes()))
+        }
+        _ => false,
+    };
+    if matches {
+        Ok(())
+    } else {
+        Err(WebError::CsrfRejected)
+    }
+}
+
 /// A URL-encoded form whose CSRF token has been checked. Use it for every form that changes
 /// something; form structs should default missing fields so empty input reaches validation.
 #[derive(Debug)]
@@ -108,15 +123,7 @@ where
         })?;
         let sent: TokenField =
             serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
-        let matches = match (cookie, sent.csrf_token) {
-            (Some(cookie), Some(sent)) if cookies::is_token(&cookie) => {
-                bool::from(cookie.as_bytes().ct_eq(sent.as_bytes()))
-            }
-            _ => false,
-        };
-        if !matches {
-            return Err(WebError::CsrfRejected);
-        }
+        verify(cookie.as_deref(), sent.csrf_token.as_deref())?;
         let form = serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
         Ok(CsrfForm(form))
     }

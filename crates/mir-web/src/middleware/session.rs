@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::cookies::{self, CookieSpec};
+use mir_app::Actor;
+
 use crate::AppState;
 use crate::error::WebError;
 
@@ -27,6 +29,9 @@ pub struct SessionData {
     /// A one-time message for the next page ("Thank you, we have your message").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flash: Option<String>,
+    /// The signed-in person, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person_id: Option<i64>,
 }
 
 impl SessionData {
@@ -39,6 +44,9 @@ impl SessionData {
 struct Inner {
     data: SessionData,
     changed: bool,
+    /// Give the session a new token (on signing in or out), so a token seen before cannot be
+    /// used to ride on the new state (session fixation).
+    rotate: bool,
 }
 
 /// The current visitor's session, shared between extractors of one request.
@@ -60,6 +68,26 @@ impl Session {
         self.with(|inner| {
             inner.data.flash = Some(message.into());
             inner.changed = true;
+        });
+    }
+
+    pub fn person_id(&self) -> Option<i64> {
+        self.with(|inner| inner.data.person_id)
+    }
+
+    pub fn sign_in(&self, person_id: i64) {
+        self.with(|inner| {
+            inner.data.person_id = Some(person_id);
+            inner.changed = true;
+            inner.rotate = true;
+        });
+    }
+
+    pub fn sign_out(&self) {
+        self.with(|inner| {
+            inner.data = SessionData::default();
+            inner.changed = true;
+            inner.rotate = true;
         });
     }
 
@@ -97,7 +125,7 @@ pub async fn middleware(
 ) -> Result<Response, WebError> {
     let now = mir_store::now();
     let token = cookies::read(req.headers(), COOKIE).filter(|t| cookies::is_token(t));
-    let mut existing = None;
+    let mut existing: Option<(String, String)> = None;
     let mut data = SessionData::default();
     if let Some(token) = token {
         let id = hash(&token);
@@ -107,19 +135,35 @@ pub async fn middleware(
             existing = Some((token, id));
         }
     }
+    // Who is asking, resolved once per request for the policy and the layout.
+    let actor = match data.person_id {
+        Some(id) => mir_app::accounts::actor_for(&state.store, id)
+            .await
+            .map_err(WebError::from)?,
+        None => Actor::Anonymous,
+    };
     let session = Session(Arc::new(Mutex::new(Inner {
         data,
         changed: false,
+        rotate: false,
     })));
     req.extensions_mut().insert(session.clone());
+    req.extensions_mut().insert(actor);
 
     let mut response = next.run(req).await;
 
-    let (data, changed) = session.with(|inner| (inner.data.clone(), inner.changed));
+    let (data, changed, rotate) =
+        session.with(|inner| (inner.data.clone(), inner.changed, inner.rotate));
     if !changed {
         return Ok(response);
     }
     let secure = state.config.https;
+    if rotate && let Some((_, old_id)) = existing.take() {
+        state.store.delete_session(&old_id).await?;
+        if data.is_empty() {
+            cookies::remove(response.headers_mut(), COOKIE, secure);
+        }
+    }
     match existing {
         Some((_, id)) if data.is_empty() => {
             state.store.delete_session(&id).await?;

@@ -1,11 +1,13 @@
 //! Handlers, one module per area of the site. Each handler is thin: extract, call a use-case,
 //! render a template.
 
+pub mod admin;
 pub mod contact;
 pub mod frameworks;
 pub mod home;
 pub mod info;
 pub mod ops;
+pub mod sign_in;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -13,14 +15,21 @@ use mir_app::Actor;
 
 use crate::error::WebError;
 
-/// Who is making the request, for the policy. Everyone is anonymous until signing in lands.
+/// Who is making the request, for the policy.
 #[derive(Debug, Clone)]
 pub struct CurrentActor(pub Actor);
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentActor {
     type Rejection = WebError;
 
-    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(CurrentActor(Actor::Anonymous))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        // Resolved by the session middleware from the signed-in person, if any.
+        Ok(CurrentActor(
+            parts
+                .extensions
+                .get::<Actor>()
+                .cloned()
+                .unwrap_or(Actor::Anonymous),
+        ))
     }
 }

@@ -140,3 +140,72 @@ impl TestApp {
         self.db.cleanup().await;
     }
 }
+
+impl TestApp {
+    /// Signs a person in through the real sign-in link pages; returns the cookies to send.
+    pub async fn sign_in(&self, email: &str, national_admin: bool) -> String {
+        let link = mir_app::accounts::create_sign_in_link(
+            &self.db.store,
+            &mir_app::Actor::Operator,
+            email,
+            national_admin,
+        )
+        .await
+        .expect("link");
+        let path = format!("/sign-in/link/{}", link.token);
+        let page = self.get(&path).await;
+        let csrf = page.set_cookie("mir_csrf").expect("csrf cookie");
+        let token = csrf.trim_start_matches("mir_csrf=").to_owned();
+        let done = self
+            .post_form(&path, &format!("csrf_token={token}"), Some(&csrf))
+            .await;
+        assert_eq!(done.status, StatusCode::SEE_OTHER, "signed in");
+        let session = done.set_cookie("mir_session").expect("session cookie");
+        format!("{csrf}; {session}")
+    }
+
+    /// Posts multipart form data: `(field, file name, bytes)`; a `None` file name is a text field.
+    pub async fn post_multipart(
+        &self,
+        path: &str,
+        parts: &[(&str, Option<&str>, &[u8])],
+        cookie: &str,
+    ) -> TestResponse {
+        let boundary = "mir-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, file_name, bytes) in parts {
+            body.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
+            match file_name {
+                Some(file) => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"; filename=\"{file}\"\r\nContent-Type: application/octet-stream\r\n\r\n").as_bytes(),
+                ),
+                None => body.extend_from_slice(
+                    format!("Content-Disposition: form-data; name=\"{name}\"\r\n\r\n").as_bytes(),
+                ),
+            }
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n");
+        }
+        body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header(
+                header::CONTENT_TYPE,
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .header(header::COOKIE, cookie)
+            .body(Body::from(body))
+            .expect("request");
+        self.send(request).await
+    }
+}
+
+/// The CSRF token inside a cookie header made by [`TestApp::sign_in`].
+pub fn csrf_of(cookies: &str) -> String {
+    cookies
+        .split("; ")
+        .find_map(|c| c.strip_prefix("mir_csrf="))
+        .expect("csrf cookie")
+        .to_owned()
+}

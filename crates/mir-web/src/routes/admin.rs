@@ -1,0 +1,246 @@
+//! The national programme team's pages: adding a framework version from the browser, with the
+//! importer's checks shown as an error summary and a preview before it is published.
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::AppError;
+use mir_app::frameworks::{
+    UploadPreview, UploadedFile, discard_upload, preview_upload, publish_upload, upload_framework,
+};
+use mir_app::policy::{Action, authorize};
+use mir_domain::framework::Problem;
+use serde::Deserialize;
+
+use super::CurrentActor;
+use crate::AppState;
+use crate::error::WebError;
+use crate::middleware::cookies;
+use crate::middleware::csrf::{self, CsrfForm};
+use crate::middleware::session::Session;
+use crate::page::{PageContext, ok, render};
+
+/// Largest upload accepted: a framework file and its pictures.
+pub const UPLOAD_LIMIT_BYTES: usize = 5 * 1024 * 1024;
+
+#[derive(Template)]
+#[template(path = "admin/home.html")]
+struct HomePage {
+    ctx: PageContext,
+}
+
+/// `GET /admin`
+pub async fn home(
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    authorize(&actor, Action::ViewAdmin)?;
+    ok(&HomePage { ctx })
+}
+
+/// A problem as the upload page shows it: where, what, and the line of the file.
+struct ShownProblem {
+    problem: Problem,
+    line_text: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin/upload.html")]
+struct UploadPage {
+    ctx: PageContext,
+    /// Problems with the form itself (no file chosen, two framework files…).
+    form_error: Option<String>,
+    /// Problems in the file.
+    problems: Vec<ShownProblem>,
+    file_name: String,
+}
+
+/// `GET /admin/frameworks/new`
+pub async fn new(
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    authorize(&actor, Action::ImportFramework)?;
+    ok(&UploadPage {
+        ctx,
+        form_error: None,
+        problems: Vec::new(),
+        file_name: String::new(),
+    })
+}
+
+/// `POST /admin/frameworks/new`: multipart with the framework file and any pictures.
+pub async fn upload(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    headers: HeaderMap,
+    ctx: PageContext,
+    mut multipart: Multipart,
+) -> Result<Response, WebError> {
+    authorize(&actor, Action::ImportFramework)?;
+    let mut token = None;
+    let mut files: Vec<UploadedFile> = Vec::new();
+    while let Some(field) = multipart
+        .next_field()
+        .await
+        .map_err(|_| WebError::BadRequest)?
+    {
+        match field.name() {
+            Some("csrf_token") => {
+                token = Some(field.text().await.map_err(|_| WebError::BadRequest)?)
+            }
+            Some("files") => {
+                let name = field.file_name().unwrap_or("").to_owned();
+                let bytes = field.bytes().await.map_err(|_| WebError::TooLarge)?;
+                if !name.is_empty() {
+                    // Browsers send a bare name; keep only the last path part if one is sent.
+                    let name = name.rsplit(['/', '\\']).next().unwrap_or("").to_owned();
+                    files.push(UploadedFile {
+                        name,
+                        bytes: bytes.to_vec(),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    csrf::verify(
+        cookies::read(&headers, csrf::COOKIE).as_deref(),
+        token.as_deref(),
+    )?;
+
+    let (framework_files, pictures): (Vec<UploadedFile>, Vec<UploadedFile>) = files
+        .into_iter()
+        .partition(|f| f.name.to_ascii_lowercase().ends_with(".toml"));
+    let form_error = match framework_files.len() {
+        0 => Some("Choose a framework file (a .toml file)"),
+        1 => None,
+        _ => Some("Choose only one framework file (.toml); the other files should be pictures"),
+    };
+    if let Some(message) = form_error {
+        let page = UploadPage {
+            ctx,
+            form_error: Some(message.into()),
+            problems: Vec::new(),
+            file_name: String::new(),
+        };
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+    }
+    let framework_file = &framework_files[0];
+    match upload_framework(&state.store, &actor, framework_file, &pictures).await {
+        Ok(preview) => Ok(Redirect::to(&format!(
+            "/admin/frameworks/uploads/{}",
+            preview.upload_id
+        ))
+        .into_response()),
+        Err(AppError::InvalidFile(problems)) => {
+            let source = String::from_utf8_lossy(&framework_file.bytes);
+            let lines: Vec<&str> = source.lines().collect();
+            let problems = problems
+                .into_iter()
+                .map(|problem| ShownProblem {
+                    line_text: lines
+                        .get(problem.line.saturating_sub(1))
+                        .copied()
+                        .unwrap_or("")
+                        .chars()
+                        .take(200)
+                        .collect(),
+                    problem,
+                })
+                .collect();
+            let page = UploadPage {
+                ctx,
+                form_error: None,
+                problems,
+                file_name: framework_file.name.clone(),
+            };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(AppError::Conflict(message)) => {
+            let page = UploadPage {
+                ctx,
+                form_error: Some(message),
+                problems: Vec::new(),
+                file_name: framework_file.name.clone(),
+            };
+            render(StatusCode::CONFLICT, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/preview.html")]
+struct PreviewPage {
+    ctx: PageContext,
+    preview: UploadPreview,
+}
+
+impl PreviewPage {
+    fn statements_in(&self, theme: &str) -> Vec<&mir_domain::framework::Statement> {
+        self.preview
+            .framework
+            .statements
+            .iter()
+            .filter(|s| s.theme == theme)
+            .collect()
+    }
+}
+
+/// `GET /admin/frameworks/uploads/{id}`
+pub async fn preview(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<i64>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let preview = preview_upload(&state.store, &actor, id).await?;
+    ok(&PreviewPage { ctx, preview })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Confirm {}
+
+/// `POST /admin/frameworks/uploads/{id}/publish`
+pub async fn publish(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<i64>,
+    session: Session,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
+    match publish_upload(&state.store, &actor, id).await {
+        Ok(report) => {
+            session.set_flash(format!(
+                "Published version {} of {}: {} themes and {} statements.",
+                report.version, report.slug, report.themes, report.statements
+            ));
+            Ok(Redirect::to(&format!(
+                "/frameworks/{}?version={}",
+                report.slug, report.version
+            ))
+            .into_response())
+        }
+        // Someone published the same version meanwhile: say so on the admin page.
+        Err(AppError::Conflict(message)) => {
+            session.set_flash(format!("Nothing was published: {message}."));
+            Ok(Redirect::to("/admin").into_response())
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/frameworks/uploads/{id}/discard`
+pub async fn discard(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<i64>,
+    session: Session,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
+    discard_upload(&state.store, &actor, id).await?;
+    session.set_flash("The uploaded file was discarded. Nothing was published.");
+    Ok(Redirect::to("/admin").into_response())
+}

@@ -1,0 +1,362 @@
+//! Signing in with a one-time link, and the national programme team's framework upload.
+
+mod support;
+
+use axum::http::StatusCode;
+use mir_store::FrameworkRepo;
+use support::{TestApp, csrf_of, select, text};
+
+const DEMO: &str = include_str!("../../../frameworks/demonstration/framework.toml");
+
+fn demo_picture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../frameworks/demonstration")
+        .join(name);
+    std::fs::read(path).expect("picture")
+}
+
+#[tokio::test]
+async fn a_sign_in_link_works_once_and_signing_out_ends_the_session() {
+    let app = TestApp::sqlite().await;
+    let link = mir_app::accounts::create_sign_in_link(
+        &app.db.store,
+        &mir_app::Actor::Operator,
+        "admin@example.org",
+        true,
+    )
+    .await
+    .expect("link");
+    let path = format!("/sign-in/link/{}", link.token);
+    // Opening the link does not use it (email scanners open links).
+    let page = app.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(select(&page.html(), "main form button").len(), 1);
+    let page = app.get(&path).await;
+    let csrf = page.set_cookie("mir_csrf").expect("csrf");
+    let token = csrf.trim_start_matches("mir_csrf=").to_owned();
+
+    // A session that existed before signing in is replaced, not reused (session fixation).
+    let (before_cookie, _) = {
+        let form = app.get("/contact").await;
+        let c = form.set_cookie("mir_csrf").expect("csrf");
+        let t = c.trim_start_matches("mir_csrf=").to_owned();
+        let sent = app
+            .post_form(
+                "/contact",
+                &format!("csrf_token={t}&message=hello"),
+                Some(&c),
+            )
+            .await;
+        (sent.set_cookie("mir_session").expect("session"), c)
+    };
+    let cookies = format!("{csrf}; {before_cookie}");
+    let signed = app
+        .post_form(&path, &format!("csrf_token={token}"), Some(&cookies))
+        .await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed.header("location"), "/admin");
+    let session = signed.set_cookie("mir_session").expect("new session");
+    assert_ne!(
+        session, before_cookie,
+        "a new session token after signing in"
+    );
+    let signed_in = format!("{csrf}; {session}");
+
+    let admin = app.get_with_cookie("/admin", Some(&signed_in)).await;
+    assert_eq!(admin.status, StatusCode::OK);
+    let html = admin.html();
+    assert!(text(&select(&html, ".notification-banner")[0]).contains("You are signed in"));
+    assert_eq!(
+        select(&html, "header form[action='/sign-out'] button").len(),
+        1
+    );
+    assert_eq!(select(&html, "nav a[href='/admin']").len(), 1);
+    // The old session token gives nothing.
+    let old = app
+        .get_with_cookie("/admin", Some(&format!("{csrf}; {before_cookie}")))
+        .await;
+    assert_eq!(old.status, StatusCode::FORBIDDEN);
+
+    // The link works once.
+    let again = app
+        .post_form(&path, &format!("csrf_token={token}"), Some(&csrf))
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        text(&select(&again.html(), "h1")[0]),
+        "This sign-in link does not work"
+    );
+
+    let out = app
+        .post_form(
+            "/sign-out",
+            &format!("csrf_token={token}"),
+            Some(&signed_in),
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie("/admin", Some(&signed_in)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn admin_pages_are_for_national_administrators_only() {
+    let app = TestApp::sqlite().await;
+    let admin = app.sign_in("admin@example.org", true).await;
+    let staff = app.sign_in("staff@example.org", false).await;
+    for path in [
+        "/admin",
+        "/admin/frameworks/new",
+        "/admin/frameworks/uploads/1",
+    ] {
+        assert_eq!(
+            app.get(path).await.status,
+            StatusCode::FORBIDDEN,
+            "anonymous {path}"
+        );
+        assert_eq!(
+            app.get_with_cookie(path, Some(&staff)).await.status,
+            StatusCode::FORBIDDEN,
+            "staff {path}"
+        );
+    }
+    assert_eq!(
+        app.get_with_cookie("/admin", Some(&admin)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get_with_cookie("/admin/frameworks/new", Some(&admin))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get_with_cookie("/admin/frameworks/uploads/999", Some(&admin))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Posting an upload as staff is refused before anything is read.
+    let token = csrf_of(&staff);
+    let refused = app
+        .post_multipart(
+            "/admin/frameworks/new",
+            &[
+                ("csrf_token", None, token.as_bytes()),
+                ("files", Some("f.toml"), DEMO.as_bytes()),
+            ],
+            &staff,
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn upload_shows_every_problem_then_previews_then_publishes() {
+    let app = TestApp::sqlite().await;
+    let admin = app.sign_in("admin@example.org", true).await;
+    let token = csrf_of(&admin);
+
+    // No file.
+    let empty = app
+        .post_multipart(
+            "/admin/frameworks/new",
+            &[("csrf_token", None, token.as_bytes())],
+            &admin,
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        select(&empty.html(), ".error-summary a[href='#files']").len(),
+        1
+    );
+
+    // Without the form token.
+    let forged = app
+        .post_multipart(
+            "/admin/frameworks/new",
+            &[("files", Some("f.toml"), DEMO.as_bytes())],
+            &admin,
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+
+    // Three mistakes: each in the summary, linked to its details with the line of the file.
+    let broken = DEMO
+        .replacen(
+            "theme = \"AC\"\nkind = \"I\"",
+            "theme = \"XX\"\nkind = \"I\"",
+            1,
+        )
+        .replacen("code = \"WB-I2\"", "code = \"WB-I1\"", 1)
+        .replacen("pairs = [\"WF-We2\"]", "pairs = [\"WF-We9\"]", 1);
+    let pictures: Vec<(String, Vec<u8>)> = ["people.svg", "talk.svg", "plan.svg", "share.svg"]
+        .iter()
+        .map(|n| (n.to_string(), demo_picture(n)))
+        .collect();
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> = vec![
+        ("csrf_token", None, token.as_bytes()),
+        ("files", Some("broken.toml"), broken.as_bytes()),
+    ];
+    for (name, bytes) in &pictures {
+        parts.push(("files", Some(name.as_str()), bytes.as_slice()));
+    }
+    let response = app
+        .post_multipart("/admin/frameworks/new", &parts, &admin)
+        .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = response.html();
+    let summary: Vec<String> = select(&html, ".error-summary li a")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(summary.len(), 3, "{summary:?}");
+    let line = broken
+        .lines()
+        .position(|l| l.contains("theme = \"XX\""))
+        .expect("line")
+        + 1;
+    assert!(
+        summary
+            .iter()
+            .any(|s| s.starts_with(&format!("Line {line}:"))
+                && s.contains("not one of the [[themes]]")),
+        "{summary:?}"
+    );
+    for (n, link) in select(&html, ".error-summary li a").iter().enumerate() {
+        let target = format!("problem-{}", n + 1);
+        assert_eq!(
+            link.value().attr("href"),
+            Some(format!("#{target}").as_str())
+        );
+        assert_eq!(
+            select(&html, &format!("li#{target} pre code")).len(),
+            1,
+            "shows the line"
+        );
+    }
+    assert!(
+        app.db
+            .store
+            .framework_versions()
+            .await
+            .expect("list")
+            .is_empty(),
+        "nothing saved"
+    );
+
+    // The good file: preview, then publish.
+    parts[1] = ("files", Some("framework.toml"), DEMO.as_bytes());
+    let uploaded = app
+        .post_multipart("/admin/frameworks/new", &parts, &admin)
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+    let preview_path = uploaded.header("location").to_owned();
+    let preview = app.get_with_cookie(&preview_path, Some(&admin)).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(
+        preview
+            .body
+            .contains("6 themes, 30 statements, 20 pairs, 4 scale levels, 4 pictures")
+    );
+    assert!(
+        app.db
+            .store
+            .framework_versions()
+            .await
+            .expect("list")
+            .is_empty(),
+        "not public before publishing"
+    );
+    assert_eq!(
+        app.get("/frameworks/demonstration").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Someone else cannot see it.
+    let other = app.sign_in("other@example.org", true).await;
+    assert_eq!(
+        app.get_with_cookie(&preview_path, Some(&other))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let published = app
+        .post_form(
+            &format!("{preview_path}/publish"),
+            &format!("csrf_token={token}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(published.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        published.header("location"),
+        "/frameworks/demonstration?version=2026.1"
+    );
+    let public = app
+        .get_with_cookie("/frameworks/demonstration?version=2026.1", Some(&admin))
+        .await;
+    assert!(
+        text(&select(&public.html(), ".notification-banner")[0])
+            .contains("Published version 2026.1")
+    );
+    let picture = app
+        .get("/frameworks/demonstration/versions/2026.1/pictures/people.svg")
+        .await;
+    assert_eq!(picture.status, StatusCode::OK);
+
+    // Uploading the same version again is refused with a clear message.
+    let again = app
+        .post_multipart("/admin/frameworks/new", &parts, &admin)
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(text(&select(&again.html(), ".error-summary")[0]).contains("already published"));
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_upload_can_be_discarded() {
+    let app = TestApp::sqlite().await;
+    let admin = app.sign_in("admin@example.org", true).await;
+    let token = csrf_of(&admin);
+    let file = DEMO.replace("picture = ", "# picture = ");
+    let uploaded = app
+        .post_multipart(
+            "/admin/frameworks/new",
+            &[
+                ("csrf_token", None, token.as_bytes()),
+                ("files", Some("f.toml"), file.as_bytes()),
+            ],
+            &admin,
+        )
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER);
+    let preview_path = uploaded.header("location").to_owned();
+    let discarded = app
+        .post_form(
+            &format!("{preview_path}/discard"),
+            &format!("csrf_token={token}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(discarded.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie(&preview_path, Some(&admin))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(
+        app.db
+            .store
+            .framework_versions()
+            .await
+            .expect("list")
+            .is_empty()
+    );
+    app.cleanup().await;
+}
