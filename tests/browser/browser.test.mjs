@@ -203,3 +203,71 @@ test("print stylesheet hides navigation and forms", async () => {
   assert.ok(await page.locator("h1").isVisible());
   await context.close();
 });
+
+/** Runs axe on the current page and fails on any violation. */
+async function assertNoAxeViolations(page, name) {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate(
+    (tags) => window.axe.run(document, { runOnly: { type: "tag", values: tags } }),
+    AXE_TAGS,
+  );
+  summary.axe[name] = { violations: results.violations.length, passes: results.passes.length };
+  const described = results.violations.map(
+    (v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`,
+  );
+  assert.deepEqual(described, [], `${name}: axe violations`);
+}
+
+test("national admin: sign in with a link, upload with problems, preview, publish — accessible, no JavaScript needed", async () => {
+  const link = server.signInLink("admin@example.org");
+  const fixtures = new URL("../../frameworks/demonstration/", import.meta.url).pathname;
+  const { readFileSync: read, writeFileSync: write, mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(`${tmpdir()}/mir-upload-`);
+  const source = read(`${fixtures}framework.toml`, "utf8").replaceAll('version = "2026.1"', 'version = "2026.2"').replaceAll('date = "2026-11-01"', 'date = "2026-11-20"');
+  write(`${dir}/framework.toml`, source);
+  write(`${dir}/broken.toml`, source.replace('theme = "AC"\nkind = "I"', 'theme = "XX"\nkind = "I"'));
+  const pictures = ["people.svg", "talk.svg", "plan.svg", "share.svg"].map((n) => `${fixtures}${n}`);
+
+  for (const javaScriptEnabled of [true, false]) {
+    const context = await browser.newContext({ javaScriptEnabled });
+    const page = await context.newPage();
+    const foreign = [];
+    page.on("request", (r) => { if (!r.url().startsWith(server.base)) foreign.push(r.url()); });
+    await page.goto(javaScriptEnabled ? link : server.signInLink("admin@example.org"));
+    if (javaScriptEnabled) await assertNoAxeViolations(page, "sign-in-link");
+    await page.click("main button[type=submit]");
+    assert.equal(new URL(page.url()).pathname, "/admin");
+    if (javaScriptEnabled) await assertNoAxeViolations(page, "admin-home");
+    await page.click("a[href='/admin/frameworks/new']");
+    if (javaScriptEnabled) await assertNoAxeViolations(page, "admin-upload");
+
+    await page.setInputFiles("#files", [`${dir}/broken.toml`, ...pictures]);
+    await page.click("main button[type=submit]");
+    assert.match(await page.title(), /^Error: /);
+    assert.ok((await page.locator(".error-summary li").count()) >= 1);
+    if (javaScriptEnabled) {
+      assert.equal(await page.evaluate(() => document.activeElement?.className), "error-summary");
+      await assertNoAxeViolations(page, "admin-upload-errors");
+      await page.screenshot({ path: new URL("admin-upload-errors.png", resultsDir).pathname, fullPage: true });
+    }
+
+    await page.setInputFiles("#files", [`${dir}/framework.toml`, ...pictures]);
+    await page.click("main button[type=submit]");
+    assert.match(new URL(page.url()).pathname, /^\/admin\/frameworks\/uploads\/\d+$/);
+    assert.match(await page.locator("h1").innerText(), /^Check before publishing/);
+    if (javaScriptEnabled) {
+      await assertNoAxeViolations(page, "admin-preview");
+      await page.click("button:text('Discard')");
+      assert.equal(new URL(page.url()).pathname, "/admin");
+    } else {
+      await page.click("button:text('Publish this version')");
+      assert.equal(new URL(page.url()).search, "?version=2026.2");
+      assert.match(await page.locator(".notification-banner").innerText(), /Published version 2026.2/);
+    }
+    await page.click("header button:text('Sign out')");
+    assert.match(await page.locator(".notification-banner").innerText(), /signed out/);
+    assert.deepEqual(foreign, []);
+    await context.close();
+  }
+});

@@ -1,5 +1,5 @@
 // Starts the real `mir` binary on a fresh SQLite file with demo data, on a free port.
-import { spawn } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
@@ -30,6 +30,16 @@ export async function startServer() {
   });
   return {
     base,
+    database,
+    /** Runs `mir admin create-user` on the same database and returns the sign-in link. */
+    signInLink(email, nationalAdmin = true) {
+      const args = ["admin", "create-user", "--email", email, "--database", database, "--base-url", base];
+      if (nationalAdmin) args.push("--national-admin");
+      const out = execFileSync(bin, args, { env: { ...process.env, RUST_LOG: "warn" } }).toString();
+      const match = out.match(/(http:\/\/\S+\/sign-in\/link\/[0-9a-f]{64})/);
+      if (!match) throw new Error(`no sign-in link in: ${out}`);
+      return match[1];
+    },
     async stop() {
       child.kill("SIGTERM");
       await new Promise((r) => child.once("exit", r));
