@@ -14,6 +14,7 @@ mod frameworks;
 mod meta;
 mod organisations;
 mod people;
+mod rate_limits;
 mod sessions;
 mod store;
 pub mod testing;
@@ -25,7 +26,8 @@ pub use framework_uploads::{FrameworkUpload, FrameworkUploadRepo};
 pub use frameworks::{FrameworkRepo, FrameworkVersionSummary, PictureFile};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
-pub use people::{PeopleRepo, Person};
+pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
+pub use rate_limits::RateLimitRepo;
 pub use sessions::{SessionRecord, SessionRepo};
 pub use store::Store;
 

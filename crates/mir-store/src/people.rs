@@ -11,6 +11,31 @@ pub struct Person {
     pub is_national_admin: bool,
 }
 
+/// What an emailed link is for. Stored with the token; a token only works for its purpose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenPurpose {
+    SignIn,
+    ResetPassword,
+    ChangeEmail,
+}
+
+impl TokenPurpose {
+    fn key(self) -> &'static str {
+        match self {
+            TokenPurpose::SignIn => "sign-in",
+            TokenPurpose::ResetPassword => "reset-password",
+            TokenPurpose::ChangeEmail => "change-email",
+        }
+    }
+}
+
+/// A used token: whose it was, and the new address for an email change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UsedToken {
+    pub person_id: i64,
+    pub new_email: Option<String>,
+}
+
 pub trait PeopleRepo {
     /// The person with this (lowercased) email, created if new; `national_admin` is only ever
     /// raised here, never lowered.
@@ -21,6 +46,43 @@ pub trait PeopleRepo {
         now: UnixTime,
     ) -> impl Future<Output = Result<Person, StoreError>> + Send;
     fn person(&self, id: i64) -> impl Future<Output = Result<Option<Person>, StoreError>> + Send;
+    fn person_by_email(
+        &self,
+        email: &str,
+    ) -> impl Future<Output = Result<Option<Person>, StoreError>> + Send;
+    /// The stored Argon2id hash (PHC string), if the person has set a password.
+    fn password_hash(
+        &self,
+        person_id: i64,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    fn set_password_hash(
+        &self,
+        person_id: i64,
+        hash: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Changes the address; [`StoreError::AlreadyExists`] if another account has it.
+    fn set_email(
+        &self,
+        person_id: i64,
+        email: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Stores a token for an emailed link of the given purpose.
+    fn insert_token(
+        &self,
+        token_hash: &str,
+        person_id: i64,
+        purpose: TokenPurpose,
+        new_email: Option<&str>,
+        expires_at: UnixTime,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Uses an unused, unexpired token of this purpose, once.
+    fn consume_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<UsedToken>, StoreError>> + Send;
     fn insert_sign_in_token(
         &self,
         token_hash: &str,
@@ -76,6 +138,103 @@ impl PeopleRepo for Store {
             id,
             email,
             is_national_admin: admin != 0,
+        }))
+    }
+
+    async fn person_by_email(&self, email: &str) -> Result<Option<Person>, StoreError> {
+        let row: Option<(i64, String, i64)> =
+            sqlx::query_as("SELECT id, email, is_national_admin FROM people WHERE email = $1")
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(id, email, admin)| Person {
+            id,
+            email,
+            is_national_admin: admin != 0,
+        }))
+    }
+
+    async fn password_hash(&self, person_id: i64) -> Result<Option<String>, StoreError> {
+        let hash: Option<Option<String>> =
+            sqlx::query_scalar("SELECT password_hash FROM people WHERE id = $1")
+                .bind(person_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(hash.flatten())
+    }
+
+    async fn set_password_hash(&self, person_id: i64, hash: &str) -> Result<(), StoreError> {
+        sqlx::query("UPDATE people SET password_hash = $1 WHERE id = $2")
+            .bind(hash)
+            .bind(person_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_email(&self, person_id: i64, email: &str) -> Result<(), StoreError> {
+        let taken: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM people WHERE email = $1 AND id <> $2")
+                .bind(email)
+                .bind(person_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        if taken.is_some() {
+            return Err(StoreError::AlreadyExists(
+                "another account uses that email address".into(),
+            ));
+        }
+        sqlx::query("UPDATE people SET email = $1 WHERE id = $2")
+            .bind(email)
+            .bind(person_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_token(
+        &self,
+        token_hash: &str,
+        person_id: i64,
+        purpose: TokenPurpose,
+        new_email: Option<&str>,
+        expires_at: UnixTime,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO sign_in_tokens (token_hash, person_id, expires_at, created_at, purpose, new_email) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(token_hash)
+        .bind(person_id)
+        .bind(expires_at)
+        .bind(now)
+        .bind(purpose.key())
+        .bind(new_email)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn consume_token(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: UnixTime,
+    ) -> Result<Option<UsedToken>, StoreError> {
+        let row: Option<(i64, Option<String>)> = sqlx::query_as(
+            "UPDATE sign_in_tokens SET used_at = $1 \
+             WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 \
+             RETURNING person_id, new_email",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(purpose.key())
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|(person_id, new_email)| UsedToken {
+            person_id,
+            new_email,
         }))
     }
 

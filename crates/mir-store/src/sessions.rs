@@ -7,6 +7,8 @@ use crate::{Store, StoreError, UnixTime};
 pub struct SessionRecord {
     pub data: String,
     pub expires_at: UnixTime,
+    /// The signed-in person, so all of their sessions can be ended at once.
+    pub person_id: Option<i64>,
 }
 
 /// Server-side sessions, keyed by a hash of the cookie's token, so that several `mir serve`
@@ -25,6 +27,11 @@ pub trait SessionRepo {
         now: UnixTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn delete_session(&self, id: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Ends every session of a person ("sign out everywhere", password changes).
+    fn delete_sessions_for_person(
+        &self,
+        person_id: i64,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
     /// Removes sessions that expired before `now`; returns how many.
     fn delete_expired_sessions(
         &self,
@@ -38,14 +45,18 @@ impl SessionRepo for Store {
         id: &str,
         now: UnixTime,
     ) -> Result<Option<SessionRecord>, StoreError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "SELECT data, expires_at FROM sessions WHERE id = $1 AND expires_at > $2",
+        let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT data, expires_at, person_id FROM sessions WHERE id = $1 AND expires_at > $2",
         )
         .bind(id)
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(data, expires_at)| SessionRecord { data, expires_at }))
+        Ok(row.map(|(data, expires_at, person_id)| SessionRecord {
+            data,
+            expires_at,
+            person_id,
+        }))
     }
 
     async fn save_session(
@@ -55,13 +66,15 @@ impl SessionRepo for Store {
         now: UnixTime,
     ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO sessions (id, data, expires_at, created_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            "INSERT INTO sessions (id, data, expires_at, created_at, person_id) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at, \
+             person_id = excluded.person_id",
         )
         .bind(id)
         .bind(&record.data)
         .bind(record.expires_at)
         .bind(now)
+        .bind(record.person_id)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -73,6 +86,14 @@ impl SessionRepo for Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn delete_sessions_for_person(&self, person_id: i64) -> Result<u64, StoreError> {
+        let result = sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+            .bind(person_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
     }
 
     async fn delete_expired_sessions(&self, now: UnixTime) -> Result<u64, StoreError> {

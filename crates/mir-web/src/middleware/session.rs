@@ -181,6 +181,7 @@ pub async fn middleware(
                 data: serde_json::to_string(&data)
                     .map_err(|e| WebError::Internal(e.to_string()))?,
                 expires_at: now.saturating_add(ttl),
+                person_id: data.person_id,
             };
             state.store.save_session(&id, &record, now).await?;
             let spec = CookieSpec {

@@ -1,0 +1,52 @@
+//! Rate limiting shared by every server: events in a table, counted in a sliding window.
+
+use std::future::Future;
+
+use crate::{Store, StoreError, UnixTime};
+
+pub trait RateLimitRepo {
+    /// Records one attempt in `bucket` and returns how many there have been since `since`,
+    /// this one included.
+    fn record_attempt(
+        &self,
+        bucket: &str,
+        now: UnixTime,
+        since: UnixTime,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Forgets attempts older than `before`.
+    fn prune_attempts(
+        &self,
+        before: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+impl RateLimitRepo for Store {
+    async fn record_attempt(
+        &self,
+        bucket: &str,
+        now: UnixTime,
+        since: UnixTime,
+    ) -> Result<i64, StoreError> {
+        sqlx::query("INSERT INTO rate_limit_events (bucket, at) VALUES ($1, $2)")
+            .bind(bucket)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        let count = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM rate_limit_events WHERE bucket = $1 AND at > $2",
+        )
+        .bind(bucket)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(count)
+    }
+
+    async fn prune_attempts(&self, before: UnixTime) -> Result<u64, StoreError> {
+        let result = sqlx::query("DELETE FROM rate_limit_events WHERE at < $1")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
+    }
+}
