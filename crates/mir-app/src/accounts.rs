@@ -48,11 +48,8 @@ pub async fn create_sign_in_link(
     }
     let now = mir_store::now();
     let person = store.upsert_person(&email, national_admin, now).await?;
-    let token = hex::encode(rand::random::<[u8; 32]>());
+    let token = new_token(store, person.id, TokenPurpose::SignIn, None).await?;
     let expires_at = now + SIGN_IN_LINK_MINUTES * 60;
-    store
-        .insert_sign_in_token(&hash_token(&token), person.id, expires_at, now)
-        .await?;
     tracing::info!(
         person_id = person.id,
         national_admin = person.is_national_admin,
@@ -74,12 +71,13 @@ pub async fn sign_in_with_link(
     if !is_token(token) {
         return Ok(None);
     }
-    let Some(person_id) = store
-        .consume_sign_in_token(&hash_token(token), mir_store::now())
+    let Some(used) = store
+        .consume_token(&hash_token(token), TokenPurpose::SignIn, mir_store::now())
         .await?
     else {
         return Ok(None);
     };
+    let person_id = used.person_id;
     let person = store.person(person_id).await?;
     if let Some(person) = &person {
         tracing::info!(person_id = person.id, "signed in with a link");
@@ -139,6 +137,590 @@ mod tests {
                 id: person.id,
                 national_admin: true
             }
+        );
+        db.cleanup().await;
+    }
+}
+
+// ---------------------------------------------------------------- Passwords and emailed links
+
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use mir_store::{RateLimitRepo, SessionRepo, TokenPurpose};
+
+use crate::mail::{Mailer, OutgoingEmail};
+use crate::rate_limit::{self, Limit};
+
+/// Passphrases welcome: length is the only rule (no composition rules), and paste is allowed.
+pub const PASSWORD_MIN_CHARS: usize = 8;
+pub const PASSWORD_MAX_CHARS: usize = 256;
+
+/// Checks a new password; the error names the field `field`.
+pub fn check_new_password(field: &'static str, password: &str) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let length = password.chars().count();
+    if password.is_empty() {
+        errors.add(field, "Enter a password");
+    } else if length < PASSWORD_MIN_CHARS {
+        errors.add(field, format!("Your password must be {PASSWORD_MIN_CHARS} characters or more. A few words together make a good one"));
+    } else if length > PASSWORD_MAX_CHARS {
+        errors.add(
+            field,
+            format!("Your password must be {PASSWORD_MAX_CHARS} characters or fewer"),
+        );
+    }
+    errors.into_result(|| ())
+}
+
+/// Hashes with Argon2id (default parameters) off the async threads.
+async fn hash_password(password: &str) -> Result<String, AppError> {
+    let password = password.to_owned();
+    tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|hash| hash.to_string())
+            .map_err(|e| AppError::Conflict(format!("could not hash the password: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::Conflict(format!("password hashing stopped: {e}")))?
+}
+
+/// Verifies off the async threads. With no stored hash, a dummy one is checked so that the
+/// answer takes as long whether or not the account exists.
+async fn verify_password(password: &str, stored: Option<String>) -> bool {
+    static DUMMY: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+        Argon2::default()
+            .hash_password(b"no account has this password")
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    });
+    let password = password.to_owned();
+    let has_account = stored.is_some();
+    let hash = stored.unwrap_or_else(|| DUMMY.clone());
+    let matched = tokio::task::spawn_blocking(move || {
+        Argon2::default()
+            .verify_password(password.as_bytes(), hash.as_str())
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false);
+    matched && has_account
+}
+
+fn normalise_email(email: &str) -> Result<String, FieldErrors> {
+    let email = email.trim().to_lowercase();
+    if email.is_empty() {
+        let mut errors = FieldErrors::new();
+        errors.add("email", "Enter your email address");
+        return Err(errors);
+    }
+    if !looks_like_email(&email) {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        );
+        return Err(errors);
+    }
+    Ok(email)
+}
+
+/// Stores a token of `purpose` for `person_id` and returns the token for the link.
+async fn new_token(
+    store: &impl PeopleRepo,
+    person_id: i64,
+    purpose: TokenPurpose,
+    new_email: Option<&str>,
+) -> Result<String, AppError> {
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let now = mir_store::now();
+    store
+        .insert_token(
+            &hash_token(&token),
+            person_id,
+            purpose,
+            new_email,
+            now + SIGN_IN_LINK_MINUTES * 60,
+            now,
+        )
+        .await?;
+    Ok(token)
+}
+
+/// Signs in with email and password. `None` for any wrong combination (no hint which part).
+pub async fn sign_in_with_password(
+    store: &(impl PeopleRepo + RateLimitRepo),
+    email: &str,
+    password: &str,
+    client: &str,
+) -> Result<Option<Person>, AppError> {
+    let email = normalise_email(email).map_err(AppError::Invalid)?;
+    if password.is_empty() {
+        let mut errors = FieldErrors::new();
+        errors.add("password", "Enter your password");
+        return Err(AppError::Invalid(errors));
+    }
+    rate_limit::check(
+        store,
+        &[
+            Limit::per_email("password", &email, 5),
+            Limit::per_client("password", client, 30),
+        ],
+    )
+    .await?;
+    let person = store.person_by_email(&email).await?;
+    let stored = match &person {
+        Some(person) => store.password_hash(person.id).await?,
+        None => None,
+    };
+    if verify_password(password, stored).await {
+        Ok(person)
+    } else {
+        Ok(None)
+    }
+}
+
+/// Emails a one-time sign-in link if the address has an account. The answer is the same
+/// either way, so nobody can find out who has an account.
+pub async fn request_sign_in_link(
+    store: &(impl PeopleRepo + RateLimitRepo),
+    mailer: &Mailer,
+    email: &str,
+    client: &str,
+    base_url: &str,
+) -> Result<(), AppError> {
+    let email = normalise_email(email).map_err(AppError::Invalid)?;
+    rate_limit::check(
+        store,
+        &[
+            Limit::per_email("link", &email, 3),
+            Limit::per_client("link", client, 20),
+        ],
+    )
+    .await?;
+    if let Some(person) = store.person_by_email(&email).await? {
+        let token = new_token(store, person.id, TokenPurpose::SignIn, None).await?;
+        mailer
+            .send(OutgoingEmail {
+                to: person.email,
+                subject: "Your link to sign in to Making it Real".into(),
+                body: format!(
+                    "Use this link to sign in. It works once, for {SIGN_IN_LINK_MINUTES} minutes:\n\n\
+                     {base_url}/sign-in/link/{token}\n\n\
+                     If you did not ask to sign in, you can ignore this email.\n"
+                ),
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Emails a password reset link if the address has an account; the same answer either way.
+pub async fn request_password_reset(
+    store: &(impl PeopleRepo + RateLimitRepo),
+    mailer: &Mailer,
+    email: &str,
+    client: &str,
+    base_url: &str,
+) -> Result<(), AppError> {
+    let email = normalise_email(email).map_err(AppError::Invalid)?;
+    rate_limit::check(
+        store,
+        &[
+            Limit::per_email("reset", &email, 3),
+            Limit::per_client("reset", client, 20),
+        ],
+    )
+    .await?;
+    if let Some(person) = store.person_by_email(&email).await? {
+        let token = new_token(store, person.id, TokenPurpose::ResetPassword, None).await?;
+        mailer
+            .send(OutgoingEmail {
+                to: person.email,
+                subject: "Reset your Making it Real password".into(),
+                body: format!(
+                    "Use this link to choose a new password. It works once, for {SIGN_IN_LINK_MINUTES} minutes:\n\n\
+                     {base_url}/password-reset/{token}\n\n\
+                     If you did not ask for this, you can ignore this email: your password has not changed.\n"
+                ),
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Sets a new password with a reset link; signs the person out everywhere. `None` if the
+/// link does not work (unknown, used or expired).
+pub async fn reset_password(
+    store: &(impl PeopleRepo + SessionRepo),
+    token: &str,
+    new_password: &str,
+) -> Result<Option<Person>, AppError> {
+    check_new_password("password", new_password).map_err(AppError::Invalid)?;
+    if !is_token(token) {
+        return Ok(None);
+    }
+    let Some(used) = store
+        .consume_token(
+            &hash_token(token),
+            TokenPurpose::ResetPassword,
+            mir_store::now(),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let hash = hash_password(new_password).await?;
+    store.set_password_hash(used.person_id, &hash).await?;
+    store.delete_sessions_for_person(used.person_id).await?;
+    tracing::info!(person_id = used.person_id, "password reset");
+    Ok(store.person(used.person_id).await?)
+}
+
+/// Whether the signed-in person has a password (the account page says so).
+pub async fn has_password(store: &impl PeopleRepo, actor: &Actor) -> Result<bool, AppError> {
+    let id = signed_in(actor)?;
+    Ok(store.password_hash(id).await?.is_some())
+}
+
+fn signed_in(actor: &Actor) -> Result<i64, AppError> {
+    match actor {
+        Actor::Person { id, .. } => Ok(*id),
+        _ => Err(AppError::Forbidden),
+    }
+}
+
+/// The signed-in person's own account.
+pub async fn my_account(store: &impl PeopleRepo, actor: &Actor) -> Result<Person, AppError> {
+    store
+        .person(signed_in(actor)?)
+        .await?
+        .ok_or(AppError::Forbidden)
+}
+
+/// Sets or changes the signed-in person's password. If one is set, the current one is needed.
+/// Every session of the person ends; the caller signs the current browser in again.
+pub async fn change_password(
+    store: &(impl PeopleRepo + SessionRepo + RateLimitRepo),
+    actor: &Actor,
+    current: &str,
+    new_password: &str,
+) -> Result<(), AppError> {
+    let id = signed_in(actor)?;
+    let stored = store.password_hash(id).await?;
+    let mut errors = FieldErrors::new();
+    if stored.is_some() && current.is_empty() {
+        errors.add("current_password", "Enter your current password");
+    }
+    if let Err(more) = check_new_password("new_password", new_password) {
+        for e in more.iter() {
+            errors.add(e.field, e.message.clone());
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    if stored.is_some() {
+        rate_limit::check(
+            store,
+            &[Limit::per_client("password-change", &id.to_string(), 5)],
+        )
+        .await?;
+        if !verify_password(current, stored).await {
+            let mut errors = FieldErrors::new();
+            errors.add("current_password", "Your current password is not right");
+            return Err(AppError::Invalid(errors));
+        }
+    }
+    let hash = hash_password(new_password).await?;
+    store.set_password_hash(id, &hash).await?;
+    store.delete_sessions_for_person(id).await?;
+    tracing::info!(person_id = id, "password changed");
+    Ok(())
+}
+
+/// Ends every session of the signed-in person, on every device.
+pub async fn sign_out_everywhere(store: &impl SessionRepo, actor: &Actor) -> Result<u64, AppError> {
+    let id = signed_in(actor)?;
+    Ok(store.delete_sessions_for_person(id).await?)
+}
+
+/// Sends a confirmation link to a new address; the change happens when it is used. If the new
+/// address already has an account, its owner is told instead (the screen says the same).
+pub async fn request_email_change(
+    store: &(impl PeopleRepo + RateLimitRepo),
+    mailer: &Mailer,
+    actor: &Actor,
+    new_email: &str,
+    base_url: &str,
+) -> Result<(), AppError> {
+    let id = signed_in(actor)?;
+    let new_email = normalise_email(new_email).map_err(AppError::Invalid)?;
+    let me = store.person(id).await?.ok_or(AppError::Forbidden)?;
+    if new_email == me.email {
+        let mut errors = FieldErrors::new();
+        errors.add("email", "This is already your email address");
+        return Err(AppError::Invalid(errors));
+    }
+    rate_limit::check(
+        store,
+        &[Limit::per_client("email-change", &id.to_string(), 5)],
+    )
+    .await?;
+    if store.person_by_email(&new_email).await?.is_some() {
+        mailer
+            .send(OutgoingEmail {
+                to: new_email,
+                subject: "Someone tried to use your email address on Making it Real".into(),
+                body:
+                    "Someone asked to move another Making it Real account to this email address. \
+                       This address already has an account, so nothing was changed.\n"
+                        .into(),
+            })
+            .await?;
+        return Ok(());
+    }
+    let token = new_token(store, id, TokenPurpose::ChangeEmail, Some(&new_email)).await?;
+    mailer
+        .send(OutgoingEmail {
+            to: new_email,
+            subject: "Confirm your new email address for Making it Real".into(),
+            body: format!(
+                "Use this link to confirm this is your new email address. It works once, for {SIGN_IN_LINK_MINUTES} minutes:\n\n\
+                 {base_url}/account/email/confirm/{token}\n\n\
+                 If you did not ask for this, you can ignore this email.\n"
+            ),
+        })
+        .await?;
+    Ok(())
+}
+
+/// Uses an email change link. `None` if it does not work.
+pub async fn confirm_email_change(
+    store: &impl PeopleRepo,
+    mailer: &Mailer,
+    token: &str,
+) -> Result<Option<Person>, AppError> {
+    if !is_token(token) {
+        return Ok(None);
+    }
+    let Some(used) = store
+        .consume_token(
+            &hash_token(token),
+            TokenPurpose::ChangeEmail,
+            mir_store::now(),
+        )
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Some(new_email) = used.new_email else {
+        return Ok(None);
+    };
+    let Some(before) = store.person(used.person_id).await? else {
+        return Ok(None);
+    };
+    match store.set_email(used.person_id, &new_email).await {
+        Ok(()) => {}
+        Err(mir_store::StoreError::AlreadyExists(message)) => {
+            return Err(AppError::Conflict(message));
+        }
+        Err(other) => return Err(other.into()),
+    }
+    // Tell the old address, in case this was not its owner.
+    mailer
+        .send(OutgoingEmail {
+            to: before.email,
+            subject: "Your Making it Real email address was changed".into(),
+            body: "The email address for your Making it Real account was changed. If this was not you, contact the people who run the site.\n".into(),
+        })
+        .await?;
+    tracing::info!(person_id = used.person_id, "email address changed");
+    Ok(store.person(used.person_id).await?)
+}
+
+#[cfg(test)]
+mod password_tests {
+    use super::*;
+    use mir_store::testing::TestDb;
+
+    fn mailer(dir: &tempfile::TempDir) -> Mailer {
+        Mailer::new(
+            None,
+            dir.path().to_path_buf(),
+            "Making it Real <noreply@example.org>",
+        )
+        .expect("mailer")
+    }
+
+    /// The bodies of the emails written to the folder.
+    fn mails(dir: &tempfile::TempDir) -> Vec<String> {
+        std::fs::read_dir(dir.path())
+            .expect("dir")
+            .filter_map(Result::ok)
+            .map(|e| std::fs::read_to_string(e.path()).expect("read"))
+            .collect()
+    }
+
+    fn link_in(mail: &str, path: &str) -> String {
+        let unfolded = mail.replace("=\r\n", "").replace("=\n", "");
+        let start = unfolded.find(path).expect("link");
+        unfolded[start + path.len()..].chars().take(64).collect()
+    }
+
+    #[tokio::test]
+    async fn passwords_sign_in_and_wrong_ones_are_rate_limited() {
+        let db = TestDb::sqlite().await.expect("db");
+        let link = create_sign_in_link(&db.store, &Actor::Operator, "p@example.org", false)
+            .await
+            .expect("account");
+        let actor = Actor::Person {
+            id: link.person.id,
+            national_admin: false,
+        };
+        let short = change_password(&db.store, &actor, "", "short").await;
+        assert!(matches!(short, Err(AppError::Invalid(_))));
+        change_password(&db.store, &actor, "", "correct horse battery staple")
+            .await
+            .expect("set");
+        let ok = sign_in_with_password(
+            &db.store,
+            "P@Example.org",
+            "correct horse battery staple",
+            "c1",
+        )
+        .await
+        .expect("sign in");
+        assert_eq!(ok.map(|p| p.id), Some(link.person.id));
+        assert_eq!(
+            sign_in_with_password(&db.store, "p@example.org", "wrong", "c1")
+                .await
+                .expect("wrong"),
+            None
+        );
+        assert_eq!(
+            sign_in_with_password(&db.store, "nobody@example.org", "wrong", "c1")
+                .await
+                .expect("nobody"),
+            None
+        );
+        // Five attempts per address in 15 minutes; the sixth is refused even with the right password.
+        for _ in 0..3 {
+            let _ = sign_in_with_password(&db.store, "p@example.org", "wrong", "c2").await;
+        }
+        let limited = sign_in_with_password(
+            &db.store,
+            "p@example.org",
+            "correct horse battery staple",
+            "c3",
+        )
+        .await;
+        assert!(matches!(limited, Err(AppError::RateLimited)));
+        // Changing it needs the current one.
+        let missing = change_password(&db.store, &actor, "", "another long passphrase").await;
+        assert!(
+            matches!(missing, Err(AppError::Invalid(e)) if e.for_field("current_password").is_some())
+        );
+        db.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn links_are_emailed_only_to_accounts_and_the_answer_is_the_same() {
+        let db = TestDb::sqlite().await.expect("db");
+        let dir = tempfile::tempdir().expect("dir");
+        let mailer = mailer(&dir);
+        create_sign_in_link(&db.store, &Actor::Operator, "has@example.org", false)
+            .await
+            .expect("account");
+        request_sign_in_link(&db.store, &mailer, "nobody@example.org", "c", "http://x")
+            .await
+            .expect("same answer");
+        assert!(
+            mails(&dir).is_empty(),
+            "no email to an address without an account"
+        );
+        request_sign_in_link(&db.store, &mailer, "has@example.org", "c", "http://x")
+            .await
+            .expect("sent");
+        let sent = mails(&dir);
+        assert_eq!(sent.len(), 1);
+        let token = link_in(&sent[0], "http://x/sign-in/link/");
+        assert!(
+            sign_in_with_link(&db.store, &token)
+                .await
+                .expect("use")
+                .is_some()
+        );
+        for _ in 0..2 {
+            request_sign_in_link(&db.store, &mailer, "has@example.org", "c", "http://x")
+                .await
+                .expect("sent");
+        }
+        let limited =
+            request_sign_in_link(&db.store, &mailer, "has@example.org", "c", "http://x").await;
+        assert!(
+            matches!(limited, Err(AppError::RateLimited)),
+            "three links per address per 15 minutes"
+        );
+        db.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn reset_and_email_change_work_once_through_emailed_links() {
+        let db = TestDb::sqlite().await.expect("db");
+        let dir = tempfile::tempdir().expect("dir");
+        let mailer = mailer(&dir);
+        let link = create_sign_in_link(&db.store, &Actor::Operator, "r@example.org", false)
+            .await
+            .expect("account");
+        request_password_reset(&db.store, &mailer, "r@example.org", "c", "http://x")
+            .await
+            .expect("sent");
+        let token = link_in(&mails(&dir)[0], "http://x/password-reset/");
+        assert!(matches!(
+            reset_password(&db.store, &token, "short").await,
+            Err(AppError::Invalid(_))
+        ));
+        let person = reset_password(&db.store, &token, "a long new passphrase")
+            .await
+            .expect("reset")
+            .expect("person");
+        assert_eq!(person.id, link.person.id);
+        assert_eq!(
+            reset_password(&db.store, &token, "a long new passphrase")
+                .await
+                .expect("again"),
+            None,
+            "once"
+        );
+        // A reset link is not a sign-in link.
+        assert_eq!(
+            sign_in_with_link(&db.store, &token)
+                .await
+                .expect("wrong purpose"),
+            None
+        );
+
+        let actor = Actor::Person {
+            id: person.id,
+            national_admin: false,
+        };
+        std::fs::remove_dir_all(dir.path()).expect("clear");
+        std::fs::create_dir_all(dir.path()).expect("mkdir");
+        request_email_change(&db.store, &mailer, &actor, "new@example.org", "http://x")
+            .await
+            .expect("sent");
+        let token = link_in(&mails(&dir)[0], "http://x/account/email/confirm/");
+        let changed = confirm_email_change(&db.store, &mailer, &token)
+            .await
+            .expect("confirm")
+            .expect("person");
+        assert_eq!(changed.email, "new@example.org");
+        assert_eq!(mails(&dir).len(), 2, "the old address is told");
+        assert_eq!(
+            confirm_email_change(&db.store, &mailer, &token)
+                .await
+                .expect("again"),
+            None
         );
         db.cleanup().await;
     }

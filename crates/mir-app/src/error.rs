@@ -20,6 +20,11 @@ pub enum AppError {
     /// The request clashes with what is stored; the message says how, in plain words.
     #[error("{0}")]
     Conflict(String),
+    /// Too many attempts in a short time; try again later.
+    #[error("too many attempts")]
+    RateLimited,
+    #[error(transparent)]
+    Mail(#[from] crate::mail::MailError),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

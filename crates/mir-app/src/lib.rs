@@ -9,7 +9,9 @@ pub mod error;
 pub mod feedback;
 pub mod frameworks;
 pub mod home;
+pub mod mail;
 pub mod policy;
+pub mod rate_limit;
 
 pub use error::AppError;
 pub use policy::{Action, Actor};

@@ -83,20 +83,6 @@ pub trait PeopleRepo {
         purpose: TokenPurpose,
         now: UnixTime,
     ) -> impl Future<Output = Result<Option<UsedToken>, StoreError>> + Send;
-    fn insert_sign_in_token(
-        &self,
-        token_hash: &str,
-        person_id: i64,
-        expires_at: UnixTime,
-        now: UnixTime,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Marks an unused, unexpired token used and returns whose it was. A token works once:
-    /// two servers racing for it cannot both succeed (one conditional UPDATE).
-    fn consume_sign_in_token(
-        &self,
-        token_hash: &str,
-        now: UnixTime,
-    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
 }
 
 impl PeopleRepo for Store {
@@ -236,40 +222,5 @@ impl PeopleRepo for Store {
             person_id,
             new_email,
         }))
-    }
-
-    async fn insert_sign_in_token(
-        &self,
-        token_hash: &str,
-        person_id: i64,
-        expires_at: UnixTime,
-        now: UnixTime,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO sign_in_tokens (token_hash, person_id, expires_at, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(token_hash)
-        .bind(person_id)
-        .bind(expires_at)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
-    }
-
-    async fn consume_sign_in_token(
-        &self,
-        token_hash: &str,
-        now: UnixTime,
-    ) -> Result<Option<i64>, StoreError> {
-        let person = sqlx::query_scalar(
-            "UPDATE sign_in_tokens SET used_at = $1 \
-             WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING person_id",
-        )
-        .bind(now)
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        Ok(person)
     }
 }

@@ -20,6 +20,8 @@ pub enum WebError {
     Forbidden,
     #[error("request body too large")]
     TooLarge,
+    #[error("too many attempts")]
+    RateLimited,
     #[error("form token missing or wrong")]
     CsrfRejected,
     #[error("internal error: {0}")]
@@ -39,6 +41,7 @@ pub enum ErrorReason {
     Forbidden,
     CsrfRejected,
     TooLarge,
+    TooManyRequests,
     Unavailable,
     Internal,
 }
@@ -50,6 +53,7 @@ impl ErrorReason {
             StatusCode::METHOD_NOT_ALLOWED => ErrorReason::MethodNotAllowed,
             StatusCode::FORBIDDEN => ErrorReason::Forbidden,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorReason::TooLarge,
+            StatusCode::TOO_MANY_REQUESTS => ErrorReason::TooManyRequests,
             StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => {
                 ErrorReason::Unavailable
             }
@@ -66,6 +70,8 @@ impl From<AppError> for WebError {
             AppError::Store(e) => WebError::Store(e),
             // Handlers show field errors on their form; reaching here means one did not.
             AppError::NotFound => WebError::NotFound,
+            AppError::RateLimited => WebError::RateLimited,
+            AppError::Mail(e) => WebError::Internal(format!("mail: {e}")),
             AppError::Invalid(errors) => {
                 WebError::Internal(format!("unhandled field errors: {errors}"))
             }
@@ -87,6 +93,7 @@ impl IntoResponse for WebError {
             WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorReason::Forbidden),
             WebError::CsrfRejected => (StatusCode::FORBIDDEN, ErrorReason::CsrfRejected),
             WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorReason::TooLarge),
+            WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorReason::TooManyRequests),
             WebError::Internal(_) | WebError::Store(_) | WebError::Template(_) => {
                 tracing::error!(error = %self, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorReason::Internal)

@@ -28,6 +28,7 @@ impl ErrorPage {
             ErrorReason::Forbidden => "You cannot see or do this",
             ErrorReason::CsrfRejected => "Your form could not be sent",
             ErrorReason::TooLarge => "What you sent is too large",
+            ErrorReason::TooManyRequests => "Too many attempts",
             ErrorReason::Unavailable => "Sorry, the service is busy",
             ErrorReason::Internal => "Sorry, there is a problem with the service",
         }
@@ -41,6 +42,7 @@ impl ErrorPage {
             ErrorReason::Forbidden => "forbidden",
             ErrorReason::CsrfRejected => "csrf",
             ErrorReason::TooLarge => "too-large",
+            ErrorReason::TooManyRequests => "too-many",
             ErrorReason::Unavailable => "unavailable",
             ErrorReason::Internal => "internal",
         };
