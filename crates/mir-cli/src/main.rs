@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use mir_app::{Actor, AppError};
-use mir_store::{DatabaseUrl, SessionRepo, Store};
+use mir_store::{DatabaseUrl, RateLimitRepo, SessionRepo, Store};
 use mir_web::{AppState, WebConfig};
 use tracing_subscriber::EnvFilter;
 
@@ -118,6 +118,29 @@ struct ServeArgs {
     /// Load the demonstration data at start (once; later starts add nothing).
     #[arg(long, env = "MIR_DEMO", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
     demo: bool,
+    /// The site's public address, used in links in emails.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MIR_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    base_url: String,
+    /// Send email through this SMTP server (e.g. smtps://user:pass@smtp.example.org). Without
+    /// it, emails are written as .eml files to --mail-dir.
+    #[arg(long, value_name = "URL", env = "MIR_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Folder for emails when there is no SMTP server.
+    #[arg(long, value_name = "DIR", env = "MIR_MAIL_DIR", default_value = "mail")]
+    mail_dir: PathBuf,
+    /// The sender of emails.
+    #[arg(
+        long,
+        value_name = "ADDRESS",
+        env = "MIR_MAIL_FROM",
+        default_value = "Making it Real <no-reply@localhost>"
+    )]
+    mail_from: String,
     /// The site is reached over HTTPS (directly or through a proxy): send HSTS, mark cookies Secure.
     #[arg(long, env = "MIR_HTTPS", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
     https: bool,
@@ -343,8 +366,15 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
     let started = Instant::now();
     let config = WebConfig {
         https: args.https,
+        base_url: args.base_url.trim_end_matches('/').to_owned(),
         ..WebConfig::default()
     };
+    let mailer = mir_app::mail::Mailer::new(
+        args.smtp_url.as_deref(),
+        args.mail_dir.clone(),
+        &args.mail_from,
+    )
+    .map_err(|e| UserError(e.to_string()))?;
     // The configuration, without secrets: the database URL is shown with its password hidden.
     tracing::info!(
         addr = %args.addr,
@@ -352,6 +382,8 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
         engine = database.engine().name(),
         demo = args.demo,
         https = config.https,
+        base_url = %config.base_url,
+        mail = %mailer.description,
         session_ttl_secs = config.session_ttl.as_secs(),
         request_timeout_secs = config.request_timeout.as_secs(),
         version = env!("CARGO_PKG_VERSION"),
@@ -368,7 +400,7 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
     spawn_session_sweeper(store.clone());
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    let app = mir_web::router(AppState::new(store.clone(), config));
+    let app = mir_web::router(AppState::new(store.clone(), mailer, config));
     tracing::info!(
         startup_ms = started.elapsed().as_millis() as u64,
         "listening on http://{}",
@@ -388,7 +420,11 @@ fn spawn_session_sweeper(store: Store) {
         let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
         loop {
             every_hour.tick().await;
-            match store.delete_expired_sessions(mir_store::now()).await {
+            let now = mir_store::now();
+            if let Err(error) = store.prune_attempts(now - 24 * 3600).await {
+                tracing::warn!(%error, "could not prune rate-limit records");
+            }
+            match store.delete_expired_sessions(now).await {
                 Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
                 Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
             }

@@ -393,31 +393,34 @@ mod people {
             .upsert_person("b@example.org", false, 1)
             .await
             .expect("create");
+        let sign_in = mir_store::TokenPurpose::SignIn;
         store
-            .insert_sign_in_token("t1", person.id, 100, 1)
+            .insert_token("t1", person.id, sign_in, None, 100, 1)
             .await
             .expect("token");
         store
-            .insert_sign_in_token("t2", person.id, 100, 1)
+            .insert_token("t2", person.id, sign_in, None, 100, 1)
             .await
             .expect("token");
+        let used = store
+            .consume_token("t1", sign_in, 50)
+            .await
+            .expect("use")
+            .map(|u| u.person_id);
+        assert_eq!(used, Some(person.id));
         assert_eq!(
-            store.consume_sign_in_token("t1", 50).await.expect("use"),
-            Some(person.id)
-        );
-        assert_eq!(
-            store.consume_sign_in_token("t1", 51).await.expect("reuse"),
+            store.consume_token("t1", sign_in, 51).await.expect("reuse"),
             None,
             "one use"
         );
         assert_eq!(
-            store.consume_sign_in_token("t2", 100).await.expect("late"),
+            store.consume_token("t2", sign_in, 100).await.expect("late"),
             None,
             "expired"
         );
         assert_eq!(
             store
-                .consume_sign_in_token("nope", 1)
+                .consume_token("nope", sign_in, 1)
                 .await
                 .expect("unknown"),
             None

@@ -21,7 +21,7 @@ use tracing::Level;
 
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
-use crate::routes::{admin, contact, frameworks, home, info, ops, sign_in};
+use crate::routes::{account, admin, contact, frameworks, home, info, ops, sign_in};
 use crate::{AppState, assets};
 
 /// Largest request body accepted: forms are small; this keeps a flood of bytes cheap to refuse.
@@ -55,6 +55,37 @@ pub fn router(state: AppState) -> Router {
             get(sign_in::show).post(sign_in::use_link),
         )
         .route("/sign-out", post(sign_in::sign_out))
+        .route(
+            "/sign-in",
+            get(account::sign_in).post(account::sign_in_with_password),
+        )
+        .route("/sign-in/email-link", post(account::request_link))
+        .route("/sign-in/check-email", get(account::check_email))
+        .route("/account", get(account::account))
+        .route(
+            "/account/password",
+            get(account::password).post(account::change_password),
+        )
+        .route(
+            "/account/email",
+            get(account::email).post(account::change_email),
+        )
+        .route(
+            "/account/email/confirm/{token}",
+            get(account::confirm_email).post(account::use_email_link),
+        )
+        .route(
+            "/account/sign-out-everywhere",
+            post(account::sign_out_everywhere),
+        )
+        .route(
+            "/password-reset",
+            get(account::reset_request).post(account::send_reset),
+        )
+        .route(
+            "/password-reset/{token}",
+            get(account::reset).post(account::set_new_password),
+        )
         .route("/admin", get(admin::home))
         .route(
             "/admin/frameworks/new",

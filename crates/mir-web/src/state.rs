@@ -2,6 +2,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use metrics_exporter_prometheus::PrometheusHandle;
+use mir_app::mail::Mailer;
 use mir_store::Store;
 
 /// Settings for the web layer, from flags and `MIR_*` variables (see the `mir` command).
@@ -13,6 +14,8 @@ pub struct WebConfig {
     pub session_ttl: Duration,
     /// Longest time a request may take before the visitor gets an error page.
     pub request_timeout: Duration,
+    /// The site's public address, for links in emails (no trailing slash).
+    pub base_url: String,
 }
 
 impl Default for WebConfig {
@@ -21,6 +24,7 @@ impl Default for WebConfig {
             https: false,
             session_ttl: Duration::from_secs(12 * 60 * 60),
             request_timeout: Duration::from_secs(30),
+            base_url: "http://127.0.0.1:8080".into(),
         }
     }
 }
@@ -29,14 +33,16 @@ impl Default for WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
+    pub mailer: Mailer,
     pub config: Arc<WebConfig>,
     pub metrics: PrometheusHandle,
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> AppState {
+    pub fn new(store: Store, mailer: Mailer, config: WebConfig) -> AppState {
         AppState {
             store,
+            mailer,
             config: Arc::new(config),
             metrics: crate::middleware::metrics::handle(),
         }

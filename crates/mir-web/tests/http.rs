@@ -209,10 +209,7 @@ async fn hsts_and_secure_cookies_when_served_over_https() {
         https: true,
         ..Default::default()
     };
-    let app = TestApp {
-        router: mir_web::router(mir_web::AppState::new(db.store.clone(), config)),
-        db,
-    };
+    let app = TestApp::with_config(db, config);
     let response = app.get("/contact?view=easy").await;
     assert!(
         response

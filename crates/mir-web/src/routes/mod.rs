@@ -1,6 +1,7 @@
 //! Handlers, one module per area of the site. Each handler is thin: extract, call a use-case,
 //! render a template.
 
+pub mod account;
 pub mod admin;
 pub mod contact;
 pub mod frameworks;

@@ -14,6 +14,8 @@ use tower::ServiceExt;
 pub struct TestApp {
     pub router: Router,
     pub db: TestDb,
+    /// Where this app's emails are written.
+    pub mail_dir: tempfile::TempDir,
 }
 
 #[derive(Debug)]
@@ -82,11 +84,42 @@ impl TestApp {
     }
 
     pub fn on(db: TestDb) -> TestApp {
-        let state = AppState::new(db.store.clone(), WebConfig::default());
+        TestApp::with_config(db, WebConfig::default())
+    }
+
+    pub fn with_config(db: TestDb, config: WebConfig) -> TestApp {
+        let mail_dir = tempfile::tempdir().expect("mail dir");
+        let mailer = mir_app::mail::Mailer::new(
+            None,
+            mail_dir.path().to_path_buf(),
+            "Making it Real <no-reply@localhost>",
+        )
+        .expect("mailer");
+        let state = AppState::new(db.store.clone(), mailer, config);
         TestApp {
             router: router(state),
             db,
+            mail_dir,
         }
+    }
+
+    /// The emails sent so far, oldest first, with quoted-printable soft breaks undone.
+    pub fn mails(&self) -> Vec<String> {
+        let mut files: Vec<_> = std::fs::read_dir(self.mail_dir.path())
+            .expect("mail dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        files.sort_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok());
+        files
+            .iter()
+            .map(|p| {
+                std::fs::read_to_string(p)
+                    .expect("mail")
+                    .replace("=\r\n", "")
+                    .replace("=3D", "=")
+            })
+            .collect()
     }
 
     pub async fn send(&self, request: Request<Body>) -> TestResponse {

@@ -1,0 +1,554 @@
+//! Signing in (password or emailed link), the account page, changing password and email,
+//! resetting a password, and signing out everywhere.
+//!
+//! Every answer about an email address is the same whether or not it has an account.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::accounts;
+use mir_app::{Actor, AppError};
+use mir_domain::validation::FieldErrors;
+use serde::Deserialize;
+
+use super::CurrentActor;
+use crate::AppState;
+use crate::error::WebError;
+use crate::middleware::csrf::CsrfForm;
+use crate::middleware::session::Session;
+use crate::page::{PageContext, ok, render};
+
+/// Who is on the other end, for rate limits: the peer address (behind a proxy, the proxy's).
+pub struct Client(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let ip = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
+        Ok(Client(ip))
+    }
+}
+
+/// Moves field errors to the names a page uses (two forms on one page share "email").
+fn renamed(errors: &FieldErrors, from: &str, to: &'static str) -> FieldErrors {
+    let mut out = FieldErrors::new();
+    for e in errors.iter() {
+        out.add(
+            if e.field == from { to } else { e.field },
+            e.message.clone(),
+        );
+    }
+    out
+}
+
+// ---------------------------------------------------------------- Sign in
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordForm {
+    email: String,
+    password: String,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct LinkForm {
+    link_email: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/sign_in.html")]
+struct SignInPage {
+    ctx: PageContext,
+    email: String,
+    link_email: String,
+    errors: FieldErrors,
+}
+
+impl SignInPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field)
+    }
+}
+
+/// `GET /sign-in`
+pub async fn sign_in(ctx: PageContext) -> Result<Response, WebError> {
+    ok(&SignInPage {
+        ctx,
+        email: String::new(),
+        link_email: String::new(),
+        errors: FieldErrors::new(),
+    })
+}
+
+fn after_sign_in(actor_is_admin: bool) -> &'static str {
+    if actor_is_admin { "/admin" } else { "/account" }
+}
+
+/// `POST /sign-in`: email and password.
+pub async fn sign_in_with_password(
+    State(state): State<AppState>,
+    Client(client): Client,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<Response, WebError> {
+    match accounts::sign_in_with_password(&state.store, &form.email, &form.password, &client).await
+    {
+        Ok(Some(person)) => {
+            session.sign_in(person.id);
+            session.set_flash("You are signed in.");
+            Ok(Redirect::to(after_sign_in(person.is_national_admin)).into_response())
+        }
+        Ok(None) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "email",
+                "Enter a correct email address and password. Or get a sign-in link by email below",
+            );
+            let page = SignInPage {
+                ctx,
+                email: form.email,
+                link_email: String::new(),
+                errors,
+            };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(AppError::Invalid(errors)) => {
+            let page = SignInPage {
+                ctx,
+                email: form.email,
+                link_email: String::new(),
+                errors,
+            };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /sign-in/email-link`
+pub async fn request_link(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<LinkForm>,
+) -> Result<Response, WebError> {
+    let base = &state.config.base_url;
+    match accounts::request_sign_in_link(
+        &state.store,
+        &state.mailer,
+        &form.link_email,
+        &client,
+        base,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to("/sign-in/check-email").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let errors = renamed(&errors, "email", "link_email");
+            let page = SignInPage {
+                ctx,
+                email: String::new(),
+                link_email: form.link_email,
+                errors,
+            };
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/check_email.html")]
+struct CheckEmailPage {
+    ctx: PageContext,
+    what: &'static str,
+}
+
+/// `GET /sign-in/check-email`
+pub async fn check_email(ctx: PageContext) -> Result<Response, WebError> {
+    ok(&CheckEmailPage {
+        ctx,
+        what: "sign-in",
+    })
+}
+
+// ---------------------------------------------------------------- The account page
+
+#[derive(Template)]
+#[template(path = "account/account.html")]
+struct AccountPage {
+    ctx: PageContext,
+    email: String,
+    has_password: bool,
+}
+
+/// Sends anyone not signed in to the sign-in page.
+fn require_person(actor: &Actor) -> Result<(), Response> {
+    match actor {
+        Actor::Person { .. } => Ok(()),
+        _ => Err(Redirect::to("/sign-in").into_response()),
+    }
+}
+
+/// `GET /account`
+pub async fn account(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    if let Err(redirect) = require_person(&actor) {
+        return Ok(redirect);
+    }
+    let me = accounts::my_account(&state.store, &actor).await?;
+    let has_password = accounts::has_password(&state.store, &actor).await?;
+    ok(&AccountPage {
+        ctx,
+        email: me.email,
+        has_password,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Confirm {}
+
+/// `POST /account/sign-out-everywhere`
+pub async fn sign_out_everywhere(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    session: Session,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
+    if let Err(redirect) = require_person(&actor) {
+        return Ok(redirect);
+    }
+    accounts::sign_out_everywhere(&state.store, &actor).await?;
+    session.sign_out();
+    session.set_flash("You are signed out on every device.");
+    Ok(Redirect::to("/sign-in").into_response())
+}
+
+// ---------------------------------------------------------------- Password
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct PasswordChangeForm {
+    current_password: String,
+    new_password: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/password.html")]
+struct PasswordPage {
+    ctx: PageContext,
+    has_password: bool,
+    errors: FieldErrors,
+}
+
+impl PasswordPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field)
+    }
+}
+
+/// `GET /account/password`
+pub async fn password(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    if let Err(redirect) = require_person(&actor) {
+        return Ok(redirect);
+    }
+    let has_password = accounts::has_password(&state.store, &actor).await?;
+    ok(&PasswordPage {
+        ctx,
+        has_password,
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /account/password`
+pub async fn change_password(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<PasswordChangeForm>,
+) -> Result<Response, WebError> {
+    if let Err(redirect) = require_person(&actor) {
+        return Ok(redirect);
+    }
+    match accounts::change_password(
+        &state.store,
+        &actor,
+        &form.current_password,
+        &form.new_password,
+    )
+    .await
+    {
+        Ok(()) => {
+            // Every session ended; this browser stays signed in with a fresh one.
+            if let Actor::Person { id, .. } = actor {
+                session.sign_in(id);
+            }
+            session.set_flash(
+                "Your password is saved. You have been signed out on your other devices.",
+            );
+            Ok(Redirect::to("/account").into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let has_password = accounts::has_password(&state.store, &actor).await?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &PasswordPage {
+                    ctx,
+                    has_password,
+                    errors,
+                },
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------- Email address
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EmailForm {
+    email: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/email.html")]
+struct EmailPage {
+    ctx: PageContext,
+    email: String,
+    errors: FieldErrors,
+}
+
+impl EmailPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field)
+    }
+}
+
+/// `GET /account/email`
+pub async fn email(
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    if let Err(redirect) = require_person(&actor) {
+        return Ok(redirect);
+    }
+    ok(&EmailPage {
+        ctx,
+        email: String::new(),
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /account/email`: sends a confirmation link to the new address.
+pub async fn change_email(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, WebError> {
+    if let Err(redirect) = require_person(&actor) {
+        return Ok(redirect);
+    }
+    let base = &state.config.base_url;
+    match accounts::request_email_change(&state.store, &state.mailer, &actor, &form.email, base)
+        .await
+    {
+        Ok(()) => ok(&CheckEmailPage {
+            ctx,
+            what: "email-change",
+        }),
+        Err(AppError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &EmailPage {
+                ctx,
+                email: form.email,
+                errors,
+            },
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account/confirm_link.html")]
+struct ConfirmLinkPage {
+    ctx: PageContext,
+    action: String,
+    heading: &'static str,
+    button: &'static str,
+    failed: bool,
+}
+
+/// `GET /account/email/confirm/{token}`: a button, so mail scanners cannot use the link.
+pub async fn confirm_email(
+    Path(token): Path<String>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    ok(&ConfirmLinkPage {
+        ctx,
+        action: format!("/account/email/confirm/{token}"),
+        heading: "Confirm your new email address",
+        button: "Confirm",
+        failed: false,
+    })
+}
+
+/// `POST /account/email/confirm/{token}`
+pub async fn use_email_link(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
+    let failed = |ctx| ConfirmLinkPage {
+        ctx,
+        action: format!("/account/email/confirm/{token}"),
+        heading: "This link does not work",
+        button: "Confirm",
+        failed: true,
+    };
+    match accounts::confirm_email_change(&state.store, &state.mailer, &token).await {
+        Ok(Some(_)) => {
+            session.set_flash("Your email address is changed.");
+            Ok(Redirect::to("/account").into_response())
+        }
+        Ok(None) | Err(AppError::Conflict(_)) => render(StatusCode::BAD_REQUEST, &failed(ctx)),
+        Err(other) => Err(other.into()),
+    }
+}
+
+// ---------------------------------------------------------------- Password reset
+
+#[derive(Template)]
+#[template(path = "account/reset_request.html")]
+struct ResetRequestPage {
+    ctx: PageContext,
+    email: String,
+    errors: FieldErrors,
+}
+
+impl ResetRequestPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field)
+    }
+}
+
+/// `GET /password-reset`
+pub async fn reset_request(ctx: PageContext) -> Result<Response, WebError> {
+    ok(&ResetRequestPage {
+        ctx,
+        email: String::new(),
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /password-reset`
+pub async fn send_reset(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, WebError> {
+    let base = &state.config.base_url;
+    match accounts::request_password_reset(&state.store, &state.mailer, &form.email, &client, base)
+        .await
+    {
+        Ok(()) => ok(&CheckEmailPage { ctx, what: "reset" }),
+        Err(AppError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ResetRequestPage {
+                ctx,
+                email: form.email,
+                errors,
+            },
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NewPasswordForm {
+    password: String,
+}
+
+#[derive(Template)]
+#[template(path = "account/reset.html")]
+struct ResetPage {
+    ctx: PageContext,
+    token: String,
+    errors: FieldErrors,
+    failed: bool,
+}
+
+impl ResetPage {
+    fn error(&self, field: &str) -> Option<&str> {
+        self.errors.for_field(field)
+    }
+}
+
+/// `GET /password-reset/{token}`
+pub async fn reset(Path(token): Path<String>, ctx: PageContext) -> Result<Response, WebError> {
+    ok(&ResetPage {
+        ctx,
+        token,
+        errors: FieldErrors::new(),
+        failed: false,
+    })
+}
+
+/// `POST /password-reset/{token}`
+pub async fn set_new_password(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<NewPasswordForm>,
+) -> Result<Response, WebError> {
+    match accounts::reset_password(&state.store, &token, &form.password).await {
+        Ok(Some(person)) => {
+            session.sign_in(person.id);
+            session.set_flash("Your new password is saved and you are signed in. Other devices have been signed out.");
+            Ok(Redirect::to("/account").into_response())
+        }
+        Ok(None) => render(
+            StatusCode::BAD_REQUEST,
+            &ResetPage {
+                ctx,
+                token,
+                errors: FieldErrors::new(),
+                failed: true,
+            },
+        ),
+        Err(AppError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ResetPage {
+                ctx,
+                token,
+                errors,
+                failed: false,
+            },
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
