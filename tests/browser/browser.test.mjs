@@ -265,9 +265,52 @@ test("national admin: sign in with a link, upload with problems, preview, publis
       assert.equal(new URL(page.url()).search, "?version=2026.2");
       assert.match(await page.locator(".notification-banner").innerText(), /Published version 2026.2/);
     }
+    if (javaScriptEnabled) {
+      for (const path of ["/account", "/account/password", "/account/email"]) {
+        await page.goto(server.base + path);
+        assert.equal(new URL(page.url()).pathname, path, "signed in");
+        await assertNoAxeViolations(page, `account${path.slice(8).replace("/", "-") || ""}`);
+      }
+      await page.goto(server.base + "/account/password");
+      await page.fill("#new_password", "short");
+      await page.click("main button[type=submit]");
+      assert.match(await page.title(), /^Error: /);
+      await assertNoAxeViolations(page, "account-password-errors");
+    }
     await page.click("header button:text('Sign out')");
     assert.match(await page.locator(".notification-banner").innerText(), /signed out/);
     assert.deepEqual(foreign, []);
     await context.close();
   }
+});
+
+test("sign in with a password, and a wrong one, without JavaScript", async () => {
+  const link = server.signInLink("walker@example.org", false);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.click("main button[type=submit]");
+  await page.goto(server.base + "/account/password");
+  await page.fill("#new_password", "a walk in the park");
+  await page.click("main button[type=submit]");
+  assert.match(await page.locator(".notification-banner").innerText(), /password is saved/);
+  await page.click("header button:text('Sign out')");
+  await page.goto(server.base + "/sign-in");
+  await page.fill("#email", "walker@example.org");
+  await page.fill("#password", "not it");
+  await page.click("form[action='/sign-in'] button");
+  assert.match(await page.title(), /^Error: /);
+  assert.equal(await page.inputValue("#email"), "walker@example.org", "the address is kept");
+  await page.fill("#password", "a walk in the park");
+  await page.click("form[action='/sign-in'] button");
+  assert.equal(new URL(page.url()).pathname, "/account");
+  await context.close();
+
+  const jsContext = await browser.newContext();
+  const jsPage = await jsContext.newPage();
+  await jsPage.goto(server.base + "/sign-in");
+  await jsPage.fill("#email", "walker@example.org");
+  await jsPage.click("form[action='/sign-in'] button");
+  await assertNoAxeViolations(jsPage, "sign-in-errors");
+  await jsContext.close();
 });

@@ -20,6 +20,10 @@ export const PAGES = [
   { path: "/frameworks/demonstration/statements/WB-I1?view=easy", name: "statement-easy" },
   { path: "/frameworks/demonstration/themes/WB/print", name: "statement-cards" },
   { path: "/frameworks/demonstration/themes/WB/print?view=easy", name: "statement-cards-easy" },
+  { path: "/sign-in", name: "sign-in" },
+  { path: "/sign-in?view=easy", name: "sign-in-easy" },
+  { path: "/sign-in/check-email", name: "check-email" },
+  { path: "/password-reset", name: "password-reset" },
   { path: "/no-such-page", name: "not-found", status: 404 },
   { path: "/no-such-page?view=easy", name: "not-found-easy", status: 404 },
 ];

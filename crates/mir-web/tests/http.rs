@@ -10,8 +10,11 @@ use mir_store::{FeedbackRepo, OrganisationRepo};
 use support::{TestApp, select, text};
 
 /// Every HTML page a visitor can reach today, including an error page.
-const PAGES: [&str; 11] = [
+const PAGES: [&str; 14] = [
     "/",
+    "/sign-in",
+    "/sign-in/check-email",
+    "/password-reset",
     "/?view=easy",
     "/frameworks",
     "/frameworks/demonstration",

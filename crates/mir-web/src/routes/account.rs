@@ -192,11 +192,11 @@ struct AccountPage {
     has_password: bool,
 }
 
-/// Sends anyone not signed in to the sign-in page.
-fn require_person(actor: &Actor) -> Result<(), Response> {
+/// A redirect to the sign-in page for anyone not signed in.
+fn sign_in_first(actor: &Actor) -> Option<Response> {
     match actor {
-        Actor::Person { .. } => Ok(()),
-        _ => Err(Redirect::to("/sign-in").into_response()),
+        Actor::Person { .. } => None,
+        _ => Some(Redirect::to("/sign-in").into_response()),
     }
 }
 
@@ -206,7 +206,7 @@ pub async fn account(
     CurrentActor(actor): CurrentActor,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    if let Err(redirect) = require_person(&actor) {
+    if let Some(redirect) = sign_in_first(&actor) {
         return Ok(redirect);
     }
     let me = accounts::my_account(&state.store, &actor).await?;
@@ -228,7 +228,7 @@ pub async fn sign_out_everywhere(
     session: Session,
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
-    if let Err(redirect) = require_person(&actor) {
+    if let Some(redirect) = sign_in_first(&actor) {
         return Ok(redirect);
     }
     accounts::sign_out_everywhere(&state.store, &actor).await?;
@@ -266,7 +266,7 @@ pub async fn password(
     CurrentActor(actor): CurrentActor,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    if let Err(redirect) = require_person(&actor) {
+    if let Some(redirect) = sign_in_first(&actor) {
         return Ok(redirect);
     }
     let has_password = accounts::has_password(&state.store, &actor).await?;
@@ -285,7 +285,7 @@ pub async fn change_password(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<PasswordChangeForm>,
 ) -> Result<Response, WebError> {
-    if let Err(redirect) = require_person(&actor) {
+    if let Some(redirect) = sign_in_first(&actor) {
         return Ok(redirect);
     }
     match accounts::change_password(
@@ -348,7 +348,7 @@ pub async fn email(
     CurrentActor(actor): CurrentActor,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    if let Err(redirect) = require_person(&actor) {
+    if let Some(redirect) = sign_in_first(&actor) {
         return Ok(redirect);
     }
     ok(&EmailPage {
@@ -365,7 +365,7 @@ pub async fn change_email(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<EmailForm>,
 ) -> Result<Response, WebError> {
-    if let Err(redirect) = require_person(&actor) {
+    if let Some(redirect) = sign_in_first(&actor) {
         return Ok(redirect);
     }
     let base = &state.config.base_url;

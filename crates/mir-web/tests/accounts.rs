@@ -1,0 +1,375 @@
+//! Accounts through the real router: signing in with a password or an emailed link, rate
+//! limits, no account enumeration, password reset, email change, signing out everywhere.
+
+mod support;
+
+use axum::http::StatusCode;
+use support::{TestApp, csrf_of, select, text};
+
+/// Opens a page with a form and returns the `mir_csrf=…` cookie and its token.
+async fn form_token(app: &TestApp, path: &str) -> (String, String) {
+    let page = app.get(path).await;
+    let cookie = page.set_cookie("mir_csrf").expect("csrf cookie");
+    let token = cookie.trim_start_matches("mir_csrf=").to_owned();
+    (cookie, token)
+}
+
+fn link_from(mail: &str, path: &str) -> String {
+    let start = mail.find(path).expect("link in email");
+    let token: String = mail[start + path.len()..].chars().take(64).collect();
+    format!("{path}{token}")
+}
+
+#[tokio::test]
+async fn the_sign_in_page_offers_a_password_or_a_link_with_the_right_autocomplete() {
+    let app = TestApp::sqlite().await;
+    let page = app.get("/sign-in").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    assert_eq!(
+        select(
+            &html,
+            "form[action='/sign-in'] input#email[autocomplete=username][type=email]"
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        select(
+            &html,
+            "form[action='/sign-in'] input#password[autocomplete=current-password][type=password]"
+        )
+        .len(),
+        1
+    );
+    assert_eq!(
+        select(
+            &html,
+            "form[action='/sign-in/email-link'] input#link_email[autocomplete=email]"
+        )
+        .len(),
+        1
+    );
+    for id in ["email", "password", "link_email"] {
+        assert_eq!(
+            select(&html, &format!("label[for={id}]")).len(),
+            1,
+            "label for {id}"
+        );
+    }
+    assert!(select(&html, "[onpaste]").is_empty(), "paste is allowed");
+    // Not signed in: the account page sends you here.
+    let account = app.get("/account").await;
+    assert_eq!(account.status, StatusCode::SEE_OTHER);
+    assert_eq!(account.header("location"), "/sign-in");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn password_sign_in_gives_one_answer_for_every_wrong_combination_and_is_rate_limited() {
+    let app = TestApp::sqlite().await;
+    let signed_in = app.sign_in("p@example.org", false).await;
+    let token = csrf_of(&signed_in);
+    let set = app
+        .post_form(
+            "/account/password",
+            &format!("csrf_token={token}&new_password=short"),
+            Some(&signed_in),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(text(&select(&set.html(), "#new_password-error")[0]).contains("8 characters or more"));
+    let set = app
+        .post_form(
+            "/account/password",
+            &format!("csrf_token={token}&new_password=correct+horse+battery+staple"),
+            Some(&signed_in),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+
+    let (cookie, t) = form_token(&app, "/sign-in").await;
+    let good = app
+        .post_form(
+            "/sign-in",
+            &format!("csrf_token={t}&email=P%40example.org&password=correct+horse+battery+staple"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    assert_eq!(good.header("location"), "/account");
+    assert!(good.set_cookie("mir_session").is_some());
+
+    let wrong = app
+        .post_form(
+            "/sign-in",
+            &format!("csrf_token={t}&email=p%40example.org&password=wrong"),
+            Some(&cookie),
+        )
+        .await;
+    let nobody = app
+        .post_form(
+            "/sign-in",
+            &format!("csrf_token={t}&email=nobody%40example.org&password=wrong"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(nobody.status, wrong.status);
+    let message = |r: &support::TestResponse| text(&select(&r.html(), ".error-summary")[0]);
+    assert_eq!(
+        message(&wrong),
+        message(&nobody),
+        "no hint whether the account exists"
+    );
+    assert_eq!(
+        select(&wrong.html(), "input#password")[0]
+            .value()
+            .attr("value"),
+        Some(""),
+        "passwords are never echoed"
+    );
+
+    // Five attempts per address in 15 minutes (two used above); then HTTP 429 with a clear page.
+    for _ in 0..3 {
+        app.post_form(
+            "/sign-in",
+            &format!("csrf_token={t}&email=p%40example.org&password=wrong"),
+            Some(&cookie),
+        )
+        .await;
+    }
+    let limited = app
+        .post_form(
+            "/sign-in",
+            &format!("csrf_token={t}&email=p%40example.org&password=correct+horse+battery+staple"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(text(&select(&limited.html(), "h1")[0]), "Too many attempts");
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn an_emailed_link_signs_in_and_unknown_addresses_get_the_same_answer() {
+    let app = TestApp::sqlite().await;
+    mir_app::accounts::create_sign_in_link(
+        &app.db.store,
+        &mir_app::Actor::Operator,
+        "has@example.org",
+        false,
+    )
+    .await
+    .expect("account");
+    let (cookie, t) = form_token(&app, "/sign-in").await;
+    let unknown = app
+        .post_form(
+            "/sign-in/email-link",
+            &format!("csrf_token={t}&link_email=nobody%40example.org"),
+            Some(&cookie),
+        )
+        .await;
+    let known = app
+        .post_form(
+            "/sign-in/email-link",
+            &format!("csrf_token={t}&link_email=has%40example.org"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        (unknown.status, unknown.header("location")),
+        (StatusCode::SEE_OTHER, "/sign-in/check-email")
+    );
+    assert_eq!(
+        (known.status, known.header("location")),
+        (StatusCode::SEE_OTHER, "/sign-in/check-email")
+    );
+    let mails = app.mails();
+    assert_eq!(mails.len(), 1, "only the account holder is emailed");
+    assert!(mails[0].contains("To: has@example.org"));
+    let link = link_from(&mails[0], "/sign-in/link/");
+    let page = app.get(&link).await;
+    let c = page.set_cookie("mir_csrf").unwrap_or(cookie.clone());
+    let tok = c.trim_start_matches("mir_csrf=").to_owned();
+    let used = app
+        .post_form(&link, &format!("csrf_token={tok}"), Some(&c))
+        .await;
+    assert_eq!(used.status, StatusCode::SEE_OTHER);
+    assert_eq!(used.header("location"), "/");
+    let bad = app
+        .post_form(
+            "/sign-in/email-link",
+            &format!("csrf_token={t}&link_email=not-an-address"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        select(&bad.html(), ".error-summary a[href='#link_email']").len(),
+        1
+    );
+    // Three links per address per 15 minutes.
+    for _ in 0..2 {
+        app.post_form(
+            "/sign-in/email-link",
+            &format!("csrf_token={t}&link_email=has%40example.org"),
+            Some(&cookie),
+        )
+        .await;
+    }
+    let limited = app
+        .post_form(
+            "/sign-in/email-link",
+            &format!("csrf_token={t}&link_email=has%40example.org"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn a_password_reset_link_sets_a_new_password_once_and_signs_out_elsewhere() {
+    let app = TestApp::sqlite().await;
+    let elsewhere = app.sign_in("r@example.org", false).await;
+    let (cookie, t) = form_token(&app, "/password-reset").await;
+    let sent = app
+        .post_form(
+            "/password-reset",
+            &format!("csrf_token={t}&email=r%40example.org"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert_eq!(text(&select(&sent.html(), "h1")[0]), "Check your email");
+    let link = link_from(&app.mails()[0], "/password-reset/");
+    let short = app
+        .post_form(
+            &link,
+            &format!("csrf_token={t}&password=short"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        short.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "the link survives a too-short password"
+    );
+    let done = app
+        .post_form(
+            &link,
+            &format!("csrf_token={t}&password=a+long+new+passphrase"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(done.header("location"), "/account");
+    let again = app
+        .post_form(
+            &link,
+            &format!("csrf_token={t}&password=a+long+new+passphrase"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        app.get_with_cookie("/account", Some(&elsewhere))
+            .await
+            .status,
+        StatusCode::SEE_OTHER,
+        "signed out elsewhere"
+    );
+    let (c2, t2) = form_token(&app, "/sign-in").await;
+    let with_new = app
+        .post_form(
+            "/sign-in",
+            &format!("csrf_token={t2}&email=r%40example.org&password=a+long+new+passphrase"),
+            Some(&c2),
+        )
+        .await;
+    assert_eq!(with_new.status, StatusCode::SEE_OTHER);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn changing_email_needs_the_new_address_to_confirm_and_tells_the_old_one() {
+    let app = TestApp::sqlite().await;
+    let me = app.sign_in("old@example.org", false).await;
+    let t = csrf_of(&me);
+    let sent = app
+        .post_form(
+            "/account/email",
+            &format!("csrf_token={t}&email=new%40example.org"),
+            Some(&me),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    let mails = app.mails();
+    assert!(mails[0].contains("To: new@example.org"));
+    let link = link_from(&mails[0], "/account/email/confirm/");
+    assert_eq!(
+        app.get(&link).await.status,
+        StatusCode::OK,
+        "opening the link changes nothing"
+    );
+    let confirmed = app
+        .post_form(&link, &format!("csrf_token={t}"), Some(&me))
+        .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    let account = app.get_with_cookie("/account", Some(&me)).await;
+    assert!(account.body.contains("new@example.org"));
+    assert!(
+        app.mails()
+            .iter()
+            .any(|m| m.contains("To: old@example.org") && m.contains("was changed"))
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn signing_out_everywhere_ends_every_session() {
+    let app = TestApp::sqlite().await;
+    let laptop = app.sign_in("s@example.org", false).await;
+    let phone = {
+        let link = mir_app::accounts::create_sign_in_link(
+            &app.db.store,
+            &mir_app::Actor::Operator,
+            "s@example.org",
+            false,
+        )
+        .await
+        .expect("link");
+        let path = format!("/sign-in/link/{}", link.token);
+        let t = csrf_of(&laptop);
+        let csrf = format!("mir_csrf={t}");
+        let done = app
+            .post_form(&path, &format!("csrf_token={t}"), Some(&csrf))
+            .await;
+        format!(
+            "{csrf}; {}",
+            done.set_cookie("mir_session").expect("session")
+        )
+    };
+    assert_eq!(
+        app.get_with_cookie("/account", Some(&phone)).await.status,
+        StatusCode::OK
+    );
+    let out = app
+        .post_form(
+            "/account/sign-out-everywhere",
+            &format!("csrf_token={}", csrf_of(&laptop)),
+            Some(&laptop),
+        )
+        .await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie("/account", Some(&phone)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.get_with_cookie("/account", Some(&laptop)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    app.cleanup().await;
+}
