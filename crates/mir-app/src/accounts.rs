@@ -279,8 +279,41 @@ pub async fn sign_in_with_password(
     }
 }
 
-/// Emails a one-time sign-in link if the address has an account. The answer is the same
-/// either way, so nobody can find out who has an account.
+/// Emails a link of `purpose` to the address if it has an account, after the rate limits for
+/// `action`. The answer is the same either way, so nobody can find out who has an account.
+async fn email_link_if_account(
+    store: &(impl PeopleRepo + RateLimitRepo),
+    mailer: &Mailer,
+    email: &str,
+    client: &str,
+    action: &str,
+    purpose: TokenPurpose,
+    write: impl FnOnce(&str) -> (String, String),
+) -> Result<(), AppError> {
+    let email = normalise_email(email).map_err(AppError::Invalid)?;
+    rate_limit::check(
+        store,
+        &[
+            Limit::per_email(action, &email, 3),
+            Limit::per_client(action, client, 20),
+        ],
+    )
+    .await?;
+    if let Some(person) = store.person_by_email(&email).await? {
+        let token = new_token(store, person.id, purpose, None).await?;
+        let (subject, body) = write(&token);
+        mailer
+            .send(OutgoingEmail {
+                to: person.email,
+                subject,
+                body,
+            })
+            .await?;
+    }
+    Ok(())
+}
+
+/// Emails a one-time sign-in link if the address has an account.
 pub async fn request_sign_in_link(
     store: &(impl PeopleRepo + RateLimitRepo),
     mailer: &Mailer,
@@ -288,33 +321,20 @@ pub async fn request_sign_in_link(
     client: &str,
     base_url: &str,
 ) -> Result<(), AppError> {
-    let email = normalise_email(email).map_err(AppError::Invalid)?;
-    rate_limit::check(
-        store,
-        &[
-            Limit::per_email("link", &email, 3),
-            Limit::per_client("link", client, 20),
-        ],
-    )
-    .await?;
-    if let Some(person) = store.person_by_email(&email).await? {
-        let token = new_token(store, person.id, TokenPurpose::SignIn, None).await?;
-        mailer
-            .send(OutgoingEmail {
-                to: person.email,
-                subject: "Your link to sign in to Making it Real".into(),
-                body: format!(
-                    "Use this link to sign in. It works once, for {SIGN_IN_LINK_MINUTES} minutes:\n\n\
-                     {base_url}/sign-in/link/{token}\n\n\
-                     If you did not ask to sign in, you can ignore this email.\n"
-                ),
-            })
-            .await?;
-    }
-    Ok(())
+    email_link_if_account(store, mailer, email, client, "link", TokenPurpose::SignIn, |token| {
+        (
+            "Your link to sign in to Making it Real".into(),
+            format!(
+                "Use this link to sign in. It works once, for {SIGN_IN_LINK_MINUTES} minutes:\n\n\
+                 {base_url}/sign-in/link/{token}\n\n\
+                 If you did not ask to sign in, you can ignore this email.\n"
+            ),
+        )
+    })
+    .await
 }
 
-/// Emails a password reset link if the address has an account; the same answer either way.
+/// Emails a password reset link if the address has an account.
 pub async fn request_password_reset(
     store: &(impl PeopleRepo + RateLimitRepo),
     mailer: &Mailer,
@@ -322,30 +342,17 @@ pub async fn request_password_reset(
     client: &str,
     base_url: &str,
 ) -> Result<(), AppError> {
-    let email = normalise_email(email).map_err(AppError::Invalid)?;
-    rate_limit::check(
-        store,
-        &[
-            Limit::per_email("reset", &email, 3),
-            Limit::per_client("reset", client, 20),
-        ],
-    )
-    .await?;
-    if let Some(person) = store.person_by_email(&email).await? {
-        let token = new_token(store, person.id, TokenPurpose::ResetPassword, None).await?;
-        mailer
-            .send(OutgoingEmail {
-                to: person.email,
-                subject: "Reset your Making it Real password".into(),
-                body: format!(
-                    "Use this link to choose a new password. It works once, for {SIGN_IN_LINK_MINUTES} minutes:\n\n\
-                     {base_url}/password-reset/{token}\n\n\
-                     If you did not ask for this, you can ignore this email: your password has not changed.\n"
-                ),
-            })
-            .await?;
-    }
-    Ok(())
+    email_link_if_account(store, mailer, email, client, "reset", TokenPurpose::ResetPassword, |token| {
+        (
+            "Reset your Making it Real password".into(),
+            format!(
+                "Use this link to choose a new password. It works once, for {SIGN_IN_LINK_MINUTES} minutes:\n\n\
+                 {base_url}/password-reset/{token}\n\n\
+                 If you did not ask for this, you can ignore this email: your password has not changed.\n"
+            ),
+        )
+    })
+    .await
 }
 
 /// Sets a new password with a reset link; signs the person out everywhere. `None` if the

@@ -73,12 +73,6 @@ struct SignInPage {
     errors: FieldErrors,
 }
 
-impl SignInPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field)
-    }
-}
-
 /// `GET /sign-in`
 pub async fn sign_in(ctx: PageContext) -> Result<Response, WebError> {
     ok(&SignInPage {
@@ -254,12 +248,6 @@ struct PasswordPage {
     errors: FieldErrors,
 }
 
-impl PasswordPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field)
-    }
-}
-
 /// `GET /account/password`
 pub async fn password(
     State(state): State<AppState>,
@@ -335,12 +323,6 @@ struct EmailPage {
     ctx: PageContext,
     email: String,
     errors: FieldErrors,
-}
-
-impl EmailPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field)
-    }
 }
 
 /// `GET /account/email`
@@ -447,12 +429,6 @@ struct ResetRequestPage {
     errors: FieldErrors,
 }
 
-impl ResetRequestPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field)
-    }
-}
-
 /// `GET /password-reset`
 pub async fn reset_request(ctx: PageContext) -> Result<Response, WebError> {
     ok(&ResetRequestPage {
@@ -499,12 +475,6 @@ struct ResetPage {
     token: String,
     errors: FieldErrors,
     failed: bool,
-}
-
-impl ResetPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field)
-    }
 }
 
 /// `GET /password-reset/{token}`

@@ -35,12 +35,6 @@ struct ContactPage {
     max_chars: usize,
 }
 
-impl ContactPage {
-    fn error(&self, field: &str) -> Option<&str> {
-        self.errors.for_field(field)
-    }
-}
-
 pub async fn show(
     CurrentActor(actor): CurrentActor,
     ctx: PageContext,
