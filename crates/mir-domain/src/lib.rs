@@ -4,6 +4,7 @@
 //! Types are parsed at the edge (`parse` functions return a type or a list of field errors), so
 //! the rest of the system only ever sees valid values.
 
+pub mod areas;
 pub mod feedback;
 pub mod framework;
 pub mod organisation;
