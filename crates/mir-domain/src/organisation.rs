@@ -155,3 +155,188 @@ mod tests {
         assert_eq!(OrgSlug::from_name("!!!"), Err(SlugError::Empty));
     }
 }
+
+/// Where an organisation is in joining: new ones wait for the national programme team.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrganisationStatus {
+    /// Signed up; works already, not shown publicly until approved.
+    AwaitingApproval,
+    Approved,
+    Declined,
+}
+
+impl OrganisationStatus {
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::AwaitingApproval => "awaiting-approval",
+            Self::Approved => "approved",
+            Self::Declined => "declined",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::AwaitingApproval, Self::Approved, Self::Declined]
+            .into_iter()
+            .find(|k| k.key() == s)
+    }
+}
+
+/// The sign-up answers, checked one question at a time (one question per page).
+pub mod sign_up {
+    use crate::feedback::looks_like_email;
+    use crate::validation::{FieldErrors, char_len};
+
+    pub const NAME_MAX: usize = 120;
+    pub const COMMITMENT_MAX: usize = 2000;
+
+    fn one(field: &'static str, message: impl Into<String>) -> FieldErrors {
+        let mut errors = FieldErrors::new();
+        errors.add(field, message);
+        errors
+    }
+
+    pub fn name(input: &str) -> Result<String, FieldErrors> {
+        let name = input.trim();
+        if name.is_empty() {
+            return Err(one("name", "Enter the name of your organisation"));
+        }
+        if char_len(name) > NAME_MAX {
+            return Err(one(
+                "name",
+                format!("The name must be {NAME_MAX} characters or fewer"),
+            ));
+        }
+        if super::OrgSlug::from_name(name).is_err() {
+            return Err(one(
+                "name",
+                "The name must contain at least one letter or number",
+            ));
+        }
+        Ok(name.to_owned())
+    }
+
+    pub fn kind(input: &str) -> Result<super::OrganisationKind, FieldErrors> {
+        input
+            .parse()
+            .map_err(|_| one("kind", "Select what kind of organisation it is"))
+    }
+
+    /// A council area to add; `known` says whether an ONS code is a council.
+    pub fn area(
+        input: &str,
+        known: impl Fn(&str) -> Option<String>,
+    ) -> Result<String, FieldErrors> {
+        let code = input.trim();
+        if code.is_empty() {
+            return Err(one("area", "Select a council area"));
+        }
+        known(code).ok_or_else(|| one("area", "Select a council area from the list"))
+    }
+
+    pub fn areas_chosen(areas: &[String]) -> Result<(), FieldErrors> {
+        if areas.is_empty() {
+            return Err(one(
+                "area",
+                "Add at least one council area that your organisation serves",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Optional; if given, a web address starting http:// or https://.
+    pub fn website(input: &str) -> Result<Option<String>, FieldErrors> {
+        let url = input.trim();
+        if url.is_empty() {
+            return Ok(None);
+        }
+        let with_scheme = if url.starts_with("http://") || url.starts_with("https://") {
+            url.to_owned()
+        } else {
+            format!("https://{url}")
+        };
+        let host = with_scheme
+            .split("://")
+            .nth(1)
+            .unwrap_or("")
+            .split('/')
+            .next()
+            .unwrap_or("");
+        if !host.contains('.') || host.contains(' ') || char_len(&with_scheme) > 300 {
+            return Err(one(
+                "website",
+                "Enter a web address in the correct format, like www.example.org",
+            ));
+        }
+        Ok(Some(with_scheme))
+    }
+
+    pub fn commitment(input: &str) -> Result<String, FieldErrors> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Err(one(
+                "commitment",
+                "Say, in your own words, what your organisation commits to",
+            ));
+        }
+        if char_len(text) > COMMITMENT_MAX {
+            return Err(one(
+                "commitment",
+                format!(
+                    "Your commitment must be {COMMITMENT_MAX} characters or fewer. It has {} characters",
+                    char_len(text)
+                ),
+            ));
+        }
+        Ok(text.to_owned())
+    }
+
+    pub fn email(input: &str) -> Result<String, FieldErrors> {
+        let email = input.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(one("email", "Enter your email address"));
+        }
+        if !looks_like_email(&email) {
+            return Err(one(
+                "email",
+                "Enter an email address in the correct format, like name@example.com",
+            ));
+        }
+        Ok(email)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn each_answer_is_checked_with_a_message_for_its_field() {
+            assert_eq!(name("  Riverside Council "), Ok("Riverside Council".into()));
+            assert_eq!(
+                name("").expect_err("empty").for_field("name"),
+                Some("Enter the name of your organisation")
+            );
+            assert!(name("!!!").is_err());
+            assert!(kind("council").is_ok());
+            assert!(kind("bank").is_err());
+            assert_eq!(
+                area("X", |_| None).expect_err("unknown").for_field("area"),
+                Some("Select a council area from the list")
+            );
+            assert_eq!(
+                area("E06000001", |c| Some(c.to_owned())),
+                Ok("E06000001".into())
+            );
+            assert!(areas_chosen(&[]).is_err());
+            assert_eq!(website(""), Ok(None));
+            assert_eq!(
+                website("www.example.org"),
+                Ok(Some("https://www.example.org".into()))
+            );
+            assert!(website("not a site").is_err());
+            assert!(commitment(" ").is_err());
+            assert!(commitment(&"a".repeat(COMMITMENT_MAX + 1)).is_err());
+            assert_eq!(email(" A@B.org "), Ok("a@b.org".into()));
+            assert!(email("nope").is_err());
+        }
+    }
+}

@@ -16,6 +16,7 @@ mod organisations;
 mod people;
 mod rate_limits;
 mod sessions;
+mod sign_up;
 mod store;
 pub mod testing;
 
@@ -29,6 +30,7 @@ pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use rate_limits::RateLimitRepo;
 pub use sessions::{SessionRecord, SessionRepo};
+pub use sign_up::{MembershipSummary, PendingOrganisation, SignUp, SignUpRepo};
 pub use store::Store;
 
 /// Seconds since the Unix epoch: the one time representation stored in both engines.

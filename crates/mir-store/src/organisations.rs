@@ -29,6 +29,7 @@ pub trait OrganisationRepo {
         org: &NewOrganisation,
         now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Approved (public) organisations.
     fn count_organisations(&self) -> impl Future<Output = Result<i64, StoreError>> + Send;
     /// The newest organisations first.
     fn recent_organisations(
@@ -58,9 +59,11 @@ impl OrganisationRepo for Store {
     }
 
     async fn count_organisations(&self) -> Result<i64, StoreError> {
-        let count = sqlx::query_scalar("SELECT COUNT(*) FROM organisations")
-            .fetch_one(&self.pool)
-            .await?;
+        // Only approved organisations are public.
+        let count =
+            sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE status = 'approved'")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(count)
     }
 
@@ -69,7 +72,7 @@ impl OrganisationRepo for Store {
         limit: i64,
     ) -> Result<Vec<OrganisationSummary>, StoreError> {
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT slug, name, kind, is_demo FROM organisations \
+            "SELECT slug, name, kind, is_demo FROM organisations WHERE status = 'approved' \
              ORDER BY created_at DESC, id DESC LIMIT $1",
         )
         .bind(limit)
