@@ -32,6 +32,10 @@ pub enum Action {
     ImportFramework,
     /// See the national programme team's pages.
     ViewAdmin,
+    /// Sign an organisation up (anyone; it then waits for approval).
+    SignUpOrganisation,
+    /// Approve or decline organisations that signed up.
+    ApproveOrganisations,
     /// Create accounts and issue their first sign-in link (`mir admin create-user`).
     CreateAccounts,
     /// Read operational metrics (`/metrics`): counts and timings by route, no personal data.
@@ -39,11 +43,13 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 8] = [
         Action::ViewPublicPages,
         Action::SendFeedback,
         Action::ImportFramework,
         Action::ViewAdmin,
+        Action::SignUpOrganisation,
+        Action::ApproveOrganisations,
         Action::CreateAccounts,
         Action::ViewMetrics,
     ];
@@ -57,20 +63,29 @@ pub fn permits(actor: &Actor, action: Action) -> bool {
         // Metrics hold route names and timings only; operators who want them private put
         // `/metrics` behind their proxy (docs/decisions/0007-operations.md).
         (Actor::Anonymous, Action::ViewMetrics) => true,
+        // Anyone may sign an organisation up; it waits for the national programme team.
+        (Actor::Anonymous, Action::SignUpOrganisation) => true,
         (
             Actor::Anonymous,
-            Action::ImportFramework | Action::ViewAdmin | Action::CreateAccounts,
+            Action::ImportFramework
+            | Action::ViewAdmin
+            | Action::CreateAccounts
+            | Action::ApproveOrganisations,
         ) => false,
         (Actor::Operator, _) => true,
         (
             Actor::Person { .. },
-            Action::ViewPublicPages | Action::SendFeedback | Action::ViewMetrics,
+            Action::ViewPublicPages
+            | Action::SendFeedback
+            | Action::ViewMetrics
+            | Action::SignUpOrganisation,
         ) => true,
         // The national programme team keeps the frameworks.
-        (Actor::Person { national_admin, .. }, Action::ImportFramework | Action::ViewAdmin) => {
-            *national_admin
-        }
-        // Accounts are created from the command line until sign-up exists.
+        (
+            Actor::Person { national_admin, .. },
+            Action::ImportFramework | Action::ViewAdmin | Action::ApproveOrganisations,
+        ) => *national_admin,
+        // Accounts are created by signing up or from the command line, never by another person.
         (Actor::Person { .. }, Action::CreateAccounts) => false,
     }
 }
@@ -97,6 +112,8 @@ mod tests {
             (Action::ImportFramework, false),
             (Action::ViewAdmin, false),
             (Action::CreateAccounts, false),
+            (Action::SignUpOrganisation, true),
+            (Action::ApproveOrganisations, false),
             (Action::ViewMetrics, true),
         ];
         assert_eq!(expected.len(), Action::ALL.len(), "decide every action");
@@ -122,6 +139,8 @@ mod tests {
             (Action::ImportFramework, true, false),
             (Action::ViewAdmin, true, false),
             (Action::CreateAccounts, false, false),
+            (Action::SignUpOrganisation, true, true),
+            (Action::ApproveOrganisations, true, false),
             (Action::ViewMetrics, true, true),
         ] {
             assert_eq!(permits(&admin, action), admin_may, "admin {action:?}");
