@@ -314,3 +314,46 @@ test("sign in with a password, and a wrong one, without JavaScript", async () =>
   await assertNoAxeViolations(jsPage, "sign-in-errors");
   await jsContext.close();
 });
+
+test("sign an organisation up with the keyboard and no JavaScript, then the team approves it", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  await page.goto(server.base + "/manage/sign-up");
+  await page.click("text=Start now");
+  await page.focus("#name");
+  // Enter submits the empty name: an error, shown by its field.
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  assert.match(await page.title(), /^Error: /);
+  await page.fill("#name", "Willow Community Care");
+  await page.focus("#name");
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  await page.check("#kind");
+  await page.click("button:text('Continue')");
+  await page.selectOption("#area", "E06000001");
+  await page.click("button:text('Add this area')");
+  await page.click("button:text('Continue')");
+  await page.fill("#website", "willow.example.org");
+  await page.click("button:text('Continue')");
+  await page.check("#framework");
+  await page.click("button:text('Continue')");
+  await page.fill("#commitment", "We will plan our support with the people who use it.");
+  await page.click("button:text('Continue')");
+  await page.fill("#email", "willow@example.org");
+  await page.click("button:text('Continue')");
+  assert.equal(await page.locator("h1").innerText(), "Check your answers");
+  await page.click("button:text('Send sign-up')");
+  assert.equal(await page.locator("h1").innerText(), "Sign-up sent");
+  await context.close();
+
+  const admin = await browser.newContext();
+  const adminPage = await admin.newPage();
+  await adminPage.goto(server.signInLink("team@example.org"));
+  await adminPage.click("main button[type=submit]");
+  await adminPage.goto(server.base + "/admin/organisations");
+  await assertNoAxeViolations(adminPage, "admin-organisations");
+  await adminPage.click("button:has-text('Approve Willow Community Care')");
+  assert.match(await adminPage.locator(".notification-banner").innerText(), /approved/);
+  await adminPage.goto(server.base + "/");
+  assert.match(await adminPage.locator("main").innerText(), /Willow Community Care/);
+  await admin.close();
+});

@@ -24,6 +24,13 @@ export const PAGES = [
   { path: "/sign-in?view=easy", name: "sign-in-easy" },
   { path: "/sign-in/check-email", name: "check-email" },
   { path: "/password-reset", name: "password-reset" },
+  { path: "/manage/sign-up", name: "sign-up-start" },
+  { path: "/manage/sign-up?view=easy", name: "sign-up-start-easy" },
+  { path: "/manage/sign-up/name", name: "sign-up-name" },
+  { path: "/manage/sign-up/kind", name: "sign-up-kind" },
+  { path: "/manage/sign-up/areas", name: "sign-up-areas" },
+  { path: "/manage/sign-up/framework", name: "sign-up-framework" },
+  { path: "/manage/sign-up/commitment", name: "sign-up-commitment" },
   { path: "/no-such-page", name: "not-found", status: 404 },
   { path: "/no-such-page?view=easy", name: "not-found-easy", status: 404 },
 ];

@@ -21,7 +21,7 @@ use tracing::Level;
 
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
-use crate::routes::{account, admin, contact, frameworks, home, info, ops, sign_in};
+use crate::routes::{account, admin, contact, frameworks, home, info, ops, sign_in, sign_up};
 use crate::{AppState, assets};
 
 /// Largest request body accepted: forms are small; this keeps a flood of bytes cheap to refuse.
@@ -86,7 +86,19 @@ pub fn router(state: AppState) -> Router {
             "/password-reset/{token}",
             get(account::reset).post(account::set_new_password),
         )
+        .route("/manage/sign-up", get(sign_up::start))
+        .route(
+            "/manage/sign-up/check",
+            get(sign_up::check).post(sign_up::submit),
+        )
+        .route(
+            "/manage/sign-up/{step}",
+            get(sign_up::question).post(sign_up::answer),
+        )
         .route("/admin", get(admin::home))
+        .route("/admin/organisations", get(admin::organisations))
+        .route("/admin/organisations/{id}/approve", post(admin::approve))
+        .route("/admin/organisations/{id}/decline", post(admin::decline))
         .route(
             "/admin/frameworks/new",
             get(admin::new)

@@ -10,8 +10,15 @@ use mir_store::{FeedbackRepo, OrganisationRepo};
 use support::{TestApp, select, text};
 
 /// Every HTML page a visitor can reach today, including an error page.
-const PAGES: [&str; 14] = [
+const PAGES: [&str; 21] = [
     "/",
+    "/manage/sign-up",
+    "/manage/sign-up/name",
+    "/manage/sign-up/kind",
+    "/manage/sign-up/areas",
+    "/manage/sign-up/website",
+    "/manage/sign-up/framework",
+    "/manage/sign-up/commitment",
     "/sign-in",
     "/sign-in/check-email",
     "/password-reset",

@@ -32,6 +32,9 @@ pub struct SessionData {
     /// The signed-in person, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
+    /// Answers to the organisation sign-up questions so far.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_up: Option<mir_app::organisations::SignUpDraft>,
 }
 
 impl SessionData {
@@ -88,6 +91,18 @@ impl Session {
             inner.data = SessionData::default();
             inner.changed = true;
             inner.rotate = true;
+        });
+    }
+
+    /// The sign-up answers so far (empty if none).
+    pub fn sign_up_draft(&self) -> mir_app::organisations::SignUpDraft {
+        self.with(|inner| inner.data.sign_up.clone().unwrap_or_default())
+    }
+
+    pub fn set_sign_up_draft(&self, draft: Option<mir_app::organisations::SignUpDraft>) {
+        self.with(|inner| {
+            inner.data.sign_up = draft;
+            inner.changed = true;
         });
     }
 

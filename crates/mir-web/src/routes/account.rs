@@ -184,6 +184,19 @@ struct AccountPage {
     ctx: PageContext,
     email: String,
     has_password: bool,
+    memberships: Vec<mir_store::MembershipSummary>,
+}
+
+impl AccountPage {
+    fn role_label(&self, role: &str) -> &'static str {
+        match role {
+            "admin" => "Administrator",
+            "staff" => "Staff",
+            "expert" => "Expert by Experience",
+            "carer" => "Carer",
+            _ => "Member",
+        }
+    }
 }
 
 /// A redirect to the sign-in page for anyone not signed in.
@@ -205,10 +218,12 @@ pub async fn account(
     }
     let me = accounts::my_account(&state.store, &actor).await?;
     let has_password = accounts::has_password(&state.store, &actor).await?;
+    let memberships = mir_app::organisations::my_memberships(&state.store, &actor).await?;
     ok(&AccountPage {
         ctx,
         email: me.email,
         has_password,
+        memberships,
     })
 }
 

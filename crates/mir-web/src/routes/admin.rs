@@ -244,3 +244,108 @@ pub async fn discard(
     session.set_flash("The uploaded file was discarded. Nothing was published.");
     Ok(Redirect::to("/admin").into_response())
 }
+
+// ---------------------------------------------------------------- Organisations awaiting approval
+
+#[derive(Template)]
+#[template(path = "admin/organisations.html")]
+struct OrganisationsPage {
+    ctx: PageContext,
+    pending: Vec<mir_store::PendingOrganisation>,
+    /// The organisation whose decline had no reason, and the reason typed so far.
+    error_for: Option<i64>,
+}
+
+impl OrganisationsPage {
+    /// Whether the decline form of this organisation needs its reason.
+    fn needs_reason(&self, id: &i64) -> bool {
+        self.error_for == Some(*id)
+    }
+
+    fn area_names(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| mir_domain::areas::council(c).map_or_else(|| c.clone(), |x| x.name.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// `GET /admin/organisations`
+pub async fn organisations(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let pending = mir_app::organisations::awaiting_approval(&state.store, &actor).await?;
+    ok(&OrganisationsPage {
+        ctx,
+        pending,
+        error_for: None,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct DecisionForm {
+    reason: String,
+}
+
+async fn decide(
+    state: AppState,
+    actor: mir_app::Actor,
+    id: i64,
+    approve: bool,
+    reason: String,
+    session: Session,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    match mir_app::organisations::decide(&state.store, &state.mailer, &actor, id, approve, &reason)
+        .await
+    {
+        Ok(()) => {
+            session.set_flash(if approve {
+                "The organisation is approved and has been told."
+            } else {
+                "The sign-up is declined and the organisation has been told why."
+            });
+            Ok(Redirect::to("/admin/organisations").into_response())
+        }
+        Err(AppError::Invalid(_)) => {
+            let pending = mir_app::organisations::awaiting_approval(&state.store, &actor).await?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &OrganisationsPage {
+                    ctx,
+                    pending,
+                    error_for: Some(id),
+                },
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// `POST /admin/organisations/{id}/approve`
+pub async fn approve(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<i64>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
+    decide(state, actor, id, true, String::new(), session, ctx).await
+}
+
+/// `POST /admin/organisations/{id}/decline`
+pub async fn decline(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<i64>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<DecisionForm>,
+) -> Result<Response, WebError> {
+    decide(state, actor, id, false, form.reason, session, ctx).await
+}

@@ -9,6 +9,7 @@ pub mod home;
 pub mod info;
 pub mod ops;
 pub mod sign_in;
+pub mod sign_up;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
