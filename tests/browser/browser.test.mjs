@@ -356,4 +356,27 @@ test("sign an organisation up with the keyboard and no JavaScript, then the team
   await adminPage.goto(server.base + "/");
   assert.match(await adminPage.locator("main").innerText(), /Willow Community Care/);
   await admin.close();
+
+  // The person who signed up confirms by email link, then invites a carer as co-chair.
+  const { readdirSync, readFileSync: readMail } = await import("node:fs");
+  const mails = readdirSync(server.mailDir).map((f) => readMail(`${server.mailDir}/${f}`, "utf8").replaceAll("=\r\n", "").replaceAll("=3D", "="));
+  const confirm = mails.find((m) => m.includes("To: willow@example.org") && m.includes("/sign-in/link/"));
+  // The server was started on a free port, so its links name the default address: use ours.
+  const link = server.base + confirm.match(/(\/sign-in\/link\/[0-9a-f]{64})/)[1];
+  const owner = await browser.newContext();
+  const ownerPage = await owner.newPage();
+  await ownerPage.goto(link);
+  await ownerPage.click("main button[type=submit]");
+  await ownerPage.goto(server.base + "/account");
+  await ownerPage.click("text=Willow Community Care");
+  await assertNoAxeViolations(ownerPage, "workspace");
+  await ownerPage.fill("#email", "not an address");
+  await ownerPage.click("button:text('Send invitation')");
+  await assertNoAxeViolations(ownerPage, "workspace-errors");
+  await ownerPage.fill("#email", "carer@example.org");
+  await ownerPage.check("#role-carer");
+  await ownerPage.check("#co_chair");
+  await ownerPage.click("button:text('Send invitation')");
+  assert.match(await ownerPage.locator(".notification-banner").innerText(), /Invitation sent/);
+  await owner.close();
 });

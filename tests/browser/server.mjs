@@ -11,7 +11,8 @@ export async function startServer() {
   const bin = process.env.MIR_BIN || join(root, "target/debug/mir");
   const dir = mkdtempSync(join(tmpdir(), "mir-browser-"));
   const database = `sqlite://${join(dir, "mir.db")}?mode=rwc`;
-  const child = spawn(bin, ["serve", "--demo", "--addr", "127.0.0.1:0", "--database", database], {
+  const mailDir = join(dir, "mail");
+  const child = spawn(bin, ["serve", "--demo", "--addr", "127.0.0.1:0", "--database", database, "--mail-dir", mailDir], {
     env: { ...process.env, MIR_LOG_FORMAT: "json", RUST_LOG: "info" },
     stdio: ["ignore", "ignore", "pipe"],
   });
@@ -31,6 +32,7 @@ export async function startServer() {
   return {
     base,
     database,
+    mailDir,
     /** Runs `mir admin create-user` on the same database and returns the sign-in link. */
     signInLink(email, nationalAdmin = true) {
       const args = ["admin", "create-user", "--email", email, "--database", database, "--base-url", base];

@@ -10,6 +10,7 @@ pub mod feedback;
 pub mod frameworks;
 pub mod home;
 pub mod mail;
+pub mod members;
 pub mod organisations;
 pub mod policy;
 pub mod rate_limit;

@@ -340,3 +340,46 @@ pub mod sign_up {
         }
     }
 }
+
+/// A person's role in an organisation's co-production group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Admin,
+    Staff,
+    ExpertByExperience,
+    Carer,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Admin,
+        Role::Staff,
+        Role::ExpertByExperience,
+        Role::Carer,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Staff => "staff",
+            Role::ExpertByExperience => "expert",
+            Role::Carer => "carer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.key() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Admin => "Administrator",
+            Role::Staff => "Staff",
+            Role::ExpertByExperience => "Expert by Experience",
+            Role::Carer => "Carer",
+        }
+    }
+}
+
+/// At most two co-chairs lead a group: a member of staff and an Expert by Experience.
+pub const MAX_CO_CHAIRS: usize = 2;

@@ -21,7 +21,9 @@ use tracing::Level;
 
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
-use crate::routes::{account, admin, contact, frameworks, home, info, ops, sign_in, sign_up};
+use crate::routes::{
+    account, admin, contact, frameworks, home, info, ops, sign_in, sign_up, workspace,
+};
 use crate::{AppState, assets};
 
 /// Largest request body accepted: forms are small; this keeps a flood of bytes cheap to refuse.
@@ -94,6 +96,28 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/manage/sign-up/{step}",
             get(sign_up::question).post(sign_up::answer),
+        )
+        .route("/manage/organisations/{slug}", get(workspace::show))
+        .route(
+            "/manage/organisations/{slug}/invite",
+            post(workspace::invite),
+        )
+        .route(
+            "/manage/organisations/{slug}/members/{person}/remove",
+            post(workspace::remove),
+        )
+        .route(
+            "/manage/organisations/{slug}/members/{person}/co-chair",
+            post(workspace::co_chair),
+        )
+        .route(
+            "/manage/organisations/{slug}/transfer",
+            post(workspace::transfer),
+        )
+        .route("/manage/organisations/{slug}/leave", post(workspace::leave))
+        .route(
+            "/invitations/{token}",
+            get(workspace::invitation).post(workspace::accept),
         )
         .route("/admin", get(admin::home))
         .route("/admin/organisations", get(admin::organisations))

@@ -10,6 +10,7 @@ pub mod info;
 pub mod ops;
 pub mod sign_in;
 pub mod sign_up;
+pub mod workspace;
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;

@@ -1,0 +1,331 @@
+//! An organisation's co-production group: its workspace, invitations, co-chairs, leaving,
+//! removing members and handing over administration. An organisation always keeps at least
+//! one administrator. Whether an organisation exists is private to its members: others get
+//! "not found".
+
+use mir_domain::feedback::looks_like_email;
+use mir_domain::organisation::{MAX_CO_CHAIRS, Role};
+use mir_domain::validation::FieldErrors;
+use mir_store::{Invitation, Member, MemberRepo, OrganisationRef, PeopleRepo};
+
+use crate::AppError;
+use crate::mail::{Mailer, OutgoingEmail};
+use crate::policy::Actor;
+
+/// How long an invitation link works.
+pub const INVITATION_DAYS: i64 = 7;
+
+/// What a member sees of their organisation.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub organisation: OrganisationRef,
+    pub me: Member,
+    pub members: Vec<Member>,
+    pub invitations: Vec<Invitation>,
+}
+
+impl Workspace {
+    pub fn is_admin(&self) -> bool {
+        self.me.role == Role::Admin
+    }
+}
+
+fn invalid(field: &'static str, message: &str) -> AppError {
+    let mut errors = FieldErrors::new();
+    errors.add(field, message);
+    AppError::Invalid(errors)
+}
+
+/// The organisation and the actor's membership; "not found" for anyone else.
+async fn mine(
+    store: &impl MemberRepo,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(OrganisationRef, Member), AppError> {
+    let Actor::Person { id, .. } = actor else {
+        return Err(AppError::NotFound);
+    };
+    let organisation = store
+        .organisation_by_slug(slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let me = store
+        .membership(organisation.id, *id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((organisation, me))
+}
+
+/// Only the organisation's administrators manage its members.
+async fn as_admin(
+    store: &impl MemberRepo,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(OrganisationRef, Member), AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    if me.role != Role::Admin {
+        return Err(AppError::Forbidden);
+    }
+    Ok((organisation, me))
+}
+
+pub async fn workspace(
+    store: &impl MemberRepo,
+    actor: &Actor,
+    slug: &str,
+) -> Result<Workspace, AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    let members = store.members(organisation.id).await?;
+    let invitations = if me.role == Role::Admin {
+        store
+            .pending_invitations(organisation.id, mir_store::now())
+            .await?
+    } else {
+        Vec::new()
+    };
+    Ok(Workspace {
+        organisation,
+        me,
+        members,
+        invitations,
+    })
+}
+
+fn co_chairs(members: &[Member], invitations: &[Invitation]) -> usize {
+    members.iter().filter(|m| m.is_co_chair).count()
+        + invitations.iter().filter(|i| i.is_co_chair).count()
+}
+
+/// Invites someone by email with a role; emails them a link that works for 7 days.
+#[allow(clippy::too_many_arguments)] // each is a distinct answer from the invitation form
+pub async fn invite(
+    store: &(impl MemberRepo + PeopleRepo),
+    mailer: &Mailer,
+    actor: &Actor,
+    slug: &str,
+    email: &str,
+    role: &str,
+    co_chair: bool,
+    base_url: &str,
+) -> Result<(), AppError> {
+    let (organisation, me) = as_admin(store, actor, slug).await?;
+    let email = email.trim().to_lowercase();
+    let mut errors = FieldErrors::new();
+    if !looks_like_email(&email) {
+        errors.add(
+            "email",
+            "Enter an email address in the correct format, like name@example.com",
+        );
+    }
+    let role = Role::parse(role);
+    if role.is_none() {
+        errors.add("role", "Select the person's role");
+    }
+    let now = mir_store::now();
+    let members = store.members(organisation.id).await?;
+    let invitations = store.pending_invitations(organisation.id, now).await?;
+    if members.iter().any(|m| m.email == email) {
+        errors.add("email", "This person is already a member");
+    }
+    if co_chair && co_chairs(&members, &invitations) >= MAX_CO_CHAIRS {
+        errors.add(
+            "co_chair",
+            "The group already has two co-chairs (or invitations for them)",
+        );
+    }
+    let (Some(role), true) = (role, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let invitation = Invitation {
+        id: 0,
+        organisation_id: organisation.id,
+        email: email.clone(),
+        role,
+        is_co_chair: co_chair,
+        expires_at: now + INVITATION_DAYS * 24 * 3600,
+    };
+    store
+        .insert_invitation(
+            &invitation,
+            &crate::accounts::hash_token(&token),
+            me.person_id,
+            now,
+        )
+        .await?;
+    mailer
+        .send(OutgoingEmail {
+            to: email,
+            subject: format!("You are invited to join {} on Making it Real", organisation.name),
+            body: format!(
+                "You are invited to join the Making it Real group of {} as {}{}.\n\n\
+                 Use this link to accept. It works for {INVITATION_DAYS} days:\n\n{base_url}/invitations/{token}\n\n\
+                 If you were not expecting this, you can ignore this email.\n",
+                organisation.name,
+                role.label(),
+                if co_chair { ", co-chair" } else { "" },
+            ),
+        })
+        .await?;
+    tracing::info!(
+        organisation_id = organisation.id,
+        role = role.key(),
+        "invitation sent"
+    );
+    Ok(())
+}
+
+/// The invitation behind a link, for its confirmation page; `None` if it does not work.
+pub async fn invitation(
+    store: &impl MemberRepo,
+    token: &str,
+) -> Result<Option<(Invitation, OrganisationRef)>, AppError> {
+    let Some(invitation) = store
+        .invitation_by_token(&crate::accounts::hash_token(token), mir_store::now())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let organisation = store.organisation_by_id(invitation.organisation_id).await?;
+    Ok(organisation.map(|o| (invitation, o)))
+}
+
+/// Accepts an invitation: the invited address's account (created if new) joins with the
+/// role. Returns the person to sign in and the organisation's slug; `None` if the link does
+/// not work. Having the link proves the address, as for a sign-in link.
+pub async fn accept(
+    store: &(impl MemberRepo + PeopleRepo),
+    token: &str,
+) -> Result<Option<(i64, String)>, AppError> {
+    let now = mir_store::now();
+    let Some((invitation, organisation)) = invitation(store, token).await? else {
+        return Ok(None);
+    };
+    if !store.accept_invitation(invitation.id, now).await? {
+        return Ok(None);
+    }
+    let person = store.upsert_person(&invitation.email, false, now).await?;
+    let members = store.members(organisation.id).await?;
+    let co_chair =
+        invitation.is_co_chair && members.iter().filter(|m| m.is_co_chair).count() < MAX_CO_CHAIRS;
+    let role = match members.iter().find(|m| m.person_id == person.id) {
+        // Already a member: keep the stronger role.
+        Some(existing) if existing.role == Role::Admin => Role::Admin,
+        _ => invitation.role,
+    };
+    store
+        .put_member(organisation.id, person.id, role, co_chair, now)
+        .await?;
+    tracing::info!(organisation_id = organisation.id, "invitation accepted");
+    Ok(Some((person.id, organisation.slug)))
+}
+
+fn admins(members: &[Member]) -> usize {
+    members.iter().filter(|m| m.role == Role::Admin).count()
+}
+
+/// Removes a member; never the last administrator.
+pub async fn remove_member(
+    store: &impl MemberRepo,
+    actor: &Actor,
+    slug: &str,
+    person_id: i64,
+) -> Result<(), AppError> {
+    let (organisation, _) = as_admin(store, actor, slug).await?;
+    let members = store.members(organisation.id).await?;
+    let target = members
+        .iter()
+        .find(|m| m.person_id == person_id)
+        .ok_or(AppError::NotFound)?;
+    if target.role == Role::Admin && admins(&members) == 1 {
+        return Err(AppError::Conflict(
+            "an organisation must keep at least one administrator".into(),
+        ));
+    }
+    store.remove_member(organisation.id, person_id).await?;
+    Ok(())
+}
+
+/// Leaves the organisation; the last administrator must hand over first.
+pub async fn leave(store: &impl MemberRepo, actor: &Actor, slug: &str) -> Result<(), AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    let members = store.members(organisation.id).await?;
+    if me.role == Role::Admin && admins(&members) == 1 {
+        return Err(AppError::Conflict(
+            "you are the only administrator: make another member administrator before you leave"
+                .into(),
+        ));
+    }
+    store.remove_member(organisation.id, me.person_id).await?;
+    Ok(())
+}
+
+/// Marks or unmarks a member as co-chair (two at most).
+pub async fn set_co_chair(
+    store: &impl MemberRepo,
+    actor: &Actor,
+    slug: &str,
+    person_id: i64,
+    co_chair: bool,
+) -> Result<(), AppError> {
+    let (organisation, _) = as_admin(store, actor, slug).await?;
+    let members = store.members(organisation.id).await?;
+    let target = members
+        .iter()
+        .find(|m| m.person_id == person_id)
+        .ok_or(AppError::NotFound)?;
+    if co_chair
+        && !target.is_co_chair
+        && members.iter().filter(|m| m.is_co_chair).count() >= MAX_CO_CHAIRS
+    {
+        return Err(invalid("co_chair", "The group already has two co-chairs"));
+    }
+    store
+        .put_member(
+            organisation.id,
+            person_id,
+            target.role,
+            co_chair,
+            mir_store::now(),
+        )
+        .await?;
+    Ok(())
+}
+
+/// Makes another member administrator; the actor stays on as staff.
+pub async fn transfer_admin(
+    store: &impl MemberRepo,
+    actor: &Actor,
+    slug: &str,
+    to_person_id: i64,
+) -> Result<(), AppError> {
+    let (organisation, me) = as_admin(store, actor, slug).await?;
+    if to_person_id == me.person_id {
+        return Err(invalid("to", "Choose another member"));
+    }
+    let members = store.members(organisation.id).await?;
+    let target = members
+        .iter()
+        .find(|m| m.person_id == to_person_id)
+        .ok_or_else(|| invalid("to", "Choose a member of the group"))?;
+    let now = mir_store::now();
+    store
+        .put_member(
+            organisation.id,
+            target.person_id,
+            Role::Admin,
+            target.is_co_chair,
+            now,
+        )
+        .await?;
+    store
+        .put_member(
+            organisation.id,
+            me.person_id,
+            Role::Staff,
+            me.is_co_chair,
+            now,
+        )
+        .await?;
+    Ok(())
+}

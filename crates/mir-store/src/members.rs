@@ -1,0 +1,293 @@
+//! Memberships and invitations of an organisation's co-production group.
+
+use std::future::Future;
+
+use mir_domain::organisation::Role;
+
+use crate::{Store, StoreError, UnixTime};
+
+/// An organisation as its members see it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationRef {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub person_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub is_co_chair: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invitation {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub email: String,
+    pub role: Role,
+    pub is_co_chair: bool,
+    pub expires_at: UnixTime,
+}
+
+fn role(key: &str) -> Result<Role, StoreError> {
+    Role::parse(key).ok_or_else(|| StoreError::Corrupt(format!("role {key:?}")))
+}
+
+pub trait MemberRepo {
+    fn organisation_by_slug(
+        &self,
+        slug: &str,
+    ) -> impl Future<Output = Result<Option<OrganisationRef>, StoreError>> + Send;
+    fn organisation_by_id(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<OrganisationRef>, StoreError>> + Send;
+    /// The person's membership of the organisation, if any.
+    fn membership(
+        &self,
+        organisation_id: i64,
+        person_id: i64,
+    ) -> impl Future<Output = Result<Option<Member>, StoreError>> + Send;
+    fn members(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<Member>, StoreError>> + Send;
+    /// Adds or updates a membership.
+    fn put_member(
+        &self,
+        organisation_id: i64,
+        person_id: i64,
+        role: Role,
+        is_co_chair: bool,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn remove_member(
+        &self,
+        organisation_id: i64,
+        person_id: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn insert_invitation(
+        &self,
+        invitation: &Invitation,
+        token_hash: &str,
+        invited_by: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn pending_invitations(
+        &self,
+        organisation_id: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Vec<Invitation>, StoreError>> + Send;
+    /// An unexpired, unaccepted invitation by its token.
+    fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<Invitation>, StoreError>> + Send;
+    /// Marks an invitation accepted; `false` if it already was.
+    fn accept_invitation(
+        &self,
+        id: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+impl MemberRepo for Store {
+    async fn organisation_by_slug(
+        &self,
+        slug: &str,
+    ) -> Result<Option<OrganisationRef>, StoreError> {
+        let row: Option<(i64, String, String, String)> =
+            sqlx::query_as("SELECT id, slug, name, status FROM organisations WHERE slug = $1")
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(id, slug, name, status)| OrganisationRef {
+            id,
+            slug,
+            name,
+            status,
+        }))
+    }
+
+    async fn organisation_by_id(&self, id: i64) -> Result<Option<OrganisationRef>, StoreError> {
+        let row: Option<(i64, String, String, String)> =
+            sqlx::query_as("SELECT id, slug, name, status FROM organisations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(id, slug, name, status)| OrganisationRef {
+            id,
+            slug,
+            name,
+            status,
+        }))
+    }
+
+    async fn membership(
+        &self,
+        organisation_id: i64,
+        person_id: i64,
+    ) -> Result<Option<Member>, StoreError> {
+        let row: Option<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair FROM memberships m JOIN people p ON p.id = m.person_id \
+             WHERE m.organisation_id = $1 AND m.person_id = $2",
+        )
+        .bind(organisation_id)
+        .bind(person_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(person_id, email, r, co)| {
+            Ok(Member {
+                person_id,
+                email,
+                role: role(&r)?,
+                is_co_chair: co != 0,
+            })
+        })
+        .transpose()
+    }
+
+    async fn members(&self, organisation_id: i64) -> Result<Vec<Member>, StoreError> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair FROM memberships m JOIN people p ON p.id = m.person_id \
+             WHERE m.organisation_id = $1 ORDER BY p.email",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(person_id, email, r, co)| {
+                Ok(Member {
+                    person_id,
+                    email,
+                    role: role(&r)?,
+                    is_co_chair: co != 0,
+                })
+            })
+            .collect()
+    }
+
+    async fn put_member(
+        &self,
+        organisation_id: i64,
+        person_id: i64,
+        role: Role,
+        is_co_chair: bool,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (organisation_id, person_id) DO UPDATE SET role = excluded.role, is_co_chair = excluded.is_co_chair",
+        )
+        .bind(organisation_id)
+        .bind(person_id)
+        .bind(role.key())
+        .bind(i64::from(is_co_chair))
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn remove_member(&self, organisation_id: i64, person_id: i64) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM memberships WHERE organisation_id = $1 AND person_id = $2")
+            .bind(organisation_id)
+            .bind(person_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn insert_invitation(
+        &self,
+        invitation: &Invitation,
+        token_hash: &str,
+        invited_by: i64,
+        now: UnixTime,
+    ) -> Result<i64, StoreError> {
+        let id = sqlx::query_scalar(
+            "INSERT INTO invitations (organisation_id, email, role, is_co_chair, token_hash, invited_by, expires_at, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        )
+        .bind(invitation.organisation_id)
+        .bind(&invitation.email)
+        .bind(invitation.role.key())
+        .bind(i64::from(invitation.is_co_chair))
+        .bind(token_hash)
+        .bind(invited_by)
+        .bind(invitation.expires_at)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(id)
+    }
+
+    async fn pending_invitations(
+        &self,
+        organisation_id: i64,
+        now: UnixTime,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let rows: Vec<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, organisation_id, email, role, is_co_chair, expires_at FROM invitations \
+             WHERE organisation_id = $1 AND accepted_at IS NULL AND expires_at > $2 ORDER BY email",
+        )
+        .bind(organisation_id)
+        .bind(now)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, organisation_id, email, r, co, expires_at)| {
+                Ok(Invitation {
+                    id,
+                    organisation_id,
+                    email,
+                    role: role(&r)?,
+                    is_co_chair: co != 0,
+                    expires_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn invitation_by_token(
+        &self,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> Result<Option<Invitation>, StoreError> {
+        let row: Option<(i64, i64, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, organisation_id, email, role, is_co_chair, expires_at FROM invitations \
+             WHERE token_hash = $1 AND accepted_at IS NULL AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|(id, organisation_id, email, r, co, expires_at)| {
+            Ok(Invitation {
+                id,
+                organisation_id,
+                email,
+                role: role(&r)?,
+                is_co_chair: co != 0,
+                expires_at,
+            })
+        })
+        .transpose()
+    }
+
+    async fn accept_invitation(&self, id: i64, now: UnixTime) -> Result<bool, StoreError> {
+        let result = sqlx::query(
+            "UPDATE invitations SET accepted_at = $1 WHERE id = $2 AND accepted_at IS NULL",
+        )
+        .bind(now)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
+}

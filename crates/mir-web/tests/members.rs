@@ -1,0 +1,235 @@
+//! An organisation's co-production group: invitations, roles, co-chairs, leaving, removing and
+//! handing over administration.
+
+mod support;
+
+use axum::http::StatusCode;
+use mir_store::{PeopleRepo, SignUp, SignUpRepo};
+use support::{TestApp, csrf_of, select, text};
+
+/// An organisation with `admin@example.org` as administrator; returns its slug and the
+/// administrator's cookies.
+async fn organisation(app: &TestApp) -> (String, String) {
+    let cookies = app.sign_in("admin@example.org", false).await;
+    let admin = app
+        .db
+        .store
+        .upsert_person("admin@example.org", false, 1)
+        .await
+        .expect("person");
+    let sign_up = SignUp {
+        name: "Cedar Support".into(),
+        kind: mir_domain::organisation::OrganisationKind::CareProvider,
+        areas: vec!["E06000001".into()],
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We will listen.".into(),
+    };
+    let (_, slug) = app
+        .db
+        .store
+        .create_signed_up_organisation(&sign_up, admin.id, 1)
+        .await
+        .expect("org");
+    (slug, cookies)
+}
+
+/// Accepts the invitation in the newest email; returns the new member's cookies.
+async fn accept_newest(app: &TestApp) -> String {
+    let mails = app.mails();
+    let mail = mails.last().expect("an invitation");
+    let start = mail.find("/invitations/").expect("link");
+    let path: String = mail[start..]
+        .chars()
+        .take("/invitations/".len() + 64)
+        .collect();
+    let page = app.get(&path).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let csrf = page.set_cookie("mir_csrf").expect("csrf");
+    let token = csrf.trim_start_matches("mir_csrf=").to_owned();
+    let joined = app
+        .post_form(&path, &format!("csrf_token={token}"), Some(&csrf))
+        .await;
+    assert_eq!(joined.status, StatusCode::SEE_OTHER);
+    let again = app
+        .post_form(&path, &format!("csrf_token={token}"), Some(&csrf))
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::BAD_REQUEST,
+        "an invitation works once"
+    );
+    format!(
+        "{csrf}; {}",
+        joined.set_cookie("mir_session").expect("signed in")
+    )
+}
+
+#[tokio::test]
+async fn invite_accept_and_the_rules_of_the_group() {
+    let app = TestApp::sqlite().await;
+    let (slug, admin) = organisation(&app).await;
+    let base = format!("/manage/organisations/{slug}");
+    let t = csrf_of(&admin);
+
+    // Existence is private: a stranger and an anonymous visitor get "not found".
+    let stranger = app.sign_in("stranger@example.org", false).await;
+    assert_eq!(
+        app.get_with_cookie(&base, Some(&stranger)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(app.get(&base).await.status, StatusCode::NOT_FOUND);
+
+    // Invite an Expert by Experience as co-chair, and a member of staff.
+    let bad = app
+        .post_form(
+            &format!("{base}/invite"),
+            &format!("csrf_token={t}&email=nope&role="),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let links: Vec<_> = select(&bad.html(), ".error-summary a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(links, ["#email", "#role"]);
+    let sent = app
+        .post_form(
+            &format!("{base}/invite"),
+            &format!("csrf_token={t}&email=expert%40example.org&role=expert&co_chair=yes"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.mails()
+            .last()
+            .expect("mail")
+            .contains("To: expert@example.org")
+    );
+    let expert = accept_newest(&app).await;
+    let ws = app.get_with_cookie(&base, Some(&expert)).await;
+    assert_eq!(ws.status, StatusCode::OK);
+    assert!(
+        text(&select(&ws.html(), "main")[0]).contains("You are: Expert by Experience, co-chair.")
+    );
+    assert!(
+        !ws.body.contains("admin@example.org"),
+        "members see roles, not other members' addresses"
+    );
+
+    app.post_form(
+        &format!("{base}/invite"),
+        &format!("csrf_token={t}&email=staff%40example.org&role=staff&co_chair=yes"),
+        Some(&admin),
+    )
+    .await;
+    let staff = accept_newest(&app).await;
+    // Two co-chairs at most.
+    let third = app
+        .post_form(
+            &format!("{base}/invite"),
+            &format!("csrf_token={t}&email=carer%40example.org&role=carer&co_chair=yes"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(third.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(third.body.contains("already has two co-chairs"));
+
+    // Only administrators manage the group.
+    let st = csrf_of(&staff);
+    let refused = app
+        .post_form(
+            &format!("{base}/invite"),
+            &format!("csrf_token={st}&email=x%40example.org&role=staff"),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    // The last administrator can neither leave nor be removed.
+    let admin_id = app
+        .db
+        .store
+        .person_by_email("admin@example.org")
+        .await
+        .expect("get")
+        .expect("admin")
+        .id;
+    let leave = app
+        .post_form(
+            &format!("{base}/leave"),
+            &format!("csrf_token={t}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(leave.status, StatusCode::CONFLICT);
+    assert!(leave.body.contains("only administrator"));
+    let remove_self = app
+        .post_form(
+            &format!("{base}/members/{admin_id}/remove"),
+            &format!("csrf_token={t}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(remove_self.status, StatusCode::CONFLICT);
+
+    // Hand over to the expert, then leave.
+    let expert_id = app
+        .db
+        .store
+        .person_by_email("expert@example.org")
+        .await
+        .expect("get")
+        .expect("expert")
+        .id;
+    let handed = app
+        .post_form(
+            &format!("{base}/transfer"),
+            &format!("csrf_token={t}&to={expert_id}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(handed.status, StatusCode::SEE_OTHER);
+    let left = app
+        .post_form(
+            &format!("{base}/leave"),
+            &format!("csrf_token={t}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie(&base, Some(&admin)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let now_admin = app.get_with_cookie(&base, Some(&expert)).await;
+    assert!(
+        text(&select(&now_admin.html(), "main")[0]).contains("You are: Administrator, co-chair.")
+    );
+
+    // The new administrator removes the member of staff.
+    let staff_id = app
+        .db
+        .store
+        .person_by_email("staff@example.org")
+        .await
+        .expect("get")
+        .expect("staff")
+        .id;
+    let removed = app
+        .post_form(
+            &format!("{base}/members/{staff_id}/remove"),
+            &format!("csrf_token={}", csrf_of(&expert)),
+            Some(&expert),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie(&base, Some(&staff)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.cleanup().await;
+}
