@@ -266,7 +266,7 @@ test("national admin: sign in with a link, upload with problems, preview, publis
       assert.match(await page.locator(".notification-banner").innerText(), /Published version 2026.2/);
     }
     if (javaScriptEnabled) {
-      for (const path of ["/account", "/account/password", "/account/email"]) {
+      for (const path of ["/account", "/account/password", "/account/email", "/account/delete"]) {
         await page.goto(server.base + path);
         assert.equal(new URL(page.url()).pathname, path, "signed in");
         await assertNoAxeViolations(page, `account${path.slice(8).replace("/", "-") || ""}`);

@@ -732,3 +732,62 @@ mod password_tests {
         db.cleanup().await;
     }
 }
+
+// ---------------------------------------------------------------- Privacy: my data, deletion
+
+/// Everything mir holds about the signed-in person, as JSON.
+pub async fn my_data(
+    store: &(impl PeopleRepo + mir_store::SignUpRepo),
+    actor: &Actor,
+) -> Result<String, AppError> {
+    let me = my_account(store, actor).await?;
+    let has_password = store.password_hash(me.id).await?.is_some();
+    let memberships = store.memberships_of(me.id).await?;
+    let memberships: Vec<serde_json::Value> = memberships
+        .iter()
+        .map(|m| {
+            serde_json::json!({
+                "organisation": m.organisation_name,
+                "role": m.role,
+                "co_chair": m.is_co_chair,
+            })
+        })
+        .collect();
+    let data = serde_json::json!({
+        "account": {
+            "email": me.email,
+            "national_administrator": me.is_national_admin,
+            "has_password": has_password,
+        },
+        "memberships": memberships,
+        "about": "Everything Making it Real holds about you. Passwords are stored only as a one-way hash, which is not included.",
+    });
+    serde_json::to_string_pretty(&data).map_err(|e| AppError::Conflict(e.to_string()))
+}
+
+/// Deletes the signed-in person's account. Refused while they are the only administrator of
+/// an organisation (it would be left with nobody to run it).
+pub async fn delete_my_account(
+    store: &(impl PeopleRepo + mir_store::SignUpRepo + mir_store::MemberRepo),
+    actor: &Actor,
+) -> Result<(), AppError> {
+    let me = my_account(store, actor).await?;
+    for m in store.memberships_of(me.id).await? {
+        if m.role == "admin" {
+            let members = store.members(m.organisation_id).await?;
+            let admins = members
+                .iter()
+                .filter(|x| x.role == mir_domain::organisation::Role::Admin)
+                .count();
+            if admins == 1 {
+                return Err(AppError::Conflict(format!(
+                    "you are the only administrator of {}: make another member administrator first",
+                    m.organisation_name
+                )));
+            }
+        }
+    }
+    store.delete_person(me.id).await?;
+    tracing::info!(person_id = me.id, "account deleted");
+    Ok(())
+}

@@ -66,6 +66,9 @@ pub trait PeopleRepo {
         person_id: i64,
         email: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Deletes the account: memberships, sessions and tokens go with it (contributions that
+    /// later features keep are anonymised by their own foreign keys: `ON DELETE SET NULL`).
+    fn delete_person(&self, person_id: i64) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Stores a token for an emailed link of the given purpose.
     fn insert_token(
         &self,
@@ -175,6 +178,20 @@ impl PeopleRepo for Store {
             .bind(person_id)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    async fn delete_person(&self, person_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM sessions WHERE person_id = $1")
+            .bind(person_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM people WHERE id = $1")
+            .bind(person_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
         Ok(())
     }
 

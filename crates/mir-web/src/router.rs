@@ -72,6 +72,11 @@ pub fn router(state: AppState) -> Router {
             "/account/email",
             get(account::email).post(account::change_email),
         )
+        .route("/account/data.json", get(account::my_data))
+        .route(
+            "/account/delete",
+            get(account::delete_page).post(account::delete_account),
+        )
         .route(
             "/account/email/confirm/{token}",
             get(account::confirm_email).post(account::use_email_link),

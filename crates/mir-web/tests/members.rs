@@ -233,3 +233,66 @@ async fn invite_accept_and_the_rules_of_the_group() {
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn people_download_their_data_and_delete_their_account_but_not_an_organisations_last_admin() {
+    let app = TestApp::sqlite().await;
+    let (slug, admin) = organisation(&app).await;
+    let data = app
+        .get_with_cookie("/account/data.json", Some(&admin))
+        .await;
+    assert_eq!(data.status, StatusCode::OK);
+    assert!(data.header("content-disposition").contains("attachment"));
+    let json: serde_json::Value = serde_json::from_str(&data.body).expect("json");
+    assert_eq!(json["account"]["email"], "admin@example.org");
+    assert_eq!(json["memberships"][0]["organisation"], "Cedar Support");
+    assert!(!data.body.contains("argon2"), "no password hash");
+
+    let t = csrf_of(&admin);
+    let refused = app
+        .post_form("/account/delete", &format!("csrf_token={t}"), Some(&admin))
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains("only administrator of Cedar Support"));
+
+    let base = format!("/manage/organisations/{slug}");
+    app.post_form(
+        &format!("{base}/invite"),
+        &format!("csrf_token={t}&email=carer%40example.org&role=carer"),
+        Some(&admin),
+    )
+    .await;
+    let carer = accept_newest(&app).await;
+    let deleted = app
+        .post_form(
+            "/account/delete",
+            &format!("csrf_token={}", csrf_of(&carer)),
+            Some(&carer),
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie("/account", Some(&carer)).await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    assert_eq!(
+        app.db
+            .store
+            .person_by_email("carer@example.org")
+            .await
+            .expect("get"),
+        None
+    );
+    let ws = app.get_with_cookie(&base, Some(&admin)).await;
+    let members: Vec<String> = select(&ws.html(), "table tbody tr td:first-child")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        members,
+        ["admin@example.org"],
+        "membership gone with the account"
+    );
+    app.cleanup().await;
+}

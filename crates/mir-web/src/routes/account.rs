@@ -537,3 +537,77 @@ pub async fn set_new_password(
         Err(other) => Err(other.into()),
     }
 }
+
+// ---------------------------------------------------------------- Privacy
+
+/// `GET /account/data.json`: everything held about me, as a download.
+pub async fn my_data(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    let json = accounts::my_data(&state.store, &actor).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/json; charset=utf-8",
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"my-making-it-real-data.json\"",
+            ),
+            (axum::http::header::CACHE_CONTROL, "no-store"),
+        ],
+        json,
+    )
+        .into_response())
+}
+
+#[derive(Template)]
+#[template(path = "account/delete.html")]
+struct DeletePage {
+    ctx: PageContext,
+    problem: Option<String>,
+}
+
+/// `GET /account/delete`
+pub async fn delete_page(
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    ok(&DeletePage { ctx, problem: None })
+}
+
+/// `POST /account/delete`
+pub async fn delete_account(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    match accounts::delete_my_account(&state.store, &actor).await {
+        Ok(()) => {
+            session.sign_out();
+            session.set_flash("Your account is deleted.");
+            Ok(Redirect::to("/").into_response())
+        }
+        Err(AppError::Conflict(message)) => render(
+            StatusCode::CONFLICT,
+            &DeletePage {
+                ctx,
+                problem: Some(message),
+            },
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
