@@ -768,7 +768,7 @@ pub async fn my_data(
 /// Deletes the signed-in person's account. Refused while they are the only administrator of
 /// an organisation (it would be left with nobody to run it).
 pub async fn delete_my_account(
-    store: &(impl PeopleRepo + mir_store::SignUpRepo + mir_store::MemberRepo),
+    store: &(impl PeopleRepo + mir_store::SignUpRepo + mir_store::MemberRepo + mir_store::AuditRepo),
     actor: &Actor,
 ) -> Result<(), AppError> {
     let me = my_account(store, actor).await?;
@@ -786,6 +786,17 @@ pub async fn delete_my_account(
                 )));
             }
         }
+    }
+    // Each organisation's record says a member left; the events keep no name once deleted.
+    for m in store.memberships_of(me.id).await? {
+        crate::audit::record(
+            store,
+            Some(m.organisation_id),
+            actor,
+            "member deleted their account",
+            serde_json::json!({"role": m.role}),
+        )
+        .await?;
     }
     store.delete_person(me.id).await?;
     tracing::info!(person_id = me.id, "account deleted");

@@ -4,6 +4,7 @@
 //! trusts that a route checked permission for it.
 
 pub mod accounts;
+pub mod audit;
 pub mod demo;
 pub mod error;
 pub mod feedback;

@@ -6,7 +6,12 @@
 use mir_domain::feedback::looks_like_email;
 use mir_domain::organisation::{MAX_CO_CHAIRS, Role};
 use mir_domain::validation::FieldErrors;
-use mir_store::{Invitation, Member, MemberRepo, OrganisationRef, PeopleRepo};
+use mir_store::{
+    AuditEvent, AuditRepo, Invitation, Member, MemberRepo, OrganisationRef, PeopleRepo,
+};
+use serde_json::json;
+
+use crate::audit::record;
 
 use crate::AppError;
 use crate::mail::{Mailer, OutgoingEmail};
@@ -22,6 +27,8 @@ pub struct Workspace {
     pub me: Member,
     pub members: Vec<Member>,
     pub invitations: Vec<Invitation>,
+    /// Recent changes, for administrators.
+    pub changes: Vec<AuditEvent>,
 }
 
 impl Workspace {
@@ -70,24 +77,28 @@ async fn as_admin(
 }
 
 pub async fn workspace(
-    store: &impl MemberRepo,
+    store: &(impl MemberRepo + AuditRepo),
     actor: &Actor,
     slug: &str,
 ) -> Result<Workspace, AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
     let members = store.members(organisation.id).await?;
-    let invitations = if me.role == Role::Admin {
-        store
-            .pending_invitations(organisation.id, mir_store::now())
-            .await?
+    let (invitations, changes) = if me.role == Role::Admin {
+        (
+            store
+                .pending_invitations(organisation.id, mir_store::now())
+                .await?,
+            store.audit_events(Some(organisation.id), 20).await?,
+        )
     } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     Ok(Workspace {
         organisation,
         me,
         members,
         invitations,
+        changes,
     })
 }
 
@@ -99,7 +110,7 @@ fn co_chairs(members: &[Member], invitations: &[Invitation]) -> usize {
 /// Invites someone by email with a role; emails them a link that works for 7 days.
 #[allow(clippy::too_many_arguments)] // each is a distinct answer from the invitation form
 pub async fn invite(
-    store: &(impl MemberRepo + PeopleRepo),
+    store: &(impl MemberRepo + PeopleRepo + AuditRepo),
     mailer: &Mailer,
     actor: &Actor,
     slug: &str,
@@ -167,6 +178,15 @@ pub async fn invite(
             ),
         })
         .await?;
+    let detail = json!({"email": invitation.email, "role": role.key(), "co_chair": co_chair});
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "member invited",
+        detail,
+    )
+    .await?;
     tracing::info!(
         organisation_id = organisation.id,
         role = role.key(),
@@ -194,7 +214,7 @@ pub async fn invitation(
 /// role. Returns the person to sign in and the organisation's slug; `None` if the link does
 /// not work. Having the link proves the address, as for a sign-in link.
 pub async fn accept(
-    store: &(impl MemberRepo + PeopleRepo),
+    store: &(impl MemberRepo + PeopleRepo + AuditRepo),
     token: &str,
 ) -> Result<Option<(i64, String)>, AppError> {
     let now = mir_store::now();
@@ -216,6 +236,19 @@ pub async fn accept(
     store
         .put_member(organisation.id, person.id, role, co_chair, now)
         .await?;
+    let joined = Actor::Person {
+        id: person.id,
+        national_admin: person.is_national_admin,
+    };
+    let detail = json!({"role": role.key(), "co_chair": co_chair});
+    record(
+        store,
+        Some(organisation.id),
+        &joined,
+        "invitation accepted",
+        detail,
+    )
+    .await?;
     tracing::info!(organisation_id = organisation.id, "invitation accepted");
     Ok(Some((person.id, organisation.slug)))
 }
@@ -226,7 +259,7 @@ fn admins(members: &[Member]) -> usize {
 
 /// Removes a member; never the last administrator.
 pub async fn remove_member(
-    store: &impl MemberRepo,
+    store: &(impl MemberRepo + AuditRepo),
     actor: &Actor,
     slug: &str,
     person_id: i64,
@@ -243,11 +276,23 @@ pub async fn remove_member(
         ));
     }
     store.remove_member(organisation.id, person_id).await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "member removed",
+        json!({"email": target.email, "role": target.role.key()}),
+    )
+    .await?;
     Ok(())
 }
 
 /// Leaves the organisation; the last administrator must hand over first.
-pub async fn leave(store: &impl MemberRepo, actor: &Actor, slug: &str) -> Result<(), AppError> {
+pub async fn leave(
+    store: &(impl MemberRepo + AuditRepo),
+    actor: &Actor,
+    slug: &str,
+) -> Result<(), AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
     let members = store.members(organisation.id).await?;
     if me.role == Role::Admin && admins(&members) == 1 {
@@ -257,12 +302,20 @@ pub async fn leave(store: &impl MemberRepo, actor: &Actor, slug: &str) -> Result
         ));
     }
     store.remove_member(organisation.id, me.person_id).await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "member left",
+        json!({"role": me.role.key()}),
+    )
+    .await?;
     Ok(())
 }
 
 /// Marks or unmarks a member as co-chair (two at most).
 pub async fn set_co_chair(
-    store: &impl MemberRepo,
+    store: &(impl MemberRepo + AuditRepo),
     actor: &Actor,
     slug: &str,
     person_id: i64,
@@ -289,12 +342,21 @@ pub async fn set_co_chair(
             mir_store::now(),
         )
         .await?;
+    let detail = json!({"email": target.email, "before": target.is_co_chair, "after": co_chair});
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "co-chair changed",
+        detail,
+    )
+    .await?;
     Ok(())
 }
 
 /// Makes another member administrator; the actor stays on as staff.
 pub async fn transfer_admin(
-    store: &impl MemberRepo,
+    store: &(impl MemberRepo + AuditRepo),
     actor: &Actor,
     slug: &str,
     to_person_id: i64,
@@ -327,5 +389,14 @@ pub async fn transfer_admin(
             now,
         )
         .await?;
+    let detail = json!({"from": me.email, "to": target.email});
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "administration handed over",
+        detail,
+    )
+    .await?;
     Ok(())
 }

@@ -4,9 +4,11 @@ use mir_domain::areas;
 use mir_domain::organisation::{OrganisationStatus, sign_up};
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    FrameworkRepo, MembershipSummary, PendingOrganisation, PeopleRepo, SignUp, SignUpRepo,
+    AuditRepo, FrameworkRepo, MembershipSummary, PendingOrganisation, PeopleRepo, SignUp,
+    SignUpRepo,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use crate::AppError;
 use crate::mail::{Mailer, OutgoingEmail};
@@ -91,7 +93,7 @@ pub fn known_area(code: &str) -> Option<String> {
 /// Creates the organisation, awaiting approval, with the person as its administrator. Someone
 /// not signed in gets an email with a link to confirm their address and sign in.
 pub async fn submit_sign_up(
-    store: &(impl SignUpRepo + PeopleRepo + FrameworkRepo),
+    store: &(impl SignUpRepo + PeopleRepo + FrameworkRepo + AuditRepo),
     mailer: &Mailer,
     actor: &Actor,
     draft: &SignUpDraft,
@@ -123,9 +125,27 @@ pub async fn submit_sign_up(
             )
         }
     };
-    let (_, slug) = store
+    let (organisation_id, slug) = store
         .create_signed_up_organisation(&sign_up, person_id, now)
         .await?;
+    let by = Actor::Person {
+        id: person_id,
+        national_admin: false,
+    };
+    let detail = json!({
+        "name": sign_up.name,
+        "kind": sign_up.kind.key(),
+        "areas": sign_up.areas,
+        "framework": draft.framework,
+    });
+    crate::audit::record(
+        store,
+        Some(organisation_id),
+        &by,
+        "organisation signed up",
+        detail,
+    )
+    .await?;
     tracing::info!(%slug, "organisation signed up");
     let confirmation_emailed = if let Some(email) = email {
         let link =
@@ -168,7 +188,7 @@ pub async fn awaiting_approval(
 
 /// Approves, or declines with a reason that is emailed to the organisation.
 pub async fn decide(
-    store: &impl SignUpRepo,
+    store: &(impl SignUpRepo + AuditRepo),
     mailer: &Mailer,
     actor: &Actor,
     organisation_id: i64,
@@ -197,6 +217,19 @@ pub async fn decide(
     {
         return Err(AppError::NotFound);
     }
+    let action = if approve {
+        "organisation approved"
+    } else {
+        "organisation declined"
+    };
+    crate::audit::record(
+        store,
+        Some(organisation_id),
+        actor,
+        action,
+        json!({"reason": reason}),
+    )
+    .await?;
     let (name, contacts) = store.organisation_contacts(organisation_id).await?;
     let (subject, body) = if approve {
         (

@@ -6,6 +6,7 @@
 //! search) the code branches on [`Engine`] in one place. The conformance suite in `tests/` runs
 //! every behaviour on both engines.
 
+mod audit;
 mod database_url;
 mod error;
 mod feedback;
@@ -21,6 +22,7 @@ mod sign_up;
 mod store;
 pub mod testing;
 
+pub use audit::{AuditEvent, AuditRepo};
 pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
 pub use error::StoreError;
 pub use feedback::FeedbackRepo;

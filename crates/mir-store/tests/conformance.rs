@@ -711,3 +711,38 @@ use organisations_sign_up::*;
 conformance!(@engines sqlite_sign_up, postgres_sign_up;
     sign_up_waits_for_approval_and_slugs_are_unique,
 );
+
+mod audit_log {
+    use mir_store::{AuditRepo, PeopleRepo, Store};
+
+    pub async fn audit_events_are_kept_newest_first_and_survive_account_deletion(store: &Store) {
+        let p = store
+            .upsert_person("a@example.org", false, 1)
+            .await
+            .expect("person");
+        store
+            .record(None, Some(p.id), "sign-up", "{}", 10)
+            .await
+            .expect("record");
+        store
+            .record(None, None, "approve", "{\"reason\":null}", 20)
+            .await
+            .expect("record");
+        let events = store.audit_events(None, 10).await.expect("events");
+        assert_eq!(events.len(), 2);
+        assert_eq!(events[0].action, "approve");
+        assert_eq!(events[1].actor_email.as_deref(), Some("a@example.org"));
+        store.delete_person(p.id).await.expect("delete");
+        let events = store.audit_events(None, 10).await.expect("events");
+        assert_eq!(events.len(), 2, "events stay");
+        assert_eq!(
+            events[1].actor_email, None,
+            "without the deleted person's name"
+        );
+    }
+}
+use audit_log::*;
+
+conformance!(@engines sqlite_audit, postgres_audit;
+    audit_events_are_kept_newest_first_and_survive_account_deletion,
+);

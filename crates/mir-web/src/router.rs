@@ -126,6 +126,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin", get(admin::home))
         .route("/admin/organisations", get(admin::organisations))
+        .route("/admin/audit", get(admin::audit))
         .route("/admin/organisations/{id}/approve", post(admin::approve))
         .route("/admin/organisations/{id}/decline", post(admin::decline))
         .route(

@@ -210,6 +210,22 @@ async fn invite_accept_and_the_rules_of_the_group() {
         text(&select(&now_admin.html(), "main")[0]).contains("You are: Administrator, co-chair.")
     );
 
+    // The audit log shows who did what, to administrators only.
+    let log: Vec<String> = select(&now_admin.html(), "table tbody tr td:nth-child(3)")
+        .iter()
+        .map(text)
+        .collect();
+    for action in [
+        "member invited",
+        "invitation accepted",
+        "administration handed over",
+        "member left",
+    ] {
+        assert!(log.iter().any(|a| a == action), "{action} in {log:?}");
+    }
+    let staff_view = app.get_with_cookie(&base, Some(&staff)).await;
+    assert!(!staff_view.body.contains("Recent changes"));
+
     // The new administrator removes the member of staff.
     let staff_id = app
         .db
@@ -285,7 +301,7 @@ async fn people_download_their_data_and_delete_their_account_but_not_an_organisa
         None
     );
     let ws = app.get_with_cookie(&base, Some(&admin)).await;
-    let members: Vec<String> = select(&ws.html(), "table tbody tr td:first-child")
+    let members: Vec<String> = select(&ws.html(), ".members-table tbody tr td:first-child")
         .iter()
         .map(text)
         .collect();

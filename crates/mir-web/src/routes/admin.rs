@@ -349,3 +349,20 @@ pub async fn decline(
 ) -> Result<Response, WebError> {
     decide(state, actor, id, false, form.reason, session, ctx).await
 }
+
+#[derive(Template)]
+#[template(path = "admin/audit.html")]
+struct AuditPage {
+    ctx: PageContext,
+    events: Vec<mir_store::AuditEvent>,
+}
+
+/// `GET /admin/audit`: the newest changes across all organisations.
+pub async fn audit(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let events = mir_app::audit::national_log(&state.store, &actor).await?;
+    ok(&AuditPage { ctx, events })
+}

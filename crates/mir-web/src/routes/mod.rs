@@ -36,3 +36,15 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentActor {
         ))
     }
 }
+
+/// A time as people read it, in UTC: "23 November 2026, 21:48".
+pub fn when(at: &i64) -> String {
+    let at = *at;
+    let format = time::macros::format_description!(
+        "[day padding:none] [month repr:long] [year], [hour]:[minute]"
+    );
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
