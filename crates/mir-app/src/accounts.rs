@@ -802,3 +802,40 @@ pub async fn delete_my_account(
     tracing::info!(person_id = me.id, "account deleted");
     Ok(())
 }
+
+// ---------------------------------------------------------------- The national programme team
+
+/// Everyone with an account, for the national programme team.
+pub async fn all_people(
+    store: &impl PeopleRepo,
+    actor: &Actor,
+) -> Result<Vec<(Person, i64)>, AppError> {
+    authorize(actor, Action::ManageNationalAdmins)?;
+    Ok(store.people().await?)
+}
+
+/// Makes someone a national administrator or stops them being one; the team always keeps at
+/// least one.
+pub async fn set_national_admin(
+    store: &(impl PeopleRepo + mir_store::AuditRepo),
+    actor: &Actor,
+    person_id: i64,
+    national_admin: bool,
+) -> Result<(), AppError> {
+    authorize(actor, Action::ManageNationalAdmins)?;
+    let people = store.people().await?;
+    let target = people
+        .iter()
+        .find(|(p, _)| p.id == person_id)
+        .ok_or(AppError::NotFound)?;
+    let admins = people.iter().filter(|(p, _)| p.is_national_admin).count();
+    if !national_admin && target.0.is_national_admin && admins == 1 {
+        return Err(AppError::Conflict(
+            "the national programme team must keep at least one administrator".into(),
+        ));
+    }
+    store.set_national_admin(person_id, national_admin).await?;
+    let detail = serde_json::json!({"email": target.0.email, "before": target.0.is_national_admin, "after": national_admin});
+    crate::audit::record(store, None, actor, "national administrator changed", detail).await?;
+    Ok(())
+}

@@ -36,6 +36,8 @@ pub enum Action {
     SignUpOrganisation,
     /// Approve or decline organisations that signed up.
     ApproveOrganisations,
+    /// See everyone with an account; make or remove national administrators.
+    ManageNationalAdmins,
     /// Create accounts and issue their first sign-in link (`mir admin create-user`).
     CreateAccounts,
     /// Read operational metrics (`/metrics`): counts and timings by route, no personal data.
@@ -43,7 +45,8 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 9] = [
+        Action::ManageNationalAdmins,
         Action::ViewPublicPages,
         Action::SendFeedback,
         Action::ImportFramework,
@@ -70,7 +73,8 @@ pub fn permits(actor: &Actor, action: Action) -> bool {
             Action::ImportFramework
             | Action::ViewAdmin
             | Action::CreateAccounts
-            | Action::ApproveOrganisations,
+            | Action::ApproveOrganisations
+            | Action::ManageNationalAdmins,
         ) => false,
         (Actor::Operator, _) => true,
         (
@@ -83,7 +87,10 @@ pub fn permits(actor: &Actor, action: Action) -> bool {
         // The national programme team keeps the frameworks.
         (
             Actor::Person { national_admin, .. },
-            Action::ImportFramework | Action::ViewAdmin | Action::ApproveOrganisations,
+            Action::ImportFramework
+            | Action::ViewAdmin
+            | Action::ApproveOrganisations
+            | Action::ManageNationalAdmins,
         ) => *national_admin,
         // Accounts are created by signing up or from the command line, never by another person.
         (Actor::Person { .. }, Action::CreateAccounts) => false,
@@ -114,6 +121,7 @@ mod tests {
             (Action::CreateAccounts, false),
             (Action::SignUpOrganisation, true),
             (Action::ApproveOrganisations, false),
+            (Action::ManageNationalAdmins, false),
             (Action::ViewMetrics, true),
         ];
         assert_eq!(expected.len(), Action::ALL.len(), "decide every action");
@@ -141,6 +149,7 @@ mod tests {
             (Action::CreateAccounts, false, false),
             (Action::SignUpOrganisation, true, true),
             (Action::ApproveOrganisations, true, false),
+            (Action::ManageNationalAdmins, true, false),
             (Action::ViewMetrics, true, true),
         ] {
             assert_eq!(permits(&admin, action), admin_may, "admin {action:?}");

@@ -69,6 +69,13 @@ pub trait PeopleRepo {
     /// Deletes the account: memberships, sessions and tokens go with it (contributions that
     /// later features keep are anonymised by their own foreign keys: `ON DELETE SET NULL`).
     fn delete_person(&self, person_id: i64) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Everyone with an account, by email, with how many organisations they belong to.
+    fn people(&self) -> impl Future<Output = Result<Vec<(Person, i64)>, StoreError>> + Send;
+    fn set_national_admin(
+        &self,
+        person_id: i64,
+        national_admin: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Stores a token for an emailed link of the given purpose.
     fn insert_token(
         &self,
@@ -192,6 +199,42 @@ impl PeopleRepo for Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        Ok(())
+    }
+
+    async fn people(&self) -> Result<Vec<(Person, i64)>, StoreError> {
+        let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
+            "SELECT p.id, p.email, p.is_national_admin, \
+               (SELECT COUNT(*) FROM memberships m WHERE m.person_id = p.id) \
+             FROM people p ORDER BY p.email",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, email, admin, organisations)| {
+                (
+                    Person {
+                        id,
+                        email,
+                        is_national_admin: admin != 0,
+                    },
+                    organisations,
+                )
+            })
+            .collect())
+    }
+
+    async fn set_national_admin(
+        &self,
+        person_id: i64,
+        national_admin: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE people SET is_national_admin = $1 WHERE id = $2")
+            .bind(i64::from(national_admin))
+            .bind(person_id)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

@@ -127,6 +127,11 @@ pub fn router(state: AppState) -> Router {
         .route("/admin", get(admin::home))
         .route("/admin/organisations", get(admin::organisations))
         .route("/admin/audit", get(admin::audit))
+        .route("/admin/people", get(admin::people))
+        .route(
+            "/admin/people/{id}/national-admin",
+            post(admin::set_national_admin),
+        )
         .route("/admin/organisations/{id}/approve", post(admin::approve))
         .route("/admin/organisations/{id}/decline", post(admin::decline))
         .route(

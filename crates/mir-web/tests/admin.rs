@@ -360,3 +360,69 @@ async fn an_upload_can_be_discarded() {
     );
     app.cleanup().await;
 }
+
+#[tokio::test]
+async fn the_national_team_manages_its_administrators_and_keeps_at_least_one() {
+    let app = TestApp::sqlite().await;
+    let admin = app.sign_in("admin@example.org", true).await;
+    let staff = app.sign_in("staff@example.org", false).await;
+    assert_eq!(
+        app.get_with_cookie("/admin/people", Some(&staff))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let page = app.get_with_cookie("/admin/people", Some(&admin)).await;
+    let rows: Vec<String> = select(&page.html(), "#people tbody tr td:first-child")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(rows, ["admin@example.org", "staff@example.org"]);
+    let forms: Vec<String> = select(&page.html(), "#people form")
+        .iter()
+        .map(|f| f.value().attr("action").unwrap_or("").to_owned())
+        .collect();
+    let token = csrf_of(&admin);
+    let last = app
+        .post_form(
+            &forms[0],
+            &format!("csrf_token={token}&national_admin=no"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        last.status,
+        StatusCode::CONFLICT,
+        "the last national administrator stays"
+    );
+    let made = app
+        .post_form(
+            &forms[1],
+            &format!("csrf_token={token}&national_admin=yes"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie("/admin", Some(&staff)).await.status,
+        StatusCode::OK,
+        "now a national administrator"
+    );
+    let refused = app
+        .post_form(
+            &forms[0],
+            &format!("csrf_token={}&national_admin=no", csrf_of(&staff)),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::SEE_OTHER,
+        "another national administrator may remove the first"
+    );
+    assert_eq!(
+        app.get_with_cookie("/admin", Some(&admin)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    app.cleanup().await;
+}

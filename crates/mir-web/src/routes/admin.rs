@@ -366,3 +366,65 @@ pub async fn audit(
     let events = mir_app::audit::national_log(&state.store, &actor).await?;
     ok(&AuditPage { ctx, events })
 }
+
+#[derive(Template)]
+#[template(path = "admin/people.html")]
+struct PeoplePage {
+    ctx: PageContext,
+    people: Vec<(mir_store::Person, i64)>,
+    problem: Option<String>,
+}
+
+/// `GET /admin/people`
+pub async fn people(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let people = mir_app::accounts::all_people(&state.store, &actor).await?;
+    ok(&PeoplePage {
+        ctx,
+        people,
+        problem: None,
+    })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct NationalAdminForm {
+    national_admin: String,
+}
+
+/// `POST /admin/people/{id}/national-admin`
+pub async fn set_national_admin(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<i64>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<NationalAdminForm>,
+) -> Result<Response, WebError> {
+    let on = form.national_admin == "yes";
+    match mir_app::accounts::set_national_admin(&state.store, &actor, id, on).await {
+        Ok(()) => {
+            session.set_flash(if on {
+                "They are now a national administrator."
+            } else {
+                "They are no longer a national administrator."
+            });
+            Ok(Redirect::to("/admin/people").into_response())
+        }
+        Err(AppError::Conflict(message)) => {
+            let people = mir_app::accounts::all_people(&state.store, &actor).await?;
+            render(
+                StatusCode::CONFLICT,
+                &PeoplePage {
+                    ctx,
+                    people,
+                    problem: Some(message),
+                },
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
