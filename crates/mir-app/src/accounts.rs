@@ -766,12 +766,20 @@ pub async fn my_data(
 }
 
 /// Deletes the signed-in person's account. Refused while they are the only administrator of
-/// an organisation (it would be left with nobody to run it).
+/// an organisation or of the national programme team (it would be left with nobody to run it).
 pub async fn delete_my_account(
     store: &(impl PeopleRepo + mir_store::SignUpRepo + mir_store::MemberRepo + mir_store::AuditRepo),
     actor: &Actor,
 ) -> Result<(), AppError> {
     let me = my_account(store, actor).await?;
+    if me.is_national_admin {
+        let people = store.people().await?;
+        if people.iter().filter(|(p, _)| p.is_national_admin).count() == 1 {
+            return Err(AppError::Conflict(
+                "you are the national programme team's only administrator: make someone else a national administrator first".into(),
+            ));
+        }
+    }
     for m in store.memberships_of(me.id).await? {
         if m.role == "admin" {
             let members = store.members(m.organisation_id).await?;

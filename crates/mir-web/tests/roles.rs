@@ -1,0 +1,506 @@
+//! The route × role matrix: every signed-in route, each kind of person, the status they get.
+//! Run on SQLite and on PostgreSQL. Public routes for anonymous visitors are in `http.rs`.
+//!
+//! Roles: anonymous, a member of another organisation, Expert by Experience, carer, staff,
+//! the organisation's administrator, a national administrator. An organisation's workspace is
+//! private: people outside it get 404, not 403.
+
+mod support;
+
+use axum::http::StatusCode;
+use mir_domain::organisation::{OrganisationKind, Role};
+use mir_store::{MemberRepo, PeopleRepo, SignUp, SignUpRepo};
+use support::{TestApp, csrf_of};
+
+const ROLES: [&str; 7] = [
+    "anonymous",
+    "other-organisation",
+    "expert",
+    "carer",
+    "staff",
+    "admin",
+    "national",
+];
+
+fn sign_up(name: &str) -> SignUp {
+    SignUp {
+        name: name.into(),
+        kind: OrganisationKind::Council,
+        areas: vec!["E06000001".into()],
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We commit.".into(),
+    }
+}
+
+/// The id of the person signed in for `role` (signing in created their account).
+async fn person(store: &mir_store::Store, role: &str) -> i64 {
+    store
+        .upsert_person(&format!("{role}@example.org"), false, 1)
+        .await
+        .expect("person")
+        .id
+}
+
+async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+    let store = &app.db.store;
+    // Cookies for each role.
+    let mut cookies = Vec::new();
+    let anon = app
+        .get("/contact")
+        .await
+        .set_cookie("mir_csrf")
+        .expect("csrf");
+    cookies.push(anon);
+    for role in &ROLES[1..] {
+        let national = *role == "national";
+        cookies.push(app.sign_in(&format!("{role}@example.org"), national).await);
+    }
+    let (cedar, _) = store
+        .create_signed_up_organisation(&sign_up("Cedar"), person(store, "admin").await, 1)
+        .await
+        .expect("cedar");
+    store
+        .create_signed_up_organisation(
+            &sign_up("Birch"),
+            person(store, "other-organisation").await,
+            1,
+        )
+        .await
+        .expect("birch");
+    for (role, member_role) in [
+        ("expert", Role::ExpertByExperience),
+        ("carer", Role::Carer),
+        ("staff", Role::Staff),
+    ] {
+        store
+            .put_member(cedar, person(store, role).await, member_role, false, 1)
+            .await
+            .expect("member");
+    }
+    let admin_id = person(store, "admin").await;
+
+    use StatusCode as S;
+    let ok = S::OK;
+    let see = S::SEE_OTHER;
+    let nf = S::NOT_FOUND;
+    let no = S::FORBIDDEN;
+    let bad = S::UNPROCESSABLE_ENTITY;
+    let clash = S::CONFLICT;
+    // A link that is unknown, used or expired.
+    let nope = S::BAD_REQUEST;
+    let ws = "/manage/organisations/cedar";
+    let home = app.get("/").await.body;
+    let stylesheet = home
+        .split("/assets/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a stylesheet link on the home page")
+        .to_owned();
+    // (route pattern as written in router.rs, the path requested, expected status per role)
+    let gets: Vec<(&str, String, [StatusCode; 7])> = vec![
+        ("/", "/".into(), [ok; 7]),
+        ("/accessibility", "/accessibility".into(), [ok; 7]),
+        ("/privacy", "/privacy".into(), [ok; 7]),
+        ("/cookies", "/cookies".into(), [ok; 7]),
+        ("/contact", "/contact".into(), [ok; 7]),
+        ("/frameworks", "/frameworks".into(), [ok; 7]),
+        (
+            "/frameworks/{slug}",
+            "/frameworks/demonstration".into(),
+            [ok; 7],
+        ),
+        (
+            "/frameworks/{slug}/themes/{code}",
+            "/frameworks/demonstration/themes/WB".into(),
+            [ok; 7],
+        ),
+        (
+            "/frameworks/{slug}/themes/{code}/print",
+            "/frameworks/demonstration/themes/WB/print".into(),
+            [ok; 7],
+        ),
+        (
+            "/frameworks/{slug}/statements/{code}",
+            "/frameworks/demonstration/statements/WB-I1".into(),
+            [ok; 7],
+        ),
+        (
+            "/frameworks/{slug}/versions/{version}/pictures/{file}",
+            "/frameworks/demonstration/versions/2026.1/pictures/people.svg".into(),
+            [ok; 7],
+        ),
+        (
+            "/sign-in/link/{token}",
+            "/sign-in/link/not-a-real-token".into(),
+            [ok; 7],
+        ),
+        ("/sign-in", "/sign-in".into(), [ok; 7]),
+        (
+            "/sign-in/check-email",
+            "/sign-in/check-email".into(),
+            [ok; 7],
+        ),
+        ("/account", "/account".into(), [see, ok, ok, ok, ok, ok, ok]),
+        (
+            "/account/password",
+            "/account/password".into(),
+            [see, ok, ok, ok, ok, ok, ok],
+        ),
+        (
+            "/account/email",
+            "/account/email".into(),
+            [see, ok, ok, ok, ok, ok, ok],
+        ),
+        (
+            "/account/data.json",
+            "/account/data.json".into(),
+            [see, ok, ok, ok, ok, ok, ok],
+        ),
+        (
+            "/account/delete",
+            "/account/delete".into(),
+            [see, ok, ok, ok, ok, ok, ok],
+        ),
+        (
+            "/account/email/confirm/{token}",
+            "/account/email/confirm/not-a-real-token".into(),
+            [ok; 7],
+        ),
+        ("/password-reset", "/password-reset".into(), [ok; 7]),
+        (
+            "/password-reset/{token}",
+            "/password-reset/not-a-real-token".into(),
+            [ok; 7],
+        ),
+        ("/manage/sign-up", "/manage/sign-up".into(), [ok; 7]),
+        (
+            "/manage/sign-up/{step}",
+            "/manage/sign-up/name".into(),
+            [ok; 7],
+        ),
+        (
+            "/manage/sign-up/check",
+            "/manage/sign-up/check".into(),
+            [ok; 7],
+        ),
+        (
+            "/manage/organisations/{slug}",
+            ws.into(),
+            [nf, nf, ok, ok, ok, ok, nf],
+        ),
+        (
+            "/manage/organisations/{slug}",
+            "/manage/organisations/birch".into(),
+            [nf, ok, nf, nf, nf, nf, nf],
+        ),
+        (
+            "/manage/organisations/{slug}",
+            "/manage/organisations/nowhere".into(),
+            [nf; 7],
+        ),
+        (
+            "/invitations/{token}",
+            "/invitations/not-a-real-token".into(),
+            [nope; 7],
+        ),
+        ("/admin", "/admin".into(), [no, no, no, no, no, no, ok]),
+        (
+            "/admin/organisations",
+            "/admin/organisations".into(),
+            [no, no, no, no, no, no, ok],
+        ),
+        (
+            "/admin/audit",
+            "/admin/audit".into(),
+            [no, no, no, no, no, no, ok],
+        ),
+        (
+            "/admin/people",
+            "/admin/people".into(),
+            [no, no, no, no, no, no, ok],
+        ),
+        (
+            "/admin/frameworks/new",
+            "/admin/frameworks/new".into(),
+            [no, no, no, no, no, no, ok],
+        ),
+        (
+            "/admin/frameworks/uploads/{id}",
+            "/admin/frameworks/uploads/999999".into(),
+            [no, no, no, no, no, no, nf],
+        ),
+        ("/healthz", "/healthz".into(), [ok; 7]),
+        ("/metrics", "/metrics".into(), [ok; 7]),
+        ("/assets/{file}", format!("/assets/{stylesheet}"), [ok; 7]),
+        ("/assets/{file}", "/assets/nothing.css".into(), [nf; 7]),
+    ];
+    let mut covered: Vec<(&str, &str)> = Vec::new();
+    // Every mismatch is reported at once, so one run shows the whole picture.
+    let mut wrong: Vec<String> = Vec::new();
+    for (pattern, path, expected) in &gets {
+        covered.push(("GET", *pattern));
+        for (i, role) in ROLES.iter().enumerate() {
+            let response = app.get_with_cookie(path, Some(&cookies[i])).await;
+            if response.status != expected[i] {
+                wrong.push(format!(
+                    "GET {path} as {role}: {} (expected {})",
+                    response.status, expected[i]
+                ));
+            }
+        }
+    }
+    // The framework upload takes multipart form data; an empty file is refused.
+    covered.push(("POST", "/admin/frameworks/new"));
+    let upload_expected = [no, no, no, no, no, no, bad];
+    for (i, role) in ROLES.iter().enumerate() {
+        let token = csrf_of(&cookies[i]);
+        let parts: [(&str, Option<&str>, &[u8]); 2] = [
+            ("csrf_token", None, token.as_bytes()),
+            ("file", Some("empty.toml"), b""),
+        ];
+        let response = app
+            .post_multipart("/admin/frameworks/new", &parts, &cookies[i])
+            .await;
+        if response.status != upload_expected[i] {
+            wrong.push(format!(
+                "POST /admin/frameworks/new as {role}: {}",
+                response.status
+            ));
+        }
+    }
+    // State-changing requests with a valid form token, built so that an allowed request
+    // changes nothing lasting, except the last few, which run in an order that keeps the
+    // rest meaningful (the workspace's rules themselves are tested in members.rs).
+    let posts: Vec<(&str, String, &str, [StatusCode; 7])> = vec![
+        ("/contact", "/contact".into(), "message=", [bad; 7]),
+        (
+            "/sign-in/link/{token}",
+            "/sign-in/link/not-a-real-token".into(),
+            "",
+            [nope; 7],
+        ),
+        ("/sign-in", "/sign-in".into(), "email=&password=", [bad; 7]),
+        (
+            "/sign-in/email-link",
+            "/sign-in/email-link".into(),
+            "email=",
+            [bad; 7],
+        ),
+        (
+            "/account/password",
+            "/account/password".into(),
+            "new_password=",
+            [see, bad, bad, bad, bad, bad, bad],
+        ),
+        (
+            "/account/email",
+            "/account/email".into(),
+            "email=",
+            [see, bad, bad, bad, bad, bad, bad],
+        ),
+        (
+            "/account/email/confirm/{token}",
+            "/account/email/confirm/not-a-real-token".into(),
+            "",
+            [nope; 7],
+        ),
+        (
+            "/password-reset",
+            "/password-reset".into(),
+            "email=",
+            [bad; 7],
+        ),
+        (
+            "/password-reset/{token}",
+            "/password-reset/not-a-real-token".into(),
+            "password=",
+            [bad; 7],
+        ),
+        (
+            "/manage/sign-up/{step}",
+            "/manage/sign-up/name".into(),
+            "name=",
+            [bad; 7],
+        ),
+        (
+            "/manage/sign-up/check",
+            "/manage/sign-up/check".into(),
+            "",
+            [bad; 7],
+        ),
+        (
+            "/invitations/{token}",
+            "/invitations/not-a-real-token".into(),
+            "",
+            [nope; 7],
+        ),
+        (
+            "/manage/organisations/{slug}/invite",
+            format!("{ws}/invite"),
+            "email=&role=",
+            [nf, nf, no, no, no, bad, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/members/{person}/co-chair",
+            format!("{ws}/members/{admin_id}/co-chair"),
+            "co_chair=no",
+            [nf, nf, no, no, no, see, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/members/{person}/remove",
+            format!("{ws}/members/{admin_id}/remove"),
+            "",
+            [nf, nf, no, no, no, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/transfer",
+            format!("{ws}/transfer"),
+            "to=0",
+            [nf, nf, no, no, no, bad, nf],
+        ),
+        (
+            "/admin/organisations/{id}/approve",
+            "/admin/organisations/999999/approve".into(),
+            "",
+            [no, no, no, no, no, no, nf],
+        ),
+        (
+            "/admin/organisations/{id}/decline",
+            "/admin/organisations/999999/decline".into(),
+            "reason=x",
+            [no, no, no, no, no, no, nf],
+        ),
+        (
+            "/admin/people/{id}/national-admin",
+            "/admin/people/999999/national-admin".into(),
+            "national_admin=yes",
+            [no, no, no, no, no, no, nf],
+        ),
+        (
+            "/admin/frameworks/uploads/{id}/publish",
+            "/admin/frameworks/uploads/999999/publish".into(),
+            "",
+            [no, no, no, no, no, no, nf],
+        ),
+        (
+            "/admin/frameworks/uploads/{id}/discard",
+            "/admin/frameworks/uploads/999999/discard".into(),
+            "",
+            [no, no, no, no, no, no, nf],
+        ),
+        // These really change things (members leave, accounts go), so they come last.
+        (
+            "/manage/organisations/{slug}/leave",
+            format!("{ws}/leave"),
+            "",
+            [nf, nf, see, see, see, clash, nf],
+        ),
+        // Nobody may leave an organisation or the national team without an administrator.
+        (
+            "/account/delete",
+            "/account/delete".into(),
+            "",
+            [see, clash, see, see, see, clash, clash],
+        ),
+        ("/sign-out", "/sign-out".into(), "", [see; 7]),
+        (
+            "/account/sign-out-everywhere",
+            "/account/sign-out-everywhere".into(),
+            "",
+            [see; 7],
+        ),
+    ];
+    for (pattern, path, body, expected) in &posts {
+        covered.push(("POST", *pattern));
+        for (i, role) in ROLES.iter().enumerate() {
+            let token = csrf_of(&cookies[i]);
+            let response = app
+                .post_form(
+                    path,
+                    &format!("csrf_token={token}&{body}"),
+                    Some(&cookies[i]),
+                )
+                .await;
+            if response.status != expected[i] {
+                wrong.push(format!(
+                    "POST {path} as {role}: {} (expected {})",
+                    response.status, expected[i]
+                ));
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "{} unexpected statuses:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
+    covered
+}
+
+/// Every `(method, pattern)` the router declares, read from its source so that a new route
+/// without a row in this matrix fails the test.
+fn declared_routes() -> Vec<(String, String)> {
+    let source = include_str!("../src/router.rs");
+    let mut routes = Vec::new();
+    for declaration in source.split(".route(").skip(1) {
+        let pattern = declaration
+            .split('"')
+            .nth(1)
+            .expect("a route pattern")
+            .to_owned();
+        // The handlers end where the next route or the fallback begins.
+        let handlers = declaration
+            .split(".fallback(")
+            .next()
+            .unwrap_or(declaration);
+        for method in ["get", "post"] {
+            let called = handlers.contains(&format!(" {method}("))
+                || handlers.contains(&format!(".{method}("))
+                || handlers.contains(&format!("({method}("));
+            if called {
+                routes.push((method.to_uppercase(), pattern.clone()));
+            }
+        }
+    }
+    routes
+}
+
+fn assert_every_route_covered(covered: &[(&str, &str)]) {
+    let declared = declared_routes();
+    assert!(
+        declared.len() > 40,
+        "the router declares its routes: {declared:?}"
+    );
+    let missing: Vec<_> = declared
+        .iter()
+        .filter(|(method, pattern)| !covered.iter().any(|(m, p)| m == method && p == pattern))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "routes with no row in the role matrix: {missing:?}"
+    );
+}
+
+#[tokio::test]
+async fn route_by_role_matrix_on_sqlite() {
+    let app = TestApp::sqlite().await;
+    let covered = check_matrix(&app).await;
+    assert_every_route_covered(&covered);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn route_by_role_matrix_on_postgres() {
+    let Some(app) = TestApp::postgres().await else {
+        return;
+    };
+    let covered = check_matrix(&app).await;
+    assert_every_route_covered(&covered);
+    app.cleanup().await;
+}
