@@ -315,68 +315,190 @@ test("sign in with a password, and a wrong one, without JavaScript", async () =>
   await jsContext.close();
 });
 
-test("sign an organisation up with the keyboard and no JavaScript, then the team approves it", async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false });
-  const page = await context.newPage();
+// ---- Keyboard-only helpers: no clicks, no script in the page under test. ----
+
+/** Presses Tab until `selector` has focus, as a keyboard user would; fails after 300 presses. */
+async function tabTo(page, selector) {
+  const target = page.locator(selector).first();
+  await target.waitFor({ state: "attached" });
+  for (let i = 0; i < 300; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press("Tab");
+  }
+  assert.fail(`Tab never reached ${selector} on ${page.url()}`);
+}
+
+/** Tabs to a link or button and presses Enter, waiting for the page it leads to. */
+async function pressEnterOn(page, selector) {
+  await tabTo(page, selector);
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+}
+
+/** Tabs to a field and types into it. */
+async function typeInto(page, selector, text) {
+  await tabTo(page, selector);
+  await page.keyboard.type(text);
+}
+
+/** Tabs into a radio group and moves with the arrow keys until `selector` is chosen. */
+async function chooseRadio(page, groupName, selector) {
+  await tabTo(page, `input[name='${groupName}']`);
+  await page.keyboard.press("Space");
+  for (let i = 0; i < 12 && !(await page.locator(selector).isChecked()); i++) {
+    await page.keyboard.press("ArrowDown");
+  }
+  assert.ok(await page.locator(selector).isChecked(), `${selector} chosen with the keyboard`);
+}
+
+/**
+ * Runs axe on what a page without JavaScript shows: its HTML is served again, at the same
+ * address and with the same stylesheets, to a browser that can run axe.
+ */
+async function assertNoAxeViolationsWithoutScript(page, name) {
+  const html = await page.content();
+  const url = page.url();
+  const context = await browser.newContext();
+  const probe = await context.newPage();
+  await probe.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
+  await probe.goto(url);
+  await assertNoAxeViolations(probe, name);
+  await context.close();
+}
+
+/** The emails sent to an address, newest last, with quoted-printable soft breaks undone. */
+async function mailsTo(address) {
+  const { readdirSync, readFileSync: readMail } = await import("node:fs");
+  return readdirSync(server.mailDir)
+    .sort()
+    .map((f) => readMail(`${server.mailDir}/${f}`, "utf8").replaceAll("=\r\n", "").replaceAll("=3D", "="))
+    .filter((m) => m.includes(`To: ${address}`));
+}
+
+/** A link path from the newest email to `address`; the server's own address is put in front. */
+async function linkFromMail(address, pattern) {
+  const mail = (await mailsTo(address)).reverse().find((m) => pattern.test(m));
+  assert.ok(mail, `an email to ${address} with a link matching ${pattern}`);
+  // The server was started on a free port, so its links name the default address: use ours.
+  return server.base + mail.match(pattern)[1];
+}
+
+test("sign-up → approval → invite → accept → co-chair, keyboard only and without JavaScript, axe on every page and error", async () => {
+  const noScript = { javaScriptEnabled: false };
+  const checked = [];
+  const axe = async (page, name) => {
+    checked.push(name);
+    await assertNoAxeViolationsWithoutScript(page, name);
+  };
+
+  // 1. Someone signs their organisation up, one question per page.
+  const visitor = await browser.newContext(noScript);
+  let page = await visitor.newPage();
   await page.goto(server.base + "/manage/sign-up");
-  await page.click("text=Start now");
-  await page.focus("#name");
-  // Enter submits the empty name: an error, shown by its field.
+  await axe(page, "flow-sign-up-start");
+  await pressEnterOn(page, "a:text('Start now')");
+  await axe(page, "flow-sign-up-name");
+  await tabTo(page, "#name");
+  // Enter submits the empty name: an error, shown by its field and in the summary.
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
   assert.match(await page.title(), /^Error: /);
-  await page.fill("#name", "Willow Community Care");
-  await page.focus("#name");
+  assert.equal(await page.locator(".error-summary a").getAttribute("href"), "#name");
+  await axe(page, "flow-sign-up-name-error");
+  await typeInto(page, "#name", "Willow Community Care");
   await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
-  await page.check("#kind");
-  await page.click("button:text('Continue')");
-  await page.selectOption("#area", "E06000001");
-  await page.click("button:text('Add this area')");
-  await page.click("button:text('Continue')");
-  await page.fill("#website", "willow.example.org");
-  await page.click("button:text('Continue')");
-  await page.check("#framework");
-  await page.click("button:text('Continue')");
-  await page.fill("#commitment", "We will plan our support with the people who use it.");
-  await page.click("button:text('Continue')");
-  await page.fill("#email", "willow@example.org");
-  await page.click("button:text('Continue')");
+  await pressEnterOn(page, "button:text('Continue')");
+  assert.match(await page.title(), /^Error: /, "no kind chosen");
+  await axe(page, "flow-sign-up-kind-error");
+  await chooseRadio(page, "kind", "#kind");
+  await pressEnterOn(page, "button:text('Continue')");
+  await axe(page, "flow-sign-up-areas");
+  await pressEnterOn(page, "button:text('Continue')");
+  assert.match(await page.title(), /^Error: /, "no area added");
+  await axe(page, "flow-sign-up-areas-error");
+  await tabTo(page, "#area");
+  await page.keyboard.type("Hartlepool");
+  assert.equal(await page.inputValue("#area"), "E06000001", "type-ahead chose the council");
+  await pressEnterOn(page, "button:text('Add this area')");
+  assert.match(await page.locator(".added-list").innerText(), /Hartlepool/);
+  await pressEnterOn(page, "button:text('Continue')");
+  await typeInto(page, "#website", "willow.example.org");
+  await pressEnterOn(page, "button:text('Continue')");
+  await axe(page, "flow-sign-up-framework");
+  await chooseRadio(page, "framework", "#framework");
+  await pressEnterOn(page, "button:text('Continue')");
+  await typeInto(page, "#commitment", "We will plan our support with the people who use it.");
+  await pressEnterOn(page, "button:text('Continue')");
+  await typeInto(page, "#email", "not an address");
+  await pressEnterOn(page, "button:text('Continue')");
+  assert.match(await page.title(), /^Error: /, "a bad email address");
+  assert.equal(await page.inputValue("#email"), "not an address", "what was typed is kept");
+  await axe(page, "flow-sign-up-email-error");
+  await page.locator("#email").fill("");
+  await typeInto(page, "#email", "willow@example.org");
+  await pressEnterOn(page, "button:text('Continue')");
   assert.equal(await page.locator("h1").innerText(), "Check your answers");
-  await page.click("button:text('Send sign-up')");
+  await axe(page, "flow-sign-up-check");
+  await pressEnterOn(page, "button:text('Send sign-up')");
   assert.equal(await page.locator("h1").innerText(), "Sign-up sent");
-  await context.close();
+  await axe(page, "flow-sign-up-sent");
+  await visitor.close();
 
-  const admin = await browser.newContext();
-  const adminPage = await admin.newPage();
-  await adminPage.goto(server.signInLink("team@example.org"));
-  await adminPage.click("main button[type=submit]");
-  await adminPage.goto(server.base + "/admin/organisations");
-  await assertNoAxeViolations(adminPage, "admin-organisations");
-  await adminPage.click("button:has-text('Approve Willow Community Care')");
-  assert.match(await adminPage.locator(".notification-banner").innerText(), /approved/);
-  await adminPage.goto(server.base + "/");
-  assert.match(await adminPage.locator("main").innerText(), /Willow Community Care/);
-  await admin.close();
+  // 2. The national programme team approves it (after trying to decline with no reason).
+  const team = await browser.newContext(noScript);
+  page = await team.newPage();
+  await page.goto(server.signInLink("approver@example.org"));
+  await axe(page, "flow-team-sign-in-link");
+  await pressEnterOn(page, "main button:text('Sign in')");
+  await pressEnterOn(page, "a[href='/admin/organisations']");
+  await axe(page, "flow-team-waiting");
+  const willow = "section.decision:has(h2:text('Willow Community Care'))";
+  await tabTo(page, `${willow} summary`);
+  await page.keyboard.press("Enter");
+  await pressEnterOn(page, `${willow} button:text('Decline sign-up')`);
+  assert.match(await page.title(), /^Error: /, "a decline needs a reason");
+  await axe(page, "flow-team-decline-error");
+  await pressEnterOn(page, `${willow} button:has-text('Approve')`);
+  assert.match(await page.locator(".notification-banner").innerText(), /approved/);
+  await team.close();
 
-  // The person who signed up confirms by email link, then invites a carer as co-chair.
-  const { readdirSync, readFileSync: readMail } = await import("node:fs");
-  const mails = readdirSync(server.mailDir).map((f) => readMail(`${server.mailDir}/${f}`, "utf8").replaceAll("=\r\n", "").replaceAll("=3D", "="));
-  const confirm = mails.find((m) => m.includes("To: willow@example.org") && m.includes("/sign-in/link/"));
-  // The server was started on a free port, so its links name the default address: use ours.
-  const link = server.base + confirm.match(/(\/sign-in\/link\/[0-9a-f]{64})/)[1];
-  const owner = await browser.newContext();
-  const ownerPage = await owner.newPage();
-  await ownerPage.goto(link);
-  await ownerPage.click("main button[type=submit]");
-  await ownerPage.goto(server.base + "/account");
-  await ownerPage.click("text=Willow Community Care");
-  await assertNoAxeViolations(ownerPage, "workspace");
-  await ownerPage.fill("#email", "not an address");
-  await ownerPage.click("button:text('Send invitation')");
-  await assertNoAxeViolations(ownerPage, "workspace-errors");
-  await ownerPage.fill("#email", "carer@example.org");
-  await ownerPage.check("#role-carer");
-  await ownerPage.check("#co_chair");
-  await ownerPage.click("button:text('Send invitation')");
-  assert.match(await ownerPage.locator(".notification-banner").innerText(), /Invitation sent/);
+  // 3. The person who signed up confirms by the emailed link and invites a carer as co-chair.
+  const owner = await browser.newContext(noScript);
+  page = await owner.newPage();
+  await page.goto(await linkFromMail("willow@example.org", /(\/sign-in\/link\/[0-9a-f]{64})/));
+  await pressEnterOn(page, "main button:text('Sign in')");
+  await page.goto(server.base + "/account");
+  await axe(page, "flow-owner-account");
+  await pressEnterOn(page, "main a:text('Willow Community Care')");
+  await axe(page, "flow-owner-workspace");
+  await typeInto(page, "#email", "not an address");
+  await pressEnterOn(page, "button:text('Send invitation')");
+  assert.match(await page.title(), /^Error: /);
+  await axe(page, "flow-owner-invite-error");
+  await page.locator("#email").fill("");
+  await typeInto(page, "#email", "carer@example.org");
+  await chooseRadio(page, "role", "#role-carer");
+  await tabTo(page, "#co_chair");
+  await page.keyboard.press("Space");
+  await pressEnterOn(page, "button:text('Send invitation')");
+  assert.match(await page.locator(".notification-banner").innerText(), /Invitation sent/);
+
+  // 4. The carer accepts with the link in their email: an account is made and they are in.
+  const carer = await browser.newContext(noScript);
+  const carerPage = await carer.newPage();
+  await carerPage.goto(await linkFromMail("carer@example.org", /(\/invitations\/[0-9a-f]{64})/));
+  assert.equal(await carerPage.locator("h1").innerText(), "Join Willow Community Care");
+  await axe(carerPage, "flow-invitation");
+  await pressEnterOn(carerPage, "button:text('Join the group')");
+  assert.match(await carerPage.locator(".notification-banner").innerText(), /joined the group/);
+  assert.match(await carerPage.locator("main").innerText(), /You are: Carer, co-chair\./);
+  await axe(carerPage, "flow-carer-workspace");
+  await carer.close();
+
+  // 5. The administrator becomes the second co-chair: one from staff, one a carer.
+  await page.goto(server.base + "/manage/organisations/willow-community-care");
+  await pressEnterOn(page, "button:has-text('Make co-chair: willow@example.org')");
+  const rows = await page.locator(".members-table tbody tr").allInnerTexts();
+  assert.equal(rows.filter((r) => /\tYes\b/.test(r)).length, 2, `two co-chairs: ${rows.join(" | ")}`);
+  await axe(page, "flow-two-co-chairs");
   await owner.close();
+  assert.ok(checked.length >= 18, `axe ran on ${checked.length} pages`);
 });
