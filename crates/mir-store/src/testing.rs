@@ -99,6 +99,26 @@ impl TestDb {
         }))
     }
 
+    /// Moves every emailed link `seconds` into the past, as if that time had gone by.
+    pub async fn age_links(&self, seconds: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sign_in_tokens SET expires_at = expires_at - $1, created_at = created_at - $1",
+        )
+        .bind(seconds)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How long each stored emailed link lasts, in seconds.
+    pub async fn link_lifetimes(&self) -> Result<Vec<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT expires_at - created_at FROM sign_in_tokens")
+                .fetch_all(&self.store.pool)
+                .await?,
+        )
+    }
+
     /// Drops a PostgreSQL schema (SQLite files go with the value). Call at the end of a test.
     pub async fn cleanup(self) {
         self.store.close().await;

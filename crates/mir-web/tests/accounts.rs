@@ -373,3 +373,61 @@ async fn signing_out_everywhere_ends_every_session() {
     );
     app.cleanup().await;
 }
+
+/// Links last 15 minutes: one used at 14m59s works, one used at 15m01s does not.
+async fn sign_in_links_expire_after_fifteen_minutes(app: TestApp) {
+    let store = &app.db.store;
+    let mut links = Vec::new();
+    for _ in 0..2 {
+        let link = mir_app::accounts::create_sign_in_link(
+            store,
+            &mir_app::Actor::Operator,
+            "late@example.org",
+            false,
+        )
+        .await
+        .expect("link");
+        links.push(format!("/sign-in/link/{}", link.token));
+    }
+    assert_eq!(
+        app.db.link_lifetimes().await.expect("lifetimes"),
+        [900, 900]
+    );
+    let (cookie, t) = form_token(&app, "/sign-in").await;
+    app.db.age_links(899).await.expect("age");
+    let in_time = app
+        .post_form(&links[0], &format!("csrf_token={t}"), Some(&cookie))
+        .await;
+    assert_eq!(
+        in_time.status,
+        StatusCode::SEE_OTHER,
+        "used within 15 minutes"
+    );
+    app.db.age_links(2).await.expect("age");
+    let late = app
+        .post_form(&links[1], &format!("csrf_token={t}"), Some(&cookie))
+        .await;
+    assert_eq!(
+        late.status,
+        StatusCode::BAD_REQUEST,
+        "used after 15 minutes"
+    );
+    assert!(
+        late.body.contains("This sign-in link does not work"),
+        "{}",
+        late.body
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn sign_in_links_expire_on_sqlite() {
+    sign_in_links_expire_after_fifteen_minutes(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn sign_in_links_expire_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        sign_in_links_expire_after_fifteen_minutes(app).await;
+    }
+}
