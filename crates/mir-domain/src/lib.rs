@@ -8,4 +8,5 @@ pub mod areas;
 pub mod feedback;
 pub mod framework;
 pub mod organisation;
+pub mod review;
 pub mod validation;

@@ -17,6 +17,7 @@ mod meta;
 mod organisations;
 mod people;
 mod rate_limits;
+mod reviews;
 mod sessions;
 mod sign_up;
 mod store;
@@ -33,6 +34,9 @@ pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use rate_limits::RateLimitRepo;
+pub use reviews::{
+    Confirmation, NewReviewRecord, Position, Review, ReviewRepo, SharedView, View, WorkshopView,
+};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use sign_up::{MembershipSummary, PendingOrganisation, SignUp, SignUpRepo};
 pub use store::Store;

@@ -1,0 +1,442 @@
+//! "How are we doing?": review cycles, the views people give, how views spread across a
+//! framework's scale per perspective, where perspectives differ, agreed positions, and how a
+//! review compares with the one before. Never a score: spreads are shown side by side, never
+//! averaged across perspectives.
+
+use crate::organisation::Role;
+use crate::validation::FieldErrors;
+
+/// Whose eyes a view is seen through. It comes from the member's role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Perspective {
+    /// A person who uses services (an Expert by Experience).
+    Person,
+    Carer,
+    Staff,
+}
+
+impl Perspective {
+    pub const ALL: [Perspective; 3] = [Perspective::Person, Perspective::Carer, Perspective::Staff];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            Perspective::Person => "person",
+            Perspective::Carer => "carer",
+            Perspective::Staff => "staff",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Perspective> {
+        Perspective::ALL.into_iter().find(|p| p.key() == s)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Perspective::Person => "People who use services",
+            Perspective::Carer => "Carers and families",
+            Perspective::Staff => "Staff",
+        }
+    }
+
+    pub fn of_role(role: Role) -> Perspective {
+        match role {
+            Role::ExpertByExperience => Perspective::Person,
+            Role::Carer => Perspective::Carer,
+            Role::Admin | Role::Staff => Perspective::Staff,
+        }
+    }
+}
+
+/// The longest text a person may write in one answer.
+pub const MAX_WORDS_CHARS: usize = 2000;
+/// The most people one workshop line may stand for.
+pub const MAX_WORKSHOP_COUNT: i64 = 500;
+
+/// A new review, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewReview {
+    pub title: String,
+    /// Theme codes; empty means every theme.
+    pub themes: Vec<String>,
+    /// `YYYY-MM-DD`.
+    pub closes_on: Option<String>,
+}
+
+/// Checks the "open a review" form. `all_themes` is the framework's theme codes.
+pub fn check_new_review(
+    title: &str,
+    scope: &str,
+    chosen: &[String],
+    closes_on: &str,
+    all_themes: &[String],
+    today: &str,
+) -> Result<NewReview, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let title = title.trim();
+    if title.is_empty() {
+        errors.add(
+            "title",
+            "Enter a name for the review, for example Review 2026",
+        );
+    } else if title.chars().count() > 120 {
+        errors.add("title", "The name must be 120 characters or fewer");
+    }
+    let themes = match scope {
+        "all" => Vec::new(),
+        "some" => {
+            let picked: Vec<String> = all_themes
+                .iter()
+                .filter(|t| chosen.contains(t))
+                .cloned()
+                .collect();
+            if picked.is_empty() {
+                errors.add("themes", "Choose at least one theme, or choose all themes");
+            }
+            picked
+        }
+        _ => {
+            errors.add("scope", "Choose all themes or some themes");
+            Vec::new()
+        }
+    };
+    let closes_on = closes_on.trim();
+    let closes_on = if closes_on.is_empty() {
+        None
+    } else if !is_date(closes_on) {
+        errors.add(
+            "closes_on",
+            "Enter the closing date as year-month-day, for example 2026-12-31",
+        );
+        None
+    } else if closes_on < today {
+        errors.add("closes_on", "The closing date must be today or later");
+        None
+    } else {
+        Some(closes_on.to_owned())
+    };
+    errors.into_result(|| NewReview {
+        title: title.to_owned(),
+        themes,
+        closes_on,
+    })
+}
+
+/// `YYYY-MM-DD` with a real month and day.
+pub fn is_date(s: &str) -> bool {
+    let parts: Vec<&str> = s.split('-').collect();
+    let [y, m, d] = parts.as_slice() else {
+        return false;
+    };
+    if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return false;
+    }
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<u32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// One view on one statement, as the summary counts it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CountedView {
+    pub perspective: Perspective,
+    /// A scale key, or `None` for "not sure".
+    pub level: Option<String>,
+    /// How many people it stands for (1, or more for a workshop line).
+    pub people: i64,
+}
+
+/// How one perspective's views spread across the scale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Spread {
+    pub perspective: Perspective,
+    /// People at each level, in scale order.
+    pub at_level: Vec<i64>,
+    pub not_sure: i64,
+}
+
+impl Spread {
+    pub fn total(&self) -> i64 {
+        self.at_level.iter().sum::<i64>() + self.not_sure
+    }
+
+    /// The middle level of those who chose one (the lower middle for an even count), as an
+    /// index into the scale. `None` when nobody chose a level.
+    pub fn middle_level(&self) -> Option<usize> {
+        let chose: i64 = self.at_level.iter().sum();
+        if chose == 0 {
+            return None;
+        }
+        let half = (chose + 1) / 2;
+        let mut seen = 0;
+        for (index, count) in self.at_level.iter().enumerate() {
+            seen += count;
+            if seen >= half {
+                return Some(index);
+            }
+        }
+        None
+    }
+}
+
+/// The spread per perspective (only perspectives with at least one view), in perspective order.
+pub fn spreads(scale: &[String], views: &[CountedView]) -> Vec<Spread> {
+    let mut out = Vec::new();
+    for perspective in Perspective::ALL {
+        let mut spread = Spread {
+            perspective,
+            at_level: vec![0; scale.len()],
+            not_sure: 0,
+        };
+        for view in views.iter().filter(|v| v.perspective == perspective) {
+            let people = view.people.max(0);
+            match view
+                .level
+                .as_ref()
+                .and_then(|l| scale.iter().position(|k| k == l))
+            {
+                Some(index) => spread.at_level[index] += people,
+                None => spread.not_sure += people,
+            }
+        }
+        if spread.total() > 0 {
+            out.push(spread);
+        }
+    }
+    out
+}
+
+/// How far apart the perspectives' middle levels are (0 when fewer than two perspectives chose
+/// a level). Two or more levels apart is a gap worth talking about.
+pub fn levels_apart(spreads: &[Spread]) -> usize {
+    let middles: Vec<usize> = spreads.iter().filter_map(Spread::middle_level).collect();
+    match (middles.iter().min(), middles.iter().max()) {
+        (Some(low), Some(high)) => high - low,
+        _ => 0,
+    }
+}
+
+/// Perspectives this many levels apart are highlighted.
+pub const GAP_LEVELS: usize = 2;
+
+/// How a statement's agreed position moved since the previous review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Movement {
+    Up,
+    Down,
+    Same,
+    /// No agreed position in one of the two reviews.
+    NotComparable,
+}
+
+impl Movement {
+    pub fn between(scale: &[String], before: Option<&str>, now: Option<&str>) -> Movement {
+        let position = |key: Option<&str>| key.and_then(|k| scale.iter().position(|s| s == k));
+        match (position(before), position(now)) {
+            (Some(b), Some(n)) if n > b => Movement::Up,
+            (Some(b), Some(n)) if n < b => Movement::Down,
+            (Some(_), Some(_)) => Movement::Same,
+            _ => Movement::NotComparable,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Movement::Up => "Moved up",
+            Movement::Down => "Moved down",
+            Movement::Same => "The same",
+            Movement::NotComparable => "Nothing to compare",
+        }
+    }
+}
+
+/// Whether an agreed position is confirmed: two co-chairs confirmed it, and at least one of
+/// them is an Expert by Experience or a carer.
+pub fn is_confirmed(confirmer_roles: &[Role]) -> bool {
+    confirmer_roles.len() >= 2
+        && confirmer_roles
+            .iter()
+            .any(|r| matches!(r, Role::ExpertByExperience | Role::Carer))
+}
+
+/// Checks an agreed position: a level on the scale and a short summary in plain words.
+pub fn check_position(
+    scale: &[String],
+    level: &str,
+    summary: &str,
+) -> Result<(String, String), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    if !scale.iter().any(|k| k == level) {
+        errors.add("level", "Choose the level the group agreed");
+    }
+    let summary = summary.trim();
+    if summary.is_empty() {
+        errors.add("summary", "Write a short summary of what the group agreed");
+    } else if summary.chars().count() > 600 {
+        errors.add("summary", "The summary must be 600 characters or fewer");
+    }
+    errors.into_result(|| (level.to_owned(), summary.to_owned()))
+}
+
+/// Checks a written answer's length.
+pub fn check_words(errors: &mut FieldErrors, field: &'static str, text: &str) -> String {
+    let text = text.trim();
+    if text.chars().count() > MAX_WORDS_CHARS {
+        errors.add(
+            field,
+            "This answer is too long: write 2000 characters or fewer",
+        );
+    }
+    text.to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scale() -> Vec<String> {
+        ["starting", "developing", "established", "excellent"]
+            .map(String::from)
+            .to_vec()
+    }
+
+    fn view(perspective: Perspective, level: Option<&str>, people: i64) -> CountedView {
+        CountedView {
+            perspective,
+            level: level.map(String::from),
+            people,
+        }
+    }
+
+    #[test]
+    fn perspectives_come_from_roles() {
+        assert_eq!(
+            Perspective::of_role(Role::ExpertByExperience),
+            Perspective::Person
+        );
+        assert_eq!(Perspective::of_role(Role::Carer), Perspective::Carer);
+        assert_eq!(Perspective::of_role(Role::Staff), Perspective::Staff);
+        assert_eq!(Perspective::of_role(Role::Admin), Perspective::Staff);
+        for p in Perspective::ALL {
+            assert_eq!(Perspective::parse(p.key()), Some(p));
+        }
+    }
+
+    #[test]
+    fn spreads_count_people_per_level_and_keep_not_sure_apart() {
+        let views = [
+            view(Perspective::Staff, Some("excellent"), 1),
+            view(Perspective::Staff, Some("established"), 1),
+            view(Perspective::Person, Some("starting"), 6),
+            view(Perspective::Person, None, 2),
+            view(Perspective::Person, Some("no-such-level"), 1),
+        ];
+        let spreads = spreads(&scale(), &views);
+        assert_eq!(spreads.len(), 2, "no carer spread when no carer spoke");
+        assert_eq!(spreads[0].perspective, Perspective::Person);
+        assert_eq!(spreads[0].at_level, [6, 0, 0, 0]);
+        assert_eq!(
+            spreads[0].not_sure, 3,
+            "an unknown level counts as not sure"
+        );
+        assert_eq!(spreads[1].at_level, [0, 0, 1, 1]);
+        assert_eq!(spreads[1].middle_level(), Some(2));
+        assert_eq!(levels_apart(&spreads), 2);
+    }
+
+    #[test]
+    fn perspectives_that_agree_are_no_gap() {
+        let views = [
+            view(Perspective::Staff, Some("developing"), 1),
+            view(Perspective::Carer, Some("established"), 3),
+        ];
+        assert_eq!(levels_apart(&spreads(&scale(), &views)), 1);
+        let only_not_sure = [
+            view(Perspective::Staff, None, 1),
+            view(Perspective::Carer, Some("excellent"), 1),
+        ];
+        assert_eq!(levels_apart(&spreads(&scale(), &only_not_sure)), 0);
+    }
+
+    #[test]
+    fn movement_compares_agreed_levels() {
+        let s = scale();
+        assert_eq!(
+            Movement::between(&s, Some("starting"), Some("developing")),
+            Movement::Up
+        );
+        assert_eq!(
+            Movement::between(&s, Some("excellent"), Some("developing")),
+            Movement::Down
+        );
+        assert_eq!(
+            Movement::between(&s, Some("starting"), Some("starting")),
+            Movement::Same
+        );
+        assert_eq!(
+            Movement::between(&s, None, Some("starting")),
+            Movement::NotComparable
+        );
+    }
+
+    #[test]
+    fn a_position_needs_two_co_chairs_one_of_them_not_staff() {
+        assert!(!is_confirmed(&[Role::ExpertByExperience]));
+        assert!(!is_confirmed(&[Role::Staff, Role::Admin]));
+        assert!(is_confirmed(&[Role::Admin, Role::Carer]));
+        assert!(is_confirmed(&[Role::ExpertByExperience, Role::Staff]));
+    }
+
+    #[test]
+    fn a_new_review_is_checked_field_by_field() {
+        let themes: Vec<String> = ["WB", "IA"].map(String::from).to_vec();
+        let ok = check_new_review(" Review 2026 ", "all", &[], "", &themes, "2026-11-24")
+            .expect("valid");
+        assert_eq!(ok.title, "Review 2026");
+        assert!(ok.themes.is_empty());
+        let some = check_new_review(
+            "Spring",
+            "some",
+            &["IA".into(), "XX".into()],
+            "2026-12-01",
+            &themes,
+            "2026-11-24",
+        )
+        .expect("valid");
+        assert_eq!(some.themes, ["IA"]);
+        assert_eq!(some.closes_on.as_deref(), Some("2026-12-01"));
+        let errors = check_new_review("", "some", &[], "2026-02-30", &themes, "2026-11-24")
+            .expect_err("invalid");
+        for field in ["title", "themes", "closes_on"] {
+            assert!(errors.for_field(field).is_some(), "{field}");
+        }
+        let past = check_new_review("Late", "all", &[], "2026-01-01", &themes, "2026-11-24")
+            .expect_err("past");
+        assert!(past.for_field("closes_on").is_some());
+    }
+
+    #[test]
+    fn dates_are_real_days() {
+        assert!(is_date("2028-02-29"));
+        assert!(!is_date("2027-02-29"));
+        assert!(!is_date("2026-13-01"));
+        assert!(!is_date("26-1-1"));
+        assert!(!is_date("2026-1-01"));
+    }
+
+    #[test]
+    fn positions_need_a_level_and_words() {
+        assert!(check_position(&scale(), "developing", "We are getting there").is_ok());
+        let errors = check_position(&scale(), "best", " ").expect_err("invalid");
+        assert!(errors.for_field("level").is_some());
+        assert!(errors.for_field("summary").is_some());
+    }
+}
