@@ -420,7 +420,7 @@ pub async fn change_password(
     }
     if let Err(more) = check_new_password("new_password", new_password) {
         for e in more.iter() {
-            errors.add(e.field, e.message.clone());
+            errors.add(e.field.clone(), e.message.clone());
         }
     }
     if !errors.is_empty() {

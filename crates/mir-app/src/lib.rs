@@ -15,6 +15,7 @@ pub mod members;
 pub mod organisations;
 pub mod policy;
 pub mod rate_limit;
+pub mod reviews;
 
 pub use error::AppError;
 pub use policy::{Action, Actor};

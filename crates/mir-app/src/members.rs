@@ -15,7 +15,7 @@ use crate::audit::record;
 
 use crate::AppError;
 use crate::mail::{Mailer, OutgoingEmail};
-use crate::policy::Actor;
+use crate::policy::{Actor, GroupAction, authorize_in_group};
 
 /// How long an invitation link works.
 pub const INVITATION_DAYS: i64 = 7;
@@ -44,7 +44,7 @@ fn invalid(field: &'static str, message: &str) -> AppError {
 }
 
 /// The organisation and the actor's membership; "not found" for anyone else.
-async fn mine(
+pub(crate) async fn mine(
     store: &impl MemberRepo,
     actor: &Actor,
     slug: &str,
@@ -70,9 +70,7 @@ async fn as_admin(
     slug: &str,
 ) -> Result<(OrganisationRef, Member), AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
-    if me.role != Role::Admin {
-        return Err(AppError::Forbidden);
-    }
+    authorize_in_group(me.role, me.is_co_chair, GroupAction::ManageMembers)?;
     Ok((organisation, me))
 }
 

@@ -40,7 +40,7 @@ pub struct Submitted {
 fn merge(errors: &mut FieldErrors, result: Result<(), FieldErrors>) {
     if let Err(more) = result {
         for e in more.iter() {
-            errors.add(e.field, e.message.clone());
+            errors.add(e.field.clone(), e.message.clone());
         }
     }
 }

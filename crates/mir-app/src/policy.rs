@@ -5,6 +5,7 @@
 //! so the compiler lists every place to decide), and add its routes to the matrix test.
 
 use crate::AppError;
+use mir_domain::organisation::Role;
 
 /// Who is asking. People signing in arrives with the accounts work; until then every visitor is
 /// anonymous.
@@ -97,6 +98,54 @@ pub fn permits(actor: &Actor, action: Action) -> bool {
     }
 }
 
+/// What a member may do inside their organisation's co-production group. People outside the
+/// group never get this far: for them the group does not exist (404).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupAction {
+    /// See the workspace, the members and their roles.
+    SeeWorkspace,
+    /// Invite, remove, make co-chair, hand over administration.
+    ManageMembers,
+    /// Give their own views in a review, and see everyone's.
+    GiveViews,
+    /// Open and close reviews, set the cadence, type in workshop views, record positions.
+    LeadReviews,
+    /// Confirm an agreed position.
+    ConfirmPositions,
+}
+
+impl GroupAction {
+    pub const ALL: [GroupAction; 5] = [
+        GroupAction::SeeWorkspace,
+        GroupAction::ManageMembers,
+        GroupAction::GiveViews,
+        GroupAction::LeadReviews,
+        GroupAction::ConfirmPositions,
+    ];
+}
+
+/// The group policy: by role and the co-chair mark.
+pub fn group_permits(role: Role, is_co_chair: bool, action: GroupAction) -> bool {
+    match action {
+        GroupAction::SeeWorkspace | GroupAction::GiveViews => true,
+        GroupAction::ManageMembers => role == Role::Admin,
+        // Co-chairs lead the group's reviews with its administrators.
+        GroupAction::LeadReviews => role == Role::Admin || is_co_chair,
+        // Only co-chairs agree positions on the group's behalf.
+        GroupAction::ConfirmPositions => is_co_chair,
+    }
+}
+
+/// `Ok(())` when the member may act, otherwise [`AppError::Forbidden`].
+pub fn authorize_in_group(role: Role, is_co_chair: bool, action: GroupAction) -> Result<(), AppError> {
+    if group_permits(role, is_co_chair, action) {
+        Ok(())
+    } else {
+        tracing::info!(?role, is_co_chair, ?action, "refused by group policy");
+        Err(AppError::Forbidden)
+    }
+}
+
 /// `Ok(())` when the actor may act, otherwise [`AppError::Forbidden`].
 pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
     if permits(actor, action) {
@@ -110,6 +159,28 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn in_a_group_administrators_manage_co_chairs_lead_and_confirm() {
+        use GroupAction as G;
+        // (role, co-chair) → actions allowed, in GroupAction::ALL order.
+        let table = [
+            ((Role::Admin, false), [true, true, true, true, false]),
+            ((Role::Admin, true), [true, true, true, true, true]),
+            ((Role::Staff, false), [true, false, true, false, false]),
+            ((Role::Staff, true), [true, false, true, true, true]),
+            ((Role::ExpertByExperience, false), [true, false, true, false, false]),
+            ((Role::ExpertByExperience, true), [true, false, true, true, true]),
+            ((Role::Carer, false), [true, false, true, false, false]),
+            ((Role::Carer, true), [true, false, true, true, true]),
+        ];
+        for ((role, co_chair), allowed) in table {
+            for (action, expected) in G::ALL.into_iter().zip(allowed) {
+                assert_eq!(group_permits(role, co_chair, action), expected, "{role:?} co-chair={co_chair} {action:?}");
+                assert_eq!(authorize_in_group(role, co_chair, action).is_ok(), expected);
+            }
+        }
+    }
 
     #[test]
     fn anonymous_visitors_see_public_pages_and_can_send_feedback() {

@@ -287,7 +287,11 @@ pub fn check_position(
 }
 
 /// Checks a written answer's length.
-pub fn check_words(errors: &mut FieldErrors, field: &'static str, text: &str) -> String {
+pub fn check_words(
+    errors: &mut FieldErrors,
+    field: impl Into<std::borrow::Cow<'static, str>>,
+    text: &str,
+) -> String {
     let text = text.trim();
     if text.chars().count() > MAX_WORDS_CHARS {
         errors.add(

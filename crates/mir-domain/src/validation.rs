@@ -1,12 +1,14 @@
 //! Field-level validation errors, shared by forms, the importer and the API.
 
+use std::borrow::Cow;
 use std::fmt;
 
 /// One problem with one field, in plain English for the person who typed it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
     /// The form field's name (also its HTML `id`), so the page can link the summary to it.
-    pub field: &'static str,
+    /// Usually a fixed name; forms with a field per statement build theirs.
+    pub field: Cow<'static, str>,
     pub message: String,
 }
 
@@ -19,9 +21,9 @@ impl FieldErrors {
         Self::default()
     }
 
-    pub fn add(&mut self, field: &'static str, message: impl Into<String>) {
+    pub fn add(&mut self, field: impl Into<Cow<'static, str>>, message: impl Into<String>) {
         self.0.push(FieldError {
-            field,
+            field: field.into(),
             message: message.into(),
         });
     }

@@ -42,7 +42,7 @@ fn renamed(errors: &FieldErrors, from: &str, to: &'static str) -> FieldErrors {
     let mut out = FieldErrors::new();
     for e in errors.iter() {
         out.add(
-            if e.field == from { to } else { e.field },
+            if e.field == from { to.into() } else { e.field.clone() },
             e.message.clone(),
         );
     }

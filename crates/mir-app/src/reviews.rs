@@ -1,0 +1,802 @@
+//! "How are we doing?": review cycles in which people who use services, carers and staff give
+//! their views side by side, the group sees where they differ, and agrees a position that both
+//! co-chairs confirm. Only the organisation's members see any of it.
+
+use mir_domain::framework::{Framework, Statement, Theme};
+use mir_domain::organisation::Role;
+use mir_domain::review::{
+    self, CountedView, GAP_LEVELS, MAX_WORKSHOP_COUNT, Movement, Perspective, Spread,
+};
+use mir_domain::validation::FieldErrors;
+use mir_store::{
+    AuditRepo, FrameworkRepo, Member, MemberRepo, NewReviewRecord, OrganisationRef, Position,
+    Review, ReviewRepo, View, WorkshopView,
+};
+use serde_json::json;
+
+use crate::AppError;
+use crate::audit::record;
+use crate::members::mine;
+use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
+
+/// The level key for "not sure".
+pub const NOT_SURE: &str = "not-sure";
+
+/// Today's date, `YYYY-MM-DD`, in UTC.
+pub fn today() -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::now_utc()
+        .date()
+        .format(&format)
+        .unwrap_or_default()
+}
+
+/// Everything the storage for reviews needs.
+pub trait ReviewStore: MemberRepo + ReviewRepo + FrameworkRepo + AuditRepo + Sync {}
+impl<T: MemberRepo + ReviewRepo + FrameworkRepo + AuditRepo + Sync> ReviewStore for T {}
+
+fn corrupt(what: &str) -> AppError {
+    AppError::Store(mir_store::StoreError::Corrupt(what.to_owned()))
+}
+
+/// The group's reviews and what the member may do with them.
+#[derive(Debug, Clone)]
+pub struct ReviewsOverview {
+    pub organisation: OrganisationRef,
+    pub me: Member,
+    pub reviews: Vec<Review>,
+    pub cadence_months: Option<i64>,
+    /// The adopted framework version and its themes, to choose from.
+    pub framework: Option<Framework>,
+    pub can_lead: bool,
+}
+
+pub async fn overview(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    slug: &str,
+) -> Result<ReviewsOverview, AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    authorize_in_group(me.role, me.is_co_chair, GroupAction::GiveViews)?;
+    let framework = match store.adopted_framework(organisation.id).await? {
+        Some((fslug, version)) => store.load_framework(&fslug, Some(&version)).await?,
+        None => None,
+    };
+    Ok(ReviewsOverview {
+        reviews: store.reviews_of(organisation.id).await?,
+        cadence_months: store.review_cadence(organisation.id).await?,
+        can_lead: group_permits(me.role, me.is_co_chair, GroupAction::LeadReviews),
+        framework,
+        organisation,
+        me,
+    })
+}
+
+/// The "open a review" form as typed.
+#[derive(Debug, Clone, Default)]
+pub struct OpenReviewForm {
+    pub title: String,
+    /// `all` or `some`.
+    pub scope: String,
+    pub themes: Vec<String>,
+    pub closes_on: String,
+}
+
+/// Opens a review on the organisation's framework version. Returns its id.
+pub async fn open_review(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    slug: &str,
+    form: &OpenReviewForm,
+) -> Result<i64, AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    authorize_in_group(me.role, me.is_co_chair, GroupAction::LeadReviews)?;
+    let Some((fslug, version)) = store.adopted_framework(organisation.id).await? else {
+        return Err(AppError::Conflict(
+            "the organisation has not chosen a framework yet".into(),
+        ));
+    };
+    let framework = store
+        .load_framework(&fslug, Some(&version))
+        .await?
+        .ok_or_else(|| corrupt("adopted framework missing"))?;
+    let all: Vec<String> = framework.themes.iter().map(|t| t.code.clone()).collect();
+    let checked = review::check_new_review(
+        &form.title,
+        &form.scope,
+        &form.themes,
+        &form.closes_on,
+        &all,
+        &today(),
+    )
+    .map_err(AppError::Invalid)?;
+    let id = store
+        .create_review(
+            &NewReviewRecord {
+                organisation_id: organisation.id,
+                title: checked.title.clone(),
+                framework_slug: fslug,
+                framework_version: version,
+                themes: checked.themes.clone(),
+                closes_on: checked.closes_on.clone(),
+                opened_by: me.person_id,
+            },
+            mir_store::now(),
+        )
+        .await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "review opened",
+        json!({"review": id, "title": checked.title, "themes": checked.themes}),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// Sets how often the group usually reviews: empty for "not set", else 1 to 24 months.
+pub async fn set_cadence(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    slug: &str,
+    months: &str,
+) -> Result<(), AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    authorize_in_group(me.role, me.is_co_chair, GroupAction::LeadReviews)?;
+    let months = match months.trim() {
+        "" => None,
+        text => match text.parse::<i64>() {
+            Ok(n) if (1..=24).contains(&n) => Some(n),
+            _ => {
+                let mut errors = FieldErrors::new();
+                errors.add(
+                    "cadence",
+                    "Enter how many months between reviews, a number from 1 to 24",
+                );
+                return Err(AppError::Invalid(errors));
+            }
+        },
+    };
+    store.set_review_cadence(organisation.id, months).await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "review cadence set",
+        json!({"months": months}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// One review, as a member sees it.
+#[derive(Debug, Clone)]
+pub struct ReviewInContext {
+    pub organisation: OrganisationRef,
+    pub me: Member,
+    pub review: Review,
+    pub framework: Framework,
+    /// The themes in the review, in order.
+    pub themes: Vec<Theme>,
+    pub can_lead: bool,
+    pub can_confirm: bool,
+}
+
+impl ReviewInContext {
+    pub fn statements_in(&self, theme: &str) -> Vec<&Statement> {
+        self.framework
+            .statements
+            .iter()
+            .filter(|s| s.theme == theme)
+            .collect()
+    }
+
+    /// Every statement in the review, in order.
+    pub fn statements(&self) -> Vec<&Statement> {
+        self.themes
+            .iter()
+            .flat_map(|t| self.framework.statements_in(&t.code))
+            .collect()
+    }
+
+    pub fn in_review(&self, code: &str) -> Option<&Statement> {
+        self.framework
+            .statement(code)
+            .filter(|s| self.themes.iter().any(|t| t.code == s.theme))
+    }
+
+    pub fn perspective(&self) -> Perspective {
+        Perspective::of_role(self.me.role)
+    }
+
+    pub fn scale_keys(&self) -> Vec<String> {
+        self.framework.scale.iter().map(|l| l.key.clone()).collect()
+    }
+
+    /// The label for a level key (or "Not sure", or "Not answered").
+    pub fn level_label(&self, key: &str) -> String {
+        match key {
+            NOT_SURE => "Not sure".into(),
+            "" => "Not answered".into(),
+            _ => self
+                .framework
+                .scale
+                .iter()
+                .find(|l| l.key == key)
+                .map_or_else(|| key.to_owned(), |l| l.label.clone()),
+        }
+    }
+}
+
+pub async fn review_in_context(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    slug: &str,
+    review_id: i64,
+) -> Result<ReviewInContext, AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    authorize_in_group(me.role, me.is_co_chair, GroupAction::GiveViews)?;
+    let review = store
+        .review(organisation.id, review_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let framework = store
+        .load_framework(&review.framework_slug, Some(&review.framework_version))
+        .await?
+        .ok_or_else(|| corrupt("review framework missing"))?;
+    let themes = framework
+        .themes
+        .iter()
+        .filter(|t| review.themes.is_empty() || review.themes.contains(&t.code))
+        .cloned()
+        .collect();
+    Ok(ReviewInContext {
+        can_lead: group_permits(me.role, me.is_co_chair, GroupAction::LeadReviews),
+        can_confirm: group_permits(me.role, me.is_co_chair, GroupAction::ConfirmPositions),
+        organisation,
+        me,
+        review,
+        framework,
+        themes,
+    })
+}
+
+/// What a member has said so far in a review, and whether they are anonymous.
+pub async fn my_views(
+    store: &impl ReviewStore,
+    ctx: &ReviewInContext,
+) -> Result<(Vec<View>, bool), AppError> {
+    Ok((
+        store.views_of(ctx.review.id, ctx.me.person_id).await?,
+        store.is_anonymous(ctx.review.id, ctx.me.person_id).await?,
+    ))
+}
+
+/// One answer as typed: the statement, the level key (or `not-sure`, or empty), the words.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answer {
+    pub code: String,
+    pub level: String,
+    pub working: String,
+    pub to_change: String,
+}
+
+/// Checks answers; field names are `level-CODE`, `working-CODE`, `change-CODE`.
+pub fn check_answers(ctx: &ReviewInContext, answers: &[Answer]) -> Result<(), FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let keys = ctx.scale_keys();
+    for a in answers {
+        if ctx.in_review(&a.code).is_none() {
+            errors.add(
+                format!("level-{}", a.code),
+                "This statement is not in the review",
+            );
+            continue;
+        }
+        if !(a.level.is_empty() || a.level == NOT_SURE || keys.contains(&a.level)) {
+            errors.add(
+                format!("level-{}", a.code),
+                "Choose one of the levels, or not sure",
+            );
+        }
+        review::check_words(&mut errors, format!("working-{}", a.code), &a.working);
+        review::check_words(&mut errors, format!("change-{}", a.code), &a.to_change);
+    }
+    errors.into_result(|| ())
+}
+
+/// Saves a member's answers (all or nothing). An answer with nothing in it is not stored.
+pub async fn save_answers(
+    store: &impl ReviewStore,
+    ctx: &ReviewInContext,
+    answers: &[Answer],
+) -> Result<usize, AppError> {
+    if !ctx.review.is_open {
+        return Err(AppError::Conflict(
+            "this review is closed: views can no longer be changed".into(),
+        ));
+    }
+    check_answers(ctx, answers).map_err(AppError::Invalid)?;
+    let now = mir_store::now();
+    let mut saved = 0;
+    let existing = store.views_of(ctx.review.id, ctx.me.person_id).await?;
+    for a in answers {
+        let blank = a.level.is_empty() && a.working.trim().is_empty() && a.to_change.trim().is_empty();
+        if blank && !existing.iter().any(|v| v.statement_code == a.code) {
+            continue;
+        }
+        store
+            .save_view(
+                ctx.review.id,
+                &View {
+                    statement_code: a.code.clone(),
+                    person_id: ctx.me.person_id,
+                    perspective: ctx.perspective().key().to_owned(),
+                    level: a.level.clone(),
+                    working: a.working.trim().to_owned(),
+                    to_change: a.to_change.trim().to_owned(),
+                },
+                now,
+            )
+            .await?;
+        saved += 1;
+    }
+    Ok(saved)
+}
+
+pub async fn set_anonymous(
+    store: &impl ReviewStore,
+    ctx: &ReviewInContext,
+    anonymous: bool,
+) -> Result<(), AppError> {
+    store
+        .set_anonymous(ctx.review.id, ctx.me.person_id, anonymous)
+        .await?;
+    Ok(())
+}
+
+/// One line typed in from a workshop, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkshopLine {
+    pub code: String,
+    /// Counts per level key (and `not-sure`), as typed.
+    pub counts: Vec<(String, String)>,
+    pub working: String,
+    pub to_change: String,
+}
+
+/// Adds the views given in a workshop: for one perspective, how many people chose each level
+/// of each statement, and what they said. Field names: `count-CODE-LEVEL`, `working-CODE`…
+pub async fn add_workshop_views(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    ctx: &ReviewInContext,
+    perspective: &str,
+    session_label: &str,
+    lines: &[WorkshopLine],
+) -> Result<i64, AppError> {
+    authorize_in_group(ctx.me.role, ctx.me.is_co_chair, GroupAction::LeadReviews)?;
+    if !ctx.review.is_open {
+        return Err(AppError::Conflict("this review is closed".into()));
+    }
+    let mut errors = FieldErrors::new();
+    let perspective = Perspective::parse(perspective);
+    if perspective.is_none() {
+        errors.add("perspective", "Choose whose views these are");
+    }
+    let label = review::check_words(&mut errors, "session_label", session_label);
+    let mut keys = ctx.scale_keys();
+    keys.push(NOT_SURE.into());
+    let mut rows = Vec::new();
+    let mut people = 0;
+    for line in lines {
+        if ctx.in_review(&line.code).is_none() {
+            continue;
+        }
+        let working = review::check_words(&mut errors, format!("working-{}", line.code), &line.working);
+        let to_change =
+            review::check_words(&mut errors, format!("change-{}", line.code), &line.to_change);
+        let mut first = true;
+        for (level, typed) in &line.counts {
+            if !keys.contains(level) || typed.trim().is_empty() {
+                continue;
+            }
+            let field = format!("count-{}-{}", line.code, level);
+            match typed.trim().parse::<i64>() {
+                Ok(0) => {}
+                Ok(n) if (1..=MAX_WORKSHOP_COUNT).contains(&n) => {
+                    people += n;
+                    rows.push(WorkshopView {
+                        statement_code: line.code.clone(),
+                        perspective: perspective.map(|p| p.key().to_owned()).unwrap_or_default(),
+                        level: level.clone(),
+                        people: n,
+                        // The words go with the first count, so they are shown once.
+                        working: if first { working.clone() } else { String::new() },
+                        to_change: if first { to_change.clone() } else { String::new() },
+                        session_label: label.clone(),
+                    });
+                    first = false;
+                }
+                _ => errors.add(
+                    field,
+                    format!("Enter a number of people from 0 to {MAX_WORKSHOP_COUNT}"),
+                ),
+            }
+        }
+        if first && !(working.is_empty() && to_change.is_empty()) {
+            // Words without any count: kept, shown with the statement, not counted.
+            rows.push(WorkshopView {
+                statement_code: line.code.clone(),
+                perspective: perspective.map(|p| p.key().to_owned()).unwrap_or_default(),
+                level: String::new(),
+                people: 0,
+                working,
+                to_change,
+                session_label: label.clone(),
+            });
+        }
+    }
+    if errors.is_empty() && rows.is_empty() {
+        errors.add(
+            "perspective",
+            "Enter how many people chose a level for at least one statement",
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    store
+        .add_workshop_views(ctx.review.id, &rows, ctx.me.person_id, mir_store::now())
+        .await?;
+    record(
+        store,
+        Some(ctx.organisation.id),
+        actor,
+        "workshop views added",
+        json!({"review": ctx.review.id, "people": people, "lines": rows.len()}),
+    )
+    .await?;
+    Ok(people)
+}
+
+/// Words someone wrote, with whose they are as far as others may know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Words {
+    pub perspective: Perspective,
+    /// An email address, or `None` when anonymous or from a workshop.
+    pub who: Option<String>,
+    pub from_workshop: bool,
+    pub working: String,
+    pub to_change: String,
+}
+
+/// An agreed position as the summary shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PositionSummary {
+    pub level: String,
+    pub summary: String,
+    pub agreed_on: String,
+    /// Role labels of the co-chairs who confirmed, with when.
+    pub confirmed_by: Vec<(String, i64)>,
+    pub confirmed: bool,
+    pub confirmed_by_me: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatementSummary {
+    pub statement: Statement,
+    pub spreads: Vec<Spread>,
+    pub levels_apart: usize,
+    pub is_gap: bool,
+    pub words: Vec<Words>,
+    pub position: Option<PositionSummary>,
+    pub movement: Movement,
+    /// The level agreed and confirmed in the previous review.
+    pub previous_level: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ThemeSummary {
+    pub theme: Theme,
+    pub statements: Vec<StatementSummary>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewSummary {
+    pub themes: Vec<ThemeSummary>,
+    pub previous: Option<Review>,
+    /// People who gave views, per perspective (members and workshop counts).
+    pub people: Vec<(Perspective, i64)>,
+}
+
+impl ReviewSummary {
+    pub fn gaps(&self) -> Vec<&StatementSummary> {
+        self.themes
+            .iter()
+            .flat_map(|t| t.statements.iter())
+            .filter(|s| s.is_gap)
+            .collect()
+    }
+}
+
+fn role_label(key: &str) -> String {
+    Role::parse(key).map_or_else(|| key.to_owned(), |r| r.label().to_owned())
+}
+
+/// The summary: per theme and statement, how each perspective's views spread, where they are
+/// two or more levels apart, what people wrote, the agreed position and the previous one.
+pub async fn summary(
+    store: &impl ReviewStore,
+    ctx: &ReviewInContext,
+) -> Result<ReviewSummary, AppError> {
+    let scale = ctx.scale_keys();
+    let shared = store.shared_views(ctx.review.id).await?;
+    let workshop = store.workshop_views(ctx.review.id).await?;
+    let positions = store.positions(ctx.review.id).await?;
+    let previous = store
+        .reviews_of(ctx.organisation.id)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            r.id != ctx.review.id
+                && (r.created_at, r.id) < (ctx.review.created_at, ctx.review.id)
+        })
+        .max_by_key(|r| (r.created_at, r.id));
+    let previous_positions = match &previous {
+        Some(p) => store.positions(p.id).await?,
+        None => Vec::new(),
+    };
+    let confirmed = |p: &Position| {
+        let roles: Vec<Role> = p
+            .confirmations
+            .iter()
+            .filter_map(|c| Role::parse(&c.role))
+            .collect();
+        review::is_confirmed(&roles)
+    };
+
+    let mut people_by: Vec<(Perspective, i64)> = Vec::new();
+    let mut count_person = |p: Perspective, n: i64| {
+        match people_by.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, total)) => *total += n,
+            None => people_by.push((p, n)),
+        }
+    };
+    let mut counted_members: Vec<i64> = Vec::new();
+    for s in &shared {
+        if let Some(p) = Perspective::parse(&s.view.perspective)
+            && !counted_members.contains(&s.view.person_id)
+        {
+            counted_members.push(s.view.person_id);
+            count_person(p, 1);
+        }
+    }
+    // Each workshop session counts its people once per perspective: the largest statement count.
+    let mut sessions: Vec<((String, String), i64)> = Vec::new();
+    for w in &workshop {
+        let key = (w.session_label.clone(), w.perspective.clone());
+        let on_statement: i64 = workshop
+            .iter()
+            .filter(|x| {
+                x.session_label == w.session_label
+                    && x.perspective == w.perspective
+                    && x.statement_code == w.statement_code
+            })
+            .map(|x| x.people)
+            .sum();
+        match sessions.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, n)) => *n = (*n).max(on_statement),
+            None => sessions.push((key, on_statement)),
+        }
+    }
+    for ((_, perspective), n) in sessions {
+        if let Some(p) = Perspective::parse(&perspective) {
+            count_person(p, n);
+        }
+    }
+    people_by.sort_by_key(|(p, _)| *p);
+
+    let mut themes = Vec::new();
+    for theme in &ctx.themes {
+        let mut statements = Vec::new();
+        for statement in ctx.statements_in(&theme.code) {
+            let code = &statement.code;
+            let mut counted = Vec::new();
+            let mut words = Vec::new();
+            for s in shared.iter().filter(|s| &s.view.statement_code == code) {
+                let Some(perspective) = Perspective::parse(&s.view.perspective) else {
+                    continue;
+                };
+                if !s.view.level.is_empty() {
+                    counted.push(CountedView {
+                        perspective,
+                        level: (s.view.level != NOT_SURE).then(|| s.view.level.clone()),
+                        people: 1,
+                    });
+                }
+                if !(s.view.working.is_empty() && s.view.to_change.is_empty()) {
+                    words.push(Words {
+                        perspective,
+                        who: s.email.clone(),
+                        from_workshop: false,
+                        working: s.view.working.clone(),
+                        to_change: s.view.to_change.clone(),
+                    });
+                }
+            }
+            for w in workshop.iter().filter(|w| &w.statement_code == code) {
+                let Some(perspective) = Perspective::parse(&w.perspective) else {
+                    continue;
+                };
+                if !w.level.is_empty() {
+                    counted.push(CountedView {
+                        perspective,
+                        level: (w.level != NOT_SURE).then(|| w.level.clone()),
+                        people: w.people,
+                    });
+                }
+                if !(w.working.is_empty() && w.to_change.is_empty()) {
+                    words.push(Words {
+                        perspective,
+                        who: None,
+                        from_workshop: true,
+                        working: w.working.clone(),
+                        to_change: w.to_change.clone(),
+                    });
+                }
+            }
+            let spreads = review::spreads(&scale, &counted);
+            let apart = review::levels_apart(&spreads);
+            let position = positions.iter().find(|p| &p.statement_code == code).map(|p| {
+                PositionSummary {
+                    level: p.level.clone(),
+                    summary: p.summary.clone(),
+                    agreed_on: p.agreed_on.clone(),
+                    confirmed_by: p
+                        .confirmations
+                        .iter()
+                        .map(|c| (role_label(&c.role), c.confirmed_at))
+                        .collect(),
+                    confirmed: confirmed(p),
+                    confirmed_by_me: p
+                        .confirmations
+                        .iter()
+                        .any(|c| c.person_id == ctx.me.person_id),
+                }
+            });
+            let previous_level = previous_positions
+                .iter()
+                .find(|p| &p.statement_code == code && confirmed(p))
+                .map(|p| p.level.clone());
+            let now_level = position
+                .as_ref()
+                .filter(|p| p.confirmed)
+                .map(|p| p.level.as_str());
+            statements.push(StatementSummary {
+                statement: statement.clone(),
+                movement: Movement::between(&scale, previous_level.as_deref(), now_level),
+                previous_level,
+                is_gap: apart >= GAP_LEVELS,
+                levels_apart: apart,
+                spreads,
+                words,
+                position,
+            });
+        }
+        themes.push(ThemeSummary {
+            theme: theme.clone(),
+            statements,
+        });
+    }
+    Ok(ReviewSummary {
+        themes,
+        previous,
+        people: people_by,
+    })
+}
+
+/// Records (or changes) the group's agreed position on a statement; confirmations start again.
+pub async fn record_position(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    ctx: &ReviewInContext,
+    code: &str,
+    level: &str,
+    summary_text: &str,
+) -> Result<(), AppError> {
+    authorize_in_group(ctx.me.role, ctx.me.is_co_chair, GroupAction::LeadReviews)?;
+    let statement = ctx.in_review(code).ok_or(AppError::NotFound)?;
+    let (level, summary_text) = review::check_position(&ctx.scale_keys(), level, summary_text)
+        .map_err(AppError::Invalid)?;
+    store
+        .record_position(
+            ctx.review.id,
+            &Position {
+                statement_code: statement.code.clone(),
+                level: level.clone(),
+                summary: summary_text,
+                agreed_on: today(),
+                confirmations: Vec::new(),
+            },
+            ctx.me.person_id,
+            mir_store::now(),
+        )
+        .await?;
+    record(
+        store,
+        Some(ctx.organisation.id),
+        actor,
+        "agreed position recorded",
+        json!({"review": ctx.review.id, "statement": code, "level": level}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A co-chair confirms the agreed position. Returns whether it is now confirmed.
+pub async fn confirm_position(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    ctx: &ReviewInContext,
+    code: &str,
+) -> Result<bool, AppError> {
+    authorize_in_group(ctx.me.role, ctx.me.is_co_chair, GroupAction::ConfirmPositions)?;
+    ctx.in_review(code).ok_or(AppError::NotFound)?;
+    let positions = store.positions(ctx.review.id).await?;
+    if !positions.iter().any(|p| p.statement_code == code) {
+        return Err(AppError::Conflict(
+            "there is no agreed position to confirm yet".into(),
+        ));
+    }
+    store
+        .confirm_position(
+            ctx.review.id,
+            code,
+            ctx.me.person_id,
+            ctx.me.role.key(),
+            mir_store::now(),
+        )
+        .await?;
+    let now_confirmed = store
+        .positions(ctx.review.id)
+        .await?
+        .iter()
+        .find(|p| p.statement_code == code)
+        .is_some_and(|p| {
+            let roles: Vec<Role> = p
+                .confirmations
+                .iter()
+                .filter_map(|c| Role::parse(&c.role))
+                .collect();
+            review::is_confirmed(&roles)
+        });
+    record(
+        store,
+        Some(ctx.organisation.id),
+        actor,
+        "agreed position confirmed",
+        json!({"review": ctx.review.id, "statement": code, "role": ctx.me.role.key(), "confirmed": now_confirmed}),
+    )
+    .await?;
+    Ok(now_confirmed)
+}
+
+pub async fn close_review(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    ctx: &ReviewInContext,
+) -> Result<(), AppError> {
+    authorize_in_group(ctx.me.role, ctx.me.is_co_chair, GroupAction::LeadReviews)?;
+    store.close_review(ctx.review.id, mir_store::now()).await?;
+    record(
+        store,
+        Some(ctx.organisation.id),
+        actor,
+        "review closed",
+        json!({"review": ctx.review.id}),
+    )
+    .await?;
+    Ok(())
+}
