@@ -172,7 +172,7 @@ pub fn check_new_password(field: &'static str, password: &str) -> Result<(), Fie
 }
 
 /// Hashes with Argon2id (default parameters) off the async threads.
-async fn hash_password(password: &str) -> Result<String, AppError> {
+pub(crate) async fn hash_password(password: &str) -> Result<String, AppError> {
     let password = password.to_owned();
     tokio::task::spawn_blocking(move || {
         Argon2::default()

@@ -4,8 +4,12 @@
 //! keyed by a natural key (a slug) and added only if absent, so a second run adds nothing.
 
 use mir_domain::framework::parse_toml;
+use mir_domain::organisation::Role;
 use mir_domain::organisation::{OrgSlug, OrganisationKind};
-use mir_store::{FrameworkRepo, MetaRepo, NewOrganisation, OrganisationRepo};
+use mir_store::{
+    FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation, NewReviewRecord, OrganisationRepo,
+    PeopleRepo, Position, ReviewRepo, View, WorkshopView,
+};
 
 use crate::AppError;
 use crate::frameworks::import_framework;
@@ -44,7 +48,28 @@ fn demo_picture(file: &str) -> Option<Vec<u8>> {
 pub struct DemoReport {
     pub organisations_added: usize,
     pub framework_imported: bool,
+    /// The demonstration group (members and two reviews) was added.
+    pub group_added: bool,
 }
+
+/// The password of every demonstration account (published in the README: never use `--demo`
+/// for real data).
+pub const DEMO_PASSWORD: &str = "making it real demo";
+
+/// The demonstration group: Riverside Council's co-production group, one person per role.
+pub const DEMO_MEMBERS: [(&str, Role, bool); 4] = [
+    ("sam.admin@demo.example.org", Role::Admin, true),
+    ("priya.staff@demo.example.org", Role::Staff, false),
+    (
+        "alex.expert@demo.example.org",
+        Role::ExpertByExperience,
+        true,
+    ),
+    ("jo.carer@demo.example.org", Role::Carer, false),
+];
+
+/// The organisation the demonstration group belongs to.
+pub const DEMO_GROUP_SLUG: &str = "demo-riverside-council";
 
 const DEMO_ORGANISATIONS: [(&str, &str, OrganisationKind); 5] = [
     (
@@ -76,7 +101,9 @@ const DEMO_ORGANISATIONS: [(&str, &str, OrganisationKind); 5] = [
 
 /// Loads the demonstration data; safe to run any number of times.
 pub async fn load_demo_data(
-    store: &(impl OrganisationRepo + MetaRepo + FrameworkRepo),
+    store: &(
+         impl OrganisationRepo + MetaRepo + FrameworkRepo + PeopleRepo + MemberRepo + ReviewRepo + Sync
+     ),
 ) -> Result<DemoReport, AppError> {
     let mut report = DemoReport::default();
     let framework = parse_toml(DEMO_FRAMEWORK).map_err(AppError::InvalidFile)?;
@@ -106,7 +133,258 @@ pub async fn load_demo_data(
     store
         .set_meta_if_absent("demo_loaded_at", &now.to_string())
         .await?;
+    // Claimed before loading, so two servers starting together never load it twice.
+    if store
+        .set_meta_if_absent("demo_group_loaded_at", &now.to_string())
+        .await?
+    {
+        load_demo_group(store, &meta.slug, &meta.version, now).await?;
+        report.group_added = true;
+    }
     Ok(report)
+}
+
+/// One demonstration view: statement, level, what is working, what needs to change.
+type DemoView = (&'static str, &'static str, &'static str, &'static str);
+
+/// Staff see the council as further along than the people who use its services do: the gap
+/// the summary page is there to show.
+const STAFF_VIEWS: [DemoView; 4] = [
+    (
+        "WB-I1",
+        "good-progress",
+        "Support plans are written with people.",
+        "",
+    ),
+    (
+        "WB-I2",
+        "real",
+        "People choose their own daily routines.",
+        "",
+    ),
+    (
+        "IA-I1",
+        "good-progress",
+        "The website has a full directory.",
+        "Keep it up to date.",
+    ),
+    (
+        "FI-I1",
+        "some-progress",
+        "",
+        "Handovers between teams lose information.",
+    ),
+];
+const EXPERT_VIEWS: [DemoView; 4] = [
+    (
+        "WB-I1",
+        "just-starting",
+        "",
+        "My plan was written before I was asked what matters to me.",
+    ),
+    (
+        "WB-I2",
+        "some-progress",
+        "I can choose when to get up.",
+        "Visits are often late, so my day is not mine.",
+    ),
+    (
+        "IA-I1",
+        "just-starting",
+        "",
+        "I could not find anything about direct payments in Easy Read.",
+    ),
+    (
+        "FI-I1",
+        "some-progress",
+        "",
+        "I told my story three times last month.",
+    ),
+];
+const CARER_VIEWS: [DemoView; 4] = [
+    (
+        "WB-I1",
+        "some-progress",
+        "My views were asked for at the review.",
+        "",
+    ),
+    ("WB-I2", "some-progress", "", "Respite is hard to book."),
+    (
+        "IA-I1",
+        "some-progress",
+        "The carers' line answered quickly.",
+        "",
+    ),
+    ("FI-I1", "not-sure", "", ""),
+];
+
+/// Riverside Council's co-production group, with a closed review from last year whose
+/// positions were confirmed, and an open one with views from every perspective, a workshop's
+/// views, a confirmed position and one waiting for the second co-chair.
+async fn load_demo_group(
+    store: &(impl MemberRepo + PeopleRepo + ReviewRepo + Sync),
+    framework_slug: &str,
+    framework_version: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    let Some(org) = store.organisation_by_slug(DEMO_GROUP_SLUG).await? else {
+        return Ok(());
+    };
+    store
+        .adopt_framework(org.id, framework_slug, framework_version)
+        .await?;
+    store.set_review_cadence(org.id, Some(12)).await?;
+    let hash = crate::accounts::hash_password(DEMO_PASSWORD).await?;
+    let mut ids = Vec::new();
+    for (email, role, co_chair) in DEMO_MEMBERS {
+        let person = store.upsert_person(email, false, now).await?;
+        store.set_password_hash(person.id, &hash).await?;
+        store
+            .put_member(org.id, person.id, role, co_chair, now)
+            .await?;
+        ids.push((person.id, role));
+    }
+    let [(sam, _), (priya, _), (alex, _), (jo, _)] = ids[..] else {
+        return Ok(());
+    };
+    let year = 365 * 24 * 60 * 60;
+    let review = |title: &str| NewReviewRecord {
+        organisation_id: org.id,
+        title: title.to_owned(),
+        framework_slug: framework_slug.to_owned(),
+        framework_version: framework_version.to_owned(),
+        themes: vec!["WB".into(), "IA".into(), "FI".into()],
+        closes_on: None,
+        opened_by: sam,
+    };
+    // Last year's review, closed, with confirmed positions to compare against.
+    let last_year = store
+        .create_review(&review("Review 2025 (demonstration)"), now - year)
+        .await?;
+    for (code, level, summary) in [
+        (
+            "WB-I1",
+            "just-starting",
+            "Plans were still written for people, not with them.",
+        ),
+        (
+            "IA-I1",
+            "some-progress",
+            "Information existed but was hard to find.",
+        ),
+    ] {
+        let position = Position {
+            statement_code: code.into(),
+            level: level.into(),
+            summary: summary.into(),
+            agreed_on: "2025-11-20".into(),
+            confirmations: Vec::new(),
+        };
+        store
+            .record_position(last_year, &position, sam, now - year)
+            .await?;
+        store
+            .confirm_position(last_year, code, sam, "admin", now - year)
+            .await?;
+        store
+            .confirm_position(last_year, code, alex, "expert", now - year)
+            .await?;
+    }
+    store.close_review(last_year, now - year + 60).await?;
+
+    let this_year = store
+        .create_review(&review("Review 2026 (demonstration)"), now - 3600)
+        .await?;
+    for (person, perspective, views) in [
+        (sam, "staff", &STAFF_VIEWS),
+        (priya, "staff", &STAFF_VIEWS),
+        (alex, "person", &EXPERT_VIEWS),
+        (jo, "carer", &CARER_VIEWS),
+    ] {
+        for (code, level, working, to_change) in views {
+            let view = View {
+                statement_code: (*code).into(),
+                person_id: person,
+                perspective: perspective.into(),
+                level: (*level).into(),
+                // Two staff members would not write the same words: only the first does.
+                working: if person == priya {
+                    String::new()
+                } else {
+                    (*working).into()
+                },
+                to_change: if person == priya {
+                    String::new()
+                } else {
+                    (*to_change).into()
+                },
+            };
+            store.save_view(this_year, &view, now - 1800).await?;
+        }
+    }
+    store.set_anonymous(this_year, jo, true).await?;
+    let workshop = [
+        (
+            "WB-I1",
+            "just-starting",
+            5,
+            "",
+            "Nobody asked us what a good day looks like.",
+        ),
+        ("WB-I1", "some-progress", 2, "", ""),
+        (
+            "IA-I1",
+            "just-starting",
+            6,
+            "",
+            "Letters are full of jargon.",
+        ),
+        ("IA-I1", "not-sure", 1, "", ""),
+    ]
+    .map(|(code, level, people, working, to_change)| WorkshopView {
+        statement_code: code.into(),
+        perspective: "person".into(),
+        level: level.into(),
+        people,
+        working: working.into(),
+        to_change: to_change.into(),
+        session_label: "Riverside day centre, October (demonstration)".into(),
+    });
+    store
+        .add_workshop_views(this_year, &workshop, sam, now - 1700)
+        .await?;
+    let agreed = Position {
+        statement_code: "WB-I1".into(),
+        level: "some-progress".into(),
+        summary:
+            "Some teams plan with people, but most plans are still written before people are asked."
+                .into(),
+        agreed_on: "2026-11-20".into(),
+        confirmations: Vec::new(),
+    };
+    store
+        .record_position(this_year, &agreed, sam, now - 1200)
+        .await?;
+    store
+        .confirm_position(this_year, "WB-I1", sam, "admin", now - 1100)
+        .await?;
+    store
+        .confirm_position(this_year, "WB-I1", alex, "expert", now - 1000)
+        .await?;
+    let waiting = Position {
+        statement_code: "IA-I1".into(),
+        level: "just-starting".into(),
+        summary: "The information is there for staff, not yet for the people who need it.".into(),
+        agreed_on: "2026-11-20".into(),
+        confirmations: Vec::new(),
+    };
+    store
+        .record_position(this_year, &waiting, sam, now - 900)
+        .await?;
+    store
+        .confirm_position(this_year, "IA-I1", sam, "admin", now - 800)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -122,6 +400,20 @@ mod tests {
         assert!(first.framework_imported);
         let second = load_demo_data(&db.store).await.expect("second load");
         assert_eq!(second, DemoReport::default());
+        assert!(first.group_added);
+        // The demonstration group: one member per role, two co-chairs, two reviews.
+        let org = db
+            .store
+            .organisation_by_slug(DEMO_GROUP_SLUG)
+            .await
+            .expect("get")
+            .expect("riverside");
+        let members = db.store.members(org.id).await.expect("members");
+        assert_eq!(members.len(), DEMO_MEMBERS.len());
+        assert_eq!(members.iter().filter(|m| m.is_co_chair).count(), 2);
+        let reviews = db.store.reviews_of(org.id).await.expect("reviews");
+        assert_eq!(reviews.len(), 2);
+        assert!(reviews[0].is_open && !reviews[1].is_open);
         assert_eq!(db.store.count_organisations().await.expect("count"), 5);
         let listed = db.store.recent_organisations(10).await.expect("list");
         assert!(

@@ -137,7 +137,11 @@ pub fn group_permits(role: Role, is_co_chair: bool, action: GroupAction) -> bool
 }
 
 /// `Ok(())` when the member may act, otherwise [`AppError::Forbidden`].
-pub fn authorize_in_group(role: Role, is_co_chair: bool, action: GroupAction) -> Result<(), AppError> {
+pub fn authorize_in_group(
+    role: Role,
+    is_co_chair: bool,
+    action: GroupAction,
+) -> Result<(), AppError> {
     if group_permits(role, is_co_chair, action) {
         Ok(())
     } else {
@@ -169,14 +173,24 @@ mod tests {
             ((Role::Admin, true), [true, true, true, true, true]),
             ((Role::Staff, false), [true, false, true, false, false]),
             ((Role::Staff, true), [true, false, true, true, true]),
-            ((Role::ExpertByExperience, false), [true, false, true, false, false]),
-            ((Role::ExpertByExperience, true), [true, false, true, true, true]),
+            (
+                (Role::ExpertByExperience, false),
+                [true, false, true, false, false],
+            ),
+            (
+                (Role::ExpertByExperience, true),
+                [true, false, true, true, true],
+            ),
             ((Role::Carer, false), [true, false, true, false, false]),
             ((Role::Carer, true), [true, false, true, true, true]),
         ];
         for ((role, co_chair), allowed) in table {
             for (action, expected) in G::ALL.into_iter().zip(allowed) {
-                assert_eq!(group_permits(role, co_chair, action), expected, "{role:?} co-chair={co_chair} {action:?}");
+                assert_eq!(
+                    group_permits(role, co_chair, action),
+                    expected,
+                    "{role:?} co-chair={co_chair} {action:?}"
+                );
                 assert_eq!(authorize_in_group(role, co_chair, action).is_ok(), expected);
             }
         }

@@ -322,7 +322,8 @@ pub async fn save_answers(
     let mut saved = 0;
     let existing = store.views_of(ctx.review.id, ctx.me.person_id).await?;
     for a in answers {
-        let blank = a.level.is_empty() && a.working.trim().is_empty() && a.to_change.trim().is_empty();
+        let blank =
+            a.level.is_empty() && a.working.trim().is_empty() && a.to_change.trim().is_empty();
         if blank && !existing.iter().any(|v| v.statement_code == a.code) {
             continue;
         }
@@ -394,9 +395,13 @@ pub async fn add_workshop_views(
         if ctx.in_review(&line.code).is_none() {
             continue;
         }
-        let working = review::check_words(&mut errors, format!("working-{}", line.code), &line.working);
-        let to_change =
-            review::check_words(&mut errors, format!("change-{}", line.code), &line.to_change);
+        let working =
+            review::check_words(&mut errors, format!("working-{}", line.code), &line.working);
+        let to_change = review::check_words(
+            &mut errors,
+            format!("change-{}", line.code),
+            &line.to_change,
+        );
         let mut first = true;
         for (level, typed) in &line.counts {
             if !keys.contains(level) || typed.trim().is_empty() {
@@ -413,8 +418,16 @@ pub async fn add_workshop_views(
                         level: level.clone(),
                         people: n,
                         // The words go with the first count, so they are shown once.
-                        working: if first { working.clone() } else { String::new() },
-                        to_change: if first { to_change.clone() } else { String::new() },
+                        working: if first {
+                            working.clone()
+                        } else {
+                            String::new()
+                        },
+                        to_change: if first {
+                            to_change.clone()
+                        } else {
+                            String::new()
+                        },
                         session_label: label.clone(),
                     });
                     first = false;
@@ -540,8 +553,7 @@ pub async fn summary(
         .await?
         .into_iter()
         .filter(|r| {
-            r.id != ctx.review.id
-                && (r.created_at, r.id) < (ctx.review.created_at, ctx.review.id)
+            r.id != ctx.review.id && (r.created_at, r.id) < (ctx.review.created_at, ctx.review.id)
         })
         .max_by_key(|r| (r.created_at, r.id));
     let previous_positions = match &previous {
@@ -558,12 +570,11 @@ pub async fn summary(
     };
 
     let mut people_by: Vec<(Perspective, i64)> = Vec::new();
-    let mut count_person = |p: Perspective, n: i64| {
-        match people_by.iter_mut().find(|(q, _)| *q == p) {
+    let mut count_person =
+        |p: Perspective, n: i64| match people_by.iter_mut().find(|(q, _)| *q == p) {
             Some((_, total)) => *total += n,
             None => people_by.push((p, n)),
-        }
-    };
+        };
     let mut counted_members: Vec<i64> = Vec::new();
     for s in &shared {
         if let Some(p) = Perspective::parse(&s.view.perspective)
@@ -649,8 +660,10 @@ pub async fn summary(
             }
             let spreads = review::spreads(&scale, &counted);
             let apart = review::levels_apart(&spreads);
-            let position = positions.iter().find(|p| &p.statement_code == code).map(|p| {
-                PositionSummary {
+            let position = positions
+                .iter()
+                .find(|p| &p.statement_code == code)
+                .map(|p| PositionSummary {
                     level: p.level.clone(),
                     summary: p.summary.clone(),
                     agreed_on: p.agreed_on.clone(),
@@ -664,8 +677,7 @@ pub async fn summary(
                         .confirmations
                         .iter()
                         .any(|c| c.person_id == ctx.me.person_id),
-                }
-            });
+                });
             let previous_level = previous_positions
                 .iter()
                 .find(|p| &p.statement_code == code && confirmed(p))
@@ -742,7 +754,11 @@ pub async fn confirm_position(
     ctx: &ReviewInContext,
     code: &str,
 ) -> Result<bool, AppError> {
-    authorize_in_group(ctx.me.role, ctx.me.is_co_chair, GroupAction::ConfirmPositions)?;
+    authorize_in_group(
+        ctx.me.role,
+        ctx.me.is_co_chair,
+        GroupAction::ConfirmPositions,
+    )?;
     ctx.in_review(code).ok_or(AppError::NotFound)?;
     let positions = store.positions(ctx.review.id).await?;
     if !positions.iter().any(|p| p.statement_code == code) {

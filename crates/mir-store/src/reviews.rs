@@ -247,6 +247,18 @@ fn review_from(row: ReviewRow) -> Review {
     }
 }
 
+/// A view row with its author's address and anonymity choice.
+type SharedViewRow = (
+    String,
+    i64,
+    String,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+);
+
 const REVIEW_COLUMNS: &str = "id, organisation_id, title, framework_slug, framework_version, themes, closes_on, status, created_at";
 
 impl ReviewRepo for Store {
@@ -419,7 +431,7 @@ impl ReviewRepo for Store {
     }
 
     async fn shared_views(&self, review_id: i64) -> Result<Vec<SharedView>, StoreError> {
-        let rows: Vec<(String, i64, String, String, String, String, String, Option<i64>)> =
+        let rows: Vec<SharedViewRow> =
             sqlx::query_as(
                 "SELECT v.statement_code, v.person_id, v.perspective, v.level, v.working, v.to_change, p.email, rp.anonymous \
                  FROM review_views v JOIN people p ON p.id = v.person_id \

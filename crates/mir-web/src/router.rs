@@ -22,7 +22,7 @@ use tracing::Level;
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
 use crate::routes::{
-    account, admin, contact, frameworks, home, info, ops, sign_in, sign_up, workspace,
+    account, admin, contact, frameworks, home, info, ops, reviews, sign_in, sign_up, workspace,
 };
 use crate::{AppState, assets};
 
@@ -120,6 +120,54 @@ pub fn router(state: AppState) -> Router {
             post(workspace::transfer),
         )
         .route("/manage/organisations/{slug}/leave", post(workspace::leave))
+        .route(
+            "/manage/organisations/{slug}/reviews",
+            get(reviews::list).post(reviews::open),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/cadence",
+            post(reviews::cadence),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}",
+            get(reviews::show),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/anonymous",
+            post(reviews::anonymous),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/close",
+            post(reviews::close),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/themes/{code}",
+            get(reviews::theme_form).post(reviews::theme_save),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/themes/{code}/print",
+            get(reviews::print),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}",
+            get(reviews::statement_form).post(reviews::statement_save),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}/position",
+            post(reviews::position),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}/confirm",
+            post(reviews::confirm),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/workshop/{code}",
+            get(reviews::workshop_form).post(reviews::workshop_save),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/summary",
+            get(reviews::summary),
+        )
         .route(
             "/invitations/{token}",
             get(workspace::invitation).post(workspace::accept),

@@ -32,6 +32,9 @@ pub struct SessionData {
     /// The signed-in person, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
+    /// Where to go after signing in (a page left when the session ended).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
     /// Answers to the organisation sign-up questions so far.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_up: Option<mir_app::organisations::SignUpDraft>,
@@ -92,6 +95,25 @@ impl Session {
             inner.changed = true;
             inner.rotate = true;
         });
+    }
+
+    /// Remembers a page of this site to return to after signing in.
+    pub fn set_return_to(&self, path: &str) {
+        self.with(|inner| {
+            inner.data.return_to = Some(path.to_owned());
+            inner.changed = true;
+        });
+    }
+
+    /// The page to return to after signing in, once; only paths on this site.
+    pub fn take_return_to(&self) -> Option<String> {
+        self.with(|inner| {
+            let path = inner.data.return_to.take();
+            if path.is_some() {
+                inner.changed = true;
+            }
+            path.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        })
     }
 
     /// The sign-up answers so far (empty if none).

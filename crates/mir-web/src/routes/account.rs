@@ -42,7 +42,11 @@ fn renamed(errors: &FieldErrors, from: &str, to: &'static str) -> FieldErrors {
     let mut out = FieldErrors::new();
     for e in errors.iter() {
         out.add(
-            if e.field == from { to.into() } else { e.field.clone() },
+            if e.field == from {
+                to.into()
+            } else {
+                e.field.clone()
+            },
             e.message.clone(),
         );
     }
@@ -100,7 +104,10 @@ pub async fn sign_in_with_password(
         Ok(Some(person)) => {
             session.sign_in(person.id);
             session.set_flash("You are signed in.");
-            Ok(Redirect::to(after_sign_in(person.is_national_admin)).into_response())
+            let next = session
+                .take_return_to()
+                .unwrap_or_else(|| after_sign_in(person.is_national_admin).to_owned());
+            Ok(Redirect::to(&next).into_response())
         }
         Ok(None) => {
             let mut errors = FieldErrors::new();

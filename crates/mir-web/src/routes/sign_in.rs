@@ -51,12 +51,14 @@ pub async fn use_link(
         Some(person) => {
             session.sign_in(person.id);
             session.set_flash("You are signed in.");
-            let next = if person.is_national_admin {
-                "/admin"
-            } else {
-                "/"
-            };
-            Ok(Redirect::to(next).into_response())
+            let next = session.take_return_to().unwrap_or_else(|| {
+                if person.is_national_admin {
+                    "/admin".to_owned()
+                } else {
+                    "/".to_owned()
+                }
+            });
+            Ok(Redirect::to(&next).into_response())
         }
         None => render(
             StatusCode::BAD_REQUEST,
