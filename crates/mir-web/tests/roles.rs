@@ -9,7 +9,7 @@ mod support;
 
 use axum::http::StatusCode;
 use mir_domain::organisation::{OrganisationKind, Role};
-use mir_store::{MemberRepo, PeopleRepo, SignUp, SignUpRepo};
+use mir_store::{MemberRepo, NewReviewRecord, PeopleRepo, ReviewRepo, SignUp, SignUpRepo};
 use support::{TestApp, csrf_of};
 
 const ROLES: [&str; 7] = [
@@ -72,16 +72,33 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         )
         .await
         .expect("birch");
-    for (role, member_role) in [
-        ("expert", Role::ExpertByExperience),
-        ("carer", Role::Carer),
-        ("staff", Role::Staff),
+    // The Expert by Experience co-chairs the group; the administrator is not a co-chair.
+    for (role, member_role, co_chair) in [
+        ("expert", Role::ExpertByExperience, true),
+        ("carer", Role::Carer, false),
+        ("staff", Role::Staff, false),
     ] {
         store
-            .put_member(cedar, person(store, role).await, member_role, false, 1)
+            .put_member(cedar, person(store, role).await, member_role, co_chair, 1)
             .await
             .expect("member");
     }
+    let review = store
+        .create_review(
+            &NewReviewRecord {
+                organisation_id: cedar,
+                title: "Review".into(),
+                framework_slug: "demonstration".into(),
+                framework_version: "2026.1".into(),
+                themes: Vec::new(),
+                closes_on: None,
+                opened_by: person(store, "admin").await,
+            },
+            1,
+        )
+        .await
+        .expect("review");
+    let rv = format!("/manage/organisations/cedar/reviews/{review}");
     let admin_id = person(store, "admin").await;
 
     use StatusCode as S;
@@ -91,6 +108,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
     let no = S::FORBIDDEN;
     let bad = S::UNPROCESSABLE_ENTITY;
     let clash = S::CONFLICT;
+    // Members of the group see it; outsiders are told it does not exist.
+    let member = [nf, nf, ok, ok, ok, ok, nf];
+    // Leading reviews: the co-chair (expert) and the administrator; other members are refused.
+    let lead = [nf, nf, ok, no, no, ok, nf];
+    let lead_bad = [nf, nf, bad, no, no, bad, nf];
     // A link that is unknown, used or expired.
     let nope = S::BAD_REQUEST;
     let ws = "/manage/organisations/cedar";
@@ -207,6 +229,52 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/invitations/{token}",
             "/invitations/not-a-real-token".into(),
             [nope; 7],
+        ),
+        // Reviews: every member gives views; co-chairs and administrators lead.
+        (
+            "/manage/organisations/{slug}/reviews",
+            format!("{ws}/reviews"),
+            member,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}",
+            rv.clone(),
+            member,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}",
+            format!("{ws}/reviews/999999"),
+            [nf; 7],
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/themes/{code}",
+            format!("{rv}/themes/WB"),
+            member,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/themes/{code}",
+            format!("{rv}/themes/XX"),
+            [nf; 7],
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/themes/{code}/print",
+            format!("{rv}/themes/WB/print"),
+            member,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}",
+            format!("{rv}/statements/WB-I1"),
+            member,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/summary",
+            format!("{rv}/summary"),
+            member,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/workshop/{code}",
+            format!("{rv}/workshop/WB"),
+            lead,
         ),
         ("/admin", "/admin".into(), [no, no, no, no, no, no, ok]),
         (
@@ -362,6 +430,62 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{ws}/transfer"),
             "to=0",
             [nf, nf, no, no, no, bad, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/reviews",
+            format!("{ws}/reviews"),
+            "title=&scope=all",
+            lead_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/cadence",
+            format!("{ws}/reviews/cadence"),
+            "cadence=often",
+            lead_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/anonymous",
+            format!("{rv}/anonymous"),
+            "anonymous=no",
+            [nf, nf, see, see, see, see, nf],
+        ),
+        // Someone signed out who sends views has them kept and is asked to sign in (303).
+        (
+            "/manage/organisations/{slug}/reviews/{id}/themes/{code}",
+            format!("{rv}/themes/WB"),
+            "level-WB-I1=best",
+            [see, nf, bad, bad, bad, bad, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}",
+            format!("{rv}/statements/WB-I1"),
+            "level-WB-I1=best",
+            [see, nf, bad, bad, bad, bad, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}/position",
+            format!("{rv}/statements/WB-I1/position"),
+            "level=best&summary=",
+            lead_bad,
+        ),
+        // Only co-chairs confirm; there is nothing to confirm yet.
+        (
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}/confirm",
+            format!("{rv}/statements/WB-I1/confirm"),
+            "",
+            [nf, nf, clash, no, no, no, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/workshop/{code}",
+            format!("{rv}/workshop/WB"),
+            "perspective=",
+            lead_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/close",
+            format!("{rv}/close"),
+            "",
+            [nf, nf, see, no, no, see, nf],
         ),
         (
             "/admin/organisations/{id}/approve",

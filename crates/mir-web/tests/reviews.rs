@@ -1,0 +1,512 @@
+//! "How are we doing?" through the real router, on SQLite and PostgreSQL: opening a review,
+//! giving views (by theme, one at a time, anonymously, from a workshop), the summary and its
+//! gaps, agreed positions confirmed by both co-chairs, comparison with the previous review, and
+//! views kept when a session ends mid-form.
+
+mod support;
+
+use axum::http::StatusCode;
+use mir_domain::organisation::Role;
+use mir_store::{MemberRepo, PeopleRepo, ReviewRepo, SessionRepo, SignUp, SignUpRepo};
+use support::{TestApp, csrf_of, select, text};
+
+struct Group {
+    base: String,
+    admin: String,
+    expert: String,
+    carer: String,
+    staff: String,
+}
+
+/// Cedar Support: an administrator (co-chair, staff side), an Expert by Experience
+/// (co-chair), a carer and a member of staff, each signed in.
+async fn group(app: &TestApp) -> Group {
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo framework");
+    let store = &app.db.store;
+    let mut cookies = Vec::new();
+    for email in ["admin", "expert", "carer", "staff"] {
+        cookies.push(app.sign_in(&format!("{email}@example.org"), false).await);
+    }
+    let id = |email: &'static str| async move {
+        store
+            .upsert_person(&format!("{email}@example.org"), false, 1)
+            .await
+            .expect("person")
+            .id
+    };
+    let sign_up = SignUp {
+        name: "Cedar Support".into(),
+        kind: mir_domain::organisation::OrganisationKind::CareProvider,
+        areas: vec!["E06000001".into()],
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We will listen.".into(),
+    };
+    let (org, slug) = store
+        .create_signed_up_organisation(&sign_up, id("admin").await, 1)
+        .await
+        .expect("org");
+    store
+        .put_member(org, id("admin").await, Role::Admin, true, 1)
+        .await
+        .expect("admin co-chair");
+    for (email, role, co_chair) in [
+        ("expert", Role::ExpertByExperience, true),
+        ("carer", Role::Carer, false),
+        ("staff", Role::Staff, false),
+    ] {
+        store
+            .put_member(org, id(email).await, role, co_chair, 1)
+            .await
+            .expect("member");
+    }
+    let [admin, expert, carer, staff] = <[String; 4]>::try_from(cookies).expect("four");
+    Group {
+        base: format!("/manage/organisations/{slug}/reviews"),
+        admin,
+        expert,
+        carer,
+        staff,
+    }
+}
+
+async fn post(app: &TestApp, path: &str, body: &str, cookies: &str) -> support::TestResponse {
+    let token = csrf_of(cookies);
+    app.post_form(path, &format!("csrf_token={token}&{body}"), Some(cookies))
+        .await
+}
+
+/// Opens a review and returns its address.
+async fn open_review(app: &TestApp, g: &Group, title: &str) -> String {
+    let opened = post(
+        app,
+        &g.base,
+        &format!("title={title}&scope=some&themes=WB&themes=IA"),
+        &g.admin,
+    )
+    .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    opened.header("location").to_owned()
+}
+
+async fn reviews_work_from_opening_to_agreement(app: TestApp) {
+    let g = group(&app).await;
+
+    // Opening: every problem at once, next to its field; what was typed is kept.
+    let bad = post(
+        &app,
+        &g.base,
+        "title=&scope=some&closes_on=2026-02-31",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.html();
+    let linked: Vec<String> = select(&html, ".error-summary a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(linked, ["#title", "#themes", "#closes_on"]);
+    assert_eq!(
+        select(&html, "#closes_on")[0].value().attr("value"),
+        Some("2026-02-31")
+    );
+    let staff_tries = post(&app, &g.base, "title=Mine&scope=all", &g.staff).await;
+    assert_eq!(staff_tries.status, StatusCode::FORBIDDEN);
+    let review = open_review(&app, &g, "Review+2026").await;
+    let page = app.get_with_cookie(&review, Some(&g.carer)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let themes: Vec<String> = select(&page.html(), ".statement-list a")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        themes,
+        ["Wellbeing and independence", "Information and advice"]
+    );
+
+    // Giving views: a theme page; a bad level is refused and the words are kept.
+    let refused = post(
+        &app,
+        &format!("{review}/themes/WB"),
+        "level-WB-I1=best&working-WB-I1=Kind+staff",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        text(&select(&refused.html(), "#working-WB-I1")[0]),
+        "Kind staff"
+    );
+    let saved = post(
+        &app,
+        &format!("{review}/themes/WB"),
+        "level-WB-I1=just-starting&change-WB-I1=Ask+me+first&level-WB-I2=some-progress",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert_eq!(saved.header("location"), format!("{review}/themes/IA"));
+    // One statement at a time: the next statement follows, and the last goes back.
+    let one = post(
+        &app,
+        &format!("{review}/statements/WB-I1"),
+        "level-WB-I1=real&working-WB-I1=We+plan+together",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(one.header("location"), format!("{review}/statements/WB-I2"));
+    let easy = app
+        .get_with_cookie(
+            &format!("{review}/statements/WB-I1?view=easy"),
+            Some(&g.staff),
+        )
+        .await;
+    assert!(
+        easy.body.contains("It is good for nearly everyone"),
+        "Easy Read scale labels"
+    );
+    assert_eq!(
+        select(&easy.html(), "input[name='level-WB-I1'][checked]")[0]
+            .value()
+            .attr("value"),
+        Some("real"),
+        "saved answers are shown again"
+    );
+    // The carer chooses to be anonymous.
+    let anon = post(
+        &app,
+        &format!("{review}/anonymous"),
+        "anonymous=yes",
+        &g.carer,
+    )
+    .await;
+    assert_eq!(anon.status, StatusCode::SEE_OTHER);
+    post(
+        &app,
+        &format!("{review}/statements/WB-I1"),
+        "level-WB-I1=some-progress&change-WB-I1=Respite+is+hard+to+book",
+        &g.carer,
+    )
+    .await;
+
+    // A workshop: only those who lead may type it in; counts must be numbers.
+    let not_allowed = post(
+        &app,
+        &format!("{review}/workshop/WB"),
+        "perspective=person&count-WB-I1-just-starting=4",
+        &g.carer,
+    )
+    .await;
+    assert_eq!(not_allowed.status, StatusCode::FORBIDDEN);
+    let wrong = post(
+        &app,
+        &format!("{review}/workshop/WB"),
+        "perspective=person&count-WB-I1-just-starting=four",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        select(&wrong.html(), ".error-summary a")[0]
+            .value()
+            .attr("href"),
+        Some("#count-WB-I1-just-starting")
+    );
+    let workshop = post(
+        &app,
+        &format!("{review}/workshop/WB"),
+        "perspective=person&session_label=Cafe&count-WB-I1-just-starting=4&count-WB-I1-not-sure=1&change-WB-I1=Nobody+asked+us",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(workshop.status, StatusCode::SEE_OTHER);
+
+    // The summary: spreads per perspective, the gap, the words, who wrote them.
+    let summary = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.staff))
+        .await;
+    assert_eq!(summary.status, StatusCode::OK);
+    let html = summary.html();
+    let rows: Vec<String> = select(&html, "#statement-WB-I1 table tbody tr")
+        .iter()
+        .map(|row| {
+            row.children()
+                .filter_map(scraper::ElementRef::wrap)
+                .map(|cell| text(&cell))
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "People who use services 5 0 0 0 1",
+            "Carers and families 0 1 0 0 0",
+            "Staff 0 0 0 1 0"
+        ]
+    );
+    assert_eq!(
+        select(&html, ".inset-text a")
+            .iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["WB-I1"],
+        "3 levels apart: marked; WB-I2 has one perspective only"
+    );
+    let words = text(&select(&html, "#statement-WB-I1 .words-list")[0]);
+    assert!(words.contains("expert@example.org"), "named views show who");
+    assert!(words.contains("Respite is hard to book"));
+    assert!(words.contains("anonymous"));
+    assert!(
+        !words.contains("carer@example.org"),
+        "anonymous views hide who"
+    );
+    assert!(words.contains("from a workshop"));
+    assert_eq!(
+        select(&html, "svg.spread-chart").len(),
+        2,
+        "a chart for each statement with levels chosen (WB-I1, WB-I2)"
+    );
+
+    // Agreeing a position: recorded by one who leads, confirmed by both co-chairs.
+    let empty = post(
+        &app,
+        &format!("{review}/statements/WB-I1/position"),
+        "level=&summary=",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        select(&empty.html(), ".error-summary a")
+            .iter()
+            .map(|a| a.value().attr("href").unwrap_or("").to_owned())
+            .collect::<Vec<_>>(),
+        ["#level-WB-I1", "#summary-WB-I1"]
+    );
+    let recorded = post(
+        &app,
+        &format!("{review}/statements/WB-I1/position"),
+        "level=some-progress&summary=Some+teams+plan+with+people",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER);
+    let by_staff = post(
+        &app,
+        &format!("{review}/statements/WB-I1/confirm"),
+        "",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(by_staff.status, StatusCode::FORBIDDEN, "not a co-chair");
+    post(
+        &app,
+        &format!("{review}/statements/WB-I1/confirm"),
+        "",
+        &g.admin,
+    )
+    .await;
+    let waiting = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.carer))
+        .await;
+    assert!(
+        text(&select(&waiting.html(), "#statement-WB-I1")[0])
+            .contains("Waiting for both co-chairs")
+    );
+    post(
+        &app,
+        &format!("{review}/statements/WB-I1/confirm"),
+        "",
+        &g.expert,
+    )
+    .await;
+    let confirmed = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.carer))
+        .await;
+    let section = text(&select(&confirmed.html(), "#statement-WB-I1")[0]);
+    assert!(section.contains("Confirmed by both co-chairs"), "{section}");
+    assert!(section.contains("Administrator on"));
+    assert!(section.contains("Expert by Experience on"));
+
+    // Closing, then the next review compares with this one.
+    assert_eq!(
+        post(&app, &format!("{review}/close"), "", &g.expert)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let late = post(
+        &app,
+        &format!("{review}/statements/WB-I1"),
+        "level-WB-I1=real",
+        &g.carer,
+    )
+    .await;
+    assert_eq!(
+        late.status,
+        StatusCode::CONFLICT,
+        "a closed review keeps its views"
+    );
+    let next = open_review(&app, &g, "Review+2027").await;
+    post(
+        &app,
+        &format!("{next}/statements/WB-I1/position"),
+        "level=good-progress&summary=Most+plans+are+made+together",
+        &g.admin,
+    )
+    .await;
+    for co_chair in [&g.admin, &g.expert] {
+        post(
+            &app,
+            &format!("{next}/statements/WB-I1/confirm"),
+            "",
+            co_chair,
+        )
+        .await;
+    }
+    let compared = app
+        .get_with_cookie(&format!("{next}/summary"), Some(&g.staff))
+        .await;
+    let section = text(&select(&compared.html(), "#statement-WB-I1")[0]);
+    assert!(
+        section.contains("Since the previous review: Moved up (was Some progress)"),
+        "{section}"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn reviews_on_sqlite() {
+    reviews_work_from_opening_to_agreement(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn reviews_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        reviews_work_from_opening_to_agreement(app).await;
+    }
+}
+
+/// The session ends while someone is typing: what they sent is kept, they sign in again, come
+/// back to the same page with their words filled in, and save them.
+async fn a_draft_survives_a_session_expiry(app: TestApp) {
+    let g = group(&app).await;
+    let review = open_review(&app, &g, "Review").await;
+    let store = &app.db.store;
+    let expert = store
+        .person_by_email("expert@example.org")
+        .await
+        .expect("get")
+        .expect("expert");
+    // The session ends (expiry, or signing out elsewhere).
+    store
+        .delete_sessions_for_person(expert.id)
+        .await
+        .expect("end sessions");
+    let page = format!("{review}/themes/IA");
+    let sent = post(
+        &app,
+        &page,
+        "level-IA-I1=some-progress&working-IA-I1=The+carers+line+answered+quickly",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    assert_eq!(sent.header("location"), "/sign-in");
+    let kept = sent.set_cookie("mir_kept").expect("kept-form cookie");
+    let session = sent.set_cookie("mir_session").expect("a new session");
+    let csrf = g
+        .expert
+        .split("; ")
+        .find(|c| c.starts_with("mir_csrf="))
+        .expect("csrf")
+        .to_owned();
+    let browser = format!("{csrf}; {session}; {kept}");
+    let sign_in = app.get_with_cookie("/sign-in", Some(&browser)).await;
+    assert!(sign_in.body.contains("We have kept what you wrote"));
+    // Signing in again (here with an emailed link) returns to the page left.
+    let link = mir_app::accounts::create_sign_in_link(
+        store,
+        &mir_app::Actor::Operator,
+        "expert@example.org",
+        false,
+    )
+    .await
+    .expect("link");
+    let signed_in = app
+        .post_form(
+            &format!("/sign-in/link/{}", link.token),
+            &format!("csrf_token={}", csrf_of(&browser)),
+            Some(&browser),
+        )
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed_in.header("location"), page, "back to the page left");
+    let new_session = signed_in.set_cookie("mir_session").expect("session");
+    let browser = format!("{csrf}; {new_session}; {kept}");
+    let back = app.get_with_cookie(&page, Some(&browser)).await;
+    let html = back.html();
+    assert!(text(&select(&html, "main")[0]).contains("Not saved yet"));
+    assert_eq!(
+        text(&select(&html, "#working-IA-I1")[0]),
+        "The carers line answered quickly",
+        "the words typed before the session ended"
+    );
+    assert_eq!(
+        select(&html, "input[name='level-IA-I1'][checked]")[0]
+            .value()
+            .attr("value"),
+        Some("some-progress")
+    );
+    // Nothing was saved behind their back; saving now stores it and forgets the kept copy.
+    let review_id: i64 = review
+        .rsplit('/')
+        .next()
+        .and_then(|id| id.parse().ok())
+        .expect("review id");
+    assert!(
+        store
+            .shared_views(review_id)
+            .await
+            .expect("views")
+            .is_empty()
+    );
+    let saved = post(
+        &app,
+        &page,
+        "level-IA-I1=some-progress&working-IA-I1=The+carers+line+answered+quickly",
+        &browser,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    assert!(
+        saved
+            .set_cookie_full("mir_kept")
+            .is_some_and(|c| c.contains("Max-Age=0")),
+        "the kept-form cookie is removed"
+    );
+    let again = app.get_with_cookie(&page, Some(&browser)).await;
+    assert!(!again.body.contains("Not saved yet"));
+    assert_eq!(
+        text(&select(&again.html(), "#working-IA-I1")[0]),
+        "The carers line answered quickly"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn draft_survives_session_expiry_on_sqlite() {
+    a_draft_survives_a_session_expiry(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn draft_survives_session_expiry_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        a_draft_survives_a_session_expiry(app).await;
+    }
+}
