@@ -502,3 +502,130 @@ test("sign-up → approval → invite → accept → co-chair, keyboard only and
   await owner.close();
   assert.ok(checked.length >= 18, `axe ran on ${checked.length} pages`);
 });
+
+test("a review: views side by side (anonymous, Easy Read one at a time, a workshop), the gap, both co-chairs confirm — keyboard only, no JavaScript, axe on every page and error", async () => {
+  const noScript = { javaScriptEnabled: false };
+  const checked = [];
+  const axe = async (page, name) => {
+    checked.push(name);
+    await assertNoAxeViolationsWithoutScript(page, name);
+  };
+  const signIn = async (email) => {
+    const context = await browser.newContext(noScript);
+    const page = await context.newPage();
+    await page.goto(server.base + "/sign-in");
+    await typeInto(page, "#email", email);
+    await typeInto(page, "#password", "making it real demo");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    assert.equal(new URL(page.url()).pathname, "/account", `${email} signed in`);
+    return { context, page };
+  };
+  const toReview = async (page, title) => {
+    await pressEnterOn(page, "main a:text('Riverside Council (demonstration)')");
+    await pressEnterOn(page, "main a:has-text('Reviews: give your views')");
+    await pressEnterOn(page, `main a:text('${title}')`);
+  };
+
+  // 1. The administrator (a co-chair) opens a review, after a mistake.
+  const sam = await signIn("sam.admin@demo.example.org");
+  let page = sam.page;
+  await pressEnterOn(page, "main a:text('Riverside Council (demonstration)')");
+  await axe(page, "review-workspace");
+  await pressEnterOn(page, "main a:has-text('Reviews: give your views')");
+  await axe(page, "review-list");
+  await pressEnterOn(page, "button:text('Open the review')");
+  assert.match(await page.title(), /^Error: /, "a review needs a name");
+  await axe(page, "review-list-error");
+  await typeInto(page, "#title", "Review 2027");
+  await pressEnterOn(page, "button:text('Open the review')");
+  assert.equal(await page.locator("h1").innerText(), "Review 2027");
+  await axe(page, "review-home");
+  const reviewUrl = page.url();
+  // Sam gives a staff view on the first statement, a theme at a time.
+  await pressEnterOn(page, "main .statement-list a:text('Wellbeing and independence')");
+  await axe(page, "review-theme");
+  await chooseRadio(page, "level-WB-I1", "#level-WB-I1-real");
+  await typeInto(page, "#working-WB-I1", "Every plan is written with the person.");
+  await pressEnterOn(page, "button:text('Save and continue')");
+  assert.match(await page.locator(".notification-banner").innerText(), /Saved/);
+
+  // 2. Alex, an Expert by Experience and co-chair, in Easy Read: one statement at a time.
+  const alex = await signIn("alex.expert@demo.example.org");
+  await alex.page.goto(reviewUrl + "?view=easy");
+  await axe(alex.page, "review-home-easy");
+  await pressEnterOn(alex.page, "main a:text('Start: one statement at a time')");
+  assert.match(await alex.page.locator(".caption").first().innerText(), /Statement 1 of 30/);
+  await axe(alex.page, "review-statement-easy");
+  await chooseRadio(alex.page, "level-WB-I1", "#level-WB-I1");
+  // Too many words: refused next to the field, and nothing typed is lost.
+  await tabTo(alex.page, "#change-WB-I1");
+  await alex.page.keyboard.insertText("x".repeat(2001));
+  await pressEnterOn(alex.page, "button:text('Save and go on')");
+  assert.match(await alex.page.title(), /^Error: /);
+  assert.equal((await alex.page.inputValue("#change-WB-I1")).length, 2001, "the words are kept");
+  assert.ok(await alex.page.locator("#level-WB-I1").isChecked(), "the level is kept");
+  await axe(alex.page, "review-statement-easy-error");
+  await alex.page.locator("#change-WB-I1").fill("");
+  await typeInto(alex.page, "#change-WB-I1", "Nobody asked me what matters to me.");
+  await pressEnterOn(alex.page, "button:text('Save and go on')");
+  assert.match(await alex.page.locator(".caption").first().innerText(), /Statement 2 of 30/);
+
+  // 3. Jo, a carer, gives views anonymously.
+  const jo = await signIn("jo.carer@demo.example.org");
+  await toReview(jo.page, "Review 2027");
+  await pressEnterOn(jo.page, "button:text('Give my views anonymously')");
+  assert.match(await jo.page.locator(".notification-banner").innerText(), /only your perspective/);
+  await pressEnterOn(jo.page, "main .statement-list a:text('Wellbeing and independence')");
+  await chooseRadio(jo.page, "level-WB-I1", "#level-WB-I1-some-progress");
+  await typeInto(jo.page, "#change-WB-I1", "Respite is hard to book.");
+  await pressEnterOn(jo.page, "button:text('Save and continue')");
+  await jo.context.close();
+
+  // 4. Sam types in a workshop's views (people who use services), after a mistake.
+  await page.goto(reviewUrl);
+  await pressEnterOn(page, "main a:has-text('Type in')");
+  await axe(page, "review-workshop");
+  await typeInto(page, "#count-WB-I1-just-starting", "six");
+  await pressEnterOn(page, "button:text('Add these views')");
+  assert.match(await page.title(), /^Error: /);
+  await axe(page, "review-workshop-error");
+  await chooseRadio(page, "perspective", "#perspective");
+  await page.locator("#count-WB-I1-just-starting").fill("");
+  await typeInto(page, "#count-WB-I1-just-starting", "6");
+  await typeInto(page, "#change-WB-I1", "Plans arrive already written.");
+  await pressEnterOn(page, "button:text('Add these views')");
+  assert.equal(new URL(page.url()).pathname, new URL(reviewUrl).pathname + "/summary");
+
+  // 5. The summary shows the gap; Sam records the agreed position and confirms it.
+  const gapLinks = await page.locator(".inset-text a").allInnerTexts();
+  assert.ok(gapLinks.includes("WB-I1"), `the gap is marked: ${gapLinks}`);
+  const table = await page.locator("#statement-WB-I1 table").innerText();
+  assert.match(table, /People who use services\s+7\s+0\s+0\s+0\s+0/, table);
+  assert.match(table, /Staff\s+0\s+0\s+0\s+1\s+0/, table);
+  const words = await page.locator("#statement-WB-I1 .words-list").innerText();
+  assert.match(words, /Carers and families, anonymous/);
+  assert.doesNotMatch(words, /jo\.carer/);
+  await axe(page, "review-summary");
+  await tabTo(page, "#statement-WB-I1 summary:has-text('Record the agreed position')");
+  await page.keyboard.press("Enter");
+  await pressEnterOn(page, "#statement-WB-I1 button:has-text('Record the position')");
+  assert.match(await page.title(), /^Error: /, "a position needs a level and words");
+  await axe(page, "review-summary-error");
+  await chooseRadio(page, "level", "#level-WB-I1-some-progress");
+  await typeInto(page, "#summary-WB-I1", "Some teams plan with people; most plans are still written first.");
+  await pressEnterOn(page, "#statement-WB-I1 button:has-text('Record the position')");
+  await pressEnterOn(page, "#statement-WB-I1 button:has-text('Confirm this position')");
+  assert.match(await page.locator("#statement-WB-I1").innerText(), /Waiting for both co-chairs/);
+
+  // 6. Alex, the other co-chair, confirms: now it is agreed, and the page says by whom.
+  await alex.page.goto(new URL(reviewUrl).origin + new URL(reviewUrl).pathname + "/summary?view=standard");
+  await pressEnterOn(alex.page, "#statement-WB-I1 button:has-text('Confirm this position')");
+  const agreed = await alex.page.locator("#statement-WB-I1").innerText();
+  assert.match(agreed, /Confirmed by both co-chairs: Administrator on .*; Expert by Experience on /, agreed);
+  await axe(alex.page, "review-summary-confirmed");
+  await alex.page.goto(reviewUrl + "/themes/WB/print");
+  await axe(alex.page, "review-print");
+  await alex.context.close();
+  await sam.context.close();
+  assert.equal(checked.length, 14, `axe ran on ${checked.length} pages`);
+});
