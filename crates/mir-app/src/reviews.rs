@@ -720,6 +720,11 @@ pub async fn record_position(
 ) -> Result<(), AppError> {
     authorize_in_group(ctx.me.role, ctx.me.is_co_chair, GroupAction::LeadReviews)?;
     let statement = ctx.in_review(code).ok_or(AppError::NotFound)?;
+    if !ctx.review.is_open {
+        return Err(AppError::Conflict(
+            "this review is closed: its positions can no longer be changed".into(),
+        ));
+    }
     let (level, summary_text) = review::check_position(&ctx.scale_keys(), level, summary_text)
         .map_err(AppError::Invalid)?;
     store

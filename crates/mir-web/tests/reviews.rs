@@ -352,6 +352,21 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         StatusCode::CONFLICT,
         "a closed review keeps its views"
     );
+    let late_position = post(
+        &app,
+        &format!("{review}/statements/WB-I1/position"),
+        "level=real&summary=Changed+later",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(late_position.status, StatusCode::CONFLICT);
+    assert_eq!(
+        select(&late_position.html(), ".error-summary a")[0]
+            .value()
+            .attr("href"),
+        Some("#heading-WB-I1"),
+        "the message links to the statement"
+    );
     let next = open_review(&app, &g, "Review+2027").await;
     post(
         &app,

@@ -1054,6 +1054,21 @@ pub async fn position(
                 },
             )
         }
+        Err(AppError::Conflict(message)) => {
+            let mut errors = FieldErrors::new();
+            errors.add(format!("heading-{code}"), message);
+            let s = reviews::summary(&state.store, &r).await?;
+            render(
+                StatusCode::CONFLICT,
+                &SummaryPage {
+                    ctx,
+                    r,
+                    s,
+                    failed: None,
+                    errors,
+                },
+            )
+        }
         Err(other) => Err(other.into()),
     }
 }
@@ -1082,7 +1097,7 @@ pub async fn confirm(
         }
         Err(AppError::Conflict(message)) => {
             let mut errors = FieldErrors::new();
-            errors.add(format!("level-{code}"), message);
+            errors.add(format!("heading-{code}"), message);
             let s = reviews::summary(&state.store, &r).await?;
             render(
                 StatusCode::CONFLICT,
