@@ -8,5 +8,6 @@ pub mod areas;
 pub mod feedback;
 pub mod framework;
 pub mod organisation;
+pub mod plan;
 pub mod review;
 pub mod validation;

@@ -16,6 +16,7 @@ mod members;
 mod meta;
 mod organisations;
 mod people;
+mod plans;
 mod rate_limits;
 mod reviews;
 mod sessions;
@@ -33,6 +34,10 @@ pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
+pub use plans::{
+    ActionRecord, ActionRow, DatedAction, PlanRepo, PriorityRecord, PriorityRow, UpdateRow,
+    VersionRow,
+};
 pub use rate_limits::RateLimitRepo;
 pub use reviews::{
     Confirmation, NewReviewRecord, Position, Review, ReviewRepo, SharedView, View, WorkshopView,

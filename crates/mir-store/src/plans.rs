@@ -1,0 +1,749 @@
+//! Priorities, actions, progress updates, approvals, published versions; plus the run-once
+//! ledger for background jobs and people's email preferences.
+
+use std::future::Future;
+
+use crate::{Store, StoreError, UnixTime};
+
+/// A priority as stored (statuses are keys; the domain parses them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorityRecord {
+    pub title: String,
+    pub statements: Vec<String>,
+    pub target: String,
+    pub why: String,
+    pub review_id: Option<i64>,
+    pub status: String,
+    pub dropped_reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PriorityRow {
+    pub id: i64,
+    pub record: PriorityRecord,
+    pub updated_at: UnixTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRecord {
+    pub what: String,
+    pub lead: String,
+    pub involved: String,
+    pub due_on: Option<String>,
+    pub review_on: Option<String>,
+    pub status: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRow {
+    pub id: i64,
+    pub priority_id: i64,
+    pub record: ActionRecord,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpdateRow {
+    pub id: i64,
+    pub priority_id: i64,
+    pub action_id: Option<i64>,
+    pub note: String,
+    pub new_status: Option<String>,
+    pub evidence_url: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: UnixTime,
+    pub published_at: Option<UnixTime>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRow {
+    pub number: i64,
+    pub snapshot: String,
+    pub approved_by: String,
+    pub published_at: UnixTime,
+}
+
+/// An action whose due or review date falls in a window, for reminders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DatedAction {
+    pub organisation_id: i64,
+    pub action_id: i64,
+    pub what: String,
+    /// `due` or `review`.
+    pub which: String,
+    pub on: String,
+}
+
+pub trait PlanRepo {
+    /// `(draft revision, publish updates directly)`.
+    fn plan_settings(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<(i64, bool), StoreError>> + Send;
+    fn set_publish_directly(
+        &self,
+        organisation_id: i64,
+        directly: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn create_priority(
+        &self,
+        organisation_id: i64,
+        p: &PriorityRecord,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// `false` when the priority is not the organisation's.
+    fn update_priority(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        p: &PriorityRecord,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// In the order they were made.
+    fn priorities(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<PriorityRow>, StoreError>> + Send;
+    /// `None` when the priority is not the organisation's.
+    fn create_action(
+        &self,
+        organisation_id: i64,
+        priority_id: i64,
+        a: &ActionRecord,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    fn update_action(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        a: &ActionRecord,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Every action of the organisation's priorities, in the order they were made.
+    fn actions(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<ActionRow>, StoreError>> + Send;
+    /// Adds an update; a new status is applied to the priority or action too. `published`:
+    /// public at once (the organisation publishes updates directly).
+    #[allow(clippy::too_many_arguments)]
+    fn add_update(
+        &self,
+        organisation_id: i64,
+        priority_id: i64,
+        action_id: Option<i64>,
+        note: &str,
+        new_status: Option<&str>,
+        evidence_url: Option<&str>,
+        created_by: i64,
+        published: bool,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Newest first.
+    fn updates(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<UpdateRow>, StoreError>> + Send;
+    fn approve_plan(
+        &self,
+        organisation_id: i64,
+        revision: i64,
+        person_id: i64,
+        role: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// `(person id, role, when)` for one revision.
+    fn plan_approvals(
+        &self,
+        organisation_id: i64,
+        revision: i64,
+    ) -> impl Future<Output = Result<Vec<(i64, String, UnixTime)>, StoreError>> + Send;
+    /// Adds the next published version and makes every waiting update public with it.
+    /// Returns the version number.
+    fn publish_version(
+        &self,
+        organisation_id: i64,
+        snapshot: &str,
+        approved_by: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Newest first.
+    fn versions(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<VersionRow>, StoreError>> + Send;
+    /// Records that a job ran; `false` if it had already (on this or another server).
+    fn claim_job(
+        &self,
+        kind: &str,
+        key: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn email_enabled(
+        &self,
+        person_id: i64,
+        kind: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn set_email_enabled(
+        &self,
+        person_id: i64,
+        kind: &str,
+        enabled: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Actions not done or dropped whose due or review date is within `[from, to]`.
+    fn actions_dated_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> impl Future<Output = Result<Vec<DatedAction>, StoreError>> + Send;
+    /// Organisations with a published plan whose last version and last public update are
+    /// both older than `before`.
+    fn quiet_plans(
+        &self,
+        before: UnixTime,
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+    /// `(organisation id, cadence in months, when its last review opened)` for organisations
+    /// with a cadence and at least one review.
+    fn review_cadences(
+        &self,
+    ) -> impl Future<Output = Result<Vec<(i64, i64, UnixTime)>, StoreError>> + Send;
+}
+
+async fn bump(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    organisation_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE organisations SET plan_revision = plan_revision + 1 WHERE id = $1")
+        .bind(organisation_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+type PriorityTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    Option<i64>,
+    String,
+    String,
+    i64,
+);
+type ActionTuple = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+);
+type UpdateTuple = (
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    i64,
+    Option<i64>,
+);
+
+impl PlanRepo for Store {
+    async fn plan_settings(&self, organisation_id: i64) -> Result<(i64, bool), StoreError> {
+        let row: Option<(i64, i64)> = sqlx::query_as(
+            "SELECT plan_revision, publish_updates_directly FROM organisations WHERE id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map_or((0, false), |(r, d)| (r, d != 0)))
+    }
+
+    async fn set_publish_directly(
+        &self,
+        organisation_id: i64,
+        directly: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE organisations SET publish_updates_directly = $1 WHERE id = $2")
+            .bind(i64::from(directly))
+            .bind(organisation_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn create_priority(
+        &self,
+        organisation_id: i64,
+        p: &PriorityRecord,
+        now: UnixTime,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO priorities (organisation_id, title, statements, target, why, review_id, status, dropped_reason, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(&p.title)
+        .bind(p.statements.join(" "))
+        .bind(&p.target)
+        .bind(&p.why)
+        .bind(p.review_id)
+        .bind(&p.status)
+        .bind(&p.dropped_reason)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        bump(&mut tx, organisation_id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn update_priority(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        p: &PriorityRecord,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE priorities SET title = $1, statements = $2, target = $3, why = $4, review_id = $5, status = $6, \
+             dropped_reason = $7, updated_at = $8 WHERE id = $9 AND organisation_id = $10",
+        )
+        .bind(&p.title)
+        .bind(p.statements.join(" "))
+        .bind(&p.target)
+        .bind(&p.why)
+        .bind(p.review_id)
+        .bind(&p.status)
+        .bind(&p.dropped_reason)
+        .bind(now)
+        .bind(id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            bump(&mut tx, organisation_id).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    async fn priorities(&self, organisation_id: i64) -> Result<Vec<PriorityRow>, StoreError> {
+        let rows: Vec<PriorityTuple> = sqlx::query_as(
+            "SELECT id, title, statements, target, why, review_id, status, dropped_reason, updated_at \
+             FROM priorities WHERE organisation_id = $1 ORDER BY id",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    title,
+                    statements,
+                    target,
+                    why,
+                    review_id,
+                    status,
+                    dropped_reason,
+                    updated_at,
+                )| {
+                    PriorityRow {
+                        id,
+                        record: PriorityRecord {
+                            title,
+                            statements: statements.split_whitespace().map(str::to_owned).collect(),
+                            target,
+                            why,
+                            review_id,
+                            status,
+                            dropped_reason,
+                        },
+                        updated_at,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    async fn create_action(
+        &self,
+        organisation_id: i64,
+        priority_id: i64,
+        a: &ActionRecord,
+        now: UnixTime,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let owned: Option<i64> =
+            sqlx::query_scalar("SELECT id FROM priorities WHERE id = $1 AND organisation_id = $2")
+                .bind(priority_id)
+                .bind(organisation_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if owned.is_none() {
+            return Ok(None);
+        }
+        let id = sqlx::query_scalar(
+            "INSERT INTO plan_actions (priority_id, what, lead, involved, due_on, review_on, status, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+        )
+        .bind(priority_id)
+        .bind(&a.what)
+        .bind(&a.lead)
+        .bind(&a.involved)
+        .bind(a.due_on.as_deref())
+        .bind(a.review_on.as_deref())
+        .bind(&a.status)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        bump(&mut tx, organisation_id).await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    async fn update_action(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        a: &ActionRecord,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let changed = sqlx::query(
+            "UPDATE plan_actions SET what = $1, lead = $2, involved = $3, due_on = $4, review_on = $5, status = $6, updated_at = $7 \
+             WHERE id = $8 AND priority_id IN (SELECT id FROM priorities WHERE organisation_id = $9)",
+        )
+        .bind(&a.what)
+        .bind(&a.lead)
+        .bind(&a.involved)
+        .bind(a.due_on.as_deref())
+        .bind(a.review_on.as_deref())
+        .bind(&a.status)
+        .bind(now)
+        .bind(id)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        if changed {
+            bump(&mut tx, organisation_id).await?;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    async fn actions(&self, organisation_id: i64) -> Result<Vec<ActionRow>, StoreError> {
+        let rows: Vec<ActionTuple> = sqlx::query_as(
+            "SELECT a.id, a.priority_id, a.what, a.lead, a.involved, a.due_on, a.review_on, a.status \
+             FROM plan_actions a JOIN priorities p ON p.id = a.priority_id WHERE p.organisation_id = $1 ORDER BY a.id",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, priority_id, what, lead, involved, due_on, review_on, status)| ActionRow {
+                    id,
+                    priority_id,
+                    record: ActionRecord {
+                        what,
+                        lead,
+                        involved,
+                        due_on,
+                        review_on,
+                        status,
+                    },
+                },
+            )
+            .collect())
+    }
+
+    async fn add_update(
+        &self,
+        organisation_id: i64,
+        priority_id: i64,
+        action_id: Option<i64>,
+        note: &str,
+        new_status: Option<&str>,
+        evidence_url: Option<&str>,
+        created_by: i64,
+        published: bool,
+        now: UnixTime,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let id = sqlx::query_scalar(
+            "INSERT INTO progress_updates (organisation_id, priority_id, action_id, note, new_status, evidence_url, created_by, created_at, published_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(organisation_id)
+        .bind(priority_id)
+        .bind(action_id)
+        .bind(note)
+        .bind(new_status)
+        .bind(evidence_url)
+        .bind(created_by)
+        .bind(now)
+        .bind(published.then_some(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        if let Some(status) = new_status {
+            match action_id {
+                Some(action) => {
+                    sqlx::query(
+                        "UPDATE plan_actions SET status = $1, updated_at = $2 WHERE id = $3",
+                    )
+                    .bind(status)
+                    .bind(now)
+                    .bind(action)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                None => {
+                    sqlx::query("UPDATE priorities SET status = $1, updated_at = $2 WHERE id = $3")
+                        .bind(status)
+                        .bind(now)
+                        .bind(priority_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            bump(&mut tx, organisation_id).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn updates(&self, organisation_id: i64) -> Result<Vec<UpdateRow>, StoreError> {
+        let rows: Vec<UpdateTuple> = sqlx::query_as(
+            "SELECT id, priority_id, action_id, note, new_status, evidence_url, created_by, created_at, published_at \
+             FROM progress_updates WHERE organisation_id = $1 ORDER BY created_at DESC, id DESC",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(
+                    id,
+                    priority_id,
+                    action_id,
+                    note,
+                    new_status,
+                    evidence_url,
+                    created_by,
+                    created_at,
+                    published_at,
+                )| {
+                    UpdateRow {
+                        id,
+                        priority_id,
+                        action_id,
+                        note,
+                        new_status,
+                        evidence_url,
+                        created_by,
+                        created_at,
+                        published_at,
+                    }
+                },
+            )
+            .collect())
+    }
+
+    async fn approve_plan(
+        &self,
+        organisation_id: i64,
+        revision: i64,
+        person_id: i64,
+        role: &str,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO plan_approvals (organisation_id, revision, person_id, role, approved_at) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (organisation_id, revision, person_id) DO NOTHING",
+        )
+        .bind(organisation_id)
+        .bind(revision)
+        .bind(person_id)
+        .bind(role)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn plan_approvals(
+        &self,
+        organisation_id: i64,
+        revision: i64,
+    ) -> Result<Vec<(i64, String, UnixTime)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT person_id, role, approved_at FROM plan_approvals WHERE organisation_id = $1 AND revision = $2 \
+             ORDER BY approved_at, person_id",
+        )
+        .bind(organisation_id)
+        .bind(revision)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn publish_version(
+        &self,
+        organisation_id: i64,
+        snapshot: &str,
+        approved_by: &str,
+        now: UnixTime,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let last: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(number) FROM plan_versions WHERE organisation_id = $1")
+                .bind(organisation_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let number = last.unwrap_or(0) + 1;
+        sqlx::query(
+            "INSERT INTO plan_versions (organisation_id, number, snapshot, approved_by, published_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(organisation_id)
+        .bind(number)
+        .bind(snapshot)
+        .bind(approved_by)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE progress_updates SET published_at = $1 WHERE organisation_id = $2 AND published_at IS NULL",
+        )
+        .bind(now)
+        .bind(organisation_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+
+    async fn versions(&self, organisation_id: i64) -> Result<Vec<VersionRow>, StoreError> {
+        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+            "SELECT number, snapshot, approved_by, published_at FROM plan_versions WHERE organisation_id = $1 ORDER BY number DESC",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(number, snapshot, approved_by, published_at)| VersionRow {
+                number,
+                snapshot,
+                approved_by,
+                published_at,
+            })
+            .collect())
+    }
+
+    async fn claim_job(&self, kind: &str, key: &str, now: UnixTime) -> Result<bool, StoreError> {
+        let inserted = sqlx::query(
+            "INSERT INTO job_runs (kind, key, ran_at) VALUES ($1, $2, $3) ON CONFLICT (kind, key) DO NOTHING",
+        )
+        .bind(kind)
+        .bind(key)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(inserted == 1)
+    }
+
+    async fn email_enabled(&self, person_id: i64, kind: &str) -> Result<bool, StoreError> {
+        let flag: Option<i64> = sqlx::query_scalar(
+            "SELECT enabled FROM email_preferences WHERE person_id = $1 AND kind = $2",
+        )
+        .bind(person_id)
+        .bind(kind)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(flag.is_none_or(|f| f != 0))
+    }
+
+    async fn set_email_enabled(
+        &self,
+        person_id: i64,
+        kind: &str,
+        enabled: bool,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO email_preferences (person_id, kind, enabled) VALUES ($1, $2, $3) \
+             ON CONFLICT (person_id, kind) DO UPDATE SET enabled = excluded.enabled",
+        )
+        .bind(person_id)
+        .bind(kind)
+        .bind(i64::from(enabled))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn actions_dated_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<DatedAction>, StoreError> {
+        let rows: Vec<(i64, i64, String, String, String)> = sqlx::query_as(
+            "SELECT p.organisation_id, a.id, a.what, 'due', a.due_on FROM plan_actions a JOIN priorities p ON p.id = a.priority_id \
+             WHERE a.due_on >= $1 AND a.due_on <= $2 AND a.status NOT IN ('done', 'dropped') \
+             UNION ALL \
+             SELECT p.organisation_id, a.id, a.what, 'review', a.review_on FROM plan_actions a JOIN priorities p ON p.id = a.priority_id \
+             WHERE a.review_on >= $1 AND a.review_on <= $2 AND a.status NOT IN ('done', 'dropped') \
+             ORDER BY 1, 2",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(organisation_id, action_id, what, which, on)| DatedAction {
+                    organisation_id,
+                    action_id,
+                    what,
+                    which,
+                    on,
+                },
+            )
+            .collect())
+    }
+
+    async fn quiet_plans(&self, before: UnixTime) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT v.organisation_id FROM plan_versions v GROUP BY v.organisation_id \
+             HAVING MAX(v.published_at) < $1 AND NOT EXISTS (SELECT 1 FROM progress_updates u \
+             WHERE u.organisation_id = v.organisation_id AND u.published_at >= $1) ORDER BY v.organisation_id",
+        )
+        .bind(before)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    async fn review_cadences(&self) -> Result<Vec<(i64, i64, UnixTime)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT o.id, o.review_cadence_months, MAX(r.created_at) FROM organisations o JOIN reviews r ON r.organisation_id = o.id \
+             WHERE o.review_cadence_months IS NOT NULL GROUP BY o.id, o.review_cadence_months ORDER BY o.id",
+        )
+        .fetch_all(&self.pool)
+        .await?)
+    }
+}
