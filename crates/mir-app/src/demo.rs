@@ -7,8 +7,9 @@ use mir_domain::framework::parse_toml;
 use mir_domain::organisation::Role;
 use mir_domain::organisation::{OrgSlug, OrganisationKind};
 use mir_store::{
-    FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation, NewReviewRecord, OrganisationRepo,
-    PeopleRepo, Position, ReviewRepo, View, WorkshopView,
+    ActionRecord, FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation, NewReviewRecord,
+    OrganisationRepo, PeopleRepo, PlanRepo, Position, PriorityRecord, ReviewRepo, View,
+    WorkshopView,
 };
 
 use crate::AppError;
@@ -102,7 +103,14 @@ const DEMO_ORGANISATIONS: [(&str, &str, OrganisationKind); 5] = [
 /// Loads the demonstration data; safe to run any number of times.
 pub async fn load_demo_data(
     store: &(
-         impl OrganisationRepo + MetaRepo + FrameworkRepo + PeopleRepo + MemberRepo + ReviewRepo + Sync
+         impl OrganisationRepo
+         + MetaRepo
+         + FrameworkRepo
+         + PeopleRepo
+         + MemberRepo
+         + ReviewRepo
+         + PlanRepo
+         + Sync
      ),
 ) -> Result<DemoReport, AppError> {
     let mut report = DemoReport::default();
@@ -126,7 +134,11 @@ pub async fn load_demo_data(
             kind,
             is_demo: true,
         };
-        if store.insert_organisation_if_absent(&org, now).await? {
+        // Invented organisations signed up a while ago, before the plans they published.
+        if store
+            .insert_organisation_if_absent(&org, now - 120 * 24 * 60 * 60)
+            .await?
+        {
             report.organisations_added += 1;
         }
     }
@@ -222,7 +234,7 @@ const CARER_VIEWS: [DemoView; 4] = [
 /// positions were confirmed, and an open one with views from every perspective, a workshop's
 /// views, a confirmed position and one waiting for the second co-chair.
 async fn load_demo_group(
-    store: &(impl MemberRepo + PeopleRepo + ReviewRepo + Sync),
+    store: &(impl MemberRepo + PeopleRepo + ReviewRepo + PlanRepo + Sync),
     framework_slug: &str,
     framework_version: &str,
     now: i64,
@@ -383,6 +395,144 @@ async fn load_demo_group(
         .await?;
     store
         .confirm_position(this_year, "IA-I1", sam, "admin", now - 800)
+        .await?;
+    load_demo_plan(store, org.id, this_year, sam, alex, now).await
+}
+
+/// Riverside's plan: two priorities from the review, approved by both co-chairs and published,
+/// a progress update since, and a draft change waiting for the next approval.
+async fn load_demo_plan(
+    store: &(impl PlanRepo + Sync),
+    org: i64,
+    review: i64,
+    sam: i64,
+    alex: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let week = 7 * 24 * 60 * 60;
+    let plans = store
+        .create_priority(
+            org,
+            &PriorityRecord {
+                title: "Plans made with people, not for them".into(),
+                statements: vec!["WB-I1".into(), "WB-I2".into()],
+                target: "Every support plan starts with a conversation about what matters to the person, and they can see and change it.".into(),
+                why: "In our review, people who use services and staff saw this very differently.".into(),
+                review_id: Some(review),
+                status: "in-progress".into(),
+                dropped_reason: String::new(),
+            },
+            now - 4 * week,
+        )
+        .await?;
+    let info = store
+        .create_priority(
+            org,
+            &PriorityRecord {
+                title: "Information people can find and understand".into(),
+                statements: vec!["IA-I1".into()],
+                target: "Information about support and money is in plain English and Easy Read, online and on paper.".into(),
+                why: "People told us letters are full of jargon.".into(),
+                review_id: Some(review),
+                status: "agreed".into(),
+                dropped_reason: String::new(),
+            },
+            now - 4 * week,
+        )
+        .await?;
+    let action = |what: &str, lead: &str, due: &str, status: &str| ActionRecord {
+        what: what.into(),
+        lead: lead.into(),
+        involved: "Alex (Expert by Experience co-chair)".into(),
+        due_on: Some(due.into()),
+        review_on: None,
+        status: status.into(),
+    };
+    let train = store
+        .create_action(
+            org,
+            plans,
+            &action(
+                "Train every social worker in conversations about what matters",
+                "Head of adult social care",
+                "2027-03-31",
+                "on-track",
+            ),
+            now - 4 * week,
+        )
+        .await?;
+    store
+        .create_action(
+            org,
+            plans,
+            &action(
+                "People check their own plan before it is signed off",
+                "Team managers",
+                "2027-06-30",
+                "not-started",
+            ),
+            now - 4 * week,
+        )
+        .await?;
+    store
+        .create_action(
+            org,
+            info,
+            &action(
+                "Rewrite the ten most-used letters with Experts by Experience",
+                "Communications lead",
+                "2027-01-31",
+                "on-track",
+            ),
+            now - 4 * week,
+        )
+        .await?;
+    let (revision, _) = store.plan_settings(org).await?;
+    let (first, second) = (now - 3 * week, now - 3 * week + 3600);
+    store
+        .approve_plan(org, revision, sam, "admin", first)
+        .await?;
+    store
+        .approve_plan(org, revision, alex, "expert", second)
+        .await?;
+    let snapshot = crate::plans::draft_snapshot_json(store, org).await?;
+    let approved = serde_json::json!([
+        {"role": "admin", "at": first},
+        {"role": "expert", "at": second}
+    ])
+    .to_string();
+    store
+        .publish_version(org, &snapshot, &approved, second)
+        .await?;
+    store.set_publish_directly(org, true).await?;
+    if let Some(train) = train {
+        store
+            .add_update(
+                org,
+                plans,
+                Some(train),
+                "The first 20 social workers finished the training, with two Experts by Experience as trainers.",
+                None,
+                None,
+                sam,
+                true,
+                now - week,
+            )
+            .await?;
+    }
+    // A draft change since: the next version needs both co-chairs again.
+    store
+        .create_action(
+            org,
+            info,
+            &action(
+                "An Easy Read guide to paying for care",
+                "Communications lead",
+                "2027-04-30",
+                "not-started",
+            ),
+            now - 2 * 24 * 60 * 60,
+        )
         .await?;
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod home;
 pub mod mail;
 pub mod members;
 pub mod organisations;
+pub mod plans;
 pub mod policy;
 pub mod rate_limit;
 pub mod reviews;

@@ -112,15 +112,21 @@ pub enum GroupAction {
     LeadReviews,
     /// Confirm an agreed position.
     ConfirmPositions,
+    /// Add and change priorities and actions, and post progress updates.
+    EditPlan,
+    /// Approve the plan for publishing, and choose how updates are published.
+    ApprovePlan,
 }
 
 impl GroupAction {
-    pub const ALL: [GroupAction; 5] = [
+    pub const ALL: [GroupAction; 7] = [
         GroupAction::SeeWorkspace,
         GroupAction::ManageMembers,
         GroupAction::GiveViews,
         GroupAction::LeadReviews,
         GroupAction::ConfirmPositions,
+        GroupAction::EditPlan,
+        GroupAction::ApprovePlan,
     ];
 }
 
@@ -131,8 +137,10 @@ pub fn group_permits(role: Role, is_co_chair: bool, action: GroupAction) -> bool
         GroupAction::ManageMembers => role == Role::Admin,
         // Co-chairs lead the group's reviews with its administrators.
         GroupAction::LeadReviews => role == Role::Admin || is_co_chair,
-        // Only co-chairs agree positions on the group's behalf.
-        GroupAction::ConfirmPositions => is_co_chair,
+        // Only co-chairs agree positions, and approve plans, on the group's behalf.
+        GroupAction::ConfirmPositions | GroupAction::ApprovePlan => is_co_chair,
+        // Staff do much of the work and report on it, with administrators and co-chairs.
+        GroupAction::EditPlan => matches!(role, Role::Admin | Role::Staff) || is_co_chair,
     }
 }
 

@@ -73,7 +73,45 @@ pub struct DatedAction {
     pub on: String,
 }
 
+/// What the public plan page says about the organisation itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationProfile {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+    pub signed_up_at: UnixTime,
+    pub website: Option<String>,
+    pub commitment: Option<String>,
+    pub framework: Option<(String, String)>,
+    pub is_demo: bool,
+}
+
+/// One line of a weekly digest: a public update on a priority that came from a review the
+/// person gave views in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DigestItem {
+    pub person_id: i64,
+    pub email: String,
+    pub organisation: String,
+    pub slug: String,
+    pub priority: String,
+    pub note: String,
+    pub published_at: UnixTime,
+}
+
 pub trait PlanRepo {
+    fn organisation_profile(
+        &self,
+        slug: &str,
+    ) -> impl Future<Output = Result<Option<OrganisationProfile>, StoreError>> + Send;
+    /// Public updates since `since` on priorities linked to reviews each person gave views in.
+    fn digest_items(
+        &self,
+        since: UnixTime,
+        until: UnixTime,
+    ) -> impl Future<Output = Result<Vec<DigestItem>, StoreError>> + Send;
     /// `(draft revision, publish updates directly)`.
     fn plan_settings(
         &self,
@@ -252,7 +290,89 @@ type UpdateTuple = (
     Option<i64>,
 );
 
+type ProfileTuple = (
+    i64,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
 impl PlanRepo for Store {
+    async fn organisation_profile(
+        &self,
+        slug: &str,
+    ) -> Result<Option<OrganisationProfile>, StoreError> {
+        let row: Option<ProfileTuple> = sqlx::query_as(
+            "SELECT id, slug, name, kind, status, created_at, website, commitment, framework_slug, framework_version, is_demo              FROM organisations WHERE slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(
+                id,
+                slug,
+                name,
+                kind,
+                status,
+                signed_up_at,
+                website,
+                commitment,
+                fslug,
+                fversion,
+                is_demo,
+            )| {
+                OrganisationProfile {
+                    id,
+                    slug,
+                    name,
+                    kind,
+                    status,
+                    signed_up_at,
+                    website,
+                    commitment,
+                    framework: fslug.zip(fversion),
+                    is_demo: is_demo != 0,
+                }
+            },
+        ))
+    }
+
+    async fn digest_items(
+        &self,
+        since: UnixTime,
+        until: UnixTime,
+    ) -> Result<Vec<DigestItem>, StoreError> {
+        let rows: Vec<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
+            "SELECT DISTINCT v.person_id, pe.email, o.name, o.slug, p.title, u.note, u.published_at              FROM progress_updates u JOIN priorities p ON p.id = u.priority_id              JOIN organisations o ON o.id = u.organisation_id              JOIN review_views v ON v.review_id = p.review_id JOIN people pe ON pe.id = v.person_id              WHERE u.published_at >= $1 AND u.published_at < $2 ORDER BY v.person_id, u.published_at",
+        )
+        .bind(since)
+        .bind(until)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(person_id, email, organisation, slug, priority, note, published_at)| DigestItem {
+                    person_id,
+                    email,
+                    organisation,
+                    slug,
+                    priority,
+                    note,
+                    published_at,
+                },
+            )
+            .collect())
+    }
+
     async fn plan_settings(&self, organisation_id: i64) -> Result<(i64, bool), StoreError> {
         let row: Option<(i64, i64)> = sqlx::query_as(
             "SELECT plan_revision, publish_updates_directly FROM organisations WHERE id = $1",

@@ -27,7 +27,8 @@ macro_rules! embed {
     };
 }
 
-const FILES: [(&str, &[u8], &str); 8] = [
+const FILES: [(&str, &[u8], &str); 9] = [
+    embed!("embed.css", "text/css; charset=utf-8"),
     embed!("mir.css", "text/css; charset=utf-8"),
     embed!("mir.js", "text/javascript; charset=utf-8"),
     embed!("favicon.svg", "image/svg+xml"),

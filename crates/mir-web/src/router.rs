@@ -22,7 +22,8 @@ use tracing::Level;
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
 use crate::routes::{
-    account, admin, contact, frameworks, home, info, ops, reviews, sign_in, sign_up, workspace,
+    account, admin, contact, frameworks, home, info, ops, plans, reviews, sign_in, sign_up,
+    workspace,
 };
 use crate::{AppState, assets};
 
@@ -168,6 +169,43 @@ pub fn router(state: AppState) -> Router {
             "/manage/organisations/{slug}/reviews/{id}/summary",
             get(reviews::summary),
         )
+        .route("/manage/organisations/{slug}/plan", get(plans::show))
+        .route(
+            "/manage/organisations/{slug}/plan/approve",
+            post(plans::approve),
+        )
+        .route(
+            "/manage/organisations/{slug}/plan/settings",
+            post(plans::settings),
+        )
+        .route(
+            "/manage/organisations/{slug}/plan/priorities/new",
+            get(plans::new_priority).post(plans::create_priority),
+        )
+        .route(
+            "/manage/organisations/{slug}/plan/priorities/{id}",
+            get(plans::priority).post(plans::update_priority),
+        )
+        .route(
+            "/manage/organisations/{slug}/plan/priorities/{id}/actions",
+            post(plans::add_action),
+        )
+        .route(
+            "/manage/organisations/{slug}/plan/priorities/{id}/updates",
+            post(plans::add_update),
+        )
+        .route(
+            "/manage/organisations/{slug}/plan/actions/{id}",
+            get(plans::action).post(plans::update_action),
+        )
+        .route("/organisations/{slug}", get(plans::public))
+        .route("/organisations/{slug}/versions", get(plans::versions))
+        .route(
+            "/organisations/{slug}/versions/{number}",
+            get(plans::version),
+        )
+        .route("/organisations/{slug}/feed.atom", get(plans::feed))
+        .route("/embed/organisations/{slug}", get(plans::embed))
         .route(
             "/invitations/{token}",
             get(workspace::invitation).post(workspace::accept),

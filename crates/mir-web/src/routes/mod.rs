@@ -8,6 +8,7 @@ pub mod frameworks;
 pub mod home;
 pub mod info;
 pub mod ops;
+pub mod plans;
 pub mod reviews;
 pub mod sign_in;
 pub mod sign_up;
