@@ -646,11 +646,12 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         .collect();
     let mut current = versions.first().cloned();
     if let Some(version) = current.as_mut() {
-        // Updates published directly after the version carry newer statuses: show them.
+        // Updates made since the version (published directly) carry newer statuses: show
+        // them, oldest first. Same-second updates were already in the approved draft.
         for u in updates
             .iter()
             .rev()
-            .filter(|u| u.published_at.unwrap_or(0) > version.published_at)
+            .filter(|u| u.created_at >= version.published_at)
         {
             let Some(status) = &u.new_status else {
                 continue;

@@ -9,7 +9,10 @@ mod support;
 
 use axum::http::StatusCode;
 use mir_domain::organisation::{OrganisationKind, Role};
-use mir_store::{MemberRepo, NewReviewRecord, PeopleRepo, ReviewRepo, SignUp, SignUpRepo};
+use mir_store::{
+    ActionRecord, MemberRepo, NewReviewRecord, PeopleRepo, PlanRepo, PriorityRecord, ReviewRepo,
+    SignUp, SignUpRepo,
+};
 use support::{TestApp, csrf_of};
 
 const ROLES: [&str; 7] = [
@@ -99,6 +102,41 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         .await
         .expect("review");
     let rv = format!("/manage/organisations/cedar/reviews/{review}");
+    let priority = store
+        .create_priority(
+            cedar,
+            &PriorityRecord {
+                title: "Plans".into(),
+                statements: vec!["WB-I1".into()],
+                target: "Better".into(),
+                why: String::new(),
+                review_id: None,
+                status: "agreed".into(),
+                dropped_reason: String::new(),
+            },
+            1,
+        )
+        .await
+        .expect("priority");
+    let action = store
+        .create_action(
+            cedar,
+            priority,
+            &ActionRecord {
+                what: "Train".into(),
+                lead: "Manager".into(),
+                involved: String::new(),
+                due_on: None,
+                review_on: None,
+                status: "not-started".into(),
+            },
+            1,
+        )
+        .await
+        .expect("action")
+        .expect("owned");
+    let plan = "/manage/organisations/cedar/plan";
+    let public = "/organisations/demo-riverside-council";
     let admin_id = person(store, "admin").await;
 
     use StatusCode as S;
@@ -113,6 +151,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
     // Leading reviews: the co-chair (expert) and the administrator; other members are refused.
     let lead = [nf, nf, ok, no, no, ok, nf];
     let lead_bad = [nf, nf, bad, no, no, bad, nf];
+    // Changing the plan: the co-chair (expert), staff and the administrator; not the carer.
+    let edit = [nf, nf, ok, no, ok, ok, nf];
+    let edit_bad = [nf, nf, bad, no, bad, bad, nf];
+    // Approving: co-chairs only (here the expert; the administrator is not a co-chair).
+    let approve = [nf, nf, see, no, no, no, nf];
     // A link that is unknown, used or expired.
     let nope = S::BAD_REQUEST;
     let ws = "/manage/organisations/cedar";
@@ -229,6 +272,55 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/invitations/{token}",
             "/invitations/not-a-real-token".into(),
             [nope; 7],
+        ),
+        // Plans: members see the draft; staff, administrators and co-chairs change it.
+        ("/manage/organisations/{slug}/plan", plan.into(), member),
+        (
+            "/manage/organisations/{slug}/plan/priorities/new",
+            format!("{plan}/priorities/new"),
+            edit,
+        ),
+        (
+            "/manage/organisations/{slug}/plan/priorities/{id}",
+            format!("{plan}/priorities/{priority}"),
+            member,
+        ),
+        (
+            "/manage/organisations/{slug}/plan/priorities/{id}",
+            format!("{plan}/priorities/999999"),
+            [nf; 7],
+        ),
+        (
+            "/manage/organisations/{slug}/plan/actions/{id}",
+            format!("{plan}/actions/{action}"),
+            edit,
+        ),
+        // The public plan of an approved organisation, for everyone; none for others.
+        ("/organisations/{slug}", public.into(), [ok; 7]),
+        (
+            "/organisations/{slug}",
+            "/organisations/cedar".into(),
+            [nf; 7],
+        ),
+        (
+            "/organisations/{slug}/versions",
+            format!("{public}/versions"),
+            [ok; 7],
+        ),
+        (
+            "/organisations/{slug}/versions/{number}",
+            format!("{public}/versions/1"),
+            [ok; 7],
+        ),
+        (
+            "/organisations/{slug}/feed.atom",
+            format!("{public}/feed.atom"),
+            [ok; 7],
+        ),
+        (
+            "/embed/organisations/{slug}",
+            "/embed/organisations/demo-riverside-council".into(),
+            [ok; 7],
         ),
         // Reviews: every member gives views; co-chairs and administrators lead.
         (
@@ -430,6 +522,48 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{ws}/transfer"),
             "to=0",
             [nf, nf, no, no, no, bad, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/plan/priorities/new",
+            format!("{plan}/priorities/new"),
+            "title=",
+            edit_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/plan/priorities/{id}",
+            format!("{plan}/priorities/{priority}"),
+            "title=",
+            edit_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/plan/priorities/{id}/actions",
+            format!("{plan}/priorities/{priority}/actions"),
+            "what=",
+            edit_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/plan/priorities/{id}/updates",
+            format!("{plan}/priorities/{priority}/updates"),
+            "note=",
+            edit_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/plan/actions/{id}",
+            format!("{plan}/actions/{action}"),
+            "what=",
+            edit_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/plan/settings",
+            format!("{plan}/settings"),
+            "publish_directly=no",
+            approve,
+        ),
+        (
+            "/manage/organisations/{slug}/plan/approve",
+            format!("{plan}/approve"),
+            "",
+            approve,
         ),
         (
             "/manage/organisations/{slug}/reviews",

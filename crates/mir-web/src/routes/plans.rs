@@ -444,6 +444,9 @@ pub async fn action(
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
+    if !ws.can_edit {
+        return Err(WebError::Forbidden);
+    }
     let (p, a) = ws.action(id).ok_or(WebError::NotFound)?;
     let (priority_id, priority_title) = (p.row.id, p.row.record.title.clone());
     let form = ActionForm {

@@ -1,0 +1,387 @@
+//! Priorities and action plans through the real router, on SQLite and PostgreSQL: approval by
+//! both co-chairs before anything is public, versions that never change, the feed, and the
+//! embeddable page (the only page that may be framed, and it sets no cookies).
+
+mod support;
+
+use axum::http::StatusCode;
+use mir_domain::organisation::Role;
+use mir_store::{MemberRepo, PeopleRepo, SignUp, SignUpRepo};
+use support::{TestApp, csrf_of, select, text};
+
+struct Group {
+    slug: String,
+    plan: String,
+    /// Administrator and co-chair (staff side).
+    admin: String,
+    /// Expert by Experience and co-chair.
+    expert: String,
+    carer: String,
+    staff: String,
+}
+
+async fn group(app: &TestApp) -> Group {
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo framework");
+    let store = &app.db.store;
+    let mut cookies = Vec::new();
+    let mut ids = Vec::new();
+    for name in ["admin", "expert", "carer", "staff"] {
+        let email = format!("{name}@example.org");
+        cookies.push(app.sign_in(&email, false).await);
+        ids.push(
+            store
+                .upsert_person(&email, false, 1)
+                .await
+                .expect("person")
+                .id,
+        );
+    }
+    let sign_up = SignUp {
+        name: "Hazel Housing".into(),
+        kind: mir_domain::organisation::OrganisationKind::Housing,
+        areas: vec!["E06000001".into()],
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We will plan with our tenants.".into(),
+    };
+    let (org, slug) = store
+        .create_signed_up_organisation(&sign_up, ids[0], 1)
+        .await
+        .expect("org");
+    store
+        .decide_organisation(
+            org,
+            mir_domain::organisation::OrganisationStatus::Approved,
+            None,
+            2,
+        )
+        .await
+        .expect("approved");
+    for (id, role, co_chair) in [
+        (ids[0], Role::Admin, true),
+        (ids[1], Role::ExpertByExperience, true),
+        (ids[2], Role::Carer, false),
+        (ids[3], Role::Staff, false),
+    ] {
+        store
+            .put_member(org, id, role, co_chair, 1)
+            .await
+            .expect("member");
+    }
+    let [admin, expert, carer, staff] = <[String; 4]>::try_from(cookies).expect("four");
+    Group {
+        plan: format!("/manage/organisations/{slug}/plan"),
+        slug,
+        admin,
+        expert,
+        carer,
+        staff,
+    }
+}
+
+async fn post(app: &TestApp, path: &str, body: &str, cookies: &str) -> support::TestResponse {
+    let token = csrf_of(cookies);
+    app.post_form(path, &format!("csrf_token={token}&{body}"), Some(cookies))
+        .await
+}
+
+fn priorities_shown(page: &support::TestResponse) -> Vec<String> {
+    select(&page.html(), ".plan-priority h3")
+        .iter()
+        .map(|h| {
+            text(h)
+                .split("  ")
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_owned()
+        })
+        .collect()
+}
+
+async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
+    let g = group(&app).await;
+    let public = format!("/organisations/{}", g.slug);
+
+    // A priority: every problem at once; what was typed is kept.
+    let bad = post(
+        &app,
+        &format!("{}/priorities/new", g.plan),
+        "title=Homes+that+fit&target=&status=dropped",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.html();
+    let linked: Vec<String> = select(&html, ".error-summary a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(linked, ["#statements", "#target", "#dropped_reason"]);
+    assert_eq!(
+        select(&html, "#title")[0].value().attr("value"),
+        Some("Homes that fit")
+    );
+    let carer_tries = post(
+        &app,
+        &format!("{}/priorities/new", g.plan),
+        "title=Mine&statements=WB-I1&target=Better&status=proposed",
+        &g.carer,
+    )
+    .await;
+    assert_eq!(carer_tries.status, StatusCode::FORBIDDEN);
+    let made = post(
+        &app,
+        &format!("{}/priorities/new", g.plan),
+        "title=Homes+that+fit&statements=WB-I1&statements=WB-I2&target=Adaptations+within+a+month&status=agreed",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let priority = made.header("location").to_owned();
+    let second = post(
+        &app,
+        &format!("{}/priorities/new", g.plan),
+        "title=Letters+in+plain+English&statements=IA-I1&target=Every+letter+rewritten&status=proposed",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER);
+    let bad_action = post(
+        &app,
+        &format!("{priority}/actions"),
+        "what=&lead=&due_on=tomorrow&status=not-started",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(bad_action.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        select(&bad_action.html(), "#due_on")[0]
+            .value()
+            .attr("value"),
+        Some("tomorrow")
+    );
+    let action = post(
+        &app,
+        &format!("{priority}/actions"),
+        "what=Survey+every+adapted+home&lead=Repairs+manager&due_on=2027-02-28&status=not-started",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(action.status, StatusCode::SEE_OTHER);
+
+    // Nothing is public yet; one co-chair's approval is not enough.
+    assert!(priorities_shown(&app.get(&public).await).is_empty());
+    let staff_approves = post(&app, &format!("{}/approve", g.plan), "", &g.staff).await;
+    assert_eq!(
+        staff_approves.status,
+        StatusCode::FORBIDDEN,
+        "not a co-chair"
+    );
+    let first = post(&app, &format!("{}/approve", g.plan), "", &g.admin).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert!(
+        priorities_shown(&app.get(&public).await).is_empty(),
+        "still nothing after one co-chair"
+    );
+    let both = post(&app, &format!("{}/approve", g.plan), "", &g.expert).await;
+    assert_eq!(both.status, StatusCode::SEE_OTHER);
+    let page = app.get(&public).await;
+    assert_eq!(
+        priorities_shown(&page),
+        ["Homes that fit Agreed", "Letters in plain English Proposed"],
+        "titles with their statuses"
+    );
+    let agreed = text(&select(&page.html(), ".inset-text")[0]);
+    assert!(
+        agreed.contains("Agreed by the co-chairs (Administrator and Expert by Experience)"),
+        "{agreed}"
+    );
+
+    // An edit makes a draft: the public still sees the approved version.
+    let ws = app.get_with_cookie(&priority, Some(&g.staff)).await;
+    let edit_link = select(&ws.html(), "table a")[0]
+        .value()
+        .attr("href")
+        .unwrap_or("")
+        .to_owned();
+    let edited = post(
+        &app,
+        &edit_link,
+        "what=Survey+every+adapted+home&lead=Repairs+manager&due_on=2027-04-30&status=on-track",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    let still = app.get(&public).await;
+    assert!(still.body.contains("2027-02-28") && !still.body.contains("2027-04-30"));
+    let draft = app.get_with_cookie(&g.plan, Some(&g.carer)).await;
+    let pending = text(&select(&draft.html(), "main")[0]);
+    assert!(
+        pending.contains("due date changed from 2027-02-28 to 2027-04-30"),
+        "{pending}"
+    );
+    // A progress update waits too, unless the group chose to publish updates directly.
+    post(
+        &app,
+        &format!("{priority}/updates"),
+        "action=&note=Ten+homes+surveyed&status=",
+        &g.staff,
+    )
+    .await;
+    assert!(!app.get(&public).await.body.contains("Ten homes surveyed"));
+    for co_chair in [&g.expert, &g.admin] {
+        post(&app, &format!("{}/approve", g.plan), "", co_chair).await;
+    }
+    let v2 = app.get(&public).await;
+    assert!(v2.body.contains("2027-04-30"));
+    assert!(
+        v2.body.contains("Ten homes surveyed"),
+        "updates go public with the version"
+    );
+    let again = post(&app, &format!("{}/approve", g.plan), "", &g.admin).await;
+    assert_eq!(
+        again.status,
+        StatusCode::CONFLICT,
+        "nothing changed since version 2"
+    );
+
+    // Updates published directly: public at once, with their new status.
+    post(
+        &app,
+        &format!("{}/settings", g.plan),
+        "publish_directly=yes",
+        &g.expert,
+    )
+    .await;
+    let quick = post(
+        &app,
+        &format!("{priority}/updates"),
+        "action=&note=Work+has+started&status=in-progress",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(quick.status, StatusCode::SEE_OTHER);
+    let now_public = app.get(&public).await;
+    assert!(now_public.body.contains("Work has started"));
+    assert!(text(&select(&now_public.html(), ".plan-priority h3")[0]).contains("In progress"));
+    let bad_update = post(
+        &app,
+        &format!("{priority}/updates"),
+        "action=&note=&evidence_url=javascript:alert(1)",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(bad_update.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Every version stays readable, with what changed.
+    let versions = app.get(&format!("{public}/versions")).await;
+    let history = text(&select(&versions.html(), "main")[0]);
+    assert!(history.contains("Version 2") && history.contains("Version 1"));
+    assert!(history.contains(
+        "Action \"Survey every adapted home\": due date changed from 2027-02-28 to 2027-04-30"
+    ));
+    let v1 = app.get(&format!("{public}/versions/1")).await;
+    assert_eq!(v1.status, StatusCode::OK);
+    assert!(v1.body.contains("2027-02-28") && !v1.body.contains("2027-04-30"));
+    assert_eq!(
+        app.get(&format!("{public}/versions/9")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The feed is Atom.
+    let feed = app.get(&format!("{public}/feed.atom")).await;
+    assert_eq!(
+        feed.header("content-type"),
+        "application/atom+xml; charset=utf-8"
+    );
+    let parsed: atom_syndication::Feed = feed.body.parse().expect("valid Atom");
+    assert_eq!(
+        parsed.title().as_str(),
+        "Hazel Housing: Making it Real plan"
+    );
+    let titles: Vec<String> = parsed
+        .entries()
+        .iter()
+        .map(|e| e.title().to_string())
+        .collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t == "Version 2 of the plan, agreed by both co-chairs"),
+        "{titles:?}"
+    );
+    assert!(
+        titles.iter().any(|t| t.starts_with("Homes that fit")),
+        "{titles:?}"
+    );
+    assert!(parsed.entries().iter().all(|e| !e.id().is_empty()));
+
+    // The embed page may be framed by any site and sets no cookie; other pages refuse framing.
+    let embed = app.get(&format!("/embed/organisations/{}", g.slug)).await;
+    assert_eq!(embed.status, StatusCode::OK);
+    assert!(embed.headers.get("set-cookie").is_none(), "no cookies");
+    assert!(embed.headers.get("x-frame-options").is_none());
+    assert!(
+        embed
+            .header("content-security-policy")
+            .contains("frame-ancestors *")
+    );
+    assert!(embed.body.contains("Homes that fit"));
+    assert!(embed.body.len() < 4000, "tiny: {} bytes", embed.body.len());
+    for path in [public.as_str(), "/", "/sign-in"] {
+        let page = app.get(path).await;
+        assert_eq!(page.header("x-frame-options"), "DENY", "{path}");
+        assert!(
+            page.header("content-security-policy")
+                .contains("frame-ancestors 'none'")
+        );
+    }
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn plans_on_sqlite() {
+    plans_are_public_only_when_both_co_chairs_approve(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn plans_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        plans_are_public_only_when_both_co_chairs_approve(app).await;
+    }
+}
+
+#[tokio::test]
+async fn organisations_awaiting_approval_have_no_public_page() {
+    let app = TestApp::sqlite().await;
+    let store = &app.db.store;
+    let person = store
+        .upsert_person("new@example.org", false, 1)
+        .await
+        .expect("person");
+    let sign_up = SignUp {
+        name: "Waiting Org".into(),
+        kind: mir_domain::organisation::OrganisationKind::Other,
+        areas: vec!["E06000001".into()],
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We will.".into(),
+    };
+    let (_, slug) = store
+        .create_signed_up_organisation(&sign_up, person.id, 1)
+        .await
+        .expect("org");
+    for path in [
+        format!("/organisations/{slug}"),
+        format!("/organisations/{slug}/feed.atom"),
+        format!("/embed/organisations/{slug}"),
+    ] {
+        assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    app.cleanup().await;
+}
