@@ -629,3 +629,141 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   await sam.context.close();
   assert.equal(checked.length, 14, `axe ran on ${checked.length} pages`);
 });
+
+test("a plan: two priorities, co-chair A approves (nothing public), co-chair B approves (public), an edit stays a draft until approved again, the history says what changed — keyboard only, no JavaScript, axe", async () => {
+  const noScript = { javaScriptEnabled: false };
+  const checked = [];
+  const axe = async (page, name) => {
+    checked.push(name);
+    await assertNoAxeViolationsWithoutScript(page, name);
+  };
+  const signIn = async (email) => {
+    const context = await browser.newContext(noScript);
+    const page = await context.newPage();
+    await page.goto(server.base + "/sign-in");
+    await typeInto(page, "#email", email);
+    await typeInto(page, "#password", "making it real demo");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    return { context, page };
+  };
+  const publicPlan = server.base + "/organisations/demo-riverside-council";
+  const publicText = async () => {
+    const context = await browser.newContext(noScript);
+    const page = await context.newPage();
+    await page.goto(publicPlan);
+    const text = await page.locator("main").innerText();
+    await context.close();
+    return text;
+  };
+
+  // Sam (administrator, co-chair) adds two priorities, each with an action.
+  const sam = await signIn("sam.admin@demo.example.org");
+  const page = sam.page;
+  await pressEnterOn(page, "main a:text('Riverside Council (demonstration)')");
+  await pressEnterOn(page, "main a:text('Our plan: priorities, actions and progress')");
+  await axe(page, "plan-workspace");
+  for (const [title, code, target, action] of [
+    ["Getting out and about", "#statements-AC-I1", "Everyone who wants to can get to community groups.", "Map accessible transport with Experts by Experience"],
+    ["Carers get a break", "#statements-WB-I2", "Carers can book a break within two weeks.", "Open a booking line for short breaks"],
+  ]) {
+    await pressEnterOn(page, "main a:text('Add a priority')");
+    if (checked.length === 1) {
+      await axe(page, "plan-priority-new");
+      await pressEnterOn(page, "button:text('Add the priority')");
+      assert.match(await page.title(), /^Error: /);
+      await axe(page, "plan-priority-new-error");
+    }
+    await typeInto(page, "#title", title);
+    await tabTo(page, code);
+    await page.keyboard.press("Space");
+    await typeInto(page, "#target", target);
+    await chooseRadio(page, "status", "#status-agreed");
+    await pressEnterOn(page, "button:text('Add the priority')");
+    assert.match(await page.locator(".notification-banner").innerText(), /priority is added/);
+    if (checked.length === 3) await axe(page, "plan-priority");
+    await typeInto(page, "#what", action);
+    await typeInto(page, "#lead", "Community services manager");
+    await typeInto(page, "#due_on", "2027-05-31");
+    await pressEnterOn(page, "button:text('Add the action')");
+    await pressEnterOn(page, "a.back-link");
+  }
+  assert.doesNotMatch(await publicText(), /Getting out and about/, "a draft is not public");
+
+  // Co-chair A approves: still nothing new in public.
+  await pressEnterOn(page, "#approve-button");
+  assert.match(await page.locator(".notification-banner").innerText(), /other co-chair/);
+  await axe(page, "plan-approved-once");
+  assert.doesNotMatch(await publicText(), /Getting out and about/, "one co-chair is not enough");
+
+  // Co-chair B (Alex, Expert by Experience) approves: now it is public.
+  const alex = await signIn("alex.expert@demo.example.org");
+  await alex.page.goto(server.base + "/manage/organisations/demo-riverside-council/plan");
+  await pressEnterOn(alex.page, "#approve-button");
+  assert.match(await alex.page.locator(".notification-banner").innerText(), /version 2 of the plan is now public/);
+  let shown = await publicText();
+  assert.match(shown, /Getting out and about/);
+  assert.match(shown, /Carers get a break/);
+  assert.match(shown, /2027-05-31/);
+
+  // Sam edits an action: the public still shows the approved version.
+  await page.goto(server.base + "/manage/organisations/demo-riverside-council/plan");
+  await pressEnterOn(page, "main h3 a:text('Getting out and about')");
+  await pressEnterOn(page, "main table a:text('Map accessible transport with Experts by Experience')");
+  await axe(page, "plan-action");
+  await page.locator("#due_on").fill("");
+  await typeInto(page, "#due_on", "31 May");
+  await pressEnterOn(page, "button:text('Save the action')");
+  assert.match(await page.title(), /^Error: /);
+  await axe(page, "plan-action-error");
+  await page.locator("#due_on").fill("");
+  await typeInto(page, "#due_on", "2027-09-30");
+  await pressEnterOn(page, "button:text('Save the action')");
+  shown = await publicText();
+  assert.match(shown, /2027-05-31/);
+  assert.doesNotMatch(shown, /2027-09-30/, "the edit waits for approval");
+
+  // Both approve again; the history says what changed.
+  await page.goto(server.base + "/manage/organisations/demo-riverside-council/plan");
+  await pressEnterOn(page, "#approve-button");
+  await alex.page.goto(server.base + "/manage/organisations/demo-riverside-council/plan");
+  await pressEnterOn(alex.page, "#approve-button");
+  shown = await publicText();
+  assert.match(shown, /2027-09-30/);
+  const history = await browser.newContext(noScript);
+  const historyPage = await history.newPage();
+  await historyPage.goto(publicPlan);
+  await pressEnterOn(historyPage, "main a:text('All versions and what changed')");
+  const versions = await historyPage.locator("main").innerText();
+  assert.match(versions, /Action "Map accessible transport with Experts by Experience": due date changed from 2027-05-31 to 2027-09-30/);
+  assert.match(versions, /New priority: Carers get a break/);
+  await axe(historyPage, "plan-versions-after");
+  await history.close();
+  await alex.context.close();
+  await sam.context.close();
+  assert.equal(checked.length, 8, `axe ran on ${checked.length} pages`);
+});
+
+test("the embed page shows in a frame on another site; other pages refuse to be framed", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // Another origin: a page served by the test itself on a different port.
+  const { createServer } = await import("node:http");
+  const other = createServer((req, res) => {
+    res.writeHead(200, { "content-type": "text/html" });
+    res.end(`<!DOCTYPE html><title>Another site</title><iframe id="embed" title="plan" src="${server.base}/embed/organisations/demo-riverside-council"></iframe><iframe id="home" title="home" src="${server.base}/"></iframe>`);
+  });
+  await new Promise((r) => other.listen(0, "127.0.0.1", r));
+  const origin = `http://localhost:${other.address().port}`;
+  await page.goto(origin + "/");
+  const embed = page.frame({ url: /\/embed\/organisations\/demo-riverside-council$/ });
+  assert.ok(embed, "the embed frame loaded");
+  await embed.waitForSelector("h1");
+  assert.match(await embed.locator("h1").innerText(), /Riverside Council \(demonstration\): our Making it Real plan/);
+  const home = page.frames().find((f) => f.url().startsWith(server.base + "/") && !f.url().includes("/embed/"));
+  const homeHeading = home ? await home.locator("h1").count() : 0;
+  assert.equal(homeHeading, 0, "the home page did not render inside another site's frame");
+  const cookies = await context.cookies(server.base);
+  assert.deepEqual(cookies.map((c) => c.name).filter((n) => n !== "mir_csrf" && n !== "mir_view"), [], "no session cookie from the embed");
+  await context.close();
+  other.close();
+});

@@ -31,6 +31,10 @@ export const PAGES = [
   { path: "/manage/sign-up/areas", name: "sign-up-areas" },
   { path: "/manage/sign-up/framework", name: "sign-up-framework" },
   { path: "/manage/sign-up/commitment", name: "sign-up-commitment" },
+  { path: "/organisations/demo-riverside-council", name: "public-plan" },
+  { path: "/organisations/demo-riverside-council?view=easy", name: "public-plan-easy" },
+  { path: "/organisations/demo-riverside-council/versions", name: "plan-versions" },
+  { path: "/organisations/demo-riverside-council/versions/1", name: "plan-version" },
   { path: "/no-such-page", name: "not-found", status: 404 },
   { path: "/no-such-page?view=easy", name: "not-found-easy", status: 404 },
 ];
