@@ -10,6 +10,7 @@ pub mod error;
 pub mod feedback;
 pub mod frameworks;
 pub mod home;
+pub mod jobs;
 pub mod mail;
 pub mod members;
 pub mod organisations;

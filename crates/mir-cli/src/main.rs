@@ -39,6 +39,51 @@ enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Background jobs (reminder emails, weekly digests). `mir serve` runs them every 15
+    /// minutes by itself; this runs them once, now or at a chosen time.
+    #[command(subcommand)]
+    Jobs(JobsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum JobsCommand {
+    /// Send every reminder and digest that is due, once (safe to repeat).
+    Run {
+        /// Run as if it were this time (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ); default: now.
+        #[arg(long, value_name = "TIME")]
+        now: Option<String>,
+        #[command(flatten)]
+        mail: MailArgs,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// Where emails go, and the address used in their links.
+#[derive(Debug, Args)]
+struct MailArgs {
+    /// The site's public address, used in links in emails.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MIR_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    base_url: String,
+    /// Send email through this SMTP server; without it, emails are written to --mail-dir.
+    #[arg(long, value_name = "URL", env = "MIR_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Folder for emails when there is no SMTP server.
+    #[arg(long, value_name = "DIR", env = "MIR_MAIL_DIR", default_value = "mail")]
+    mail_dir: PathBuf,
+    /// The sender of emails.
+    #[arg(
+        long,
+        value_name = "ADDRESS",
+        env = "MIR_MAIL_FROM",
+        default_value = "Making it Real <no-reply@localhost>"
+    )]
+    mail_from: String,
 }
 
 #[derive(Debug, Subcommand)]
@@ -186,6 +231,9 @@ fn main() -> ExitCode {
                 base_url,
                 ..
             }) => create_user(&database, &email, national_admin, &base_url).await,
+            Command::Jobs(JobsCommand::Run { now, mail, .. }) => {
+                run_jobs(&database, now.as_deref(), &mail).await
+            }
         }
     });
     match result {
@@ -203,7 +251,8 @@ fn cli_database(command: &Command) -> &str {
         Command::Migrate(args) | Command::Demo(args) => &args.database,
         Command::Import(ImportCommand::Framework { database, .. })
         | Command::Export(ExportCommand::Framework { database, .. })
-        | Command::Admin(AdminCommand::CreateUser { database, .. }) => &database.database,
+        | Command::Admin(AdminCommand::CreateUser { database, .. })
+        | Command::Jobs(JobsCommand::Run { database, .. }) => &database.database,
     }
 }
 
@@ -398,6 +447,13 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
         );
     }
     spawn_session_sweeper(store.clone());
+    let job_mailer = mir_app::mail::Mailer::new(
+        args.smtp_url.as_deref(),
+        args.mail_dir.clone(),
+        &args.mail_from,
+    )
+    .map_err(|e| UserError(e.to_string()))?;
+    spawn_job_runner(store.clone(), job_mailer, config.base_url.clone());
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let app = mir_web::router(AppState::new(store.clone(), mailer, config));
@@ -430,6 +486,69 @@ fn spawn_session_sweeper(store: Store) {
             }
         }
     });
+}
+
+/// Runs the reminder and digest jobs every 15 minutes. Safe with several servers: each email
+/// is claimed in the database before it is sent (`mir_app::jobs`).
+fn spawn_job_runner(store: Store, mailer: mir_app::mail::Mailer, base_url: String) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            every.tick().await;
+            if let Err(error) =
+                mir_app::jobs::run_due_jobs(&store, &mailer, mir_store::now(), &base_url).await
+            {
+                tracing::warn!(%error, "background jobs failed; they run again in 15 minutes");
+            }
+        }
+    });
+}
+
+/// `mir jobs run [--now TIME]`.
+async fn run_jobs(
+    database: &DatabaseUrl,
+    now: Option<&str>,
+    mail: &MailArgs,
+) -> Result<(), AnyError> {
+    let now = match now {
+        None => mir_store::now(),
+        Some(text) => parse_time(text).ok_or_else(|| {
+            UserError(format!(
+                "--now {text:?}: use YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ"
+            ))
+        })?,
+    };
+    let mailer = mir_app::mail::Mailer::new(
+        mail.smtp_url.as_deref(),
+        mail.mail_dir.clone(),
+        &mail.mail_from,
+    )
+    .map_err(|e| UserError(e.to_string()))?;
+    let store = migrate(database).await?;
+    let report =
+        mir_app::jobs::run_due_jobs(&store, &mailer, now, mail.base_url.trim_end_matches('/'))
+            .await?;
+    println!(
+        "Sent {} action reminders, {} quiet-plan reminders, {} review reminders, {} digests.",
+        report.action_reminders,
+        report.quiet_plan_reminders,
+        report.review_reminders,
+        report.digests
+    );
+    store.close().await;
+    Ok(())
+}
+
+/// `YYYY-MM-DD` (midnight UTC) or RFC 3339, as a Unix time.
+fn parse_time(text: &str) -> Option<i64> {
+    let rfc3339 = time::format_description::well_known::Rfc3339;
+    if let Ok(t) = time::OffsetDateTime::parse(text, &rfc3339) {
+        return Some(t.unix_timestamp());
+    }
+    let date_format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text, &date_format)
+        .ok()
+        .map(|d| d.midnight().assume_utc().unix_timestamp())
 }
 
 /// Resolves on Ctrl-C or SIGTERM; the server then stops accepting and finishes what it has.

@@ -75,6 +75,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/account/data.json", get(account::my_data))
         .route(
+            "/account/emails",
+            get(account::emails).post(account::save_emails),
+        )
+        .route(
             "/account/delete",
             get(account::delete_page).post(account::delete_account),
         )

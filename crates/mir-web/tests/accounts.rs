@@ -431,3 +431,54 @@ async fn sign_in_links_expire_on_postgres() {
         sign_in_links_expire_after_fifteen_minutes(app).await;
     }
 }
+
+#[tokio::test]
+async fn people_choose_which_reminders_and_digests_they_get() {
+    use mir_store::{PeopleRepo, PlanRepo};
+    let app = TestApp::sqlite().await;
+    let cookies = app.sign_in("choosy@example.org", false).await;
+    let page = app.get_with_cookie("/account/emails", Some(&cookies)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        select(&page.html(), "input[name='emails'][checked]").len(),
+        2,
+        "both on at first"
+    );
+    let token = csrf_of(&cookies);
+    let saved = app
+        .post_form(
+            "/account/emails",
+            &format!("csrf_token={token}&emails=digest"),
+            Some(&cookies),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let me = app
+        .db
+        .store
+        .person_by_email("choosy@example.org")
+        .await
+        .expect("get")
+        .expect("person");
+    assert!(
+        app.db
+            .store
+            .email_enabled(me.id, "digest")
+            .await
+            .expect("digest")
+    );
+    assert!(
+        !app.db
+            .store
+            .email_enabled(me.id, "reminders")
+            .await
+            .expect("reminders")
+    );
+    let page = app.get_with_cookie("/account/emails", Some(&cookies)).await;
+    let checked: Vec<String> = select(&page.html(), "input[name='emails'][checked]")
+        .iter()
+        .map(|i| i.value().attr("value").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(checked, ["digest"]);
+    app.cleanup().await;
+}

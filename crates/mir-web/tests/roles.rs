@@ -227,6 +227,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             [see, ok, ok, ok, ok, ok, ok],
         ),
         (
+            "/account/emails",
+            "/account/emails".into(),
+            [see, ok, ok, ok, ok, ok, ok],
+        ),
+        (
             "/account/delete",
             "/account/delete".into(),
             [see, ok, ok, ok, ok, ok, ok],
@@ -650,6 +655,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/admin/frameworks/uploads/999999/discard".into(),
             "",
             [no, no, no, no, no, no, nf],
+        ),
+        (
+            "/account/emails",
+            "/account/emails".into(),
+            "emails=digest",
+            [see; 7],
         ),
         // These really change things (members leave, accounts go), so they come last.
         (

@@ -618,3 +618,45 @@ pub async fn delete_account(
         Err(other) => Err(other.into()),
     }
 }
+
+// ---------------------------------------------------------------- Email preferences
+
+#[derive(Template)]
+#[template(path = "account/emails.html")]
+struct EmailsPage {
+    ctx: PageContext,
+    preferences: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// `GET /account/emails`
+pub async fn emails(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    let preferences = accounts::email_preferences(&state.store, &actor).await?;
+    ok(&EmailsPage { ctx, preferences })
+}
+
+/// `POST /account/emails`
+pub async fn save_emails(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    session: Session,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    let on: Vec<String> = pairs
+        .into_iter()
+        .filter(|(k, _)| k == "emails")
+        .map(|(_, v)| v)
+        .collect();
+    accounts::set_email_preferences(&state.store, &actor, &on).await?;
+    session.set_flash("Your email choices are saved.");
+    Ok(Redirect::to("/account").into_response())
+}

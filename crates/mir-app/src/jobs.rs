@@ -1,0 +1,231 @@
+//! Keeping plans alive: reminder emails and weekly digests, run by every server on a timer
+//! (and by `mir jobs run`). Each email is claimed in the `job_runs` ledger before it is sent,
+//! so with several servers, or a run repeated, nobody gets the same email twice.
+//!
+//! The clock is a parameter: tests and `mir jobs run --now` choose the time.
+
+use mir_domain::organisation::Role;
+use mir_store::{MemberRepo, PlanRepo, UnixTime};
+
+use crate::AppError;
+use crate::mail::{Mailer, OutgoingEmail};
+
+/// Email kinds a person can turn off (at `/account/emails`).
+pub const REMINDERS: &str = "reminders";
+pub const DIGEST: &str = "digest";
+
+const DAY: i64 = 24 * 60 * 60;
+/// Reminders go this many days before an action's due or review date.
+pub const REMINDER_DAYS: i64 = 7;
+/// A published plan with no update for this long gets a nudge.
+pub const QUIET_DAYS: i64 = 90;
+
+/// What one run sent.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct JobReport {
+    pub action_reminders: usize,
+    pub quiet_plan_reminders: usize,
+    pub review_reminders: usize,
+    pub digests: usize,
+}
+
+/// `YYYY-MM-DD` for a time.
+pub fn date_of(at: UnixTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::OffsetDateTime::from_unix_timestamp(at)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}
+
+/// The ISO week of a time, `2026-W48`: one digest per person per week.
+fn week_of(at: UnixTime) -> String {
+    time::OffsetDateTime::from_unix_timestamp(at).map_or_else(
+        |_| "0000-W00".into(),
+        |t| {
+            let (year, week, _) = t.to_iso_week_date();
+            format!("{year}-W{week:02}")
+        },
+    )
+}
+
+/// The organisation's administrators and co-chairs who have not turned `kind` off.
+async fn leaders(
+    store: &(impl MemberRepo + PlanRepo),
+    organisation_id: i64,
+    kind: &str,
+) -> Result<Vec<String>, AppError> {
+    let mut out = Vec::new();
+    for m in store.members(organisation_id).await? {
+        if (m.role == Role::Admin || m.is_co_chair)
+            && store.email_enabled(m.person_id, kind).await?
+        {
+            out.push(m.email);
+        }
+    }
+    Ok(out)
+}
+
+fn footer(base_url: &str) -> String {
+    format!(
+        "\n\nYou get this email because you lead a Making it Real group. To stop these emails, go to {base_url}/account/emails"
+    )
+}
+
+async fn send_to_all(
+    mailer: &Mailer,
+    to: &[String],
+    subject: &str,
+    body: &str,
+) -> Result<usize, AppError> {
+    for address in to {
+        mailer
+            .send(OutgoingEmail {
+                to: address.clone(),
+                subject: subject.to_owned(),
+                body: body.to_owned(),
+            })
+            .await?;
+    }
+    Ok(to.len())
+}
+
+/// Runs every job that is due at `now`.
+pub async fn run_due_jobs(
+    store: &(impl MemberRepo + PlanRepo + Sync),
+    mailer: &Mailer,
+    now: UnixTime,
+    base_url: &str,
+) -> Result<JobReport, AppError> {
+    let mut report = JobReport::default();
+
+    // 1. Actions whose due or review date is within the next week.
+    let today = date_of(now);
+    let soon = date_of(now + REMINDER_DAYS * DAY);
+    for due in store.actions_dated_between(&today, &soon).await? {
+        let key = format!("{}:{}:{}", due.action_id, due.which, due.on);
+        if !store.claim_job("action-reminder", &key, now).await? {
+            continue;
+        }
+        let Some(org) = store.organisation_by_id(due.organisation_id).await? else {
+            continue;
+        };
+        let (subject, what) = if due.which == "due" {
+            (format!("An action is due on {}", due.on), "is due")
+        } else {
+            (
+                format!("An action comes up for review on {}", due.on),
+                "comes up for review",
+            )
+        };
+        let body = format!(
+            "Hello,\n\nIn {}'s Making it Real plan, this action {what} on {}:\n\n  {}\n\nPost a progress update, or change the date, at {base_url}/manage/organisations/{}/plan{}",
+            org.name,
+            due.on,
+            due.what,
+            org.slug,
+            footer(base_url)
+        );
+        let to = leaders(store, due.organisation_id, REMINDERS).await?;
+        report.action_reminders += send_to_all(mailer, &to, &subject, &body).await?;
+    }
+
+    // 2. Published plans with nothing new for 90 days (once per 90-day period).
+    for organisation_id in store.quiet_plans(now - QUIET_DAYS * DAY).await? {
+        let key = format!("{organisation_id}:{}", now / (QUIET_DAYS * DAY));
+        if !store.claim_job("quiet-plan", &key, now).await? {
+            continue;
+        }
+        let Some(org) = store.organisation_by_id(organisation_id).await? else {
+            continue;
+        };
+        let body = format!(
+            "Hello,\n\n{}'s published Making it Real plan has had no update for {QUIET_DAYS} days. People who helped make it want to know what happened. Post a progress update at {base_url}/manage/organisations/{}/plan{}",
+            org.name,
+            org.slug,
+            footer(base_url)
+        );
+        let to = leaders(store, organisation_id, REMINDERS).await?;
+        report.quiet_plan_reminders += send_to_all(
+            mailer,
+            &to,
+            "Your published plan has had no update for 90 days",
+            &body,
+        )
+        .await?;
+    }
+
+    // 3. The next review, by the group's usual cadence.
+    for (organisation_id, months, last) in store.review_cadences().await? {
+        // A month as 30 days: a reminder a day or two early does no harm.
+        if now < last + months * 30 * DAY {
+            continue;
+        }
+        if !store
+            .claim_job("review-due", &format!("{organisation_id}:{last}"), now)
+            .await?
+        {
+            continue;
+        }
+        let Some(org) = store.organisation_by_id(organisation_id).await? else {
+            continue;
+        };
+        let body = format!(
+            "Hello,\n\n{} usually reviews every {months} months, and the last review opened on {}. It is time to ask again: how are we doing? Open the next review at {base_url}/manage/organisations/{}/reviews{}",
+            org.name,
+            date_of(last),
+            org.slug,
+            footer(base_url)
+        );
+        let to = leaders(store, organisation_id, REMINDERS).await?;
+        report.review_reminders +=
+            send_to_all(mailer, &to, "Your next review is due", &body).await?;
+    }
+
+    // 4. A weekly digest for each person whose views led to priorities that moved on.
+    let items = store.digest_items(now - 7 * DAY, now).await?;
+    let mut people: Vec<i64> = items.iter().map(|i| i.person_id).collect();
+    people.dedup();
+    for person_id in people {
+        if !store.email_enabled(person_id, DIGEST).await? {
+            continue;
+        }
+        if !store
+            .claim_job("digest", &format!("{person_id}:{}", week_of(now)), now)
+            .await?
+        {
+            continue;
+        }
+        let mine: Vec<_> = items.iter().filter(|i| i.person_id == person_id).collect();
+        let Some(first) = mine.first() else { continue };
+        let lines: Vec<String> = mine
+            .iter()
+            .map(|i| {
+                format!(
+                    "- {} ({}), {}: {}\n  {base_url}/organisations/{}",
+                    i.priority,
+                    i.organisation,
+                    date_of(i.published_at),
+                    i.note,
+                    i.slug
+                )
+            })
+            .collect();
+        let body = format!(
+            "Hello,\n\nYou gave your views in a review. Here is what happened this week to the priorities that came from it:\n\n{}\n\nTo stop this weekly email, go to {base_url}/account/emails",
+            lines.join("\n")
+        );
+        mailer
+            .send(OutgoingEmail {
+                to: first.email.clone(),
+                subject: "What happened to your views this week".into(),
+                body,
+            })
+            .await?;
+        report.digests += 1;
+    }
+    if report != JobReport::default() {
+        tracing::info!(?report, "jobs ran");
+    }
+    Ok(report)
+}

@@ -1,0 +1,264 @@
+//! Reminder and digest emails, with a clock the test controls, on SQLite and PostgreSQL.
+
+use mir_app::jobs::{self, JobReport};
+use mir_app::mail::Mailer;
+use mir_domain::organisation::{OrganisationKind, Role};
+use mir_store::testing::TestDb;
+use mir_store::{
+    ActionRecord, MemberRepo, NewReviewRecord, PeopleRepo, PlanRepo, PriorityRecord, ReviewRepo,
+    SignUp, SignUpRepo, Store, View,
+};
+
+const DAY: i64 = 24 * 60 * 60;
+
+async fn organisation(store: &Store, name: &str, admin: &str) -> (i64, i64) {
+    let person = store.upsert_person(admin, false, 1).await.expect("person");
+    let sign_up = SignUp {
+        name: name.into(),
+        kind: OrganisationKind::Council,
+        areas: vec!["E06000001".into()],
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We will.".into(),
+    };
+    let (id, _) = store
+        .create_signed_up_organisation(&sign_up, person.id, 1)
+        .await
+        .expect("organisation");
+    (id, person.id)
+}
+
+/// Every email written to the folder: (to, subject, body).
+fn mails(dir: &std::path::Path) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("mail dir") {
+        let raw = std::fs::read_to_string(entry.expect("entry").path()).expect("mail");
+        let text = raw.replace("=\r\n", "").replace("=3D", "=");
+        let header = |name: &str| {
+            text.lines()
+                .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+                .unwrap_or_default()
+                .to_owned()
+        };
+        out.push((header("To"), header("Subject"), text.clone()));
+    }
+    out.sort();
+    out
+}
+
+async fn jobs_send_each_email_once(store: &Store) {
+    let now = time::macros::datetime!(2026-12-01 09:00 UTC).unix_timestamp();
+    let dir = tempfile::tempdir().expect("dir");
+    let mailer =
+        Mailer::new(None, dir.path().to_path_buf(), "mir <mir@example.org>").expect("mailer");
+
+    // Alder: a group with an action due in 3 days, a review 200 days ago on a 3-month cadence,
+    // and a carer whose views led to a priority that had an update 2 days ago.
+    let (alder, chair) = organisation(store, "Alder Council", "chair@example.org").await;
+    let expert = store
+        .upsert_person("expert@example.org", false, 1)
+        .await
+        .expect("expert");
+    let carer = store
+        .upsert_person("carer@example.org", false, 1)
+        .await
+        .expect("carer");
+    store
+        .put_member(alder, expert.id, Role::ExpertByExperience, true, 1)
+        .await
+        .expect("m");
+    store
+        .put_member(alder, carer.id, Role::Carer, false, 1)
+        .await
+        .expect("m");
+    store
+        .set_email_enabled(expert.id, jobs::REMINDERS, false)
+        .await
+        .expect("off");
+    store
+        .set_review_cadence(alder, Some(3))
+        .await
+        .expect("cadence");
+    let review = store
+        .create_review(
+            &NewReviewRecord {
+                organisation_id: alder,
+                title: "Review".into(),
+                framework_slug: "demonstration".into(),
+                framework_version: "2026.1".into(),
+                themes: Vec::new(),
+                closes_on: None,
+                opened_by: chair,
+            },
+            now - 200 * DAY,
+        )
+        .await
+        .expect("review");
+    store
+        .save_view(
+            review,
+            &View {
+                statement_code: "WB-I1".into(),
+                person_id: carer.id,
+                perspective: "carer".into(),
+                level: "just-starting".into(),
+                working: String::new(),
+                to_change: "Respite".into(),
+            },
+            now - 190 * DAY,
+        )
+        .await
+        .expect("view");
+    let priority = store
+        .create_priority(
+            alder,
+            &PriorityRecord {
+                title: "Carers get a break".into(),
+                statements: vec!["WB-I2".into()],
+                target: "Breaks within two weeks".into(),
+                why: String::new(),
+                review_id: Some(review),
+                status: "agreed".into(),
+                dropped_reason: String::new(),
+            },
+            now - 100 * DAY,
+        )
+        .await
+        .expect("priority");
+    for (what, due_in) in [("Open a booking line", 3), ("Hire two carers", 20)] {
+        store
+            .create_action(
+                alder,
+                priority,
+                &ActionRecord {
+                    what: what.into(),
+                    lead: "Manager".into(),
+                    involved: String::new(),
+                    due_on: Some(jobs::date_of(now + due_in * DAY)),
+                    review_on: None,
+                    status: "on-track".into(),
+                },
+                now - 100 * DAY,
+            )
+            .await
+            .expect("action");
+    }
+    store
+        .publish_version(alder, "{\"priorities\":[]}", "[]", now - 60 * DAY)
+        .await
+        .expect("v1");
+    store
+        .add_update(
+            alder,
+            priority,
+            None,
+            "The booking line is staffed",
+            None,
+            None,
+            chair,
+            true,
+            now - 2 * DAY,
+        )
+        .await
+        .expect("update");
+    // Beech: published 100 days ago and quiet since.
+    let (beech, _) = organisation(store, "Beech Care", "beech@example.org").await;
+    store
+        .publish_version(beech, "{\"priorities\":[]}", "[]", now - 100 * DAY)
+        .await
+        .expect("v1");
+
+    let first = jobs::run_due_jobs(store, &mailer, now, "https://mir.example.org")
+        .await
+        .expect("run");
+    assert_eq!(
+        first,
+        JobReport {
+            action_reminders: 1,
+            quiet_plan_reminders: 1,
+            review_reminders: 1,
+            digests: 1
+        }
+    );
+    let sent = mails(dir.path());
+    let summary: Vec<(&str, &str)> = sent
+        .iter()
+        .map(|(to, subject, _)| (to.as_str(), subject.as_str()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "beech@example.org",
+                "Your published plan has had no update for 90 days"
+            ),
+            ("carer@example.org", "What happened to your views this week"),
+            ("chair@example.org", "An action is due on 2026-12-04"),
+            ("chair@example.org", "Your next review is due"),
+        ],
+        "the expert turned reminders off; the carer leads nothing but gets the digest"
+    );
+    let digest = &sent[1].2;
+    assert!(
+        digest.contains("Carers get a break (Alder Council)"),
+        "{digest}"
+    );
+    assert!(digest.contains("The booking line is staffed"));
+    assert!(sent[2].2.contains("Open a booking line"));
+    assert!(
+        !sent[2].2.contains("Hire two carers"),
+        "not due within a week"
+    );
+    assert!(
+        sent[2].2.contains("https://mir.example.org/account/emails"),
+        "how to stop them"
+    );
+
+    // The same run again, or on another server: nothing new.
+    let again = jobs::run_due_jobs(store, &mailer, now + 3600, "https://mir.example.org")
+        .await
+        .expect("run");
+    assert_eq!(again, JobReport::default());
+    assert_eq!(mails(dir.path()).len(), 4);
+
+    // Next week: the carer turned the digest off; a new update does not email them.
+    store
+        .set_email_enabled(carer.id, jobs::DIGEST, false)
+        .await
+        .expect("off");
+    store
+        .add_update(
+            alder,
+            priority,
+            None,
+            "Ten breaks booked",
+            None,
+            None,
+            chair,
+            true,
+            now + 6 * DAY,
+        )
+        .await
+        .expect("update");
+    let later = jobs::run_due_jobs(store, &mailer, now + 8 * DAY, "https://mir.example.org")
+        .await
+        .expect("run");
+    assert_eq!(later.digests, 0);
+}
+
+#[tokio::test]
+async fn jobs_on_sqlite() {
+    let db = TestDb::sqlite().await.expect("db");
+    jobs_send_each_email_once(&db.store).await;
+    db.cleanup().await;
+}
+
+#[tokio::test]
+async fn jobs_on_postgres() {
+    let Some(db) = TestDb::postgres().await.expect("db") else {
+        return;
+    };
+    jobs_send_each_email_once(&db.store).await;
+    db.cleanup().await;
+}
