@@ -35,6 +35,80 @@ static COUNCILS: LazyLock<Vec<Council>> = LazyLock::new(|| {
 /// Codes retired in April 2025, and the codes that replaced them.
 const RENAMED: [(&str, &str); 2] = [("E08000016", "E08000038"), ("E08000019", "E08000039")];
 
+/// One council on the national map: its outline as an SVG path, its centre and its neighbours
+/// (councils that share a boundary). Data: `data/areas/council-map.tsv`, made from the ONS
+/// boundaries by `scripts/make-council-map.py`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MapShape {
+    pub code: String,
+    pub neighbours: Vec<String>,
+    pub centre: (i64, i64),
+    pub path: String,
+}
+
+const MAP: &str = include_str!("../../../data/areas/council-map.tsv");
+
+fn current(code: &str) -> String {
+    RENAMED
+        .iter()
+        .find(|(old, _)| *old == code)
+        .map_or(code, |(_, new)| new)
+        .to_owned()
+}
+
+static SHAPES: LazyLock<(Vec<MapShape>, (i64, i64))> = LazyLock::new(|| {
+    let mut size = (0, 0);
+    let mut shapes = Vec::new();
+    for line in MAP.lines() {
+        let fields: Vec<&str> = line.split('\t').collect();
+        if let ["# size", w, h] = fields.as_slice() {
+            size = (w.parse().unwrap_or(0), h.parse().unwrap_or(0));
+            continue;
+        }
+        if line.starts_with('#') {
+            continue;
+        }
+        if let [code, neighbours, x, y, path] = fields.as_slice() {
+            shapes.push(MapShape {
+                code: current(code),
+                neighbours: neighbours
+                    .split(',')
+                    .filter(|c| !c.is_empty())
+                    .map(current)
+                    .collect(),
+                centre: (x.parse().unwrap_or(0), y.parse().unwrap_or(0)),
+                path: (*path).to_owned(),
+            });
+        }
+    }
+    (shapes, size)
+});
+
+/// Every council's shape on the map, by code.
+pub fn map_shapes() -> &'static [MapShape] {
+    &SHAPES.0
+}
+
+/// The map's width and height in map units.
+pub fn map_size() -> (i64, i64) {
+    SHAPES.1
+}
+
+/// A council's shape (old Barnsley and Sheffield codes give the current council).
+pub fn map_shape(code: &str) -> Option<&'static MapShape> {
+    let code = current(code);
+    SHAPES.0.iter().find(|s| s.code == code)
+}
+
+/// How far apart two councils' centres are, in map units (about 1.1 km each); `None` if
+/// either is unknown.
+pub fn distance(a: &str, b: &str) -> Option<f64> {
+    let (a, b) = (map_shape(a)?, map_shape(b)?);
+    let dx = (a.centre.0 - b.centre.0) as f64;
+    let dy = (a.centre.1 - b.centre.1) as f64;
+    Some(dx.hypot(dy))
+}
+
 /// Every council, by code.
 pub fn councils() -> &'static [Council] {
     &COUNCILS
@@ -68,6 +142,29 @@ pub fn by_region() -> Vec<(&'static str, Vec<&'static Council>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_council_has_a_shape_and_neighbours_are_mutual() {
+        assert_eq!(map_shapes().len(), councils().len());
+        for c in councils() {
+            let shape = map_shape(&c.code).expect("a shape for every council");
+            assert!(shape.path.starts_with('M') && shape.path.ends_with('Z'));
+            for n in &shape.neighbours {
+                assert!(council(n).is_some(), "{n} is a council");
+                assert!(
+                    map_shape(n).is_some_and(|s| s.neighbours.contains(&c.code)),
+                    "{} and {n} are neighbours both ways",
+                    c.code
+                );
+            }
+        }
+        let (w, h) = map_size();
+        assert!(w > 500 && h > 500);
+        // Hartlepool borders Stockton-on-Tees; Sheffield (new code) borders Barnsley.
+        assert!(map_shape("E06000001").expect("hartlepool").neighbours.contains(&"E06000004".to_owned()));
+        assert!(map_shape("E08000039").expect("sheffield").neighbours.contains(&"E08000038".to_owned()));
+        assert!(distance("E06000001", "E06000004").expect("d") < distance("E06000001", "E09000001").expect("d"));
+    }
 
     #[test]
     fn all_153_councils_in_9_regions() {
