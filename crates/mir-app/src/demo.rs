@@ -7,9 +7,9 @@ use mir_domain::framework::parse_toml;
 use mir_domain::organisation::Role;
 use mir_domain::organisation::{OrgSlug, OrganisationKind};
 use mir_store::{
-    ActionRecord, FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation, NewReviewRecord,
-    OrganisationRepo, PeopleRepo, PlanRepo, Position, PriorityRecord, ReviewRepo, View,
-    WorkshopView,
+    ActionRecord, DirectoryRepo, FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation,
+    NewReviewRecord, OrganisationRepo, PeopleRepo, PlanRepo, Position, PriorityRecord, ReviewRepo,
+    View, WorkshopView,
 };
 
 use crate::AppError;
@@ -110,6 +110,7 @@ pub async fn load_demo_data(
          + MemberRepo
          + ReviewRepo
          + PlanRepo
+         + DirectoryRepo
          + Sync
      ),
 ) -> Result<DemoReport, AppError> {
@@ -145,6 +146,12 @@ pub async fn load_demo_data(
     store
         .set_meta_if_absent("demo_loaded_at", &now.to_string())
         .await?;
+    if store
+        .set_meta_if_absent("demo_directory_loaded_at", &now.to_string())
+        .await?
+    {
+        load_demo_directory(store, now).await?;
+    }
     // Claimed before loading, so two servers starting together never load it twice.
     if store
         .set_meta_if_absent("demo_group_loaded_at", &now.to_string())
@@ -154,6 +161,93 @@ pub async fn load_demo_data(
         report.group_added = true;
     }
     Ok(report)
+}
+
+/// Where the demonstration organisations work, and the priorities the others (not Riverside,
+/// whose plan is made through its group) have published: (slug, areas, priorities as
+/// (title, statements)).
+/// A demonstration organisation's slug, areas, and published priorities (title, statements).
+type DemoListing = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static [&'static str])],
+);
+
+const DEMO_DIRECTORY: [DemoListing; 5] = [
+    ("demo-riverside-council", &["E06000002"], &[]),
+    (
+        "demo-oakfield-home-care",
+        &["E06000004", "E06000001"],
+        &[
+            (
+                "The same small team visits each person",
+                &["FI-I1", "WB-I1"],
+            ),
+            ("Visits at the times people choose", &["WB-I2"]),
+        ],
+    ),
+    (
+        "demo-northgate-peoples-voice",
+        &["E08000021"],
+        &[("Easy Read information, written with us", &["IA-I1"])],
+    ),
+    (
+        "demo-hillcrest-nhs-trust",
+        &["E08000035"],
+        &[("Tell your story once", &["FI-I1"])],
+    ),
+    ("demo-brookside-housing", &["E09000007"], &[]),
+];
+
+/// Areas for every demonstration organisation, and small published plans for three of them,
+/// so the directory, the map and "who else is working on this" have something to show.
+async fn load_demo_directory(
+    store: &(impl MemberRepo + PlanRepo + DirectoryRepo + Sync),
+    now: i64,
+) -> Result<(), AppError> {
+    let mut next_id = 1_000_000;
+    for (slug, areas, priorities) in DEMO_DIRECTORY {
+        let Some(org) = store.organisation_by_slug(slug).await? else {
+            continue;
+        };
+        let areas: Vec<String> = areas.iter().map(|a| (*a).to_owned()).collect();
+        store.set_organisation_areas(org.id, &areas).await?;
+        if priorities.is_empty() {
+            continue;
+        }
+        let plan = mir_domain::plan::PlanSnapshot {
+            priorities: priorities
+                .iter()
+                .map(|(title, statements)| {
+                    next_id += 1;
+                    mir_domain::plan::SnapshotPriority {
+                        id: next_id,
+                        title: (*title).to_owned(),
+                        statements: statements.iter().map(|s| (*s).to_owned()).collect(),
+                        target: "Described in the organisation's own plan (demonstration).".into(),
+                        why: String::new(),
+                        status: mir_domain::plan::PriorityStatus::InProgress,
+                        dropped_reason: String::new(),
+                        actions: Vec::new(),
+                    }
+                })
+                .collect(),
+        };
+        let snapshot = serde_json::to_string(&plan)
+            .map_err(|e| AppError::Store(mir_store::StoreError::Corrupt(e.to_string())))?;
+        let approved = serde_json::json!([
+            {"role": "staff", "at": now - 40 * 24 * 3600},
+            {"role": "expert", "at": now - 40 * 24 * 3600}
+        ])
+        .to_string();
+        store
+            .publish_version(org.id, &snapshot, &approved, now - 40 * 24 * 3600)
+            .await?;
+        store
+            .set_published_priorities(org.id, &crate::plans::findable(&plan))
+            .await?;
+    }
+    Ok(())
 }
 
 /// One demonstration view: statement, level, what is working, what needs to change.
@@ -234,7 +328,7 @@ const CARER_VIEWS: [DemoView; 4] = [
 /// positions were confirmed, and an open one with views from every perspective, a workshop's
 /// views, a confirmed position and one waiting for the second co-chair.
 async fn load_demo_group(
-    store: &(impl MemberRepo + PeopleRepo + ReviewRepo + PlanRepo + Sync),
+    store: &(impl MemberRepo + PeopleRepo + ReviewRepo + PlanRepo + DirectoryRepo + Sync),
     framework_slug: &str,
     framework_version: &str,
     now: i64,
@@ -402,7 +496,7 @@ async fn load_demo_group(
 /// Riverside's plan: two priorities from the review, approved by both co-chairs and published,
 /// a progress update since, and a draft change waiting for the next approval.
 async fn load_demo_plan(
-    store: &(impl PlanRepo + Sync),
+    store: &(impl PlanRepo + DirectoryRepo + Sync),
     org: i64,
     review: i64,
     sam: i64,
@@ -503,6 +597,11 @@ async fn load_demo_plan(
     .to_string();
     store
         .publish_version(org, &snapshot, &approved, second)
+        .await?;
+    let published: mir_domain::plan::PlanSnapshot = serde_json::from_str(&snapshot)
+        .map_err(|e| AppError::Store(mir_store::StoreError::Corrupt(e.to_string())))?;
+    store
+        .set_published_priorities(org, &crate::plans::findable(&published))
         .await?;
     store.set_publish_directly(org, true).await?;
     if let Some(train) = train {

@@ -10,8 +10,9 @@ use mir_domain::plan::{
 use mir_domain::review::is_confirmed;
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    ActionRecord, ActionRow, AuditRepo, FrameworkRepo, Member, MemberRepo, OrganisationProfile,
-    OrganisationRef, PlanRepo, PriorityRecord, PriorityRow, Review, ReviewRepo, UpdateRow,
+    ActionRecord, ActionRow, AuditRepo, DirectoryRepo, FrameworkRepo, Member, MemberRepo,
+    OrganisationProfile, OrganisationRef, PlanRepo, PriorityRecord, PriorityRow, PublishedPriority,
+    Review, ReviewRepo, UpdateRow,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -22,8 +23,27 @@ use crate::members::mine;
 use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
 
 /// Everything the storage for plans needs.
-pub trait PlanStore: MemberRepo + PlanRepo + ReviewRepo + FrameworkRepo + AuditRepo + Sync {}
-impl<T: MemberRepo + PlanRepo + ReviewRepo + FrameworkRepo + AuditRepo + Sync> PlanStore for T {}
+pub trait PlanStore:
+    MemberRepo + PlanRepo + ReviewRepo + FrameworkRepo + AuditRepo + DirectoryRepo + Sync
+{
+}
+impl<T: MemberRepo + PlanRepo + ReviewRepo + FrameworkRepo + AuditRepo + DirectoryRepo + Sync>
+    PlanStore for T
+{
+}
+
+/// What the directory, map and "who else" pages can find of a published plan.
+pub fn findable(plan: &PlanSnapshot) -> Vec<PublishedPriority> {
+    plan.priorities
+        .iter()
+        .map(|p| PublishedPriority {
+            priority_id: p.id,
+            title: p.title.clone(),
+            status: p.status.key().to_owned(),
+            statements: p.statements.clone(),
+        })
+        .collect()
+}
 
 fn corrupt(what: impl Into<String>) -> AppError {
     AppError::Store(mir_store::StoreError::Corrupt(what.into()))
@@ -548,6 +568,9 @@ pub async fn approve(
     let by = serde_json::to_string(&by).map_err(|e| corrupt(e.to_string()))?;
     let number = store
         .publish_version(ws.organisation.id, &snapshot, &by, now)
+        .await?;
+    store
+        .set_published_priorities(ws.organisation.id, &findable(&snapshot_of(&ws.priorities)))
         .await?;
     record_change(
         store,

@@ -161,9 +161,22 @@ mod tests {
         let (w, h) = map_size();
         assert!(w > 500 && h > 500);
         // Hartlepool borders Stockton-on-Tees; Sheffield (new code) borders Barnsley.
-        assert!(map_shape("E06000001").expect("hartlepool").neighbours.contains(&"E06000004".to_owned()));
-        assert!(map_shape("E08000039").expect("sheffield").neighbours.contains(&"E08000038".to_owned()));
-        assert!(distance("E06000001", "E06000004").expect("d") < distance("E06000001", "E09000001").expect("d"));
+        assert!(
+            map_shape("E06000001")
+                .expect("hartlepool")
+                .neighbours
+                .contains(&"E06000004".to_owned())
+        );
+        assert!(
+            map_shape("E08000039")
+                .expect("sheffield")
+                .neighbours
+                .contains(&"E08000038".to_owned())
+        );
+        assert!(
+            distance("E06000001", "E06000004").expect("d")
+                < distance("E06000001", "E09000001").expect("d")
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 mod audit;
 mod database_url;
+mod directory;
 mod error;
 mod feedback;
 mod framework_uploads;
@@ -26,6 +27,9 @@ pub mod testing;
 
 pub use audit::{AuditEvent, AuditRepo};
 pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
+pub use directory::{
+    DirectoryEntry, DirectoryFilter, DirectoryRepo, DirectorySort, PublishedPriority, WorkingOn,
+};
 pub use error::StoreError;
 pub use feedback::FeedbackRepo;
 pub use framework_uploads::{FrameworkUpload, FrameworkUploadRepo};

@@ -619,6 +619,13 @@ impl PlanRepo for Store {
         .bind(published.then_some(now))
         .fetch_one(&mut *tx)
         .await?;
+        if published {
+            sqlx::query("UPDATE organisations SET last_public_change = $1 WHERE id = $2")
+                .bind(now)
+                .bind(organisation_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         if let Some(status) = new_status {
             match action_id {
                 Some(action) => {
@@ -752,6 +759,11 @@ impl PlanRepo for Store {
         .bind(organisation_id)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("UPDATE organisations SET last_public_change = $1 WHERE id = $2")
+            .bind(now)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(number)
     }
