@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod demo;
+pub mod directory;
 pub mod error;
 pub mod feedback;
 pub mod frameworks;

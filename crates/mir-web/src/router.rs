@@ -22,7 +22,7 @@ use tracing::Level;
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
 use crate::routes::{
-    account, admin, contact, frameworks, home, info, ops, plans, reviews, sign_in, sign_up,
+    account, admin, contact, find, frameworks, home, info, ops, plans, reviews, sign_in, sign_up,
     workspace,
 };
 use crate::{AppState, assets};
@@ -202,6 +202,10 @@ pub fn router(state: AppState) -> Router {
             "/manage/organisations/{slug}/plan/actions/{id}",
             get(plans::action).post(plans::update_action),
         )
+        .route("/organisations", get(find::directory_page))
+        .route("/map", get(find::map))
+        .route("/map.csv", get(find::map_csv))
+        .route("/areas/{code}", get(find::area))
         .route("/organisations/{slug}", get(plans::public))
         .route("/organisations/{slug}/versions", get(plans::versions))
         .route(

@@ -300,6 +300,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{plan}/actions/{action}"),
             edit,
         ),
+        // Find and connect: public.
+        ("/organisations", "/organisations?plan=yes".into(), [ok; 7]),
+        ("/map", "/map".into(), [ok; 7]),
+        ("/map.csv", "/map.csv".into(), [ok; 7]),
+        ("/areas/{code}", "/areas/E06000001".into(), [ok; 7]),
+        ("/areas/{code}", "/areas/nowhere".into(), [nf; 7]),
         // The public plan of an approved organisation, for everyone; none for others.
         ("/organisations/{slug}", public.into(), [ok; 7]),
         (

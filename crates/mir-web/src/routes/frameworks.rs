@@ -217,6 +217,8 @@ struct StatementPage {
     shown: Shown,
     statement: Statement,
     theme: Theme,
+    /// Organisations with published priorities on this statement.
+    others: Vec<mir_app::directory::OtherOrganisation>,
 }
 
 impl StatementPage {
@@ -244,11 +246,20 @@ pub async fn statement(
         .theme(&statement.theme)
         .cloned()
         .ok_or(WebError::NotFound)?;
+    let others = mir_app::directory::who_else(
+        &state.store,
+        std::slice::from_ref(&statement.code),
+        None,
+        &[],
+        10,
+    )
+    .await?;
     ok(&StatementPage {
         ctx,
         shown,
         statement,
         theme,
+        others,
     })
 }
 

@@ -4,6 +4,7 @@
 pub mod account;
 pub mod admin;
 pub mod contact;
+pub mod find;
 pub mod frameworks;
 pub mod home;
 pub mod info;

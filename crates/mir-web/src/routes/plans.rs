@@ -516,9 +516,19 @@ struct PublicPage {
     shown: Option<PublishedVersion>,
     is_current: bool,
     base_url: String,
+    /// "Who else is working on this?" for each priority shown, by priority id.
+    others: Vec<(i64, Vec<mir_app::directory::OtherOrganisation>)>,
 }
 
 impl PublicPage {
+    fn others_for(&self, id: impl Borrow<i64>) -> &[mir_app::directory::OtherOrganisation] {
+        let id = *id.borrow();
+        self.others
+            .iter()
+            .find(|(p, _)| *p == id)
+            .map_or(&[], |(_, o)| o.as_slice())
+    }
+
     fn statement_text(&self, code: &str) -> String {
         self.plan
             .framework
@@ -578,12 +588,29 @@ pub async fn public(
 ) -> Result<Response, WebError> {
     let plan = plans::public_plan(&state.store, &slug).await?;
     let shown = plan.current.clone();
+    let mut others = Vec::new();
+    if let Some(version) = &shown {
+        use mir_store::DirectoryRepo;
+        let my_areas = state.store.organisation_areas(plan.profile.id).await?;
+        for p in &version.plan.priorities {
+            let found = mir_app::directory::who_else(
+                &state.store,
+                &p.statements,
+                Some(plan.profile.id),
+                &my_areas,
+                3,
+            )
+            .await?;
+            others.push((p.id, found));
+        }
+    }
     ok(&PublicPage {
         ctx,
         plan,
         shown,
         is_current: true,
         base_url: state.config.base_url.clone(),
+        others,
     })
 }
 
@@ -601,6 +628,7 @@ pub async fn version(
         shown: Some(shown),
         is_current: false,
         base_url: state.config.base_url.clone(),
+        others: Vec::new(),
     })
 }
 

@@ -1,0 +1,346 @@
+//! Find and connect: the directory of organisations, the national map, area pages, and "who
+//! else is working on this?". Everything here is public and read-only.
+
+use mir_domain::areas::{self, Council};
+use mir_domain::framework::Framework;
+use mir_store::{
+    DirectoryEntry, DirectoryFilter, DirectoryRepo, DirectorySort, FrameworkRepo, WorkingOn,
+};
+
+use crate::AppError;
+
+/// Organisations per page in the directory.
+pub const PAGE_SIZE: i64 = 20;
+const SIX_MONTHS: i64 = 182 * 24 * 60 * 60;
+
+/// The statement framework the directory filters by: the newest version of the first one.
+pub async fn framework(store: &(impl FrameworkRepo + Sync)) -> Result<Option<Framework>, AppError> {
+    let Some(first) = store.framework_versions().await?.into_iter().next() else {
+        return Ok(None);
+    };
+    Ok(store.load_framework(&first.slug, None).await?)
+}
+
+/// The directory's filters as they arrive in the address (every combination is a stable URL).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+#[serde(default)]
+pub struct DirectoryQuery {
+    pub area: String,
+    pub region: String,
+    pub kind: String,
+    pub theme: String,
+    pub statement: String,
+    /// `yes` for organisations with a published plan.
+    pub plan: String,
+    /// `yes` for organisations whose public plan changed in the last six months.
+    pub recent: String,
+    /// `name` (default) or `updated`.
+    pub sort: String,
+    pub page: String,
+}
+
+impl DirectoryQuery {
+    /// The query string for this query on another page (empty values left out).
+    pub fn href(&self, page: i64) -> String {
+        let mut copy = self.clone();
+        copy.page = if page > 1 {
+            page.to_string()
+        } else {
+            String::new()
+        };
+        let pairs: Vec<(&str, &str)> = [
+            ("area", copy.area.as_str()),
+            ("region", copy.region.as_str()),
+            ("kind", copy.kind.as_str()),
+            ("theme", copy.theme.as_str()),
+            ("statement", copy.statement.as_str()),
+            ("plan", copy.plan.as_str()),
+            ("recent", copy.recent.as_str()),
+            ("sort", copy.sort.as_str()),
+            ("page", copy.page.as_str()),
+        ]
+        .into_iter()
+        .filter(|(_, v)| !v.is_empty())
+        .collect();
+        let query = serde_urlencoded::to_string(pairs).unwrap_or_default();
+        if query.is_empty() {
+            "/organisations".into()
+        } else {
+            format!("/organisations?{query}")
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct DirectoryPage {
+    pub query: DirectoryQuery,
+    pub entries: Vec<DirectoryEntry>,
+    pub total: i64,
+    pub page: i64,
+    pub pages: i64,
+    pub framework: Option<Framework>,
+}
+
+/// Statement codes for a theme or statement filter (unknown ones match nothing).
+fn statements_for(framework: Option<&Framework>, theme: &str, statement: &str) -> Vec<String> {
+    let Some(f) = framework else {
+        return Vec::new();
+    };
+    if !statement.is_empty() {
+        return vec![statement.to_owned()];
+    }
+    if !theme.is_empty() {
+        let codes: Vec<String> = f.statements_in(theme).map(|s| s.code.clone()).collect();
+        // An unknown theme must filter to nothing, not to everything.
+        return if codes.is_empty() {
+            vec!["-".into()]
+        } else {
+            codes
+        };
+    }
+    Vec::new()
+}
+
+pub async fn directory(
+    store: &(impl DirectoryRepo + FrameworkRepo + Sync),
+    query: DirectoryQuery,
+    now: i64,
+) -> Result<DirectoryPage, AppError> {
+    let framework = framework(store).await?;
+    let mut areas: Vec<String> = Vec::new();
+    if !query.area.is_empty() {
+        areas.push(areas::council(&query.area).map_or_else(|| "-".to_owned(), |c| c.code.clone()));
+    } else if !query.region.is_empty() {
+        areas = areas::councils()
+            .iter()
+            .filter(|c| c.region_code == query.region)
+            .map(|c| c.code.clone())
+            .collect();
+        if areas.is_empty() {
+            areas.push("-".into());
+        }
+    }
+    let filter = DirectoryFilter {
+        areas,
+        kind: (!query.kind.is_empty()).then(|| query.kind.clone()),
+        statements: statements_for(framework.as_ref(), &query.theme, &query.statement),
+        has_plan: query.plan == "yes",
+        changed_since: (query.recent == "yes").then_some(now - SIX_MONTHS),
+    };
+    let sort = if query.sort == "updated" {
+        DirectorySort::RecentlyUpdated
+    } else {
+        DirectorySort::Name
+    };
+    let page = query.page.parse::<i64>().unwrap_or(1).clamp(1, 100_000);
+    let (entries, total) = store
+        .directory(&filter, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+        .await?;
+    Ok(DirectoryPage {
+        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
+        query,
+        entries,
+        total,
+        page,
+        framework,
+    })
+}
+
+/// One council on the map and in its table.
+#[derive(Debug, Clone)]
+pub struct MapArea {
+    pub council: &'static Council,
+    pub path: &'static str,
+    pub count: i64,
+    /// 0 (none) to 4 (the most), for shading.
+    pub band: usize,
+}
+
+#[derive(Debug, Clone)]
+pub struct NationalMap {
+    pub areas: Vec<MapArea>,
+    pub size: (i64, i64),
+    /// The upper bound of each band, for the legend.
+    pub bands: Vec<(usize, i64, i64)>,
+    pub theme: String,
+    pub statement: String,
+    pub framework: Option<Framework>,
+}
+
+/// The national map: per council, how many organisations with published plans serve it (on a
+/// theme or statement, when chosen).
+pub async fn national_map(
+    store: &(impl DirectoryRepo + FrameworkRepo + Sync),
+    theme: &str,
+    statement: &str,
+) -> Result<NationalMap, AppError> {
+    let framework = framework(store).await?;
+    let statements = statements_for(framework.as_ref(), theme, statement);
+    let counts = store.plan_counts_by_area(&statements).await?;
+    let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
+    // Four bands of equal width up to the largest count (at least 1 each).
+    let width = ((max + 3) / 4).max(1);
+    let band = |n: i64| {
+        if n <= 0 {
+            0
+        } else {
+            usize::try_from((n - 1) / width + 1).unwrap_or(4).min(4)
+        }
+    };
+    let mut out: Vec<MapArea> = areas::councils()
+        .iter()
+        .filter_map(|c| {
+            let shape = areas::map_shape(&c.code)?;
+            let count = counts
+                .iter()
+                .find(|(code, _)| *code == c.code)
+                .map_or(0, |(_, n)| *n);
+            Some(MapArea {
+                council: c,
+                path: shape.path.as_str(),
+                count,
+                band: band(count),
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| a.council.name.cmp(&b.council.name));
+    let bands = (1..=4)
+        .map(|b| {
+            let b64 = i64::try_from(b).unwrap_or(4);
+            (b, (b64 - 1) * width + 1, b64 * width)
+        })
+        .collect();
+    Ok(NationalMap {
+        areas: out,
+        size: areas::map_size(),
+        bands,
+        theme: theme.to_owned(),
+        statement: statement.to_owned(),
+        framework,
+    })
+}
+
+/// A council's page: who serves it and their published priorities, and its neighbours.
+#[derive(Debug, Clone)]
+pub struct AreaPage {
+    pub council: &'static Council,
+    pub organisations: Vec<DirectoryEntry>,
+    pub neighbours: Vec<&'static Council>,
+}
+
+pub async fn area(
+    store: &(impl DirectoryRepo + FrameworkRepo + Sync),
+    code: &str,
+) -> Result<AreaPage, AppError> {
+    let council = areas::council(code).ok_or(AppError::NotFound)?;
+    let filter = DirectoryFilter {
+        areas: vec![council.code.clone()],
+        ..DirectoryFilter::default()
+    };
+    let (organisations, _) = store
+        .directory(&filter, DirectorySort::Name, 0, 200)
+        .await?;
+    let mut neighbours: Vec<&'static Council> = areas::map_shape(&council.code)
+        .map(|s| {
+            s.neighbours
+                .iter()
+                .filter_map(|n| areas::council(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    neighbours.sort_by(|a, b| a.name.cmp(&b.name));
+    neighbours.dedup_by(|a, b| a.code == b.code);
+    Ok(AreaPage {
+        council,
+        organisations,
+        neighbours,
+    })
+}
+
+/// One answer to "who else is working on this?", with the reason in words.
+#[derive(Debug, Clone)]
+pub struct OtherOrganisation {
+    pub slug: String,
+    pub name: String,
+    pub shared: Vec<String>,
+    pub why: String,
+}
+
+/// How near two organisations are: 0 same council, 1 neighbouring, 2 otherwise (with distance).
+fn nearness(mine: &[String], theirs: &[String]) -> (u8, f64, &'static str) {
+    if mine.iter().any(|a| theirs.contains(a)) {
+        return (0, 0.0, "works in the same council area");
+    }
+    let neighbouring = mine.iter().any(|a| {
+        areas::map_shape(a).is_some_and(|s| theirs.iter().any(|t| s.neighbours.contains(t)))
+    });
+    if neighbouring {
+        return (1, 0.0, "neighbouring council");
+    }
+    let nearest = mine
+        .iter()
+        .flat_map(|a| theirs.iter().filter_map(move |t| areas::distance(a, t)))
+        .fold(f64::INFINITY, f64::min);
+    (2, nearest, "")
+}
+
+/// Organisations with published priorities on the same statements, most shared statements
+/// first, then the nearest (same council, a neighbouring council, then by distance between
+/// council centres). `me`: the asking organisation (left out), `my_areas` its councils.
+pub async fn who_else(
+    store: &(impl DirectoryRepo + Sync),
+    statements: &[String],
+    me: Option<i64>,
+    my_areas: &[String],
+    limit: usize,
+) -> Result<Vec<OtherOrganisation>, AppError> {
+    let found: Vec<WorkingOn> = store
+        .working_on(statements)
+        .await?
+        .into_iter()
+        .filter(|w| Some(w.id) != me)
+        .collect();
+    let mut ranked: Vec<(WorkingOn, (u8, f64, &'static str))> = found
+        .into_iter()
+        .map(|w| {
+            let near = nearness(my_areas, &w.areas);
+            (w, near)
+        })
+        .collect();
+    ranked.sort_by(|(a, na), (b, nb)| {
+        b.shared
+            .len()
+            .cmp(&a.shared.len())
+            .then(na.0.cmp(&nb.0))
+            .then(na.1.total_cmp(&nb.1))
+            .then(a.name.cmp(&b.name))
+    });
+    Ok(ranked
+        .into_iter()
+        .take(limit)
+        .map(|(w, (_, km, place))| {
+            let shared = match w.shared.len() {
+                1 => format!("1 shared statement ({})", w.shared[0]),
+                n => format!("{n} shared statements ({})", w.shared.join(", ")),
+            };
+            let why = if my_areas.is_empty() {
+                shared
+            } else if place.is_empty() {
+                if km.is_finite() {
+                    // A map unit is about 1.1 km.
+                    format!("{shared}, about {} km away", (km * 1.1).round())
+                } else {
+                    shared
+                }
+            } else {
+                format!("{shared}, {place}")
+            };
+            OtherOrganisation {
+                slug: w.slug,
+                name: w.name,
+                shared: w.shared,
+                why,
+            }
+        })
+        .collect())
+}

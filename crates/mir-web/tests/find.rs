@@ -1,0 +1,143 @@
+//! Find and connect through the real router: the directory's filters and pages, the national
+//! map (one link and one table row per council, the CSV), area pages, and "who else".
+
+mod support;
+
+use axum::http::StatusCode;
+use support::{TestApp, select, text};
+
+async fn demo(app: &TestApp) {
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+}
+
+fn names(page: &support::TestResponse) -> Vec<String> {
+    select(&page.html(), ".results h3 a")
+        .iter()
+        .map(text)
+        .collect()
+}
+
+async fn finding_organisations(app: TestApp) {
+    demo(&app).await;
+    let all = app.get("/organisations").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_eq!(names(&all).len(), 5);
+    let north_east_plans = app
+        .get("/organisations?region=E12000001&plan=yes&sort=name")
+        .await;
+    assert_eq!(
+        names(&north_east_plans),
+        [
+            "Northgate People's Voice (demonstration)",
+            "Oakfield Home Care (demonstration)",
+            "Riverside Council (demonstration)"
+        ]
+    );
+    let on_statement = app.get("/organisations?statement=FI-I1").await;
+    assert_eq!(
+        names(&on_statement),
+        [
+            "Hillcrest Community NHS Trust (demonstration)",
+            "Oakfield Home Care (demonstration)"
+        ]
+    );
+    let in_area = app
+        .get("/organisations?area=E06000001&kind=care-provider")
+        .await;
+    assert_eq!(names(&in_area), ["Oakfield Home Care (demonstration)"]);
+    // Odd input is answered, not an error: unknown codes match nothing, a bad page is page 1.
+    for odd in [
+        "/organisations?area=XX&page=abc",
+        "/organisations?theme=%3Cscript%3E",
+        "/organisations?page=-4&sort=sideways",
+    ] {
+        let page = app.get(odd).await;
+        assert_eq!(page.status, StatusCode::OK, "{odd}");
+        assert!(!page.body.contains("<script>"), "{odd}");
+    }
+    assert!(names(&app.get("/organisations?area=XX").await).is_empty());
+
+    // The map: one keyboard-focusable link per council, one table row per council, a CSV.
+    let map = app.get("/map").await;
+    let html = map.html();
+    let links = select(&html, "svg.national-map a[href^='/areas/']");
+    assert_eq!(links.len(), 153);
+    assert!(links.iter().all(|a| {
+        a.value()
+            .attr("aria-label")
+            .is_some_and(|l| l.contains(": "))
+    }));
+    assert_eq!(
+        select(&html, "#numbers + .table-wrapper tbody tr").len(),
+        153
+    );
+    assert!(map.body.contains("Open Government Licence"));
+    let middlesbrough = select(&html, "a[aria-label^='Middlesbrough:']")[0]
+        .value()
+        .attr("aria-label")
+        .unwrap_or("")
+        .to_owned();
+    assert_eq!(
+        middlesbrough, "Middlesbrough: 1",
+        "Riverside's plan is counted there"
+    );
+    let csv = app.get("/map.csv?theme=FI").await;
+    assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 154);
+    assert_eq!(lines[0], "code,council,region,organisations");
+    assert!(lines.contains(&"E08000035,\"Leeds\",\"Yorkshire and The Humber\",1"));
+    assert!(
+        lines.contains(&"E06000002,\"Middlesbrough\",\"North East\",0"),
+        "no FI priority there"
+    );
+
+    // An area page: who works there, their priorities, the neighbours.
+    let area = app.get("/areas/E06000004").await;
+    let body = text(&select(&area.html(), "main")[0]);
+    assert!(body.contains("Oakfield Home Care (demonstration)"));
+    assert!(body.contains("The same small team visits each person"));
+    let neighbours: Vec<String> = select(&area.html(), "main ul:last-of-type a")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        neighbours.contains(&"Middlesbrough".to_owned()),
+        "{neighbours:?}"
+    );
+    assert_eq!(
+        app.get("/areas/E99999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Old Barnsley code still finds the council.
+    assert_eq!(app.get("/areas/E08000016").await.status, StatusCode::OK);
+
+    // Who else: on a statement page, and on a plan, nearest first with the reason in words.
+    let statement = app.get("/frameworks/demonstration/statements/WB-I1").await;
+    let who: Vec<String> = select(&statement.html(), ".who-else li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(who.len(), 2, "{who:?}");
+    let plan = app.get("/organisations/demo-riverside-council").await;
+    let first = text(&select(&plan.html(), ".who-else li")[0]);
+    assert!(
+        first.contains("Oakfield Home Care (demonstration) 2 shared statements (WB-I1, WB-I2), neighbouring council"),
+        "{first}"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn find_on_sqlite() {
+    finding_organisations(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn find_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        finding_organisations(app).await;
+    }
+}
