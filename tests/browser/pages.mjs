@@ -42,6 +42,8 @@ export const PAGES = [
   { path: "/map?theme=FI", name: "map-theme" },
   { path: "/map?view=easy", name: "map-easy" },
   { path: "/areas/E06000002", name: "area" },
+  { path: "/organisations/demo-riverside-council/contact", name: "contact-organisation" },
+  { path: "/report", name: "report" },
   { path: "/areas/E06000002?view=easy", name: "area-easy" },
   { path: "/no-such-page", name: "not-found", status: 404 },
   { path: "/no-such-page?view=easy", name: "not-found-easy", status: 404 },

@@ -18,6 +18,7 @@ pub mod organisations;
 pub mod plans;
 pub mod policy;
 pub mod rate_limit;
+pub mod relay;
 pub mod reviews;
 
 pub use error::AppError;

@@ -22,8 +22,8 @@ use tracing::Level;
 use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
 use crate::routes::{
-    account, admin, contact, find, frameworks, home, info, ops, plans, reviews, sign_in, sign_up,
-    workspace,
+    account, admin, contact, find, frameworks, home, info, ops, plans, relay, reviews, sign_in,
+    sign_up, workspace,
 };
 use crate::{AppState, assets};
 
@@ -207,6 +207,11 @@ pub fn router(state: AppState) -> Router {
         .route("/map.csv", get(find::map_csv))
         .route("/areas/{code}", get(find::area))
         .route("/organisations/{slug}", get(plans::public))
+        .route(
+            "/organisations/{slug}/contact",
+            get(relay::contact).post(relay::send),
+        )
+        .route("/report", get(relay::report).post(relay::send_report))
         .route("/organisations/{slug}/versions", get(plans::versions))
         .route(
             "/organisations/{slug}/versions/{number}",

@@ -141,3 +141,86 @@ async fn find_on_postgres() {
         finding_organisations(app).await;
     }
 }
+
+#[tokio::test]
+async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
+    let app = TestApp::sqlite().await;
+    demo(&app).await;
+    let form = app
+        .get("/organisations/demo-riverside-council/contact?about=Plans")
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    let cookie = form.set_cookie("mir_csrf").expect("csrf");
+    let token = cookie.trim_start_matches("mir_csrf=").to_owned();
+    let bad = app
+        .post_form(
+            "/organisations/demo-riverside-council/contact",
+            &format!("csrf_token={token}&email=nope&message="),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(select(&bad.html(), ".error-summary a").len(), 2);
+    let sent = app
+        .post_form(
+            "/organisations/demo-riverside-council/contact",
+            &format!("csrf_token={token}&email=neighbour%40example.org&message=Can+we+share+notes%3F&about=Plans"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let mails = app.mails();
+    let mut to: Vec<&str> = mails
+        .iter()
+        .filter_map(|m| m.lines().find_map(|l| l.strip_prefix("To: ")))
+        .collect();
+    to.sort_unstable();
+    assert_eq!(
+        to,
+        ["alex.expert@demo.example.org", "sam.admin@demo.example.org"],
+        "the administrator and the co-chairs, nobody else"
+    );
+    assert!(mails[0].contains("neighbour@example.org") && mails[0].contains("Can we share notes?"));
+    // Five messages per sender address in 15 minutes.
+    let mut last = StatusCode::OK;
+    for _ in 0..5 {
+        last = app
+            .post_form(
+                "/organisations/demo-riverside-council/contact",
+                &format!("csrf_token={token}&email=neighbour%40example.org&message=Again"),
+                Some(&cookie),
+            )
+            .await
+            .status;
+    }
+    assert_eq!(last, StatusCode::TOO_MANY_REQUESTS);
+    // Organisations not (yet) public cannot be contacted this way.
+    assert_eq!(
+        app.get("/organisations/nowhere/contact").await.status,
+        StatusCode::NOT_FOUND
+    );
+    // A report goes to the national team.
+    mir_app::accounts::create_sign_in_link(
+        &app.db.store,
+        &mir_app::Actor::Operator,
+        "team@example.org",
+        true,
+    )
+    .await
+    .expect("national admin");
+    let reported = app
+        .post_form(
+            "/report",
+            &format!("csrf_token={token}&page=%2Forganisations%2Fdemo-riverside-council&reason=Rude+words"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(reported.status, StatusCode::SEE_OTHER);
+    let report = app
+        .mails()
+        .into_iter()
+        .find(|m| m.contains("A page was reported"))
+        .expect("report");
+    assert!(report.contains("To: team@example.org") && report.contains("Rude words"));
+    app.cleanup().await;
+}

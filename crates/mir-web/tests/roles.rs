@@ -301,6 +301,17 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             edit,
         ),
         // Find and connect: public.
+        (
+            "/organisations/{slug}/contact",
+            format!("{public}/contact"),
+            [ok; 7],
+        ),
+        (
+            "/organisations/{slug}/contact",
+            "/organisations/cedar/contact".into(),
+            [nf; 7],
+        ),
+        ("/report", "/report".into(), [ok; 7]),
         ("/organisations", "/organisations?plan=yes".into(), [ok; 7]),
         ("/map", "/map".into(), [ok; 7]),
         ("/map.csv", "/map.csv".into(), [ok; 7]),
@@ -668,6 +679,13 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "emails=digest",
             [see; 7],
         ),
+        (
+            "/organisations/{slug}/contact",
+            format!("{public}/contact"),
+            "email=&message=",
+            [bad; 7],
+        ),
+        ("/report", "/report".into(), "page=&reason=", [bad; 7]),
         // These really change things (members leave, accounts go), so they come last.
         (
             "/manage/organisations/{slug}/leave",

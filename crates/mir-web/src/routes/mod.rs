@@ -10,6 +10,7 @@ pub mod home;
 pub mod info;
 pub mod ops;
 pub mod plans;
+pub mod relay;
 pub mod reviews;
 pub mod sign_in;
 pub mod sign_up;

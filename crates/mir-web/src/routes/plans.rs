@@ -521,6 +521,11 @@ struct PublicPage {
 }
 
 impl PublicPage {
+    fn contact_href(&self, about: &str) -> String {
+        let query = serde_urlencoded::to_string([("about", about)]).unwrap_or_default();
+        format!("/organisations/{}/contact?{query}", self.plan.profile.slug)
+    }
+
     fn others_for(&self, id: impl Borrow<i64>) -> &[mir_app::directory::OtherOrganisation] {
         let id = *id.borrow();
         self.others

@@ -1,0 +1,167 @@
+//! Get in touch with an organisation (relayed by email), and report abuse to the national team.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::AppError;
+use mir_app::relay::{self, ContactInput, MESSAGE_MAX_CHARS, ReportInput};
+use mir_domain::validation::FieldErrors;
+use mir_store::PlanRepo;
+
+use super::CurrentActor;
+use super::account::Client;
+use crate::AppState;
+use crate::error::WebError;
+use crate::middleware::csrf::CsrfForm;
+use crate::middleware::session::Session;
+use crate::page::{PageContext, ok, render};
+
+#[derive(Template)]
+#[template(path = "plans/contact.html")]
+struct ContactPage {
+    ctx: PageContext,
+    slug: String,
+    name: String,
+    form: ContactInput,
+    errors: FieldErrors,
+    max_chars: usize,
+}
+
+async fn organisation_name(state: &AppState, slug: &str) -> Result<String, WebError> {
+    state
+        .store
+        .organisation_profile(slug)
+        .await?
+        .filter(|p| p.status == "approved")
+        .map(|p| p.name)
+        .ok_or(WebError::NotFound)
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct AboutQuery {
+    about: String,
+}
+
+/// `GET /organisations/{slug}/contact`
+pub async fn contact(
+    State(state): State<AppState>,
+    Path(slug): Path<String>,
+    Query(query): Query<AboutQuery>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let name = organisation_name(&state, &slug).await?;
+    ok(&ContactPage {
+        ctx,
+        slug,
+        name,
+        form: ContactInput {
+            about: query.about,
+            ..ContactInput::default()
+        },
+        errors: FieldErrors::new(),
+        max_chars: MESSAGE_MAX_CHARS,
+    })
+}
+
+/// `POST /organisations/{slug}/contact`
+pub async fn send(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<String>,
+    Client(client): Client,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<ContactInput>,
+) -> Result<Response, WebError> {
+    let base = state.config.base_url.clone();
+    match relay::contact_organisation(
+        &state.store,
+        &state.mailer,
+        &actor,
+        &slug,
+        &form,
+        &client,
+        &base,
+    )
+    .await
+    {
+        Ok(_) => {
+            session.set_flash("Your message is sent. The people who lead the group will reply to your email address.");
+            Ok(Redirect::to(&format!("/organisations/{slug}")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let name = organisation_name(&state, &slug).await?;
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ContactPage {
+                    ctx,
+                    slug,
+                    name,
+                    form,
+                    errors,
+                    max_chars: MESSAGE_MAX_CHARS,
+                },
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct ReportPage {
+    ctx: PageContext,
+    form: ReportInput,
+    errors: FieldErrors,
+    max_chars: usize,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PageQuery {
+    page: String,
+}
+
+/// `GET /report`
+pub async fn report(
+    Query(query): Query<PageQuery>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    ok(&ReportPage {
+        ctx,
+        form: ReportInput {
+            page: query.page,
+            ..ReportInput::default()
+        },
+        errors: FieldErrors::new(),
+        max_chars: MESSAGE_MAX_CHARS,
+    })
+}
+
+/// `POST /report`
+pub async fn send_report(
+    State(state): State<AppState>,
+    Client(client): Client,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<ReportInput>,
+) -> Result<Response, WebError> {
+    match relay::report_abuse(&state.store, &state.mailer, &form, &client).await {
+        Ok(()) => {
+            session.set_flash("Thank you. The national programme team will look at it.");
+            Ok(Redirect::to("/report").into_response())
+        }
+        Err(AppError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &ReportPage {
+                ctx,
+                form,
+                errors,
+                max_chars: MESSAGE_MAX_CHARS,
+            },
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
