@@ -7,7 +7,7 @@ use mir_domain::framework::parse_toml;
 use mir_domain::organisation::Role;
 use mir_domain::organisation::{OrgSlug, OrganisationKind};
 use mir_store::{
-    ActionRecord, DirectoryRepo, FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation,
+    ActionRecord, AuditRepo, DirectoryRepo, FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation,
     NewReviewRecord, OrganisationRepo, PeopleRepo, PlanRepo, Position, PriorityRecord, ReviewRepo,
     View, WorkshopView,
 };
@@ -111,6 +111,8 @@ pub async fn load_demo_data(
          + ReviewRepo
          + PlanRepo
          + DirectoryRepo
+         + mir_store::SearchRepo
+         + AuditRepo
          + Sync
      ),
 ) -> Result<DemoReport, AppError> {
@@ -159,6 +161,10 @@ pub async fn load_demo_data(
     {
         load_demo_group(store, &meta.slug, &meta.version, now).await?;
         report.group_added = true;
+    }
+    // The search index follows what is public; rebuilding it for five organisations is cheap.
+    for (slug, _, _) in DEMO_ORGANISATIONS {
+        crate::search::reindex(store, slug).await?;
     }
     Ok(report)
 }

@@ -20,6 +20,7 @@ pub mod policy;
 pub mod rate_limit;
 pub mod relay;
 pub mod reviews;
+pub mod search;
 
 pub use error::AppError;
 pub use policy::{Action, Actor};

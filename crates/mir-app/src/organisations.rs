@@ -188,7 +188,7 @@ pub async fn awaiting_approval(
 
 /// Approves, or declines with a reason that is emailed to the organisation.
 pub async fn decide(
-    store: &(impl SignUpRepo + AuditRepo),
+    store: &(impl SignUpRepo + crate::plans::PlanStore),
     mailer: &Mailer,
     actor: &Actor,
     organisation_id: i64,
@@ -255,6 +255,10 @@ pub async fn decide(
                 body: body.clone(),
             })
             .await?;
+    }
+    if approve && let Some(org) = store.organisation_by_id(organisation_id).await? {
+        // Now public: findable by search.
+        crate::search::reindex(store, &org.slug).await?;
     }
     tracing::info!(organisation_id, approve, "organisation decided");
     Ok(())

@@ -24,11 +24,26 @@ use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
 
 /// Everything the storage for plans needs.
 pub trait PlanStore:
-    MemberRepo + PlanRepo + ReviewRepo + FrameworkRepo + AuditRepo + DirectoryRepo + Sync
+    MemberRepo
+    + PlanRepo
+    + ReviewRepo
+    + FrameworkRepo
+    + AuditRepo
+    + DirectoryRepo
+    + mir_store::SearchRepo
+    + Sync
 {
 }
-impl<T: MemberRepo + PlanRepo + ReviewRepo + FrameworkRepo + AuditRepo + DirectoryRepo + Sync>
-    PlanStore for T
+impl<
+    T: MemberRepo
+        + PlanRepo
+        + ReviewRepo
+        + FrameworkRepo
+        + AuditRepo
+        + DirectoryRepo
+        + mir_store::SearchRepo
+        + Sync,
+> PlanStore for T
 {
 }
 
@@ -465,6 +480,9 @@ pub async fn add_update(
             mir_store::now(),
         )
         .await?;
+    if public {
+        crate::search::reindex(store, &ws.organisation.slug).await?;
+    }
     record_change(
         store,
         &ws,
@@ -572,6 +590,7 @@ pub async fn approve(
     store
         .set_published_priorities(ws.organisation.id, &findable(&snapshot_of(&ws.priorities)))
         .await?;
+    crate::search::reindex(store, &ws.organisation.slug).await?;
     record_change(
         store,
         &ws,

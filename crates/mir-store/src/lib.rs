@@ -20,6 +20,7 @@ mod people;
 mod plans;
 mod rate_limits;
 mod reviews;
+mod search;
 mod sessions;
 mod sign_up;
 mod store;
@@ -46,6 +47,7 @@ pub use rate_limits::RateLimitRepo;
 pub use reviews::{
     Confirmation, NewReviewRecord, Position, Review, ReviewRepo, SharedView, View, WorkshopView,
 };
+pub use search::{SearchEntry, SearchHit, SearchRepo};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use sign_up::{MembershipSummary, PendingOrganisation, SignUp, SignUpRepo};
 pub use store::Store;

@@ -203,6 +203,7 @@ pub fn router(state: AppState) -> Router {
             get(plans::action).post(plans::update_action),
         )
         .route("/organisations", get(find::directory_page))
+        .route("/search", get(find::search))
         .route("/map", get(find::map))
         .route("/map.csv", get(find::map_csv))
         .route("/areas/{code}", get(find::area))

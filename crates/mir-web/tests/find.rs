@@ -224,3 +224,60 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
     assert!(report.contains("To: team@example.org") && report.contains("Rude words"));
     app.cleanup().await;
 }
+
+async fn searching(app: TestApp) {
+    demo(&app).await;
+    let page = app.get("/search?q=Easy+Read").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let html = page.html();
+    let titles: Vec<String> = select(&html, ".results h3 a").iter().map(text).collect();
+    assert!(
+        titles
+            .iter()
+            .any(|t| t == "Easy Read information, written with us"),
+        "{titles:?}"
+    );
+    assert!(
+        !select(&html, ".results mark").is_empty(),
+        "matches are highlighted"
+    );
+    // Only what is public: the Riverside draft action (not approved yet) is not found.
+    let draft = app.get("/search?q=paying+for+care").await;
+    assert!(text(&select(&draft.html(), "#results")[0]).starts_with("0 results"));
+    // Published actions and public updates are found, linked to their place on the plan.
+    let update = app.get("/search?q=social+workers+training").await;
+    let links: Vec<String> = select(&update.html(), ".results h3 a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or("").to_owned())
+        .collect();
+    assert!(
+        links.contains(&"/organisations/demo-riverside-council#timeline".to_owned()),
+        "{links:?}"
+    );
+    // Empty, odd and very long input is answered calmly.
+    for odd in [
+        "/search",
+        "/search?q=",
+        "/search?q=%22%2A%29%28NEAR",
+        "/search?q=%3Cscript%3E",
+    ] {
+        let page = app.get(odd).await;
+        assert_eq!(page.status, StatusCode::OK, "{odd}");
+        assert!(!page.body.contains("<script>"), "{odd}");
+    }
+    let long = format!("/search?q={}", "care+".repeat(400));
+    assert_eq!(app.get(&long).await.status, StatusCode::OK);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn search_on_sqlite() {
+    searching(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn search_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        searching(app).await;
+    }
+}

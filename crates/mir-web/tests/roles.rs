@@ -314,6 +314,7 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         ("/report", "/report".into(), [ok; 7]),
         ("/organisations", "/organisations?plan=yes".into(), [ok; 7]),
         ("/map", "/map".into(), [ok; 7]),
+        ("/search", "/search?q=carers".into(), [ok; 7]),
         ("/map.csv", "/map.csv".into(), [ok; 7]),
         ("/areas/{code}", "/areas/E06000001".into(), [ok; 7]),
         ("/areas/{code}", "/areas/nowhere".into(), [nf; 7]),

@@ -206,3 +206,116 @@ pub async fn area(
     let a = directory::area(&state.store, &code).await?;
     ok(&AreaTemplate { ctx, a })
 }
+
+/// Text with the search engine's `[[`…`]]` marks, as (text, matched) pieces for the template,
+/// which escapes each piece and wraps matched ones in `<mark>`.
+pub fn marked(text: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("[[") {
+        if start > 0 {
+            out.push((rest[..start].to_owned(), false));
+        }
+        let after = &rest[start + 2..];
+        match after.find("]]") {
+            Some(end) => {
+                out.push((after[..end].to_owned(), true));
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push((after.to_owned(), false));
+                rest = "";
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.push((rest.to_owned(), false));
+    }
+    out
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct SearchQuery {
+    q: String,
+    page: String,
+}
+
+#[derive(Template)]
+#[template(path = "find/search.html")]
+struct SearchTemplate {
+    ctx: PageContext,
+    r: Option<mir_app::search::SearchResults>,
+    q: String,
+}
+
+impl SearchTemplate {
+    fn marked(&self, text: &str) -> Vec<(String, bool)> {
+        marked(text)
+    }
+
+    fn kind_label(&self, kind: &str) -> &'static str {
+        match kind {
+            "organisation" => "Organisation",
+            "priority" => "Priority",
+            "action" => "Action",
+            "update" => "Progress update",
+            _ => "Result",
+        }
+    }
+
+    fn href(&self, slug: &str, anchor: &str) -> String {
+        if anchor.is_empty() {
+            format!("/organisations/{slug}")
+        } else {
+            format!("/organisations/{slug}#{anchor}")
+        }
+    }
+
+    fn page_href(&self, page: i64) -> String {
+        let query =
+            serde_urlencoded::to_string([("q", self.q.as_str()), ("page", &page.to_string())])
+                .unwrap_or_default();
+        format!("/search?{query}")
+    }
+}
+
+/// `GET /search?q=`
+pub async fn search(
+    State(state): State<AppState>,
+    Query(query): Query<SearchQuery>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let q: String = query
+        .q
+        .chars()
+        .take(mir_app::search::MAX_QUERY_CHARS)
+        .collect();
+    let r = if q.trim().is_empty() {
+        None
+    } else {
+        let page = query.page.parse().unwrap_or(1);
+        Some(mir_app::search::search(&state.store, &q, page).await?)
+    };
+    ok(&SearchTemplate { ctx, r, q })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::marked;
+
+    #[test]
+    fn marks_become_pieces() {
+        assert_eq!(
+            marked("a [[b]] c [[d"),
+            [
+                ("a ".to_owned(), false),
+                ("b".to_owned(), true),
+                (" c ".to_owned(), false),
+                ("d".to_owned(), false)
+            ]
+        );
+        assert_eq!(marked("plain"), [("plain".to_owned(), false)]);
+        assert!(marked("").is_empty());
+    }
+}

@@ -1,0 +1,148 @@
+//! Full-text search with each engine's own features: SQLite FTS5, PostgreSQL tsvector.
+//! Matches come back with `[[`…`]]` around the words found, for the page to highlight.
+
+use std::future::Future;
+
+use crate::{Engine, Store, StoreError};
+
+/// One thing the public can find.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchEntry {
+    /// `organisation`, `priority`, `action` or `update`.
+    pub kind: String,
+    pub slug: String,
+    /// Where on the organisation's page, e.g. `priority-12` (empty for the page itself).
+    pub anchor: String,
+    pub title: String,
+    pub body: String,
+}
+
+/// One result, with the matched words marked `[[`…`]]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit {
+    pub kind: String,
+    pub slug: String,
+    pub anchor: String,
+    pub title: String,
+    pub snippet: String,
+}
+
+pub trait SearchRepo {
+    /// Replaces everything indexed for the organisation.
+    fn reindex_organisation(
+        &self,
+        organisation_id: i64,
+        entries: &[SearchEntry],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Best matches first. `words`: plain words (already cleaned: letters and digits only);
+    /// every word must match. Returns the page and the total.
+    fn search(
+        &self,
+        words: &[String],
+        offset: i64,
+        limit: i64,
+    ) -> impl Future<Output = Result<(Vec<SearchHit>, i64), StoreError>> + Send;
+}
+
+impl SearchRepo for Store {
+    async fn reindex_organisation(
+        &self,
+        organisation_id: i64,
+        entries: &[SearchEntry],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM search_index WHERE organisation_id = $1")
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        for e in entries {
+            sqlx::query(
+                "INSERT INTO search_index (kind, slug, anchor, title, body, organisation_id) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(&e.kind)
+            .bind(&e.slug)
+            .bind(&e.anchor)
+            .bind(&e.title)
+            .bind(&e.body)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn search(
+        &self,
+        words: &[String],
+        offset: i64,
+        limit: i64,
+    ) -> Result<(Vec<SearchHit>, i64), StoreError> {
+        if words.is_empty() {
+            return Ok((Vec::new(), 0));
+        }
+        let (limit, offset) = (limit.clamp(1, 100), offset.max(0));
+        match self.engine() {
+            Engine::Sqlite => {
+                // Each word quoted: FTS5 syntax in the input has no effect; a trailing * finds
+                // word beginnings ("plan" finds "planning").
+                let query = words
+                    .iter()
+                    .map(|w| format!("\"{w}\"*"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let total: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM search_index WHERE search_index MATCH $1",
+                )
+                .bind(&query)
+                .fetch_one(&self.pool)
+                .await?;
+                let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+                    "SELECT kind, slug, anchor, highlight(search_index, 3, '[[', ']]'), \
+                     snippet(search_index, 4, '[[', ']]', '…', 24) \
+                     FROM search_index WHERE search_index MATCH $1 ORDER BY bm25(search_index, 0, 0, 0, 4.0, 1.0, 0) LIMIT $2 OFFSET $3",
+                )
+                .bind(&query)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok((rows.into_iter().map(hit).collect(), total))
+            }
+            Engine::Postgres => {
+                let query = words.join(" ");
+                let total: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM search_index WHERE document @@ plainto_tsquery('english', $1)",
+                )
+                .bind(&query)
+                .fetch_one(&self.pool)
+                .await?;
+                let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+                    "SELECT kind, slug, anchor, \
+                     ts_headline('english', title, q, 'StartSel=[[, StopSel=]], HighlightAll=true'), \
+                     ts_headline('english', body, q, 'StartSel=[[, StopSel=]], MaxWords=24, MinWords=8') \
+                     FROM search_index, plainto_tsquery('english', $1) q WHERE document @@ q \
+                     ORDER BY ts_rank(document, q) DESC, title LIMIT $2 OFFSET $3",
+                )
+                .bind(&query)
+                .bind(limit)
+                .bind(offset)
+                .fetch_all(&self.pool)
+                .await?;
+                Ok((rows.into_iter().map(hit).collect(), total))
+            }
+        }
+    }
+}
+
+fn hit(
+    (kind, slug, anchor, title, snippet): (String, String, String, String, String),
+) -> SearchHit {
+    SearchHit {
+        kind,
+        slug,
+        anchor,
+        title,
+        snippet,
+    }
+}
