@@ -294,8 +294,17 @@ pub async fn who_else(
     my_areas: &[String],
     limit: usize,
 ) -> Result<Vec<OtherOrganisation>, AppError> {
+    // Nearby means the same councils or their neighbours.
+    let mut near: Vec<String> = my_areas.to_vec();
+    for a in my_areas {
+        if let Some(shape) = areas::map_shape(a) {
+            near.extend(shape.neighbours.iter().cloned());
+        }
+    }
+    near.sort();
+    near.dedup();
     let found: Vec<WorkingOn> = store
-        .working_on(statements)
+        .working_on(statements, &near, 100)
         .await?
         .into_iter()
         .filter(|w| Some(w.id) != me)

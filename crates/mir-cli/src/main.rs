@@ -29,7 +29,7 @@ enum Command {
     /// Bring the database schema up to date, then exit.
     Migrate(DatabaseArgs),
     /// Load the demonstration data (safe to repeat: a second run adds nothing), then exit.
-    Demo(DatabaseArgs),
+    Demo(DemoArgs),
     /// Import data from a file.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -149,6 +149,19 @@ struct DatabaseArgs {
 }
 
 #[derive(Debug, Args)]
+struct DemoArgs {
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// `small` (a few organisations, the default) or `national` (about 20,000 organisations,
+    /// 100,000 priorities, 400,000 actions, 1,000,000 updates, for performance checks).
+    #[arg(long, default_value = "small", value_parser = ["small", "national"])]
+    scale: String,
+    /// The seed the national dataset is made from (the same seed makes the same data).
+    #[arg(long, default_value_t = 2026)]
+    seed: u64,
+}
+
+#[derive(Debug, Args)]
 struct ServeArgs {
     /// Address and port to listen on.
     #[arg(
@@ -215,7 +228,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve(args, database).await,
             Command::Migrate(_) => migrate(&database).await.map(|_| ()),
-            Command::Demo(_) => demo(&database).await,
+            Command::Demo(args) => demo(&database, &args.scale, args.seed).await,
             Command::Import(ImportCommand::Framework { file, .. }) => {
                 import_framework(&database, &file).await
             }
@@ -248,7 +261,8 @@ fn main() -> ExitCode {
 fn cli_database(command: &Command) -> &str {
     match command {
         Command::Serve(args) => &args.database.database,
-        Command::Migrate(args) | Command::Demo(args) => &args.database,
+        Command::Migrate(args) => &args.database,
+        Command::Demo(args) => &args.database.database,
         Command::Import(ImportCommand::Framework { database, .. })
         | Command::Export(ExportCommand::Framework { database, .. })
         | Command::Admin(AdminCommand::CreateUser { database, .. })
@@ -283,8 +297,22 @@ async fn migrate(database: &DatabaseUrl) -> Result<Store, AnyError> {
     Ok(store)
 }
 
-async fn demo(database: &DatabaseUrl) -> Result<(), AnyError> {
+async fn demo(database: &DatabaseUrl, scale: &str, seed: u64) -> Result<(), AnyError> {
     let store = migrate(database).await?;
+    if scale == "national" {
+        let started = Instant::now();
+        let report = mir_app::demo::load_national_data(&store, seed).await?;
+        println!(
+            "National demonstration data: {} organisations, {} priorities, {} actions, {} updates in {:.1} s (0 means it was there already).",
+            report.organisations,
+            report.priorities,
+            report.actions,
+            report.updates,
+            started.elapsed().as_secs_f64()
+        );
+        store.close().await;
+        return Ok(());
+    }
     let report = mir_app::demo::load_demo_data(&store).await?;
     tracing::info!(
         organisations_added = report.organisations_added,

@@ -87,10 +87,13 @@ pub trait DirectoryRepo {
         &self,
         statements: &[String],
     ) -> impl Future<Output = Result<Vec<(String, i64)>, StoreError>> + Send;
-    /// Approved organisations with published priorities on any of `statements`.
+    /// Approved organisations with published priorities on any of `statements`: those sharing
+    /// the most statements, plus those serving any of `near_areas`, at most `limit` of each.
     fn working_on(
         &self,
         statements: &[String],
+        near_areas: &[String],
+        limit: i64,
     ) -> impl Future<Output = Result<Vec<WorkingOn>, StoreError>> + Send;
 }
 
@@ -320,33 +323,84 @@ impl DirectoryRepo for Store {
         Ok(query.fetch_all(&self.pool).await?)
     }
 
-    async fn working_on(&self, statements: &[String]) -> Result<Vec<WorkingOn>, StoreError> {
+    async fn working_on(
+        &self,
+        statements: &[String],
+        near_areas: &[String],
+        limit: i64,
+    ) -> Result<Vec<WorkingOn>, StoreError> {
         if statements.is_empty() {
             return Ok(Vec::new());
         }
-        let mut next = 0;
-        let list = placeholders(&mut next, statements.len());
-        let mut query = sqlx::query_as::<_, (i64, String, String, String)>(sqlx::AssertSqlSafe(
-            format!(
-                "SELECT DISTINCT o.id, o.slug, o.name, s.statement_code FROM published_statements s JOIN organisations o ON o.id = s.organisation_id \
-             WHERE o.status = 'approved' AND s.statement_code IN {list} ORDER BY o.id, s.statement_code"
-            ),
-        ));
-        for s in statements {
-            query = query.bind(s);
+        let limit = limit.clamp(1, 500);
+        // Candidates: those sharing the most statements, then those nearby; ranked by the caller.
+        let mut candidates: Vec<(i64, String, String, i64)> = Vec::new();
+        for near in [false, true] {
+            if near && near_areas.is_empty() {
+                continue;
+            }
+            let mut next = 0;
+            let list = placeholders(&mut next, statements.len());
+            let area_clause = if near {
+                format!(
+                    "AND o.id IN (SELECT organisation_id FROM organisation_areas WHERE area_code IN {})",
+                    placeholders(&mut next, near_areas.len())
+                )
+            } else {
+                String::new()
+            };
+            let mut query = sqlx::query_as::<_, (i64, String, String, i64)>(sqlx::AssertSqlSafe(
+                format!(
+                    "SELECT o.id, o.slug, o.name, COUNT(DISTINCT s.statement_code) AS shared FROM published_statements s \
+                 JOIN organisations o ON o.id = s.organisation_id \
+                 WHERE o.status = 'approved' AND s.statement_code IN {list} {area_clause} \
+                 GROUP BY o.id, o.slug, o.name ORDER BY shared DESC, o.name LIMIT {limit}"
+                ),
+            ));
+            for s in statements {
+                query = query.bind(s);
+            }
+            if near {
+                for a in near_areas {
+                    query = query.bind(a);
+                }
+            }
+            for row in query.fetch_all(&self.pool).await? {
+                if !candidates.iter().any(|c| c.0 == row.0) {
+                    candidates.push(row);
+                }
+            }
         }
-        let rows = query.fetch_all(&self.pool).await?;
-        let mut out: Vec<WorkingOn> = Vec::new();
-        for (id, slug, name, code) in rows {
-            match out.last_mut() {
-                Some(w) if w.id == id => w.shared.push(code),
-                _ => out.push(WorkingOn {
-                    id,
-                    slug,
-                    name,
-                    areas: Vec::new(),
-                    shared: vec![code],
-                }),
+        let mut out: Vec<WorkingOn> = candidates
+            .into_iter()
+            .map(|(id, slug, name, _)| WorkingOn {
+                id,
+                slug,
+                name,
+                areas: Vec::new(),
+                shared: Vec::new(),
+            })
+            .collect();
+        if out.is_empty() {
+            return Ok(out);
+        }
+        // Which statements each shares, in one query for all candidates.
+        let mut next = 0;
+        let ids = placeholders(&mut next, out.len());
+        let list = placeholders(&mut next, statements.len());
+        let mut shared_q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(format!(
+            "SELECT DISTINCT organisation_id, statement_code FROM published_statements \
+             WHERE organisation_id IN {ids} AND statement_code IN {list} ORDER BY organisation_id, statement_code"
+        )));
+        for w in &out {
+            shared_q = shared_q.bind(w.id);
+        }
+        for s in statements {
+            shared_q = shared_q.bind(s);
+        }
+        for (id, code) in shared_q.fetch_all(&self.pool).await? {
+            if let Some(w) = out.iter_mut().find(|w| w.id == id) {
+                w.shared.push(code);
             }
         }
         if out.is_empty() {

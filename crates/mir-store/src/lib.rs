@@ -7,6 +7,7 @@
 //! every behaviour on both engines.
 
 mod audit;
+mod bulk;
 mod database_url;
 mod directory;
 mod error;
@@ -27,6 +28,7 @@ mod store;
 pub mod testing;
 
 pub use audit::{AuditEvent, AuditRepo};
+pub use bulk::NationalReport;
 pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
 pub use directory::{
     DirectoryEntry, DirectoryFilter, DirectoryRepo, DirectorySort, PublishedPriority, WorkingOn,

@@ -1466,7 +1466,7 @@ mod directory {
             [("E06000001".to_owned(), 1), ("E06000004".to_owned(), 1)]
         );
         let who = store
-            .working_on(&["WB-I1".into(), "WB-I2".into()])
+            .working_on(&["WB-I1".into(), "WB-I2".into()], &["E06000004".into()], 10)
             .await
             .expect("who");
         assert_eq!(who.len(), 2);
