@@ -642,6 +642,28 @@ async fn load_demo_plan(
     Ok(())
 }
 
+/// The national-scale demonstration dataset (for performance checks): the small demonstration
+/// data first (the framework), then about 20,000 organisations made from `seed`.
+pub async fn load_national_data(
+    store: &mir_store::Store,
+    seed: u64,
+) -> Result<mir_store::NationalReport, AppError> {
+    load_demo_data(store).await?;
+    let framework = parse_toml(DEMO_FRAMEWORK).map_err(AppError::InvalidFile)?;
+    let statements: Vec<String> = framework
+        .statements
+        .iter()
+        .map(|s| s.code.clone())
+        .collect();
+    let councils: Vec<String> = mir_domain::areas::councils()
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    Ok(store
+        .load_national_dataset(seed, &councils, &statements, mir_store::now())
+        .await?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -678,26 +700,4 @@ mod tests {
         );
         db.cleanup().await;
     }
-}
-
-/// The national-scale demonstration dataset (for performance checks): the small demonstration
-/// data first (the framework), then about 20,000 organisations made from `seed`.
-pub async fn load_national_data(
-    store: &mir_store::Store,
-    seed: u64,
-) -> Result<mir_store::NationalReport, AppError> {
-    load_demo_data(store).await?;
-    let framework = parse_toml(DEMO_FRAMEWORK).map_err(AppError::InvalidFile)?;
-    let statements: Vec<String> = framework
-        .statements
-        .iter()
-        .map(|s| s.code.clone())
-        .collect();
-    let councils: Vec<String> = mir_domain::areas::councils()
-        .iter()
-        .map(|c| c.code.clone())
-        .collect();
-    Ok(store
-        .load_national_dataset(seed, &councils, &statements, mir_store::now())
-        .await?)
 }
