@@ -87,8 +87,9 @@ pub trait DirectoryRepo {
         &self,
         statements: &[String],
     ) -> impl Future<Output = Result<Vec<(String, i64)>, StoreError>> + Send;
-    /// Approved organisations with published priorities on any of `statements`: those sharing
-    /// the most statements, plus those serving any of `near_areas`, at most `limit` of each.
+    /// Approved organisations with published priorities on any of `statements`: those serving
+    /// any of `near_areas`, and, when they are fewer than `limit`, those sharing the most
+    /// statements anywhere; at most `limit` of each.
     fn working_on(
         &self,
         statements: &[String],
@@ -333,11 +334,15 @@ impl DirectoryRepo for Store {
             return Ok(Vec::new());
         }
         let limit = limit.clamp(1, 500);
-        // Candidates: those sharing the most statements, then those nearby; ranked by the caller.
+        // Candidates: those nearby first (a cheap query: few councils); then, only if that
+        // found too few, those sharing the most statements anywhere. Ranked by the caller.
         let mut candidates: Vec<(i64, String, String, i64)> = Vec::new();
-        for near in [false, true] {
+        for near in [true, false] {
             if near && near_areas.is_empty() {
                 continue;
+            }
+            if !near && i64::try_from(candidates.len()).unwrap_or(0) >= limit {
+                break;
             }
             let mut next = 0;
             let list = placeholders(&mut next, statements.len());

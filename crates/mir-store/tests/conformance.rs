@@ -1469,11 +1469,18 @@ mod directory {
             .working_on(&["WB-I1".into(), "WB-I2".into()], &["E06000004".into()], 10)
             .await
             .expect("who");
+        // Nearby first (Beech serves E06000004), then the most shared anywhere (Alder).
         assert_eq!(who.len(), 2);
-        assert_eq!(who[0].name, "Alder");
-        assert_eq!(who[0].shared, ["WB-I1", "WB-I2"]);
-        assert_eq!(who[1].shared, ["WB-I1"]);
-        assert_eq!(who[1].areas.len(), 2);
+        assert_eq!(who[0].name, "Beech");
+        assert_eq!(who[0].shared, ["WB-I1"]);
+        assert_eq!(who[0].areas.len(), 2);
+        assert_eq!(who[1].name, "Alder");
+        assert_eq!(who[1].shared, ["WB-I1", "WB-I2"]);
+        let only_near = store
+            .working_on(&["WB-I1".into()], &["E06000004".into()], 1)
+            .await
+            .expect("near");
+        assert_eq!(only_near.len(), 1, "enough nearby: no search further away");
     }
 }
 use directory::*;
