@@ -767,3 +767,64 @@ test("the embed page shows in a frame on another site; other pages refuse to be 
   await context.close();
   other.close();
 });
+
+test("find and connect: filter the directory, search, the map to an area page, who else from a statement, a message that lands in the mail folder — keyboard only, no JavaScript, axe", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const checked = [];
+  const axe = async (name) => {
+    checked.push(name);
+    await assertNoAxeViolationsWithoutScript(page, name);
+  };
+
+  // The directory: North East organisations with a published plan.
+  await page.goto(server.base + "/");
+  await pressEnterOn(page, "header a:text('Organisations')");
+  await tabTo(page, "#region");
+  await page.keyboard.type("North East");
+  assert.equal(await page.inputValue("#region"), "E12000001");
+  await tabTo(page, "#plan");
+  await page.keyboard.press("Space");
+  await pressEnterOn(page, "button:text('Show organisations')");
+  assert.match(new URL(page.url()).search, /region=E12000001/);
+  const found = await page.locator(".results h3").allInnerTexts();
+  assert.ok(found.includes("Oakfield Home Care (demonstration)"), found.join(", "));
+  assert.ok(!found.includes("Hillcrest Community NHS Trust (demonstration)"), "Leeds is not in the North East");
+  await axe("find-directory-filtered");
+
+  // Search.
+  await pressEnterOn(page, "header a:text('Search')");
+  await typeInto(page, "#q", "Easy Read");
+  await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+  assert.ok((await page.locator(".results mark").count()) > 0, "matches highlighted");
+  assert.match(await page.locator(".results").innerText(), /Easy Read information, written with us/);
+  await axe("find-search");
+
+  // The map: Tab to a council, open its area page.
+  await pressEnterOn(page, "header a:text('Map')");
+  await axe("find-map");
+  await pressEnterOn(page, "svg a[aria-label^='Stockton-on-Tees:']");
+  assert.equal(await page.locator("h1").innerText(), "Stockton-on-Tees");
+  assert.match(await page.locator("main").innerText(), /Oakfield Home Care \(demonstration\)/);
+  await axe("find-area");
+
+  // Who else, from a statement page.
+  await page.goto(server.base + "/frameworks/demonstration/statements/WB-I1");
+  await pressEnterOn(page, ".who-else a:text('Riverside Council (demonstration)')");
+  assert.equal(await page.locator("h1").innerText(), "Riverside Council (demonstration)");
+
+  // Get in touch: an error first, then the message is sent and lands in the mail folder.
+  await pressEnterOn(page, "main a:text('Send Riverside Council (demonstration) a message')");
+  await pressEnterOn(page, "button:text('Send the message')");
+  assert.match(await page.title(), /^Error: /);
+  await axe("find-contact-error");
+  await typeInto(page, "#email", "neighbour@example.org");
+  await typeInto(page, "#message", "Can we learn from your training?");
+  await pressEnterOn(page, "button:text('Send the message')");
+  assert.match(await page.locator(".notification-banner").innerText(), /message is sent/);
+  const mail = (await mailsTo("sam.admin@demo.example.org")).find((m) => m.includes("Can we learn from your training?"));
+  assert.ok(mail, "the message reached the group's administrator");
+  assert.match(mail, /From: neighbour@example.org/);
+  await context.close();
+  assert.equal(checked.length, 5);
+});

@@ -304,7 +304,11 @@ pub async fn who_else(
     near.sort();
     near.dedup();
     let found: Vec<WorkingOn> = store
-        .working_on(statements, &near, i64::try_from(limit).unwrap_or(10).max(10))
+        .working_on(
+            statements,
+            &near,
+            i64::try_from(limit).unwrap_or(10).max(10),
+        )
         .await?
         .into_iter()
         .filter(|w| Some(w.id) != me)

@@ -76,6 +76,12 @@ pub async fn contact_organisation(
         .filter(|m| m.role == Role::Admin || m.is_co_chair)
         .map(|m| m.email)
         .collect();
+    if leaders.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "Nobody at {} can receive messages here yet. Please try their own website.",
+            profile.name
+        )));
+    }
     let about = input.about.trim();
     let subject = if about.is_empty() {
         "A message about your Making it Real plan".to_owned()

@@ -181,9 +181,24 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
         "the administrator and the co-chairs, nobody else"
     );
     assert!(mails[0].contains("neighbour@example.org") && mails[0].contains("Can we share notes?"));
-    // Five messages per sender address in 15 minutes.
+    // An organisation with nobody to receive messages says so, keeping what was typed.
+    let nobody = app
+        .post_form(
+            "/organisations/demo-oakfield-home-care/contact",
+            &format!("csrf_token={token}&email=other%40example.org&message=Hello+there"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(nobody.status, StatusCode::CONFLICT);
+    assert!(
+        nobody
+            .body
+            .contains("Nobody at Oakfield Home Care (demonstration) can receive messages")
+    );
+    assert!(nobody.body.contains("Hello there"));
+    // Five messages per client in 15 minutes (two sent above).
     let mut last = StatusCode::OK;
-    for _ in 0..5 {
+    for _ in 0..4 {
         last = app
             .post_form(
                 "/organisations/demo-riverside-council/contact",

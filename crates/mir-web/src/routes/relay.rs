@@ -105,6 +105,22 @@ pub async fn send(
                 },
             )
         }
+        Err(AppError::Conflict(message)) => {
+            let name = organisation_name(&state, &slug).await?;
+            let mut errors = FieldErrors::new();
+            errors.add("message", message);
+            render(
+                StatusCode::CONFLICT,
+                &ContactPage {
+                    ctx,
+                    slug,
+                    name,
+                    form,
+                    errors,
+                    max_chars: MESSAGE_MAX_CHARS,
+                },
+            )
+        }
         Err(other) => Err(other.into()),
     }
 }
