@@ -112,6 +112,7 @@ pub async fn load_demo_data(
          + PlanRepo
          + DirectoryRepo
          + mir_store::SearchRepo
+         + mir_store::StoryRepo
          + AuditRepo
          + Sync
      ),
@@ -334,7 +335,15 @@ const CARER_VIEWS: [DemoView; 4] = [
 /// positions were confirmed, and an open one with views from every perspective, a workshop's
 /// views, a confirmed position and one waiting for the second co-chair.
 async fn load_demo_group(
-    store: &(impl MemberRepo + PeopleRepo + ReviewRepo + PlanRepo + DirectoryRepo + Sync),
+    store: &(
+         impl MemberRepo
+         + PeopleRepo
+         + ReviewRepo
+         + PlanRepo
+         + DirectoryRepo
+         + mir_store::StoryRepo
+         + Sync
+     ),
     framework_slug: &str,
     framework_version: &str,
     now: i64,
@@ -502,7 +511,7 @@ async fn load_demo_group(
 /// Riverside's plan: two priorities from the review, approved by both co-chairs and published,
 /// a progress update since, and a draft change waiting for the next approval.
 async fn load_demo_plan(
-    store: &(impl PlanRepo + DirectoryRepo + Sync),
+    store: &(impl PlanRepo + DirectoryRepo + mir_store::StoryRepo + Sync),
     org: i64,
     review: i64,
     sam: i64,
@@ -625,6 +634,16 @@ async fn load_demo_plan(
             )
             .await?;
     }
+    store
+        .publish_story(
+            org,
+            "Twenty social workers, two Experts by Experience as trainers (demonstration)",
+            "We asked people who use our services to **teach** our social workers how a good conversation about what matters feels.\n\n- Two Experts by Experience co-designed the course.\n- Twenty social workers took it in October.\n\nWhat changed: plans now start with the person's own words.",
+            &["WB-I1".into(), "WB-I2".into()],
+            sam,
+            now - 5 * 24 * 60 * 60,
+        )
+        .await?;
     // A draft change since: the next version needs both co-chairs again.
     store
         .create_action(

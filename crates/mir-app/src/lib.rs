@@ -21,6 +21,7 @@ pub mod rate_limit;
 pub mod relay;
 pub mod reviews;
 pub mod search;
+pub mod stories;
 
 pub use error::AppError;
 pub use policy::{Action, Actor};

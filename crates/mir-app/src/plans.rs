@@ -31,6 +31,7 @@ pub trait PlanStore:
     + AuditRepo
     + DirectoryRepo
     + mir_store::SearchRepo
+    + mir_store::StoryRepo
     + Sync
 {
 }
@@ -42,6 +43,7 @@ impl<
         + AuditRepo
         + DirectoryRepo
         + mir_store::SearchRepo
+        + mir_store::StoryRepo
         + Sync,
 > PlanStore for T
 {

@@ -74,6 +74,15 @@ pub async fn reindex(store: &impl PlanStore, slug: &str) -> Result<(), AppError>
             body: u.note.clone(),
         });
     }
+    for story in store.stories_of(profile.id).await? {
+        entries.push(SearchEntry {
+            kind: "story".into(),
+            slug: slug.to_owned(),
+            anchor: story.id.to_string(),
+            title: story.title,
+            body: story.body,
+        });
+    }
     store.reindex_organisation(profile.id, &entries).await?;
     Ok(())
 }

@@ -25,6 +25,7 @@ mod search;
 mod sessions;
 mod sign_up;
 mod store;
+mod stories;
 pub mod testing;
 
 pub use audit::{AuditEvent, AuditRepo};
@@ -53,6 +54,7 @@ pub use search::{SearchEntry, SearchHit, SearchRepo};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use sign_up::{MembershipSummary, PendingOrganisation, SignUp, SignUpRepo};
 pub use store::Store;
+pub use stories::{Story, StoryRepo};
 
 /// Seconds since the Unix epoch: the one time representation stored in both engines.
 pub type UnixTime = i64;

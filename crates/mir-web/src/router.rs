@@ -23,7 +23,7 @@ use crate::error::WebError;
 use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
 use crate::routes::{
     account, admin, contact, find, frameworks, home, info, ops, plans, relay, reviews, sign_in,
-    sign_up, workspace,
+    sign_up, stories, workspace,
 };
 use crate::{AppState, assets};
 
@@ -204,6 +204,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/organisations", get(find::directory_page))
         .route("/search", get(find::search))
+        .route("/stories", get(stories::list))
+        .route("/stories/{id}", get(stories::show))
+        .route(
+            "/manage/organisations/{slug}/stories/new",
+            get(stories::new).post(stories::publish),
+        )
         .route("/map", get(find::map))
         .route("/map.csv", get(find::map_csv))
         .route("/areas/{code}", get(find::area))

@@ -296,3 +296,88 @@ async fn search_on_postgres() {
         searching(app).await;
     }
 }
+
+async fn good_practice_stories(app: TestApp) {
+    demo(&app).await;
+    // The demonstration story, found from the list, its statement and search.
+    let list = app.get("/stories?statement=WB-I1").await;
+    let link = select(&list.html(), ".results a")[0]
+        .value()
+        .attr("href")
+        .unwrap_or("")
+        .to_owned();
+    let story = app.get(&link).await;
+    assert_eq!(story.status, StatusCode::OK);
+    assert!(
+        story.body.contains("<strong>teach</strong>"),
+        "Markdown is rendered"
+    );
+    assert!(
+        app.get("/stories?statement=IA-I1")
+            .await
+            .body
+            .contains("No stories yet")
+    );
+    let statement = app.get("/frameworks/demonstration/statements/WB-I1").await;
+    assert!(
+        statement.body.contains(&format!("href=\"{link}\"")),
+        "linked from its statement"
+    );
+    let found = app.get("/search?q=trainers").await;
+    assert!(
+        found.body.contains(&format!("href=\"{link}\"")),
+        "found by search"
+    );
+
+    // Publishing: the administrator may; a carer may not; problems shown by their fields.
+    let sam = app.sign_in("sam.admin@demo.example.org", false).await;
+    let jo = app.sign_in("jo.carer@demo.example.org", false).await;
+    let path = "/manage/organisations/demo-riverside-council/stories/new";
+    let post = |cookies: &str, body: &str| {
+        let body = format!("csrf_token={}&{body}", support::csrf_of(cookies));
+        let cookies = cookies.to_owned();
+        let app = &app;
+        async move { app.post_form(path, &body, Some(&cookies)).await }
+    };
+    assert_eq!(
+        post(&jo, "title=Mine&body=Text&statements=WB-I1")
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let bad = post(&sam, "title=&body=&statements=NOPE").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(select(&bad.html(), ".error-summary a").len(), 3);
+    let made = post(
+        &sam,
+        "title=Letters+people+understand&body=We+rewrote+letters+%3Cscript%3Ealert(1)%3C%2Fscript%3E+together.&statements=IA-I1",
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let page = app.get(made.header("location")).await;
+    assert!(page.body.contains("We rewrote letters"));
+    assert!(!page.body.contains("<script>alert"), "sanitised");
+    assert!(
+        app.get("/stories?theme=IA")
+            .await
+            .body
+            .contains("Letters people understand")
+    );
+    assert_eq!(
+        app.get("/stories/999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn stories_on_sqlite() {
+    good_practice_stories(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn stories_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        good_practice_stories(app).await;
+    }
+}

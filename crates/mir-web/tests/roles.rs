@@ -136,6 +136,10 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         .expect("action")
         .expect("owned");
     let plan = "/manage/organisations/cedar/plan";
+    let story = {
+        use mir_store::StoryRepo;
+        store.stories(&[], 1).await.expect("stories")[0].id
+    };
     let public = "/organisations/demo-riverside-council";
     let admin_id = person(store, "admin").await;
 
@@ -315,6 +319,14 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         ("/organisations", "/organisations?plan=yes".into(), [ok; 7]),
         ("/map", "/map".into(), [ok; 7]),
         ("/search", "/search?q=carers".into(), [ok; 7]),
+        ("/stories", "/stories?theme=WB".into(), [ok; 7]),
+        ("/stories/{id}", format!("/stories/{story}"), [ok; 7]),
+        ("/stories/{id}", "/stories/999999".into(), [nf; 7]),
+        (
+            "/manage/organisations/{slug}/stories/new",
+            format!("{ws}/stories/new"),
+            edit,
+        ),
         ("/map.csv", "/map.csv".into(), [ok; 7]),
         ("/areas/{code}", "/areas/E06000001".into(), [ok; 7]),
         ("/areas/{code}", "/areas/nowhere".into(), [nf; 7]),
@@ -687,6 +699,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             [bad; 7],
         ),
         ("/report", "/report".into(), "page=&reason=", [bad; 7]),
+        (
+            "/manage/organisations/{slug}/stories/new",
+            format!("{ws}/stories/new"),
+            "title=",
+            edit_bad,
+        ),
         // These really change things (members leave, accounts go), so they come last.
         (
             "/manage/organisations/{slug}/leave",

@@ -260,12 +260,15 @@ impl SearchTemplate {
             "priority" => "Priority",
             "action" => "Action",
             "update" => "Progress update",
+            "story" => "Good practice story",
             _ => "Result",
         }
     }
 
-    fn href(&self, slug: &str, anchor: &str) -> String {
-        if anchor.is_empty() {
+    fn href(&self, kind: &str, slug: &str, anchor: &str) -> String {
+        if kind == "story" {
+            format!("/stories/{anchor}")
+        } else if anchor.is_empty() {
             format!("/organisations/{slug}")
         } else {
             format!("/organisations/{slug}#{anchor}")

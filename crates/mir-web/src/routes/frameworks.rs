@@ -219,6 +219,8 @@ struct StatementPage {
     theme: Theme,
     /// Organisations with published priorities on this statement.
     others: Vec<mir_app::directory::OtherOrganisation>,
+    /// Good practice stories about this statement.
+    stories: Vec<mir_store::Story>,
 }
 
 impl StatementPage {
@@ -254,12 +256,20 @@ pub async fn statement(
         10,
     )
     .await?;
+    let stories = {
+        use mir_store::StoryRepo;
+        state
+            .store
+            .stories(std::slice::from_ref(&statement.code), 5)
+            .await?
+    };
     ok(&StatementPage {
         ctx,
         shown,
         statement,
         theme,
         others,
+        stories,
     })
 }
 

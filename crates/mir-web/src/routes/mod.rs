@@ -14,6 +14,7 @@ pub mod relay;
 pub mod reviews;
 pub mod sign_in;
 pub mod sign_up;
+pub mod stories;
 pub mod workspace;
 
 use axum::extract::FromRequestParts;

@@ -1,0 +1,244 @@
+//! Good practice stories: the list (with filters), a story's page, and writing one.
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::AppError;
+use mir_app::stories::{self, MAX_STORY_CHARS, StoryForm};
+use mir_domain::framework::{Framework, Statement};
+use mir_domain::validation::FieldErrors;
+use mir_store::{Story, StoryRepo};
+use serde::Deserialize;
+
+use super::CurrentActor;
+use crate::AppState;
+use crate::error::WebError;
+use crate::middleware::csrf::CsrfForm;
+use crate::middleware::session::Session;
+use crate::page::{PageContext, ok, render};
+
+/// Markdown to HTML with only safe elements and attributes left (ammonia's allow-list: no
+/// scripts, no event handlers, no styles; links get `rel="noopener noreferrer"`).
+pub fn story_html(markdown: &str) -> String {
+    let parser = pulldown_cmark::Parser::new(markdown);
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::clean(&html)
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StoriesQuery {
+    theme: String,
+    statement: String,
+}
+
+#[derive(Template)]
+#[template(path = "stories/list.html")]
+struct ListPage {
+    ctx: PageContext,
+    stories: Vec<Story>,
+    framework: Option<Framework>,
+    theme: String,
+    statement: String,
+}
+
+impl ListPage {
+    fn date(&self, at: &i64) -> String {
+        super::when(at)
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// `GET /stories`
+pub async fn list(
+    State(state): State<AppState>,
+    Query(query): Query<StoriesQuery>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let framework = mir_app::directory::framework(&state.store).await?;
+    let statements: Vec<String> = if !query.statement.is_empty() {
+        vec![query.statement.clone()]
+    } else if let (false, Some(f)) = (query.theme.is_empty(), framework.as_ref()) {
+        let codes: Vec<String> = f
+            .statements_in(&query.theme)
+            .map(|s| s.code.clone())
+            .collect();
+        if codes.is_empty() {
+            vec!["-".into()]
+        } else {
+            codes
+        }
+    } else {
+        Vec::new()
+    };
+    let stories = state.store.stories(&statements, 50).await?;
+    ok(&ListPage {
+        ctx,
+        stories,
+        framework,
+        theme: query.theme,
+        statement: query.statement,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stories/story.html")]
+struct StoryPage {
+    ctx: PageContext,
+    story: Story,
+    html: String,
+    statements: Vec<Statement>,
+}
+
+impl StoryPage {
+    fn date(&self, at: &i64) -> String {
+        super::when(at)
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+}
+
+/// `GET /stories/{id}`
+pub async fn show(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let story = stories::story(&state.store, id).await?;
+    let framework = mir_app::directory::framework(&state.store).await?;
+    let statements = framework
+        .map(|f| {
+            story
+                .statements
+                .iter()
+                .filter_map(|c| f.statement(c).cloned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let html = story_html(&story.body);
+    ok(&StoryPage {
+        ctx,
+        story,
+        html,
+        statements,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "stories/new.html")]
+struct NewPage {
+    ctx: PageContext,
+    slug: String,
+    name: String,
+    statements: Vec<Statement>,
+    form: StoryForm,
+    errors: FieldErrors,
+    max_chars: usize,
+}
+
+impl NewPage {
+    fn chosen(&self, code: &str) -> bool {
+        self.form.statements.iter().any(|c| c == code)
+    }
+}
+
+async fn new_page(
+    state: &AppState,
+    actor: &mir_app::Actor,
+    slug: &str,
+    ctx: PageContext,
+    form: StoryForm,
+    errors: FieldErrors,
+) -> Result<NewPage, WebError> {
+    let ws = mir_app::plans::workspace(&state.store, actor, slug).await?;
+    if !ws.can_edit {
+        return Err(WebError::Forbidden);
+    }
+    Ok(NewPage {
+        ctx,
+        slug: slug.to_owned(),
+        name: ws.organisation.name.clone(),
+        statements: ws.framework.map(|f| f.statements).unwrap_or_default(),
+        form,
+        errors,
+        max_chars: MAX_STORY_CHARS,
+    })
+}
+
+/// `GET /manage/organisations/{slug}/stories/new`
+pub async fn new(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<String>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    ok(&new_page(
+        &state,
+        &actor,
+        &slug,
+        ctx,
+        StoryForm::default(),
+        FieldErrors::new(),
+    )
+    .await?)
+}
+
+/// `POST /manage/organisations/{slug}/stories/new`
+pub async fn publish(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<String>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or(String::new(), |(_, v)| v.clone())
+    };
+    let form = StoryForm {
+        title: field("title"),
+        body: field("body"),
+        statements: pairs
+            .iter()
+            .filter(|(k, _)| k == "statements")
+            .map(|(_, v)| v.clone())
+            .collect(),
+    };
+    match stories::publish(&state.store, &actor, &slug, &form).await {
+        Ok(id) => {
+            session.set_flash("Your story is published.");
+            Ok(Redirect::to(&format!("/stories/{id}")).into_response())
+        }
+        Err(AppError::Invalid(errors)) => render(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &new_page(&state, &actor, &slug, ctx, form, errors).await?,
+        ),
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::story_html;
+
+    #[test]
+    fn stories_are_markdown_without_anything_dangerous() {
+        let html = story_html(
+            "# Hi\n\n**bold** <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>",
+        );
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("javascript:"));
+        assert!(!html.contains("onerror"));
+    }
+}
