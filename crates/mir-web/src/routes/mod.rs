@@ -23,6 +23,17 @@ use mir_app::Actor;
 
 use crate::error::WebError;
 
+/// A form with repeated or per-statement field names, as sent.
+pub type Pairs = Vec<(String, String)>;
+
+/// The first value sent for `name`, or empty.
+pub fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
+    pairs
+        .iter()
+        .find(|(k, _)| k == name)
+        .map_or("", |(_, v)| v.as_str())
+}
+
 /// Who is making the request, for the policy.
 #[derive(Debug, Clone)]
 pub struct CurrentActor(pub Actor);

@@ -16,21 +16,12 @@ use mir_domain::framework::Statement;
 use mir_domain::plan::{ActionStatus, PriorityStatus};
 use mir_domain::validation::FieldErrors;
 
-use super::CurrentActor;
+use super::{CurrentActor, Pairs, field};
 use crate::AppState;
 use crate::error::WebError;
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
-
-type Pairs = Vec<(String, String)>;
-
-fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 fn base(slug: &str) -> String {
     format!("/manage/organisations/{slug}/plan")

@@ -21,7 +21,7 @@ use mir_domain::review::{MAX_WORDS_CHARS, Perspective};
 use mir_domain::validation::FieldErrors;
 use mir_store::{ReviewRepo, View};
 
-use super::CurrentActor;
+use super::{CurrentActor, Pairs, field};
 use crate::AppState;
 use crate::error::WebError;
 use crate::middleware::cookies::{self, CookieSpec};
@@ -33,15 +33,6 @@ use crate::page::{PageContext, ok, render};
 const KEPT_COOKIE: &str = "mir_kept";
 /// How long a kept form waits for its author to sign in again.
 const KEPT_SECONDS: i64 = 7 * 24 * 60 * 60;
-
-type Pairs = Vec<(String, String)>;
-
-fn field<'a>(pairs: &'a Pairs, name: &str) -> &'a str {
-    pairs
-        .iter()
-        .find(|(k, _)| k == name)
-        .map_or("", |(_, v)| v.as_str())
-}
 
 fn base(slug: &str) -> String {
     format!("/manage/organisations/{slug}/reviews")

@@ -199,15 +199,9 @@ pub async fn publish(
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
-    let field = |name: &str| {
-        pairs
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or(String::new(), |(_, v)| v.clone())
-    };
     let form = StoryForm {
-        title: field("title"),
-        body: field("body"),
+        title: super::field(&pairs, "title").to_owned(),
+        body: super::field(&pairs, "body").to_owned(),
         statements: pairs
             .iter()
             .filter(|(k, _)| k == "statements")
