@@ -6,6 +6,7 @@
 //! use-case call (`mir_app`), then the result into a view model rendered by [`page::render`].
 
 pub mod assets;
+pub mod cache;
 pub mod error;
 pub mod middleware;
 pub mod page;

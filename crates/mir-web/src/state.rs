@@ -36,6 +36,18 @@ pub struct AppState {
     pub mailer: Mailer,
     pub config: Arc<WebConfig>,
     pub metrics: PrometheusHandle,
+    /// Public answers reused for a minute (see `cache`).
+    pub caches: PublicCaches,
+}
+
+/// The caches of public answers, one per kind.
+#[derive(Debug, Clone, Default)]
+pub struct PublicCaches {
+    pub map: crate::cache::TtlCache<std::sync::Arc<mir_app::directory::NationalMap>>,
+    pub who_else:
+        crate::cache::TtlCache<std::sync::Arc<Vec<mir_app::directory::OtherOrganisation>>>,
+    pub search: crate::cache::TtlCache<std::sync::Arc<mir_app::search::SearchResults>>,
+    pub directory: crate::cache::TtlCache<std::sync::Arc<mir_app::directory::DirectoryPage>>,
 }
 
 impl AppState {
@@ -45,6 +57,7 @@ impl AppState {
             mailer,
             config: Arc::new(config),
             metrics: crate::middleware::metrics::handle(),
+            caches: PublicCaches::default(),
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Find and connect, for everyone: the directory of organisations, the national map (with its
 //! table and CSV), and council area pages.
 
+use std::sync::Arc;
+
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
@@ -29,7 +31,7 @@ fn council_name(code: &str) -> String {
 #[template(path = "find/directory.html")]
 struct DirectoryTemplate {
     ctx: PageContext,
-    d: DirectoryPage,
+    d: Arc<DirectoryPage>,
     regions: Vec<(&'static str, Vec<&'static areas::Council>)>,
     kinds: Vec<(&'static str, &'static str)>,
 }
@@ -73,7 +75,17 @@ pub async fn directory_page(
     Query(query): Query<DirectoryQuery>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let d = directory::directory(&state.store, query, mir_store::now()).await?;
+    let key = format!("{query:?}");
+    let store = &state.store;
+    let d = state
+        .caches
+        .directory
+        .get_or(key, || async move {
+            directory::directory(store, query, mir_store::now())
+                .await
+                .map(Arc::new)
+        })
+        .await?;
     ok(&DirectoryTemplate {
         ctx,
         d,
@@ -96,7 +108,7 @@ pub struct MapQuery {
 #[template(path = "find/map.html")]
 struct MapTemplate {
     ctx: PageContext,
-    m: NationalMap,
+    m: Arc<NationalMap>,
     attribution: &'static str,
 }
 
@@ -136,13 +148,30 @@ impl MapTemplate {
     }
 }
 
+/// The map's numbers, reused for a minute (they change only when plans are published).
+async fn cached_map(state: &AppState, query: &MapQuery) -> Result<Arc<NationalMap>, WebError> {
+    let store = &state.store;
+    Ok(state
+        .caches
+        .map
+        .get_or(
+            format!("{}|{}", query.theme, query.statement),
+            || async move {
+                directory::national_map(store, &query.theme, &query.statement)
+                    .await
+                    .map(Arc::new)
+            },
+        )
+        .await?)
+}
+
 /// `GET /map`
 pub async fn map(
     State(state): State<AppState>,
     Query(query): Query<MapQuery>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let m = directory::national_map(&state.store, &query.theme, &query.statement).await?;
+    let m = cached_map(&state, &query).await?;
     ok(&MapTemplate {
         ctx,
         m,
@@ -155,7 +184,7 @@ pub async fn map_csv(
     State(state): State<AppState>,
     Query(query): Query<MapQuery>,
 ) -> Result<Response, WebError> {
-    let m = directory::national_map(&state.store, &query.theme, &query.statement).await?;
+    let m = cached_map(&state, &query).await?;
     let mut out = String::from("code,council,region,organisations\n");
     for a in &m.areas {
         let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
@@ -245,7 +274,7 @@ pub struct SearchQuery {
 #[template(path = "find/search.html")]
 struct SearchTemplate {
     ctx: PageContext,
-    r: Option<mir_app::search::SearchResults>,
+    r: Option<Arc<mir_app::search::SearchResults>>,
     q: String,
 }
 
@@ -297,8 +326,20 @@ pub async fn search(
     let r = if q.trim().is_empty() {
         None
     } else {
-        let page = query.page.parse().unwrap_or(1);
-        Some(mir_app::search::search(&state.store, &q, page).await?)
+        let page: i64 = query.page.parse().unwrap_or(1);
+        let store = &state.store;
+        let text = q.clone();
+        Some(
+            state
+                .caches
+                .search
+                .get_or(format!("{page}|{q}"), || async move {
+                    mir_app::search::search(store, &text, page)
+                        .await
+                        .map(Arc::new)
+                })
+                .await?,
+        )
     };
     ok(&SearchTemplate { ctx, r, q })
 }

@@ -248,14 +248,19 @@ pub async fn statement(
         .theme(&statement.theme)
         .cloned()
         .ok_or(WebError::NotFound)?;
-    let others = mir_app::directory::who_else(
-        &state.store,
-        std::slice::from_ref(&statement.code),
-        None,
-        &[],
-        10,
-    )
-    .await?;
+    let store = &state.store;
+    let code = &statement.code;
+    let others = state
+        .caches
+        .who_else
+        .get_or(format!("statement:{code}"), || async move {
+            mir_app::directory::who_else(store, std::slice::from_ref(code), None, &[], 10)
+                .await
+                .map(std::sync::Arc::new)
+        })
+        .await?
+        .as_ref()
+        .clone();
     let stories = {
         use mir_store::StoryRepo;
         state

@@ -589,15 +589,18 @@ pub async fn public(
         use mir_store::DirectoryRepo;
         let my_areas = state.store.organisation_areas(plan.profile.id).await?;
         for p in &version.plan.priorities {
-            let found = mir_app::directory::who_else(
-                &state.store,
-                &p.statements,
-                Some(plan.profile.id),
-                &my_areas,
-                3,
-            )
-            .await?;
-            others.push((p.id, found));
+            let store = &state.store;
+            let (statements, me, areas) = (&p.statements, plan.profile.id, &my_areas);
+            let found = state
+                .caches
+                .who_else
+                .get_or(format!("plan:{}:{}", me, p.id), || async move {
+                    mir_app::directory::who_else(store, statements, Some(me), areas, 3)
+                        .await
+                        .map(std::sync::Arc::new)
+                })
+                .await?;
+            others.push((p.id, found.as_ref().clone()));
         }
     }
     ok(&PublicPage {
