@@ -242,6 +242,50 @@ impl FrameworkRepo for Store {
         slug: &str,
         version: Option<&str>,
     ) -> Result<Option<Framework>, StoreError> {
+        // Versions never change once imported, so a loaded version is kept for the process.
+        let version = match version {
+            Some(v) => v.to_owned(),
+            None => {
+                let latest: Option<String> = sqlx::query_scalar(
+                    "SELECT version FROM framework_versions WHERE slug = $1 \
+                     ORDER BY published_on DESC, imported_at DESC, id DESC LIMIT 1",
+                )
+                .bind(slug)
+                .fetch_optional(&self.pool)
+                .await?;
+                match latest {
+                    Some(v) => v,
+                    None => return Ok(None),
+                }
+            }
+        };
+        let key = (slug.to_owned(), version.clone());
+        if let Some(found) = self.cached_framework(&key) {
+            return Ok(Some(found));
+        }
+        let loaded = self.load_framework_from_db(slug, Some(&version)).await?;
+        if let Some(framework) = &loaded {
+            self.cache_framework(key, framework.clone());
+        }
+        Ok(loaded)
+    }
+
+    async fn framework_picture(
+        &self,
+        slug: &str,
+        version: &str,
+        file: &str,
+    ) -> Result<Option<PictureFile>, StoreError> {
+        self.framework_picture_from_db(slug, version, file).await
+    }
+}
+
+impl Store {
+    async fn load_framework_from_db(
+        &self,
+        slug: &str,
+        version: Option<&str>,
+    ) -> Result<Option<Framework>, StoreError> {
         const COLUMNS: &str = "SELECT id, slug, version, title, publisher, licence, source_url, \
                                language, published_on, is_demo FROM framework_versions";
         let row: Option<VersionRow> = match version {
@@ -386,7 +430,7 @@ impl FrameworkRepo for Store {
         }))
     }
 
-    async fn framework_picture(
+    async fn framework_picture_from_db(
         &self,
         slug: &str,
         version: &str,

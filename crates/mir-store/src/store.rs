@@ -1,4 +1,8 @@
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use mir_domain::framework::Framework;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::migrate::Migrator;
@@ -14,9 +18,26 @@ static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 pub struct Store {
     pub(crate) pool: AnyPool,
     engine: Engine,
+    /// Framework versions already loaded: they never change once imported.
+    frameworks: Arc<Mutex<HashMap<(String, String), Framework>>>,
 }
 
 impl Store {
+    pub(crate) fn cached_framework(&self, key: &(String, String)) -> Option<Framework> {
+        self.frameworks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(key)
+            .cloned()
+    }
+
+    pub(crate) fn cache_framework(&self, key: (String, String), framework: Framework) {
+        self.frameworks
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key, framework);
+    }
+
     /// Connects, creating an SQLite file if the URL asks for it (`mode=rwc`).
     pub async fn connect(url: &DatabaseUrl) -> Result<Store, StoreError> {
         sqlx::any::install_default_drivers();
@@ -46,7 +67,11 @@ impl Store {
             })
             .connect_with(options)
             .await?;
-        Ok(Store { pool, engine })
+        Ok(Store {
+            pool,
+            engine,
+            frameworks: Arc::default(),
+        })
     }
 
     pub fn engine(&self) -> Engine {
