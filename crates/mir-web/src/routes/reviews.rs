@@ -1046,22 +1046,34 @@ pub async fn position(
             )
         }
         Err(AppError::Conflict(message)) => {
-            let mut errors = FieldErrors::new();
-            errors.add(format!("heading-{code}"), message);
-            let s = reviews::summary(&state.store, &r).await?;
-            render(
-                StatusCode::CONFLICT,
-                &SummaryPage {
-                    ctx,
-                    r,
-                    s,
-                    failed: None,
-                    errors,
-                },
-            )
+            summary_with_conflict(&state, ctx, r, &code, message).await
         }
         Err(other) => Err(other.into()),
     }
+}
+
+/// The summary again, with why a change to a statement's position could not be made, linked
+/// from the error summary to that statement.
+async fn summary_with_conflict(
+    state: &AppState,
+    ctx: PageContext,
+    r: ReviewInContext,
+    code: &str,
+    message: String,
+) -> Result<Response, WebError> {
+    let mut errors = FieldErrors::new();
+    errors.add(format!("heading-{code}"), message);
+    let s = reviews::summary(&state.store, &r).await?;
+    render(
+        StatusCode::CONFLICT,
+        &SummaryPage {
+            ctx,
+            r,
+            s,
+            failed: None,
+            errors,
+        },
+    )
 }
 
 /// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}/confirm`
@@ -1087,19 +1099,7 @@ pub async fn confirm(
             )
         }
         Err(AppError::Conflict(message)) => {
-            let mut errors = FieldErrors::new();
-            errors.add(format!("heading-{code}"), message);
-            let s = reviews::summary(&state.store, &r).await?;
-            render(
-                StatusCode::CONFLICT,
-                &SummaryPage {
-                    ctx,
-                    r,
-                    s,
-                    failed: None,
-                    errors,
-                },
-            )
+            summary_with_conflict(&state, ctx, r, &code, message).await
         }
         Err(other) => Err(other.into()),
     }
