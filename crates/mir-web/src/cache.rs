@@ -5,8 +5,15 @@
 //! With several servers each keeps its own copy; nothing depends on them agreeing.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+use axum::http::request::Parts;
+use bytes::Bytes;
+
+use crate::middleware::session::Session;
+use crate::middleware::view_mode::ViewMode;
 
 /// How long an answer is reused.
 pub const TTL: Duration = Duration::from_secs(60);
@@ -66,6 +73,103 @@ impl<V: Clone> TtlCache<V> {
     }
 }
 
+/// Whole public pages, as rendered for visitors who are not signed in, so a busy page (an
+/// organisation's plan) is built once and then served from memory.
+///
+/// A page is kept until anything changes in this process: every request that may change data
+/// (any method but GET, HEAD or OPTIONS) moves the generation on, and a page rendered in an older
+/// generation is never served. With several servers, a change made on another one is seen
+/// here within the TTL, as with the other public answers. Signed-in people, and visitors with a
+/// message waiting for them, always get a freshly built page.
+#[derive(Clone, Default)]
+pub struct PageCache {
+    generation: Arc<AtomicU64>,
+    entries: Arc<Mutex<HashMap<String, CachedPage>>>,
+}
+
+#[derive(Clone)]
+struct CachedPage {
+    made_at: Instant,
+    generation: u64,
+    body: Bytes,
+}
+
+impl std::fmt::Debug for PageCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageCache")
+    }
+}
+
+impl PageCache {
+    /// The key under which the page for this request may be kept, or `None` if it must be
+    /// built for this visitor alone (signed in, or with a message or draft waiting). The view
+    /// (Easy Read or not) is part of the key: it can come from a cookie as well as the address.
+    pub fn key_for(request: &Parts) -> Option<String> {
+        let signed_in = !matches!(
+            request.extensions.get::<mir_app::Actor>(),
+            None | Some(mir_app::Actor::Anonymous)
+        );
+        let has_own_state = request
+            .extensions
+            .get::<Session>()
+            .is_some_and(|session| !session.is_empty());
+        if signed_in || has_own_state {
+            return None;
+        }
+        let easy = request.extensions.get::<ViewMode>() == Some(&ViewMode::EasyRead);
+        Some(format!(
+            "{}{}",
+            if easy { "easy:" } else { "" },
+            request.uri
+        ))
+    }
+
+    /// The current generation; read it before reading the data a page is built from.
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::Acquire)
+    }
+
+    /// Something may have changed: pages built before now are stale.
+    pub fn forget_all(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The page kept for `key`, if it was built in the current generation within the TTL.
+    pub fn get(&self, key: &str) -> Option<Bytes> {
+        let current = self.generation();
+        let entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        entries
+            .get(key)
+            .filter(|page| page.generation == current && page.made_at.elapsed() < TTL)
+            .map(|page| page.body.clone())
+    }
+
+    /// Keeps a page built from data read in `generation` (see [`PageCache::generation`]).
+    pub fn put(&self, key: String, generation: u64, body: Bytes) {
+        let mut entries = self
+            .entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if entries.len() >= CAPACITY {
+            entries.retain(|_, page| page.generation == generation);
+            if entries.len() >= CAPACITY {
+                entries.clear();
+            }
+        }
+        entries.insert(
+            key,
+            CachedPage {
+                made_at: Instant::now(),
+                generation,
+                body,
+            },
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +186,38 @@ mod tests {
             let _: Result<u32, ()> = cache.get_or(format!("k{n}"), || async move { Ok(n) }).await;
         }
         assert!(cache.entries.lock().map(|e| e.len()).unwrap_or(0) <= CAPACITY);
+    }
+
+    #[test]
+    fn a_page_built_before_a_change_is_never_served() {
+        let pages = PageCache::default();
+        let before = pages.generation();
+        pages.put("/a".into(), before, Bytes::from_static(b"old"));
+        assert_eq!(pages.get("/a").as_deref(), Some(&b"old"[..]));
+        // A change lands while another page is being built from the old data.
+        let building = pages.generation();
+        pages.forget_all();
+        pages.put(
+            "/b".into(),
+            building,
+            Bytes::from_static(b"built from old data"),
+        );
+        assert_eq!(pages.get("/a"), None, "kept before the change");
+        assert_eq!(
+            pages.get("/b"),
+            None,
+            "built from data read before the change"
+        );
+        pages.put("/a".into(), pages.generation(), Bytes::from_static(b"new"));
+        assert_eq!(pages.get("/a").as_deref(), Some(&b"new"[..]));
+    }
+
+    #[test]
+    fn the_page_cache_is_bounded() {
+        let pages = PageCache::default();
+        for n in 0..(CAPACITY + 5) {
+            pages.put(format!("/p{n}"), pages.generation(), Bytes::new());
+        }
+        assert!(pages.entries.lock().map(|e| e.len()).unwrap_or(0) <= CAPACITY);
     }
 }

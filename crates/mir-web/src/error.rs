@@ -32,6 +32,10 @@ pub enum WebError {
     Template(#[from] askama::Error),
 }
 
+/// What went wrong inside, for the log only (never shown on a page).
+#[derive(Debug, Clone)]
+pub struct ErrorDetail(pub String);
+
 /// Why a response is an error, for the error page to explain. Set as a response extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorReason {
@@ -95,12 +99,17 @@ impl IntoResponse for WebError {
             WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorReason::TooLarge),
             WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorReason::TooManyRequests),
             WebError::Internal(_) | WebError::Store(_) | WebError::Template(_) => {
-                tracing::error!(error = %self, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorReason::Internal)
             }
         };
         let mut response = status.into_response();
         response.extensions_mut().insert(reason);
+        if reason == ErrorReason::Internal {
+            // Logged by the `error_pages` middleware, with the request id and route.
+            response
+                .extensions_mut()
+                .insert(ErrorDetail(self.to_string()));
+        }
         response
     }
 }

@@ -108,15 +108,19 @@ impl<S: Send + Sync> FromRequestParts<S> for PageContext {
 
 /// Renders a template as an HTML response with the given status.
 pub fn render(status: StatusCode, template: &impl askama::Template) -> Result<Response, WebError> {
-    let html = template.render()?;
+    Ok(html(status, template.render()?))
+}
+
+/// An HTML page already rendered (or kept in the page cache) as a response.
+pub fn html(status: StatusCode, body: impl Into<axum::body::Body>) -> Response {
     let mut response = (
         status,
         [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
-        html,
+        body.into(),
     )
         .into_response();
     response.extensions_mut().insert(Rendered);
-    Ok(response)
+    response
 }
 
 /// A template that has a page context, so pages can be rendered generically.

@@ -14,13 +14,17 @@ use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use crate::error::WebError;
-use crate::middleware::{csrf, error_pages, metrics, security_headers, session, view_mode};
+use crate::middleware::{
+    changes, csrf, error_pages, metrics, security_headers, session, view_mode,
+};
 use crate::routes::{
     account, admin, contact, find, frameworks, home, info, ops, plans, relay, reviews, sign_in,
     sign_up, stories, workspace,
@@ -263,7 +267,9 @@ pub fn router(state: AppState) -> Router {
 
     // Outermost first. Request ids come first so logs, error pages and responses share one.
     let layers = ServiceBuilder::new()
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+        // A span per request for debugging (`RUST_LOG=debug`); the access log line is written by
+        // the metrics layer, which is cheaper than a span on every request.
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::http::Request<_>| {
@@ -272,22 +278,34 @@ pub fn router(state: AppState) -> Router {
                         .get(crate::page::REQUEST_ID)
                         .and_then(|v| v.to_str().ok())
                         .unwrap_or("-");
-                    // The path only: query strings may one day carry tokens.
-                    tracing::info_span!("request", method = %req.method(), path = req.uri().path(), request_id = id)
+                    let route = req
+                        .extensions()
+                        .get::<axum::extract::MatchedPath>()
+                        .map_or("unmatched", |p| p.as_str());
+                    tracing::debug_span!("request", method = %req.method(), route, request_id = id)
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG))
+                // Server errors are logged once, with their detail, by `error_pages`.
+                .on_failure(DefaultOnFailure::new().level(Level::DEBUG)),
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(from_fn(metrics::middleware))
         .layer(CompressionLayer::new())
-        .layer(from_fn_with_state(state.clone(), security_headers::middleware))
+        .layer(from_fn_with_state(
+            state.clone(),
+            security_headers::middleware,
+        ))
         .layer(from_fn(error_pages::middleware))
         .layer(CatchPanicLayer::custom(|_panic| {
             tracing::error!("a request handler panicked");
             StatusCode::INTERNAL_SERVER_ERROR.into_response_ok()
         }))
-        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, timeout))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            timeout,
+        ))
         .layer(CsrfLayer::new())
+        .layer(from_fn_with_state(state.clone(), changes::middleware))
         .layer(from_fn_with_state(state.clone(), view_mode::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware))
         .layer(from_fn_with_state(state.clone(), csrf::middleware));
@@ -296,6 +314,20 @@ pub fn router(state: AppState) -> Router {
         .layer(layers)
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
         .with_state(state)
+}
+
+/// Request ids: 128 random bits in hex from the thread's generator (no system call per request,
+/// unlike a UUID from the operating system's source).
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        let id = format!("{:032x}", rand::random::<u128>());
+        axum::http::HeaderValue::from_str(&id)
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 trait IntoResponseOk {

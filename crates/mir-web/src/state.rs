@@ -29,9 +29,13 @@ impl Default for WebConfig {
     }
 }
 
-/// What every handler can reach. Cheap to clone.
+/// What every handler can reach. Cheap to clone: every middleware layer and handler takes a
+/// copy on every request, so it is one shared pointer, not a copy of each part.
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+/// The parts of [`AppState`], reached through it (`state.store`, `state.mailer`, ...).
+pub struct Shared {
     pub store: Store,
     pub mailer: Mailer,
     pub config: Arc<WebConfig>,
@@ -48,16 +52,26 @@ pub struct PublicCaches {
         crate::cache::TtlCache<std::sync::Arc<Vec<mir_app::directory::OtherOrganisation>>>,
     pub search: crate::cache::TtlCache<std::sync::Arc<mir_app::search::SearchResults>>,
     pub directory: crate::cache::TtlCache<std::sync::Arc<mir_app::directory::DirectoryPage>>,
+    /// Whole public pages for visitors who are not signed in (the organisation's plan).
+    pub pages: crate::cache::PageCache,
 }
 
 impl AppState {
     pub fn new(store: Store, mailer: Mailer, config: WebConfig) -> AppState {
-        AppState {
+        AppState(Arc::new(Shared {
             store,
             mailer,
             config: Arc::new(config),
             metrics: crate::middleware::metrics::handle(),
             caches: PublicCaches::default(),
-        }
+        }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
     }
 }

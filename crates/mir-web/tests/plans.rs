@@ -385,3 +385,66 @@ async fn organisations_awaiting_approval_have_no_public_page() {
     }
     app.cleanup().await;
 }
+
+/// The public plan is kept in memory for visitors who are not signed in, until anything changes
+/// through this server; signed-in people always get a fresh page.
+#[tokio::test]
+async fn the_public_plan_is_kept_until_something_changes() {
+    let app = TestApp::sqlite().await;
+    let g = group(&app).await;
+    let public = format!("/organisations/{}", g.slug);
+    let made = post(
+        &app,
+        &format!("{}/priorities/new", g.plan),
+        "title=Homes+that+fit&statements=WB-I1&target=Adaptations+within+a+month&status=agreed",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    assert!(priorities_shown(&app.get(&public).await).is_empty());
+
+    // Another server (or the `mir` command) publishes the plan behind this one's back: both
+    // co-chairs approve there.
+    let store = &app.db.store;
+    for email in ["admin@example.org", "expert@example.org"] {
+        let id = store
+            .upsert_person(email, false, 1)
+            .await
+            .expect("person")
+            .id;
+        let actor = mir_app::Actor::Person {
+            id,
+            national_admin: false,
+        };
+        mir_app::plans::approve(store, &actor, &g.slug)
+            .await
+            .expect("approved");
+    }
+
+    assert!(
+        priorities_shown(&app.get(&public).await).is_empty(),
+        "a visitor gets the kept page (another server's change shows within the minute)"
+    );
+    assert_eq!(
+        priorities_shown(&app.get_with_cookie(&public, Some(&g.carer)).await),
+        ["Homes that fit Agreed"],
+        "a signed-in person always gets a fresh page"
+    );
+    assert_eq!(
+        priorities_shown(&app.get(&format!("{public}?view=easy")).await).len(),
+        1,
+        "the Easy Read page is kept separately"
+    );
+
+    // Anything sent to this server, even a form with mistakes, and the kept pages go.
+    let token = csrf_of(&g.carer);
+    let form = app
+        .post_form("/contact", &format!("csrf_token={token}"), Some(&g.carer))
+        .await;
+    assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        priorities_shown(&app.get(&public).await),
+        ["Homes that fit Agreed"]
+    );
+    app.cleanup().await;
+}

@@ -6,8 +6,7 @@
 //!    for browsers that send neither header). [`CsrfForm`] checks it before a handler sees the
 //!    form; the cookie is set only on pages that show a form.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use axum::extract::{FromRequest, FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -26,19 +25,21 @@ use crate::error::WebError;
 pub const COOKIE: &str = "mir_csrf";
 pub const FIELD: &str = "csrf_token";
 
-/// The token to put in this page's forms.
+/// The token to put in this page's forms. A visitor without one gets a new token only if the
+/// page shows a form (most pages do not, and making one costs time on every request).
 #[derive(Debug, Clone)]
 pub struct CsrfToken {
-    value: Arc<str>,
-    is_new: bool,
-    used: Arc<AtomicBool>,
+    existing: Option<Arc<str>>,
+    new: Arc<OnceLock<String>>,
 }
 
 impl CsrfToken {
     /// The value for the hidden field. Using it makes sure the cookie is sent with the page.
     pub fn value(&self) -> &str {
-        self.used.store(true, Ordering::Relaxed);
-        &self.value
+        match &self.existing {
+            Some(existing) => existing,
+            None => self.new.get_or_init(cookies::random_token),
+        }
     }
 }
 
@@ -55,27 +56,21 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
 }
 
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let token = match cookies::read(req.headers(), COOKIE).filter(|t| cookies::is_token(t)) {
-        Some(existing) => CsrfToken {
-            value: existing.into(),
-            is_new: false,
-            used: Arc::default(),
-        },
-        None => CsrfToken {
-            value: cookies::random_token().into(),
-            is_new: true,
-            used: Arc::default(),
-        },
+    let token = CsrfToken {
+        existing: cookies::read(req.headers(), COOKIE)
+            .filter(|t| cookies::is_token(t))
+            .map(Arc::from),
+        new: Arc::default(),
     };
     req.extensions_mut().insert(token.clone());
     let mut response = next.run(req).await;
-    if token.is_new && token.used.load(Ordering::Relaxed) {
+    if let Some(new) = token.new.get() {
         let spec = CookieSpec {
             same_site: SameSite::Strict,
             secure: state.config.https,
             max_age: None,
         };
-        cookies::set(response.headers_mut(), COOKIE, &token.value, spec);
+        cookies::set(response.headers_mut(), COOKIE, new, spec);
     }
     response
 }

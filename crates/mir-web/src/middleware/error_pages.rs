@@ -2,14 +2,14 @@
 
 use askama::Template;
 use axum::body::Body;
-use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::extract::{MatchedPath, Request};
+use axum::http::{HeaderMap, HeaderName, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
 use super::view_mode;
-use crate::error::ErrorReason;
-use crate::page::{PageContext, Rendered, render};
+use crate::error::{ErrorDetail, ErrorReason};
+use crate::page::{PageContext, REQUEST_ID, Rendered, render};
 
 #[derive(Template)]
 #[template(path = "error.html")]
@@ -51,9 +51,16 @@ impl ErrorPage {
 }
 
 pub async fn middleware(req: Request, next: Next) -> Response {
-    let view = view_mode::for_request(&req);
+    // Keep only what an error page needs (the address, the view cookie, the request id):
+    // this runs for every request and almost none of them fail.
     let uri = req.uri().clone();
-    let request_headers = req.headers().clone();
+    let mut request_headers = HeaderMap::new();
+    for name in [header::COOKIE, HeaderName::from_static(REQUEST_ID)] {
+        for value in req.headers().get_all(&name) {
+            request_headers.append(name.clone(), value.clone());
+        }
+    }
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let is_head = req.method() == axum::http::Method::HEAD;
     let response = next.run(req).await;
     let status = response.status();
@@ -68,12 +75,22 @@ pub async fn middleware(req: Request, next: Next) -> Response {
         .copied()
         .unwrap_or_else(|| ErrorReason::from_status(status));
     if reason == ErrorReason::Internal {
+        // The route, not the path: paths can hold tokens (sign-in links, invitations).
         tracing::error!(
             status = status.as_u16(),
-            path = uri.path(),
+            route = route.as_ref().map_or("unmatched", MatchedPath::as_str),
+            request_id = request_headers
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-"),
+            error = response
+                .extensions()
+                .get::<ErrorDetail>()
+                .map_or("(no detail)", |d| d.0.as_str()),
             "server error page shown"
         );
     }
+    let view = view_mode::for_parts(&uri, &request_headers);
     let page = ErrorPage {
         ctx: PageContext::bare(view, &uri, &request_headers),
         reason,

@@ -1,5 +1,6 @@
 //! Cross-cutting request handling, applied once in [`crate::router`].
 
+pub mod changes;
 pub mod cookies;
 pub mod csrf;
 pub mod error_pages;

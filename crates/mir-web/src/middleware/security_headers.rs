@@ -24,12 +24,43 @@ pub const EMBED_PREFIX: &str = "/embed/";
 const PERMISSIONS_POLICY: &str = "accelerometer=(), camera=(), geolocation=(), gyroscope=(), \
     magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()";
 
+// The values are built once, at compile time: this runs on every response.
+const PERMISSIONS_POLICY_HEADER: HeaderName = HeaderName::from_static("permissions-policy");
+const OPENER_POLICY_HEADER: HeaderName = HeaderName::from_static("cross-origin-opener-policy");
+const EVERY_RESPONSE: [(HeaderName, HeaderValue); 6] = [
+    (
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+    ),
+    (
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    ),
+    (
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    ),
+    (
+        PERMISSIONS_POLICY_HEADER,
+        HeaderValue::from_static(PERMISSIONS_POLICY),
+    ),
+    (
+        OPENER_POLICY_HEADER,
+        HeaderValue::from_static("same-origin"),
+    ),
+    (
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-cache, private"),
+    ),
+];
+const NO_FRAMING: HeaderValue = HeaderValue::from_static("DENY");
+const HSTS: HeaderValue = HeaderValue::from_static("max-age=31536000; includeSubDomains");
+
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let embed = req.uri().path().starts_with(EMBED_PREFIX);
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     if embed {
-        // Framed on other sites: no cookies at all (no session, no form token, no view mode).
         headers.remove(header::SET_COOKIE);
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
@@ -39,33 +70,16 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=300"),
         );
+    } else {
+        headers.entry(header::X_FRAME_OPTIONS).or_insert(NO_FRAMING);
     }
-    let mut fill = |name: HeaderName, value: &'static str| {
-        if !headers.contains_key(&name) {
-            headers.insert(name, HeaderValue::from_static(value));
-        }
-    };
-    fill(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
-    fill(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
-    fill(header::REFERRER_POLICY, "strict-origin-when-cross-origin");
-    fill(
-        HeaderName::from_static("permissions-policy"),
-        PERMISSIONS_POLICY,
-    );
-    if !embed {
-        fill(header::X_FRAME_OPTIONS, "DENY");
+    for (name, value) in EVERY_RESPONSE {
+        headers.entry(name).or_insert(value);
     }
-    fill(
-        HeaderName::from_static("cross-origin-opener-policy"),
-        "same-origin",
-    );
-    // Pages may hold personal data once signed in: browsers revalidate, proxies never store.
-    fill(header::CACHE_CONTROL, "no-cache, private");
     if state.config.https {
-        fill(
-            header::STRICT_TRANSPORT_SECURITY,
-            "max-age=31536000; includeSubDomains",
-        );
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HSTS);
     }
     response
 }

@@ -77,6 +77,11 @@ impl Session {
         });
     }
 
+    /// Nothing is remembered for this visitor: not signed in, no message or draft waiting.
+    pub fn is_empty(&self) -> bool {
+        self.with(|inner| inner.data.is_empty())
+    }
+
     pub fn person_id(&self) -> Option<i64> {
         self.with(|inner| inner.data.person_id)
     }

@@ -55,8 +55,13 @@ pub fn from_query(uri: &Uri) -> Option<ViewMode> {
 
 /// The mode for this request: the query string wins over the remembered choice.
 pub fn for_request(req: &Request) -> ViewMode {
-    from_query(req.uri())
-        .or_else(|| cookies::read(req.headers(), COOKIE).and_then(|v| ViewMode::parse(&v)))
+    for_parts(req.uri(), req.headers())
+}
+
+/// [`for_request`] from the address and headers alone.
+pub fn for_parts(uri: &Uri, headers: &axum::http::HeaderMap) -> ViewMode {
+    from_query(uri)
+        .or_else(|| cookies::read(headers, COOKIE).and_then(|v| ViewMode::parse(&v)))
         .unwrap_or_default()
 }
 

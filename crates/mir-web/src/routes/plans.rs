@@ -4,6 +4,7 @@
 use std::borrow::Borrow;
 
 use askama::Template;
+use axum::extract::{FromRequestParts, Request};
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -18,10 +19,11 @@ use mir_domain::validation::FieldErrors;
 
 use super::{CurrentActor, Pairs, field};
 use crate::AppState;
+use crate::cache::PageCache;
 use crate::error::WebError;
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
-use crate::page::{PageContext, ok, render};
+use crate::page::{PageContext, html, ok, render};
 
 fn base(slug: &str) -> String {
     format!("/manage/organisations/{slug}/plan")
@@ -577,11 +579,23 @@ impl PublicPage {
 }
 
 /// `GET /organisations/{slug}`: the public plan.
+///
+/// The busiest page: for visitors who are not signed in it is built once and kept in the page
+/// cache until something changes (see `cache::PageCache`).
 pub async fn public(
     State(state): State<AppState>,
     Path(slug): Path<String>,
-    ctx: PageContext,
+    request: Request,
 ) -> Result<Response, WebError> {
+    let (mut parts, _) = request.into_parts();
+    let pages = &state.caches.pages;
+    let key = PageCache::key_for(&parts);
+    if let Some(body) = key.as_deref().and_then(|key| pages.get(key)) {
+        return Ok(html(StatusCode::OK, body));
+    }
+    // Only now: the layout's context takes a little time, and a kept page needs none.
+    let ctx = PageContext::from_request_parts(&mut parts, &state).await?;
+    let generation = pages.generation();
     let plan = plans::public_plan(&state.store, &slug).await?;
     let shown = plan.current.clone();
     let mut others = Vec::new();
@@ -603,14 +617,21 @@ pub async fn public(
             others.push((p.id, found.as_ref().clone()));
         }
     }
-    ok(&PublicPage {
-        ctx,
-        plan,
-        shown,
-        is_current: true,
-        base_url: state.config.base_url.clone(),
-        others,
-    })
+    let body = bytes::Bytes::from(
+        PublicPage {
+            ctx,
+            plan,
+            shown,
+            is_current: true,
+            base_url: state.config.base_url.clone(),
+            others,
+        }
+        .render()?,
+    );
+    if let Some(key) = key {
+        pages.put(key, generation, body.clone());
+    }
+    Ok(html(StatusCode::OK, body))
 }
 
 /// `GET /organisations/{slug}/versions/{number}`: an older (or the latest) published version.

@@ -1,0 +1,19 @@
+//! Any request that may change data (a form sent, anything but GET, HEAD, OPTIONS or TRACE)
+//! makes the whole pages kept for visitors stale, once it has finished (see
+//! [`crate::cache::PageCache`]). Being generous here is cheap: a page is rebuilt on its next
+//! visit; being stingy would show someone an out-of-date plan.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::AppState;
+
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let may_change = !req.method().is_safe();
+    let response = next.run(req).await;
+    if may_change {
+        state.caches.pages.forget_all();
+    }
+    response
+}
