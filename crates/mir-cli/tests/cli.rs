@@ -171,7 +171,22 @@ fn serve_starts_on_a_fresh_sqlite_file_loads_demo_once_and_stops_gracefully() {
     let home = server.get("/");
     assert!(home.contains("<h1>Good care and support"), "{home}");
     assert!(home.contains("Riverside Council (demonstration)"));
+    // Paths can hold secrets: the access log names the route instead.
+    server.get("/sign-in/link/secret0token0in0a0link");
+    server.get("/invitations/secret0invitation0token");
     let (code, lines) = server.terminate();
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains("mir::access") && l.contains("/sign-in/link/{token}")),
+        "one access line per request, naming the route: {lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .all(|l| !l.contains("secret0token") && !l.contains("secret0invitation")),
+        "{lines:?}"
+    );
     assert_eq!(code, Some(0), "graceful exit");
     assert!(
         lines
