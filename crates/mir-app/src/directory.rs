@@ -294,6 +294,20 @@ pub async fn who_else(
     my_areas: &[String],
     limit: usize,
 ) -> Result<Vec<OtherOrganisation>, AppError> {
+    let mut each = who_else_for_each(store, &[statements.to_vec()], me, my_areas, limit).await?;
+    Ok(each.pop().unwrap_or_default())
+}
+
+/// [`who_else`] for several lists of statements at once (each priority of a plan), with the
+/// queries of one: candidates are found for all the statements together, then ranked for each
+/// list. A plan with twenty priorities costs no more queries than one with two.
+pub async fn who_else_for_each(
+    store: &(impl DirectoryRepo + Sync),
+    lists: &[Vec<String>],
+    me: Option<i64>,
+    my_areas: &[String],
+    limit: usize,
+) -> Result<Vec<Vec<OtherOrganisation>>, AppError> {
     // Nearby means the same councils or their neighbours.
     let mut near: Vec<String> = my_areas.to_vec();
     for a in my_areas {
@@ -303,16 +317,42 @@ pub async fn who_else(
     }
     near.sort();
     near.dedup();
+    let mut all_statements: Vec<String> = lists.iter().flatten().cloned().collect();
+    all_statements.sort();
+    all_statements.dedup();
+    // Enough candidates for each list to find its own best ones among them.
+    let per_list = limit.max(10);
+    let candidates = i64::try_from(per_list.saturating_mul(lists.len().max(1)))
+        .unwrap_or(500)
+        .min(500);
     let found: Vec<WorkingOn> = store
-        .working_on(
-            statements,
-            &near,
-            i64::try_from(limit).unwrap_or(10).max(10),
-        )
+        .working_on(&all_statements, &near, candidates)
         .await?
         .into_iter()
         .filter(|w| Some(w.id) != me)
         .collect();
+    Ok(lists
+        .iter()
+        .map(|list| {
+            let for_list = found.iter().filter_map(|w| {
+                let shared: Vec<String> = w
+                    .shared
+                    .iter()
+                    .filter(|code| list.contains(code))
+                    .cloned()
+                    .collect();
+                (!shared.is_empty()).then(|| WorkingOn {
+                    shared,
+                    ..w.clone()
+                })
+            });
+            rank(for_list.collect(), my_areas, limit)
+        })
+        .collect())
+}
+
+/// Most shared statements first, then the nearest; each with the reason in words.
+fn rank(found: Vec<WorkingOn>, my_areas: &[String], limit: usize) -> Vec<OtherOrganisation> {
     let mut ranked: Vec<(WorkingOn, (u8, f64, &'static str))> = found
         .into_iter()
         .map(|w| {
@@ -328,7 +368,7 @@ pub async fn who_else(
             .then(na.1.total_cmp(&nb.1))
             .then(a.name.cmp(&b.name))
     });
-    Ok(ranked
+    ranked
         .into_iter()
         .take(limit)
         .map(|(w, (_, km, place))| {
@@ -355,5 +395,5 @@ pub async fn who_else(
                 why,
             }
         })
-        .collect())
+        .collect()
 }

@@ -50,6 +50,9 @@ pub struct PublicCaches {
     pub map: crate::cache::TtlCache<std::sync::Arc<mir_app::directory::NationalMap>>,
     pub who_else:
         crate::cache::TtlCache<std::sync::Arc<Vec<mir_app::directory::OtherOrganisation>>>,
+    /// "Who else" for each priority of a published plan version, found together.
+    pub who_else_by_plan:
+        crate::cache::TtlCache<std::sync::Arc<Vec<Vec<mir_app::directory::OtherOrganisation>>>>,
     pub search: crate::cache::TtlCache<std::sync::Arc<mir_app::search::SearchResults>>,
     pub directory: crate::cache::TtlCache<std::sync::Arc<mir_app::directory::DirectoryPage>>,
     /// Whole public pages for visitors who are not signed in (the organisation's plan).

@@ -602,20 +602,31 @@ pub async fn public(
     if let Some(version) = &shown {
         use mir_store::DirectoryRepo;
         let my_areas = state.store.organisation_areas(plan.profile.id).await?;
-        for p in &version.plan.priorities {
-            let store = &state.store;
-            let (statements, me, areas) = (&p.statements, plan.profile.id, &my_areas);
-            let found = state
-                .caches
-                .who_else
-                .get_or(format!("plan:{}:{}", me, p.id), || async move {
-                    mir_app::directory::who_else(store, statements, Some(me), areas, 3)
-                        .await
-                        .map(std::sync::Arc::new)
-                })
-                .await?;
-            others.push((p.id, found.as_ref().clone()));
-        }
+        let me = plan.profile.id;
+        let lists: Vec<Vec<String>> = version
+            .plan
+            .priorities
+            .iter()
+            .map(|p| p.statements.clone())
+            .collect();
+        let (store, areas) = (&state.store, &my_areas);
+        // One set of queries for every priority at once (never one per priority).
+        let found = state
+            .caches
+            .who_else_by_plan
+            .get_or(format!("plan:{me}:{}", version.number), || async move {
+                mir_app::directory::who_else_for_each(store, &lists, Some(me), areas, 3)
+                    .await
+                    .map(std::sync::Arc::new)
+            })
+            .await?;
+        others = version
+            .plan
+            .priorities
+            .iter()
+            .map(|p| p.id)
+            .zip(found.iter().cloned())
+            .collect();
     }
     let body = bytes::Bytes::from(
         PublicPage {

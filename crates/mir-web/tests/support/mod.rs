@@ -103,6 +103,21 @@ impl TestApp {
         }
     }
 
+    /// As if the server restarted: the same database, nothing kept in memory.
+    pub fn restart(&mut self) {
+        let mailer = mir_app::mail::Mailer::new(
+            None,
+            self.mail_dir.path().to_path_buf(),
+            "Making it Real <no-reply@localhost>",
+        )
+        .expect("mailer");
+        self.router = router(AppState::new(
+            self.db.store.clone(),
+            mailer,
+            WebConfig::default(),
+        ));
+    }
+
     /// The emails sent so far, oldest first, with quoted-printable soft breaks undone.
     pub fn mails(&self) -> Vec<String> {
         let mut files: Vec<_> = std::fs::read_dir(self.mail_dir.path())
