@@ -542,10 +542,15 @@ fn spawn_job_runner(store: Store, mailer: mir_app::mail::Mailer, base_url: Strin
         let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
         loop {
             every.tick().await;
-            if let Err(error) =
-                mir_app::jobs::run_due_jobs(&store, &mailer, mir_store::now(), &base_url).await
-            {
-                tracing::warn!(%error, "background jobs failed; they run again in 15 minutes");
+            let started = Instant::now();
+            match mir_app::jobs::run_due_jobs(&store, &mailer, mir_store::now(), &base_url).await {
+                Ok(_) => tracing::info!(
+                    ms = started.elapsed().as_millis(),
+                    "background jobs finished"
+                ),
+                Err(error) => {
+                    tracing::warn!(%error, "background jobs failed; they run again in 15 minutes");
+                }
             }
         }
     });

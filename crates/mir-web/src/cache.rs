@@ -10,6 +10,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::request::Parts;
+use axum::http::{StatusCode, Uri};
+use axum::response::Response;
 use bytes::Bytes;
 
 use crate::middleware::session::Session;
@@ -87,6 +89,12 @@ pub struct PageCache {
     entries: Arc<Mutex<HashMap<String, CachedPage>>>,
 }
 
+/// The key for a kept page: the address, and the view (Easy Read or not), which can come from a
+/// cookie as well as the address.
+pub fn page_key(easy: bool, uri: &Uri) -> String {
+    format!("{}{uri}", if easy { "easy:" } else { "" })
+}
+
 #[derive(Clone)]
 struct CachedPage {
     made_at: Instant,
@@ -102,8 +110,7 @@ impl std::fmt::Debug for PageCache {
 
 impl PageCache {
     /// The key under which the page for this request may be kept, or `None` if it must be
-    /// built for this visitor alone (signed in, or with a message or draft waiting). The view
-    /// (Easy Read or not) is part of the key: it can come from a cookie as well as the address.
+    /// built for this visitor alone (signed in, or with a message or draft waiting).
     pub fn key_for(request: &Parts) -> Option<String> {
         let signed_in = !matches!(
             request.extensions.get::<mir_app::Actor>(),
@@ -113,15 +120,24 @@ impl PageCache {
             .extensions
             .get::<Session>()
             .is_some_and(|session| !session.is_empty());
-        if signed_in || has_own_state {
-            return None;
-        }
         let easy = request.extensions.get::<ViewMode>() == Some(&ViewMode::EasyRead);
-        Some(format!(
-            "{}{}",
-            if easy { "easy:" } else { "" },
-            request.uri
-        ))
+        (!signed_in && !has_own_state).then(|| page_key(easy, &request.uri))
+    }
+
+    /// The kept page for `key` as a response, if there is one.
+    pub fn kept(&self, key: Option<&str>) -> Option<Response> {
+        key.and_then(|key| self.get(key))
+            .map(|body| crate::page::html(StatusCode::OK, body))
+    }
+
+    /// Keeps a page built from data read in `generation` under `key` (if any), and returns it
+    /// as the response.
+    pub fn keep(&self, key: Option<String>, generation: u64, body: String) -> Response {
+        let body = Bytes::from(body);
+        if let Some(key) = key {
+            self.put(key, generation, body.clone());
+        }
+        crate::page::html(StatusCode::OK, body)
     }
 
     /// The current generation; read it before reading the data a page is built from.

@@ -70,6 +70,13 @@ impl PageContext {
         self.path == prefix || self.path.starts_with(&format!("{prefix}/"))
     }
 
+    /// The key under which this page may be kept in the page cache, or `None` if it is for
+    /// this visitor alone (signed in, or with a message or draft waiting).
+    pub fn page_cache_key(&self, uri: &Uri) -> Option<String> {
+        let own_state = self.signed_in || self.session.as_ref().is_some_and(|s| !s.is_empty());
+        (!own_state).then(|| crate::cache::page_key(self.easy, uri))
+    }
+
     /// The one-time message left by the previous request, shown once.
     pub fn flash(&self) -> Option<String> {
         self.session.as_ref().and_then(Session::take_flash)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 use mir_app::directory::{self, AreaPage, DirectoryPage, DirectoryQuery, NationalMap};
 use mir_domain::areas;
@@ -169,14 +169,23 @@ async fn cached_map(state: &AppState, query: &MapQuery) -> Result<Arc<NationalMa
 pub async fn map(
     State(state): State<AppState>,
     Query(query): Query<MapQuery>,
+    uri: Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
+    // 150 KB of SVG and table: built once for visitors, until something changes.
+    let pages = &state.caches.pages;
+    let key = ctx.page_cache_key(&uri);
+    if let Some(kept) = pages.kept(key.as_deref()) {
+        return Ok(kept);
+    }
+    let generation = pages.generation();
     let m = cached_map(&state, &query).await?;
-    ok(&MapTemplate {
+    let page = MapTemplate {
         ctx,
         m,
         attribution: areas::ATTRIBUTION,
-    })
+    };
+    Ok(pages.keep(key, generation, page.render()?))
 }
 
 /// `GET /map.csv`: the map's numbers.

@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 use mir_app::frameworks;
 use mir_domain::framework::{Framework, Statement, Theme};
@@ -235,8 +235,16 @@ pub async fn statement(
     CurrentActor(actor): CurrentActor,
     Path((slug, code)): Path<(String, String)>,
     Query(query): Query<VersionQuery>,
+    uri: Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
+    // The same for every visitor who is not signed in: kept until something changes.
+    let pages = &state.caches.pages;
+    let key = ctx.page_cache_key(&uri);
+    if let Some(kept) = pages.kept(key.as_deref()) {
+        return Ok(kept);
+    }
+    let generation = pages.generation();
     let shown = shown(&state, &actor, &slug, &query).await?;
     let statement = shown
         .framework
@@ -268,14 +276,15 @@ pub async fn statement(
             .stories(std::slice::from_ref(&statement.code), 5)
             .await?
     };
-    ok(&StatementPage {
+    let page = StatementPage {
         ctx,
         shown,
         statement,
         theme,
         others,
         stories,
-    })
+    };
+    Ok(pages.keep(key, generation, page.render()?))
 }
 
 /// `GET /frameworks/{slug}/versions/{version}/pictures/{file}`: a picture shipped with a

@@ -23,7 +23,7 @@ use crate::cache::PageCache;
 use crate::error::WebError;
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
-use crate::page::{PageContext, html, ok, render};
+use crate::page::{PageContext, ok, render};
 
 fn base(slug: &str) -> String {
     format!("/manage/organisations/{slug}/plan")
@@ -590,8 +590,8 @@ pub async fn public(
     let (mut parts, _) = request.into_parts();
     let pages = &state.caches.pages;
     let key = PageCache::key_for(&parts);
-    if let Some(body) = key.as_deref().and_then(|key| pages.get(key)) {
-        return Ok(html(StatusCode::OK, body));
+    if let Some(kept) = pages.kept(key.as_deref()) {
+        return Ok(kept);
     }
     // Only now: the layout's context takes a little time, and a kept page needs none.
     let ctx = PageContext::from_request_parts(&mut parts, &state).await?;
@@ -628,21 +628,15 @@ pub async fn public(
             .zip(found.iter().cloned())
             .collect();
     }
-    let body = bytes::Bytes::from(
-        PublicPage {
-            ctx,
-            plan,
-            shown,
-            is_current: true,
-            base_url: state.config.base_url.clone(),
-            others,
-        }
-        .render()?,
-    );
-    if let Some(key) = key {
-        pages.put(key, generation, body.clone());
-    }
-    Ok(html(StatusCode::OK, body))
+    let page = PublicPage {
+        ctx,
+        plan,
+        shown,
+        is_current: true,
+        base_url: state.config.base_url.clone(),
+        others,
+    };
+    Ok(pages.keep(key, generation, page.render()?))
 }
 
 /// `GET /organisations/{slug}/versions/{number}`: an older (or the latest) published version.
