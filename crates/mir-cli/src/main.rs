@@ -207,6 +207,10 @@ struct ServeArgs {
     /// The site is reached over HTTPS (directly or through a proxy): send HSTS, mark cookies Secure.
     #[arg(long, env = "MIR_HTTPS", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
     https: bool,
+    /// How many proxies in front of mir append to X-Forwarded-For (a load balancer: 1). The
+    /// visitor's address then comes from that header, for rate limits; 0 ignores it.
+    #[arg(long, env = "MIR_TRUSTED_PROXIES", default_value_t = 0)]
+    trusted_proxies: usize,
 }
 
 fn main() -> ExitCode {
@@ -463,6 +467,7 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
     let config = WebConfig {
         https: args.https,
         base_url: args.base_url.trim_end_matches('/').to_owned(),
+        trusted_proxies: args.trusted_proxies,
         ..WebConfig::default()
     };
     let mailer = mir_app::mail::Mailer::new(
@@ -478,6 +483,7 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
         engine = database.engine().name(),
         demo = args.demo,
         https = config.https,
+        trusted_proxies = config.trusted_proxies,
         base_url = %config.base_url,
         mail = %mailer.description,
         session_ttl_secs = config.session_ttl.as_secs(),

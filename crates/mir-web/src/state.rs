@@ -16,6 +16,9 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// The site's public address, for links in emails (no trailing slash).
     pub base_url: String,
+    /// How many proxies in front of mir add to `X-Forwarded-For` (0: none, the header is
+    /// ignored). Rate limits need each visitor's own address, not the proxy's.
+    pub trusted_proxies: usize,
 }
 
 impl Default for WebConfig {
@@ -25,6 +28,7 @@ impl Default for WebConfig {
             session_ttl: Duration::from_secs(12 * 60 * 60),
             request_timeout: Duration::from_secs(30),
             base_url: "http://127.0.0.1:8080".into(),
+            trusted_proxies: 0,
         }
     }
 }

@@ -483,3 +483,94 @@ async fn people_choose_which_reminders_and_digests_they_get() {
     assert_eq!(checked, ["digest"]);
     app.cleanup().await;
 }
+
+/// One wrong password for `email`, sent through a proxy that says the visitor is
+/// `forwarded_for` (`X-Forwarded-For`).
+async fn attempt(
+    app: &TestApp,
+    cookie: &str,
+    t: &str,
+    email: &str,
+    forwarded_for: &str,
+) -> StatusCode {
+    let request = axum::http::Request::builder()
+        .method(axum::http::Method::POST)
+        .uri("/sign-in")
+        .header(
+            axum::http::header::CONTENT_TYPE,
+            "application/x-www-form-urlencoded",
+        )
+        .header(axum::http::header::COOKIE, cookie)
+        .header("x-forwarded-for", forwarded_for)
+        .body(axum::body::Body::from(format!(
+            "csrf_token={t}&email={email}&password=wrong"
+        )))
+        .expect("request");
+    app.send(request).await.status
+}
+
+/// 31 attempts from one visitor, each for a different address (so only the per-client limit
+/// of 30 can stop them); the status of the last.
+async fn sign_in_attempts(app: &TestApp, cookie: &str, t: &str, forwarded_for: &str) -> StatusCode {
+    let mut last = StatusCode::OK;
+    for n in 0..31 {
+        last = attempt(
+            app,
+            cookie,
+            t,
+            &format!("p{n}%40example.org"),
+            forwarded_for,
+        )
+        .await;
+    }
+    last
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_visitor_has_their_own_rate_limit() {
+    // One load balancer in front: it appends the address it saw to what the client sent.
+    let config = mir_web::WebConfig {
+        trusted_proxies: 1,
+        ..mir_web::WebConfig::default()
+    };
+    let db = mir_store::testing::TestDb::sqlite().await.expect("db");
+    let app = TestApp::with_config(db, config);
+    let (cookie, t) = form_token(&app, "/sign-in").await;
+    assert_eq!(
+        sign_in_attempts(&app, &cookie, &t, "203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the 31st attempt from one visitor"
+    );
+    assert_eq!(
+        attempt(&app, &cookie, &t, "y%40example.org", "203.0.113.8").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another visitor behind the same proxy is not stopped (a wrong password, shown again)"
+    );
+    assert_eq!(
+        attempt(
+            &app,
+            &cookie,
+            &t,
+            "x%40example.org",
+            "198.51.100.1, 203.0.113.7"
+        )
+        .await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "an address the client wrote itself (left of the proxy's) changes nothing"
+    );
+    app.cleanup().await;
+
+    // No proxy trusted (the default): the header is ignored, so it cannot dodge the limit.
+    let app = TestApp::sqlite().await;
+    let (cookie, t) = form_token(&app, "/sign-in").await;
+    assert_eq!(
+        sign_in_attempts(&app, &cookie, &t, "203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        attempt(&app, &cookie, &t, "q%40example.org", "192.0.2.1").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a made-up header is ignored"
+    );
+    app.cleanup().await;
+}

@@ -22,19 +22,47 @@ use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
 
-/// Who is on the other end, for rate limits: the peer address (behind a proxy, the proxy's).
+/// Who is on the other end, for rate limits: the peer's address, or behind trusted proxies
+/// (`--trusted-proxies N`) the address the outermost of them saw.
 pub struct Client(pub String);
 
-impl<S: Send + Sync> FromRequestParts<S> for Client {
+impl FromRequestParts<AppState> for Client {
     type Rejection = WebError;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let ip = parts
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string());
-        Ok(Client(ip))
+            .map(|c| c.0.ip());
+        let forwarded = client_behind_proxies(&parts.headers, state.config.trusted_proxies);
+        Ok(Client(
+            forwarded
+                .or(peer)
+                .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        ))
     }
+}
+
+/// The client's address from `X-Forwarded-For` when `proxies` proxies each appended the address
+/// they saw: the `proxies`-th from the right. Entries further left were written by the client
+/// and prove nothing. `None` without trusted proxies, or if the header is short or malformed
+/// (then the peer address is used: a request that skipped the proxies gets no say).
+pub fn client_behind_proxies(
+    headers: &axum::http::HeaderMap,
+    proxies: usize,
+) -> Option<std::net::IpAddr> {
+    if proxies == 0 {
+        return None;
+    }
+    let mut hops: Vec<&str> = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        hops.extend(value.to_str().ok()?.split(',').map(str::trim));
+    }
+    let index = hops.len().checked_sub(proxies)?;
+    hops.get(index)?.parse().ok()
 }
 
 /// Moves field errors to the names a page uses (two forms on one page share "email").
@@ -659,4 +687,34 @@ pub async fn save_emails(
     accounts::set_email_preferences(&state.store, &actor, &on).await?;
     session.set_flash("Your email choices are saved.");
     Ok(Redirect::to("/account").into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::client_behind_proxies;
+    use axum::http::HeaderMap;
+
+    fn forwarded(values: &[&str]) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        for v in values {
+            headers.append("x-forwarded-for", v.parse().expect("header value"));
+        }
+        headers
+    }
+
+    #[test]
+    fn the_client_is_counted_from_the_right_by_the_number_of_proxies() {
+        let two_hops = forwarded(&["1.1.1.1, 10.0.0.1", "10.0.0.2"]);
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().ok();
+        assert_eq!(client_behind_proxies(&two_hops, 1), ip("10.0.0.2"));
+        assert_eq!(client_behind_proxies(&two_hops, 2), ip("10.0.0.1"));
+        assert_eq!(client_behind_proxies(&two_hops, 3), ip("1.1.1.1"));
+        assert_eq!(client_behind_proxies(&two_hops, 4), None, "too few hops");
+        assert_eq!(client_behind_proxies(&two_hops, 0), None, "no proxy trusted");
+        assert_eq!(client_behind_proxies(&forwarded(&["not-an-ip"]), 1), None);
+        assert_eq!(
+            client_behind_proxies(&forwarded(&["2001:db8::1"]), 1),
+            ip("2001:db8::1")
+        );
+    }
 }
