@@ -637,6 +637,23 @@ pub struct PublicPlan {
     pub current: Option<PublishedVersion>,
     pub versions: Vec<PublishedVersion>,
     pub timeline: Vec<PublicUpdate>,
+    /// "Where we are now": confirmed positions from reviews (see [`where_we_are`]).
+    pub where_we_are: Vec<PublicPosition>,
+}
+
+/// A position agreed in a review and confirmed by both co-chairs, as the public sees it.
+#[derive(Debug, Clone)]
+pub struct PublicPosition {
+    pub statement_code: String,
+    pub statement_text: String,
+    /// The level's label on the framework's scale.
+    pub level: String,
+    pub summary: String,
+    /// `YYYY-MM-DD`.
+    pub agreed_on: String,
+    pub review_title: String,
+    /// The confirming co-chairs' roles ("Administrator", "Expert by Experience").
+    pub confirmed_by: Vec<String>,
 }
 
 impl PublicPlan {
@@ -746,13 +763,64 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
             })
         })
         .collect();
+    let where_we_are = where_we_are(store, profile.id, framework.as_ref()).await?;
     Ok(PublicPlan {
         profile,
         framework,
         current,
         versions,
         timeline,
+        where_we_are,
     })
+}
+
+/// For each statement, the latest position agreed in a review and confirmed by both
+/// co-chairs (one of them an Expert by Experience or carer), in the framework's order.
+/// Positions still waiting for a co-chair are not public.
+async fn where_we_are(
+    store: &impl PlanStore,
+    organisation_id: i64,
+    framework: Option<&Framework>,
+) -> Result<Vec<PublicPosition>, AppError> {
+    let mut shown: Vec<PublicPosition> = Vec::new();
+    // Newest review first: the first confirmed position for a statement is its latest.
+    for reviewed in store.positions_of(organisation_id).await? {
+        let p = reviewed.position;
+        let roles: Vec<Role> = p
+            .confirmations
+            .iter()
+            .filter_map(|c| Role::parse(&c.role))
+            .collect();
+        if !is_confirmed(&roles) || shown.iter().any(|s| s.statement_code == p.statement_code) {
+            continue;
+        }
+        let level = framework
+            .and_then(|f| f.scale.iter().find(|l| l.key == p.level))
+            .map_or_else(|| p.level.clone(), |l| l.label.clone());
+        shown.push(PublicPosition {
+            statement_text: framework
+                .and_then(|f| f.statement(&p.statement_code))
+                .map(|s| s.text.clone())
+                .unwrap_or_default(),
+            statement_code: p.statement_code,
+            level,
+            summary: p.summary,
+            agreed_on: p.agreed_on,
+            review_title: reviewed.review_title,
+            confirmed_by: roles.iter().map(|r| r.label().to_owned()).collect(),
+        });
+    }
+    let order = |code: &str| {
+        framework
+            .and_then(|f| f.statements.iter().position(|s| s.code == code))
+            .unwrap_or(usize::MAX)
+    };
+    shown.sort_by(|a, b| {
+        order(&a.statement_code)
+            .cmp(&order(&b.statement_code))
+            .then(a.statement_code.cmp(&b.statement_code))
+    });
+    Ok(shown)
 }
 
 /// A status key's label, whether it is a priority's or an action's.

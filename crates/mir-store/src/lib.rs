@@ -48,7 +48,8 @@ pub use plans::{
 };
 pub use rate_limits::RateLimitRepo;
 pub use reviews::{
-    Confirmation, NewReviewRecord, Position, Review, ReviewRepo, SharedView, View, WorkshopView,
+    Confirmation, NewReviewRecord, Position, Review, ReviewRepo, ReviewedPosition, SharedView,
+    View, WorkshopView,
 };
 pub use search::{SearchEntry, SearchHit, SearchRepo};
 pub use sessions::{SessionRecord, SessionRepo};

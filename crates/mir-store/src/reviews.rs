@@ -81,6 +81,14 @@ pub struct Position {
     pub confirmations: Vec<Confirmation>,
 }
 
+/// An agreed position with the review it was agreed in, for the public plan page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewedPosition {
+    pub review_id: i64,
+    pub review_title: String,
+    pub position: Position,
+}
+
 pub trait ReviewRepo {
     fn review_cadence(
         &self,
@@ -175,6 +183,12 @@ pub trait ReviewRepo {
         &self,
         review_id: i64,
     ) -> impl Future<Output = Result<Vec<Position>, StoreError>> + Send;
+    /// Every agreed position in all of an organisation's reviews, newest review first (two
+    /// queries, however many reviews).
+    fn positions_of(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<ReviewedPosition>, StoreError>> + Send;
     /// Adds a co-chair's confirmation (once per person).
     fn confirm_position(
         &self,
@@ -586,6 +600,56 @@ impl ReviewRepo for Store {
                     confirmations,
                 }
             })
+            .collect())
+    }
+
+    async fn positions_of(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Vec<ReviewedPosition>, StoreError> {
+        type Row = (i64, String, String, String, String, String);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT p.review_id, r.title, p.statement_code, p.level, p.summary, p.agreed_on \
+             FROM agreed_positions p JOIN reviews r ON r.id = p.review_id \
+             WHERE r.organisation_id = $1 ORDER BY r.created_at DESC, r.id DESC, p.statement_code",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let confirmations: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
+            "SELECT c.review_id, c.statement_code, c.person_id, c.role, c.confirmed_at \
+             FROM position_confirmations c JOIN reviews r ON r.id = c.review_id \
+             WHERE r.organisation_id = $1 ORDER BY c.confirmed_at, c.person_id",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(review_id, review_title, statement_code, level, summary, agreed_on)| {
+                    let confirmations = confirmations
+                        .iter()
+                        .filter(|c| c.0 == review_id && c.1 == statement_code)
+                        .map(|(_, _, person_id, role, confirmed_at)| Confirmation {
+                            person_id: *person_id,
+                            role: role.clone(),
+                            confirmed_at: *confirmed_at,
+                        })
+                        .collect();
+                    ReviewedPosition {
+                        review_id,
+                        review_title,
+                        position: Position {
+                            statement_code,
+                            level,
+                            summary,
+                            agreed_on,
+                            confirmations,
+                        },
+                    }
+                },
+            )
             .collect())
     }
 

@@ -12,6 +12,8 @@ use support::{TestApp, csrf_of, select, text};
 
 struct Group {
     base: String,
+    /// The organisation's public page.
+    public: String,
     admin: String,
     expert: String,
     carer: String,
@@ -50,6 +52,15 @@ async fn group(app: &TestApp) -> Group {
         .await
         .expect("org");
     store
+        .decide_organisation(
+            org,
+            mir_domain::organisation::OrganisationStatus::Approved,
+            None,
+            2,
+        )
+        .await
+        .expect("approved");
+    store
         .put_member(org, id("admin").await, Role::Admin, true, 1)
         .await
         .expect("admin co-chair");
@@ -66,6 +77,7 @@ async fn group(app: &TestApp) -> Group {
     let [admin, expert, carer, staff] = <[String; 4]>::try_from(cookies).expect("four");
     Group {
         base: format!("/manage/organisations/{slug}/reviews"),
+        public: format!("/organisations/{slug}"),
         admin,
         expert,
         carer,
@@ -318,6 +330,16 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         text(&select(&waiting.html(), "#statement-WB-I1")[0])
             .contains("Waiting for both co-chairs")
     );
+    let public = app.get(&g.public).await;
+    assert!(
+        select(&public.html(), "#position-WB-I1").is_empty(),
+        "not public until both co-chairs confirm"
+    );
+    assert!(
+        public
+            .body
+            .contains("has not published how it is doing yet")
+    );
     post(
         &app,
         &format!("{review}/statements/WB-I1/confirm"),
@@ -332,6 +354,18 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     assert!(section.contains("Confirmed by both co-chairs"), "{section}");
     assert!(section.contains("Administrator on"));
     assert!(section.contains("Expert by Experience on"));
+    // Confirmed positions are public: "where we are now" on the organisation's page.
+    let public = app.get(&g.public).await;
+    let shown = text(&select(&public.html(), "#position-WB-I1")[0]);
+    assert!(
+        shown.contains("Some progress Some teams plan with people"),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("confirmed by the co-chairs (Administrator and Expert by Experience)"),
+        "{shown}"
+    );
+    assert_eq!(select(&public.html(), "li[id^='position-']").len(), 1);
 
     // Closing, then the next review compares with this one.
     assert_eq!(
@@ -391,6 +425,13 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     assert!(
         section.contains("Since the previous review: Moved up (was Some progress)"),
         "{section}"
+    );
+    let public = app.get(&g.public).await;
+    let shown = text(&select(&public.html(), "#position-WB-I1")[0]);
+    assert!(
+        shown.contains("Good progress Most plans are made together")
+            && shown.contains("Review 2027"),
+        "the latest confirmed position: {shown}"
     );
     app.cleanup().await;
 }

@@ -710,7 +710,11 @@ mod tests {
         assert_eq!(client_behind_proxies(&two_hops, 2), ip("10.0.0.1"));
         assert_eq!(client_behind_proxies(&two_hops, 3), ip("1.1.1.1"));
         assert_eq!(client_behind_proxies(&two_hops, 4), None, "too few hops");
-        assert_eq!(client_behind_proxies(&two_hops, 0), None, "no proxy trusted");
+        assert_eq!(
+            client_behind_proxies(&two_hops, 0),
+            None,
+            "no proxy trusted"
+        );
         assert_eq!(client_behind_proxies(&forwarded(&["not-an-ip"]), 1), None);
         assert_eq!(
             client_behind_proxies(&forwarded(&["2001:db8::1"]), 1),
