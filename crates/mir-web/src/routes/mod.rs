@@ -64,3 +64,22 @@ pub fn when(at: &i64) -> String {
         .and_then(|t| t.format(&format).ok())
         .unwrap_or_default()
 }
+
+/// A `YYYY-MM-DD` date in words ("20 November 2026"); anything else is shown as it is.
+pub fn day(iso: &str) -> String {
+    let parse = time::macros::format_description!("[year]-[month]-[day]");
+    let show = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::Date::parse(iso, &parse)
+        .ok()
+        .and_then(|d| d.format(&show).ok())
+        .unwrap_or_else(|| iso.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_day_is_shown_in_words() {
+        assert_eq!(super::day("2026-11-05"), "5 November 2026");
+        assert_eq!(super::day("not a date"), "not a date");
+    }
+}

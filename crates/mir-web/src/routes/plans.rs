@@ -570,6 +570,10 @@ impl PublicPage {
             .map_or("Organisation", |k| k.label())
     }
 
+    fn day(&self, iso: &str) -> String {
+        super::day(iso)
+    }
+
     fn embed_snippet(&self) -> String {
         format!(
             "<iframe src=\"{}/embed/organisations/{}\" title=\"Our Making it Real plan\" width=\"100%\" height=\"420\" style=\"border:1px solid #b1b4b6\"></iframe>\n<p><a href=\"{}/organisations/{}\">Read our full Making it Real plan</a></p>",

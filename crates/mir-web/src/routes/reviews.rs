@@ -898,6 +898,10 @@ impl SummaryPage {
         super::when(at)
     }
 
+    fn day(&self, iso: &str) -> String {
+        super::day(iso)
+    }
+
     fn level_label(&self, key: &str) -> String {
         self.r.level_label(key)
     }
