@@ -637,7 +637,7 @@ pub struct PublicPlan {
     pub current: Option<PublishedVersion>,
     pub versions: Vec<PublishedVersion>,
     pub timeline: Vec<PublicUpdate>,
-    /// "Where we are now": confirmed positions from reviews (see [`where_we_are`]).
+    /// "How we are doing": confirmed positions from reviews (see [`where_we_are`]).
     pub where_we_are: Vec<PublicPosition>,
 }
 
@@ -645,9 +645,9 @@ pub struct PublicPlan {
 #[derive(Debug, Clone)]
 pub struct PublicPosition {
     pub statement_code: String,
-    pub statement_text: String,
-    /// The level's label on the framework's scale.
+    /// The level's label on the framework's scale, and its Easy Read label.
     pub level: String,
+    pub easy_level: String,
     pub summary: String,
     /// `YYYY-MM-DD`.
     pub agreed_on: String,
@@ -794,16 +794,11 @@ async fn where_we_are(
         if !is_confirmed(&roles) || shown.iter().any(|s| s.statement_code == p.statement_code) {
             continue;
         }
-        let level = framework
-            .and_then(|f| f.scale.iter().find(|l| l.key == p.level))
-            .map_or_else(|| p.level.clone(), |l| l.label.clone());
+        let scale_level = framework.and_then(|f| f.scale.iter().find(|l| l.key == p.level));
         shown.push(PublicPosition {
-            statement_text: framework
-                .and_then(|f| f.statement(&p.statement_code))
-                .map(|s| s.text.clone())
-                .unwrap_or_default(),
             statement_code: p.statement_code,
-            level,
+            level: scale_level.map_or_else(|| p.level.clone(), |l| l.label.clone()),
+            easy_level: scale_level.map_or_else(|| p.level.clone(), |l| l.easy_label.clone()),
             summary: p.summary,
             agreed_on: p.agreed_on,
             review_title: reviewed.review_title,

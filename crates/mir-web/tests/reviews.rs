@@ -354,7 +354,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     assert!(section.contains("Confirmed by both co-chairs"), "{section}");
     assert!(section.contains("Administrator on"));
     assert!(section.contains("Expert by Experience on"));
-    // Confirmed positions are public: "where we are now" on the organisation's page.
+    // Confirmed positions are public: "how we are doing" on the organisation's page.
     let public = app.get(&g.public).await;
     let shown = text(&select(&public.html(), "#position-WB-I1")[0]);
     assert!(
