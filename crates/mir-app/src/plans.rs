@@ -637,8 +637,6 @@ pub struct PublicPlan {
     pub current: Option<PublishedVersion>,
     pub versions: Vec<PublishedVersion>,
     pub timeline: Vec<PublicUpdate>,
-    /// "How we are doing": confirmed positions from reviews (see [`where_we_are`]).
-    pub where_we_are: Vec<PublicPosition>,
 }
 
 /// A position agreed in a review and confirmed by both co-chairs, as the public sees it.
@@ -763,25 +761,23 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
             })
         })
         .collect();
-    let where_we_are = where_we_are(store, profile.id, framework.as_ref()).await?;
     Ok(PublicPlan {
         profile,
         framework,
         current,
         versions,
         timeline,
-        where_we_are,
     })
 }
 
-/// For each statement, the latest position agreed in a review and confirmed by both
-/// co-chairs (one of them an Expert by Experience or carer), in the framework's order.
-/// Positions still waiting for a co-chair are not public.
-async fn where_we_are(
+/// "How we are doing", for the public plan page: for each statement, the latest position
+/// agreed in a review and confirmed by both co-chairs (one of them an Expert by Experience or
+/// carer), in the framework's order. Positions still waiting for a co-chair are not public.
+pub async fn how_we_are_doing(
     store: &impl PlanStore,
-    organisation_id: i64,
-    framework: Option<&Framework>,
+    plan: &PublicPlan,
 ) -> Result<Vec<PublicPosition>, AppError> {
+    let (organisation_id, framework) = (plan.profile.id, plan.framework.as_ref());
     let mut shown: Vec<PublicPosition> = Vec::new();
     // Newest review first: the first confirmed position for a statement is its latest.
     for reviewed in store.positions_of(organisation_id).await? {

@@ -511,6 +511,8 @@ struct PublicPage {
     base_url: String,
     /// "Who else is working on this?" for each priority shown, by priority id.
     others: Vec<(i64, Vec<mir_app::directory::OtherOrganisation>)>,
+    /// "How we are doing": confirmed review positions (current page only).
+    positions: Vec<mir_app::plans::PublicPosition>,
 }
 
 impl PublicPage {
@@ -634,6 +636,7 @@ pub async fn public(
     }
     let page = PublicPage {
         ctx,
+        positions: plans::how_we_are_doing(&state.store, &plan).await?,
         plan,
         shown,
         is_current: true,
@@ -654,6 +657,7 @@ pub async fn version(
     ok(&PublicPage {
         ctx,
         plan,
+        positions: Vec::new(),
         shown: Some(shown),
         is_current: false,
         base_url: state.config.base_url.clone(),
