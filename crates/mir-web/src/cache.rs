@@ -14,6 +14,7 @@ use axum::http::{StatusCode, Uri};
 use axum::response::Response;
 use bytes::Bytes;
 
+use crate::error::WebError;
 use crate::middleware::session::Session;
 use crate::middleware::view_mode::ViewMode;
 
@@ -124,15 +125,28 @@ impl PageCache {
         (!signed_in && !has_own_state).then(|| page_key(easy, &request.uri))
     }
 
-    /// The kept page for `key` as a response, if there is one.
-    pub fn kept(&self, key: Option<&str>) -> Option<Response> {
+    /// The page for `key`: the kept one if there is one, else `build`'s, kept for next time
+    /// (with no key, always `build`'s, never kept). The generation is read before `build`
+    /// reads any data, so a page built while something changes is never kept as new.
+    pub async fn serve<F, Fut>(&self, key: Option<String>, build: F) -> Result<Response, WebError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<String, WebError>>,
+    {
+        if let Some(kept) = self.kept(key.as_deref()) {
+            return Ok(kept);
+        }
+        let generation = self.generation();
+        let body = build().await?;
+        Ok(self.keep(key, generation, body))
+    }
+
+    fn kept(&self, key: Option<&str>) -> Option<Response> {
         key.and_then(|key| self.get(key))
             .map(|body| crate::page::html(StatusCode::OK, body))
     }
 
-    /// Keeps a page built from data read in `generation` under `key` (if any), and returns it
-    /// as the response.
-    pub fn keep(&self, key: Option<String>, generation: u64, body: String) -> Response {
+    fn keep(&self, key: Option<String>, generation: u64, body: String) -> Response {
         let body = Bytes::from(body);
         if let Some(key) = key {
             self.put(key, generation, body.clone());

@@ -175,17 +175,17 @@ pub async fn map(
     // 150 KB of SVG and table: built once for visitors, until something changes.
     let pages = &state.caches.pages;
     let key = ctx.page_cache_key(&uri);
-    if let Some(kept) = pages.kept(key.as_deref()) {
-        return Ok(kept);
-    }
-    let generation = pages.generation();
-    let m = cached_map(&state, &query).await?;
-    let page = MapTemplate {
-        ctx,
-        m,
-        attribution: areas::ATTRIBUTION,
-    };
-    Ok(pages.keep(key, generation, page.render()?))
+    pages
+        .serve(key, || async {
+            let m = cached_map(&state, &query).await?;
+            let page = MapTemplate {
+                ctx,
+                m,
+                attribution: areas::ATTRIBUTION,
+            };
+            Ok(page.render()?)
+        })
+        .await
 }
 
 /// `GET /map.csv`: the map's numbers.

@@ -241,50 +241,50 @@ pub async fn statement(
     // The same for every visitor who is not signed in: kept until something changes.
     let pages = &state.caches.pages;
     let key = ctx.page_cache_key(&uri);
-    if let Some(kept) = pages.kept(key.as_deref()) {
-        return Ok(kept);
-    }
-    let generation = pages.generation();
-    let shown = shown(&state, &actor, &slug, &query).await?;
-    let statement = shown
-        .framework
-        .statement(&code)
-        .cloned()
-        .ok_or(WebError::NotFound)?;
-    let theme = shown
-        .framework
-        .theme(&statement.theme)
-        .cloned()
-        .ok_or(WebError::NotFound)?;
-    let store = &state.store;
-    let code = &statement.code;
-    let others = state
-        .caches
-        .who_else
-        .get_or(format!("statement:{code}"), || async move {
-            mir_app::directory::who_else(store, std::slice::from_ref(code), None, &[], 10)
-                .await
-                .map(std::sync::Arc::new)
+    pages
+        .serve(key, || async {
+            let shown = shown(&state, &actor, &slug, &query).await?;
+            let statement = shown
+                .framework
+                .statement(&code)
+                .cloned()
+                .ok_or(WebError::NotFound)?;
+            let theme = shown
+                .framework
+                .theme(&statement.theme)
+                .cloned()
+                .ok_or(WebError::NotFound)?;
+            let store = &state.store;
+            let code = &statement.code;
+            let others = state
+                .caches
+                .who_else
+                .get_or(format!("statement:{code}"), || async move {
+                    mir_app::directory::who_else(store, std::slice::from_ref(code), None, &[], 10)
+                        .await
+                        .map(std::sync::Arc::new)
+                })
+                .await?
+                .as_ref()
+                .clone();
+            let stories = {
+                use mir_store::StoryRepo;
+                state
+                    .store
+                    .stories(std::slice::from_ref(&statement.code), 5)
+                    .await?
+            };
+            let page = StatementPage {
+                ctx,
+                shown,
+                statement,
+                theme,
+                others,
+                stories,
+            };
+            Ok(page.render()?)
         })
-        .await?
-        .as_ref()
-        .clone();
-    let stories = {
-        use mir_store::StoryRepo;
-        state
-            .store
-            .stories(std::slice::from_ref(&statement.code), 5)
-            .await?
-    };
-    let page = StatementPage {
-        ctx,
-        shown,
-        statement,
-        theme,
-        others,
-        stories,
-    };
-    Ok(pages.keep(key, generation, page.render()?))
+        .await
 }
 
 /// `GET /frameworks/{slug}/versions/{version}/pictures/{file}`: a picture shipped with a

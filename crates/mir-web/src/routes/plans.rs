@@ -596,54 +596,54 @@ pub async fn public(
     let (mut parts, _) = request.into_parts();
     let pages = &state.caches.pages;
     let key = PageCache::key_for(&parts);
-    if let Some(kept) = pages.kept(key.as_deref()) {
-        return Ok(kept);
-    }
-    // Only now: the layout's context takes a little time, and a kept page needs none.
-    let ctx = PageContext::from_request_parts(&mut parts, &state).await?;
-    let generation = pages.generation();
-    let plan = plans::public_plan(&state.store, &slug).await?;
-    let shown = plan.current.clone();
-    let mut others = Vec::new();
-    if let Some(version) = &shown {
-        use mir_store::DirectoryRepo;
-        let my_areas = state.store.organisation_areas(plan.profile.id).await?;
-        let me = plan.profile.id;
-        let lists: Vec<Vec<String>> = version
-            .plan
-            .priorities
-            .iter()
-            .map(|p| p.statements.clone())
-            .collect();
-        let (store, areas) = (&state.store, &my_areas);
-        // One set of queries for every priority at once (never one per priority).
-        let found = state
-            .caches
-            .who_else_by_plan
-            .get_or(format!("plan:{me}:{}", version.number), || async move {
-                mir_app::directory::who_else_for_each(store, &lists, Some(me), areas, 3)
-                    .await
-                    .map(std::sync::Arc::new)
-            })
-            .await?;
-        others = version
-            .plan
-            .priorities
-            .iter()
-            .map(|p| p.id)
-            .zip(found.iter().cloned())
-            .collect();
-    }
-    let page = PublicPage {
-        ctx,
-        positions: plans::how_we_are_doing(&state.store, &plan).await?,
-        plan,
-        shown,
-        is_current: true,
-        base_url: state.config.base_url.clone(),
-        others,
-    };
-    Ok(pages.keep(key, generation, page.render()?))
+    pages
+        .serve(key, || async {
+            // Only now: the layout's context takes a little time, and a kept page needs none.
+            let ctx = PageContext::from_request_parts(&mut parts, &state).await?;
+            let plan = plans::public_plan(&state.store, &slug).await?;
+            let shown = plan.current.clone();
+            let mut others = Vec::new();
+            if let Some(version) = &shown {
+                use mir_store::DirectoryRepo;
+                let my_areas = state.store.organisation_areas(plan.profile.id).await?;
+                let me = plan.profile.id;
+                let lists: Vec<Vec<String>> = version
+                    .plan
+                    .priorities
+                    .iter()
+                    .map(|p| p.statements.clone())
+                    .collect();
+                let (store, areas) = (&state.store, &my_areas);
+                // One set of queries for every priority at once (never one per priority).
+                let found = state
+                    .caches
+                    .who_else_by_plan
+                    .get_or(format!("plan:{me}:{}", version.number), || async move {
+                        mir_app::directory::who_else_for_each(store, &lists, Some(me), areas, 3)
+                            .await
+                            .map(std::sync::Arc::new)
+                    })
+                    .await?;
+                others = version
+                    .plan
+                    .priorities
+                    .iter()
+                    .map(|p| p.id)
+                    .zip(found.iter().cloned())
+                    .collect();
+            }
+            let page = PublicPage {
+                ctx,
+                positions: plans::how_we_are_doing(&state.store, &plan).await?,
+                plan,
+                shown,
+                is_current: true,
+                base_url: state.config.base_url.clone(),
+                others,
+            };
+            Ok(page.render()?)
+        })
+        .await
 }
 
 /// `GET /organisations/{slug}/versions/{number}`: an older (or the latest) published version.
