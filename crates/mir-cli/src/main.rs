@@ -515,6 +515,8 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
         "listening on http://{}",
         listener.local_addr()?
     );
+    // With each connection's address, so that rate limits count each visitor (finding 2).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;

@@ -418,3 +418,80 @@ fn a_file_with_three_mistakes_reports_all_three_with_lines_and_imports_nothing()
         "the database has no framework"
     );
 }
+
+/// One HTTP/1.1 exchange with the server from a chosen loopback source address.
+fn exchange_from(source: &str, addr: &str, request: &str) -> String {
+    use socket2::{Domain, Socket, Type};
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
+    let from: std::net::SocketAddr = format!("{source}:0").parse().expect("source address");
+    socket.bind(&from.into()).expect("bind the source address");
+    let to: std::net::SocketAddr = addr.parse().expect("server address");
+    socket.connect(&to.into()).expect("connect");
+    let mut stream: TcpStream = socket.into();
+    stream.write_all(request.as_bytes()).expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    response
+}
+
+/// Fetches the sign-in page from `source` and returns (cookie header, form token).
+fn sign_in_form_from(source: &str, addr: &str) -> (String, String) {
+    let page = exchange_from(
+        source,
+        addr,
+        "GET /sign-in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+    );
+    let cookies: Vec<String> = page
+        .lines()
+        .filter_map(|l| l.strip_prefix("set-cookie: "))
+        .filter_map(|c| c.split(';').next())
+        .map(str::to_owned)
+        .collect();
+    let token = page
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a form token on the sign-in page")
+        .to_owned();
+    (cookies.join("; "), token)
+}
+
+fn wrong_password_from(source: &str, addr: &str, email: &str) -> String {
+    let (cookie, token) = sign_in_form_from(source, addr);
+    let body = format!("csrf_token={token}&email={email}&password=not-the-password");
+    exchange_from(
+        source,
+        addr,
+        &format!(
+            "POST /sign-in HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nCookie: {cookie}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+/// Security finding 2: the real server hands each connection's address to the rate limits, so
+/// one client's wrong passwords lock out that client only. In-process tests cannot see this.
+#[test]
+fn rate_limits_count_each_client_address_on_the_real_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(serve_command(&sqlite_url(&dir, "limits.db")));
+    // 30 wrong passwords are allowed per client address in 15 minutes (each for a different
+    // address, so the per-address limit of 5 is never what stops them).
+    for n in 0..30 {
+        let answer = wrong_password_from(
+            "127.0.0.2",
+            &server.addr,
+            &format!("someone{n}%40example.org"),
+        );
+        assert!(answer.starts_with("HTTP/1.1 422"), "attempt {n}: {answer}");
+    }
+    let locked = wrong_password_from("127.0.0.2", &server.addr, "one-more%40example.org");
+    assert!(locked.starts_with("HTTP/1.1 429"), "{locked}");
+    let other = wrong_password_from("127.0.0.1", &server.addr, "someone%40example.org");
+    assert!(
+        other.starts_with("HTTP/1.1 422"),
+        "another client is not locked out: {other}"
+    );
+    server.terminate();
+}

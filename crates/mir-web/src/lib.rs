@@ -10,6 +10,7 @@ pub mod cache;
 pub mod error;
 pub mod middleware;
 pub mod page;
+pub mod params;
 mod router;
 pub mod routes;
 pub mod state;

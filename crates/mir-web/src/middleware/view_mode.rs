@@ -74,7 +74,9 @@ pub fn toggle_href(uri: &Uri, current: ViewMode) -> String {
     pairs.retain(|(key, _)| key != "view");
     pairs.push(("view".into(), current.other().key().into()));
     let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
-    format!("{}?{query}", uri.path())
+    // Only the query: a browser keeps the current path. The path is request text, and written
+    // back into a link it could point elsewhere (`//other.example/x` is another site).
+    format!("?{query}")
 }
 
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
@@ -103,10 +105,12 @@ mod tests {
         assert_eq!(from_query(&uri), Some(ViewMode::EasyRead));
         assert_eq!(
             toggle_href(&uri, ViewMode::EasyRead),
-            "/search?q=care&view=standard"
+            "?q=care&view=standard"
         );
         let plain: Uri = "/".parse().expect("uri");
-        assert_eq!(toggle_href(&plain, ViewMode::Standard), "/?view=easy");
+        assert_eq!(toggle_href(&plain, ViewMode::Standard), "?view=easy");
+        let elsewhere: Uri = "//evil.example/x".parse().expect("uri");
+        assert_eq!(toggle_href(&elsewhere, ViewMode::Standard), "?view=easy");
         let odd: Uri = "/?view=%ZZ".parse().expect("uri");
         assert_eq!(from_query(&odd), None);
     }

@@ -5,8 +5,9 @@
 
 use std::net::SocketAddr;
 
+use crate::params::{Path, Token};
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -432,7 +433,7 @@ struct ConfirmLinkPage {
 
 /// `GET /account/email/confirm/{token}`: a button, so mail scanners cannot use the link.
 pub async fn confirm_email(
-    Path(token): Path<String>,
+    Path(token): Path<Token>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     ok(&ConfirmLinkPage {
@@ -447,7 +448,7 @@ pub async fn confirm_email(
 /// `POST /account/email/confirm/{token}`
 pub async fn use_email_link(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Path(token): Path<Token>,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Confirm>,
@@ -522,13 +523,13 @@ pub struct NewPasswordForm {
 #[template(path = "account/reset.html")]
 struct ResetPage {
     ctx: PageContext,
-    token: String,
+    token: Token,
     errors: FieldErrors,
     failed: bool,
 }
 
 /// `GET /password-reset/{token}`
-pub async fn reset(Path(token): Path<String>, ctx: PageContext) -> Result<Response, WebError> {
+pub async fn reset(Path(token): Path<Token>, ctx: PageContext) -> Result<Response, WebError> {
     ok(&ResetPage {
         ctx,
         token,
@@ -540,7 +541,7 @@ pub async fn reset(Path(token): Path<String>, ctx: PageContext) -> Result<Respon
 /// `POST /password-reset/{token}`
 pub async fn set_new_password(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Path(token): Path<Token>,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<NewPasswordForm>,

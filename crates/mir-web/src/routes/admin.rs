@@ -1,8 +1,9 @@
 //! The national programme team's pages: adding a framework version from the browser, with the
 //! importer's checks shown as an error summary and a preview before it is published.
 
+use crate::params::Path;
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::AppError;

@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::params::{Code, Path};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 use mir_app::directory::{self, AreaPage, DirectoryPage, DirectoryQuery, NationalMap};
@@ -238,7 +239,7 @@ impl AreaTemplate {
 /// `GET /areas/{code}`
 pub async fn area(
     State(state): State<AppState>,
-    Path(code): Path<String>,
+    Path(code): Path<Code>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let a = directory::area(&state.store, &code).await?;

@@ -1,8 +1,9 @@
 //! The statement library: `/frameworks`, a framework's themes and statements, Easy Read, the
 //! printable statement pack, and the pictures that come with a framework.
 
+use crate::params::{Code, FileName, Path, Slug};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{Uri, header};
 use axum::response::{IntoResponse, Response};
 use mir_app::frameworks;
@@ -143,7 +144,7 @@ struct FrameworkPage {
 pub async fn show(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     Query(query): Query<VersionQuery>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
@@ -151,7 +152,7 @@ pub async fn show(
     let versions = frameworks::framework_versions(&state.store, &actor)
         .await?
         .into_iter()
-        .filter(|v| v.slug == slug)
+        .filter(|v| v.slug == *slug)
         .collect();
     ok(&FrameworkPage {
         ctx,
@@ -172,7 +173,7 @@ struct ThemePage {
 pub async fn theme(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, code)): Path<(String, String)>,
+    Path((slug, code)): Path<(Slug, Code)>,
     Query(query): Query<VersionQuery>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
@@ -197,7 +198,7 @@ struct PrintPage {
 pub async fn print(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, code)): Path<(String, String)>,
+    Path((slug, code)): Path<(Slug, Code)>,
     Query(query): Query<VersionQuery>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
@@ -233,7 +234,7 @@ impl StatementPage {
 pub async fn statement(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, code)): Path<(String, String)>,
+    Path((slug, code)): Path<(Slug, Code)>,
     Query(query): Query<VersionQuery>,
     uri: Uri,
     ctx: PageContext,
@@ -293,7 +294,7 @@ pub async fn statement(
 pub async fn picture(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, version, file)): Path<(String, String, String)>,
+    Path((slug, version, file)): Path<(Slug, Code, FileName)>,
 ) -> Result<Response, WebError> {
     let picture =
         frameworks::framework_picture(&state.store, &actor, &slug, &version, &file).await?;

@@ -3,9 +3,10 @@
 
 use std::borrow::Borrow;
 
+use crate::params::{Path, Slug};
 use askama::Template;
+use axum::extract::State;
 use axum::extract::{FromRequestParts, Request};
-use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::plans::{
@@ -71,7 +72,7 @@ impl PlanPage {
 pub async fn show(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
@@ -101,7 +102,7 @@ async fn plan_with_error(
 pub async fn approve(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Pairs>,
@@ -137,7 +138,7 @@ pub async fn approve(
 pub async fn settings(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
@@ -260,7 +261,7 @@ fn priority_page(
 pub async fn new_priority(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
@@ -278,7 +279,7 @@ pub async fn new_priority(
 pub async fn priority(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
@@ -332,7 +333,7 @@ async fn save_priority(
 pub async fn create_priority(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
@@ -344,7 +345,7 @@ pub async fn create_priority(
 pub async fn update_priority(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
@@ -356,7 +357,7 @@ pub async fn update_priority(
 pub async fn add_action(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<ActionForm>,
@@ -383,7 +384,7 @@ pub async fn add_action(
 pub async fn add_update(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<UpdateForm>,
@@ -433,7 +434,7 @@ impl ActionPage {
 pub async fn action(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
@@ -466,7 +467,7 @@ pub async fn action(
 pub async fn update_action(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<ActionForm>,
@@ -590,7 +591,7 @@ impl PublicPage {
 /// cache until something changes (see `cache::PageCache`).
 pub async fn public(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     request: Request,
 ) -> Result<Response, WebError> {
     let (mut parts, _) = request.into_parts();
@@ -649,7 +650,7 @@ pub async fn public(
 /// `GET /organisations/{slug}/versions/{number}`: an older (or the latest) published version.
 pub async fn version(
     State(state): State<AppState>,
-    Path((slug, number)): Path<(String, i64)>,
+    Path((slug, number)): Path<(Slug, i64)>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let plan = plans::public_plan(&state.store, &slug).await?;
@@ -681,7 +682,7 @@ impl VersionsPage {
 /// `GET /organisations/{slug}/versions`: every published version and what changed.
 pub async fn versions(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let plan = plans::public_plan(&state.store, &slug).await?;
@@ -722,7 +723,7 @@ impl Feed {
 /// `GET /organisations/{slug}/feed.atom`: published versions and progress updates.
 pub async fn feed(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
 ) -> Result<Response, WebError> {
     let plan = plans::public_plan(&state.store, &slug).await?;
     let body = Feed {
@@ -764,7 +765,7 @@ impl EmbedPage {
 /// page that may be framed; it sets no cookies (see `middleware::security_headers`).
 pub async fn embed(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
 ) -> Result<Response, WebError> {
     let plan = plans::public_plan(&state.store, &slug).await?;
     let page = EmbedPage {

@@ -1,7 +1,8 @@
 //! Get in touch with an organisation (relayed by email), and report abuse to the national team.
 
+use crate::params::{Path, Slug};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::AppError;
@@ -21,7 +22,7 @@ use crate::page::{PageContext, ok, render};
 #[template(path = "plans/contact.html")]
 struct ContactPage {
     ctx: PageContext,
-    slug: String,
+    slug: Slug,
     name: String,
     form: ContactInput,
     errors: FieldErrors,
@@ -47,7 +48,7 @@ pub struct AboutQuery {
 /// `GET /organisations/{slug}/contact`
 pub async fn contact(
     State(state): State<AppState>,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     Query(query): Query<AboutQuery>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
@@ -69,7 +70,7 @@ pub async fn contact(
 pub async fn send(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     Client(client): Client,
     session: Session,
     ctx: PageContext,

@@ -7,8 +7,9 @@
 
 use std::collections::HashMap;
 
+use crate::params::{Code, Path, Slug};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::reviews::{
@@ -78,7 +79,7 @@ fn list_page(ctx: PageContext, o: ReviewsOverview, errors: FieldErrors) -> ListP
 pub async fn list(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let o = reviews::overview(&state.store, &actor, &slug).await?;
@@ -89,7 +90,7 @@ pub async fn list(
 pub async fn open(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
@@ -132,7 +133,7 @@ pub async fn open(
 pub async fn cadence(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
@@ -211,7 +212,7 @@ async fn review_page(
 pub async fn show(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
@@ -222,7 +223,7 @@ pub async fn show(
 pub async fn anonymous(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     session: Session,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
@@ -241,7 +242,7 @@ pub async fn anonymous(
 pub async fn close(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     session: Session,
     CsrfForm(_): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
@@ -605,11 +606,20 @@ fn next_after(r: &ReviewInContext, scope: &Scope, session: &Session) -> Redirect
 pub async fn theme_form(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     headers: HeaderMap,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    answer_get(&state, &actor, &slug, id, Scope::Theme(code), &headers, ctx).await
+    answer_get(
+        &state,
+        &actor,
+        &slug,
+        id,
+        Scope::Theme(code.into()),
+        &headers,
+        ctx,
+    )
+    .await
 }
 
 /// `POST /manage/organisations/{slug}/reviews/{id}/themes/{code}`
@@ -617,7 +627,7 @@ pub async fn theme_form(
 pub async fn theme_save(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     session: Session,
     headers: HeaderMap,
     ctx: PageContext,
@@ -628,7 +638,7 @@ pub async fn theme_save(
         &actor,
         &slug,
         id,
-        Scope::Theme(code),
+        Scope::Theme(code.into()),
         &session,
         &headers,
         ctx,
@@ -641,7 +651,7 @@ pub async fn theme_save(
 pub async fn statement_form(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     headers: HeaderMap,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
@@ -650,7 +660,7 @@ pub async fn statement_form(
         &actor,
         &slug,
         id,
-        Scope::Statement(code),
+        Scope::Statement(code.into()),
         &headers,
         ctx,
     )
@@ -662,7 +672,7 @@ pub async fn statement_form(
 pub async fn statement_save(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     session: Session,
     headers: HeaderMap,
     ctx: PageContext,
@@ -673,7 +683,7 @@ pub async fn statement_save(
         &actor,
         &slug,
         id,
-        Scope::Statement(code),
+        Scope::Statement(code.into()),
         &session,
         &headers,
         ctx,
@@ -740,7 +750,7 @@ fn theme_of(r: &ReviewInContext, code: &str) -> Result<(Theme, Vec<Statement>), 
 pub async fn workshop_form(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
@@ -764,7 +774,7 @@ pub async fn workshop_form(
 pub async fn workshop_save(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
@@ -845,7 +855,7 @@ struct PrintPage {
 pub async fn print(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
@@ -995,7 +1005,7 @@ struct ChartCell {
 pub async fn summary(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(String, i64)>,
+    Path((slug, id)): Path<(Slug, i64)>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
@@ -1013,7 +1023,7 @@ pub async fn summary(
 pub async fn position(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
@@ -1044,7 +1054,7 @@ pub async fn position(
                     ctx,
                     r,
                     s,
-                    failed: Some((code, level.to_owned(), summary_text.to_owned())),
+                    failed: Some((code.into(), level.to_owned(), summary_text.to_owned())),
                     errors: named,
                 },
             )
@@ -1084,7 +1094,7 @@ async fn summary_with_conflict(
 pub async fn confirm(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(String, i64, String)>,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Pairs>,

@@ -3,8 +3,9 @@
 //! Opening a link shows a page with a "Sign in" button; only pressing it uses the link. Email
 //! scanners that open links therefore cannot use them up.
 
+use crate::params::{Path, Token};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -19,7 +20,7 @@ use crate::page::{PageContext, render};
 #[template(path = "sign_in_link.html")]
 struct LinkPage {
     ctx: PageContext,
-    token: String,
+    token: Token,
     failed: bool,
 }
 
@@ -28,7 +29,7 @@ struct LinkPage {
 pub struct Confirm {}
 
 /// `GET /sign-in/link/{token}`
-pub async fn show(Path(token): Path<String>, ctx: PageContext) -> Result<Response, WebError> {
+pub async fn show(Path(token): Path<Token>, ctx: PageContext) -> Result<Response, WebError> {
     render(
         StatusCode::OK,
         &LinkPage {
@@ -42,7 +43,7 @@ pub async fn show(Path(token): Path<String>, ctx: PageContext) -> Result<Respons
 /// `POST /sign-in/link/{token}`
 pub async fn use_link(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Path(token): Path<Token>,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Confirm>,

@@ -2,8 +2,9 @@
 //! question-page pattern). Answers are kept in the session, so nothing typed is lost between
 //! pages, and each page can be changed from the check page.
 
+use crate::params::Path;
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::AppError;

@@ -1,7 +1,8 @@
 //! Good practice stories: the list (with filters), a story's page, and writing one.
 
+use crate::params::{Path, Slug};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::AppError;
@@ -176,7 +177,7 @@ async fn new_page(
 pub async fn new(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     ok(&new_page(
@@ -194,7 +195,7 @@ pub async fn new(
 pub async fn publish(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,

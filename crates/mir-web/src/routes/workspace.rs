@@ -1,8 +1,9 @@
 //! An organisation's workspace for its members: the co-production group, invitations,
 //! co-chairs, leaving, and handing over administration. Non-members get "not found".
 
+use crate::params::{Path, Slug, Token};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::AppError;
@@ -58,7 +59,7 @@ fn page(ctx: PageContext, ws: Workspace, form: InviteForm, errors: FieldErrors) 
 pub async fn show(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = members::workspace(&state.store, &actor, &slug).await?;
@@ -69,7 +70,7 @@ pub async fn show(
 pub async fn invite(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<InviteForm>,
@@ -150,7 +151,7 @@ async fn change(
 pub async fn remove(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, person)): Path<(String, i64)>,
+    Path((slug, person)): Path<(Slug, i64)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<MemberForm>,
@@ -172,7 +173,7 @@ pub async fn remove(
 pub async fn co_chair(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path((slug, person)): Path<(String, i64)>,
+    Path((slug, person)): Path<(Slug, i64)>,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<MemberForm>,
@@ -191,7 +192,7 @@ pub async fn co_chair(
 pub async fn transfer(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<MemberForm>,
@@ -214,7 +215,7 @@ pub async fn transfer(
 pub async fn leave(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    Path(slug): Path<String>,
+    Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<MemberForm>,
@@ -232,14 +233,14 @@ pub async fn leave(
 #[template(path = "workspace/invitation.html")]
 struct InvitationPage {
     ctx: PageContext,
-    token: String,
+    token: Token,
     found: Option<(mir_store::Invitation, mir_store::OrganisationRef)>,
 }
 
 /// `GET /invitations/{token}`
 pub async fn invitation(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Path(token): Path<Token>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let found = members::invitation(&state.store, &token).await?;
@@ -254,7 +255,7 @@ pub async fn invitation(
 /// `POST /invitations/{token}`: accepts, and signs the invited person in.
 pub async fn accept(
     State(state): State<AppState>,
-    Path(token): Path<String>,
+    Path(token): Path<Token>,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<MemberForm>,
