@@ -574,12 +574,21 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   const jo = await signIn("jo.carer@demo.example.org");
   await toReview(jo.page, "Review 2027");
   await pressEnterOn(jo.page, "button:text('Give my views anonymously')");
-  assert.match(await jo.page.locator(".notification-banner").innerText(), /only your perspective/);
+  assert.match(await jo.page.locator(".notification-banner").innerText(), /without your name/);
   await pressEnterOn(jo.page, "main .statement-list a:text('Wellbeing and independence')");
   await chooseRadio(jo.page, "level-WB-I1", "#level-WB-I1-some-progress");
   await typeInto(jo.page, "#change-WB-I1", "Respite is hard to book.");
   await pressEnterOn(jo.page, "button:text('Save and continue')");
   await jo.context.close();
+  // Kit, the group's other carer, was told before giving views that two carers are too few
+  // to be shown on their own.
+  const kit = await signIn("kit.carer@demo.example.org");
+  await toReview(kit.page, "Review 2027");
+  assert.match(await kit.page.locator("#small-perspective").innerText(), /2 members .* fewer than 3/);
+  await pressEnterOn(kit.page, "main .statement-list a:text('Wellbeing and independence')");
+  await chooseRadio(kit.page, "level-WB-I1", "#level-WB-I1-real");
+  await pressEnterOn(kit.page, "button:text('Save and continue')");
+  await kit.context.close();
 
   // 4. Sam types in a workshop's views (people who use services), after a mistake.
   await page.goto(reviewUrl);
@@ -599,11 +608,16 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   // 5. The summary shows the gap; Sam records the agreed position and confirms it.
   const gapLinks = await page.locator(".inset-text a").allInnerTexts();
   assert.ok(gapLinks.includes("WB-I1"), `the gap is marked: ${gapLinks}`);
+  // Two carers and one member of staff gave views: no carers' figures on their own, but one
+  // line for the three together, and the summary says why.
   const table = await page.locator("#statement-WB-I1 table").innerText();
   assert.match(table, /People who use services\s+7\s+0\s+0\s+0\s+0/, table);
-  assert.match(table, /Staff\s+0\s+0\s+0\s+1\s+0/, table);
+  assert.match(table, /Several perspectives together\s+0\s+1\s+0\s+2\s+0/, table);
+  assert.doesNotMatch(table, /Carers and families/);
+  assert.match(await page.locator("#privacy-note").innerText(), /carers and families and staff are counted together/);
   const words = await page.locator("#statement-WB-I1 .words-list").innerText();
-  assert.match(words, /Carers and families, anonymous/);
+  assert.match(words, /Several perspectives together, anonymous/);
+  assert.doesNotMatch(words, /Carers and families/);
   assert.doesNotMatch(words, /jo\.carer/);
   await axe(page, "review-summary");
   await tabTo(page, "#statement-WB-I1 summary:has-text('Record the agreed position')");

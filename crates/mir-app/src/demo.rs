@@ -57,8 +57,9 @@ pub struct DemoReport {
 /// for real data).
 pub const DEMO_PASSWORD: &str = "making it real demo";
 
-/// The demonstration group: Riverside Council's co-production group, one person per role.
-pub const DEMO_MEMBERS: [(&str, Role, bool); 4] = [
+/// The demonstration group: Riverside Council's co-production group, one person per role and
+/// a second carer (so that a small perspective's anonymity can be tried).
+pub const DEMO_MEMBERS: [(&str, Role, bool); 5] = [
     ("sam.admin@demo.example.org", Role::Admin, true),
     ("priya.staff@demo.example.org", Role::Staff, false),
     (
@@ -67,6 +68,7 @@ pub const DEMO_MEMBERS: [(&str, Role, bool); 4] = [
         true,
     ),
     ("jo.carer@demo.example.org", Role::Carer, false),
+    ("kit.carer@demo.example.org", Role::Carer, false),
 ];
 
 /// The organisation the demonstration group belongs to.
@@ -365,7 +367,7 @@ async fn load_demo_group(
             .await?;
         ids.push((person.id, role));
     }
-    let [(sam, _), (priya, _), (alex, _), (jo, _)] = ids[..] else {
+    let [(sam, _), (priya, _), (alex, _), (jo, _), _kit] = ids[..] else {
         return Ok(());
     };
     let year = 365 * 24 * 60 * 60;

@@ -46,6 +46,8 @@ pub struct ReviewsOverview {
     pub me: Member,
     pub reviews: Vec<Review>,
     pub cadence_months: Option<i64>,
+    /// How many people a perspective needs to be shown on its own in a summary.
+    pub anonymity_threshold: i64,
     /// The adopted framework version and its themes, to choose from.
     pub framework: Option<Framework>,
     pub can_lead: bool,
@@ -65,6 +67,10 @@ pub async fn overview(
     Ok(ReviewsOverview {
         reviews: store.reviews_of(organisation.id).await?,
         cadence_months: store.review_cadence(organisation.id).await?,
+        anonymity_threshold: store
+            .anonymity_threshold(organisation.id)
+            .await?
+            .max(review::MIN_PEOPLE_APART),
         can_lead: group_permits(me.role, me.is_co_chair, GroupAction::LeadReviews),
         framework,
         organisation,
@@ -133,6 +139,41 @@ pub async fn open_review(
     )
     .await?;
     Ok(id)
+}
+
+/// Sets how many people a perspective needs before a summary shows it on its own: 3 to 50.
+/// Fewer than 3 is refused: with two, each knows the other's views.
+pub async fn set_anonymity_threshold(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    slug: &str,
+    people: &str,
+) -> Result<(), AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    authorize_in_group(me.role, me.is_co_chair, GroupAction::LeadReviews)?;
+    let people = match people.trim().parse::<i64>() {
+        Ok(n) if (review::MIN_PEOPLE_APART..=50).contains(&n) => n,
+        _ => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "anonymity_threshold",
+                "Enter a whole number from 3 to 50. Fewer than 3 would let people work out who said what",
+            );
+            return Err(AppError::Invalid(errors));
+        }
+    };
+    store
+        .set_anonymity_threshold(organisation.id, people)
+        .await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "anonymity threshold set",
+        json!({"people": people}),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Sets how often the group usually reviews: empty for "not set", else 1 to 24 months.
@@ -271,6 +312,26 @@ pub async fn my_views(
         store.views_of(ctx.review.id, ctx.me.person_id).await?,
         store.is_anonymous(ctx.review.id, ctx.me.person_id).await?,
     ))
+}
+
+/// How small the member's own perspective is in the group, so they know before giving views
+/// whether it can be shown on its own: `(members with that perspective, k)`.
+pub async fn my_perspective_size(
+    store: &impl ReviewStore,
+    ctx: &ReviewInContext,
+) -> Result<(i64, i64), AppError> {
+    let mine = ctx.perspective();
+    let members = store
+        .members(ctx.organisation.id)
+        .await?
+        .iter()
+        .filter(|m| Perspective::of_role(m.role) == mine)
+        .count();
+    let k = store
+        .anonymity_threshold(ctx.organisation.id)
+        .await?
+        .max(review::MIN_PEOPLE_APART);
+    Ok((i64::try_from(members).unwrap_or(i64::MAX), k))
 }
 
 /// One answer as typed: the statement, the level key (or `not-sure`, or empty), the words.
@@ -520,8 +581,10 @@ pub struct ThemeSummary {
 pub struct ReviewSummary {
     pub themes: Vec<ThemeSummary>,
     pub previous: Option<Review>,
-    /// People who gave views, per perspective (members and workshop counts).
+    /// People who gave views, per line of the summary (members and workshop counts).
     pub people: Vec<(Perspective, i64)>,
+    /// Why some perspectives are counted together or nothing is shown yet, in plain words.
+    pub privacy_note: Option<String>,
 }
 
 impl ReviewSummary {
@@ -536,6 +599,31 @@ impl ReviewSummary {
 
 fn role_label(key: &str) -> String {
     Role::parse(key).map_or_else(|| key.to_owned(), |r| r.label().to_owned())
+}
+
+/// Says, in plain words, why some views are counted together (or not shown yet).
+fn privacy_note(grouping: &review::Grouping) -> Option<String> {
+    let k = grouping.k;
+    if grouping.too_few {
+        return Some(format!(
+            "Fewer than {k} people have given views so far. To keep everyone anonymous, \
+             the figures and any words given without a name show once {k} or more have."
+        ));
+    }
+    if grouping.pooled.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = grouping
+        .pooled
+        .iter()
+        .map(|p| p.label().to_lowercase())
+        .collect();
+    Some(format!(
+        "To keep people anonymous, a perspective is shown on its own only when at least {k} \
+         people gave views from it. Views from {} are counted together, as \"{}\".",
+        names.join(" and "),
+        Perspective::Together.label()
+    ))
 }
 
 /// The summary: per theme and statement, how each perspective's views spread, where they are
@@ -602,12 +690,44 @@ pub async fn summary(
             None => sessions.push((key, on_statement)),
         }
     }
-    for ((_, perspective), n) in sessions {
-        if let Some(p) = Perspective::parse(&perspective) {
-            count_person(p, n);
+    for ((_, perspective), n) in &sessions {
+        if let Some(p) = Perspective::parse(perspective) {
+            count_person(p, *n);
         }
     }
+    let workshop_sessions = sessions;
     people_by.sort_by_key(|(p, _)| *p);
+    let k = store.anonymity_threshold(ctx.organisation.id).await?;
+    let grouping = review::group_perspectives(&people_by, k);
+    // Per line, the people whose views carry no name (anonymous members and workshop counts).
+    // Names are dropped from a line's words unless its anonymous words hide among at least k.
+    let mut unnamed_people: Vec<(Perspective, i64)> = Vec::new();
+    let mut unnamed_members: Vec<i64> = Vec::new();
+    let mut add_unnamed =
+        |line: Perspective, n: i64| match unnamed_people.iter_mut().find(|(q, _)| *q == line) {
+            Some((_, total)) => *total += n,
+            None => unnamed_people.push((line, n)),
+        };
+    for s in shared.iter().filter(|s| s.email.is_none()) {
+        if let Some(p) = Perspective::parse(&s.view.perspective)
+            && !unnamed_members.contains(&s.view.person_id)
+        {
+            unnamed_members.push(s.view.person_id);
+            add_unnamed(grouping.line_of(p), 1);
+        }
+    }
+    for ((_, perspective), n) in &workshop_sessions {
+        if let Some(p) = Perspective::parse(perspective) {
+            add_unnamed(grouping.line_of(p), *n);
+        }
+    }
+    let names_hidden_in = |line: Perspective| {
+        let unnamed = unnamed_people
+            .iter()
+            .find(|(q, _)| *q == line)
+            .map_or(0, |(_, n)| *n);
+        unnamed > 0 && unnamed < grouping.k
+    };
 
     let mut themes = Vec::new();
     for theme in &ctx.themes {
@@ -620,7 +740,16 @@ pub async fn summary(
                 let Some(perspective) = Perspective::parse(&s.view.perspective) else {
                     continue;
                 };
-                if !s.view.level.is_empty() {
+                let named = s.email.is_some();
+                if grouping.too_few && !named {
+                    continue;
+                }
+                let perspective = if grouping.too_few {
+                    perspective
+                } else {
+                    grouping.line_of(perspective)
+                };
+                if !s.view.level.is_empty() && !grouping.too_few {
                     counted.push(CountedView {
                         perspective,
                         level: (s.view.level != NOT_SURE).then(|| s.view.level.clone()),
@@ -630,7 +759,7 @@ pub async fn summary(
                 if !(s.view.working.is_empty() && s.view.to_change.is_empty()) {
                     words.push(Words {
                         perspective,
-                        who: s.email.clone(),
+                        who: s.email.clone().filter(|_| !names_hidden_in(perspective)),
                         from_workshop: false,
                         working: s.view.working.clone(),
                         to_change: s.view.to_change.clone(),
@@ -641,6 +770,10 @@ pub async fn summary(
                 let Some(perspective) = Perspective::parse(&w.perspective) else {
                     continue;
                 };
+                if grouping.too_few {
+                    continue;
+                }
+                let perspective = grouping.line_of(perspective);
                 if !w.level.is_empty() {
                     counted.push(CountedView {
                         perspective,
@@ -702,10 +835,23 @@ pub async fn summary(
             statements,
         });
     }
+    // The people line, as the summary shows it: by line, never a small perspective's count.
+    let mut people: Vec<(Perspective, i64)> = Vec::new();
+    if !grouping.too_few {
+        for (p, n) in &people_by {
+            let line = grouping.line_of(*p);
+            match people.iter_mut().find(|(q, _)| *q == line) {
+                Some((_, total)) => *total += n,
+                None => people.push((line, *n)),
+            }
+        }
+        people.sort_by_key(|(p, _)| *p);
+    }
     Ok(ReviewSummary {
         themes,
         previous,
-        people: people_by,
+        people,
+        privacy_note: privacy_note(&grouping),
     })
 }
 

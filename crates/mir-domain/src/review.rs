@@ -13,16 +13,28 @@ pub enum Perspective {
     Person,
     Carer,
     Staff,
+    /// Views from perspectives too small to show apart, counted together (never stored: a
+    /// line of the summary only).
+    Together,
 }
 
 impl Perspective {
+    /// The perspectives a member can have (stored with each view).
     pub const ALL: [Perspective; 3] = [Perspective::Person, Perspective::Carer, Perspective::Staff];
+    /// Every line a summary can show, in order.
+    pub const LINES: [Perspective; 4] = [
+        Perspective::Person,
+        Perspective::Carer,
+        Perspective::Staff,
+        Perspective::Together,
+    ];
 
     pub fn key(self) -> &'static str {
         match self {
             Perspective::Person => "person",
             Perspective::Carer => "carer",
             Perspective::Staff => "staff",
+            Perspective::Together => "together",
         }
     }
 
@@ -35,6 +47,7 @@ impl Perspective {
             Perspective::Person => "People who use services",
             Perspective::Carer => "Carers and families",
             Perspective::Staff => "Staff",
+            Perspective::Together => "Several perspectives together",
         }
     }
 
@@ -190,7 +203,7 @@ impl Spread {
 /// The spread per perspective (only perspectives with at least one view), in perspective order.
 pub fn spreads(scale: &[String], views: &[CountedView]) -> Vec<Spread> {
     let mut out = Vec::new();
-    for perspective in Perspective::ALL {
+    for perspective in Perspective::LINES {
         let mut spread = Spread {
             perspective,
             at_level: vec![0; scale.len()],
@@ -258,6 +271,73 @@ impl Movement {
     }
 }
 
+/// The fewest people a perspective needs before its figures and anonymous words are shown on
+/// their own. A group may ask for more, never fewer.
+pub const MIN_PEOPLE_APART: i64 = 3;
+
+/// Which perspectives a summary may show on their own, so that nobody's views can be picked
+/// out of a small group (k-anonymity over the people who gave views).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grouping {
+    /// At least `k` people each: shown on their own.
+    pub apart: Vec<Perspective>,
+    /// Fewer than `k` (or added so the pool reaches `k`): shown together as one line.
+    pub pooled: Vec<Perspective>,
+    /// Fewer than `k` people in all: no figures or anonymous words at all yet.
+    pub too_few: bool,
+    /// The `k` used (the group's setting, never below [`MIN_PEOPLE_APART`]).
+    pub k: i64,
+}
+
+impl Grouping {
+    /// The summary line a perspective's views are shown in.
+    pub fn line_of(&self, perspective: Perspective) -> Perspective {
+        if self.apart.contains(&perspective) {
+            perspective
+        } else {
+            Perspective::Together
+        }
+    }
+}
+
+/// Decides the lines of a summary from how many people gave views from each perspective.
+/// Perspectives with fewer than `k` people are pooled; if the pool is still under `k`, the
+/// smallest perspective shown apart joins it (so no line can be worked out by subtracting the
+/// others from a total), until the pool reaches `k` or everything is pooled.
+pub fn group_perspectives(people: &[(Perspective, i64)], k: i64) -> Grouping {
+    let k = k.max(MIN_PEOPLE_APART);
+    let count = |p: Perspective| {
+        people
+            .iter()
+            .filter(|(q, _)| *q == p)
+            .map(|(_, n)| (*n).max(0))
+            .sum::<i64>()
+    };
+    let present: Vec<Perspective> = Perspective::ALL
+        .into_iter()
+        .filter(|p| count(*p) > 0)
+        .collect();
+    let (mut apart, mut pooled): (Vec<Perspective>, Vec<Perspective>) =
+        present.iter().partition(|p| count(**p) >= k);
+    // Smallest first, so the fewest people lose their own line.
+    apart.sort_by_key(|p| (count(*p), *p));
+    while !pooled.is_empty()
+        && pooled.iter().map(|p| count(*p)).sum::<i64>() < k
+        && !apart.is_empty()
+    {
+        pooled.push(apart.remove(0));
+    }
+    apart.sort();
+    pooled.sort();
+    let total: i64 = present.iter().map(|p| count(*p)).sum();
+    Grouping {
+        apart,
+        pooled,
+        too_few: total < k,
+        k,
+    }
+}
+
 /// Whether an agreed position is confirmed: two co-chairs confirmed it, and at least one of
 /// them is an Expert by Experience or a carer.
 pub fn is_confirmed(confirmer_roles: &[Role]) -> bool {
@@ -317,6 +397,62 @@ mod tests {
             perspective,
             level: level.map(String::from),
             people,
+        }
+    }
+
+    #[test]
+    fn a_small_perspective_is_never_shown_on_its_own() {
+        use Perspective::*;
+        // One carer among five people who use services and four staff: the carer is pooled,
+        // and since one person is under k, the smallest other perspective (staff) joins them.
+        let g = group_perspectives(&[(Person, 5), (Carer, 1), (Staff, 4)], 3);
+        assert_eq!(g.apart, vec![Person]);
+        assert_eq!(g.pooled, vec![Carer, Staff]);
+        assert_eq!(g.line_of(Carer), Together);
+        assert!(!g.too_few);
+        // Two small perspectives that reach k together stay together; the big one is apart.
+        let g = group_perspectives(&[(Person, 2), (Carer, 1), (Staff, 9)], 3);
+        assert_eq!(g.apart, vec![Staff]);
+        assert_eq!(g.pooled, vec![Person, Carer]);
+        // Everyone at or above k: all apart.
+        let g = group_perspectives(&[(Person, 3), (Carer, 3), (Staff, 3)], 3);
+        assert_eq!(g.apart, vec![Person, Carer, Staff]);
+        assert!(g.pooled.is_empty());
+        // Fewer than k in all: nothing is shown.
+        assert!(group_perspectives(&[(Person, 1), (Carer, 1)], 3).too_few);
+        // A group's k below 3 is raised to 3; a larger k is kept.
+        assert_eq!(group_perspectives(&[(Carer, 2)], 1).k, 3);
+        let g = group_perspectives(&[(Person, 4), (Carer, 4), (Staff, 8)], 5);
+        assert_eq!((g.apart, g.pooled), (vec![Staff], vec![Person, Carer]));
+    }
+
+    #[test]
+    fn no_pooled_line_can_be_worked_out_by_subtraction() {
+        use Perspective::*;
+        // For every mix of up to 6 people per perspective, each pooled line holds at least k
+        // people, or nothing is shown: a pool never stands beside a total it could be taken
+        // from, because only pooled and apart lines exist and they do not overlap.
+        for a in 0..=6 {
+            for b in 0..=6 {
+                for c in 0..=6 {
+                    let people = [(Person, a), (Carer, b), (Staff, c)];
+                    let g = group_perspectives(&people, 3);
+                    let size = |ps: &[Perspective]| -> i64 {
+                        people
+                            .iter()
+                            .filter(|(p, _)| ps.contains(p))
+                            .map(|(_, n)| *n)
+                            .sum()
+                    };
+                    if g.too_few {
+                        continue;
+                    }
+                    assert!(g.pooled.is_empty() || size(&g.pooled) >= 3, "{people:?}");
+                    for p in &g.apart {
+                        assert!(size(&[*p]) >= 3, "{people:?}");
+                    }
+                }
+            }
         }
     }
 

@@ -99,6 +99,16 @@ pub trait ReviewRepo {
         organisation_id: i64,
         months: Option<i64>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// How many people a perspective needs before it is shown on its own in a summary.
+    fn anonymity_threshold(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn set_anonymity_threshold(
+        &self,
+        organisation_id: i64,
+        people: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// The framework version the organisation adopted, if any.
     fn adopted_framework(
         &self,
@@ -283,6 +293,28 @@ impl ReviewRepo for Store {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(months.flatten())
+    }
+
+    async fn anonymity_threshold(&self, organisation_id: i64) -> Result<i64, StoreError> {
+        let people: Option<i64> =
+            sqlx::query_scalar("SELECT anonymity_threshold FROM organisations WHERE id = $1")
+                .bind(organisation_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(people.unwrap_or(3))
+    }
+
+    async fn set_anonymity_threshold(
+        &self,
+        organisation_id: i64,
+        people: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE organisations SET anonymity_threshold = $1 WHERE id = $2")
+            .bind(people)
+            .bind(organisation_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn set_review_cadence(

@@ -796,6 +796,9 @@ mod review_cycles {
         assert_eq!(store.review_cadence(org).await.expect("cadence"), None);
         store.set_review_cadence(org, Some(3)).await.expect("set");
         assert_eq!(store.review_cadence(org).await.expect("cadence"), Some(3));
+        assert_eq!(store.anonymity_threshold(org).await.expect("k"), 3);
+        store.set_anonymity_threshold(org, 5).await.expect("set k");
+        assert_eq!(store.anonymity_threshold(org).await.expect("k"), 5);
         let mut ids = Vec::new();
         for (n, title) in ["Spring", "Summer"].iter().enumerate() {
             let record = NewReviewRecord {

@@ -138,6 +138,10 @@ pub fn router(state: AppState) -> Router {
             post(reviews::cadence),
         )
         .route(
+            "/manage/organisations/{slug}/reviews/anonymity",
+            post(reviews::anonymity_threshold),
+        )
+        .route(
             "/manage/organisations/{slug}/reviews/{id}",
             get(reviews::show),
         )

@@ -253,21 +253,18 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
                 .join(" ")
         })
         .collect();
-    assert_eq!(
-        rows,
-        [
-            "People who use services 5 0 0 0 1",
-            "Carers and families 0 1 0 0 0",
-            "Staff 0 0 0 1 0"
-        ]
+    // One carer and one member of staff are too few to show apart: with them pooled under 3,
+    // the smallest other perspective joins them, so everything is one line (never a carer's
+    // figures on their own).
+    assert_eq!(rows, ["Several perspectives together 5 1 0 1 1"]);
+    assert!(
+        text(&select(&html, "#privacy-note")[0]).contains("at least 3 people"),
+        "the summary says why"
     );
-    assert_eq!(
-        select(&html, ".inset-text a")
-            .iter()
-            .map(text)
-            .collect::<Vec<_>>(),
-        ["WB-I1"],
-        "3 levels apart: marked; WB-I2 has one perspective only"
+    assert!(!summary.body.contains("Carers and families: 1"));
+    assert!(
+        select(&html, ".inset-text a").is_empty(),
+        "one line: no gap"
     );
     let words = text(&select(&html, "#statement-WB-I1 .words-list")[0]);
     assert!(words.contains("expert@example.org"), "named views show who");
@@ -439,6 +436,152 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
 #[tokio::test]
 async fn reviews_on_sqlite() {
     reviews_work_from_opening_to_agreement(TestApp::sqlite().await).await;
+}
+
+/// A carer gives views anonymously in a group with one other carer: the summary shows no
+/// carers' figures or words on their own, says why, and the carer was told beforehand.
+async fn a_small_perspective_is_counted_together(app: TestApp) {
+    let g = group(&app).await;
+    let store = &app.db.store;
+    let org = store
+        .organisation_by_slug(
+            g.base
+                .trim_start_matches("/manage/organisations/")
+                .trim_end_matches("/reviews"),
+        )
+        .await
+        .expect("lookup")
+        .expect("org")
+        .id;
+    let mut more = Vec::new();
+    for (email, role) in [
+        ("carer2", Role::Carer),
+        ("expert2", Role::ExpertByExperience),
+        ("expert3", Role::ExpertByExperience),
+        ("staff2", Role::Staff),
+        ("staff3", Role::Staff),
+    ] {
+        let cookie = app.sign_in(&format!("{email}@example.org"), false).await;
+        let id = store
+            .upsert_person(&format!("{email}@example.org"), false, 1)
+            .await
+            .expect("person")
+            .id;
+        store
+            .put_member(org, id, role, false, 1)
+            .await
+            .expect("member");
+        more.push(cookie);
+    }
+    let review = open_review(&app, &g, "Spring+review").await;
+
+    // Before giving views, the carer is told their perspective is small.
+    let page = app.get_with_cookie(&review, Some(&g.carer)).await;
+    let told = text(&select(&page.html(), "#small-perspective")[0]);
+    assert!(
+        told.contains("2 members") && told.contains("fewer than 3"),
+        "{told}"
+    );
+    let expert_page = app.get_with_cookie(&review, Some(&g.expert)).await;
+    assert!(select(&expert_page.html(), "#small-perspective").is_empty());
+
+    post(
+        &app,
+        &format!("{review}/anonymous"),
+        "anonymous=yes",
+        &g.carer,
+    )
+    .await;
+    let say = |level: &'static str, words: &'static str| {
+        format!("level-WB-I1={level}&change-WB-I1={words}")
+    };
+    for (cookie, body) in [
+        (&g.carer, say("just-starting", "Nobody+rings+back")),
+        (&more[0], say("some-progress", "")),
+        (&g.expert, say("just-starting", "")),
+        (&more[1], say("just-starting", "")),
+        (&more[2], say("just-starting", "")),
+        (&g.staff, say("real", "Named+staff+words")),
+        (&more[3], say("real", "")),
+        (&more[4], say("real", "")),
+    ] {
+        let saved = post(&app, &format!("{review}/statements/WB-I1"), &body, cookie).await;
+        assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    }
+    let summary = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.admin))
+        .await;
+    let html = summary.html();
+    let lines: Vec<String> = select(&html, "#statement-WB-I1 table tbody th")
+        .iter()
+        .map(text)
+        .collect();
+    // Carers (2) are under 3: pooled with the smallest other perspective (people who use
+    // services, 3, tied with staff and first in order); staff stay apart.
+    assert_eq!(lines, ["Staff", "Several perspectives together"]);
+    assert_eq!(
+        select(&html, ".inset-text a")
+            .iter()
+            .map(text)
+            .collect::<Vec<_>>(),
+        ["WB-I1"],
+        "the lines shown are 3 levels apart: the gap is marked"
+    );
+    assert!(!summary.body.contains("Carers and families:"));
+    assert!(
+        text(&select(&html, "#privacy-note")[0]).contains("carers and families"),
+        "the summary says why"
+    );
+    let words = text(&select(&html, "#statement-WB-I1 .words-list")[0]);
+    assert!(words.contains("Nobody rings back"));
+    assert!(!words.contains("Carers and families"), "{words}");
+    assert!(!words.contains("carer@example.org"));
+    // Staff have three people: their named words keep the name.
+    assert!(words.contains("staff@example.org"), "{words}");
+
+    // The group may ask for more people, never fewer than 3.
+    let too_low = post(
+        &app,
+        &format!("{}/anonymity", g.base),
+        "anonymity_threshold=2",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(too_low.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_low.body.contains("Fewer than 3 would let people"));
+    let raised = post(
+        &app,
+        &format!("{}/anonymity", g.base),
+        "anonymity_threshold=4",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(raised.status, StatusCode::SEE_OTHER);
+    let summary = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.admin))
+        .await;
+    let lines: Vec<String> = select(&summary.html(), "#statement-WB-I1 table tbody th")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        lines,
+        ["Several perspectives together"],
+        "with 4, all pooled"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn small_perspectives_are_pooled_on_sqlite() {
+    a_small_perspective_is_counted_together(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn small_perspectives_are_pooled_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        a_small_perspective_is_counted_together(app).await;
+    }
 }
 
 #[tokio::test]

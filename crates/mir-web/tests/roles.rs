@@ -613,6 +613,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             lead_bad,
         ),
         (
+            "/manage/organisations/{slug}/reviews/anonymity",
+            format!("{ws}/reviews/anonymity"),
+            "anonymity_threshold=2",
+            lead_bad,
+        ),
+        (
             "/manage/organisations/{slug}/reviews/{id}/anonymous",
             format!("{rv}/anonymous"),
             "anonymous=no",

@@ -48,6 +48,7 @@ struct ListPage {
     o: ReviewsOverview,
     form: OpenReviewForm,
     cadence: String,
+    anonymity_threshold: String,
     errors: FieldErrors,
 }
 
@@ -63,7 +64,9 @@ impl ListPage {
 
 fn list_page(ctx: PageContext, o: ReviewsOverview, errors: FieldErrors) -> ListPage {
     let cadence = o.cadence_months.map(|m| m.to_string()).unwrap_or_default();
+    let anonymity_threshold = o.anonymity_threshold.to_string();
     ListPage {
+        anonymity_threshold,
         ctx,
         o,
         form: OpenReviewForm {
@@ -129,6 +132,31 @@ pub async fn open(
     }
 }
 
+/// `POST /manage/organisations/{slug}/reviews/anonymity`
+pub async fn anonymity_threshold(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let people = field(&pairs, "anonymity_threshold");
+    match reviews::set_anonymity_threshold(&state.store, &actor, &slug, people).await {
+        Ok(()) => {
+            session.set_flash("How many people a perspective needs is saved.");
+            Ok(Redirect::to(&base(&slug)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let o = reviews::overview(&state.store, &actor, &slug).await?;
+            let mut page = list_page(ctx, o, errors);
+            people.clone_into(&mut page.anonymity_threshold);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// `POST /manage/organisations/{slug}/reviews/cadence`
 pub async fn cadence(
     State(state): State<AppState>,
@@ -163,6 +191,9 @@ struct ReviewPage {
     r: ReviewInContext,
     views: Vec<View>,
     anonymous: bool,
+    /// Members who share my perspective, and how many a perspective needs to be shown apart.
+    perspective_members: i64,
+    k: i64,
     errors: FieldErrors,
 }
 
@@ -199,11 +230,14 @@ async fn review_page(
     errors: FieldErrors,
 ) -> Result<ReviewPage, WebError> {
     let (views, anonymous) = reviews::my_views(&state.store, &r).await?;
+    let (perspective_members, k) = reviews::my_perspective_size(&state.store, &r).await?;
     Ok(ReviewPage {
         ctx,
         r,
         views,
         anonymous,
+        perspective_members,
+        k,
         errors,
     })
 }
@@ -231,7 +265,7 @@ pub async fn anonymous(
     let anonymous = field(&pairs, "anonymous") == "yes";
     reviews::set_anonymous(&state.store, &r, anonymous).await?;
     session.set_flash(if anonymous {
-        "Others in the group now see only your perspective, not who you are."
+        "Others in the group now see your views without your name or email address."
     } else {
         "Others in the group now see your email address with your views."
     });
