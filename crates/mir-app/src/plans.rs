@@ -10,9 +10,9 @@ use mir_domain::plan::{
 use mir_domain::review::is_confirmed;
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    ActionRecord, ActionRow, AuditRepo, DirectoryRepo, FrameworkRepo, Member, MemberRepo,
-    OrganisationProfile, OrganisationRef, PlanRepo, PriorityRecord, PriorityRow, PublishedPriority,
-    Review, ReviewRepo, UpdateRow,
+    ActionRecord, ActionRow, ApprovalOutcome, AuditRepo, DirectoryRepo, FrameworkRepo, Member,
+    MemberRepo, OrganisationProfile, OrganisationRef, PlanApproval, PlanPublication, PlanRepo,
+    PriorityRecord, PriorityRow, PublishedPriority, Review, ReviewRepo, UpdateRow,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -92,6 +92,9 @@ pub struct PlanWorkspace {
     pub updates: Vec<UpdateRow>,
     pub reviews: Vec<Review>,
     pub publish_directly: bool,
+    /// The draft's revision as read: approving names it, so nobody approves a draft they did
+    /// not see (finding 4).
+    pub revision: i64,
     pub approvals: Vec<Approval>,
     pub latest_version: Option<i64>,
     /// The draft differs from the latest published version.
@@ -234,8 +237,10 @@ pub async fn workspace(
         Some((fslug, version)) => store.load_framework(&fslug, Some(&version)).await?,
         None => None,
     };
-    let priorities = draft(store, organisation.id).await?;
+    // The revision first: an edit after this read moves it on, so the page's draft is never
+    // newer than the revision an approval from this page names.
     let (revision, publish_directly) = store.plan_settings(organisation.id).await?;
+    let priorities = draft(store, organisation.id).await?;
     let versions = store.versions(organisation.id).await?;
     let latest = versions.first();
     let published = match latest {
@@ -254,6 +259,7 @@ pub async fn workspace(
         framework,
         priorities,
         publish_directly,
+        revision,
         organisation,
         me,
     })
@@ -539,9 +545,18 @@ pub async fn approve(
     store: &impl PlanStore,
     actor: &Actor,
     slug: &str,
+    seen_revision: i64,
 ) -> Result<Approved, AppError> {
     let ws = workspace(store, actor, slug).await?;
     authorize_in_group(ws.me.role, ws.me.is_co_chair, GroupAction::ApprovePlan)?;
+    let changed = || {
+        AppError::Conflict(
+            "the draft changed after you opened this page: read it again before approving".into(),
+        )
+    };
+    if ws.revision != seen_revision {
+        return Err(changed());
+    }
     if ws.priorities.is_empty() {
         return Err(AppError::Conflict(
             "there is nothing to approve yet: add a priority first".into(),
@@ -552,56 +567,52 @@ pub async fn approve(
             "nothing has changed since the published version".into(),
         ));
     }
-    let (revision, _) = store.plan_settings(ws.organisation.id).await?;
-    let now = mir_store::now();
-    store
-        .approve_plan(
-            ws.organisation.id,
-            revision,
-            ws.me.person_id,
-            ws.me.role.key(),
-            now,
-        )
-        .await?;
-    let given = approvals(store, ws.organisation.id, revision).await?;
-    let roles: Vec<Role> = given.iter().map(|a| a.role).collect();
-    record_change(
-        store,
-        &ws,
-        actor,
-        "plan approved by a co-chair",
-        json!({"revision": revision, "role": ws.me.role.key()}),
-    )
-    .await?;
-    if !is_confirmed(&roles) {
-        return Ok(Approved::Waiting);
+    let snapshot = snapshot_of(&ws.priorities);
+    let publication = PlanPublication {
+        snapshot: serde_json::to_string(&snapshot).map_err(|e| corrupt(e.to_string()))?,
+        findable: findable(&snapshot),
+    };
+    let approval = PlanApproval {
+        organisation_id: ws.organisation.id,
+        revision: ws.revision,
+        person_id: ws.me.person_id,
+        role: ws.me.role.key().to_owned(),
+        now: mir_store::now(),
+        audit_detail: json!({"revision": ws.revision, "role": ws.me.role.key()}).to_string(),
+    };
+    // Both co-chairs (as they are now), one an Expert by Experience or carer: the version
+    // records who approved, by role and when.
+    let decide = |given: &[(i64, String, i64)]| {
+        let roles: Vec<Role> = given
+            .iter()
+            .filter_map(|(_, r, _)| Role::parse(r))
+            .collect();
+        if !is_confirmed(&roles) {
+            return None;
+        }
+        let by: Vec<ApprovedBy> = given
+            .iter()
+            .map(|(_, role, at)| ApprovedBy {
+                role: role.clone(),
+                at: *at,
+            })
+            .collect();
+        serde_json::to_string(&by).ok()
+    };
+    match store
+        .approve_and_publish(&approval, &publication, decide)
+        .await?
+    {
+        ApprovalOutcome::DraftChanged => Err(changed()),
+        ApprovalOutcome::Waiting => Ok(Approved::Waiting),
+        ApprovalOutcome::Published(number) => {
+            // The search index is derived from what is public and rebuilt from it; it is
+            // written after the publication commits (a failure here leaves search behind,
+            // never a half-published plan).
+            crate::search::reindex(store, &ws.organisation.slug).await?;
+            Ok(Approved::Published(number))
+        }
     }
-    let snapshot =
-        serde_json::to_string(&snapshot_of(&ws.priorities)).map_err(|e| corrupt(e.to_string()))?;
-    let by: Vec<ApprovedBy> = given
-        .iter()
-        .map(|a| ApprovedBy {
-            role: a.role.key().to_owned(),
-            at: a.at,
-        })
-        .collect();
-    let by = serde_json::to_string(&by).map_err(|e| corrupt(e.to_string()))?;
-    let number = store
-        .publish_version(ws.organisation.id, &snapshot, &by, now)
-        .await?;
-    store
-        .set_published_priorities(ws.organisation.id, &findable(&snapshot_of(&ws.priorities)))
-        .await?;
-    crate::search::reindex(store, &ws.organisation.slug).await?;
-    record_change(
-        store,
-        &ws,
-        actor,
-        "plan published",
-        json!({"version": number}),
-    )
-    .await?;
-    Ok(Approved::Published(number))
 }
 
 // ---------------------------------------------------------------- What the public sees

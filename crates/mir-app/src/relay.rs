@@ -4,7 +4,7 @@
 
 use mir_domain::feedback::looks_like_email;
 use mir_domain::organisation::Role;
-use mir_domain::validation::FieldErrors;
+use mir_domain::validation::{FieldErrors, Lines, character_problem, check_characters};
 use mir_store::{AuditRepo, MemberRepo, PeopleRepo, PlanRepo, RateLimitRepo};
 
 use crate::AppError;
@@ -38,6 +38,8 @@ fn check(email: &str, message: &str) -> Result<(String, String), FieldErrors> {
         errors.add("message", "Write your message");
     } else if message.chars().count() > MESSAGE_MAX_CHARS {
         errors.add("message", "Your message must be 2000 characters or fewer");
+    } else {
+        check_characters(&mut errors, "message", message, Lines::Many);
     }
     errors.into_result(|| (email.to_owned(), message.to_owned()))
 }
@@ -88,7 +90,14 @@ pub async fn contact_organisation(
     } else {
         format!(
             "A message about your priority: {}",
-            about.chars().take(80).collect::<String>()
+            // A subject is one line: nothing hidden or breaking from the request text.
+            about
+                .chars()
+                .filter(
+                    |c| !c.is_control() && character_problem(&c.to_string(), Lines::One).is_none()
+                )
+                .take(80)
+                .collect::<String>()
         )
     };
     let body = format!(
@@ -139,7 +148,12 @@ pub async fn report_abuse(
 ) -> Result<(), AppError> {
     let mut errors = FieldErrors::new();
     let page = input.page.trim();
-    if !page.starts_with('/') || page.starts_with("//") || page.len() > 300 {
+    if !page.starts_with('/')
+        || page.starts_with("//")
+        || page.len() > 300
+        || character_problem(page, Lines::One).is_some()
+        || page.contains(char::is_whitespace)
+    {
         errors.add(
             "page",
             "Enter the address of the page on this site, starting with /",
@@ -150,6 +164,8 @@ pub async fn report_abuse(
         errors.add("reason", "Say what is wrong");
     } else if reason.chars().count() > MESSAGE_MAX_CHARS {
         errors.add("reason", "This must be 2000 characters or fewer");
+    } else {
+        check_characters(&mut errors, "reason", reason, Lines::Many);
     }
     let email = input.email.trim();
     if !email.is_empty() && !looks_like_email(email) {

@@ -407,11 +407,23 @@ pub async fn save_answers(
     Ok(saved)
 }
 
+/// A closed review is a record: nothing in it changes (finding 13).
+fn ensure_open(ctx: &ReviewInContext) -> Result<(), AppError> {
+    if ctx.review.is_open {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "this review is closed: nothing in it can be changed".into(),
+        ))
+    }
+}
+
 pub async fn set_anonymous(
     store: &impl ReviewStore,
     ctx: &ReviewInContext,
     anonymous: bool,
 ) -> Result<(), AppError> {
+    ensure_open(ctx)?;
     store
         .set_anonymous(ctx.review.id, ctx.me.person_id, anonymous)
         .await?;
@@ -905,6 +917,7 @@ pub async fn confirm_position(
     ctx: &ReviewInContext,
     code: &str,
 ) -> Result<bool, AppError> {
+    ensure_open(ctx)?;
     authorize_in_group(
         ctx.me.role,
         ctx.me.is_co_chair,

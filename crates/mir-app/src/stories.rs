@@ -1,7 +1,7 @@
 //! Good practice stories: a group publishes a short story (Markdown) about how it improved on
 //! some statements; everyone can read them, filter them, and find them from statement pages.
 
-use mir_domain::validation::FieldErrors;
+use mir_domain::validation::{FieldErrors, Lines, check_characters};
 use mir_store::{Story, StoryRepo};
 use serde_json::json;
 
@@ -34,12 +34,16 @@ pub async fn publish(
         errors.add("title", "Enter a title for the story");
     } else if title.chars().count() > 150 {
         errors.add("title", "The title must be 150 characters or fewer");
+    } else {
+        check_characters(&mut errors, "title", title, Lines::One);
     }
     let body = form.body.trim();
     if body.is_empty() {
         errors.add("body", "Write the story");
     } else if body.chars().count() > MAX_STORY_CHARS {
         errors.add("body", "The story must be 10,000 characters or fewer");
+    } else {
+        check_characters(&mut errors, "body", body, Lines::Many);
     }
     let codes = ws.statement_codes();
     let statements: Vec<String> = codes

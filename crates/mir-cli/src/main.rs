@@ -211,6 +211,12 @@ struct ServeArgs {
     /// visitor's address then comes from that header, for rate limits; 0 ignores it.
     #[arg(long, env = "MIR_TRUSTED_PROXIES", default_value_t = 0)]
     trusted_proxies: usize,
+    /// Days without use after which a session ends.
+    #[arg(long, env = "MIR_SESSION_IDLE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=90))]
+    session_idle_days: u64,
+    /// Days after signing in at which a session ends however busy it is.
+    #[arg(long, env = "MIR_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=365))]
+    session_max_days: u64,
 }
 
 fn main() -> ExitCode {
@@ -468,6 +474,8 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
         https: args.https,
         base_url: args.base_url.trim_end_matches('/').to_owned(),
         trusted_proxies: args.trusted_proxies,
+        session_idle: Duration::from_secs(args.session_idle_days * 24 * 60 * 60),
+        session_lifetime: Duration::from_secs(args.session_max_days * 24 * 60 * 60),
         ..WebConfig::default()
     };
     let mailer = mir_app::mail::Mailer::new(
@@ -486,7 +494,8 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
         trusted_proxies = config.trusted_proxies,
         base_url = %config.base_url,
         mail = %mailer.description,
-        session_ttl_secs = config.session_ttl.as_secs(),
+        session_idle_secs = config.session_idle.as_secs(),
+        session_lifetime_secs = config.session_lifetime.as_secs(),
         request_timeout_secs = config.request_timeout.as_secs(),
         version = env!("CARGO_PKG_VERSION"),
         "starting mir"

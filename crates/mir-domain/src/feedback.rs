@@ -2,7 +2,7 @@
 //!
 //! Personal data is kept to the minimum: a reply address is optional and only kept when given.
 
-use crate::validation::{FieldErrors, char_len};
+use crate::validation::{FieldErrors, Lines, char_len, character_problem};
 
 pub const MESSAGE_MAX_CHARS: usize = 2000;
 
@@ -29,6 +29,8 @@ impl Feedback {
                     char_len(message)
                 ),
             );
+        } else if let Some(problem) = character_problem(message, Lines::Many) {
+            errors.add("message", problem);
         }
         if !reply_email.is_empty() && !looks_like_email(reply_email) {
             errors.add(
@@ -46,7 +48,7 @@ impl Feedback {
 /// A deliberately loose check: one `@`, something before it, a dot after it, no spaces.
 /// Whether an address really works is only known by sending to it.
 pub fn looks_like_email(s: &str) -> bool {
-    if s.len() > 254 || s.chars().any(char::is_whitespace) {
+    if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return false;
     }
     match s.split_once('@') {

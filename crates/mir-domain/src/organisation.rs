@@ -184,7 +184,7 @@ impl OrganisationStatus {
 /// The sign-up answers, checked one question at a time (one question per page).
 pub mod sign_up {
     use crate::feedback::looks_like_email;
-    use crate::validation::{FieldErrors, char_len};
+    use crate::validation::{FieldErrors, Lines, char_len, character_problem};
 
     pub const NAME_MAX: usize = 120;
     pub const COMMITMENT_MAX: usize = 2000;
@@ -205,6 +205,9 @@ pub mod sign_up {
                 "name",
                 format!("The name must be {NAME_MAX} characters or fewer"),
             ));
+        }
+        if let Some(problem) = character_problem(name, Lines::One) {
+            return Err(one("name", problem));
         }
         if super::OrgSlug::from_name(name).is_err() {
             return Err(one(
@@ -261,7 +264,13 @@ pub mod sign_up {
             .split('/')
             .next()
             .unwrap_or("");
-        if !host.contains('.') || host.contains(' ') || char_len(&with_scheme) > 300 {
+        if !host.contains('.')
+            || host.contains(' ')
+            || char_len(&with_scheme) > 300
+            || with_scheme
+                .chars()
+                .any(|c| c.is_whitespace() || c.is_control())
+        {
             return Err(one(
                 "website",
                 "Enter a web address in the correct format, like www.example.org",
@@ -286,6 +295,9 @@ pub mod sign_up {
                     char_len(text)
                 ),
             ));
+        }
+        if let Some(problem) = character_problem(text, Lines::Many) {
+            return Err(one("commitment", problem));
         }
         Ok(text.to_owned())
     }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::review::is_date;
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, Lines, check_characters};
 
 macro_rules! status_enum {
     ($(#[$doc:meta])* $name:ident { $($variant:ident => $key:literal, $label:literal;)* }) => {
@@ -69,7 +69,7 @@ fn required(
     errors: &mut FieldErrors,
     field: &'static str,
     value: &str,
-    max: usize,
+    (max, lines): (usize, Lines),
     what: &str,
 ) -> String {
     let value = value.trim();
@@ -77,14 +77,23 @@ fn required(
         errors.add(field, format!("Enter {what}"));
     } else if value.chars().count() > max {
         errors.add(field, format!("This must be {max} characters or fewer"));
+    } else {
+        check_characters(errors, field, value, lines);
     }
     value.to_owned()
 }
 
-fn optional(errors: &mut FieldErrors, field: &'static str, value: &str, max: usize) -> String {
+fn optional(
+    errors: &mut FieldErrors,
+    field: &'static str,
+    value: &str,
+    (max, lines): (usize, Lines),
+) -> String {
     let value = value.trim();
     if value.chars().count() > max {
         errors.add(field, format!("This must be {max} characters or fewer"));
+    } else {
+        check_characters(errors, field, value, lines);
     }
     value.to_owned()
 }
@@ -108,7 +117,7 @@ pub fn check_priority(
         &mut errors,
         "title",
         title,
-        150,
+        (150, Lines::One),
         "a short title for the priority",
     );
     let chosen: Vec<String> = codes
@@ -126,10 +135,10 @@ pub fn check_priority(
         &mut errors,
         "target",
         target,
-        2000,
+        (2000, Lines::Many),
         "where you want to get to, in plain words",
     );
-    let why = optional(&mut errors, "why", why, 2000);
+    let why = optional(&mut errors, "why", why, (2000, Lines::Many));
     let review_id = match review.trim() {
         "" => None,
         text => match text.parse::<i64>() {
@@ -144,7 +153,12 @@ pub fn check_priority(
     if status.is_none() {
         errors.add("status", "Choose where the priority stands");
     }
-    let dropped_reason = optional(&mut errors, "dropped_reason", dropped_reason, 1000);
+    let dropped_reason = optional(
+        &mut errors,
+        "dropped_reason",
+        dropped_reason,
+        (1000, Lines::Many),
+    );
     if status == Some(PriorityStatus::Dropped) && dropped_reason.is_empty() {
         errors.add("dropped_reason", "Say why the priority was dropped");
     }
@@ -198,15 +212,21 @@ pub fn check_action(
     status: &str,
 ) -> Result<ActionInput, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let what = required(&mut errors, "what", what, 1000, "what will be done");
+    let what = required(
+        &mut errors,
+        "what",
+        what,
+        (1000, Lines::Many),
+        "what will be done",
+    );
     let lead = required(
         &mut errors,
         "lead",
         lead,
-        200,
+        (200, Lines::One),
         "who leads it: a role or a named member",
     );
-    let involved = optional(&mut errors, "involved", involved, 500);
+    let involved = optional(&mut errors, "involved", involved, (500, Lines::One));
     let due_on = optional_date(&mut errors, "due_on", due_on);
     let review_on = optional_date(&mut errors, "review_on", review_on);
     let status = ActionStatus::parse(status);
@@ -239,7 +259,13 @@ pub fn check_update(
     evidence_url: &str,
 ) -> Result<UpdateInput, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let note = required(&mut errors, "note", note, 2000, "what has happened");
+    let note = required(
+        &mut errors,
+        "note",
+        note,
+        (2000, Lines::Many),
+        "what has happened",
+    );
     let status = match status.trim() {
         "" => None,
         s if allowed.contains(&s) => Some(s.to_owned()),

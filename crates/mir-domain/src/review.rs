@@ -4,7 +4,7 @@
 //! averaged across perspectives.
 
 use crate::organisation::Role;
-use crate::validation::FieldErrors;
+use crate::validation::{FieldErrors, Lines, character_problem, check_characters};
 
 /// Whose eyes a view is seen through. It comes from the member's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,6 +93,8 @@ pub fn check_new_review(
         );
     } else if title.chars().count() > 120 {
         errors.add("title", "The name must be 120 characters or fewer");
+    } else {
+        check_characters(&mut errors, "title", title, Lines::One);
     }
     let themes = match scope {
         "all" => Vec::new(),
@@ -362,6 +364,8 @@ pub fn check_position(
         errors.add("summary", "Write a short summary of what the group agreed");
     } else if summary.chars().count() > 600 {
         errors.add("summary", "The summary must be 600 characters or fewer");
+    } else {
+        check_characters(&mut errors, "summary", summary, Lines::Many);
     }
     errors.into_result(|| (level.to_owned(), summary.to_owned()))
 }
@@ -378,6 +382,8 @@ pub fn check_words(
             field,
             "This answer is too long: write 2000 characters or fewer",
         );
+    } else if let Some(problem) = character_problem(text, Lines::Many) {
+        errors.add(field, problem);
     }
     text.to_owned()
 }

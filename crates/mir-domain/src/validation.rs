@@ -63,6 +63,47 @@ impl fmt::Display for FieldErrors {
 
 impl std::error::Error for FieldErrors {}
 
+/// Whether a text is one line (a name, a title, a role) or may hold paragraphs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lines {
+    One,
+    Many,
+}
+
+/// Characters nobody means to type that would break an output: control characters (line
+/// breaks and tabs only where paragraphs are allowed), bidirectional overrides that make text
+/// read differently from how it is stored, and Unicode non-characters. Checked at the domain
+/// layer, so HTML, the Atom feed (XML 1.0 refuses most control characters) and email headers
+/// and bodies are safe by construction (finding 16). `None` when the text is fine.
+pub fn character_problem(text: &str, lines: Lines) -> Option<&'static str> {
+    for c in text.chars() {
+        let line_break = matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}');
+        if line_break || c == '\t' {
+            if lines == Lines::One {
+                return Some("This must be one line: remove the line breaks and tabs");
+            }
+            continue;
+        }
+        let hidden = c.is_control()
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            || matches!(c, '\u{FDD0}'..='\u{FDEF}')
+            || (u32::from(c) & 0xFFFE) == 0xFFFE;
+        if hidden {
+            return Some(
+                "Remove the hidden control characters (they can come in when text is pasted)",
+            );
+        }
+    }
+    None
+}
+
+/// Adds `field`'s character problem, if any, to `errors`.
+pub fn check_characters(errors: &mut FieldErrors, field: &'static str, text: &str, lines: Lines) {
+    if let Some(problem) = character_problem(text, lines) {
+        errors.add(field, problem);
+    }
+}
+
 /// Length in characters as a person counts them, not bytes.
 pub fn char_len(s: &str) -> usize {
     s.chars().count()
@@ -71,6 +112,30 @@ pub fn char_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_and_line_breaks_are_refused_where_they_do_not_belong() {
+        assert_eq!(character_problem("Riverside Council", Lines::One), None);
+        assert_eq!(character_problem("Café – ünïcode 😀 ❤️", Lines::One), None);
+        assert_eq!(character_problem("one\ntwo\r\n\tthree", Lines::Many), None);
+        for bad in ["a\nb", "a\rb", "a\tb", "a\u{2028}b"] {
+            assert!(character_problem(bad, Lines::One).is_some(), "{bad:?}");
+        }
+        for bad in [
+            "a\u{0}b",
+            "a\u{7}b",
+            "a\u{1b}[31m",
+            "a\u{7f}",
+            "a\u{85}",
+            "\u{202E}evil",
+            "\u{2066}x",
+            "\u{FFFE}",
+            "\u{FDD0}",
+        ] {
+            assert!(character_problem(bad, Lines::Many).is_some(), "{bad:?}");
+            assert!(character_problem(bad, Lines::One).is_some(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn collects_every_error_and_finds_them_by_field() {

@@ -150,36 +150,7 @@ impl DirectoryRepo for Store {
         priorities: &[PublishedPriority],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        for table in ["published_statements", "published_priorities"] {
-            sqlx::query(sqlx::AssertSqlSafe(format!(
-                "DELETE FROM {table} WHERE organisation_id = $1"
-            )))
-            .bind(organisation_id)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for p in priorities {
-            sqlx::query(
-                "INSERT INTO published_priorities (organisation_id, priority_id, title, status) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(organisation_id)
-            .bind(p.priority_id)
-            .bind(&p.title)
-            .bind(&p.status)
-            .execute(&mut *tx)
-            .await?;
-            for code in &p.statements {
-                sqlx::query(
-                    "INSERT INTO published_statements (organisation_id, priority_id, statement_code) VALUES ($1, $2, $3) \
-                     ON CONFLICT DO NOTHING",
-                )
-                .bind(organisation_id)
-                .bind(p.priority_id)
-                .bind(code)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
+        write_published_priorities(&mut tx, organisation_id, priorities).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -426,4 +397,44 @@ impl DirectoryRepo for Store {
         }
         Ok(out)
     }
+}
+
+/// Replaces an organisation's findable published priorities inside the caller's transaction
+/// (publication writes them together with the version it publishes).
+pub(crate) async fn write_published_priorities(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    organisation_id: i64,
+    priorities: &[PublishedPriority],
+) -> Result<(), StoreError> {
+    for table in ["published_statements", "published_priorities"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE organisation_id = $1"
+        )))
+        .bind(organisation_id)
+        .execute(&mut **tx)
+        .await?;
+    }
+    for p in priorities {
+        sqlx::query(
+            "INSERT INTO published_priorities (organisation_id, priority_id, title, status) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(organisation_id)
+        .bind(p.priority_id)
+        .bind(&p.title)
+        .bind(&p.status)
+        .execute(&mut **tx)
+        .await?;
+        for code in &p.statements {
+            sqlx::query(
+                "INSERT INTO published_statements (organisation_id, priority_id, statement_code) VALUES ($1, $2, $3) \
+                 ON CONFLICT DO NOTHING",
+            )
+            .bind(organisation_id)
+            .bind(p.priority_id)
+            .bind(code)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(())
 }

@@ -43,8 +43,8 @@ pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use plans::{
-    ActionRecord, ActionRow, DatedAction, DigestItem, OrganisationProfile, PlanRepo,
-    PriorityRecord, PriorityRow, UpdateRow, VersionRow,
+    ActionRecord, ActionRow, ApprovalOutcome, DatedAction, DigestItem, OrganisationProfile,
+    PlanApproval, PlanPublication, PlanRepo, PriorityRecord, PriorityRow, UpdateRow, VersionRow,
 };
 pub use rate_limits::RateLimitRepo;
 pub use reviews::{

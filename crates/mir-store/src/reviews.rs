@@ -407,11 +407,23 @@ impl ReviewRepo for Store {
     }
 
     async fn close_review(&self, review_id: i64, now: UnixTime) -> Result<(), StoreError> {
-        sqlx::query("UPDATE reviews SET status = 'closed', closed_at = $1 WHERE id = $2")
+        // Closing freezes the confirmations: those of people who are no longer co-chairs go,
+        // in the same transaction, so they never count once the open-review filter stops.
+        let mut tx = self.pool.begin().await?;
+        sqlx::query(
+            "DELETE FROM position_confirmations WHERE review_id = $1 AND person_id NOT IN \
+             (SELECT m.person_id FROM memberships m JOIN reviews r ON r.organisation_id = m.organisation_id \
+              WHERE r.id = $1 AND m.is_co_chair = 1)",
+        )
+        .bind(review_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE reviews SET status = 'closed', closed_at = $1 WHERE id = $2 AND status = 'open'")
             .bind(now)
             .bind(review_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -606,8 +618,13 @@ impl ReviewRepo for Store {
         .fetch_all(&self.pool)
         .await?;
         let confirmations: Vec<(String, i64, String, i64)> = sqlx::query_as(
-            "SELECT statement_code, person_id, role, confirmed_at FROM position_confirmations \
-             WHERE review_id = $1 ORDER BY confirmed_at, person_id",
+            // In an open review only current co-chairs' confirmations count (finding 12);
+            // closing a review freezes them (see `close_review`).
+            "SELECT c.statement_code, c.person_id, c.role, c.confirmed_at FROM position_confirmations c \
+             JOIN reviews r ON r.id = c.review_id \
+             LEFT JOIN memberships m ON m.organisation_id = r.organisation_id AND m.person_id = c.person_id \
+             WHERE c.review_id = $1 AND (r.status <> 'open' OR m.is_co_chair = 1) \
+             ORDER BY c.confirmed_at, c.person_id",
         )
         .bind(review_id)
         .fetch_all(&self.pool)
@@ -651,7 +668,9 @@ impl ReviewRepo for Store {
         let confirmations: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
             "SELECT c.review_id, c.statement_code, c.person_id, c.role, c.confirmed_at \
              FROM position_confirmations c JOIN reviews r ON r.id = c.review_id \
-             WHERE r.organisation_id = $1 ORDER BY c.confirmed_at, c.person_id",
+             LEFT JOIN memberships m ON m.organisation_id = r.organisation_id AND m.person_id = c.person_id \
+             WHERE r.organisation_id = $1 AND (r.status <> 'open' OR m.is_co_chair = 1) \
+             ORDER BY c.confirmed_at, c.person_id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)

@@ -20,6 +20,14 @@ pub trait SessionRepo {
         id: &str,
         now: UnixTime,
     ) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
+    /// The session if it has not expired at `now` and was created after `created_after` (the
+    /// absolute lifetime: a session ends this long after sign-in however busy it is).
+    fn load_live_session(
+        &self,
+        id: &str,
+        now: UnixTime,
+        created_after: UnixTime,
+    ) -> impl Future<Output = Result<Option<SessionRecord>, StoreError>> + Send;
     fn save_session(
         &self,
         id: &str,
@@ -45,11 +53,21 @@ impl SessionRepo for Store {
         id: &str,
         now: UnixTime,
     ) -> Result<Option<SessionRecord>, StoreError> {
+        self.load_live_session(id, now, i64::MIN).await
+    }
+
+    async fn load_live_session(
+        &self,
+        id: &str,
+        now: UnixTime,
+        created_after: UnixTime,
+    ) -> Result<Option<SessionRecord>, StoreError> {
         let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT data, expires_at, person_id FROM sessions WHERE id = $1 AND expires_at > $2",
+            "SELECT data, expires_at, person_id FROM sessions WHERE id = $1 AND expires_at > $2 AND created_at > $3",
         )
         .bind(id)
         .bind(now)
+        .bind(created_after)
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|(data, expires_at, person_id)| SessionRecord {

@@ -110,6 +110,27 @@ impl TestDb {
         Ok(())
     }
 
+    /// Moves every session `seconds` into the past: created then, and last renewed then.
+    pub async fn age_sessions(&self, seconds: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE sessions SET expires_at = expires_at - $1, created_at = created_at - $1",
+        )
+        .bind(seconds)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Moves every session's creation `seconds` into the past, as if it had been kept busy
+    /// (renewed) all along.
+    pub async fn age_session_creation(&self, seconds: i64) -> Result<(), StoreError> {
+        sqlx::query("UPDATE sessions SET created_at = created_at - $1")
+            .bind(seconds)
+            .execute(&self.store.pool)
+            .await?;
+        Ok(())
+    }
+
     /// How long each stored emailed link lasts, in seconds.
     pub async fn link_lifetimes(&self) -> Result<Vec<i64>, StoreError> {
         Ok(

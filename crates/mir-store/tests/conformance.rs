@@ -748,10 +748,10 @@ conformance!(@engines sqlite_audit, postgres_audit;
 );
 
 mod review_cycles {
-    use mir_domain::organisation::OrganisationKind;
+    use mir_domain::organisation::{OrganisationKind, Role};
     use mir_store::{
-        NewReviewRecord, PeopleRepo, Position, ReviewRepo, SignUp, SignUpRepo, Store, View,
-        WorkshopView,
+        MemberRepo, NewReviewRecord, PeopleRepo, Position, ReviewRepo, SignUp, SignUpRepo, Store,
+        View, WorkshopView,
     };
 
     /// An organisation with one administrator; returns (organisation id, admin id).
@@ -930,6 +930,13 @@ mod review_cycles {
             .upsert_person("expert@example.org", false, 1)
             .await
             .expect("expert");
+        // In an open review only the current co-chairs' confirmations count.
+        for (person, role) in [(admin, Role::Admin), (expert.id, Role::ExpertByExperience)] {
+            store
+                .put_member(org, person, role, true, 1)
+                .await
+                .expect("co-chair");
+        }
         let review = store
             .create_review(
                 &NewReviewRecord {
@@ -1028,10 +1035,10 @@ conformance!(@engines sqlite_reviews, postgres_reviews;
 );
 
 mod plans {
-    use mir_domain::organisation::OrganisationKind;
+    use mir_domain::organisation::{OrganisationKind, Role};
     use mir_store::{
-        ActionRecord, NewReviewRecord, PeopleRepo, PlanRepo, PriorityRecord, ReviewRepo, SignUp,
-        SignUpRepo, Store,
+        ActionRecord, MemberRepo, NewReviewRecord, PeopleRepo, PlanRepo, PriorityRecord,
+        ReviewRepo, SignUp, SignUpRepo, Store,
     };
 
     async fn organisation(store: &Store, name: &str) -> (i64, i64) {
@@ -1080,6 +1087,11 @@ mod plans {
 
     pub async fn every_plan_edit_raises_the_revision_and_stays_in_its_organisation(store: &Store) {
         let (org, admin) = organisation(store, "Alder").await;
+        // Only the current co-chairs' approvals count.
+        store
+            .put_member(org, admin, Role::Admin, true, 1)
+            .await
+            .expect("co-chair");
         let (other, _) = organisation(store, "Beech").await;
         assert_eq!(
             store.plan_settings(org).await.expect("settings"),

@@ -24,6 +24,10 @@ pub enum WebError {
     RateLimited,
     #[error("form token missing or wrong")]
     CsrfRejected,
+    /// The request was understood but cannot be done as things stand (a closed review, a
+    /// draft that changed). The message is ours, in plain words, never request text.
+    #[error("conflict: {0}")]
+    Conflict(String),
     #[error("internal error: {0}")]
     Internal(String),
     #[error(transparent)]
@@ -48,6 +52,7 @@ pub enum ErrorReason {
     TooManyRequests,
     Unavailable,
     Internal,
+    Conflict,
 }
 
 impl ErrorReason {
@@ -58,6 +63,7 @@ impl ErrorReason {
             StatusCode::FORBIDDEN => ErrorReason::Forbidden,
             StatusCode::PAYLOAD_TOO_LARGE => ErrorReason::TooLarge,
             StatusCode::TOO_MANY_REQUESTS => ErrorReason::TooManyRequests,
+            StatusCode::CONFLICT => ErrorReason::Conflict,
             StatusCode::SERVICE_UNAVAILABLE | StatusCode::REQUEST_TIMEOUT => {
                 ErrorReason::Unavailable
             }
@@ -82,9 +88,7 @@ impl From<AppError> for WebError {
             AppError::InvalidFile(problems) => {
                 WebError::Internal(format!("unhandled file problems: {}", problems.len()))
             }
-            AppError::Conflict(message) => {
-                WebError::Internal(format!("unhandled conflict: {message}"))
-            }
+            AppError::Conflict(message) => WebError::Conflict(message),
         }
     }
 }
@@ -98,6 +102,7 @@ impl IntoResponse for WebError {
             WebError::CsrfRejected => (StatusCode::FORBIDDEN, ErrorReason::CsrfRejected),
             WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorReason::TooLarge),
             WebError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, ErrorReason::TooManyRequests),
+            WebError::Conflict(_) => (StatusCode::CONFLICT, ErrorReason::Conflict),
             WebError::Internal(_) | WebError::Store(_) | WebError::Template(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorReason::Internal)
             }

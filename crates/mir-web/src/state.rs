@@ -10,8 +10,10 @@ use mir_store::Store;
 pub struct WebConfig {
     /// Served over HTTPS (directly or behind a proxy): sends HSTS and marks cookies `Secure`.
     pub https: bool,
-    /// How long a session lasts after its last change.
-    pub session_ttl: Duration,
+    /// A session ends after this long without use (it is renewed at most once an hour).
+    pub session_idle: Duration,
+    /// A session ends this long after sign-in, however busy (a stolen cookie stops working).
+    pub session_lifetime: Duration,
     /// Longest time a request may take before the visitor gets an error page.
     pub request_timeout: Duration,
     /// The site's public address, for links in emails (no trailing slash).
@@ -25,7 +27,8 @@ impl Default for WebConfig {
     fn default() -> Self {
         WebConfig {
             https: false,
-            session_ttl: Duration::from_secs(12 * 60 * 60),
+            session_idle: Duration::from_secs(7 * 24 * 60 * 60),
+            session_lifetime: Duration::from_secs(30 * 24 * 60 * 60),
             request_timeout: Duration::from_secs(30),
             base_url: "http://127.0.0.1:8080".into(),
             trusted_proxies: 0,

@@ -574,3 +574,88 @@ async fn behind_a_trusted_proxy_each_visitor_has_their_own_rate_limit() {
     );
     app.cleanup().await;
 }
+
+/// Finding 9: personal pages are never stored by a browser or proxy; a session ends after a
+/// week unused and 30 days after sign-in however busy; signing in renews the form token.
+async fn sessions_end_and_personal_pages_are_not_kept(app: TestApp) {
+    let public = app.get("/").await;
+    assert_ne!(public.header("cache-control"), "no-store");
+    let before = app
+        .get("/sign-in")
+        .await
+        .set_cookie("mir_csrf")
+        .expect("form token");
+    let cookies = app.sign_in("keeper@example.org", false).await;
+    // `sign_in` sends the token it had before: the answer sets a different one.
+    let link = mir_app::accounts::create_sign_in_link(
+        &app.db.store,
+        &mir_app::Actor::Operator,
+        "keeper@example.org",
+        false,
+    )
+    .await
+    .expect("link");
+    let path = format!("/sign-in/link/{}", link.token);
+    let token = before.trim_start_matches("mir_csrf=");
+    let signed_in = app
+        .post_form(&path, &format!("csrf_token={token}"), Some(&before))
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    let renewed = signed_in
+        .set_cookie("mir_csrf")
+        .expect("a new form token at sign-in");
+    assert_ne!(
+        renewed, before,
+        "the form token known before sign-in is replaced"
+    );
+    assert_eq!(signed_in.header("cache-control"), "no-store");
+
+    let account = app.get_with_cookie("/account", Some(&cookies)).await;
+    assert_eq!(account.status, StatusCode::OK);
+    assert_eq!(account.header("cache-control"), "no-store");
+    // Busy every day for 31 days (renewed all along): it still ends 30 days after sign-in.
+    app.db
+        .age_session_creation(31 * 24 * 3600)
+        .await
+        .expect("age");
+    let ended = app.get_with_cookie("/account", Some(&cookies)).await;
+    assert_ne!(ended.status, StatusCode::OK, "absolute lifetime");
+
+    // Unused for 8 days: it ends.
+    let cookies = app.sign_in("idle@example.org", false).await;
+    assert_eq!(
+        app.get_with_cookie("/account", Some(&cookies)).await.status,
+        StatusCode::OK
+    );
+    app.db.age_sessions(6 * 24 * 3600).await.expect("age");
+    assert_eq!(
+        app.get_with_cookie("/account", Some(&cookies)).await.status,
+        StatusCode::OK,
+        "six days unused is fine, and this visit renews it"
+    );
+    app.db.age_sessions(6 * 24 * 3600).await.expect("age");
+    assert_eq!(
+        app.get_with_cookie("/account", Some(&cookies)).await.status,
+        StatusCode::OK,
+        "renewed six days ago"
+    );
+    app.db.age_sessions(8 * 24 * 3600).await.expect("age");
+    assert_ne!(
+        app.get_with_cookie("/account", Some(&cookies)).await.status,
+        StatusCode::OK,
+        "eight days unused: ended"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn sessions_end_on_sqlite() {
+    sessions_end_and_personal_pages_are_not_kept(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn sessions_end_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        sessions_end_and_personal_pages_are_not_kept(app).await;
+    }
+}

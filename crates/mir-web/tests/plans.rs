@@ -88,6 +88,23 @@ async fn post(app: &TestApp, path: &str, body: &str, cookies: &str) -> support::
         .await
 }
 
+/// Approves as the page shows it: the form names the draft revision the co-chair read.
+async fn approve(app: &TestApp, g: &Group, cookies: &str) -> support::TestResponse {
+    let page = app.get_with_cookie(&g.plan, Some(cookies)).await;
+    let revision = select(&page.html(), "input[name='revision']")
+        .first()
+        .and_then(|i| i.value().attr("value"))
+        .unwrap_or("-1")
+        .to_owned();
+    post(
+        app,
+        &format!("{}/approve", g.plan),
+        &format!("revision={revision}"),
+        cookies,
+    )
+    .await
+}
+
 fn priorities_shown(page: &support::TestResponse) -> Vec<String> {
     select(&page.html(), ".plan-priority h3")
         .iter()
@@ -181,13 +198,13 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
         StatusCode::FORBIDDEN,
         "not a co-chair"
     );
-    let first = post(&app, &format!("{}/approve", g.plan), "", &g.admin).await;
+    let first = approve(&app, &g, &g.admin).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
     assert!(
         priorities_shown(&app.get(&public).await).is_empty(),
         "still nothing after one co-chair"
     );
-    let both = post(&app, &format!("{}/approve", g.plan), "", &g.expert).await;
+    let both = approve(&app, &g, &g.expert).await;
     assert_eq!(both.status, StatusCode::SEE_OTHER);
     let page = app.get(&public).await;
     assert_eq!(
@@ -234,7 +251,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     .await;
     assert!(!app.get(&public).await.body.contains("Ten homes surveyed"));
     for co_chair in [&g.expert, &g.admin] {
-        post(&app, &format!("{}/approve", g.plan), "", co_chair).await;
+        approve(&app, &g, co_chair).await;
     }
     let v2 = app.get(&public).await;
     assert!(v2.body.contains("2027-04-30"));
@@ -242,7 +259,22 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
         v2.body.contains("Ten homes surveyed"),
         "updates go public with the version"
     );
-    let again = post(&app, &format!("{}/approve", g.plan), "", &g.admin).await;
+    let again = post(
+        &app,
+        &format!("{}/approve", g.plan),
+        &format!(
+            "revision={}",
+            select(
+                &app.get_with_cookie(&g.plan, Some(&g.admin)).await.html(),
+                "input[name='revision']"
+            )
+            .first()
+            .and_then(|i| i.value().attr("value"))
+            .unwrap_or("0")
+        ),
+        &g.admin,
+    )
+    .await;
     assert_eq!(
         again.status,
         StatusCode::CONFLICT,
@@ -343,6 +375,167 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     app.cleanup().await;
 }
 
+/// Findings 4, 10 and 12: an approval names the draft revision the co-chair read; a draft
+/// changed after that is refused, not approved unseen; an approval from someone who is no
+/// longer a co-chair does not count towards publication.
+async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
+    let g = group(&app).await;
+    let public = format!("/organisations/{}", g.slug);
+    let made = post(
+        &app,
+        &format!("{}/priorities/new", g.plan),
+        "title=Homes+that+fit&statements=WB-I1&target=Adaptations+within+a+month&status=agreed",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let priority = made.header("location").to_owned();
+
+    // The expert co-chair reads the draft; staff then change it; the expert presses Approve.
+    let read = app.get_with_cookie(&g.plan, Some(&g.expert)).await;
+    let seen = select(&read.html(), "input[name='revision']")[0]
+        .value()
+        .attr("value")
+        .unwrap_or("")
+        .to_owned();
+    let changed = post(
+        &app,
+        &priority,
+        "title=Homes+that+fit+NOW&statements=WB-I1&target=Adaptations+within+a+week&status=agreed",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER);
+    let stale = post(
+        &app,
+        &format!("{}/approve", g.plan),
+        &format!("revision={seen}"),
+        &g.expert,
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(
+        stale
+            .body
+            .contains("the draft changed after you opened this page")
+    );
+    let ws = app.get_with_cookie(&g.plan, Some(&g.admin)).await;
+    assert!(
+        !ws.body.contains("Approved so far by"),
+        "nothing was recorded for a draft not seen"
+    );
+
+    // The administrator approves, then stops being a co-chair (a new co-chair takes over):
+    // the expert's approval alone must not publish.
+    assert_eq!(
+        approve(&app, &g, &g.admin).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let store = &app.db.store;
+    let org = store
+        .organisation_by_slug(&g.slug)
+        .await
+        .expect("lookup")
+        .expect("org");
+    let admin_id = store
+        .upsert_person("admin@example.org", false, 1)
+        .await
+        .expect("admin")
+        .id;
+    let staff_id = store
+        .upsert_person("staff@example.org", false, 1)
+        .await
+        .expect("staff")
+        .id;
+    store
+        .put_member(org.id, admin_id, Role::Admin, false, 3)
+        .await
+        .expect("co-chair mark taken away");
+    store
+        .put_member(org.id, staff_id, Role::Staff, true, 3)
+        .await
+        .expect("new co-chair");
+    assert_eq!(
+        approve(&app, &g, &g.expert).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        priorities_shown(&app.get(&public).await).is_empty(),
+        "a former co-chair's approval does not count"
+    );
+    // The new co-chair approves: now both current co-chairs agree, and it is public.
+    assert_eq!(
+        approve(&app, &g, &g.staff).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        priorities_shown(&app.get(&public).await),
+        ["Homes that fit NOW Agreed"]
+    );
+    app.cleanup().await;
+}
+
+/// Finding 16: control characters and line breaks where one line is expected are refused next
+/// to the field, at the domain layer, so the Atom feed and emails can never carry them.
+#[tokio::test]
+async fn hidden_characters_are_refused_next_to_the_field() {
+    let app = TestApp::sqlite().await;
+    let g = group(&app).await;
+    for (body, field, message) in [
+        (
+            "title=Homes%07that+fit&statements=WB-I1&target=Better&status=agreed",
+            "title",
+            "hidden control characters",
+        ),
+        (
+            "title=Homes%0Athat+fit&statements=WB-I1&target=Better&status=agreed",
+            "title",
+            "must be one line",
+        ),
+        (
+            "title=Homes&statements=WB-I1&target=Better%1B%5B31m&status=agreed",
+            "target",
+            "hidden control characters",
+        ),
+        (
+            "title=%E2%80%AEHomes&statements=WB-I1&target=Better&status=agreed",
+            "title",
+            "hidden control characters",
+        ),
+    ] {
+        let refused = post(&app, &format!("{}/priorities/new", g.plan), body, &g.staff).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        let html = refused.html();
+        assert_eq!(
+            select(&html, ".error-summary a")[0].value().attr("href"),
+            Some(format!("#{field}").as_str())
+        );
+        assert!(refused.body.contains(message), "{body}");
+    }
+    // Paragraphs are fine where paragraphs belong.
+    let made = post(
+        &app,
+        &format!("{}/priorities/new", g.plan),
+        "title=Homes&statements=WB-I1&target=First%0D%0ASecond&status=agreed",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn approvals_name_the_draft_on_sqlite() {
+    approvals_are_of_the_draft_seen_by_current_co_chairs(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn approvals_name_the_draft_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        approvals_are_of_the_draft_seen_by_current_co_chairs(app).await;
+    }
+}
+
 #[tokio::test]
 async fn plans_on_sqlite() {
     plans_are_public_only_when_both_co_chairs_approve(TestApp::sqlite().await).await;
@@ -416,7 +609,11 @@ async fn the_public_plan_is_kept_until_something_changes() {
             id,
             national_admin: false,
         };
-        mir_app::plans::approve(store, &actor, &g.slug)
+        let seen = mir_app::plans::workspace(store, &actor, &g.slug)
+            .await
+            .expect("workspace")
+            .revision;
+        mir_app::plans::approve(store, &actor, &g.slug, seen)
             .await
             .expect("approved");
     }

@@ -88,7 +88,11 @@ async fn grow_plan(store: &Store, slug: &str, co_chairs: [&Actor; 2], count: usi
             .expect("update");
     }
     for actor in co_chairs {
-        mir_app::plans::approve(store, actor, slug)
+        let seen = mir_app::plans::workspace(store, actor, slug)
+            .await
+            .expect("workspace")
+            .revision;
+        mir_app::plans::approve(store, actor, slug, seen)
             .await
             .expect("approved");
     }

@@ -572,6 +572,134 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
     app.cleanup().await;
 }
 
+/// Findings 12 and 13: a confirmation from someone who is no longer a co-chair does not count,
+/// and a closed review accepts no confirmations or anonymity changes.
+async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
+    let g = group(&app).await;
+    let store = &app.db.store;
+    let slug = g
+        .base
+        .trim_start_matches("/manage/organisations/")
+        .trim_end_matches("/reviews")
+        .to_owned();
+    let org = store
+        .organisation_by_slug(&slug)
+        .await
+        .expect("lookup")
+        .expect("org")
+        .id;
+    let review = open_review(&app, &g, "Autumn+review").await;
+    for code in ["WB-I1", "WB-I2"] {
+        let recorded = post(
+            &app,
+            &format!("{review}/statements/{code}/position"),
+            "level=some-progress&summary=Some+teams+plan+with+people",
+            &g.admin,
+        )
+        .await;
+        assert_eq!(recorded.status, StatusCode::SEE_OTHER);
+    }
+    post(
+        &app,
+        &format!("{review}/statements/WB-I1/confirm"),
+        "",
+        &g.admin,
+    )
+    .await;
+    // The administrator loses the co-chair mark; the staff member becomes co-chair.
+    let id = |email: &'static str| async move {
+        store
+            .upsert_person(&format!("{email}@example.org"), false, 1)
+            .await
+            .expect("person")
+            .id
+    };
+    store
+        .put_member(org, id("admin").await, Role::Admin, false, 5)
+        .await
+        .expect("mark taken away");
+    store
+        .put_member(org, id("staff").await, Role::Staff, true, 5)
+        .await
+        .expect("new co-chair");
+    post(
+        &app,
+        &format!("{review}/statements/WB-I1/confirm"),
+        "",
+        &g.expert,
+    )
+    .await;
+    let summary = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.expert))
+        .await;
+    let statement = text(&select(&summary.html(), "#statement-WB-I1")[0]);
+    assert!(
+        !statement.contains("Confirmed by both co-chairs"),
+        "a former co-chair's confirmation does not count: {statement}"
+    );
+    post(
+        &app,
+        &format!("{review}/statements/WB-I1/confirm"),
+        "",
+        &g.staff,
+    )
+    .await;
+    let summary = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.expert))
+        .await;
+    assert!(
+        text(&select(&summary.html(), "#statement-WB-I1")[0])
+            .contains("Confirmed by both co-chairs")
+    );
+
+    // Closed: nothing in the review changes any more.
+    let closed = post(&app, &format!("{review}/close"), "", &g.admin).await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
+    let late = post(
+        &app,
+        &format!("{review}/statements/WB-I2/confirm"),
+        "",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    let anon = post(
+        &app,
+        &format!("{review}/anonymous"),
+        "anonymous=yes",
+        &g.carer,
+    )
+    .await;
+    assert_eq!(anon.status, StatusCode::CONFLICT);
+    assert!(
+        !store
+            .is_anonymous(
+                review
+                    .rsplit('/')
+                    .next()
+                    .and_then(|n| n.parse().ok())
+                    .expect("review id"),
+                id("carer").await
+            )
+            .await
+            .expect("anonymous?"),
+        "the anonymity choice did not change"
+    );
+    app.cleanup().await;
+}
+
+#[tokio::test]
+async fn confirmations_on_sqlite() {
+    confirmations_need_current_co_chairs_and_an_open_review(TestApp::sqlite().await).await;
+}
+
+#[tokio::test]
+async fn confirmations_on_postgres() {
+    if let Some(app) = TestApp::postgres().await {
+        confirmations_need_current_co_chairs_and_an_open_review(app).await;
+    }
+}
+
 #[tokio::test]
 async fn small_perspectives_are_pooled_on_sqlite() {
     a_small_perspective_is_counted_together(TestApp::sqlite().await).await;

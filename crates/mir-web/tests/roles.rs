@@ -597,7 +597,7 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         (
             "/manage/organisations/{slug}/plan/approve",
             format!("{plan}/approve"),
-            "",
+            "revision={revision}",
             approve,
         ),
         (
@@ -737,6 +737,9 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         covered.push(("POST", *pattern));
         for (i, role) in ROLES.iter().enumerate() {
             let token = csrf_of(&cookies[i]);
+            // An approval names the draft revision the co-chair read: the current one.
+            let revision = store.plan_settings(cedar).await.expect("revision").0;
+            let body = body.replace("{revision}", &revision.to_string());
             let response = app
                 .post_form(
                     path,

@@ -63,7 +63,15 @@ pub async fn middleware(State(state): State<AppState>, mut req: Request, next: N
         new: Arc::default(),
     };
     req.extensions_mut().insert(token.clone());
+    let session = req
+        .extensions()
+        .get::<crate::middleware::session::Session>()
+        .cloned();
     let mut response = next.run(req).await;
+    // Signing in or out renews the form token, so one known before sign-in is worthless after.
+    if session.is_some_and(|s| s.rotated()) && token.new.get().is_none() {
+        let _ = token.new.set(cookies::random_token());
+    }
     if let Some(new) = token.new.get() {
         let spec = CookieSpec {
             same_site: SameSite::Strict,

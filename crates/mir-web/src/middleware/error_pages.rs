@@ -31,6 +31,7 @@ impl ErrorPage {
             ErrorReason::TooManyRequests => "Too many attempts",
             ErrorReason::Unavailable => "Sorry, the service is busy",
             ErrorReason::Internal => "Sorry, there is a problem with the service",
+            ErrorReason::Conflict => "This cannot be done now",
         }
     }
 
@@ -45,6 +46,7 @@ impl ErrorPage {
             ErrorReason::TooManyRequests => "too-many",
             ErrorReason::Unavailable => "unavailable",
             ErrorReason::Internal => "internal",
+            ErrorReason::Conflict => "conflict",
         };
         key == name
     }

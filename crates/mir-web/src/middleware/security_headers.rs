@@ -58,8 +58,24 @@ const HSTS: HeaderValue = HeaderValue::from_static("max-age=31536000; includeSub
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let embed = req.uri().path().starts_with(EMBED_PREFIX);
+    // A signed-in person's pages (and any answer that sets a session) are personal: no copy
+    // may be kept anywhere, not even in the browser's history cache (finding 9).
+    let personal =
+        crate::middleware::cookies::read(req.headers(), crate::middleware::session::COOKIE)
+            .is_some();
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
+    let sets_session = headers.get_all(header::SET_COOKIE).iter().any(|v| {
+        v.as_bytes()
+            .starts_with(crate::middleware::session::COOKIE.as_bytes())
+    });
+    // Shared assets (marked public by their handler) are the same for everyone.
+    let shared = headers
+        .get(header::CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes().starts_with(b"public"));
+    if (personal || sets_session) && !embed && !shared {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     if embed {
         headers.remove(header::SET_COOKIE);
         headers.insert(

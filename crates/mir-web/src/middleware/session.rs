@@ -94,6 +94,11 @@ impl Session {
         });
     }
 
+    /// Whether this request signed someone in or out (the form token is renewed then too).
+    pub fn rotated(&self) -> bool {
+        self.with(|inner| inner.rotate)
+    }
+
     pub fn sign_out(&self) {
         self.with(|inner| {
             inner.data = SessionData::default();
@@ -167,13 +172,22 @@ pub async fn middleware(
 ) -> Result<Response, WebError> {
     let now = mir_store::now();
     let token = cookies::read(req.headers(), COOKIE).filter(|t| cookies::is_token(t));
+    let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
+    let lifetime = i64::try_from(state.config.session_lifetime.as_secs()).unwrap_or(i64::MAX);
     let mut existing: Option<(String, String)> = None;
     let mut data = SessionData::default();
+    // Renew the idle deadline at most once an hour, not with a write on every request.
+    let mut renew = false;
     if let Some(token) = token {
         let id = hash(&token);
-        if let Some(record) = state.store.load_session(&id, now).await? {
+        if let Some(record) = state
+            .store
+            .load_live_session(&id, now, now.saturating_sub(lifetime))
+            .await?
+        {
             // A row we cannot read is treated as an empty session, never as an error page.
             data = serde_json::from_str(&record.data).unwrap_or_default();
+            renew = record.expires_at < now.saturating_add(idle).saturating_sub(3600);
             existing = Some((token, id));
         }
     }
@@ -196,7 +210,7 @@ pub async fn middleware(
 
     let (data, changed, rotate) =
         session.with(|inner| (inner.data.clone(), inner.changed, inner.rotate));
-    if !changed {
+    if !changed && !renew {
         return Ok(response);
     }
     let secure = state.config.https;
@@ -218,11 +232,11 @@ pub async fn middleware(
                 let id = hash(&token);
                 (token, id)
             });
-            let ttl = i64::try_from(state.config.session_ttl.as_secs()).unwrap_or(i64::MAX);
             let record = SessionRecord {
                 data: serde_json::to_string(&data)
                     .map_err(|e| WebError::Internal(e.to_string()))?,
-                expires_at: now.saturating_add(ttl),
+                // Idle deadline; the absolute one is checked against the row's creation.
+                expires_at: now.saturating_add(idle),
                 person_id: data.person_id,
             };
             state.store.save_session(&id, &record, now).await?;

@@ -105,9 +105,11 @@ pub async fn approve(
     Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
-    CsrfForm(_): CsrfForm<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    match plans::approve(&state.store, &actor, &slug).await {
+    // The revision of the draft the co-chair read; a missing or odd one never matches.
+    let seen = field(&pairs, "revision").parse::<i64>().unwrap_or(-1);
+    match plans::approve(&state.store, &actor, &slug, seen).await {
         Ok(Approved::Waiting) => {
             session.set_flash("Your approval is recorded. The plan is published when the other co-chair approves it too.");
             Ok(Redirect::to(&base(&slug)).into_response())
