@@ -1,10 +1,11 @@
 //! Sending feedback about the service.
 
 use mir_domain::feedback::Feedback;
-use mir_store::FeedbackRepo;
+use mir_store::{FeedbackRepo, RateLimitRepo};
 
 use crate::AppError;
 use crate::policy::{Action, Actor, authorize};
+use crate::rate_limit::{self, Limit};
 
 /// What the feedback form sends, as typed.
 #[derive(Debug, Clone, Default)]
@@ -13,15 +14,18 @@ pub struct FeedbackInput {
     pub reply_email: String,
 }
 
-/// Validates and stores feedback; returns its id.
+/// Validates and stores feedback; returns its id. Anyone may send it, so each client may send
+/// a few in 15 minutes and no more (finding 8: anonymous writes are bounded).
 pub async fn send_feedback(
-    store: &impl FeedbackRepo,
+    store: &(impl FeedbackRepo + RateLimitRepo),
     actor: &Actor,
     input: &FeedbackInput,
+    client: &str,
 ) -> Result<i64, AppError> {
     authorize(actor, Action::SendFeedback)?;
     let feedback =
         Feedback::parse(&input.message, &input.reply_email).map_err(AppError::Invalid)?;
+    rate_limit::check(store, &[Limit::per_client("feedback", client, 5)]).await?;
     let id = store.insert_feedback(&feedback, mir_store::now()).await?;
     // Log that feedback arrived, never what it says or who sent it.
     tracing::info!(feedback_id = id, "feedback received");
@@ -40,7 +44,7 @@ mod tests {
             message: " ".into(),
             reply_email: "x".into(),
         };
-        match send_feedback(&db.store, &Actor::Anonymous, &bad).await {
+        match send_feedback(&db.store, &Actor::Anonymous, &bad, "127.0.0.1").await {
             Err(AppError::Invalid(errors)) => assert_eq!(errors.iter().count(), 2),
             other => panic!("expected field errors, got {other:?}"),
         }
@@ -49,7 +53,7 @@ mod tests {
             message: "Clear pages".into(),
             reply_email: String::new(),
         };
-        send_feedback(&db.store, &Actor::Anonymous, &good)
+        send_feedback(&db.store, &Actor::Anonymous, &good, "127.0.0.1")
             .await
             .expect("stored");
         assert_eq!(db.store.count_feedback().await.expect("count"), 1);

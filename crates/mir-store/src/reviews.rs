@@ -283,6 +283,9 @@ type SharedViewRow = (
     Option<i64>,
 );
 
+/// The most forms kept for people whose session ended, in all (each at most 64 KiB).
+pub const MAX_KEPT_FORMS: i64 = 5_000;
+
 const REVIEW_COLUMNS: &str = "id, organisation_id, title, framework_slug, framework_version, themes, closes_on, status, created_at";
 
 impl ReviewRepo for Store {
@@ -748,6 +751,14 @@ impl ReviewRepo for Store {
         .bind(form)
         .bind(expires_at)
         .bind(now)
+        .execute(&self.pool)
+        .await?;
+        // A bounded number in all: beyond it, the oldest go first.
+        sqlx::query(
+            "DELETE FROM kept_forms WHERE key_hash IN (SELECT key_hash FROM kept_forms \
+             ORDER BY created_at DESC, key_hash LIMIT 1000000 OFFSET $1)",
+        )
+        .bind(MAX_KEPT_FORMS)
         .execute(&self.pool)
         .await?;
         Ok(())

@@ -22,6 +22,8 @@ use crate::middleware::view_mode::ViewMode;
 pub const TTL: Duration = Duration::from_secs(60);
 /// Most answers kept; when full the cache starts again (simple, and bounded in memory).
 const CAPACITY: usize = 2_000;
+/// The most bytes of whole pages kept at once (pages are 20–150 KB before compression).
+pub const PAGE_BYTES_BUDGET: usize = 32 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct TtlCache<V> {
@@ -90,10 +92,15 @@ pub struct PageCache {
     entries: Arc<Mutex<HashMap<String, CachedPage>>>,
 }
 
-/// The key for a kept page: the address, and the view (Easy Read or not), which can come from a
-/// cookie as well as the address.
-pub fn page_key(easy: bool, uri: &Uri) -> String {
-    format!("{}{uri}", if easy { "easy:" } else { "" })
+/// The key a whole page is kept under: the mode and the path, and nothing else from the
+/// request. A page asked for with any query parameter other than `view` is not kept at all,
+/// so made-up parameters (`/map?n=1`, `?n=2`, …) cannot fill memory (finding 8).
+pub fn page_key(easy: bool, uri: &Uri) -> Option<String> {
+    let only_view = uri.query().is_none_or(|q| {
+        q.split('&')
+            .all(|pair| pair.is_empty() || pair.split('=').next() == Some("view"))
+    });
+    only_view.then(|| format!("{}{}", if easy { "easy:" } else { "" }, uri.path()))
 }
 
 #[derive(Clone)]
@@ -122,7 +129,9 @@ impl PageCache {
             .get::<Session>()
             .is_some_and(|session| !session.is_empty());
         let easy = request.extensions.get::<ViewMode>() == Some(&ViewMode::EasyRead);
-        (!signed_in && !has_own_state).then(|| page_key(easy, &request.uri))
+        (!signed_in && !has_own_state)
+            .then(|| page_key(easy, &request.uri))
+            .flatten()
     }
 
     /// The page for `key`: the kept one if there is one, else `build`'s, kept for next time
@@ -183,11 +192,19 @@ impl PageCache {
             .entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if entries.len() >= CAPACITY {
+        let held = |entries: &HashMap<String, CachedPage>| -> usize {
+            entries.values().map(|p| p.body.len()).sum()
+        };
+        if entries.len() >= CAPACITY || held(&entries) + body.len() > PAGE_BYTES_BUDGET {
+            // Stale pages go first; if that is not enough, everything (pages are rebuilt on
+            // their next visit, so this costs time, never correctness).
             entries.retain(|_, page| page.generation == generation);
-            if entries.len() >= CAPACITY {
+            if entries.len() >= CAPACITY || held(&entries) + body.len() > PAGE_BYTES_BUDGET {
                 entries.clear();
             }
+        }
+        if body.len() > PAGE_BYTES_BUDGET {
+            return;
         }
         entries.insert(
             key,
@@ -216,6 +233,35 @@ mod tests {
             let _: Result<u32, ()> = cache.get_or(format!("k{n}"), || async move { Ok(n) }).await;
         }
         assert!(cache.entries.lock().map(|e| e.len()).unwrap_or(0) <= CAPACITY);
+    }
+
+    #[test]
+    fn page_keys_come_from_the_path_and_the_view_only() {
+        let key = |s: &str| page_key(false, &s.parse::<Uri>().expect("uri"));
+        assert_eq!(key("/map").as_deref(), Some("/map"));
+        assert_eq!(key("/map?view=standard").as_deref(), Some("/map"));
+        assert_eq!(
+            page_key(true, &"/map".parse::<Uri>().expect("uri")).as_deref(),
+            Some("easy:/map")
+        );
+        assert_eq!(key("/map?n=1"), None, "made-up parameters are never kept");
+        assert_eq!(key("/map?view=easy&n=2"), None);
+    }
+
+    #[test]
+    fn kept_pages_stay_within_a_byte_budget() {
+        let pages = PageCache::default();
+        let generation = pages.generation();
+        let page = Bytes::from(vec![b'x'; 1024 * 1024]);
+        for n in 0..100 {
+            pages.put(format!("/p{n}"), generation, page.clone());
+            let held: usize = pages
+                .entries
+                .lock()
+                .map(|e| e.values().map(|p| p.body.len()).sum())
+                .unwrap_or(usize::MAX);
+            assert!(held <= PAGE_BYTES_BUDGET, "{held} bytes after {n}");
+        }
     }
 
     #[test]

@@ -74,7 +74,9 @@ impl PageContext {
     /// this visitor alone (signed in, or with a message or draft waiting).
     pub fn page_cache_key(&self, uri: &Uri) -> Option<String> {
         let own_state = self.signed_in || self.session.as_ref().is_some_and(|s| !s.is_empty());
-        (!own_state).then(|| crate::cache::page_key(self.easy, uri))
+        (!own_state)
+            .then(|| crate::cache::page_key(self.easy, uri))
+            .flatten()
     }
 
     /// The one-time message left by the previous request, shown once.

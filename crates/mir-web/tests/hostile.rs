@@ -291,3 +291,46 @@ async fn every_post_route_refuses_a_request_without_a_form_token() {
     assert_eq!(account.status, StatusCode::OK);
     app.cleanup().await;
 }
+
+/// Finding 8: what visitors who are not signed in can write is bounded per client: messages to
+/// the national team, forms kept after a session ended, sign-up answers.
+#[tokio::test]
+async fn anonymous_writes_are_bounded_per_client() {
+    let app = TestApp::sqlite().await;
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo data");
+    let page = app.get("/contact").await;
+    let cookie = page.set_cookie("mir_csrf").expect("form token");
+    let token = cookie.trim_start_matches("mir_csrf=").to_owned();
+    let mut statuses = Vec::new();
+    for _ in 0..6 {
+        let sent = app
+            .post_form(
+                "/contact",
+                &format!("csrf_token={token}&message=Hello"),
+                Some(&cookie),
+            )
+            .await;
+        statuses.push(sent.status.as_u16());
+    }
+    assert_eq!(statuses, [303, 303, 303, 303, 303, 429]);
+
+    // Forms sent to a review page without a session are kept for after sign-in: ten per
+    // client in 15 minutes.
+    let path = "/manage/organisations/demo-riverside-council/reviews/1/statements/WB-I1";
+    let mut kept = Vec::new();
+    for _ in 0..11 {
+        let sent = app
+            .post_form(
+                path,
+                &format!("csrf_token={token}&level-WB-I1=real&change-WB-I1=x"),
+                Some(&cookie),
+            )
+            .await;
+        kept.push(sent.status.as_u16());
+    }
+    assert_eq!(kept[..10], [303; 10]);
+    assert_eq!(kept[10], 429);
+    app.cleanup().await;
+}

@@ -633,12 +633,35 @@ async fn the_public_plan_is_kept_until_something_changes() {
         "the Easy Read page is kept separately"
     );
 
-    // Anything sent to this server, even a form with mistakes, and the kept pages go.
+    // A page asked for with a made-up parameter is never kept (nor served from what is kept).
+    assert_eq!(
+        priorities_shown(&app.get(&format!("{public}?n=1")).await),
+        ["Homes that fit Agreed"]
+    );
+    // Refused forms change nothing, so the kept pages stay (finding 8): a wrong form token,
+    // a form with mistakes.
     let token = csrf_of(&g.carer);
+    let forged = app
+        .post_form("/contact", "csrf_token=0000&message=Hello", Some(&g.carer))
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
     let form = app
         .post_form("/contact", &format!("csrf_token={token}"), Some(&g.carer))
         .await;
     assert_eq!(form.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        priorities_shown(&app.get(&public).await).is_empty(),
+        "still the kept page"
+    );
+    // A form that is saved, and the kept pages go.
+    let sent = app
+        .post_form(
+            "/contact",
+            &format!("csrf_token={token}&message=Thank+you"),
+            Some(&g.carer),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
     assert_eq!(
         priorities_shown(&app.get(&public).await),
         ["Homes that fit Agreed"]

@@ -12,7 +12,11 @@ use crate::AppState;
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let may_change = !req.method().is_safe();
     let response = next.run(req).await;
-    if may_change {
+    // Only a request that was accepted (a page, or a redirect after a form was saved) can have
+    // changed anything; a refused one (a wrong form token, a form with mistakes, a page that is
+    // not there) must not let anyone empty the cache at will (finding 8).
+    let accepted = response.status().is_success() || response.status().is_redirection();
+    if may_change && accepted {
         state.caches.pages.forget_all();
     }
     response

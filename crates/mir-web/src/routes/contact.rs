@@ -52,6 +52,7 @@ pub async fn show(
 pub async fn send(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
+    super::account::Client(client): super::account::Client,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<ContactForm>,
@@ -60,7 +61,7 @@ pub async fn send(
         message: form.message.clone(),
         reply_email: form.reply_email.clone(),
     };
-    match send_feedback(&state.store, &actor, &input).await {
+    match send_feedback(&state.store, &actor, &input, &client).await {
         Ok(_) => {
             session.set_flash("Thank you. We have your message.");
             Ok(Redirect::to("/contact").into_response())

@@ -502,10 +502,21 @@ async fn answer_get(
 /// Keeps what someone typed after their session ended, and asks them to sign in again.
 async fn keep_and_sign_in(
     state: &AppState,
-    session: &Session,
+    (session, client): (&Session, &str),
     path: &str,
     pairs: &Pairs,
 ) -> Result<Response, WebError> {
+    // Anyone can send a form without a session: a few kept forms per client in 15 minutes,
+    // and the store keeps a bounded number in all, oldest dropped first (finding 8).
+    mir_app::rate_limit::check(
+        &state.store,
+        &[mir_app::rate_limit::Limit::per_client(
+            "keep-form",
+            client,
+            10,
+        )],
+    )
+    .await?;
     let key = cookies::random_token();
     let without_token: Pairs = pairs
         .iter()
@@ -550,13 +561,13 @@ async fn answer_post(
     slug: &str,
     id: i64,
     scope: Scope,
-    session: &Session,
+    (session, client): (&Session, &str),
     headers: &HeaderMap,
     ctx: PageContext,
     pairs: Pairs,
 ) -> Result<Response, WebError> {
     if matches!(actor, Actor::Anonymous) {
-        return keep_and_sign_in(state, session, &ctx.path, &pairs).await;
+        return keep_and_sign_in(state, (session, client), &ctx.path, &pairs).await;
     }
     let r = reviews::review_in_context(&state.store, actor, slug, id).await?;
     let (theme, statements, one_at_a_time) = scope_of(&r, &scope)?;
@@ -662,6 +673,7 @@ pub async fn theme_save(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    super::account::Client(client): super::account::Client,
     session: Session,
     headers: HeaderMap,
     ctx: PageContext,
@@ -673,7 +685,7 @@ pub async fn theme_save(
         &slug,
         id,
         Scope::Theme(code.into()),
-        &session,
+        (&session, &client),
         &headers,
         ctx,
         pairs,
@@ -707,6 +719,7 @@ pub async fn statement_save(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    super::account::Client(client): super::account::Client,
     session: Session,
     headers: HeaderMap,
     ctx: PageContext,
@@ -718,7 +731,7 @@ pub async fn statement_save(
         &slug,
         id,
         Scope::Statement(code.into()),
-        &session,
+        (&session, &client),
         &headers,
         ctx,
         pairs,

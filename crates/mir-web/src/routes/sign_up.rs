@@ -215,11 +215,22 @@ pub async fn answer(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path(step): Path<String>,
+    super::account::Client(client): super::account::Client,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<Answer>,
 ) -> Result<Response, WebError> {
     let step = Step::parse(&step).ok_or(WebError::NotFound)?;
+    // Each answer is written to the visitor's session: bounded per client (finding 8).
+    mir_app::rate_limit::check(
+        &state.store,
+        &[mir_app::rate_limit::Limit::per_client(
+            "sign-up-answer",
+            &client,
+            100,
+        )],
+    )
+    .await?;
     let signed_in = matches!(actor, mir_app::Actor::Person { .. });
     let from_check = !form.from_check.is_empty();
     let mut draft = session.sign_up_draft();
