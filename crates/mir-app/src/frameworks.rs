@@ -213,6 +213,28 @@ pub struct UploadedFile {
     pub bytes: Vec<u8>,
 }
 
+/// One framework file is parsed at a time per server, off the threads that answer requests:
+/// a large or hostile upload then costs one core for a while, never the whole site
+/// (finding 14: `/healthz` and every page keep answering).
+static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
+/// Parses a framework file on a blocking thread, one at a time.
+async fn parse_off_request_threads(
+    source: String,
+    pictures: Vec<String>,
+) -> Result<Framework, AppError> {
+    let _turn = PARSING
+        .acquire()
+        .await
+        .map_err(|e| AppError::Conflict(format!("the server is stopping: {e}")))?;
+    tokio::task::spawn_blocking(move || {
+        parse_toml_with_pictures(&source, &|name| pictures.iter().any(|p| p == name))
+    })
+    .await
+    .map_err(|e| AppError::Conflict(format!("checking the file stopped: {e}")))?
+    .map_err(AppError::InvalidFile)
+}
+
 /// Checks an uploaded framework file and keeps it for preview. Nothing is published yet.
 pub async fn upload_framework(
     store: &(impl FrameworkRepo + FrameworkUploadRepo),
@@ -230,8 +252,8 @@ pub async fn upload_framework(
         }]));
     };
     let find = |name: &str| pictures.iter().find(|p| p.name == name);
-    let framework = parse_toml_with_pictures(source, &|name| find(name).is_some())
-        .map_err(AppError::InvalidFile)?;
+    let names = pictures.iter().map(|p| p.name.clone()).collect();
+    let framework = parse_off_request_threads(source.to_owned(), names).await?;
     let meta = &framework.meta;
     if store
         .load_framework(&meta.slug, Some(&meta.version))
@@ -284,9 +306,7 @@ pub async fn preview_upload(
         .iter()
         .map(|p| p.file_name.clone())
         .collect();
-    let framework =
-        parse_toml_with_pictures(&upload.source, &|name| pictures.iter().any(|p| p == name))
-            .map_err(AppError::InvalidFile)?;
+    let framework = parse_off_request_threads(upload.source.clone(), pictures.clone()).await?;
     Ok(UploadPreview {
         upload_id,
         file_name: upload.file_name,

@@ -426,3 +426,54 @@ async fn the_national_team_manages_its_administrators_and_keeps_at_least_one() {
     );
     app.cleanup().await;
 }
+
+/// Finding 14: a 5 MB hostile framework file is refused with at most 100 problems listed,
+/// checked off the request threads, while `/healthz` keeps answering.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_upload_is_refused_while_the_site_keeps_answering() {
+    let app = std::sync::Arc::new(TestApp::sqlite().await);
+    let admin = app.sign_in("national@example.org", true).await;
+    let token = csrf_of(&admin);
+    // Just under the 5 MiB limit: 340,000 empty statements, each with several problems.
+    let hostile = "[[statements]]\n".repeat(349_000);
+    assert!(hostile.len() < 5 * 1024 * 1024);
+    let started = std::time::Instant::now();
+    let upload = {
+        let app = app.clone();
+        tokio::spawn(async move {
+            app.post_multipart(
+                "/admin/frameworks/new",
+                &[
+                    ("csrf_token", None, token.as_bytes()),
+                    ("files", Some("hostile.toml"), hostile.as_bytes()),
+                ],
+                &admin,
+            )
+            .await
+        })
+    };
+    // While it is being checked, the site answers.
+    let mut answered = 0;
+    while !upload.is_finished() && answered < 50 {
+        let asked = std::time::Instant::now();
+        let health = app.get("/healthz").await;
+        assert_eq!(health.status, StatusCode::OK);
+        assert!(
+            asked.elapsed() < std::time::Duration::from_secs(2),
+            "/healthz took {:?} during the upload",
+            asked.elapsed()
+        );
+        answered += 1;
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let refused = upload.await.expect("upload task");
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A generous bound: the quadratic version took minutes for this file.
+    assert!(started.elapsed() < std::time::Duration::from_secs(60));
+    assert!(refused.body.len() < 200_000, "{} bytes", refused.body.len());
+    assert!(refused.body.contains("more problems not listed"));
+    assert!(
+        answered > 0,
+        "the site was asked while the file was checked"
+    );
+}

@@ -107,34 +107,81 @@ struct RawCrossRef {
 const SHORT_MAX: usize = 200;
 const LONG_MAX: usize = 1000;
 
-/// Turns byte offsets into 1-based lines and columns.
+/// The most problems listed for one file: enough to fix a file, never a 60 MB error page
+/// for a hostile one (finding 14). Beyond it, one line says how many more there are.
+pub const MAX_PROBLEMS: usize = 100;
+
+/// Turns byte offsets into 1-based lines and columns. The line starts are found once, so
+/// each lookup is a binary search, not a scan of the file: the cost of reporting problems
+/// grows with the file, not with its square.
 struct Locator<'a> {
     source: &'a str,
+    line_starts: Vec<usize>,
 }
 
-impl Locator<'_> {
+impl<'a> Locator<'a> {
+    fn new(source: &'a str) -> Locator<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        Locator {
+            source,
+            line_starts,
+        }
+    }
+
     fn at(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.source.len());
-        let before = self.source.get(..offset).unwrap_or(self.source);
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        (line, column)
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let start = self
+            .line_starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        let column = self
+            .source
+            .get(start..offset)
+            .map_or(0, |text| text.chars().count())
+            + 1;
+        (line.max(1), column)
     }
 }
 
 struct Problems<'a> {
     locator: Locator<'a>,
     list: Vec<Problem>,
+    /// Problems found beyond [`MAX_PROBLEMS`], counted but not described.
+    more: usize,
 }
 
 impl Problems<'_> {
     fn add(&mut self, span: Range<usize>, message: impl Into<String>) {
+        if self.list.len() >= MAX_PROBLEMS {
+            self.more += 1;
+            return;
+        }
         let (line, column) = self.locator.at(span.start);
         self.list.push(Problem {
             line,
             column,
             message: message.into(),
         });
+    }
+
+    /// The problems in file order, with a last line for any beyond the limit.
+    fn into_list(mut self) -> Vec<Problem> {
+        self.list.sort_by_key(|p| (p.line, p.column));
+        if self.more > 0 {
+            let (line, column) = self.list.last().map_or((1, 1), |p| (p.line, p.column));
+            self.list.push(Problem {
+                line,
+                column,
+                message: format!(
+                    "and {} more problems not listed: fix these first, then upload the file again",
+                    self.more
+                ),
+            });
+        }
+        self.list
     }
 
     /// A required text: present, not blank, not too long. Returns it trimmed.
@@ -246,8 +293,9 @@ pub fn parse_toml_with_pictures(
     has_picture: &dyn Fn(&str) -> bool,
 ) -> Result<Framework, Vec<Problem>> {
     let mut problems = Problems {
-        locator: Locator { source },
+        locator: Locator::new(source),
         list: Vec::new(),
+        more: 0,
     };
     let raw: RawFile = match toml::from_str(source) {
         Ok(raw) => raw,
@@ -255,7 +303,7 @@ pub fn parse_toml_with_pictures(
             let span = error.span().unwrap_or(0..0);
             let message = error.message().trim().to_owned();
             problems.add(span, format!("the file is not valid here: {message}"));
-            return Err(problems.list);
+            return Err(problems.into_list());
         }
     };
     let whole = 0..0;
@@ -581,16 +629,13 @@ pub fn parse_toml_with_pictures(
     }
 
     match meta {
-        Some(meta) if problems.list.is_empty() => Ok(Framework {
+        Some(meta) if problems.list.is_empty() && problems.more == 0 => Ok(Framework {
             meta,
             scale,
             themes,
             statements,
         }),
-        _ => {
-            problems.list.sort_by_key(|p| (p.line, p.column));
-            Err(problems.list)
-        }
+        _ => Err(problems.into_list()),
     }
 }
 

@@ -8,7 +8,7 @@
 mod format;
 mod model;
 
-pub use format::{Problem, export_toml, parse_toml, parse_toml_with_pictures};
+pub use format::{MAX_PROBLEMS, Problem, export_toml, parse_toml, parse_toml_with_pictures};
 pub use model::{
     CrossRef, Framework, FrameworkMeta, Picture, ScaleLevel, Statement, StatementKind, Theme,
 };

@@ -244,3 +244,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_hostile_file_gets_at_most_a_hundred_problems_and_lines_stay_right() {
+    // 40,000 empty statements: each one has several problems. Reporting them used to rescan
+    // the file for each (quadratic); now the list stops at 100, with a line saying how many
+    // more, and each location is a binary search.
+    let source = "[[statements]]\n".repeat(40_000);
+    let problems = parse_toml(&source).expect_err("refused");
+    assert_eq!(problems.len(), MAX_PROBLEMS + 1);
+    let last = problems.last().expect("a last line");
+    assert!(last.message.starts_with("and "), "{}", last.message);
+    assert!(last.message.contains("more problems not listed"));
+    // Locations are still right: the second statement starts on line 2, column 1.
+    let text = "[framework]\nslug = \"a\"\n\n[[themes]]\ncode = \"é é\"\n";
+    let problems = parse_toml(text).expect_err("refused");
+    assert!(problems.iter().any(|p| p.line == 5), "{problems:?}");
+}
