@@ -509,13 +509,10 @@ async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
         );
     }
     spawn_session_sweeper(store.clone());
-    let job_mailer = mir_app::mail::Mailer::new(
-        args.smtp_url.as_deref(),
-        args.mail_dir.clone(),
-        &args.mail_from,
-    )
-    .map_err(|e| UserError(e.to_string()))?;
-    spawn_job_runner(store.clone(), job_mailer, config.base_url.clone());
+    // Requests and jobs queue their emails in the outbox; one worker sends them (decision 0021).
+    mir_app::mail::spawn_outbox_worker(store.clone(), mailer.clone());
+    let mailer = mailer.queued(store.clone());
+    spawn_job_runner(store.clone(), mailer.clone(), config.base_url.clone());
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
     let app = mir_web::router(AppState::new(store.clone(), mailer, config));
@@ -594,9 +591,12 @@ async fn run_jobs(
     )
     .map_err(|e| UserError(e.to_string()))?;
     let store = migrate(database).await?;
+    let queued = mailer.clone().queued(store.clone());
     let report =
-        mir_app::jobs::run_due_jobs(&store, &mailer, now, mail.base_url.trim_end_matches('/'))
+        mir_app::jobs::run_due_jobs(&store, &queued, now, mail.base_url.trim_end_matches('/'))
             .await?;
+    // Send what the jobs queued before this one-off command ends.
+    while mir_app::mail::deliver_due(&store, &mailer, 100).await?.sent > 0 {}
     println!(
         "Sent {} action reminders, {} quiet-plan reminders, {} review reminders, {} digests.",
         report.action_reminders,

@@ -17,6 +17,7 @@ mod frameworks;
 mod members;
 mod meta;
 mod organisations;
+mod outbox;
 mod people;
 mod plans;
 mod rate_limits;
@@ -41,6 +42,7 @@ pub use frameworks::{FrameworkRepo, FrameworkVersionSummary, PictureFile};
 pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
+pub use outbox::{OutboxRepo, OutboxReport, QueuedMail, StuckMail};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use plans::{
     ActionRecord, ActionRow, ApprovalOutcome, DatedAction, DigestItem, OrganisationProfile,

@@ -131,6 +131,14 @@ impl TestDb {
         Ok(())
     }
 
+    /// Makes every waiting email due now, as if its backoff had passed.
+    pub async fn make_mail_due(&self) -> Result<(), StoreError> {
+        sqlx::query("UPDATE mail_outbox SET next_attempt_at = 0 WHERE gave_up_at IS NULL")
+            .execute(&self.store.pool)
+            .await?;
+        Ok(())
+    }
+
     /// How long each stored emailed link lasts, in seconds.
     pub async fn link_lifetimes(&self) -> Result<Vec<i64>, StoreError> {
         Ok(

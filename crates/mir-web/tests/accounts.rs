@@ -185,7 +185,7 @@ async fn an_emailed_link_signs_in_and_unknown_addresses_get_the_same_answer() {
         (known.status, known.header("location")),
         (StatusCode::SEE_OTHER, "/sign-in/check-email")
     );
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 1, "only the account holder is emailed");
     assert!(mails[0].contains("To: has@example.org"));
     let link = link_from(&mails[0], "/sign-in/link/");
@@ -243,7 +243,7 @@ async fn a_password_reset_link_sets_a_new_password_once_and_signs_out_elsewhere(
         .await;
     assert_eq!(sent.status, StatusCode::OK);
     assert_eq!(text(&select(&sent.html(), "h1")[0]), "Check your email");
-    let link = link_from(&app.mails()[0], "/password-reset/");
+    let link = link_from(&app.mails().await[0], "/password-reset/");
     let short = app
         .post_form(
             &link,
@@ -305,7 +305,7 @@ async fn changing_email_needs_the_new_address_to_confirm_and_tells_the_old_one()
         )
         .await;
     assert_eq!(sent.status, StatusCode::OK);
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert!(mails[0].contains("To: new@example.org"));
     let link = link_from(&mails[0], "/account/email/confirm/");
     assert_eq!(
@@ -321,6 +321,7 @@ async fn changing_email_needs_the_new_address_to_confirm_and_tells_the_old_one()
     assert!(account.body.contains("new@example.org"));
     assert!(
         app.mails()
+            .await
             .iter()
             .any(|m| m.contains("To: old@example.org") && m.contains("was changed"))
     );

@@ -169,7 +169,7 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
         )
         .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
-    let mails = app.mails();
+    let mails = app.mails().await;
     let mut to: Vec<&str> = mails
         .iter()
         .filter_map(|m| m.lines().find_map(|l| l.strip_prefix("To: ")))
@@ -233,6 +233,7 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
     assert_eq!(reported.status, StatusCode::SEE_OTHER);
     let report = app
         .mails()
+        .await
         .into_iter()
         .find(|m| m.contains("A page was reported"))
         .expect("report");

@@ -37,7 +37,7 @@ async fn organisation(app: &TestApp) -> (String, String) {
 
 /// Accepts the invitation in the newest email; returns the new member's cookies.
 async fn accept_newest(app: &TestApp) -> String {
-    let mails = app.mails();
+    let mails = app.mails().await;
     let mail = mails.last().expect("an invitation");
     let start = mail.find("/invitations/").expect("link");
     let path: String = mail[start..]
@@ -105,6 +105,7 @@ async fn invite_accept_and_the_rules_of_the_group() {
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     assert!(
         app.mails()
+            .await
             .last()
             .expect("mail")
             .contains("To: expert@example.org")

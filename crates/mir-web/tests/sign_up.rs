@@ -191,7 +191,7 @@ async fn someone_not_signed_in_signs_an_organisation_up_and_the_team_approves_it
     let sent = answer(&app, &mut cookies, "/manage/sign-up/check", "").await;
     assert_eq!(sent.status, StatusCode::OK);
     assert_eq!(text(&select(&sent.html(), "h1")[0]), "Sign-up sent");
-    let mails = app.mails();
+    let mails = app.mails().await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: lead@maple.example.org") && mails[0].contains("/sign-in/link/"));
     // Not public until approved.
@@ -228,6 +228,7 @@ async fn someone_not_signed_in_signs_an_organisation_up_and_the_team_approves_it
     assert_eq!(approved.status, StatusCode::SEE_OTHER);
     assert!(
         app.mails()
+            .await
             .iter()
             .any(|m| m.contains("Maple Lane Support is approved"))
     );
@@ -301,7 +302,7 @@ async fn a_signed_in_person_is_not_asked_for_an_email_and_staff_cannot_approve()
     let sent = answer(&app, &mut me, "/manage/sign-up/check", "").await;
     assert_eq!(sent.status, StatusCode::OK);
     assert!(
-        app.mails().is_empty(),
+        app.mails().await.is_empty(),
         "no confirmation needed when signed in"
     );
     assert_eq!(

@@ -29,15 +29,24 @@ pub const UPLOAD_LIMIT_BYTES: usize = 5 * 1024 * 1024;
 #[template(path = "admin/home.html")]
 struct HomePage {
     ctx: PageContext,
+    outbox: mir_store::OutboxReport,
+}
+
+impl HomePage {
+    fn when(&self, at: &i64) -> String {
+        super::when(at)
+    }
 }
 
 /// `GET /admin`
 pub async fn home(
+    State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     authorize(&actor, Action::ViewAdmin)?;
-    ok(&HomePage { ctx })
+    let outbox = mir_app::mail::outbox_report(&state.store, &actor).await?;
+    ok(&HomePage { ctx, outbox })
 }
 
 /// A problem as the upload page shows it: where, what, and the line of the file.

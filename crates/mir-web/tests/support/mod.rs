@@ -95,7 +95,8 @@ impl TestApp {
             "Making it Real <no-reply@localhost>",
         )
         .expect("mailer");
-        let state = AppState::new(db.store.clone(), mailer, config);
+        // As in `mir serve`: emails go through the outbox; `mails()` sends what waits.
+        let state = AppState::new(db.store.clone(), mailer.queued(db.store.clone()), config);
         TestApp {
             router: router(state),
             db,
@@ -113,13 +114,31 @@ impl TestApp {
         .expect("mailer");
         self.router = router(AppState::new(
             self.db.store.clone(),
-            mailer,
+            mailer.queued(self.db.store.clone()),
             WebConfig::default(),
         ));
     }
 
-    /// The emails sent so far, oldest first, with quoted-printable soft breaks undone.
-    pub fn mails(&self) -> Vec<String> {
+    /// Sends what waits in the outbox, as the worker in `mir serve` would.
+    pub async fn deliver_mail(&self) {
+        let mailer = mir_app::mail::Mailer::new(
+            None,
+            self.mail_dir.path().to_path_buf(),
+            "Making it Real <no-reply@localhost>",
+        )
+        .expect("mailer");
+        while mir_app::mail::deliver_due(&self.db.store, &mailer, 100)
+            .await
+            .expect("outbox")
+            .sent
+            > 0
+        {}
+    }
+
+    /// The emails sent so far (after sending what waits in the outbox), oldest first, with
+    /// quoted-printable soft breaks undone.
+    pub async fn mails(&self) -> Vec<String> {
+        self.deliver_mail().await;
         let mut files: Vec<_> = std::fs::read_dir(self.mail_dir.path())
             .expect("mail dir")
             .filter_map(Result::ok)
