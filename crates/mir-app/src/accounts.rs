@@ -231,6 +231,24 @@ async fn new_token(
     purpose: TokenPurpose,
     new_email: Option<&str>,
 ) -> Result<String, AppError> {
+    new_token_lasting(
+        store,
+        person_id,
+        purpose,
+        new_email,
+        SIGN_IN_LINK_MINUTES * 60,
+    )
+    .await
+}
+
+/// Like [`new_token`], working for `seconds`.
+async fn new_token_lasting(
+    store: &impl PeopleRepo,
+    person_id: i64,
+    purpose: TokenPurpose,
+    new_email: Option<&str>,
+    seconds: i64,
+) -> Result<String, AppError> {
     let token = hex::encode(rand::random::<[u8; 32]>());
     let now = mir_store::now();
     store
@@ -239,7 +257,7 @@ async fn new_token(
             person_id,
             purpose,
             new_email,
-            now + SIGN_IN_LINK_MINUTES * 60,
+            now + seconds,
             now,
         )
         .await?;
@@ -457,11 +475,11 @@ pub async fn request_email_change(
     store: &(impl PeopleRepo + RateLimitRepo),
     mailer: &Mailer,
     actor: &Actor,
-    new_email: &str,
+    change: &EmailChange<'_>,
     base_url: &str,
 ) -> Result<(), AppError> {
     let id = signed_in(actor)?;
-    let new_email = normalise_email(new_email).map_err(AppError::Invalid)?;
+    let new_email = normalise_email(change.new_email).map_err(AppError::Invalid)?;
     let me = store.person(id).await?.ok_or(AppError::Forbidden)?;
     if new_email == me.email {
         let mut errors = FieldErrors::new();
@@ -473,6 +491,38 @@ pub async fn request_email_change(
         &[Limit::per_client("email-change", &id.to_string(), 5)],
     )
     .await?;
+    // Whoever holds a session is not yet proven to be its owner (a stolen session, a shared
+    // computer): the password, or without one a sign-in by emailed link in the last 15
+    // minutes, is needed to move the account to another address (finding 5).
+    match store.password_hash(id).await? {
+        Some(hash) => {
+            if !verify_password(change.current_password, Some(hash)).await {
+                let mut errors = FieldErrors::new();
+                errors.add(
+                    "current_password",
+                    if change.current_password.is_empty() {
+                        "Enter your current password"
+                    } else {
+                        "Your current password is not right"
+                    },
+                );
+                return Err(AppError::Invalid(errors));
+            }
+        }
+        None => {
+            let recent = change
+                .signed_in_at
+                .is_some_and(|at| mir_store::now() - at <= RECENT_SIGN_IN_SECS);
+            if !recent {
+                let mut errors = FieldErrors::new();
+                errors.add(
+                    "email",
+                    "For your safety, sign in again with a link sent to your email address, then change it within 15 minutes",
+                );
+                return Err(AppError::Invalid(errors));
+            }
+        }
+    }
     if store.person_by_email(&new_email).await?.is_some() {
         mailer
             .send(OutgoingEmail {
@@ -501,11 +551,29 @@ pub async fn request_email_change(
     Ok(())
 }
 
-/// Uses an email change link. `None` if it does not work.
+/// What the "change your email address" form sends, and how recently the person signed in.
+#[derive(Debug, Clone, Copy)]
+pub struct EmailChange<'a> {
+    pub new_email: &'a str,
+    pub current_password: &'a str,
+    /// When this session signed in (for people without a password).
+    pub signed_in_at: Option<i64>,
+}
+
+/// How recent a sign-in by link must be to change the email address without a password.
+pub const RECENT_SIGN_IN_SECS: i64 = 15 * 60;
+
+/// How long the old address can undo a change of email address.
+pub const UNDO_EMAIL_CHANGE_DAYS: i64 = 7;
+
+/// Uses an email change link. `None` if it does not work. Every session of the person ends
+/// (the caller signs this browser in again), and the old address gets a link that puts it
+/// back for 7 days: a stolen session cannot quietly become a stolen account.
 pub async fn confirm_email_change(
-    store: &impl PeopleRepo,
+    store: &(impl PeopleRepo + SessionRepo),
     mailer: &Mailer,
     token: &str,
+    base_url: &str,
 ) -> Result<Option<Person>, AppError> {
     if !is_token(token) {
         return Ok(None);
@@ -533,12 +601,26 @@ pub async fn confirm_email_change(
         }
         Err(other) => return Err(other.into()),
     }
-    // Tell the old address, in case this was not its owner.
+    store.delete_sessions_for_person(used.person_id).await?;
+    // Tell the old address, with a way back, in case this was not its owner.
+    let undo = new_token_lasting(
+        store,
+        used.person_id,
+        TokenPurpose::ChangeEmail,
+        Some(&before.email),
+        UNDO_EMAIL_CHANGE_DAYS * 24 * 60 * 60,
+    )
+    .await?;
     mailer
         .send(OutgoingEmail {
             to: before.email,
             subject: "Your Making it Real email address was changed".into(),
-            body: "The email address for your Making it Real account was changed. If this was not you, contact the people who run the site.\n".into(),
+            body: format!(
+                "The email address for your Making it Real account was changed to another address, and every device was signed out.\n\n\
+                 If this was not you, use this link within {UNDO_EMAIL_CHANGE_DAYS} days to put this address back (it signs out everyone else again):\n\n\
+                 {base_url}/account/email/confirm/{undo}\n\n\
+                 If it was you, you do not need to do anything.\n"
+            ),
         })
         .await?;
     tracing::info!(person_id = used.person_id, "email address changed");
@@ -672,6 +754,54 @@ mod password_tests {
     }
 
     #[tokio::test]
+    async fn without_a_password_only_a_recent_sign_in_may_change_the_email_address() {
+        let db = TestDb::sqlite().await.expect("db");
+        let dir = tempfile::tempdir().expect("dir");
+        let mailer = mailer(&dir);
+        let person = db
+            .store
+            .upsert_person("nopw@example.org", false, 1)
+            .await
+            .expect("person");
+        let actor = Actor::Person {
+            id: person.id,
+            national_admin: false,
+        };
+        let stale = EmailChange {
+            new_email: "elsewhere@example.org",
+            current_password: "",
+            signed_in_at: Some(mir_store::now() - RECENT_SIGN_IN_SECS - 1),
+        };
+        match request_email_change(&db.store, &mailer, &actor, &stale, "http://x").await {
+            Err(AppError::Invalid(errors)) => {
+                assert!(
+                    errors
+                        .for_field("email")
+                        .is_some_and(|m| m.contains("sign in again"))
+                );
+            }
+            other => panic!("expected a request to sign in again, got {other:?}"),
+        }
+        let unknown = EmailChange {
+            signed_in_at: None,
+            ..stale
+        };
+        assert!(
+            request_email_change(&db.store, &mailer, &actor, &unknown, "http://x")
+                .await
+                .is_err()
+        );
+        let fresh = EmailChange {
+            signed_in_at: Some(mir_store::now() - 60),
+            ..stale
+        };
+        request_email_change(&db.store, &mailer, &actor, &fresh, "http://x")
+            .await
+            .expect("a sign-in a minute ago is enough");
+        db.cleanup().await;
+    }
+
+    #[tokio::test]
     async fn reset_and_email_change_work_once_through_emailed_links() {
         let db = TestDb::sqlite().await.expect("db");
         let dir = tempfile::tempdir().expect("dir");
@@ -713,18 +843,34 @@ mod password_tests {
         };
         std::fs::remove_dir_all(dir.path()).expect("clear");
         std::fs::create_dir_all(dir.path()).expect("mkdir");
-        request_email_change(&db.store, &mailer, &actor, "new@example.org", "http://x")
+        let stale = EmailChange {
+            new_email: "new@example.org",
+            current_password: "",
+            signed_in_at: Some(mir_store::now() - RECENT_SIGN_IN_SECS - 1),
+        };
+        assert!(
+            matches!(
+                request_email_change(&db.store, &mailer, &actor, &stale, "http://x").await,
+                Err(AppError::Invalid(_))
+            ),
+            "the password is needed: a sign-in, however recent, is not enough"
+        );
+        let fresh = EmailChange {
+            current_password: "a long new passphrase",
+            ..stale
+        };
+        request_email_change(&db.store, &mailer, &actor, &fresh, "http://x")
             .await
             .expect("sent");
         let token = link_in(&mails(&dir)[0], "http://x/account/email/confirm/");
-        let changed = confirm_email_change(&db.store, &mailer, &token)
+        let changed = confirm_email_change(&db.store, &mailer, &token, "http://x")
             .await
             .expect("confirm")
             .expect("person");
         assert_eq!(changed.email, "new@example.org");
         assert_eq!(mails(&dir).len(), 2, "the old address is told");
         assert_eq!(
-            confirm_email_change(&db.store, &mailer, &token)
+            confirm_email_change(&db.store, &mailer, &token, "http://x")
                 .await
                 .expect("again"),
             None

@@ -292,11 +292,15 @@ async fn a_password_reset_link_sets_a_new_password_once_and_signs_out_elsewhere(
     app.cleanup().await;
 }
 
+/// Finding 5: changing the email address needs the password (or a recent sign-in by link),
+/// ends every other session, and the old address can undo it.
 #[tokio::test]
 async fn changing_email_needs_the_new_address_to_confirm_and_tells_the_old_one() {
     let app = TestApp::sqlite().await;
     let me = app.sign_in("old@example.org", false).await;
     let t = csrf_of(&me);
+    let other_device = app.sign_in("old@example.org", false).await;
+    // Signed in by link moments ago and without a password: the link is enough.
     let sent = app
         .post_form(
             "/account/email",
@@ -317,14 +321,102 @@ async fn changing_email_needs_the_new_address_to_confirm_and_tells_the_old_one()
         .post_form(&link, &format!("csrf_token={t}"), Some(&me))
         .await;
     assert_eq!(confirmed.status, StatusCode::SEE_OTHER);
+    let session = confirmed
+        .set_cookie("mir_session")
+        .expect("this browser is signed in again");
+    let me = format!("mir_csrf={t}; {session}");
     let account = app.get_with_cookie("/account", Some(&me)).await;
     assert!(account.body.contains("new@example.org"));
-    assert!(
-        app.mails()
+    assert_ne!(
+        app.get_with_cookie("/account", Some(&other_device))
             .await
-            .iter()
-            .any(|m| m.contains("To: old@example.org") && m.contains("was changed"))
+            .status,
+        StatusCode::OK,
+        "every other session ended"
     );
+    // The old address is told, with a link that puts it back.
+    let mails = app.mails().await;
+    let told = mails
+        .iter()
+        .find(|m| m.contains("To: old@example.org") && m.contains("was changed"))
+        .expect("the old address is told");
+    let undo = link_from(told, "/account/email/confirm/");
+    let undone = app
+        .post_form(
+            &undo,
+            &format!("csrf_token={t}"),
+            Some(&format!("mir_csrf={t}")),
+        )
+        .await;
+    assert_eq!(undone.status, StatusCode::SEE_OTHER);
+    assert_ne!(
+        app.get_with_cookie("/account", Some(&me)).await.status,
+        StatusCode::OK,
+        "undoing signs out whoever changed it"
+    );
+    let person = mir_store::PeopleRepo::person_by_email(&app.db.store, "old@example.org")
+        .await
+        .expect("lookup");
+    assert!(person.is_some(), "the old address is back");
+    app.cleanup().await;
+}
+
+/// With a password, the email address changes only with it.
+#[tokio::test]
+async fn changing_email_with_a_password_needs_the_password() {
+    let app = TestApp::sqlite().await;
+    let signed_in = app.sign_in("pw@example.org", false).await;
+    let t = csrf_of(&signed_in);
+    let set = app
+        .post_form(
+            "/account/password",
+            &format!("csrf_token={t}&new_password=correct+horse+battery+staple"),
+            Some(&signed_in),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    let me = format!(
+        "mir_csrf={t}; {}",
+        set.set_cookie("mir_session").expect("signed in again")
+    );
+    let page = app.get_with_cookie("/account/email", Some(&me)).await;
+    assert_eq!(select(&page.html(), "input#current_password").len(), 1);
+    for (password, message) in [
+        ("", "Enter your current password"),
+        ("wrong+one", "Your current password is not right"),
+    ] {
+        let refused = app
+            .post_form(
+                "/account/email",
+                &format!("csrf_token={t}&email=taken%40example.org&current_password={password}"),
+                Some(&me),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            text(&select(&refused.html(), "#current_password-error")[0]).contains(message),
+            "{message}"
+        );
+        assert_eq!(
+            select(&refused.html(), "input#email")[0]
+                .value()
+                .attr("value"),
+            Some("taken@example.org"),
+            "what was typed is kept"
+        );
+    }
+    assert!(app.mails().await.is_empty(), "nothing was sent");
+    let sent = app
+        .post_form(
+            "/account/email",
+            &format!(
+                "csrf_token={t}&email=taken%40example.org&current_password=correct+horse+battery+staple"
+            ),
+            Some(&me),
+        )
+        .await;
+    assert_eq!(sent.status, StatusCode::OK);
+    assert_eq!(app.mails().await.len(), 1);
     app.cleanup().await;
 }
 

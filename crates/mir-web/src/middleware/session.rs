@@ -32,6 +32,10 @@ pub struct SessionData {
     /// The signed-in person, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
+    /// When this session signed in (changing the email address without a password needs a
+    /// recent one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_in_at: Option<i64>,
     /// Where to go after signing in (a page left when the session ended).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_to: Option<String>,
@@ -89,9 +93,15 @@ impl Session {
     pub fn sign_in(&self, person_id: i64) {
         self.with(|inner| {
             inner.data.person_id = Some(person_id);
+            inner.data.signed_in_at = Some(mir_store::now());
             inner.changed = true;
             inner.rotate = true;
         });
+    }
+
+    /// When this session signed in, if it did.
+    pub fn signed_in_at(&self) -> Option<i64> {
+        self.with(|inner| inner.data.signed_in_at)
     }
 
     /// Whether this request signed someone in or out (the form token is renewed then too).

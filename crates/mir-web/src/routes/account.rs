@@ -366,6 +366,7 @@ pub async fn change_password(
 #[serde(default)]
 pub struct EmailForm {
     email: String,
+    current_password: String,
 }
 
 #[derive(Template)]
@@ -373,11 +374,13 @@ pub struct EmailForm {
 struct EmailPage {
     ctx: PageContext,
     email: String,
+    has_password: bool,
     errors: FieldErrors,
 }
 
 /// `GET /account/email`
 pub async fn email(
+    State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
@@ -387,6 +390,7 @@ pub async fn email(
     ok(&EmailPage {
         ctx,
         email: String::new(),
+        has_password: accounts::has_password(&state.store, &actor).await?,
         errors: FieldErrors::new(),
     })
 }
@@ -395,6 +399,7 @@ pub async fn email(
 pub async fn change_email(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
+    session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<EmailForm>,
 ) -> Result<Response, WebError> {
@@ -402,9 +407,12 @@ pub async fn change_email(
         return Ok(redirect);
     }
     let base = &state.config.base_url;
-    match accounts::request_email_change(&state.store, &state.mailer, &actor, &form.email, base)
-        .await
-    {
+    let change = accounts::EmailChange {
+        new_email: &form.email,
+        current_password: &form.current_password,
+        signed_in_at: session.signed_in_at(),
+    };
+    match accounts::request_email_change(&state.store, &state.mailer, &actor, &change, base).await {
         Ok(()) => ok(&CheckEmailPage {
             ctx,
             what: "email-change",
@@ -414,6 +422,7 @@ pub async fn change_email(
             &EmailPage {
                 ctx,
                 email: form.email,
+                has_password: accounts::has_password(&state.store, &actor).await?,
                 errors,
             },
         ),
@@ -460,9 +469,18 @@ pub async fn use_email_link(
         button: "Confirm",
         failed: true,
     };
-    match accounts::confirm_email_change(&state.store, &state.mailer, &token).await {
-        Ok(Some(_)) => {
-            session.set_flash("Your email address is changed.");
+    match accounts::confirm_email_change(
+        &state.store,
+        &state.mailer,
+        &token,
+        &state.config.base_url,
+    )
+    .await
+    {
+        Ok(Some(person)) => {
+            // Every session ended; this browser, which holds the link, is signed in again.
+            session.sign_in(person.id);
+            session.set_flash("Your email address is changed. Every other device is signed out.");
             Ok(Redirect::to("/account").into_response())
         }
         Ok(None) | Err(AppError::Conflict(_)) => render(StatusCode::BAD_REQUEST, &failed(ctx)),
