@@ -883,7 +883,7 @@ mod password_tests {
 
 /// Everything mir holds about the signed-in person, as JSON.
 pub async fn my_data(
-    store: &(impl PeopleRepo + mir_store::SignUpRepo),
+    store: &(impl PeopleRepo + mir_store::SignUpRepo + mir_store::PersonalDataRepo),
     actor: &Actor,
 ) -> Result<String, AppError> {
     let me = my_account(store, actor).await?;
@@ -899,6 +899,20 @@ pub async fn my_data(
             })
         })
         .collect();
+    // Everything they wrote or that names them (finding 7), with dates as Unix seconds.
+    let r = store.personal_records(me.id, &me.email).await?;
+    let views: Vec<serde_json::Value> = r
+        .views
+        .iter()
+        .map(|v| {
+            serde_json::json!({
+                "organisation": v.organisation, "review": v.review, "statement": v.statement,
+                "perspective": v.perspective, "level": v.level,
+                "what_is_working": v.working, "what_should_change": v.to_change,
+                "saved_at": v.updated_at,
+            })
+        })
+        .collect();
     let data = serde_json::json!({
         "account": {
             "email": me.email,
@@ -906,7 +920,16 @@ pub async fn my_data(
             "has_password": has_password,
         },
         "memberships": memberships,
-        "about": "Everything Making it Real holds about you. Passwords are stored only as a one-way hash, which is not included.",
+        "review_views": views,
+        "anonymity_choices": r.anonymity.iter().map(|(o, review, anonymous)| serde_json::json!({"organisation": o, "review": review, "anonymous": anonymous})).collect::<Vec<_>>(),
+        "stories": r.stories.iter().map(|(o, title, body, at)| serde_json::json!({"organisation": o, "title": title, "story": body, "published_at": at})).collect::<Vec<_>>(),
+        "progress_updates": r.updates.iter().map(|(o, note, at)| serde_json::json!({"organisation": o, "note": note, "written_at": at})).collect::<Vec<_>>(),
+        "plan_approvals": r.plan_approvals.iter().map(|(o, revision, role, at)| serde_json::json!({"organisation": o, "draft_revision": revision, "as": role, "approved_at": at})).collect::<Vec<_>>(),
+        "position_confirmations": r.confirmations.iter().map(|(o, review, statement, role, at)| serde_json::json!({"organisation": o, "review": review, "statement": statement, "as": role, "confirmed_at": at})).collect::<Vec<_>>(),
+        "audit_entries": r.audit.iter().map(|(action, detail, at)| serde_json::json!({"action": action, "detail": serde_json::from_str::<serde_json::Value>(detail).unwrap_or_else(|_| serde_json::Value::String(detail.clone())), "at": at})).collect::<Vec<_>>(),
+        "invitations": r.invitations.iter().map(|(o, role, at, accepted)| serde_json::json!({"organisation": o, "role": role, "sent_at": at, "accepted": accepted})).collect::<Vec<_>>(),
+        "messages_to_the_national_team": r.feedback.iter().map(|(message, at)| serde_json::json!({"message": message, "sent_at": at})).collect::<Vec<_>>(),
+        "about": "Everything Making it Real holds that you wrote or that names you. Passwords are stored only as a one-way hash, which is not included. Times are seconds since 1 January 1970 (UTC).",
     });
     serde_json::to_string_pretty(&data).map_err(|e| AppError::Conflict(e.to_string()))
 }

@@ -19,6 +19,7 @@ mod meta;
 mod organisations;
 mod outbox;
 mod people;
+mod personal_data;
 mod plans;
 mod rate_limits;
 mod reviews;
@@ -44,6 +45,7 @@ pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use outbox::{OutboxRepo, OutboxReport, QueuedMail, StuckMail};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
+pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
 pub use plans::{
     ActionRecord, ActionRow, ApprovalOutcome, DatedAction, DigestItem, OrganisationProfile,
     PlanApproval, PlanPublication, PlanRepo, PriorityRecord, PriorityRow, UpdateRow, VersionRow,

@@ -190,6 +190,13 @@ impl PeopleRepo for Store {
 
     async fn delete_person(&self, person_id: i64) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
+        let email: Option<String> = sqlx::query_scalar("SELECT email FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(email) = email {
+            crate::personal_data::scrub_address(&mut tx, &email).await?;
+        }
         sqlx::query("DELETE FROM sessions WHERE person_id = $1")
             .bind(person_id)
             .execute(&mut *tx)

@@ -713,7 +713,52 @@ conformance!(@engines sqlite_sign_up, postgres_sign_up;
 );
 
 mod audit_log {
-    use mir_store::{AuditRepo, PeopleRepo, Store};
+    use mir_store::{AuditRepo, OutboxRepo, PeopleRepo, PersonalDataRepo, Store};
+
+    pub async fn a_persons_records_are_found_and_their_address_scrubbed_at_deletion(store: &Store) {
+        let p = store
+            .upsert_person("named@example.org", false, 1)
+            .await
+            .expect("person");
+        store
+            .record(
+                None,
+                None,
+                "member invited",
+                r#"{"email":"named@example.org"}"#,
+                10,
+            )
+            .await
+            .expect("record");
+        store
+            .record(None, Some(p.id), "signed in", "{}", 11)
+            .await
+            .expect("record");
+        store
+            .record(None, None, "other", r#"{"email":"else@example.org"}"#, 12)
+            .await
+            .expect("record");
+        store
+            .enqueue_mail("named@example.org", "Hello", "Body", 13)
+            .await
+            .expect("mail");
+        let records = store
+            .personal_records(p.id, "named@example.org")
+            .await
+            .expect("records");
+        let actions: Vec<&str> = records.audit.iter().map(|(a, _, _)| a.as_str()).collect();
+        assert_eq!(actions, ["member invited", "signed in"]);
+        store.delete_person(p.id).await.expect("delete");
+        let events = store.audit_events(None, 10).await.expect("events");
+        assert_eq!(events.len(), 3, "events stay");
+        assert!(
+            events
+                .iter()
+                .all(|e| !e.detail.contains("named@example.org"))
+        );
+        assert!(events.iter().any(|e| e.detail.contains("else@example.org")));
+        assert_eq!(store.outbox_report().await.expect("report").waiting, 0);
+    }
 
     pub async fn audit_events_are_kept_newest_first_and_survive_account_deletion(store: &Store) {
         let p = store
@@ -745,6 +790,7 @@ use audit_log::*;
 
 conformance!(@engines sqlite_audit, postgres_audit;
     audit_events_are_kept_newest_first_and_survive_account_deletion,
+    a_persons_records_are_found_and_their_address_scrubbed_at_deletion,
 );
 
 mod review_cycles {

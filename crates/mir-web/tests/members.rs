@@ -280,6 +280,30 @@ async fn people_download_their_data_and_delete_their_account_but_not_an_organisa
     )
     .await;
     let carer = accept_newest(&app).await;
+    // Finding 7: the download holds what names them too (the invitation, its audit entry).
+    let theirs = app
+        .get_with_cookie("/account/data.json", Some(&carer))
+        .await;
+    let json: serde_json::Value = serde_json::from_str(&theirs.body).expect("json");
+    assert_eq!(json["invitations"][0]["organisation"], "Cedar Support");
+    assert_eq!(json["invitations"][0]["accepted"], true);
+    assert!(
+        json["audit_entries"]
+            .as_array()
+            .is_some_and(|a| a.iter().any(|e| e["action"] == "member invited")),
+        "{}",
+        theirs.body
+    );
+    for key in [
+        "review_views",
+        "anonymity_choices",
+        "stories",
+        "progress_updates",
+        "plan_approvals",
+        "position_confirmations",
+    ] {
+        assert!(json[key].is_array(), "{key}");
+    }
     let deleted = app
         .post_form(
             "/account/delete",
@@ -311,5 +335,29 @@ async fn people_download_their_data_and_delete_their_account_but_not_an_organisa
         ["admin@example.org"],
         "membership gone with the account"
     );
+    // Deletion scrubs their address from the audit log and the invitations.
+    let events = mir_store::AuditRepo::audit_events(&app.db.store, None, 1000)
+        .await
+        .expect("audit");
+    assert!(!events.is_empty());
+    assert!(
+        events
+            .iter()
+            .all(|e| !e.detail.contains("carer@example.org")),
+        "no audit detail keeps the address"
+    );
+    assert!(
+        events
+            .iter()
+            .any(|e| e.detail.contains(mir_store::DELETED_PERSON))
+    );
+    let left = mir_store::PersonalDataRepo::personal_records(&app.db.store, 0, "carer@example.org")
+        .await
+        .expect("records");
+    assert!(
+        left.invitations.is_empty(),
+        "invitations to the address are gone"
+    );
+    assert!(left.audit.is_empty(), "no audit entry names the address");
     app.cleanup().await;
 }
