@@ -438,9 +438,17 @@ test("sign-up → approval → invite → accept → co-chair, keyboard only and
   assert.equal(await page.locator("h1").innerText(), "Check your answers");
   await axe(page, "flow-sign-up-check");
   await pressEnterOn(page, "button:text('Send sign-up')");
-  assert.equal(await page.locator("h1").innerText(), "Sign-up sent");
+  assert.equal(await page.locator("h1").innerText(), "Check your email");
   await axe(page, "flow-sign-up-sent");
   await visitor.close();
+
+  // 1b. Nothing exists until the person at that address confirms by the emailed link.
+  const owner = await browser.newContext(noScript);
+  page = await owner.newPage();
+  await page.goto(await linkFromMail("willow@example.org", /(\/manage\/sign-up\/confirm\/[0-9a-f]{64})/));
+  await axe(page, "flow-sign-up-confirm");
+  await pressEnterOn(page, "main button:text('Confirm and sign in')");
+  assert.match(await page.locator(".notification-banner").innerText(), /Willow Community Care is signed up/);
 
   // 2. The national programme team approves it (after trying to decline with no reason).
   const team = await browser.newContext(noScript);
@@ -460,11 +468,8 @@ test("sign-up → approval → invite → accept → co-chair, keyboard only and
   assert.match(await page.locator(".notification-banner").innerText(), /approved/);
   await team.close();
 
-  // 3. The person who signed up confirms by the emailed link and invites a carer as co-chair.
-  const owner = await browser.newContext(noScript);
+  // 3. The person who signed up (signed in when they confirmed) invites a carer as co-chair.
   page = await owner.newPage();
-  await page.goto(await linkFromMail("willow@example.org", /(\/sign-in\/link\/[0-9a-f]{64})/));
-  await pressEnterOn(page, "main button:text('Sign in')");
   await page.goto(server.base + "/account");
   await axe(page, "flow-owner-account");
   await pressEnterOn(page, "main a:text('Willow Community Care')");

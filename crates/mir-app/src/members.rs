@@ -108,7 +108,7 @@ fn co_chairs(members: &[Member], invitations: &[Invitation]) -> usize {
 /// Invites someone by email with a role; emails them a link that works for 7 days.
 #[allow(clippy::too_many_arguments)] // each is a distinct answer from the invitation form
 pub async fn invite(
-    store: &(impl MemberRepo + PeopleRepo + AuditRepo),
+    store: &(impl MemberRepo + PeopleRepo + AuditRepo + mir_store::RateLimitRepo),
     mailer: &Mailer,
     actor: &Actor,
     slug: &str,
@@ -145,6 +145,16 @@ pub async fn invite(
     let (Some(role), true) = (role, errors.is_empty()) else {
         return Err(AppError::Invalid(errors));
     };
+    // Each invitation emails someone: an administrator may send a bounded number (finding 11).
+    crate::rate_limit::check(
+        store,
+        &[crate::rate_limit::Limit::per_client(
+            "invite",
+            &me.person_id.to_string(),
+            30,
+        )],
+    )
+    .await?;
     let token = hex::encode(rand::random::<[u8; 32]>());
     let invitation = Invitation {
         id: 0,

@@ -4,8 +4,8 @@ use mir_domain::areas;
 use mir_domain::organisation::{OrganisationStatus, sign_up};
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    AuditRepo, FrameworkRepo, MembershipSummary, PendingOrganisation, PeopleRepo, SignUp,
-    SignUpRepo,
+    AuditRepo, FrameworkRepo, MembershipSummary, PendingOrganisation, PeopleRepo, RateLimitRepo,
+    SignUp, SignUpRepo,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -13,6 +13,7 @@ use serde_json::json;
 use crate::AppError;
 use crate::mail::{Mailer, OutgoingEmail};
 use crate::policy::{Action, Actor, authorize};
+use crate::rate_limit::{self, Limit};
 
 /// The answers so far, as typed, kept between the question pages (in the session).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,11 +32,16 @@ pub struct SignUpDraft {
 /// What happened when a sign-up was sent.
 #[derive(Debug, Clone)]
 pub struct Submitted {
+    /// The new organisation's slug; empty while the sign-up waits for its address to confirm.
     pub slug: String,
     pub name: String,
-    /// A link to confirm the address was emailed (the person was not signed in).
+    /// A link to confirm the address was emailed (the person was not signed in): nothing is
+    /// created until it is used.
     pub confirmation_emailed: bool,
 }
+
+/// How long the link confirming a sign-up works.
+pub const SIGN_UP_CONFIRM_HOURS: i64 = 24;
 
 fn merge(errors: &mut FieldErrors, result: Result<(), FieldErrors>) {
     if let Err(more) = result {
@@ -90,18 +96,114 @@ pub fn known_area(code: &str) -> Option<String> {
     areas::council(code).map(|c| c.code.clone())
 }
 
-/// Creates the organisation, awaiting approval, with the person as its administrator. Someone
-/// not signed in gets an email with a link to confirm their address and sign in.
+/// Signs an organisation up. Someone signed in becomes its administrator at once. Someone
+/// not signed in is sent a link to the address they gave, and **nothing is created** until the
+/// person at that address uses it (finding 11: nobody can make someone else the administrator
+/// of a made-up organisation, or send them text of their choosing as if from us).
 pub async fn submit_sign_up(
-    store: &(impl SignUpRepo + PeopleRepo + FrameworkRepo + AuditRepo),
+    store: &(impl SignUpRepo + PeopleRepo + FrameworkRepo + AuditRepo + RateLimitRepo),
     mailer: &Mailer,
     actor: &Actor,
     draft: &SignUpDraft,
+    client: &str,
     base_url: &str,
 ) -> Result<Submitted, AppError> {
     authorize(actor, Action::SignUpOrganisation)?;
     let signed_in = matches!(actor, Actor::Person { .. });
     let sign_up = check_draft(draft, signed_in).map_err(AppError::Invalid)?;
+    check_framework(store, &sign_up).await?;
+    let person_id = match actor {
+        Actor::Person { id, .. } => *id,
+        _ => {
+            let email = sign_up::email(&draft.email).map_err(AppError::Invalid)?;
+            rate_limit::check(
+                store,
+                &[
+                    Limit::per_client("sign-up", client, 5),
+                    Limit::per_email("sign-up", &email, 2),
+                ],
+            )
+            .await?;
+            let token = hex::encode(rand::random::<[u8; 32]>());
+            let now = mir_store::now();
+            let held = serde_json::to_string(draft)
+                .map_err(|e| AppError::Conflict(format!("the sign-up could not be kept: {e}")))?;
+            store
+                .hold_sign_up(
+                    &crate::accounts::hash_token(&token),
+                    &email,
+                    &held,
+                    now + SIGN_UP_CONFIRM_HOURS * 60 * 60,
+                    now,
+                )
+                .await?;
+            // The organisation's name is the only text from the form in this email, quoted,
+            // on its own line (names are one line: finding 16).
+            mailer
+                .send(OutgoingEmail {
+                    to: email,
+                    subject: "Confirm a sign-up to Making it Real".into(),
+                    body: format!(
+                        "Someone asked to sign this organisation up to Making it Real, with this email address as its administrator:\n\n\
+                         \"{}\"\n\n\
+                         If that was you, use this link within {SIGN_UP_CONFIRM_HOURS} hours to confirm. Nothing is created until you do:\n\n\
+                         {base_url}/manage/sign-up/confirm/{token}\n\n\
+                         If it was not you, ignore this email: nothing will be created, and your address is not kept.\n",
+                        sign_up.name
+                    ),
+                })
+                .await?;
+            return Ok(Submitted {
+                slug: String::new(),
+                name: sign_up.name,
+                confirmation_emailed: true,
+            });
+        }
+    };
+    let slug = create_organisation(store, person_id, draft, &sign_up).await?;
+    Ok(Submitted {
+        slug,
+        name: sign_up.name,
+        confirmation_emailed: false,
+    })
+}
+
+/// Uses a sign-up confirmation link: the person at the address gets an account (if new), the
+/// organisation is created with them as its administrator. `None` if the link does not work.
+/// Returns the person's id and what was created.
+pub async fn confirm_sign_up(
+    store: &(impl SignUpRepo + PeopleRepo + FrameworkRepo + AuditRepo),
+    token: &str,
+) -> Result<Option<(i64, Submitted)>, AppError> {
+    if !crate::accounts::is_token(token) {
+        return Ok(None);
+    }
+    let now = mir_store::now();
+    let Some((email, held)) = store
+        .take_sign_up(&crate::accounts::hash_token(token), now)
+        .await?
+    else {
+        return Ok(None);
+    };
+    let Ok(draft) = serde_json::from_str::<SignUpDraft>(&held) else {
+        return Ok(None);
+    };
+    // Checked again: the framework or the rules may have changed in the meantime.
+    let sign_up = check_draft(&draft, true).map_err(AppError::Invalid)?;
+    check_framework(store, &sign_up).await?;
+    let person = store.upsert_person(&email, false, now).await?;
+    let slug = create_organisation(store, person.id, &draft, &sign_up).await?;
+    Ok(Some((
+        person.id,
+        Submitted {
+            slug,
+            name: sign_up.name,
+            confirmation_emailed: false,
+        },
+    )))
+}
+
+async fn check_framework(store: &impl FrameworkRepo, sign_up: &SignUp) -> Result<(), AppError> {
     if store
         .load_framework(&sign_up.framework_slug, Some(&sign_up.framework_version))
         .await?
@@ -114,19 +216,19 @@ pub async fn submit_sign_up(
         );
         return Err(AppError::Invalid(errors));
     }
+    Ok(())
+}
+
+/// Creates the organisation, awaiting approval, with `person_id` as its administrator.
+async fn create_organisation(
+    store: &(impl SignUpRepo + AuditRepo),
+    person_id: i64,
+    draft: &SignUpDraft,
+    sign_up: &SignUp,
+) -> Result<String, AppError> {
     let now = mir_store::now();
-    let (person_id, email) = match actor {
-        Actor::Person { id, .. } => (*id, None),
-        _ => {
-            let email = sign_up::email(&draft.email).map_err(AppError::Invalid)?;
-            (
-                store.upsert_person(&email, false, now).await?.id,
-                Some(email),
-            )
-        }
-    };
     let (organisation_id, slug) = store
-        .create_signed_up_organisation(&sign_up, person_id, now)
+        .create_signed_up_organisation(sign_up, person_id, now)
         .await?;
     let by = Actor::Person {
         id: person_id,
@@ -147,34 +249,7 @@ pub async fn submit_sign_up(
     )
     .await?;
     tracing::info!(%slug, "organisation signed up");
-    let confirmation_emailed = if let Some(email) = email {
-        let link =
-            crate::accounts::create_sign_in_link(store, &Actor::Operator, &email, false).await?;
-        mailer
-            .send(OutgoingEmail {
-                to: email,
-                subject: format!("Confirm your email to manage {} on Making it Real", sign_up.name),
-                body: format!(
-                    "Thank you for signing {} up to Making it Real.\n\n\
-                     Use this link to confirm your email address and sign in. It works once, for {} minutes:\n\n\
-                     {base_url}/sign-in/link/{}\n\n\
-                     You can ask for a new link at any time from the sign-in page.\n\
-                     The national programme team will check your sign-up; you can start work meanwhile.\n",
-                    sign_up.name,
-                    crate::accounts::SIGN_IN_LINK_MINUTES,
-                    link.token
-                ),
-            })
-            .await?;
-        true
-    } else {
-        false
-    };
-    Ok(Submitted {
-        slug,
-        name: sign_up.name,
-        confirmation_emailed,
-    })
+    Ok(slug)
 }
 
 /// Organisations waiting for the national programme team.

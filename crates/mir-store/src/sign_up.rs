@@ -72,6 +72,21 @@ pub trait SignUpRepo {
         &self,
         person_id: i64,
     ) -> impl Future<Output = Result<Vec<MembershipSummary>, StoreError>> + Send;
+    /// Keeps a sign-up until the address confirms it (expired ones go first).
+    fn hold_sign_up(
+        &self,
+        token_hash: &str,
+        email: &str,
+        draft: &str,
+        expires_at: UnixTime,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Takes a held sign-up (once): `(email, draft)` if the link is known and not expired.
+    fn take_sign_up(
+        &self,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<(String, String)>, StoreError>> + Send;
 }
 
 impl SignUpRepo for Store {
@@ -244,5 +259,53 @@ impl SignUpRepo for Store {
                 },
             )
             .collect()
+    }
+
+    async fn hold_sign_up(
+        &self,
+        token_hash: &str,
+        email: &str,
+        draft: &str,
+        expires_at: UnixTime,
+        now: UnixTime,
+    ) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM pending_sign_ups WHERE expires_at <= $1")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query(
+            "INSERT INTO pending_sign_ups (token_hash, email, draft, expires_at, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(token_hash)
+        .bind(email)
+        .bind(draft)
+        .bind(expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_sign_up(
+        &self,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT email, draft FROM pending_sign_ups WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        // Deleted whether or not it was still valid: a link works once.
+        let taken = sqlx::query("DELETE FROM pending_sign_ups WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(row.filter(|_| taken == 1))
     }
 }

@@ -108,6 +108,10 @@ pub fn router(state: AppState) -> Router {
             get(sign_up::check).post(sign_up::submit),
         )
         .route(
+            "/manage/sign-up/confirm/{token}",
+            get(sign_up::confirm_page).post(sign_up::confirm),
+        )
+        .route(
             "/manage/sign-up/{step}",
             get(sign_up::question).post(sign_up::answer),
         )

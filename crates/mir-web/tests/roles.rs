@@ -245,6 +245,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/account/email/confirm/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
             [ok; 7],
         ),
+        (
+            "/manage/sign-up/confirm/{token}",
+            "/manage/sign-up/confirm/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
+            [ok; 7],
+        ),
         ("/password-reset", "/password-reset".into(), [ok; 7]),
         (
             "/password-reset/{token}",
@@ -501,6 +506,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         (
             "/account/email/confirm/{token}",
             "/account/email/confirm/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
+            "",
+            [nope; 7],
+        ),
+        (
+            "/manage/sign-up/confirm/{token}",
+            "/manage/sign-up/confirm/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
             "",
             [nope; 7],
         ),

@@ -4,6 +4,7 @@
 mod support;
 
 use axum::http::StatusCode;
+use mir_store::PeopleRepo;
 use support::{TestApp, csrf_of, select, text};
 
 /// Posts one answer with the session and form token in `cookies`; returns the response and
@@ -190,10 +191,72 @@ async fn someone_not_signed_in_signs_an_organisation_up_and_the_team_approves_it
 
     let sent = answer(&app, &mut cookies, "/manage/sign-up/check", "").await;
     assert_eq!(sent.status, StatusCode::OK);
-    assert_eq!(text(&select(&sent.html(), "h1")[0]), "Sign-up sent");
+    assert_eq!(text(&select(&sent.html(), "h1")[0]), "Check your email");
     let mails = app.mails().await;
     assert_eq!(mails.len(), 1);
-    assert!(mails[0].contains("To: lead@maple.example.org") && mails[0].contains("/sign-in/link/"));
+    assert!(
+        mails[0].contains("To: lead@maple.example.org")
+            && mails[0].contains("/manage/sign-up/confirm/")
+    );
+    // Finding 11: nothing exists until the person at that address confirms.
+    assert_eq!(
+        app.db
+            .store
+            .person_by_email("lead@maple.example.org")
+            .await
+            .expect("lookup"),
+        None,
+        "no account for an address nobody confirmed"
+    );
+    let team = app.sign_in("team@example.org", true).await;
+    let waiting = app
+        .get_with_cookie("/admin/organisations", Some(&team))
+        .await;
+    assert!(!waiting.body.contains("Maple Lane Support"));
+
+    // The person confirms by the link (a button: opening it creates nothing), is signed in,
+    // and lands on their organisation.
+    let link_start = mails[0].find("/manage/sign-up/confirm/").expect("link");
+    let link: String = mails[0][link_start..]
+        .chars()
+        .take("/manage/sign-up/confirm/".len() + 64)
+        .collect();
+    assert_eq!(app.get(&link).await.status, StatusCode::OK);
+    assert_eq!(
+        app.db
+            .store
+            .person_by_email("lead@maple.example.org")
+            .await
+            .expect("lookup"),
+        None
+    );
+    let confirm = app
+        .post_form(
+            &link,
+            &format!("csrf_token={}", csrf_of(&cookies)),
+            Some(&cookies),
+        )
+        .await;
+    assert_eq!(confirm.status, StatusCode::SEE_OTHER);
+    assert!(
+        confirm
+            .header("location")
+            .starts_with("/manage/organisations/")
+    );
+    let session = confirm.set_cookie("mir_session").expect("session");
+    let me = format!("mir_csrf={}; {session}", csrf_of(&cookies));
+    let account = app.get_with_cookie("/account", Some(&me)).await;
+    assert!(
+        text(&select(&account.html(), "main")[0]).contains("Maple Lane Support: Administrator")
+    );
+    let twice = app
+        .post_form(
+            &link,
+            &format!("csrf_token={}", csrf_of(&cookies)),
+            Some(&cookies),
+        )
+        .await;
+    assert_eq!(twice.status, StatusCode::BAD_REQUEST, "a link works once");
     // Not public until approved.
     let home = app.get("/").await;
     assert!(!home.body.contains("Maple Lane Support"));
@@ -243,26 +306,6 @@ async fn someone_not_signed_in_signs_an_organisation_up_and_the_team_approves_it
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND, "decided once");
 
-    // The person who signed up confirms by the link and sees their organisation and role.
-    let link_start = mails[0].find("/sign-in/link/").expect("link");
-    let link: String = mails[0][link_start..]
-        .chars()
-        .take("/sign-in/link/".len() + 64)
-        .collect();
-    let confirm = app
-        .post_form(
-            &link,
-            &format!("csrf_token={}", csrf_of(&cookies)),
-            Some(&cookies),
-        )
-        .await;
-    assert_eq!(confirm.status, StatusCode::SEE_OTHER);
-    let session = confirm.set_cookie("mir_session").expect("session");
-    let me = format!("mir_csrf={}; {session}", csrf_of(&cookies));
-    let account = app.get_with_cookie("/account", Some(&me)).await;
-    assert!(
-        text(&select(&account.html(), "main")[0]).contains("Maple Lane Support: Administrator")
-    );
     app.cleanup().await;
 }
 

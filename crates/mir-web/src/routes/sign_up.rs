@@ -2,7 +2,7 @@
 //! question-page pattern). Answers are kept in the session, so nothing typed is lost between
 //! pages, and each page can be changed from the check page.
 
-use crate::params::Path;
+use crate::params::{Path, Token};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -414,6 +414,7 @@ struct DonePage {
 pub async fn submit(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
+    super::account::Client(client): super::account::Client,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Confirm>,
@@ -425,6 +426,7 @@ pub async fn submit(
         &state.mailer,
         &actor,
         &draft,
+        &client,
         &state.config.base_url,
     )
     .await
@@ -437,6 +439,57 @@ pub async fn submit(
             let page = check_page(&state, ctx, draft, signed_in, errors).await?;
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "sign_up/confirm.html")]
+struct ConfirmSignUpPage {
+    ctx: PageContext,
+    token: Token,
+    failed: bool,
+}
+
+/// `GET /manage/sign-up/confirm/{token}`: a button, so that mail scanners opening the link
+/// create nothing.
+pub async fn confirm_page(
+    Path(token): Path<Token>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    ok(&ConfirmSignUpPage {
+        ctx,
+        token,
+        failed: false,
+    })
+}
+
+/// `POST /manage/sign-up/confirm/{token}`: creates the organisation with the person at the
+/// confirmed address as its administrator, and signs them in.
+pub async fn confirm(
+    State(state): State<AppState>,
+    Path(token): Path<Token>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
+    match mir_app::organisations::confirm_sign_up(&state.store, &token).await {
+        Ok(Some((person_id, submitted))) => {
+            session.sign_in(person_id);
+            session.set_flash(format!(
+                "Your email address is confirmed and {} is signed up. The national programme team will check it; you can start work meanwhile.",
+                submitted.name
+            ));
+            Ok(Redirect::to(&format!("/manage/organisations/{}", submitted.slug)).into_response())
+        }
+        Ok(None) | Err(AppError::Invalid(_)) => render(
+            StatusCode::BAD_REQUEST,
+            &ConfirmSignUpPage {
+                ctx,
+                token,
+                failed: true,
+            },
+        ),
         Err(other) => Err(other.into()),
     }
 }
