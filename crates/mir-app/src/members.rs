@@ -223,6 +223,7 @@ pub async fn invitation(
 /// not work. Having the link proves the address, as for a sign-in link.
 pub async fn accept(
     store: &(impl MemberRepo + PeopleRepo + AuditRepo),
+    mailer: &Mailer,
     token: &str,
 ) -> Result<Option<(i64, String)>, AppError> {
     let now = mir_store::now();
@@ -257,8 +258,69 @@ pub async fn accept(
         detail,
     )
     .await?;
+    let was_co_chair = members
+        .iter()
+        .any(|m| m.person_id == person.id && m.is_co_chair);
+    if co_chair && !was_co_chair {
+        tell_group_co_chairs_changed(store, mailer, &organisation, &person.email, true, None)
+            .await?;
+    }
     tracing::info!(organisation_id = organisation.id, "invitation accepted");
     Ok(Some((person.id, organisation.slug)))
+}
+
+/// Tells every member of the group, and so the other co-chair, that the co-chairs changed
+/// (finding 4: nobody can change who approves the plan without the group knowing). `who`
+/// gained (`now_co_chair`) or lost the role; `also` is told too (someone who just left).
+async fn tell_group_co_chairs_changed(
+    store: &impl MemberRepo,
+    mailer: &Mailer,
+    organisation: &OrganisationRef,
+    who: &str,
+    now_co_chair: bool,
+    also: Option<&str>,
+) -> Result<(), AppError> {
+    let members = store.members(organisation.id).await?;
+    let chairs: Vec<String> = members
+        .iter()
+        .filter(|m| m.is_co_chair)
+        .map(|m| format!("{} ({})", m.email, m.role.label()))
+        .collect();
+    let change = if now_co_chair {
+        format!(
+            "{who} is now a co-chair of the Making it Real group of {}.",
+            organisation.name
+        )
+    } else {
+        format!(
+            "{who} is no longer a co-chair of the Making it Real group of {}.",
+            organisation.name
+        )
+    };
+    let body = format!(
+        "{change}\n\nThe co-chairs now: {}.\n\n\
+         Co-chairs approve the group's plan and confirm what the group agreed, so every member is told when they change. \
+         If this is not what the group agreed, talk to the group's administrator or co-chairs.\n",
+        if chairs.is_empty() {
+            "none".to_owned()
+        } else {
+            chairs.join(", ")
+        }
+    );
+    let mut to: Vec<&str> = members.iter().map(|m| m.email.as_str()).collect();
+    to.extend(also);
+    to.sort_unstable();
+    to.dedup();
+    for address in to {
+        mailer
+            .send(OutgoingEmail {
+                to: address.to_owned(),
+                subject: format!("The co-chairs of {} changed", organisation.name),
+                body: body.clone(),
+            })
+            .await?;
+    }
+    Ok(())
 }
 
 fn admins(members: &[Member]) -> usize {
@@ -268,6 +330,7 @@ fn admins(members: &[Member]) -> usize {
 /// Removes a member; never the last administrator.
 pub async fn remove_member(
     store: &(impl MemberRepo + AuditRepo),
+    mailer: &Mailer,
     actor: &Actor,
     slug: &str,
     person_id: i64,
@@ -289,15 +352,27 @@ pub async fn remove_member(
         Some(organisation.id),
         actor,
         "member removed",
-        json!({"email": target.email, "role": target.role.key()}),
+        json!({"email": target.email, "role": target.role.key(), "co_chair": target.is_co_chair}),
     )
     .await?;
+    if target.is_co_chair {
+        tell_group_co_chairs_changed(
+            store,
+            mailer,
+            &organisation,
+            &target.email,
+            false,
+            Some(&target.email),
+        )
+        .await?;
+    }
     Ok(())
 }
 
 /// Leaves the organisation; the last administrator must hand over first.
 pub async fn leave(
     store: &(impl MemberRepo + AuditRepo),
+    mailer: &Mailer,
     actor: &Actor,
     slug: &str,
 ) -> Result<(), AppError> {
@@ -315,15 +390,19 @@ pub async fn leave(
         Some(organisation.id),
         actor,
         "member left",
-        json!({"role": me.role.key()}),
+        json!({"role": me.role.key(), "co_chair": me.is_co_chair}),
     )
     .await?;
+    if me.is_co_chair {
+        tell_group_co_chairs_changed(store, mailer, &organisation, &me.email, false, None).await?;
+    }
     Ok(())
 }
 
 /// Marks or unmarks a member as co-chair (two at most).
 pub async fn set_co_chair(
     store: &(impl MemberRepo + AuditRepo),
+    mailer: &Mailer,
     actor: &Actor,
     slug: &str,
     person_id: i64,
@@ -359,6 +438,10 @@ pub async fn set_co_chair(
         detail,
     )
     .await?;
+    if co_chair != target.is_co_chair {
+        tell_group_co_chairs_changed(store, mailer, &organisation, &target.email, co_chair, None)
+            .await?;
+    }
     Ok(())
 }
 

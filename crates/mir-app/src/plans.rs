@@ -648,6 +648,8 @@ pub struct PublicPlan {
     pub current: Option<PublishedVersion>,
     pub versions: Vec<PublishedVersion>,
     pub timeline: Vec<PublicUpdate>,
+    /// The co-chairs now, by role, and since when: a change of co-chairs is public.
+    pub co_chairs: Vec<(String, i64)>,
 }
 
 /// A position agreed in a review and confirmed by both co-chairs, as the public sees it.
@@ -772,12 +774,19 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
             })
         })
         .collect();
+    let co_chairs = store
+        .co_chairs_since(profile.id)
+        .await?
+        .into_iter()
+        .map(|(role, since)| (role.label().to_owned(), since))
+        .collect();
     Ok(PublicPlan {
         profile,
         framework,
         current,
         versions,
         timeline,
+        co_chairs,
     })
 }
 

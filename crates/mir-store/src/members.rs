@@ -94,6 +94,11 @@ pub trait MemberRepo {
         id: i64,
         now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The current co-chairs' roles and since when they hold the co-chair role, longest first.
+    fn co_chairs_since(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<(Role, UnixTime)>, StoreError>> + Send;
 }
 
 impl MemberRepo for Store {
@@ -180,15 +185,20 @@ impl MemberRepo for Store {
         is_co_chair: bool,
         now: UnixTime,
     ) -> Result<(), StoreError> {
+        // A co-chair keeps their "since" while they stay co-chair; losing the mark clears it.
         sqlx::query(
-            "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (organisation_id, person_id) DO UPDATE SET role = excluded.role, is_co_chair = excluded.is_co_chair",
+            "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at, co_chair_since) \
+             VALUES ($1, $2, $3, $4, $5, $6) \
+             ON CONFLICT (organisation_id, person_id) DO UPDATE SET role = excluded.role, is_co_chair = excluded.is_co_chair, \
+             co_chair_since = CASE WHEN excluded.is_co_chair = 1 \
+               THEN COALESCE(memberships.co_chair_since, excluded.co_chair_since) ELSE NULL END",
         )
         .bind(organisation_id)
         .bind(person_id)
         .bind(role.key())
         .bind(i64::from(is_co_chair))
         .bind(now)
+        .bind(is_co_chair.then_some(now))
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -289,5 +299,21 @@ impl MemberRepo for Store {
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
+    }
+
+    async fn co_chairs_since(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Vec<(Role, UnixTime)>, StoreError> {
+        let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT role, co_chair_since, created_at FROM memberships \
+             WHERE organisation_id = $1 AND is_co_chair = 1 ORDER BY COALESCE(co_chair_since, created_at), person_id",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(r, since, joined)| Ok((role(&r)?, since.unwrap_or(joined))))
+            .collect()
     }
 }

@@ -4,7 +4,8 @@
 mod support;
 
 use axum::http::StatusCode;
-use mir_store::{PeopleRepo, SignUp, SignUpRepo};
+use mir_domain::organisation::Role;
+use mir_store::{MemberRepo, PeopleRepo, PlanRepo, SignUp, SignUpRepo};
 use support::{TestApp, csrf_of, select, text};
 
 /// An organisation with `admin@example.org` as administrator; returns its slug and the
@@ -38,7 +39,11 @@ async fn organisation(app: &TestApp) -> (String, String) {
 /// Accepts the invitation in the newest email; returns the new member's cookies.
 async fn accept_newest(app: &TestApp) -> String {
     let mails = app.mails().await;
-    let mail = mails.last().expect("an invitation");
+    let mail = mails
+        .iter()
+        .rev()
+        .find(|m| m.contains("/invitations/"))
+        .expect("an invitation");
     let start = mail.find("/invitations/").expect("link");
     let path: String = mail[start..]
         .chars()
@@ -359,5 +364,140 @@ async fn people_download_their_data_and_delete_their_account_but_not_an_organisa
         "invitations to the address are gone"
     );
     assert!(left.audit.is_empty(), "no audit entry names the address");
+    app.cleanup().await;
+}
+
+/// Finding 4 (second half): making or removing a co-chair tells every member of the group by
+/// email, is audited, and the public plan says since when the co-chairs hold the role.
+#[tokio::test]
+async fn co_chair_changes_are_told_to_the_whole_group_and_shown_publicly() {
+    let app = TestApp::sqlite().await;
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+    let (slug, admin) = organisation(&app).await;
+    let t = csrf_of(&admin);
+    let base = format!("/manage/organisations/{slug}");
+    for (email, role) in [("expert", "expert"), ("staff", "staff")] {
+        app.post_form(
+            &format!("{base}/invite"),
+            &format!("csrf_token={t}&email={email}%40example.org&role={role}"),
+            Some(&admin),
+        )
+        .await;
+        accept_newest(&app).await;
+    }
+    let before = app.mails().await.len();
+    let staff_id = app
+        .db
+        .store
+        .person_by_email("staff@example.org")
+        .await
+        .expect("get")
+        .expect("staff")
+        .id;
+    // The administrator makes a member of staff a co-chair: nobody else is asked, so all are told.
+    let made = app
+        .post_form(
+            &format!("{base}/members/{staff_id}/co-chair"),
+            &format!("csrf_token={t}&co_chair=yes"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER);
+    let mails = app.mails().await;
+    let told: Vec<&String> = mails[before..]
+        .iter()
+        .filter(|m| m.contains("The co-chairs of Cedar Support changed"))
+        .collect();
+    for who in [
+        "admin@example.org",
+        "expert@example.org",
+        "staff@example.org",
+    ] {
+        assert!(
+            told.iter().any(|m| m.contains(&format!("To: {who}"))),
+            "{who} is told"
+        );
+    }
+    assert!(told[0].contains("staff@example.org is now a co-chair"));
+    let events = mir_store::AuditRepo::audit_events(&app.db.store, None, 50)
+        .await
+        .expect("audit");
+    assert!(events.iter().any(|e| e.action == "co-chair changed"));
+
+    // Public once approved: the plan page names the co-chairs' roles and since when.
+    let org = app
+        .db
+        .store
+        .organisation_by_slug(&slug)
+        .await
+        .expect("get")
+        .expect("org");
+    app.db
+        .store
+        .decide_organisation(
+            org.id,
+            mir_domain::organisation::OrganisationStatus::Approved,
+            None,
+            2,
+        )
+        .await
+        .expect("approved");
+    let expert_id = app
+        .db
+        .store
+        .person_by_email("expert@example.org")
+        .await
+        .expect("get")
+        .expect("expert")
+        .id;
+    let store = &app.db.store;
+    store
+        .put_member(org.id, expert_id, Role::ExpertByExperience, true, 3)
+        .await
+        .expect("expert co-chair");
+    let id = store
+        .create_priority(
+            org.id,
+            &mir_store::PriorityRecord {
+                title: "Plans".into(),
+                statements: vec!["WB-I1".into()],
+                target: "Better".into(),
+                why: String::new(),
+                review_id: None,
+                status: "agreed".into(),
+                dropped_reason: String::new(),
+            },
+            4,
+        )
+        .await
+        .expect("priority");
+    assert!(id > 0);
+    for email in ["staff@example.org", "expert@example.org"] {
+        let person = store
+            .person_by_email(email)
+            .await
+            .expect("get")
+            .expect("person");
+        let actor = mir_app::Actor::Person {
+            id: person.id,
+            national_admin: false,
+        };
+        let seen = mir_app::plans::workspace(store, &actor, &slug)
+            .await
+            .expect("workspace")
+            .revision;
+        mir_app::plans::approve(store, &actor, &slug, seen)
+            .await
+            .expect("approve");
+    }
+    let public = app.get(&format!("/organisations/{slug}")).await;
+    let co_chairs = text(&select(&public.html(), "#co-chairs")[0]);
+    assert!(
+        co_chairs.contains("Expert by Experience, co-chair since")
+            && co_chairs.contains("Staff, co-chair since"),
+        "{co_chairs}"
+    );
     app.cleanup().await;
 }

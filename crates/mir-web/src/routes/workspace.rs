@@ -156,7 +156,7 @@ pub async fn remove(
     ctx: PageContext,
     CsrfForm(_): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
-    let result = members::remove_member(&state.store, &actor, &slug, person).await;
+    let result = members::remove_member(&state.store, &state.mailer, &actor, &slug, person).await;
     change(
         &state,
         &actor,
@@ -179,7 +179,8 @@ pub async fn co_chair(
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
     let on = form.co_chair == "yes";
-    let result = members::set_co_chair(&state.store, &actor, &slug, person, on).await;
+    let result =
+        members::set_co_chair(&state.store, &state.mailer, &actor, &slug, person, on).await;
     let done = if on {
         "The member is now a co-chair."
     } else {
@@ -220,7 +221,7 @@ pub async fn leave(
     ctx: PageContext,
     CsrfForm(_): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
-    match members::leave(&state.store, &actor, &slug).await {
+    match members::leave(&state.store, &state.mailer, &actor, &slug).await {
         Ok(()) => {
             session.set_flash("You have left the organisation.");
             Ok(Redirect::to("/account").into_response())
@@ -260,7 +261,7 @@ pub async fn accept(
     ctx: PageContext,
     CsrfForm(_): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
-    match members::accept(&state.store, &token).await? {
+    match members::accept(&state.store, &state.mailer, &token).await? {
         Some((person_id, slug)) => {
             session.sign_in(person_id);
             session.set_flash("Welcome. You have joined the group.");
