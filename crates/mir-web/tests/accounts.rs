@@ -185,6 +185,20 @@ async fn an_emailed_link_signs_in_and_unknown_addresses_get_the_same_answer() {
         (known.status, known.header("location")),
         (StatusCode::SEE_OTHER, "/sign-in/check-email")
     );
+    // Finding 6: neither request talked to the mail server; the account holder's link waits
+    // in the outbox (a mail server that is down cannot turn this into an error page).
+    assert_eq!(
+        std::fs::read_dir(app.mail_dir.path()).expect("dir").count(),
+        0,
+        "nothing is sent inside the request"
+    );
+    assert_eq!(
+        mir_store::OutboxRepo::outbox_report(&app.db.store)
+            .await
+            .expect("outbox")
+            .waiting,
+        1
+    );
     let mails = app.mails().await;
     assert_eq!(mails.len(), 1, "only the account holder is emailed");
     assert!(mails[0].contains("To: has@example.org"));
