@@ -71,20 +71,22 @@ fn plausible(route: &str, name: &str) -> &'static str {
     }
 }
 
-/// Every route pattern with its methods, read from the route table itself.
+/// Every route pattern with whether it answers GET and POST, from the route table itself.
 fn routes() -> Vec<(String, bool, bool)> {
-    let source = include_str!("../src/router.rs");
-    let mut out = Vec::new();
-    for declaration in source.split(".route(").skip(1) {
-        let pattern = declaration
-            .split('"')
-            .nth(1)
-            .expect("a route pattern")
-            .to_owned();
-        let handlers = declaration.split(".fallback(").next().expect("handlers");
-        let get = handlers.contains("get(");
-        let post = handlers.contains("post(") || handlers.contains(".post(");
-        out.push((pattern, get, post));
+    let declared = support::declared_routes();
+    let mut out: Vec<(String, bool, bool)> = Vec::new();
+    for (method, pattern) in declared {
+        let entry = match out.iter_mut().find(|(p, _, _)| *p == pattern) {
+            Some(entry) => entry,
+            None => {
+                out.push((pattern.clone(), false, false));
+                out.last_mut().expect("just pushed")
+            }
+        };
+        match method.as_str() {
+            "GET" => entry.1 = true,
+            _ => entry.2 = true,
+        }
     }
     assert!(out.len() > 50, "the route table was read: {}", out.len());
     out

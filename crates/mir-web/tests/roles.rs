@@ -775,36 +775,8 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
     covered
 }
 
-/// Every `(method, pattern)` the router declares, read from its source so that a new route
-/// without a row in this matrix fails the test.
-fn declared_routes() -> Vec<(String, String)> {
-    let source = include_str!("../src/router.rs");
-    let mut routes = Vec::new();
-    for declaration in source.split(".route(").skip(1) {
-        let pattern = declaration
-            .split('"')
-            .nth(1)
-            .expect("a route pattern")
-            .to_owned();
-        // The handlers end where the next route or the fallback begins.
-        let handlers = declaration
-            .split(".fallback(")
-            .next()
-            .unwrap_or(declaration);
-        for method in ["get", "post"] {
-            let called = handlers.contains(&format!(" {method}("))
-                || handlers.contains(&format!(".{method}("))
-                || handlers.contains(&format!("({method}("));
-            if called {
-                routes.push((method.to_uppercase(), pattern.clone()));
-            }
-        }
-    }
-    routes
-}
-
 fn assert_every_route_covered(covered: &[(&str, &str)]) {
-    let declared = declared_routes();
+    let declared = support::declared_routes();
     assert!(
         declared.len() > 40,
         "the router declares its routes: {declared:?}"

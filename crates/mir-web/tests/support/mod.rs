@@ -276,3 +276,31 @@ pub fn csrf_of(cookies: &str) -> String {
         .expect("csrf cookie")
         .to_owned()
 }
+
+/// Every `(method, pattern)` the router declares, read from its source, so that a test over
+/// all routes (the role matrix, the hostile-input suite) covers a new route by itself.
+pub fn declared_routes() -> Vec<(String, String)> {
+    let source = include_str!("../../src/router.rs");
+    let mut routes = Vec::new();
+    for declaration in source.split(".route(").skip(1) {
+        let pattern = declaration
+            .split('"')
+            .nth(1)
+            .expect("a route pattern")
+            .to_owned();
+        // The handlers end where the next route or the fallback begins.
+        let handlers = declaration
+            .split(".fallback(")
+            .next()
+            .unwrap_or(declaration);
+        for method in ["get", "post"] {
+            let called = handlers.contains(&format!(" {method}("))
+                || handlers.contains(&format!(".{method}("))
+                || handlers.contains(&format!("({method}("));
+            if called {
+                routes.push((method.to_uppercase(), pattern.clone()));
+            }
+        }
+    }
+    routes
+}
