@@ -950,7 +950,9 @@ pub async fn delete_my_account(
         }
     }
     for m in store.memberships_of(me.id).await? {
-        if m.role == "admin" {
+        // A declined sign-up needs nobody to run it: its only administrator may go (an
+        // address someone else signed up can always be freed this way, finding 11).
+        if m.role == "admin" && m.status != mir_domain::organisation::OrganisationStatus::Declined {
             let members = store.members(m.organisation_id).await?;
             let admins = members
                 .iter()

@@ -364,6 +364,30 @@ async fn people_download_their_data_and_delete_their_account_but_not_an_organisa
         "invitations to the address are gone"
     );
     assert!(left.audit.is_empty(), "no audit entry names the address");
+
+    // Once the sign-up is declined, its only administrator may delete their account (an
+    // address someone else signed up is never stuck).
+    let org = app
+        .db
+        .store
+        .organisation_by_slug(&slug)
+        .await
+        .expect("get")
+        .expect("org");
+    app.db
+        .store
+        .decide_organisation(
+            org.id,
+            mir_domain::organisation::OrganisationStatus::Declined,
+            Some("Not a real organisation"),
+            5,
+        )
+        .await
+        .expect("declined");
+    let freed = app
+        .post_form("/account/delete", &format!("csrf_token={t}"), Some(&admin))
+        .await;
+    assert_eq!(freed.status, StatusCode::SEE_OTHER);
     app.cleanup().await;
 }
 
