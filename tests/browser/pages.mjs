@@ -31,6 +31,8 @@ export const PAGES = [
   { path: "/manage/sign-up/areas", name: "sign-up-areas" },
   { path: "/manage/sign-up/framework", name: "sign-up-framework" },
   { path: "/manage/sign-up/commitment", name: "sign-up-commitment" },
+  { path: "/manage/sign-up/confirm/" + "0".repeat(64), name: "sign-up-confirm" },
+  { path: "/manage/sign-up/confirm/" + "0".repeat(64) + "?view=easy", name: "sign-up-confirm-easy" },
   { path: "/organisations/demo-riverside-council", name: "public-plan" },
   { path: "/organisations/demo-riverside-council?view=easy", name: "public-plan-easy" },
   { path: "/organisations/demo-riverside-council/versions", name: "plan-versions" },

@@ -280,7 +280,8 @@ pub async fn sign_in_with_password(
     rate_limit::check(
         store,
         &[
-            Limit::per_email("password", &email, 5),
+            Limit::per_email_from("password", &email, client, 5),
+            Limit::per_email("password", &email, 50),
             Limit::per_client("password", client, 30),
         ],
     )
@@ -312,7 +313,8 @@ async fn email_link_if_account(
     rate_limit::check(
         store,
         &[
-            Limit::per_email(action, &email, 3),
+            Limit::per_email_from(action, &email, client, 3),
+            Limit::per_email(action, &email, 10),
             Limit::per_client(action, client, 20),
         ],
     )
@@ -692,18 +694,42 @@ mod password_tests {
                 .expect("nobody"),
             None
         );
-        // Five attempts per address in 15 minutes; the sixth is refused even with the right password.
-        for _ in 0..3 {
+        // Five attempts per address from one client in 15 minutes; the sixth is refused even
+        // with the right password.
+        for _ in 0..5 {
             let _ = sign_in_with_password(&db.store, "p@example.org", "wrong", "c2").await;
         }
         let limited = sign_in_with_password(
             &db.store,
             "p@example.org",
             "correct horse battery staple",
-            "c3",
+            "c2",
         )
         .await;
         assert!(matches!(limited, Err(AppError::RateLimited)));
+        // The owner, elsewhere, is not locked out by someone else's guesses.
+        let owner = sign_in_with_password(
+            &db.store,
+            "p@example.org",
+            "correct horse battery staple",
+            "c3",
+        )
+        .await
+        .expect("not locked out");
+        assert!(owner.is_some());
+        // Guesses spread over many clients stop at 50 per address.
+        for n in 0..50 {
+            let _ =
+                sign_in_with_password(&db.store, "p@example.org", "wrong", &format!("d{n}")).await;
+        }
+        let spread = sign_in_with_password(
+            &db.store,
+            "p@example.org",
+            "correct horse battery staple",
+            "c4",
+        )
+        .await;
+        assert!(matches!(spread, Err(AppError::RateLimited)));
         // Changing it needs the current one.
         let missing = change_password(&db.store, &actor, "", "another long passphrase").await;
         assert!(

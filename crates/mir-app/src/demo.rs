@@ -57,9 +57,10 @@ pub struct DemoReport {
 /// for real data).
 pub const DEMO_PASSWORD: &str = "making it real demo";
 
-/// The demonstration group: Riverside Council's co-production group, one person per role and
-/// a second carer (so that a small perspective's anonymity can be tried).
-pub const DEMO_MEMBERS: [(&str, Role, bool); 5] = [
+/// The demonstration group: Riverside Council's co-production group: three people who use
+/// services, three staff and two carers (a perspective is shown on its own only with three
+/// people, decision 0020, so the carers are counted together with another perspective).
+pub const DEMO_MEMBERS: [(&str, Role, bool); 8] = [
     ("sam.admin@demo.example.org", Role::Admin, true),
     ("priya.staff@demo.example.org", Role::Staff, false),
     (
@@ -69,6 +70,17 @@ pub const DEMO_MEMBERS: [(&str, Role, bool); 5] = [
     ),
     ("jo.carer@demo.example.org", Role::Carer, false),
     ("kit.carer@demo.example.org", Role::Carer, false),
+    (
+        "robin.expert@demo.example.org",
+        Role::ExpertByExperience,
+        false,
+    ),
+    (
+        "lee.expert@demo.example.org",
+        Role::ExpertByExperience,
+        false,
+    ),
+    ("dee.staff@demo.example.org", Role::Staff, false),
 ];
 
 /// The organisation the demonstration group belongs to.
@@ -367,7 +379,17 @@ async fn load_demo_group(
             .await?;
         ids.push((person.id, role));
     }
-    let [(sam, _), (priya, _), (alex, _), (jo, _), _kit] = ids[..] else {
+    let [
+        (sam, _),
+        (priya, _),
+        (alex, _),
+        (jo, _),
+        _kit,
+        (robin, _),
+        (lee, _),
+        (dee, _),
+    ] = ids[..]
+    else {
         return Ok(());
     };
     let year = 365 * 24 * 60 * 60;
@@ -422,6 +444,9 @@ async fn load_demo_group(
         (sam, "staff", &STAFF_VIEWS),
         (priya, "staff", &STAFF_VIEWS),
         (alex, "person", &EXPERT_VIEWS),
+        (robin, "person", &EXPERT_VIEWS),
+        (lee, "person", &EXPERT_VIEWS),
+        (dee, "staff", &STAFF_VIEWS),
         (jo, "carer", &CARER_VIEWS),
     ] {
         for (code, level, working, to_change) in views {
@@ -430,13 +455,13 @@ async fn load_demo_group(
                 person_id: person,
                 perspective: perspective.into(),
                 level: (*level).into(),
-                // Two staff members would not write the same words: only the first does.
-                working: if person == priya {
+                // Two people would not write the same words: only the first of each does.
+                working: if [priya, robin, lee, dee].contains(&person) {
                     String::new()
                 } else {
                     (*working).into()
                 },
-                to_change: if person == priya {
+                to_change: if [priya, robin, lee, dee].contains(&person) {
                     String::new()
                 } else {
                     (*to_change).into()

@@ -137,19 +137,17 @@ pub async fn submit_sign_up(
                     now,
                 )
                 .await?;
-            // The organisation's name is the only text from the form in this email, quoted,
-            // on its own line (names are one line: finding 16).
+            // No text from the form goes into this email (anyone can send it to any address):
+            // the organisation's name is shown on our page behind the link, before confirming.
             mailer
                 .send(OutgoingEmail {
                     to: email,
                     subject: "Confirm a sign-up to Making it Real".into(),
                     body: format!(
-                        "Someone asked to sign this organisation up to Making it Real, with this email address as its administrator:\n\n\
-                         \"{}\"\n\n\
-                         If that was you, use this link within {SIGN_UP_CONFIRM_HOURS} hours to confirm. Nothing is created until you do:\n\n\
+                        "Someone asked to sign an organisation up to Making it Real, with this email address as its administrator.\n\n\
+                         If that was you, use this link within {SIGN_UP_CONFIRM_HOURS} hours. The page shows the organisation's name before you confirm; nothing is created until you do:\n\n\
                          {base_url}/manage/sign-up/confirm/{token}\n\n\
-                         If it was not you, ignore this email: nothing will be created, and your address is not kept.\n",
-                        sign_up.name
+                         If it was not you, ignore this email: nothing will be created, and your address is not kept.\n"
                     ),
                 })
                 .await?;
@@ -166,6 +164,23 @@ pub async fn submit_sign_up(
         name: sign_up.name,
         confirmation_emailed: false,
     })
+}
+
+/// The name of the organisation a sign-up link would create, for its confirmation page
+/// (nothing is used up by looking).
+pub async fn pending_sign_up_name(
+    store: &impl SignUpRepo,
+    token: &str,
+) -> Result<Option<String>, AppError> {
+    if !crate::accounts::is_token(token) {
+        return Ok(None);
+    }
+    let held = store
+        .peek_sign_up(&crate::accounts::hash_token(token), mir_store::now())
+        .await?;
+    Ok(held
+        .and_then(|(_, draft)| serde_json::from_str::<SignUpDraft>(&draft).ok())
+        .map(|draft| draft.name))
 }
 
 /// Uses a sign-up confirmation link: the person at the address gets an account (if new), the

@@ -26,6 +26,19 @@ impl Limit {
         }
     }
 
+    /// A limit per email address from one client: one attacker's attempts against someone's
+    /// address do not lock that person out (they come from elsewhere); a higher limit per
+    /// address across all clients still stops a spread-out attack.
+    pub fn per_email_from(action: &str, email: &str, client: &str, max: i64) -> Limit {
+        let digest = hex::encode(Sha256::digest(
+            format!("{}\n{client}", email.trim().to_lowercase()).as_bytes(),
+        ));
+        Limit {
+            bucket: format!("{action}:email-client:{digest}"),
+            max,
+        }
+    }
+
     /// A limit per client address.
     pub fn per_client(action: &str, client: &str, max: i64) -> Limit {
         let digest = hex::encode(Sha256::digest(client.as_bytes()));

@@ -568,6 +568,8 @@ pub struct PositionSummary {
     pub confirmed_by: Vec<(String, i64)>,
     pub confirmed: bool,
     pub confirmed_by_me: bool,
+    /// What a confirmation form sends back ([`position_fingerprint`]).
+    pub fingerprint: String,
 }
 
 #[derive(Debug, Clone)]
@@ -577,6 +579,9 @@ pub struct StatementSummary {
     pub levels_apart: usize,
     pub is_gap: bool,
     pub words: Vec<Words>,
+    /// The words are shown without names or perspectives (too few people wrote anonymously
+    /// for theirs to be hidden otherwise).
+    pub words_blended: bool,
     pub position: Option<PositionSummary>,
     pub movement: Movement,
     /// The level agreed and confirmed in the previous review.
@@ -597,6 +602,8 @@ pub struct ReviewSummary {
     pub people: Vec<(Perspective, i64)>,
     /// Why some perspectives are counted together or nothing is shown yet, in plain words.
     pub privacy_note: Option<String>,
+    /// How many people a perspective (or anonymous words) needs to be shown apart.
+    pub k: i64,
 }
 
 impl ReviewSummary {
@@ -684,6 +691,22 @@ pub async fn summary(
             count_person(p, 1);
         }
     }
+    // Whether a perspective is shown on its own depends on members only: a co-chair types in
+    // workshop figures and knows them, so they cannot hide a member (subtracting them would
+    // leave the member's view).
+    let members_by: Vec<(Perspective, i64)> = Perspective::ALL
+        .into_iter()
+        .map(|p| {
+            let mut seen: Vec<i64> = shared
+                .iter()
+                .filter(|s| Perspective::parse(&s.view.perspective) == Some(p))
+                .map(|s| s.view.person_id)
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            (p, i64::try_from(seen.len()).unwrap_or(i64::MAX))
+        })
+        .collect();
     // Each workshop session counts its people once per perspective: the largest statement count.
     let mut sessions: Vec<((String, String), i64)> = Vec::new();
     for w in &workshop {
@@ -707,39 +730,9 @@ pub async fn summary(
             count_person(p, *n);
         }
     }
-    let workshop_sessions = sessions;
     people_by.sort_by_key(|(p, _)| *p);
     let k = store.anonymity_threshold(ctx.organisation.id).await?;
-    let grouping = review::group_perspectives(&people_by, k);
-    // Per line, the people whose views carry no name (anonymous members and workshop counts).
-    // Names are dropped from a line's words unless its anonymous words hide among at least k.
-    let mut unnamed_people: Vec<(Perspective, i64)> = Vec::new();
-    let mut unnamed_members: Vec<i64> = Vec::new();
-    let mut add_unnamed =
-        |line: Perspective, n: i64| match unnamed_people.iter_mut().find(|(q, _)| *q == line) {
-            Some((_, total)) => *total += n,
-            None => unnamed_people.push((line, n)),
-        };
-    for s in shared.iter().filter(|s| s.email.is_none()) {
-        if let Some(p) = Perspective::parse(&s.view.perspective)
-            && !unnamed_members.contains(&s.view.person_id)
-        {
-            unnamed_members.push(s.view.person_id);
-            add_unnamed(grouping.line_of(p), 1);
-        }
-    }
-    for ((_, perspective), n) in &workshop_sessions {
-        if let Some(p) = Perspective::parse(perspective) {
-            add_unnamed(grouping.line_of(p), *n);
-        }
-    }
-    let names_hidden_in = |line: Perspective| {
-        let unnamed = unnamed_people
-            .iter()
-            .find(|(q, _)| *q == line)
-            .map_or(0, |(_, n)| *n);
-        unnamed > 0 && unnamed < grouping.k
-    };
+    let grouping = review::group_perspectives(&members_by, k);
 
     let mut themes = Vec::new();
     for theme in &ctx.themes {
@@ -771,7 +764,7 @@ pub async fn summary(
                 if !(s.view.working.is_empty() && s.view.to_change.is_empty()) {
                     words.push(Words {
                         perspective,
-                        who: s.email.clone().filter(|_| !names_hidden_in(perspective)),
+                        who: s.email.clone(),
                         from_workshop: false,
                         working: s.view.working.clone(),
                         to_change: s.view.to_change.clone(),
@@ -803,6 +796,27 @@ pub async fn summary(
                     });
                 }
             }
+            // Words given without a name must not stand out. Unless at least k members wrote
+            // anonymously on this statement, every entry is shown alike: no name, no
+            // perspective, not marked as a workshop's, in an order that says nothing about who.
+            let anonymous_writers = shared
+                .iter()
+                .filter(|s| {
+                    &s.view.statement_code == code
+                        && s.email.is_none()
+                        && !(s.view.working.is_empty() && s.view.to_change.is_empty())
+                })
+                .count();
+            let blended = anonymous_writers > 0
+                && i64::try_from(anonymous_writers).unwrap_or(i64::MAX) < grouping.k;
+            if blended {
+                for w in &mut words {
+                    w.who = None;
+                    w.perspective = Perspective::Together;
+                    w.from_workshop = false;
+                }
+                words.sort_by(|a, b| (&a.working, &a.to_change).cmp(&(&b.working, &b.to_change)));
+            }
             let spreads = review::spreads(&scale, &counted);
             let apart = review::levels_apart(&spreads);
             let position = positions
@@ -822,6 +836,7 @@ pub async fn summary(
                         .confirmations
                         .iter()
                         .any(|c| c.person_id == ctx.me.person_id),
+                    fingerprint: position_fingerprint(p),
                 });
             let previous_level = previous_positions
                 .iter()
@@ -839,6 +854,7 @@ pub async fn summary(
                 levels_apart: apart,
                 spreads,
                 words,
+                words_blended: blended,
                 position,
             });
         }
@@ -864,6 +880,7 @@ pub async fn summary(
         previous,
         people,
         privacy_note: privacy_note(&grouping),
+        k: grouping.k,
     })
 }
 
@@ -911,11 +928,23 @@ pub async fn record_position(
 }
 
 /// A co-chair confirms the agreed position. Returns whether it is now confirmed.
+/// A short fingerprint of an agreed position's words: a confirmation names the one the
+/// co-chair read, so a position changed after they read it is never confirmed unseen.
+pub fn position_fingerprint(position: &Position) -> String {
+    use sha2::{Digest, Sha256};
+    let text = format!(
+        "{}\n{}\n{}",
+        position.level, position.summary, position.agreed_on
+    );
+    hex::encode(Sha256::digest(text.as_bytes()))[..16].to_owned()
+}
+
 pub async fn confirm_position(
     store: &impl ReviewStore,
     actor: &Actor,
     ctx: &ReviewInContext,
     code: &str,
+    seen: &str,
 ) -> Result<bool, AppError> {
     ensure_open(ctx)?;
     authorize_in_group(
@@ -925,9 +954,14 @@ pub async fn confirm_position(
     )?;
     ctx.in_review(code).ok_or(AppError::NotFound)?;
     let positions = store.positions(ctx.review.id).await?;
-    if !positions.iter().any(|p| p.statement_code == code) {
+    let Some(position) = positions.iter().find(|p| p.statement_code == code) else {
         return Err(AppError::Conflict(
             "there is no agreed position to confirm yet".into(),
+        ));
+    };
+    if position_fingerprint(position) != seen {
+        return Err(AppError::Conflict(
+            "the agreed position changed after you opened this page: read it again before confirming".into(),
         ));
     }
     store

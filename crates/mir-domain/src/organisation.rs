@@ -209,6 +209,14 @@ pub mod sign_up {
         if let Some(problem) = character_problem(name, Lines::One) {
             return Err(one("name", problem));
         }
+        // A name goes into emails and onto public pages: never a link in disguise.
+        let lower = name.to_lowercase();
+        if lower.contains("://") || lower.contains("www.") || lower.contains("http") {
+            return Err(one(
+                "name",
+                "The name cannot contain a web address: give the website in its own question",
+            ));
+        }
         if super::OrgSlug::from_name(name).is_err() {
             return Err(one(
                 "name",

@@ -280,6 +280,7 @@ pub fn check_update(
     } else if (evidence.starts_with("https://") || evidence.starts_with("http://"))
         && evidence.len() <= 500
         && !evidence.contains(char::is_whitespace)
+        && crate::validation::character_problem(evidence, Lines::One).is_none()
     {
         Some(evidence.to_owned())
     } else {

@@ -86,6 +86,13 @@ pub fn character_problem(text: &str, lines: Lines) -> Option<&'static str> {
         }
         let hidden = c.is_control()
             || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            // Invisible marks and spaces that change how text reads or compares (the joiners
+            // U+200C and U+200D are kept: some scripts and emoji need them).
+            || matches!(
+                c,
+                '\u{200B}' | '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{FEFF}'
+                    | '\u{2060}'..='\u{2064}' | '\u{206A}'..='\u{206F}'
+            )
             || matches!(c, '\u{FDD0}'..='\u{FDEF}')
             || (u32::from(c) & 0xFFFE) == 0xFFFE;
         if hidden {
@@ -117,6 +124,10 @@ mod tests {
     fn control_characters_and_line_breaks_are_refused_where_they_do_not_belong() {
         assert_eq!(character_problem("Riverside Council", Lines::One), None);
         assert_eq!(character_problem("Café – ünïcode 😀 ❤️", Lines::One), None);
+        assert_eq!(
+            character_problem("👩\u{200D}👩\u{200D}👧", Lines::One),
+            None
+        );
         assert_eq!(character_problem("one\ntwo\r\n\tthree", Lines::Many), None);
         for bad in ["a\nb", "a\rb", "a\tb", "a\u{2028}b"] {
             assert!(character_problem(bad, Lines::One).is_some(), "{bad:?}");
@@ -131,6 +142,9 @@ mod tests {
             "\u{2066}x",
             "\u{FFFE}",
             "\u{FDD0}",
+            "a\u{200F}b",
+            "\u{FEFF}x",
+            "a\u{2060}b",
         ] {
             assert!(character_problem(bad, Lines::Many).is_some(), "{bad:?}");
             assert!(character_problem(bad, Lines::One).is_some(), "{bad:?}");

@@ -106,10 +106,10 @@ impl PersonalDataRepo for Store {
         .await?;
         let audit = sqlx::query_as(
             "SELECT action, detail, at FROM audit_events \
-             WHERE actor_person_id = $1 OR detail LIKE '%' || $2 || '%' ORDER BY at, id",
+             WHERE actor_person_id = $1 OR detail LIKE $2 ESCAPE '\\' ORDER BY at, id",
         )
         .bind(person_id)
-        .bind(email)
+        .bind(quoted_pattern(email))
         .fetch_all(&self.pool)
         .await?;
         let invitations: Vec<(String, String, i64, Option<i64>)> = sqlx::query_as(
@@ -179,10 +179,11 @@ pub(crate) async fn scrub_address(
     email: &str,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE audit_events SET detail = REPLACE(detail, $1, $2) WHERE detail LIKE '%' || $1 || '%'",
+        "UPDATE audit_events SET detail = REPLACE(detail, $1, $2) WHERE detail LIKE $3 ESCAPE '\\'",
     )
-    .bind(email)
-    .bind(DELETED_PERSON)
+    .bind(format!("\"{email}\""))
+    .bind(format!("\"{DELETED_PERSON}\""))
+    .bind(quoted_pattern(email))
     .execute(&mut **tx)
     .await?;
     for statement in [
@@ -196,4 +197,15 @@ pub(crate) async fn scrub_address(
             .await?;
     }
     Ok(())
+}
+
+/// A LIKE pattern matching `email` exactly as a JSON string in an audit detail (in quotes),
+/// with `%`, `_` and backslashes in the address taken literally: `pat_smith@…` must not match
+/// `pat.smith@…`, nor `ann@x.org` match `joann@x.org`.
+fn quoted_pattern(email: &str) -> String {
+    let literal = email
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%\"{literal}\"%")
 }

@@ -691,6 +691,10 @@ impl PlanRepo for Store {
                         .await?;
                 }
             }
+        }
+        // An update waiting for approval is part of what the next approval publishes, so it
+        // is a new revision: co-chairs' earlier approvals do not cover it.
+        if new_status.is_some() || !published {
             bump(&mut tx, organisation_id).await?;
         }
         tx.commit().await?;

@@ -81,6 +81,12 @@ pub trait SignUpRepo {
         expires_at: UnixTime,
         now: UnixTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// A held sign-up, without taking it.
+    fn peek_sign_up(
+        &self,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<(String, String)>, StoreError>> + Send;
     /// Takes a held sign-up (once): `(email, draft)` if the link is known and not expired.
     fn take_sign_up(
         &self,
@@ -284,6 +290,20 @@ impl SignUpRepo for Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn peek_sign_up(
+        &self,
+        token_hash: &str,
+        now: UnixTime,
+    ) -> Result<Option<(String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT email, draft FROM pending_sign_ups WHERE token_hash = $1 AND expires_at > $2",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?)
     }
 
     async fn take_sign_up(

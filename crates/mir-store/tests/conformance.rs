@@ -748,13 +748,48 @@ mod audit_log {
             .expect("records");
         let actions: Vec<&str> = records.audit.iter().map(|(a, _, _)| a.as_str()).collect();
         assert_eq!(actions, ["member invited", "signed in"]);
+        // `_` and `%` in an address are taken literally, and a longer address is not a match.
+        store
+            .record(
+                None,
+                None,
+                "member invited",
+                r#"{"email":"pat.smith@example.org"}"#,
+                14,
+            )
+            .await
+            .expect("record");
+        store
+            .record(
+                None,
+                None,
+                "member invited",
+                r#"{"email":"xnamed@example.org"}"#,
+                15,
+            )
+            .await
+            .expect("record");
+        for (who, expected) in [("pat_smith@example.org", 0), ("pat%@example.org", 0)] {
+            let other = store.personal_records(-1, who).await.expect("records");
+            assert_eq!(other.audit.len(), expected, "{who}");
+        }
+        let records = store
+            .personal_records(p.id, "named@example.org")
+            .await
+            .expect("records");
+        assert_eq!(records.audit.len(), 2, "not xnamed@…");
         store.delete_person(p.id).await.expect("delete");
         let events = store.audit_events(None, 10).await.expect("events");
-        assert_eq!(events.len(), 3, "events stay");
+        assert_eq!(events.len(), 5, "events stay");
         assert!(
             events
                 .iter()
-                .all(|e| !e.detail.contains("named@example.org"))
+                .all(|e| !e.detail.contains("\"named@example.org"))
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| e.detail.contains("xnamed@example.org"))
         );
         assert!(events.iter().any(|e| e.detail.contains("else@example.org")));
         assert_eq!(store.outbox_report().await.expect("report").waiting, 0);

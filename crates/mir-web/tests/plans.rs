@@ -472,6 +472,40 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
         priorities_shown(&app.get(&public).await),
         ["Homes that fit NOW Agreed"]
     );
+
+    // A progress update added after one co-chair approved is part of a new revision: the
+    // other co-chair's approval alone does not publish it.
+    let edited = post(
+        &app,
+        &priority,
+        "title=Homes+that+fit+NOW&statements=WB-I1&target=Adaptations+within+a+day&status=agreed",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        approve(&app, &g, &g.expert).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let noted = post(
+        &app,
+        &format!("{priority}/updates"),
+        "action=&note=A+note+nobody+approved&status=",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(noted.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        approve(&app, &g, &g.staff).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(
+        !app.get(&public)
+            .await
+            .body
+            .contains("A note nobody approved"),
+        "the expert's approval did not cover the note"
+    );
     app.cleanup().await;
 }
 
@@ -511,6 +545,29 @@ async fn hidden_characters_are_refused_next_to_the_field() {
             Some(format!("#{field}").as_str())
         );
         assert!(refused.body.contains(message), "{body}");
+    }
+    // The evidence link of an update too: no control or invisible characters.
+    let made = post(
+        &app,
+        &format!("{}/priorities/new", g.plan),
+        "title=Homes&statements=WB-I1&target=Better&status=agreed",
+        &g.staff,
+    )
+    .await;
+    let priority = made.header("location").to_owned();
+    for evidence in ["https://e.example/%01", "https://e.example/%E2%80%8F"] {
+        let refused = post(
+            &app,
+            &format!("{priority}/updates"),
+            &format!("action=&note=Done&status=&evidence_url={evidence}"),
+            &g.staff,
+        )
+        .await;
+        assert_eq!(
+            refused.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{evidence}"
+        );
     }
     // Paragraphs are fine where paragraphs belong.
     let made = post(

@@ -87,6 +87,26 @@ async fn group(app: &TestApp) -> Group {
 
 async fn post(app: &TestApp, path: &str, body: &str, cookies: &str) -> support::TestResponse {
     let token = csrf_of(cookies);
+    // A confirmation names the position the co-chair read: take it from their summary page,
+    // as the browser does (a co-chair who has no form there sends nothing).
+    let body = match path.strip_suffix("/confirm") {
+        Some(statement) if body.is_empty() => {
+            let (review, code) = statement.rsplit_once("/statements/").expect("a statement");
+            let page = app
+                .get_with_cookie(&format!("{review}/summary"), Some(cookies))
+                .await;
+            let seen = select(
+                &page.html(),
+                &format!("#statement-{code} input[name='seen']"),
+            )
+            .first()
+            .and_then(|i| i.value().attr("value"))
+            .unwrap_or("")
+            .to_owned();
+            format!("seen={seen}")
+        }
+        _ => body.to_owned(),
+    };
     app.post_form(path, &format!("csrf_token={token}&{body}"), Some(cookies))
         .await
 }
@@ -267,14 +287,44 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         "one line: no gap"
     );
     let words = text(&select(&html, "#statement-WB-I1 .words-list")[0]);
-    assert!(words.contains("expert@example.org"), "named views show who");
+    // One member wrote anonymously here: beside named or labelled words theirs would stand
+    // out, so every entry is shown alike, without name, perspective or workshop label.
+    assert!(
+        !words.contains("expert@example.org"),
+        "names drop where one anonymous person wrote"
+    );
+    assert!(!words.contains("from a workshop") && !words.contains("anonymous"));
+    assert!(
+        text(&select(&html, "#statement-WB-I1 .details__text")[0])
+            .contains("Shown without names or perspectives")
+    );
+    assert!(
+        words.contains("Ask me first"),
+        "the expert's words are still shown"
+    );
     assert!(words.contains("Respite is hard to book"));
-    assert!(words.contains("anonymous"));
+    // A workshop line with people but no words does not bring the names back.
+    let empty_workshop = post(
+        &app,
+        &format!("{review}/workshop/WB"),
+        "perspective=carer&session_label=Empty&count-WB-I2-not-sure=3",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(empty_workshop.status, StatusCode::SEE_OTHER);
+    let again = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.staff))
+        .await;
+    let again_words = text(&select(&again.html(), "#statement-WB-I1 .words-list")[0]);
+    assert!(!again_words.contains("expert@example.org"));
+    assert!(
+        !again.body.contains("Carers and families 0"),
+        "workshop people do not make a member's perspective big enough to show apart"
+    );
     assert!(
         !words.contains("carer@example.org"),
         "anonymous views hide who"
     );
-    assert!(words.contains("from a workshop"));
     assert_eq!(
         select(&html, "svg.spread-chart").len(),
         2,
@@ -536,8 +586,10 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
     assert!(words.contains("Nobody rings back"));
     assert!(!words.contains("Carers and families"), "{words}");
     assert!(!words.contains("carer@example.org"));
-    // Staff have three people: their named words keep the name.
-    assert!(words.contains("staff@example.org"), "{words}");
+    // Only one person wrote anonymously on this statement: every entry is shown alike, so
+    // the named staff member's words lose their name too.
+    assert!(words.contains("Named staff words"));
+    assert!(!words.contains("staff@example.org"), "{words}");
 
     // The group may ask for more people, never fewer than 3.
     let too_low = post(
@@ -651,6 +703,32 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
         text(&select(&summary.html(), "#statement-WB-I1")[0])
             .contains("Confirmed by both co-chairs")
     );
+
+    // A confirmation names the wording read: changed since, and it is refused.
+    let read = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.expert))
+        .await;
+    let seen = select(&read.html(), "#statement-WB-I2 input[name='seen']")[0]
+        .value()
+        .attr("value")
+        .unwrap_or("")
+        .to_owned();
+    post(
+        &app,
+        &format!("{review}/statements/WB-I2/position"),
+        "level=real&summary=Everything+is+perfect",
+        &g.admin,
+    )
+    .await;
+    let stale = post(
+        &app,
+        &format!("{review}/statements/WB-I2/confirm"),
+        &format!("seen={seen}"),
+        &g.expert,
+    )
+    .await;
+    assert_eq!(stale.status, StatusCode::CONFLICT);
+    assert!(stale.body.contains("changed after you opened this page"));
 
     // Closed: nothing in the review changes any more.
     let closed = post(&app, &format!("{review}/close"), "", &g.admin).await;

@@ -1144,10 +1144,10 @@ pub async fn confirm(
     Path((slug, id, code)): Path<(Slug, i64, Code)>,
     session: Session,
     ctx: PageContext,
-    CsrfForm(_): CsrfForm<Pairs>,
+    CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
-    match reviews::confirm_position(&state.store, &actor, &r, &code).await {
+    match reviews::confirm_position(&state.store, &actor, &r, &code, field(&pairs, "seen")).await {
         Ok(confirmed) => {
             session.set_flash(if confirmed {
                 format!("The agreed position on {code} is confirmed by both co-chairs.")

@@ -448,19 +448,25 @@ pub async fn submit(
 struct ConfirmSignUpPage {
     ctx: PageContext,
     token: Token,
+    /// The organisation's name, so the person knows what they confirm.
+    name: Option<String>,
     failed: bool,
 }
 
 /// `GET /manage/sign-up/confirm/{token}`: a button, so that mail scanners opening the link
 /// create nothing.
 pub async fn confirm_page(
+    State(state): State<AppState>,
     Path(token): Path<Token>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
+    let name = mir_app::organisations::pending_sign_up_name(&state.store, &token).await?;
+    let failed = name.is_none();
     ok(&ConfirmSignUpPage {
         ctx,
         token,
-        failed: false,
+        name,
+        failed,
     })
 }
 
@@ -487,6 +493,7 @@ pub async fn confirm(
             &ConfirmSignUpPage {
                 ctx,
                 token,
+                name: None,
                 failed: true,
             },
         ),
