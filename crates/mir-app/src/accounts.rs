@@ -403,6 +403,18 @@ pub async fn reset_password(
     Ok(store.person(used.person_id).await?)
 }
 
+/// An address with most of its first part hidden (`a***@example.org`): enough for the owner to
+/// recognise, not enough to hand someone else's address around.
+pub fn partly_hidden(email: &str) -> String {
+    match email.split_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
 /// Whether the signed-in person has a password (the account page says so).
 pub async fn has_password(store: &impl PeopleRepo, actor: &Actor) -> Result<bool, AppError> {
     let id = signed_in(actor)?;
@@ -580,15 +592,20 @@ pub async fn confirm_email_change(
     if !is_token(token) {
         return Ok(None);
     }
-    let Some(used) = store
-        .consume_token(
-            &hash_token(token),
-            TokenPurpose::ChangeEmail,
-            mir_store::now(),
-        )
+    let now = mir_store::now();
+    let hash = hash_token(token);
+    let (used, undo) = match store
+        .consume_token(&hash, TokenPurpose::ChangeEmail, now)
         .await?
-    else {
-        return Ok(None);
+    {
+        Some(used) => (used, false),
+        None => match store
+            .consume_token(&hash, TokenPurpose::UndoEmailChange, now)
+            .await?
+        {
+            Some(used) => (used, true),
+            None => return Ok(None),
+        },
     };
     let Some(new_email) = used.new_email else {
         return Ok(None);
@@ -604,11 +621,27 @@ pub async fn confirm_email_change(
         Err(other) => return Err(other.into()),
     }
     store.delete_sessions_for_person(used.person_id).await?;
+    if undo {
+        // Putting an address back sends no further undo: the address that was removed is the
+        // one that took the account, and must not be able to take it back.
+        mailer
+            .send(OutgoingEmail {
+                to: new_email.clone(),
+                subject: "Your Making it Real email address is back".into(),
+                body: format!(
+                    "This address is the email address for your Making it Real account again, and every device was signed out.\n\n\
+                     Whoever changed it may have known your password: set a new one now at {base_url}/password-reset\n"
+                ),
+            })
+            .await?;
+        tracing::info!(person_id = used.person_id, "email address change undone");
+        return Ok(store.person(used.person_id).await?);
+    }
     // Tell the old address, with a way back, in case this was not its owner.
-    let undo = new_token_lasting(
+    let undo_token = new_token_lasting(
         store,
         used.person_id,
-        TokenPurpose::ChangeEmail,
+        TokenPurpose::UndoEmailChange,
         Some(&before.email),
         UNDO_EMAIL_CHANGE_DAYS * 24 * 60 * 60,
     )
@@ -618,10 +651,12 @@ pub async fn confirm_email_change(
             to: before.email,
             subject: "Your Making it Real email address was changed".into(),
             body: format!(
-                "The email address for your Making it Real account was changed to another address, and every device was signed out.\n\n\
-                 If this was not you, use this link within {UNDO_EMAIL_CHANGE_DAYS} days to put this address back (it signs out everyone else again):\n\n\
-                 {base_url}/account/email/confirm/{undo}\n\n\
-                 If it was you, you do not need to do anything.\n"
+                "The email address for your Making it Real account was changed to {}, and every device was signed out.\n\n\
+                 If this was not you, use this link within {UNDO_EMAIL_CHANGE_DAYS} days to put this address back (it signs out everyone else again, and the other address cannot undo it):\n\n\
+                 {base_url}/account/email/confirm/{undo_token}\n\n\
+                 Then set a new password at {base_url}/password-reset\n\n\
+                 If it was you, you do not need to do anything.\n",
+                partly_hidden(&new_email)
             ),
         })
         .await?;

@@ -262,8 +262,15 @@ pub async fn accept(
         .iter()
         .any(|m| m.person_id == person.id && m.is_co_chair);
     if co_chair && !was_co_chair {
-        tell_group_co_chairs_changed(store, mailer, &organisation, &person.email, true, None)
-            .await?;
+        tell_group_co_chairs_changed(
+            store,
+            mailer,
+            &organisation,
+            (&person.email, "accepting an invitation"),
+            true,
+            None,
+        )
+        .await?;
     }
     tracing::info!(organisation_id = organisation.id, "invitation accepted");
     Ok(Some((person.id, organisation.slug)))
@@ -276,7 +283,7 @@ async fn tell_group_co_chairs_changed(
     store: &impl MemberRepo,
     mailer: &Mailer,
     organisation: &OrganisationRef,
-    who: &str,
+    (who, by): (&str, &str),
     now_co_chair: bool,
     also: Option<&str>,
 ) -> Result<(), AppError> {
@@ -297,10 +304,18 @@ async fn tell_group_co_chairs_changed(
             organisation.name
         )
     };
+    let lived_experience = members
+        .iter()
+        .any(|m| m.is_co_chair && matches!(m.role, Role::ExpertByExperience | Role::Carer));
+    let warning = if lived_experience {
+        ""
+    } else {
+        "No co-chair is now an Expert by Experience or a carer, so the plan and agreed positions cannot be approved until one is.\n\n"
+    };
     let body = format!(
-        "{change}\n\nThe co-chairs now: {}.\n\n\
+        "{change} Changed by {by}.\n\nThe co-chairs now: {}.\n\n{warning}\
          Co-chairs approve the group's plan and confirm what the group agreed, so every member is told when they change. \
-         If this is not what the group agreed, talk to the group's administrator or co-chairs.\n",
+         If this is not what the group agreed, tell the national programme team with the \"Report a problem\" link at the bottom of every page of Making it Real.\n",
         if chairs.is_empty() {
             "none".to_owned()
         } else {
@@ -335,7 +350,7 @@ pub async fn remove_member(
     slug: &str,
     person_id: i64,
 ) -> Result<(), AppError> {
-    let (organisation, _) = as_admin(store, actor, slug).await?;
+    let (organisation, remover) = as_admin(store, actor, slug).await?;
     let members = store.members(organisation.id).await?;
     let target = members
         .iter()
@@ -360,7 +375,7 @@ pub async fn remove_member(
             store,
             mailer,
             &organisation,
-            &target.email,
+            (&target.email, &remover.email),
             false,
             Some(&target.email),
         )
@@ -394,7 +409,15 @@ pub async fn leave(
     )
     .await?;
     if me.is_co_chair {
-        tell_group_co_chairs_changed(store, mailer, &organisation, &me.email, false, None).await?;
+        tell_group_co_chairs_changed(
+            store,
+            mailer,
+            &organisation,
+            (&me.email, "leaving the group"),
+            false,
+            None,
+        )
+        .await?;
     }
     Ok(())
 }
@@ -408,7 +431,7 @@ pub async fn set_co_chair(
     person_id: i64,
     co_chair: bool,
 ) -> Result<(), AppError> {
-    let (organisation, _) = as_admin(store, actor, slug).await?;
+    let (organisation, changer) = as_admin(store, actor, slug).await?;
     let members = store.members(organisation.id).await?;
     let target = members
         .iter()
@@ -439,8 +462,15 @@ pub async fn set_co_chair(
     )
     .await?;
     if co_chair != target.is_co_chair {
-        tell_group_co_chairs_changed(store, mailer, &organisation, &target.email, co_chair, None)
-            .await?;
+        tell_group_co_chairs_changed(
+            store,
+            mailer,
+            &organisation,
+            (&target.email, &changer.email),
+            co_chair,
+            None,
+        )
+        .await?;
     }
     Ok(())
 }

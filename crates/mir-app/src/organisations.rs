@@ -38,6 +38,8 @@ pub struct Submitted {
     /// A link to confirm the address was emailed (the person was not signed in): nothing is
     /// created until it is used.
     pub confirmation_emailed: bool,
+    /// Where that link went, so a mistyped address can be spotted.
+    pub sent_to: String,
 }
 
 /// How long the link confirming a sign-up works.
@@ -141,7 +143,7 @@ pub async fn submit_sign_up(
             // the organisation's name is shown on our page behind the link, before confirming.
             mailer
                 .send(OutgoingEmail {
-                    to: email,
+                    to: email.clone(),
                     subject: "Confirm a sign-up to Making it Real".into(),
                     body: format!(
                         "Someone asked to sign an organisation up to Making it Real, with this email address as its administrator.\n\n\
@@ -155,6 +157,7 @@ pub async fn submit_sign_up(
                 slug: String::new(),
                 name: sign_up.name,
                 confirmation_emailed: true,
+                sent_to: email,
             });
         }
     };
@@ -163,6 +166,7 @@ pub async fn submit_sign_up(
         slug,
         name: sign_up.name,
         confirmation_emailed: false,
+        sent_to: String::new(),
     })
 }
 
@@ -214,6 +218,7 @@ pub async fn confirm_sign_up(
             slug,
             name: sign_up.name,
             confirmation_emailed: false,
+            sent_to: String::new(),
         },
     )))
 }

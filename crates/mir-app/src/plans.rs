@@ -650,6 +650,8 @@ pub struct PublicPlan {
     pub timeline: Vec<PublicUpdate>,
     /// The co-chairs now, by role, and since when: a change of co-chairs is public.
     pub co_chairs: Vec<(String, i64)>,
+    /// One co-chair is an Expert by Experience or a carer (needed for any approval).
+    pub lived_experience_co_chair: bool,
 }
 
 /// A position agreed in a review and confirmed by both co-chairs, as the public sees it.
@@ -774,9 +776,11 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
             })
         })
         .collect();
-    let co_chairs = store
-        .co_chairs_since(profile.id)
-        .await?
+    let chairs = store.co_chairs_since(profile.id).await?;
+    let lived_experience_co_chair = chairs
+        .iter()
+        .any(|(role, _)| matches!(role, Role::ExpertByExperience | Role::Carer));
+    let co_chairs = chairs
         .into_iter()
         .map(|(role, since)| (role.label().to_owned(), since))
         .collect();
@@ -787,6 +791,7 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         versions,
         timeline,
         co_chairs,
+        lived_experience_co_chair,
     })
 }
 

@@ -153,11 +153,19 @@ pub async fn set_anonymity_threshold(
     authorize_in_group(me.role, me.is_co_chair, GroupAction::LeadReviews)?;
     let people = match people.trim().parse::<i64>() {
         Ok(n) if (review::MIN_PEOPLE_APART..=50).contains(&n) => n,
+        Ok(n) if n < review::MIN_PEOPLE_APART => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "anonymity_threshold",
+                "Enter 3 or more: with fewer, people could work out who said what",
+            );
+            return Err(AppError::Invalid(errors));
+        }
         _ => {
             let mut errors = FieldErrors::new();
             errors.add(
                 "anonymity_threshold",
-                "Enter a whole number from 3 to 50. Fewer than 3 would let people work out who said what",
+                "Enter a whole number from 3 to 50, like 3",
             );
             return Err(AppError::Invalid(errors));
         }

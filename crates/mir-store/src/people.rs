@@ -17,6 +17,8 @@ pub enum TokenPurpose {
     SignIn,
     ResetPassword,
     ChangeEmail,
+    /// Puts an address back after a change its owner did not make (no further undo is sent).
+    UndoEmailChange,
 }
 
 impl TokenPurpose {
@@ -25,6 +27,7 @@ impl TokenPurpose {
             TokenPurpose::SignIn => "sign-in",
             TokenPurpose::ResetPassword => "reset-password",
             TokenPurpose::ChangeEmail => "change-email",
+            TokenPurpose::UndoEmailChange => "undo-email-change",
         }
     }
 }

@@ -372,6 +372,23 @@ async fn changing_email_needs_the_new_address_to_confirm_and_tells_the_old_one()
         .await
         .expect("lookup");
     assert!(person.is_some(), "the old address is back");
+    // The address that was removed gets no way to take it back again.
+    let after = app.mails().await;
+    assert!(
+        told.contains("n***@example.org"),
+        "the new address, partly hidden"
+    );
+    assert!(
+        after[mails.len()..]
+            .iter()
+            .all(|m| !m.contains("To: new@example.org")),
+        "no undo link for the address that was removed"
+    );
+    assert!(
+        after[mails.len()..]
+            .iter()
+            .any(|m| m.contains("To: old@example.org") && m.contains("is back"))
+    );
     app.cleanup().await;
 }
 

@@ -600,7 +600,7 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
     )
     .await;
     assert_eq!(too_low.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(too_low.body.contains("Fewer than 3 would let people"));
+    assert!(too_low.body.contains("Enter 3 or more"));
     let raised = post(
         &app,
         &format!("{}/anonymity", g.base),

@@ -448,7 +448,7 @@ pub async fn confirm_email(
     ok(&ConfirmLinkPage {
         ctx,
         action: format!("/account/email/confirm/{token}"),
-        heading: "Confirm your new email address",
+        heading: "Confirm the change of your email address",
         button: "Confirm",
         failed: false,
     })
@@ -480,7 +480,10 @@ pub async fn use_email_link(
         Ok(Some(person)) => {
             // Every session ended; this browser, which holds the link, is signed in again.
             session.sign_in(person.id);
-            session.set_flash("Your email address is changed. Every other device is signed out.");
+            session.set_flash(format!(
+                "Your email address is now {}. Every other device is signed out. If someone else changed it, set a new password now.",
+                person.email
+            ));
             Ok(Redirect::to("/account").into_response())
         }
         Ok(None) | Err(AppError::Conflict(_)) => render(StatusCode::BAD_REQUEST, &failed(ctx)),
