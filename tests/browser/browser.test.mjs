@@ -618,10 +618,11 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   assert.match(table, /Several perspectives together\s+7\s+1\s+0\s+2\s+0/, table);
   assert.doesNotMatch(table, /Carers and families/);
   assert.match(await page.locator("#privacy-note").innerText(), /counted together/);
-  const words = await page.locator("#statement-WB-I1 .words-list").innerText();
+  // The comments sit in a closed "What people wrote" (no gap to open it): read their text.
+  const words = await page.locator("#statement-WB-I1 .words-list").textContent();
   assert.match(words, /Respite is hard to book/);
   assert.doesNotMatch(words, /Carers and families|anonymous|jo\.carer|sam\.admin/);
-  assert.match(await page.locator("#statement-WB-I1 .details__text").innerText(), /Shown without names or perspectives/);
+  assert.match(await page.locator("#statement-WB-I1 .details__text").first().textContent(), /Shown without names or perspectives/);
   await axe(page, "review-summary");
   await tabTo(page, "#statement-WB-I1 summary:has-text('Record the agreed position')");
   await page.keyboard.press("Enter");
