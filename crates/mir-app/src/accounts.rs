@@ -292,6 +292,11 @@ pub async fn sign_in_with_password(
         None => None,
     };
     if verify_password(password, stored).await {
+        // The right password from this client: its own count for this address starts again,
+        // so someone who signs in on several devices is never stopped by their successes.
+        store
+            .forget_attempts(&Limit::per_email_from("password", &email, client, 5).bucket)
+            .await?;
         Ok(person)
     } else {
         Ok(None)
@@ -752,6 +757,18 @@ mod password_tests {
         .await
         .expect("not locked out");
         assert!(owner.is_some());
+        // Successes do not use up the owner's attempts.
+        for _ in 0..8 {
+            let again = sign_in_with_password(
+                &db.store,
+                "p@example.org",
+                "correct horse battery staple",
+                "c3",
+            )
+            .await
+            .expect("signing in again and again is not limited");
+            assert!(again.is_some());
+        }
         // Guesses spread over many clients stop at 50 per address.
         for n in 0..50 {
             let _ =

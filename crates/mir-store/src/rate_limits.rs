@@ -13,6 +13,8 @@ pub trait RateLimitRepo {
         now: UnixTime,
         since: UnixTime,
     ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Forgets every attempt in `bucket` (after a success that proves who is trying).
+    fn forget_attempts(&self, bucket: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Forgets attempts older than `before`.
     fn prune_attempts(
         &self,
@@ -40,6 +42,14 @@ impl RateLimitRepo for Store {
         .fetch_one(&self.pool)
         .await?;
         Ok(count)
+    }
+
+    async fn forget_attempts(&self, bucket: &str) -> Result<(), StoreError> {
+        sqlx::query("DELETE FROM rate_limit_events WHERE bucket = $1")
+            .bind(bucket)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     async fn prune_attempts(&self, before: UnixTime) -> Result<u64, StoreError> {

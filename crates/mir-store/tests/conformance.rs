@@ -610,6 +610,17 @@ mod accounts {
             1
         );
         assert_eq!(store.prune_attempts(25).await.expect("prune"), 2);
+        store.forget_attempts("k").await.expect("forget");
+        assert_eq!(
+            store.record_attempt("k", 50, 0).await.expect("record"),
+            1,
+            "a forgotten bucket starts again"
+        );
+        assert_eq!(
+            store.record_attempt("other", 50, 0).await.expect("record"),
+            2,
+            "other buckets are kept"
+        );
     }
 }
 use accounts::*;
