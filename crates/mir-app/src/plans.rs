@@ -502,9 +502,11 @@ pub async fn add_update(
     Ok(public)
 }
 
-/// Whether progress updates are published without a new approval (the group's choice).
+/// Whether progress updates are published without a new approval (the group's choice). One
+/// co-chair can change it, so every member is told, by email, who changed it.
 pub async fn set_publish_directly(
     store: &impl PlanStore,
+    mailer: &crate::mail::Mailer,
     actor: &Actor,
     slug: &str,
     directly: bool,
@@ -521,7 +523,27 @@ pub async fn set_publish_directly(
         "update publishing chosen",
         json!({"directly": directly}),
     )
-    .await
+    .await?;
+    if directly != ws.publish_directly {
+        let what = if directly {
+            "Progress updates on the plan are now published as soon as they are written, without the co-chairs approving each one."
+        } else {
+            "Progress updates on the plan now wait until both co-chairs approve them."
+        };
+        for member in store.members(ws.organisation.id).await? {
+            mailer
+                .send(crate::mail::OutgoingEmail {
+                    to: member.email,
+                    subject: format!("How {} publishes progress updates changed", ws.organisation.name),
+                    body: format!(
+                        "{what} Changed by {}.\n\nIf this is not what the group agreed, tell the national programme team with the \"Report a problem\" link at the bottom of every page of Making it Real.\n",
+                        ws.me.email
+                    ),
+                })
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// What approving did.

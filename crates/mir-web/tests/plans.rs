@@ -281,7 +281,8 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
         "nothing changed since version 2"
     );
 
-    // Updates published directly: public at once, with their new status.
+    // Updates published directly: public at once, with their new status. One co-chair can
+    // choose this, so every member is told who did.
     post(
         &app,
         &format!("{}/settings", g.plan),
@@ -289,6 +290,17 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
         &g.expert,
     )
     .await;
+    let told: Vec<String> = app
+        .mails()
+        .await
+        .into_iter()
+        .filter(|m| m.contains("publishes progress updates changed"))
+        .collect();
+    assert_eq!(told.len(), 4, "every member is told");
+    assert!(
+        told.iter()
+            .all(|m| m.contains("Changed by expert@example.org"))
+    );
     let quick = post(
         &app,
         &format!("{priority}/updates"),

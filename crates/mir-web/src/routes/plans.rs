@@ -145,7 +145,7 @@ pub async fn settings(
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
     let directly = field(&pairs, "publish_directly") == "yes";
-    plans::set_publish_directly(&state.store, &actor, &slug, directly).await?;
+    plans::set_publish_directly(&state.store, &state.mailer, &actor, &slug, directly).await?;
     session.set_flash(if directly {
         "Progress updates and status changes now go public straight away."
     } else {
