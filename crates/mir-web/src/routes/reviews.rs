@@ -132,6 +132,31 @@ pub async fn open(
     }
 }
 
+/// One setting on the reviews page, saved: a message and back to the page; or the page again
+/// with the problem by its field and what was typed kept (`keep` puts it back).
+async fn setting_saved(
+    state: &AppState,
+    (actor, slug): (&Actor, &str),
+    (session, ctx): (&Session, PageContext),
+    saved: Result<(), AppError>,
+    flash: &str,
+    keep: impl FnOnce(&mut ListPage),
+) -> Result<Response, WebError> {
+    match saved {
+        Ok(()) => {
+            session.set_flash(flash);
+            Ok(Redirect::to(&base(slug)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let o = reviews::overview(&state.store, actor, slug).await?;
+            let mut page = list_page(ctx, o, errors);
+            keep(&mut page);
+            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
 /// `POST /manage/organisations/{slug}/reviews/anonymity`
 pub async fn anonymity_threshold(
     State(state): State<AppState>,
@@ -142,19 +167,16 @@ pub async fn anonymity_threshold(
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
     let people = field(&pairs, "anonymity_threshold");
-    match reviews::set_anonymity_threshold(&state.store, &actor, &slug, people).await {
-        Ok(()) => {
-            session.set_flash("How many people a perspective needs is saved.");
-            Ok(Redirect::to(&base(&slug)).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
-            let o = reviews::overview(&state.store, &actor, &slug).await?;
-            let mut page = list_page(ctx, o, errors);
-            people.clone_into(&mut page.anonymity_threshold);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(other) => Err(other.into()),
-    }
+    let saved = reviews::set_anonymity_threshold(&state.store, &actor, &slug, people).await;
+    setting_saved(
+        &state,
+        (&actor, &slug),
+        (&session, ctx),
+        saved,
+        "How many people a perspective needs is saved.",
+        |page| people.clone_into(&mut page.anonymity_threshold),
+    )
+    .await
 }
 
 /// `POST /manage/organisations/{slug}/reviews/cadence`
@@ -167,19 +189,16 @@ pub async fn cadence(
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
     let months = field(&pairs, "cadence");
-    match reviews::set_cadence(&state.store, &actor, &slug, months).await {
-        Ok(()) => {
-            session.set_flash("How often you review is saved.");
-            Ok(Redirect::to(&base(&slug)).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
-            let o = reviews::overview(&state.store, &actor, &slug).await?;
-            let mut page = list_page(ctx, o, errors);
-            months.clone_into(&mut page.cadence);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(other) => Err(other.into()),
-    }
+    let saved = reviews::set_cadence(&state.store, &actor, &slug, months).await;
+    setting_saved(
+        &state,
+        (&actor, &slug),
+        (&session, ctx),
+        saved,
+        "How often you review is saved.",
+        |page| months.clone_into(&mut page.cadence),
+    )
+    .await
 }
 
 // ---------------------------------------------------------------- One review
