@@ -16,6 +16,8 @@ pub enum WebError {
     NotFound,
     #[error("request could not be understood")]
     BadRequest,
+    #[error("what was sent has mistakes")]
+    Unprocessable,
     #[error("not allowed")]
     Forbidden,
     #[error("request body too large")]
@@ -82,12 +84,9 @@ impl From<AppError> for WebError {
             AppError::NotFound => WebError::NotFound,
             AppError::RateLimited => WebError::RateLimited,
             AppError::Mail(e) => WebError::Internal(format!("mail: {e}")),
-            AppError::Invalid(errors) => {
-                WebError::Internal(format!("unhandled field errors: {errors}"))
-            }
-            AppError::InvalidFile(problems) => {
-                WebError::Internal(format!("unhandled file problems: {}", problems.len()))
-            }
+            // A form handler shows these next to their fields; one that does not still answers
+            // "could not understand that" (422), never a server error.
+            AppError::Invalid(_) | AppError::InvalidFile(_) => WebError::Unprocessable,
             AppError::Conflict(message) => WebError::Conflict(message),
         }
     }
@@ -98,6 +97,7 @@ impl IntoResponse for WebError {
         let (status, reason) = match &self {
             WebError::NotFound => (StatusCode::NOT_FOUND, ErrorReason::NotFound),
             WebError::BadRequest => (StatusCode::BAD_REQUEST, ErrorReason::BadRequest),
+            WebError::Unprocessable => (StatusCode::UNPROCESSABLE_ENTITY, ErrorReason::BadRequest),
             WebError::Forbidden => (StatusCode::FORBIDDEN, ErrorReason::Forbidden),
             WebError::CsrfRejected => (StatusCode::FORBIDDEN, ErrorReason::CsrfRejected),
             WebError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorReason::TooLarge),
@@ -116,5 +116,38 @@ impl IntoResponse for WebError {
                 .insert(ErrorDetail(self.to_string()));
         }
         response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mir_domain::validation::FieldErrors;
+
+    fn status_of(error: AppError) -> StatusCode {
+        WebError::from(error).into_response().status()
+    }
+
+    #[test]
+    fn every_use_case_error_has_a_deliberate_status() {
+        assert_eq!(status_of(AppError::Forbidden), StatusCode::FORBIDDEN);
+        assert_eq!(status_of(AppError::NotFound), StatusCode::NOT_FOUND);
+        assert_eq!(
+            status_of(AppError::RateLimited),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
+            status_of(AppError::Conflict("closed".into())),
+            StatusCode::CONFLICT
+        );
+        // A handler that forgot to show field errors by their fields: still not a server error.
+        assert_eq!(
+            status_of(AppError::Invalid(FieldErrors::new())),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            status_of(AppError::InvalidFile(Vec::new())),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
 }
