@@ -66,7 +66,6 @@ fn plausible(route: &str, name: &str) -> &'static str {
         "file" => "people.svg",
         "token" => "0000000000000000000000000000000000000000000000000000000000000000",
         "step" => "name",
-        "file_name" => "site.css",
         _ => "1",
     }
 }

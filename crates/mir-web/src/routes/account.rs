@@ -3,68 +3,22 @@
 //!
 //! Every answer about an email address is the same whether or not it has an account.
 
-use std::net::SocketAddr;
-
 use crate::params::{Path, Token};
 use askama::Template;
-use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::accounts;
 use mir_app::{Actor, AppError};
 use mir_domain::validation::FieldErrors;
 use serde::Deserialize;
 
-use super::CurrentActor;
+use super::{Client, CurrentActor};
 use crate::AppState;
 use crate::error::WebError;
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
-
-/// Who is on the other end, for rate limits: the peer's address, or behind trusted proxies
-/// (`--trusted-proxies N`) the address the outermost of them saw.
-pub struct Client(pub String);
-
-impl FromRequestParts<AppState> for Client {
-    type Rejection = WebError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip());
-        let forwarded = client_behind_proxies(&parts.headers, state.config.trusted_proxies);
-        Ok(Client(
-            forwarded
-                .or(peer)
-                .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
-        ))
-    }
-}
-
-/// The client's address from `X-Forwarded-For` when `proxies` proxies each appended the address
-/// they saw: the `proxies`-th from the right. Entries further left were written by the client
-/// and prove nothing. `None` without trusted proxies, or if the header is short or malformed
-/// (then the peer address is used: a request that skipped the proxies gets no say).
-pub fn client_behind_proxies(
-    headers: &axum::http::HeaderMap,
-    proxies: usize,
-) -> Option<std::net::IpAddr> {
-    if proxies == 0 {
-        return None;
-    }
-    let mut hops: Vec<&str> = Vec::new();
-    for value in headers.get_all("x-forwarded-for") {
-        hops.extend(value.to_str().ok()?.split(',').map(str::trim));
-    }
-    let index = hops.len().checked_sub(proxies)?;
-    hops.get(index)?.parse().ok()
-}
 
 /// Moves field errors to the names a page uses (two forms on one page share "email").
 fn renamed(errors: &FieldErrors, from: &str, to: &'static str) -> FieldErrors {
@@ -713,7 +667,7 @@ pub async fn save_emails(
 
 #[cfg(test)]
 mod tests {
-    use super::client_behind_proxies;
+    use crate::routes::client_behind_proxies;
     use axum::http::HeaderMap;
 
     fn forwarded(values: &[&str]) -> HeaderMap {

@@ -52,7 +52,7 @@ pub async fn show(
 pub async fn send(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    super::account::Client(client): super::account::Client,
+    super::Client(client): super::Client,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<ContactForm>,

@@ -17,10 +17,13 @@ pub mod sign_up;
 pub mod stories;
 pub mod workspace;
 
-use axum::extract::FromRequestParts;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use mir_app::Actor;
 
+use crate::AppState;
 use crate::error::WebError;
 
 /// A form with repeated or per-statement field names, as sent.
@@ -73,6 +76,49 @@ pub fn day(iso: &str) -> String {
         .ok()
         .and_then(|d| d.format(&show).ok())
         .unwrap_or_else(|| iso.to_owned())
+}
+
+/// Who is on the other end, for rate limits: the peer's address, or behind trusted proxies
+/// (`--trusted-proxies N`) the address the outermost of them saw.
+pub struct Client(pub String);
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = WebError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip());
+        let forwarded = client_behind_proxies(&parts.headers, state.config.trusted_proxies);
+        Ok(Client(
+            forwarded
+                .or(peer)
+                .map_or_else(|| "unknown".to_owned(), |ip| ip.to_string()),
+        ))
+    }
+}
+
+/// The client's address from `X-Forwarded-For` when `proxies` proxies each appended the address
+/// they saw: the `proxies`-th from the right. Entries further left were written by the client
+/// and prove nothing. `None` without trusted proxies, or if the header is short or malformed
+/// (then the peer address is used: a request that skipped the proxies gets no say).
+pub fn client_behind_proxies(
+    headers: &axum::http::HeaderMap,
+    proxies: usize,
+) -> Option<std::net::IpAddr> {
+    if proxies == 0 {
+        return None;
+    }
+    let mut hops: Vec<&str> = Vec::new();
+    for value in headers.get_all("x-forwarded-for") {
+        hops.extend(value.to_str().ok()?.split(',').map(str::trim));
+    }
+    let index = hops.len().checked_sub(proxies)?;
+    hops.get(index)?.parse().ok()
 }
 
 #[cfg(test)]

@@ -10,8 +10,8 @@ use mir_app::relay::{self, ContactInput, MESSAGE_MAX_CHARS, ReportInput};
 use mir_domain::validation::FieldErrors;
 use mir_store::PlanRepo;
 
+use super::Client;
 use super::CurrentActor;
-use super::account::Client;
 use crate::AppState;
 use crate::error::WebError;
 use crate::middleware::csrf::CsrfForm;

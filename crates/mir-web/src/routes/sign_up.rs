@@ -215,7 +215,7 @@ pub async fn answer(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path(step): Path<String>,
-    super::account::Client(client): super::account::Client,
+    super::Client(client): super::Client,
     session: Session,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<Answer>,
@@ -414,7 +414,7 @@ struct DonePage {
 pub async fn submit(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
-    super::account::Client(client): super::account::Client,
+    super::Client(client): super::Client,
     session: Session,
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Confirm>,
