@@ -1,7 +1,7 @@
 //! The one route table, and the layers every request passes through.
 //!
 //! To add a page: write a handler in `routes/`, a template in `templates/`, add the route here,
-//! and add it to the route × role matrix in `tests/http.rs`.
+//! and add it to the route × role matrix in `tests/it/http.rs`.
 
 use std::time::Duration;
 

@@ -3,8 +3,9 @@
 //! organisations) and the counts must stay the same.
 //!
 //! sqlx reports every statement as a `sqlx::query` tracing event; a small layer counts them.
-//! One test in this file, so nothing else runs queries while it counts.
+//! One test in its own binary (not in `it/`), so nothing else runs queries while it counts.
 
+#[path = "it/support.rs"]
 mod support;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -1,6 +1,6 @@
 //! Drives the real router in-process, one isolated database per test.
 
-#![allow(dead_code)] // each test binary uses a different part of this module
+#![allow(dead_code)] // not every helper is used by every module
 
 use axum::Router;
 use axum::body::Body;
@@ -303,4 +303,31 @@ pub fn declared_routes() -> Vec<(String, String)> {
         }
     }
     routes
+}
+
+/// Runs each `async fn test(app: &TestApp)` on both engines, as the tests `test::sqlite` and
+/// `test::postgres` (the second skipped, with a line on stderr, when `MIR_TEST_POSTGRES_URL`
+/// is not set), and drops the test's database afterwards.
+#[allow(unused_macros)] // `queries.rs` shares this file and runs on one engine
+macro_rules! both_engines {
+    ($($test:ident),+ $(,)?) => {$(
+        mod $test {
+            #[tokio::test]
+            async fn sqlite() {
+                let app = $crate::support::TestApp::sqlite().await;
+                super::$test(&app).await;
+                app.cleanup().await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let Some(app) = $crate::support::TestApp::postgres().await else {
+                    eprintln!("skipped: MIR_TEST_POSTGRES_URL is not set");
+                    return;
+                };
+                super::$test(&app).await;
+                app.cleanup().await;
+            }
+        }
+    )+};
 }

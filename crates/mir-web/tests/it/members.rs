@@ -1,12 +1,10 @@
 //! An organisation's co-production group: invitations, roles, co-chairs, leaving, removing and
 //! handing over administration.
 
-mod support;
-
+use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
 use mir_domain::organisation::Role;
 use mir_store::{MemberRepo, PeopleRepo, PlanRepo, SignUp, SignUpRepo};
-use support::{TestApp, csrf_of, select, text};
 
 /// An organisation with `admin@example.org` as administrator; returns its slug and the
 /// administrator's cookies.

@@ -1,12 +1,10 @@
 //! Signing in with a one-time link, and the national programme team's framework upload.
 
-mod support;
-
+use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
 use mir_store::FrameworkRepo;
-use support::{TestApp, csrf_of, select, text};
 
-const DEMO: &str = include_str!("../../../frameworks/demonstration/framework.toml");
+const DEMO: &str = include_str!("../../../../frameworks/demonstration/framework.toml");
 
 fn demo_picture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

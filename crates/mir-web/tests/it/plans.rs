@@ -2,12 +2,10 @@
 //! both co-chairs before anything is public, versions that never change, the feed, and the
 //! embeddable page (the only page that may be framed, and it sets no cookies).
 
-mod support;
-
+use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
 use mir_domain::organisation::Role;
 use mir_store::{MemberRepo, PeopleRepo, SignUp, SignUpRepo};
-use support::{TestApp, csrf_of, select, text};
 
 struct Group {
     slug: String,
@@ -82,14 +80,19 @@ async fn group(app: &TestApp) -> Group {
     }
 }
 
-async fn post(app: &TestApp, path: &str, body: &str, cookies: &str) -> support::TestResponse {
+async fn post(
+    app: &TestApp,
+    path: &str,
+    body: &str,
+    cookies: &str,
+) -> crate::support::TestResponse {
     let token = csrf_of(cookies);
     app.post_form(path, &format!("csrf_token={token}&{body}"), Some(cookies))
         .await
 }
 
 /// Approves as the page shows it: the form names the draft revision the co-chair read.
-async fn approve(app: &TestApp, g: &Group, cookies: &str) -> support::TestResponse {
+async fn approve(app: &TestApp, g: &Group, cookies: &str) -> crate::support::TestResponse {
     let page = app.get_with_cookie(&g.plan, Some(cookies)).await;
     let revision = select(&page.html(), "input[name='revision']")
         .first()
@@ -105,7 +108,7 @@ async fn approve(app: &TestApp, g: &Group, cookies: &str) -> support::TestRespon
     .await
 }
 
-fn priorities_shown(page: &support::TestResponse) -> Vec<String> {
+fn priorities_shown(page: &crate::support::TestResponse) -> Vec<String> {
     select(&page.html(), ".plan-priority h3")
         .iter()
         .map(|h| {
@@ -119,13 +122,13 @@ fn priorities_shown(page: &support::TestResponse) -> Vec<String> {
         .collect()
 }
 
-async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
-    let g = group(&app).await;
+async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
+    let g = group(app).await;
     let public = format!("/organisations/{}", g.slug);
 
     // A priority: every problem at once; what was typed is kept.
     let bad = post(
-        &app,
+        app,
         &format!("{}/priorities/new", g.plan),
         "title=Homes+that+fit&target=&status=dropped",
         &g.staff,
@@ -143,7 +146,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
         Some("Homes that fit")
     );
     let carer_tries = post(
-        &app,
+        app,
         &format!("{}/priorities/new", g.plan),
         "title=Mine&statements=WB-I1&target=Better&status=proposed",
         &g.carer,
@@ -151,7 +154,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     .await;
     assert_eq!(carer_tries.status, StatusCode::FORBIDDEN);
     let made = post(
-        &app,
+        app,
         &format!("{}/priorities/new", g.plan),
         "title=Homes+that+fit&statements=WB-I1&statements=WB-I2&target=Adaptations+within+a+month&status=agreed",
         &g.staff,
@@ -160,7 +163,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     assert_eq!(made.status, StatusCode::SEE_OTHER);
     let priority = made.header("location").to_owned();
     let second = post(
-        &app,
+        app,
         &format!("{}/priorities/new", g.plan),
         "title=Letters+in+plain+English&statements=IA-I1&target=Every+letter+rewritten&status=proposed",
         &g.admin,
@@ -168,7 +171,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     .await;
     assert_eq!(second.status, StatusCode::SEE_OTHER);
     let bad_action = post(
-        &app,
+        app,
         &format!("{priority}/actions"),
         "what=&lead=&due_on=tomorrow&status=not-started",
         &g.staff,
@@ -182,7 +185,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
         Some("tomorrow")
     );
     let action = post(
-        &app,
+        app,
         &format!("{priority}/actions"),
         "what=Survey+every+adapted+home&lead=Repairs+manager&due_on=2027-02-28&status=not-started",
         &g.staff,
@@ -192,19 +195,19 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
 
     // Nothing is public yet; one co-chair's approval is not enough.
     assert!(priorities_shown(&app.get(&public).await).is_empty());
-    let staff_approves = post(&app, &format!("{}/approve", g.plan), "", &g.staff).await;
+    let staff_approves = post(app, &format!("{}/approve", g.plan), "", &g.staff).await;
     assert_eq!(
         staff_approves.status,
         StatusCode::FORBIDDEN,
         "not a co-chair"
     );
-    let first = approve(&app, &g, &g.admin).await;
+    let first = approve(app, &g, &g.admin).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
     assert!(
         priorities_shown(&app.get(&public).await).is_empty(),
         "still nothing after one co-chair"
     );
-    let both = approve(&app, &g, &g.expert).await;
+    let both = approve(app, &g, &g.expert).await;
     assert_eq!(both.status, StatusCode::SEE_OTHER);
     let page = app.get(&public).await;
     assert_eq!(
@@ -226,7 +229,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
         .unwrap_or("")
         .to_owned();
     let edited = post(
-        &app,
+        app,
         &edit_link,
         "what=Survey+every+adapted+home&lead=Repairs+manager&due_on=2027-04-30&status=on-track",
         &g.staff,
@@ -243,7 +246,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     );
     // A progress update waits too, unless the group chose to publish updates directly.
     post(
-        &app,
+        app,
         &format!("{priority}/updates"),
         "action=&note=Ten+homes+surveyed&status=",
         &g.staff,
@@ -251,7 +254,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     .await;
     assert!(!app.get(&public).await.body.contains("Ten homes surveyed"));
     for co_chair in [&g.expert, &g.admin] {
-        approve(&app, &g, co_chair).await;
+        approve(app, &g, co_chair).await;
     }
     let v2 = app.get(&public).await;
     assert!(v2.body.contains("2027-04-30"));
@@ -260,7 +263,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
         "updates go public with the version"
     );
     let again = post(
-        &app,
+        app,
         &format!("{}/approve", g.plan),
         &format!(
             "revision={}",
@@ -284,7 +287,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     // Updates published directly: public at once, with their new status. One co-chair can
     // choose this, so every member is told who did.
     post(
-        &app,
+        app,
         &format!("{}/settings", g.plan),
         "publish_directly=yes",
         &g.expert,
@@ -302,7 +305,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
             .all(|m| m.contains("Changed by expert@example.org"))
     );
     let quick = post(
-        &app,
+        app,
         &format!("{priority}/updates"),
         "action=&note=Work+has+started&status=in-progress",
         &g.staff,
@@ -313,7 +316,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
     assert!(now_public.body.contains("Work has started"));
     assert!(text(&select(&now_public.html(), ".plan-priority h3")[0]).contains("In progress"));
     let bad_update = post(
-        &app,
+        app,
         &format!("{priority}/updates"),
         "action=&note=&evidence_url=javascript:alert(1)",
         &g.staff,
@@ -384,17 +387,16 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: TestApp) {
                 .contains("frame-ancestors 'none'")
         );
     }
-    app.cleanup().await;
 }
 
 /// Findings 4, 10 and 12: an approval names the draft revision the co-chair read; a draft
 /// changed after that is refused, not approved unseen; an approval from someone who is no
 /// longer a co-chair does not count towards publication.
-async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
-    let g = group(&app).await;
+async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: &TestApp) {
+    let g = group(app).await;
     let public = format!("/organisations/{}", g.slug);
     let made = post(
-        &app,
+        app,
         &format!("{}/priorities/new", g.plan),
         "title=Homes+that+fit&statements=WB-I1&target=Adaptations+within+a+month&status=agreed",
         &g.staff,
@@ -411,7 +413,7 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
         .unwrap_or("")
         .to_owned();
     let changed = post(
-        &app,
+        app,
         &priority,
         "title=Homes+that+fit+NOW&statements=WB-I1&target=Adaptations+within+a+week&status=agreed",
         &g.staff,
@@ -419,7 +421,7 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
     .await;
     assert_eq!(changed.status, StatusCode::SEE_OTHER);
     let stale = post(
-        &app,
+        app,
         &format!("{}/approve", g.plan),
         &format!("revision={seen}"),
         &g.expert,
@@ -440,7 +442,7 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
     // The administrator approves, then stops being a co-chair (a new co-chair takes over):
     // the expert's approval alone must not publish.
     assert_eq!(
-        approve(&app, &g, &g.admin).await.status,
+        approve(app, &g, &g.admin).await.status,
         StatusCode::SEE_OTHER
     );
     let store = &app.db.store;
@@ -468,7 +470,7 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
         .await
         .expect("new co-chair");
     assert_eq!(
-        approve(&app, &g, &g.expert).await.status,
+        approve(app, &g, &g.expert).await.status,
         StatusCode::SEE_OTHER
     );
     assert!(
@@ -477,7 +479,7 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
     );
     // The new co-chair approves: now both current co-chairs agree, and it is public.
     assert_eq!(
-        approve(&app, &g, &g.staff).await.status,
+        approve(app, &g, &g.staff).await.status,
         StatusCode::SEE_OTHER
     );
     assert_eq!(
@@ -488,7 +490,7 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
     // A progress update added after one co-chair approved is part of a new revision: the
     // other co-chair's approval alone does not publish it.
     let edited = post(
-        &app,
+        app,
         &priority,
         "title=Homes+that+fit+NOW&statements=WB-I1&target=Adaptations+within+a+day&status=agreed",
         &g.staff,
@@ -496,11 +498,11 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
     .await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        approve(&app, &g, &g.expert).await.status,
+        approve(app, &g, &g.expert).await.status,
         StatusCode::SEE_OTHER
     );
     let noted = post(
-        &app,
+        app,
         &format!("{priority}/updates"),
         "action=&note=A+note+nobody+approved&status=",
         &g.staff,
@@ -508,7 +510,7 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
     .await;
     assert_eq!(noted.status, StatusCode::SEE_OTHER);
     assert_eq!(
-        approve(&app, &g, &g.staff).await.status,
+        approve(app, &g, &g.staff).await.status,
         StatusCode::SEE_OTHER
     );
     assert!(
@@ -518,7 +520,6 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: TestApp) {
             .contains("A note nobody approved"),
         "the expert's approval did not cover the note"
     );
-    app.cleanup().await;
 }
 
 /// Finding 16: control characters and line breaks where one line is expected are refused next
@@ -591,30 +592,6 @@ async fn hidden_characters_are_refused_next_to_the_field() {
     .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER);
     app.cleanup().await;
-}
-
-#[tokio::test]
-async fn approvals_name_the_draft_on_sqlite() {
-    approvals_are_of_the_draft_seen_by_current_co_chairs(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn approvals_name_the_draft_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        approvals_are_of_the_draft_seen_by_current_co_chairs(app).await;
-    }
-}
-
-#[tokio::test]
-async fn plans_on_sqlite() {
-    plans_are_public_only_when_both_co_chairs_approve(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn plans_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        plans_are_public_only_when_both_co_chairs_approve(app).await;
-    }
 }
 
 #[tokio::test]
@@ -737,3 +714,8 @@ async fn the_public_plan_is_kept_until_something_changes() {
     );
     app.cleanup().await;
 }
+
+both_engines!(
+    approvals_are_of_the_draft_seen_by_current_co_chairs,
+    plans_are_public_only_when_both_co_chairs_approve
+);

@@ -3,12 +3,10 @@
 //! gaps, agreed positions confirmed by both co-chairs, comparison with the previous review, and
 //! views kept when a session ends mid-form.
 
-mod support;
-
+use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
 use mir_domain::organisation::Role;
 use mir_store::{MemberRepo, PeopleRepo, ReviewRepo, SessionRepo, SignUp, SignUpRepo};
-use support::{TestApp, csrf_of, select, text};
 
 struct Group {
     base: String,
@@ -85,7 +83,12 @@ async fn group(app: &TestApp) -> Group {
     }
 }
 
-async fn post(app: &TestApp, path: &str, body: &str, cookies: &str) -> support::TestResponse {
+async fn post(
+    app: &TestApp,
+    path: &str,
+    body: &str,
+    cookies: &str,
+) -> crate::support::TestResponse {
     let token = csrf_of(cookies);
     // A confirmation names the position the co-chair read: take it from their summary page,
     // as the browser does (a co-chair who has no form there sends nothing).
@@ -124,12 +127,12 @@ async fn open_review(app: &TestApp, g: &Group, title: &str) -> String {
     opened.header("location").to_owned()
 }
 
-async fn reviews_work_from_opening_to_agreement(app: TestApp) {
-    let g = group(&app).await;
+async fn reviews_work_from_opening_to_agreement(app: &TestApp) {
+    let g = group(app).await;
 
     // Opening: every problem at once, next to its field; what was typed is kept.
     let bad = post(
-        &app,
+        app,
         &g.base,
         "title=&scope=some&closes_on=2026-02-31",
         &g.admin,
@@ -146,9 +149,9 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         select(&html, "#closes_on")[0].value().attr("value"),
         Some("2026-02-31")
     );
-    let staff_tries = post(&app, &g.base, "title=Mine&scope=all", &g.staff).await;
+    let staff_tries = post(app, &g.base, "title=Mine&scope=all", &g.staff).await;
     assert_eq!(staff_tries.status, StatusCode::FORBIDDEN);
-    let review = open_review(&app, &g, "Review+2026").await;
+    let review = open_review(app, &g, "Review+2026").await;
     let page = app.get_with_cookie(&review, Some(&g.carer)).await;
     assert_eq!(page.status, StatusCode::OK);
     let themes: Vec<String> = select(&page.html(), ".statement-list a")
@@ -162,7 +165,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
 
     // Giving views: a theme page; a bad level is refused and the words are kept.
     let refused = post(
-        &app,
+        app,
         &format!("{review}/themes/WB"),
         "level-WB-I1=best&working-WB-I1=Kind+staff",
         &g.expert,
@@ -174,7 +177,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         "Kind staff"
     );
     let saved = post(
-        &app,
+        app,
         &format!("{review}/themes/WB"),
         "level-WB-I1=just-starting&change-WB-I1=Ask+me+first&level-WB-I2=some-progress",
         &g.expert,
@@ -184,7 +187,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     assert_eq!(saved.header("location"), format!("{review}/themes/IA"));
     // One statement at a time: the next statement follows, and the last goes back.
     let one = post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1"),
         "level-WB-I1=real&working-WB-I1=We+plan+together",
         &g.staff,
@@ -210,7 +213,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     );
     // The carer chooses to be anonymous.
     let anon = post(
-        &app,
+        app,
         &format!("{review}/anonymous"),
         "anonymous=yes",
         &g.carer,
@@ -218,7 +221,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     .await;
     assert_eq!(anon.status, StatusCode::SEE_OTHER);
     post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1"),
         "level-WB-I1=some-progress&change-WB-I1=Respite+is+hard+to+book",
         &g.carer,
@@ -227,7 +230,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
 
     // A workshop: only those who lead may type it in; counts must be numbers.
     let not_allowed = post(
-        &app,
+        app,
         &format!("{review}/workshop/WB"),
         "perspective=person&count-WB-I1-just-starting=4",
         &g.carer,
@@ -235,7 +238,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     .await;
     assert_eq!(not_allowed.status, StatusCode::FORBIDDEN);
     let wrong = post(
-        &app,
+        app,
         &format!("{review}/workshop/WB"),
         "perspective=person&count-WB-I1-just-starting=four",
         &g.expert,
@@ -249,7 +252,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         Some("#count-WB-I1-just-starting")
     );
     let workshop = post(
-        &app,
+        app,
         &format!("{review}/workshop/WB"),
         "perspective=person&session_label=Cafe&count-WB-I1-just-starting=4&count-WB-I1-not-sure=1&change-WB-I1=Nobody+asked+us",
         &g.expert,
@@ -305,7 +308,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     assert!(words.contains("Respite is hard to book"));
     // A workshop line with people but no words does not bring the names back.
     let empty_workshop = post(
-        &app,
+        app,
         &format!("{review}/workshop/WB"),
         "perspective=carer&session_label=Empty&count-WB-I2-not-sure=3",
         &g.expert,
@@ -333,7 +336,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
 
     // Agreeing a position: recorded by one who leads, confirmed by both co-chairs.
     let empty = post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/position"),
         "level=&summary=",
         &g.admin,
@@ -348,7 +351,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         ["#level-WB-I1", "#summary-WB-I1"]
     );
     let recorded = post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/position"),
         "level=some-progress&summary=Some+teams+plan+with+people",
         &g.admin,
@@ -356,7 +359,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     .await;
     assert_eq!(recorded.status, StatusCode::SEE_OTHER);
     let by_staff = post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/confirm"),
         "",
         &g.staff,
@@ -364,7 +367,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     .await;
     assert_eq!(by_staff.status, StatusCode::FORBIDDEN, "not a co-chair");
     post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/confirm"),
         "",
         &g.admin,
@@ -388,7 +391,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
             .contains("has not published how it is doing yet")
     );
     post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/confirm"),
         "",
         &g.expert,
@@ -416,13 +419,13 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
 
     // Closing, then the next review compares with this one.
     assert_eq!(
-        post(&app, &format!("{review}/close"), "", &g.expert)
+        post(app, &format!("{review}/close"), "", &g.expert)
             .await
             .status,
         StatusCode::SEE_OTHER
     );
     let late = post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1"),
         "level-WB-I1=real",
         &g.carer,
@@ -434,7 +437,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         "a closed review keeps its views"
     );
     let late_position = post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/position"),
         "level=real&summary=Changed+later",
         &g.admin,
@@ -448,9 +451,9 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
         Some("#heading-WB-I1"),
         "the message links to the statement"
     );
-    let next = open_review(&app, &g, "Review+2027").await;
+    let next = open_review(app, &g, "Review+2027").await;
     post(
-        &app,
+        app,
         &format!("{next}/statements/WB-I1/position"),
         "level=good-progress&summary=Most+plans+are+made+together",
         &g.admin,
@@ -458,7 +461,7 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
     .await;
     for co_chair in [&g.admin, &g.expert] {
         post(
-            &app,
+            app,
             &format!("{next}/statements/WB-I1/confirm"),
             "",
             co_chair,
@@ -480,18 +483,12 @@ async fn reviews_work_from_opening_to_agreement(app: TestApp) {
             && shown.contains("Review 2027"),
         "the latest confirmed position: {shown}"
     );
-    app.cleanup().await;
-}
-
-#[tokio::test]
-async fn reviews_on_sqlite() {
-    reviews_work_from_opening_to_agreement(TestApp::sqlite().await).await;
 }
 
 /// A carer gives views anonymously in a group with one other carer: the summary shows no
 /// carers' figures or words on their own, says why, and the carer was told beforehand.
-async fn a_small_perspective_is_counted_together(app: TestApp) {
-    let g = group(&app).await;
+async fn a_small_perspective_is_counted_together(app: &TestApp) {
+    let g = group(app).await;
     let store = &app.db.store;
     let org = store
         .organisation_by_slug(
@@ -523,7 +520,7 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
             .expect("member");
         more.push(cookie);
     }
-    let review = open_review(&app, &g, "Spring+review").await;
+    let review = open_review(app, &g, "Spring+review").await;
 
     // Before giving views, the carer is told their perspective is small.
     let page = app.get_with_cookie(&review, Some(&g.carer)).await;
@@ -536,7 +533,7 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
     assert!(select(&expert_page.html(), "#small-perspective").is_empty());
 
     post(
-        &app,
+        app,
         &format!("{review}/anonymous"),
         "anonymous=yes",
         &g.carer,
@@ -555,7 +552,7 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
         (&more[3], say("real", "")),
         (&more[4], say("real", "")),
     ] {
-        let saved = post(&app, &format!("{review}/statements/WB-I1"), &body, cookie).await;
+        let saved = post(app, &format!("{review}/statements/WB-I1"), &body, cookie).await;
         assert_eq!(saved.status, StatusCode::SEE_OTHER);
     }
     let summary = app
@@ -593,7 +590,7 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
 
     // The group may ask for more people, never fewer than 3.
     let too_low = post(
-        &app,
+        app,
         &format!("{}/anonymity", g.base),
         "anonymity_threshold=2",
         &g.admin,
@@ -602,7 +599,7 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
     assert_eq!(too_low.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(too_low.body.contains("Enter 3 or more"));
     let raised = post(
-        &app,
+        app,
         &format!("{}/anonymity", g.base),
         "anonymity_threshold=4",
         &g.admin,
@@ -621,13 +618,12 @@ async fn a_small_perspective_is_counted_together(app: TestApp) {
         ["Several perspectives together"],
         "with 4, all pooled"
     );
-    app.cleanup().await;
 }
 
 /// Findings 12 and 13: a confirmation from someone who is no longer a co-chair does not count,
 /// and a closed review accepts no confirmations or anonymity changes.
-async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
-    let g = group(&app).await;
+async fn confirmations_need_current_co_chairs_and_an_open_review(app: &TestApp) {
+    let g = group(app).await;
     let store = &app.db.store;
     let slug = g
         .base
@@ -640,10 +636,10 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
         .expect("lookup")
         .expect("org")
         .id;
-    let review = open_review(&app, &g, "Autumn+review").await;
+    let review = open_review(app, &g, "Autumn+review").await;
     for code in ["WB-I1", "WB-I2"] {
         let recorded = post(
-            &app,
+            app,
             &format!("{review}/statements/{code}/position"),
             "level=some-progress&summary=Some+teams+plan+with+people",
             &g.admin,
@@ -652,7 +648,7 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
         assert_eq!(recorded.status, StatusCode::SEE_OTHER);
     }
     post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/confirm"),
         "",
         &g.admin,
@@ -675,7 +671,7 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
         .await
         .expect("new co-chair");
     post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/confirm"),
         "",
         &g.expert,
@@ -690,7 +686,7 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
         "a former co-chair's confirmation does not count: {statement}"
     );
     post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I1/confirm"),
         "",
         &g.staff,
@@ -714,14 +710,14 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
         .unwrap_or("")
         .to_owned();
     post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I2/position"),
         "level=real&summary=Everything+is+perfect",
         &g.admin,
     )
     .await;
     let stale = post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I2/confirm"),
         &format!("seen={seen}"),
         &g.expert,
@@ -731,10 +727,10 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
     assert!(stale.body.contains("changed after you opened this page"));
 
     // Closed: nothing in the review changes any more.
-    let closed = post(&app, &format!("{review}/close"), "", &g.admin).await;
+    let closed = post(app, &format!("{review}/close"), "", &g.admin).await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER, "{}", closed.body);
     let late = post(
-        &app,
+        app,
         &format!("{review}/statements/WB-I2/confirm"),
         "",
         &g.expert,
@@ -742,7 +738,7 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
     .await;
     assert_eq!(late.status, StatusCode::CONFLICT);
     let anon = post(
-        &app,
+        app,
         &format!("{review}/anonymous"),
         "anonymous=yes",
         &g.carer,
@@ -763,45 +759,13 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: TestApp) {
             .expect("anonymous?"),
         "the anonymity choice did not change"
     );
-    app.cleanup().await;
-}
-
-#[tokio::test]
-async fn confirmations_on_sqlite() {
-    confirmations_need_current_co_chairs_and_an_open_review(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn confirmations_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        confirmations_need_current_co_chairs_and_an_open_review(app).await;
-    }
-}
-
-#[tokio::test]
-async fn small_perspectives_are_pooled_on_sqlite() {
-    a_small_perspective_is_counted_together(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn small_perspectives_are_pooled_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        a_small_perspective_is_counted_together(app).await;
-    }
-}
-
-#[tokio::test]
-async fn reviews_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        reviews_work_from_opening_to_agreement(app).await;
-    }
 }
 
 /// The session ends while someone is typing: what they sent is kept, they sign in again, come
 /// back to the same page with their words filled in, and save them.
-async fn a_draft_survives_a_session_expiry(app: TestApp) {
-    let g = group(&app).await;
-    let review = open_review(&app, &g, "Review").await;
+async fn a_draft_survives_a_session_expiry(app: &TestApp) {
+    let g = group(app).await;
+    let review = open_review(app, &g, "Review").await;
     let store = &app.db.store;
     let expert = store
         .person_by_email("expert@example.org")
@@ -815,7 +779,7 @@ async fn a_draft_survives_a_session_expiry(app: TestApp) {
         .expect("end sessions");
     let page = format!("{review}/themes/IA");
     let sent = post(
-        &app,
+        app,
         &page,
         "level-IA-I1=some-progress&working-IA-I1=The+carers+line+answered+quickly",
         &g.expert,
@@ -882,7 +846,7 @@ async fn a_draft_survives_a_session_expiry(app: TestApp) {
             .is_empty()
     );
     let saved = post(
-        &app,
+        app,
         &page,
         "level-IA-I1=some-progress&working-IA-I1=The+carers+line+answered+quickly",
         &browser,
@@ -901,17 +865,11 @@ async fn a_draft_survives_a_session_expiry(app: TestApp) {
         text(&select(&again.html(), "#working-IA-I1")[0]),
         "The carers line answered quickly"
     );
-    app.cleanup().await;
 }
 
-#[tokio::test]
-async fn draft_survives_session_expiry_on_sqlite() {
-    a_draft_survives_a_session_expiry(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn draft_survives_session_expiry_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        a_draft_survives_a_session_expiry(app).await;
-    }
-}
+both_engines!(
+    reviews_work_from_opening_to_agreement,
+    confirmations_need_current_co_chairs_and_an_open_review,
+    a_small_perspective_is_counted_together,
+    a_draft_survives_a_session_expiry
+);

@@ -1,10 +1,8 @@
 //! Accounts through the real router: signing in with a password or an emailed link, rate
 //! limits, no account enumeration, password reset, email change, signing out everywhere.
 
-mod support;
-
+use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
-use support::{TestApp, csrf_of, select, text};
 
 /// Opens a page with a form and returns the `mir_csrf=…` cookie and its token.
 async fn form_token(app: &TestApp, path: &str) -> (String, String) {
@@ -116,7 +114,7 @@ async fn password_sign_in_gives_one_answer_for_every_wrong_combination_and_is_ra
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(nobody.status, wrong.status);
-    let message = |r: &support::TestResponse| text(&select(&r.html(), ".error-summary")[0]);
+    let message = |r: &crate::support::TestResponse| text(&select(&r.html(), ".error-summary")[0]);
     assert_eq!(
         message(&wrong),
         message(&nobody),
@@ -500,7 +498,7 @@ async fn signing_out_everywhere_ends_every_session() {
 }
 
 /// Links last 15 minutes: one used at 14m59s works, one used at 15m01s does not.
-async fn sign_in_links_expire_after_fifteen_minutes(app: TestApp) {
+async fn sign_in_links_expire_after_fifteen_minutes(app: &TestApp) {
     let store = &app.db.store;
     let mut links = Vec::new();
     for _ in 0..2 {
@@ -518,7 +516,7 @@ async fn sign_in_links_expire_after_fifteen_minutes(app: TestApp) {
         app.db.link_lifetimes().await.expect("lifetimes"),
         [900, 900]
     );
-    let (cookie, t) = form_token(&app, "/sign-in").await;
+    let (cookie, t) = form_token(app, "/sign-in").await;
     // Ten seconds to spare: a busy test machine must not make "in time" late.
     app.db.age_links(890).await.expect("age");
     let in_time = app
@@ -543,19 +541,6 @@ async fn sign_in_links_expire_after_fifteen_minutes(app: TestApp) {
         "{}",
         late.body
     );
-    app.cleanup().await;
-}
-
-#[tokio::test]
-async fn sign_in_links_expire_on_sqlite() {
-    sign_in_links_expire_after_fifteen_minutes(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn sign_in_links_expire_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        sign_in_links_expire_after_fifteen_minutes(app).await;
-    }
 }
 
 #[tokio::test]
@@ -702,7 +687,7 @@ async fn behind_a_trusted_proxy_each_visitor_has_their_own_rate_limit() {
 
 /// Finding 9: personal pages are never stored by a browser or proxy; a session ends after a
 /// week unused and 30 days after sign-in however busy; signing in renews the form token.
-async fn sessions_end_and_personal_pages_are_not_kept(app: TestApp) {
+async fn sessions_end_and_personal_pages_are_not_kept(app: &TestApp) {
     let public = app.get("/").await;
     assert_ne!(public.header("cache-control"), "no-store");
     let before = app
@@ -770,17 +755,9 @@ async fn sessions_end_and_personal_pages_are_not_kept(app: TestApp) {
         StatusCode::OK,
         "eight days unused: ended"
     );
-    app.cleanup().await;
 }
 
-#[tokio::test]
-async fn sessions_end_on_sqlite() {
-    sessions_end_and_personal_pages_are_not_kept(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn sessions_end_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        sessions_end_and_personal_pages_are_not_kept(app).await;
-    }
-}
+both_engines!(
+    sign_in_links_expire_after_fifteen_minutes,
+    sessions_end_and_personal_pages_are_not_kept
+);

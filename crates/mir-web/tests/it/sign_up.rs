@@ -1,11 +1,9 @@
 //! Signing an organisation up, question by question, and the national programme team's
 //! approval.
 
-mod support;
-
+use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
 use mir_store::PeopleRepo;
-use support::{TestApp, csrf_of, select, text};
 
 /// Posts one answer with the session and form token in `cookies`; returns the response and
 /// cookies updated with any new session.
@@ -14,7 +12,7 @@ async fn answer(
     cookies: &mut String,
     path: &str,
     body: &str,
-) -> support::TestResponse {
+) -> crate::support::TestResponse {
     let token = csrf_of(cookies);
     let response = app
         .post_form(path, &format!("csrf_token={token}&{body}"), Some(cookies))

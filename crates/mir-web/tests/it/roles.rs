@@ -5,15 +5,13 @@
 //! the organisation's administrator, a national administrator. An organisation's workspace is
 //! private: people outside it get 404, not 403.
 
-mod support;
-
+use crate::support::{TestApp, csrf_of};
 use axum::http::StatusCode;
 use mir_domain::organisation::{OrganisationKind, Role};
 use mir_store::{
     ActionRecord, MemberRepo, NewReviewRecord, PeopleRepo, PlanRepo, PriorityRecord, ReviewRepo,
     SignUp, SignUpRepo,
 };
-use support::{TestApp, csrf_of};
 
 const ROLES: [&str; 7] = [
     "anonymous",
@@ -776,7 +774,7 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
 }
 
 fn assert_every_route_covered(covered: &[(&str, &str)]) {
-    let declared = support::declared_routes();
+    let declared = crate::support::declared_routes();
     assert!(
         declared.len() > 40,
         "the router declares its routes: {declared:?}"
@@ -791,20 +789,10 @@ fn assert_every_route_covered(covered: &[(&str, &str)]) {
     );
 }
 
-#[tokio::test]
-async fn route_by_role_matrix_on_sqlite() {
-    let app = TestApp::sqlite().await;
-    let covered = check_matrix(&app).await;
+/// Every route the router declares, for every kind of person, answers as the matrix says.
+async fn route_by_role_matrix(app: &TestApp) {
+    let covered = check_matrix(app).await;
     assert_every_route_covered(&covered);
-    app.cleanup().await;
 }
 
-#[tokio::test]
-async fn route_by_role_matrix_on_postgres() {
-    let Some(app) = TestApp::postgres().await else {
-        return;
-    };
-    let covered = check_matrix(&app).await;
-    assert_every_route_covered(&covered);
-    app.cleanup().await;
-}
+both_engines!(route_by_role_matrix);

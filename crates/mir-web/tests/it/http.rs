@@ -1,13 +1,11 @@
 //! HTTP tests through the real router: pages are parsed and checked by structure.
 
-mod support;
-
 use std::collections::HashSet;
 
+use crate::support::{TestApp, select, text};
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use mir_store::{FeedbackRepo, OrganisationRepo};
-use support::{TestApp, select, text};
 
 /// Every HTML page a visitor can reach today, including an error page.
 const PAGES: [&str; 21] = [
@@ -113,22 +111,6 @@ async fn check_page_shell(app: &TestApp) {
             "{path}: inline style breaks the CSP"
         );
     }
-}
-
-#[tokio::test]
-async fn every_page_has_the_accessible_shell_on_sqlite() {
-    let app = TestApp::sqlite().await;
-    check_page_shell(&app).await;
-    app.cleanup().await;
-}
-
-#[tokio::test]
-async fn every_page_has_the_accessible_shell_on_postgres() {
-    let Some(app) = TestApp::postgres().await else {
-        return;
-    };
-    check_page_shell(&app).await;
-    app.cleanup().await;
 }
 
 #[tokio::test]
@@ -535,77 +517,6 @@ async fn demo_data_loads_once() {
     app.cleanup().await;
 }
 
-/// The route × role matrix: every route, every kind of visitor, the status they get.
-/// Roles arrive with signing in; each new route and role is added here.
-#[tokio::test]
-async fn route_by_role_matrix() {
-    let app = TestApp::sqlite().await;
-    let css = mir_web::assets::url("mir.css");
-    mir_app::demo::load_demo_data(&app.db.store)
-        .await
-        .expect("demo");
-    let matrix = [
-        (Method::GET, "/", "anonymous", StatusCode::OK),
-        (Method::GET, "/accessibility", "anonymous", StatusCode::OK),
-        (Method::GET, "/privacy", "anonymous", StatusCode::OK),
-        (Method::GET, "/cookies", "anonymous", StatusCode::OK),
-        (Method::GET, "/contact", "anonymous", StatusCode::OK),
-        // Posting without the form's token is refused for everyone.
-        (Method::POST, "/contact", "anonymous", StatusCode::FORBIDDEN),
-        (Method::GET, "/healthz", "anonymous", StatusCode::OK),
-        (Method::GET, "/metrics", "anonymous", StatusCode::OK),
-        (Method::GET, css.as_str(), "anonymous", StatusCode::OK),
-        (Method::GET, "/frameworks", "anonymous", StatusCode::OK),
-        (
-            Method::GET,
-            "/frameworks/demonstration",
-            "anonymous",
-            StatusCode::OK,
-        ),
-        (
-            Method::GET,
-            "/frameworks/demonstration/themes/WB",
-            "anonymous",
-            StatusCode::OK,
-        ),
-        (
-            Method::GET,
-            "/frameworks/demonstration/themes/WB/print",
-            "anonymous",
-            StatusCode::OK,
-        ),
-        (
-            Method::GET,
-            "/frameworks/demonstration/statements/WB-I1",
-            "anonymous",
-            StatusCode::OK,
-        ),
-        (
-            Method::GET,
-            "/frameworks/demonstration/versions/2026.1/pictures/people.svg",
-            "anonymous",
-            StatusCode::OK,
-        ),
-        (
-            Method::POST,
-            "/frameworks/demonstration",
-            "anonymous",
-            StatusCode::METHOD_NOT_ALLOWED,
-        ),
-    ];
-    for (method, path, role, expected) in matrix {
-        let request = Request::builder()
-            .method(method.clone())
-            .uri(path)
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from("message=x"))
-            .expect("request");
-        let response = app.send(request).await;
-        assert_eq!(response.status, expected, "{method} {path} as {role}");
-    }
-    app.cleanup().await;
-}
-
 /// Framework pages on one engine: every page of the statement library, in both views.
 async fn check_framework_pages(app: &TestApp) {
     mir_app::demo::load_demo_data(&app.db.store)
@@ -690,22 +601,6 @@ async fn check_framework_pages(app: &TestApp) {
 }
 
 #[tokio::test]
-async fn framework_pages_on_sqlite() {
-    let app = TestApp::sqlite().await;
-    check_framework_pages(&app).await;
-    app.cleanup().await;
-}
-
-#[tokio::test]
-async fn framework_pages_on_postgres() {
-    let Some(app) = TestApp::postgres().await else {
-        return;
-    };
-    check_framework_pages(&app).await;
-    app.cleanup().await;
-}
-
-#[tokio::test]
 async fn older_framework_versions_stay_readable_and_links_keep_the_version() {
     let app = TestApp::sqlite().await;
     mir_app::demo::load_demo_data(&app.db.store)
@@ -746,3 +641,5 @@ async fn older_framework_versions_stay_readable_and_links_keep_the_version() {
     );
     app.cleanup().await;
 }
+
+both_engines!(check_page_shell, check_framework_pages);

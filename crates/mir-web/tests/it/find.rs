@@ -1,10 +1,8 @@
 //! Find and connect through the real router: the directory's filters and pages, the national
 //! map (one link and one table row per council, the CSV), area pages, and "who else".
 
-mod support;
-
+use crate::support::{TestApp, select, text};
 use axum::http::StatusCode;
-use support::{TestApp, select, text};
 
 async fn demo(app: &TestApp) {
     mir_app::demo::load_demo_data(&app.db.store)
@@ -12,15 +10,15 @@ async fn demo(app: &TestApp) {
         .expect("demo");
 }
 
-fn names(page: &support::TestResponse) -> Vec<String> {
+fn names(page: &crate::support::TestResponse) -> Vec<String> {
     select(&page.html(), ".results h3 a")
         .iter()
         .map(text)
         .collect()
 }
 
-async fn finding_organisations(app: TestApp) {
-    demo(&app).await;
+async fn finding_organisations(app: &TestApp) {
+    demo(app).await;
     let all = app.get("/organisations").await;
     assert_eq!(all.status, StatusCode::OK);
     assert_eq!(names(&all).len(), 5);
@@ -127,19 +125,6 @@ async fn finding_organisations(app: TestApp) {
         first.contains("Oakfield Home Care (demonstration) 2 shared statements (WB-I1, WB-I2), neighbouring council"),
         "{first}"
     );
-    app.cleanup().await;
-}
-
-#[tokio::test]
-async fn find_on_sqlite() {
-    finding_organisations(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn find_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        finding_organisations(app).await;
-    }
 }
 
 #[tokio::test]
@@ -241,8 +226,8 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
     app.cleanup().await;
 }
 
-async fn searching(app: TestApp) {
-    demo(&app).await;
+async fn searching(app: &TestApp) {
+    demo(app).await;
     let page = app.get("/search?q=Easy+Read").await;
     assert_eq!(page.status, StatusCode::OK);
     let html = page.html();
@@ -283,23 +268,10 @@ async fn searching(app: TestApp) {
     }
     let long = format!("/search?q={}", "care+".repeat(400));
     assert_eq!(app.get(&long).await.status, StatusCode::OK);
-    app.cleanup().await;
 }
 
-#[tokio::test]
-async fn search_on_sqlite() {
-    searching(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn search_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        searching(app).await;
-    }
-}
-
-async fn good_practice_stories(app: TestApp) {
-    demo(&app).await;
+async fn good_practice_stories(app: &TestApp) {
+    demo(app).await;
     // The demonstration story, found from the list, its statement and search.
     let list = app.get("/stories?statement=WB-I1").await;
     let link = select(&list.html(), ".results a")[0]
@@ -335,7 +307,7 @@ async fn good_practice_stories(app: TestApp) {
     let jo = app.sign_in("jo.carer@demo.example.org", false).await;
     let path = "/manage/organisations/demo-riverside-council/stories/new";
     let post = |cookies: &str, body: &str| {
-        let body = format!("csrf_token={}&{body}", support::csrf_of(cookies));
+        let body = format!("csrf_token={}&{body}", crate::support::csrf_of(cookies));
         let cookies = cookies.to_owned();
         let app = &app;
         async move { app.post_form(path, &body, Some(&cookies)).await }
@@ -368,17 +340,6 @@ async fn good_practice_stories(app: TestApp) {
         app.get("/stories/999999").await.status,
         StatusCode::NOT_FOUND
     );
-    app.cleanup().await;
 }
 
-#[tokio::test]
-async fn stories_on_sqlite() {
-    good_practice_stories(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn stories_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        good_practice_stories(app).await;
-    }
-}
+both_engines!(finding_organisations, searching, good_practice_stories);

@@ -8,10 +8,8 @@
 //! coming back unescaped. A second test posts to every POST route without a form token and
 //! expects a refusal. A new route in `router.rs` is covered without touching this file.
 
-mod support;
-
+use crate::support::{TestApp, csrf_of, select};
 use axum::http::StatusCode;
-use support::{TestApp, csrf_of, select};
 
 /// Request text an attacker would send, already percent-encoded for a path or query.
 const HOSTILE: [&str; 14] = [
@@ -72,7 +70,7 @@ fn plausible(route: &str, name: &str) -> &'static str {
 
 /// Every route pattern with whether it answers GET and POST, from the route table itself.
 fn routes() -> Vec<(String, bool, bool)> {
-    let declared = support::declared_routes();
+    let declared = crate::support::declared_routes();
     let mut out: Vec<(String, bool, bool)> = Vec::new();
     for (method, pattern) in declared {
         let entry = match out.iter_mut().find(|(p, _, _)| *p == pattern) {
@@ -163,7 +161,7 @@ fn check_response(route: &str, path: &str, status: StatusCode, body: &str) -> Ve
     problems
 }
 
-async fn hostile_paths_and_queries(app: TestApp) {
+async fn hostile_paths_and_queries(app: &TestApp) {
     mir_app::demo::load_demo_data(&app.db.store)
         .await
         .expect("demo data");
@@ -234,19 +232,6 @@ async fn hostile_paths_and_queries(app: TestApp) {
         problems.len(),
         problems.join("\n")
     );
-    app.cleanup().await;
-}
-
-#[tokio::test]
-async fn hostile_input_on_every_route_on_sqlite() {
-    hostile_paths_and_queries(TestApp::sqlite().await).await;
-}
-
-#[tokio::test]
-async fn hostile_input_on_every_route_on_postgres() {
-    if let Some(app) = TestApp::postgres().await {
-        hostile_paths_and_queries(app).await;
-    }
 }
 
 /// Every POST route refuses a request without a form token, even from a signed-in person
@@ -335,3 +320,5 @@ async fn anonymous_writes_are_bounded_per_client() {
     assert_eq!(kept[10], 429);
     app.cleanup().await;
 }
+
+both_engines!(hostile_paths_and_queries);

@@ -1,0 +1,18 @@
+//! The web layer's integration tests: one binary (so the suite links once), a module per
+//! capability. Each drives the real router in-process with its own database; `both_engines!`
+//! runs a test on SQLite and, when `MIR_TEST_POSTGRES_URL` is set, on PostgreSQL. The one
+//! exception is `../queries.rs`, which counts every query in its process, so runs alone.
+
+#[macro_use]
+mod support;
+
+mod accounts;
+mod admin;
+mod find;
+mod hostile;
+mod http;
+mod members;
+mod plans;
+mod reviews;
+mod roles;
+mod sign_up;
