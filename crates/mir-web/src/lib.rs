@@ -8,6 +8,7 @@
 pub mod assets;
 pub mod cache;
 pub mod error;
+pub mod form;
 pub mod middleware;
 pub mod page;
 pub mod params;

@@ -8,14 +8,15 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::Actor;
 use mir_app::accounts;
-use mir_app::{Actor, AppError};
 use mir_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 use super::{Client, CurrentActor};
 use crate::AppState;
 use crate::error::WebError;
+use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
@@ -82,41 +83,34 @@ pub async fn sign_in_with_password(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<PasswordForm>,
 ) -> Result<Response, WebError> {
-    match accounts::sign_in_with_password(&state.store, &form.email, &form.password, &client).await
-    {
-        Ok(Some(person)) => {
+    let signed_in =
+        accounts::sign_in_with_password(&state.store, &form.email, &form.password, &client).await;
+    let (status, errors) = match form::answer(signed_in, "email")? {
+        Outcome::Done(Some(person)) => {
             session.sign_in(person.id);
             session.set_flash("You are signed in.");
             let next = session
                 .take_return_to()
                 .unwrap_or_else(|| after_sign_in(person.is_national_admin).to_owned());
-            Ok(Redirect::to(&next).into_response())
+            return Ok(Redirect::to(&next).into_response());
         }
-        Ok(None) => {
+        Outcome::Done(None) => {
             let mut errors = FieldErrors::new();
             errors.add(
                 "email",
                 "Enter a correct email address and password. Or get a sign-in link by email below",
             );
-            let page = SignInPage {
-                ctx,
-                email: form.email,
-                link_email: String::new(),
-                errors,
-            };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            (StatusCode::UNPROCESSABLE_ENTITY, errors)
         }
-        Err(AppError::Invalid(errors)) => {
-            let page = SignInPage {
-                ctx,
-                email: form.email,
-                link_email: String::new(),
-                errors,
-            };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
-        }
-        Err(other) => Err(other.into()),
-    }
+        Outcome::Rejected(rejection) => (rejection.status, rejection.errors),
+    };
+    let page = SignInPage {
+        ctx,
+        email: form.email,
+        link_email: String::new(),
+        errors,
+    };
+    render(status, &page)
 }
 
 /// `POST /sign-in/email-link`
@@ -127,27 +121,25 @@ pub async fn request_link(
     CsrfForm(form): CsrfForm<LinkForm>,
 ) -> Result<Response, WebError> {
     let base = &state.config.base_url;
-    match accounts::request_sign_in_link(
+    let sent = accounts::request_sign_in_link(
         &state.store,
         &state.mailer,
         &form.link_email,
         &client,
         base,
     )
-    .await
-    {
-        Ok(()) => Ok(Redirect::to("/sign-in/check-email").into_response()),
-        Err(AppError::Invalid(errors)) => {
-            let errors = renamed(&errors, "email", "link_email");
+    .await;
+    match form::answer(sent, "link_email")? {
+        Outcome::Done(()) => Ok(Redirect::to("/sign-in/check-email").into_response()),
+        Outcome::Rejected(rejection) => {
             let page = SignInPage {
                 ctx,
                 email: String::new(),
                 link_email: form.link_email,
-                errors,
+                errors: renamed(&rejection.errors, "email", "link_email"),
             };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(rejection.status, &page)
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -232,8 +224,11 @@ pub async fn sign_out_everywhere(
     }
     accounts::sign_out_everywhere(&state.store, &actor).await?;
     session.sign_out();
-    session.set_flash("You are signed out on every device.");
-    Ok(Redirect::to("/sign-in").into_response())
+    Ok(form::saved(
+        &session,
+        "You are signed out on every device.",
+        "/sign-in",
+    ))
 }
 
 // ---------------------------------------------------------------- Password
@@ -281,28 +276,30 @@ pub async fn change_password(
     if let Some(redirect) = sign_in_first(&actor) {
         return Ok(redirect);
     }
-    match accounts::change_password(
+    let changed = accounts::change_password(
         &state.store,
         &actor,
         &form.current_password,
         &form.new_password,
     )
-    .await
-    {
-        Ok(()) => {
+    .await;
+    match form::answer(changed, "new_password")? {
+        Outcome::Done(()) => {
             // Every session ended; this browser stays signed in with a fresh one.
             if let Actor::Person { id, .. } = actor {
                 session.sign_in(id);
             }
-            session.set_flash(
+            Ok(form::saved(
+                &session,
                 "Your password is saved. You have been signed out on your other devices.",
-            );
-            Ok(Redirect::to("/account").into_response())
+                "/account",
+            ))
         }
-        Err(AppError::Invalid(errors)) => {
+        Outcome::Rejected(rejection) => {
             let has_password = accounts::has_password(&state.store, &actor).await?;
+            let errors = rejection.errors;
             render(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                rejection.status,
                 &PasswordPage {
                     ctx,
                     has_password,
@@ -310,7 +307,6 @@ pub async fn change_password(
                 },
             )
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -366,21 +362,22 @@ pub async fn change_email(
         current_password: &form.current_password,
         signed_in_at: session.signed_in_at(),
     };
-    match accounts::request_email_change(&state.store, &state.mailer, &actor, &change, base).await {
-        Ok(()) => ok(&CheckEmailPage {
+    let asked =
+        accounts::request_email_change(&state.store, &state.mailer, &actor, &change, base).await;
+    match form::answer(asked, "email")? {
+        Outcome::Done(()) => ok(&CheckEmailPage {
             ctx,
             what: "email-change",
         }),
-        Err(AppError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
             &EmailPage {
                 ctx,
                 email: form.email,
                 has_password: accounts::has_password(&state.store, &actor).await?,
-                errors,
+                errors: rejection.errors,
             },
         ),
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -423,25 +420,23 @@ pub async fn use_email_link(
         button: "Confirm",
         failed: true,
     };
-    match accounts::confirm_email_change(
-        &state.store,
-        &state.mailer,
-        &token,
-        &state.config.base_url,
-    )
-    .await
-    {
-        Ok(Some(person)) => {
+    let base = &state.config.base_url;
+    let confirmed = accounts::confirm_email_change(&state.store, &state.mailer, &token, base).await;
+    match form::answer(confirmed, "email")? {
+        Outcome::Done(Some(person)) => {
             // Every session ended; this browser, which holds the link, is signed in again.
             session.sign_in(person.id);
-            session.set_flash(format!(
-                "Your email address is now {}. Every other device is signed out. If someone else changed it, set a new password now.",
-                person.email
-            ));
-            Ok(Redirect::to("/account").into_response())
+            Ok(form::saved(
+                &session,
+                format!(
+                    "Your email address is now {}. Every other device is signed out. If someone else changed it, set a new password now.",
+                    person.email
+                ),
+                "/account",
+            ))
         }
-        Ok(None) | Err(AppError::Conflict(_)) => render(StatusCode::BAD_REQUEST, &failed(ctx)),
-        Err(other) => Err(other.into()),
+        // Used, expired, or the address was taken meanwhile: the link does not work.
+        Outcome::Done(None) | Outcome::Rejected(_) => render(StatusCode::BAD_REQUEST, &failed(ctx)),
     }
 }
 
@@ -472,19 +467,19 @@ pub async fn send_reset(
     CsrfForm(form): CsrfForm<EmailForm>,
 ) -> Result<Response, WebError> {
     let base = &state.config.base_url;
-    match accounts::request_password_reset(&state.store, &state.mailer, &form.email, &client, base)
-        .await
-    {
-        Ok(()) => ok(&CheckEmailPage { ctx, what: "reset" }),
-        Err(AppError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
+    let sent =
+        accounts::request_password_reset(&state.store, &state.mailer, &form.email, &client, base)
+            .await;
+    match form::answer(sent, "email")? {
+        Outcome::Done(()) => ok(&CheckEmailPage { ctx, what: "reset" }),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
             &ResetRequestPage {
                 ctx,
                 email: form.email,
-                errors,
+                errors: rejection.errors,
             },
         ),
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -521,32 +516,26 @@ pub async fn set_new_password(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<NewPasswordForm>,
 ) -> Result<Response, WebError> {
-    match accounts::reset_password(&state.store, &token, &form.password).await {
-        Ok(Some(person)) => {
+    let reset = accounts::reset_password(&state.store, &token, &form.password).await;
+    let (status, errors, failed) = match form::answer(reset, "password")? {
+        Outcome::Done(Some(person)) => {
             session.sign_in(person.id);
-            session.set_flash("Your new password is saved and you are signed in. Other devices have been signed out.");
-            Ok(Redirect::to("/account").into_response())
+            return Ok(form::saved(
+                &session,
+                "Your new password is saved and you are signed in. Other devices have been signed out.",
+                "/account",
+            ));
         }
-        Ok(None) => render(
-            StatusCode::BAD_REQUEST,
-            &ResetPage {
-                ctx,
-                token,
-                errors: FieldErrors::new(),
-                failed: true,
-            },
-        ),
-        Err(AppError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &ResetPage {
-                ctx,
-                token,
-                errors,
-                failed: false,
-            },
-        ),
-        Err(other) => Err(other.into()),
-    }
+        Outcome::Done(None) => (StatusCode::BAD_REQUEST, FieldErrors::new(), true),
+        Outcome::Rejected(rejection) => (rejection.status, rejection.errors, false),
+    };
+    let page = ResetPage {
+        ctx,
+        token,
+        errors,
+        failed,
+    };
+    render(status, &page)
 }
 
 // ---------------------------------------------------------------- Privacy
@@ -606,20 +595,21 @@ pub async fn delete_account(
     if let Some(redirect) = sign_in_first(&actor) {
         return Ok(redirect);
     }
-    match accounts::delete_my_account(&state.store, &actor).await {
-        Ok(()) => {
+    match form::answer(
+        accounts::delete_my_account(&state.store, &actor).await,
+        "delete",
+    )? {
+        Outcome::Done(()) => {
             session.sign_out();
-            session.set_flash("Your account is deleted.");
-            Ok(Redirect::to("/").into_response())
+            Ok(form::saved(&session, "Your account is deleted.", "/"))
         }
-        Err(AppError::Conflict(message)) => render(
-            StatusCode::CONFLICT,
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
             &DeletePage {
                 ctx,
-                problem: Some(message),
+                problem: Some(rejection.message()),
             },
         ),
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -661,8 +651,11 @@ pub async fn save_emails(
         .map(|(_, v)| v)
         .collect();
     accounts::set_email_preferences(&state.store, &actor, &on).await?;
-    session.set_flash("Your email choices are saved.");
-    Ok(Redirect::to("/account").into_response())
+    Ok(form::saved(
+        &session,
+        "Your email choices are saved.",
+        "/account",
+    ))
 }
 
 #[cfg(test)]

@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use mir_app::AppError;
 use mir_app::frameworks::{
     UploadPreview, UploadedFile, discard_upload, preview_upload, publish_upload, upload_framework,
 };
@@ -17,6 +16,7 @@ use serde::Deserialize;
 use super::CurrentActor;
 use crate::AppState;
 use crate::error::WebError;
+use crate::form::{self, Outcome};
 use crate::middleware::cookies;
 use crate::middleware::csrf::{self, CsrfForm};
 use crate::middleware::session::Session;
@@ -138,47 +138,40 @@ pub async fn upload(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let framework_file = &framework_files[0];
-    match upload_framework(&state.store, &actor, framework_file, &pictures).await {
-        Ok(preview) => Ok(Redirect::to(&format!(
-            "/admin/frameworks/uploads/{}",
-            preview.upload_id
-        ))
-        .into_response()),
-        Err(AppError::InvalidFile(problems)) => {
-            let source = String::from_utf8_lossy(&framework_file.bytes);
-            let lines: Vec<&str> = source.lines().collect();
-            let problems = problems
-                .into_iter()
-                .map(|problem| ShownProblem {
-                    line_text: lines
-                        .get(problem.line.saturating_sub(1))
-                        .copied()
-                        .unwrap_or("")
-                        .chars()
-                        .take(200)
-                        .collect(),
-                    problem,
-                })
-                .collect();
-            let page = UploadPage {
-                ctx,
-                form_error: None,
-                problems,
-                file_name: framework_file.name.clone(),
-            };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+    let uploaded = upload_framework(&state.store, &actor, framework_file, &pictures).await;
+    let rejection = match form::answer(uploaded, "files")? {
+        Outcome::Done(preview) => {
+            let to = format!("/admin/frameworks/uploads/{}", preview.upload_id);
+            return Ok(Redirect::to(&to).into_response());
         }
-        Err(AppError::Conflict(message)) => {
-            let page = UploadPage {
-                ctx,
-                form_error: Some(message),
-                problems: Vec::new(),
-                file_name: framework_file.name.clone(),
-            };
-            render(StatusCode::CONFLICT, &page)
-        }
-        Err(other) => Err(other.into()),
-    }
+        Outcome::Rejected(rejection) => rejection,
+    };
+    // A clash with what is published (the same version) is one message; a file's problems are
+    // listed with their lines.
+    let form_error = rejection.is_conflict().then(|| rejection.message());
+    let source = String::from_utf8_lossy(&framework_file.bytes);
+    let lines: Vec<&str> = source.lines().collect();
+    let problems = rejection
+        .file_problems
+        .into_iter()
+        .map(|problem| ShownProblem {
+            line_text: lines
+                .get(problem.line.saturating_sub(1))
+                .copied()
+                .unwrap_or("")
+                .chars()
+                .take(200)
+                .collect(),
+            problem,
+        })
+        .collect();
+    let page = UploadPage {
+        ctx,
+        form_error,
+        problems,
+        file_name: framework_file.name.clone(),
+    };
+    render(rejection.status, &page)
 }
 
 #[derive(Template)]
@@ -221,24 +214,21 @@ pub async fn publish(
     session: Session,
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
-    match publish_upload(&state.store, &actor, id).await {
-        Ok(report) => {
-            session.set_flash(format!(
+    match form::answer(publish_upload(&state.store, &actor, id).await, "publish")? {
+        Outcome::Done(report) => Ok(form::saved(
+            &session,
+            format!(
                 "Published version {} of {}: {} themes and {} statements.",
                 report.version, report.slug, report.themes, report.statements
-            ));
-            Ok(Redirect::to(&format!(
-                "/frameworks/{}?version={}",
-                report.slug, report.version
-            ))
-            .into_response())
-        }
+            ),
+            &format!("/frameworks/{}?version={}", report.slug, report.version),
+        )),
         // Someone published the same version meanwhile: say so on the admin page.
-        Err(AppError::Conflict(message)) => {
-            session.set_flash(format!("Nothing was published: {message}."));
-            Ok(Redirect::to("/admin").into_response())
-        }
-        Err(other) => Err(other.into()),
+        Outcome::Rejected(rejection) => Ok(form::saved(
+            &session,
+            format!("Nothing was published: {}.", rejection.message()),
+            "/admin",
+        )),
     }
 }
 
@@ -251,8 +241,11 @@ pub async fn discard(
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
     discard_upload(&state.store, &actor, id).await?;
-    session.set_flash("The uploaded file was discarded. Nothing was published.");
-    Ok(Redirect::to("/admin").into_response())
+    Ok(form::saved(
+        &session,
+        "The uploaded file was discarded. Nothing was published.",
+        "/admin",
+    ))
 }
 
 // ---------------------------------------------------------------- Organisations awaiting approval
@@ -310,21 +303,23 @@ async fn decide(
     session: Session,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    match mir_app::organisations::decide(&state.store, &state.mailer, &actor, id, approve, &reason)
-        .await
-    {
-        Ok(()) => {
-            session.set_flash(if approve {
+    let decided =
+        mir_app::organisations::decide(&state.store, &state.mailer, &actor, id, approve, &reason)
+            .await;
+    match form::answer(decided, "reason")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            if approve {
                 "The organisation is approved and has been told."
             } else {
                 "The sign-up is declined and the organisation has been told why."
-            });
-            Ok(Redirect::to("/admin/organisations").into_response())
-        }
-        Err(AppError::Invalid(_)) => {
+            },
+            "/admin/organisations",
+        )),
+        Outcome::Rejected(rejection) => {
             let pending = mir_app::organisations::awaiting_approval(&state.store, &actor).await?;
             render(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                rejection.status,
                 &OrganisationsPage {
                     ctx,
                     pending,
@@ -332,7 +327,6 @@ async fn decide(
                 },
             )
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -415,26 +409,27 @@ pub async fn set_national_admin(
     CsrfForm(form): CsrfForm<NationalAdminForm>,
 ) -> Result<Response, WebError> {
     let on = form.national_admin == "yes";
-    match mir_app::accounts::set_national_admin(&state.store, &actor, id, on).await {
-        Ok(()) => {
-            session.set_flash(if on {
+    let set = mir_app::accounts::set_national_admin(&state.store, &actor, id, on).await;
+    match form::answer(set, "national_admin")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            if on {
                 "They are now a national administrator."
             } else {
                 "They are no longer a national administrator."
-            });
-            Ok(Redirect::to("/admin/people").into_response())
-        }
-        Err(AppError::Conflict(message)) => {
+            },
+            "/admin/people",
+        )),
+        Outcome::Rejected(rejection) => {
             let people = mir_app::accounts::all_people(&state.store, &actor).await?;
             render(
-                StatusCode::CONFLICT,
+                rejection.status,
                 &PeoplePage {
                     ctx,
                     people,
-                    problem: Some(message),
+                    problem: Some(rejection.message()),
                 },
             )
         }
-        Err(other) => Err(other.into()),
     }
 }

@@ -3,8 +3,7 @@
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use mir_app::AppError;
+use axum::response::Response;
 use mir_app::feedback::{FeedbackInput, send_feedback};
 use mir_app::policy::{Action, authorize};
 use mir_domain::feedback::MESSAGE_MAX_CHARS;
@@ -14,6 +13,7 @@ use serde::Deserialize;
 use super::CurrentActor;
 use crate::AppState;
 use crate::error::WebError;
+use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, render};
@@ -61,21 +61,22 @@ pub async fn send(
         message: form.message.clone(),
         reply_email: form.reply_email.clone(),
     };
-    match send_feedback(&state.store, &actor, &input, &client).await {
-        Ok(_) => {
-            session.set_flash("Thank you. We have your message.");
-            Ok(Redirect::to("/contact").into_response())
-        }
+    let sent = send_feedback(&state.store, &actor, &input, &client).await;
+    match form::answer(sent, "message")? {
+        Outcome::Done(_) => Ok(form::saved(
+            &session,
+            "Thank you. We have your message.",
+            "/contact",
+        )),
         // Show the form again with everything typed kept, and each problem by its field.
-        Err(AppError::Invalid(errors)) => {
+        Outcome::Rejected(rejection) => {
             let page = ContactPage {
                 ctx,
                 form,
-                errors,
+                errors: rejection.errors,
                 max_chars: MESSAGE_MAX_CHARS,
             };
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(rejection.status, &page)
         }
-        Err(other) => Err(other.into()),
     }
 }

@@ -8,12 +8,12 @@ use askama::Template;
 use axum::extract::State;
 use axum::extract::{FromRequestParts, Request};
 use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
+use mir_app::Actor;
 use mir_app::plans::{
     self, ActionForm, Approved, PlanWorkspace, PriorityForm, PublicPlan, PublishedVersion,
     UpdateForm,
 };
-use mir_app::{Actor, AppError};
 use mir_domain::framework::Statement;
 use mir_domain::plan::{ActionStatus, PriorityStatus};
 use mir_domain::validation::FieldErrors;
@@ -22,6 +22,7 @@ use super::{CurrentActor, Pairs, field};
 use crate::AppState;
 use crate::cache::PageCache;
 use crate::error::WebError;
+use crate::form::{self, Outcome, Rejection};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
@@ -83,19 +84,17 @@ pub async fn show(
     })
 }
 
-async fn plan_with_error(
+/// The plan page again, with why something could not be done (by the approve button).
+async fn plan_again(
     state: &AppState,
     actor: &Actor,
     slug: &str,
     ctx: PageContext,
-    status: StatusCode,
-    field: &'static str,
-    message: String,
+    rejection: Rejection,
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, actor, slug).await?;
-    let mut errors = FieldErrors::new();
-    errors.add(field, message);
-    render(status, &PlanPage { ctx, ws, errors })
+    let errors = rejection.errors;
+    render(rejection.status, &PlanPage { ctx, ws, errors })
 }
 
 /// `POST /manage/organisations/{slug}/plan/approve`
@@ -109,31 +108,16 @@ pub async fn approve(
 ) -> Result<Response, WebError> {
     // The revision of the draft the co-chair read; a missing or odd one never matches.
     let seen = field(&pairs, "revision").parse::<i64>().unwrap_or(-1);
-    match plans::approve(&state.store, &actor, &slug, seen).await {
-        Ok(Approved::Waiting) => {
-            session.set_flash("Your approval is recorded. The plan is published when the other co-chair approves it too.");
-            Ok(Redirect::to(&base(&slug)).into_response())
+    let message = match form::answer(plans::approve(&state.store, &actor, &slug, seen).await, "approve")? {
+        Outcome::Done(Approved::Waiting) => "Your approval is recorded. The plan is published when the other co-chair approves it too.".to_owned(),
+        Outcome::Done(Approved::Published(n)) => {
+            format!("Approved by both co-chairs: version {n} of the plan is now public.")
         }
-        Ok(Approved::Published(n)) => {
-            session.set_flash(format!(
-                "Approved by both co-chairs: version {n} of the plan is now public."
-            ));
-            Ok(Redirect::to(&base(&slug)).into_response())
+        Outcome::Rejected(rejection) => {
+            return plan_again(&state, &actor, &slug, ctx, rejection).await;
         }
-        Err(AppError::Conflict(message)) => {
-            plan_with_error(
-                &state,
-                &actor,
-                &slug,
-                ctx,
-                StatusCode::CONFLICT,
-                "approve",
-                message,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
-    }
+    };
+    Ok(form::saved(&session, message, &base(&slug)))
 }
 
 /// `POST /manage/organisations/{slug}/plan/settings`
@@ -146,12 +130,12 @@ pub async fn settings(
 ) -> Result<Response, WebError> {
     let directly = field(&pairs, "publish_directly") == "yes";
     plans::set_publish_directly(&state.store, &state.mailer, &actor, &slug, directly).await?;
-    session.set_flash(if directly {
+    let message = if directly {
         "Progress updates and status changes now go public straight away."
     } else {
         "Progress updates now wait for the co-chairs' next approval."
-    });
-    Ok(Redirect::to(&base(&slug)).into_response())
+    };
+    Ok(form::saved(&session, message, &base(&slug)))
 }
 
 // ---------------------------------------------------------------- A priority
@@ -299,35 +283,27 @@ async fn save_priority(
     pairs: &Pairs,
 ) -> Result<Response, WebError> {
     let form = priority_form(pairs);
-    match plans::save_priority(&state.store, actor, slug, id, &form).await {
-        Ok(saved) => {
-            session.set_flash(if id.is_some() {
+    let saved = plans::save_priority(&state.store, actor, slug, id, &form).await;
+    match form::answer(saved, "approve")? {
+        Outcome::Done(saved) => Ok(form::saved(
+            session,
+            if id.is_some() {
                 "The priority is saved. The public plan changes when both co-chairs approve it."
             } else {
                 "The priority is added. Now add the actions: how you get there."
-            });
-            Ok(Redirect::to(&format!("{}/priorities/{saved}", base(slug))).into_response())
+            },
+            &format!("{}/priorities/{saved}", base(slug)),
+        )),
+        Outcome::Rejected(rejection) if rejection.is_conflict() => {
+            plan_again(state, actor, slug, ctx, rejection).await
         }
-        Err(AppError::Invalid(errors)) => {
+        Outcome::Rejected(rejection) => {
             let ws = plans::workspace(&state.store, actor, slug).await?;
             let mut page = priority_page(ctx, ws, id, form);
-            page.errors = errors;
+            page.errors = rejection.errors;
             page.failed = "priority";
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(rejection.status, &page)
         }
-        Err(AppError::Conflict(message)) => {
-            plan_with_error(
-                state,
-                actor,
-                slug,
-                ctx,
-                StatusCode::CONFLICT,
-                "approve",
-                message,
-            )
-            .await
-        }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -364,21 +340,22 @@ pub async fn add_action(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<ActionForm>,
 ) -> Result<Response, WebError> {
-    match plans::save_action(&state.store, &actor, &slug, id, None, &form).await {
-        Ok(()) => {
-            session.set_flash("The action is added.");
-            Ok(Redirect::to(&format!("{}/priorities/{id}", base(&slug))).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+    let saved = plans::save_action(&state.store, &actor, &slug, id, None, &form).await;
+    match form::answer(saved, "what")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            "The action is added.",
+            &format!("{}/priorities/{id}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
             let ws = plans::workspace(&state.store, &actor, &slug).await?;
             let current = form_of(&ws, id).ok_or(WebError::NotFound)?;
             let mut page = priority_page(ctx, ws, Some(id), current);
             page.action = form;
-            page.errors = errors;
+            page.errors = rejection.errors;
             page.failed = "action";
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(rejection.status, &page)
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -391,25 +368,26 @@ pub async fn add_update(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<UpdateForm>,
 ) -> Result<Response, WebError> {
-    match plans::add_update(&state.store, &actor, &slug, id, &form).await {
-        Ok(public) => {
-            session.set_flash(if public {
+    let added = plans::add_update(&state.store, &actor, &slug, id, &form).await;
+    match form::answer(added, "note")? {
+        Outcome::Done(public) => Ok(form::saved(
+            &session,
+            if public {
                 "The update is added and is public now."
             } else {
                 "The update is added. It goes public with the next plan the co-chairs approve."
-            });
-            Ok(Redirect::to(&format!("{}/priorities/{id}", base(&slug))).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+            },
+            &format!("{}/priorities/{id}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
             let ws = plans::workspace(&state.store, &actor, &slug).await?;
             let current = form_of(&ws, id).ok_or(WebError::NotFound)?;
             let mut page = priority_page(ctx, ws, Some(id), current);
             page.update = form;
-            page.errors = errors;
+            page.errors = rejection.errors;
             page.failed = "update";
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(rejection.status, &page)
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -477,15 +455,15 @@ pub async fn update_action(
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
     let (p, _) = ws.action(id).ok_or(WebError::NotFound)?;
     let (priority_id, priority_title) = (p.row.id, p.row.record.title.clone());
-    match plans::save_action(&state.store, &actor, &slug, priority_id, Some(id), &form).await {
-        Ok(()) => {
-            session.set_flash(
-                "The action is saved. The public plan changes when both co-chairs approve it.",
-            );
-            Ok(Redirect::to(&format!("{}/priorities/{priority_id}", base(&slug))).into_response())
-        }
-        Err(AppError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
+    let saved = plans::save_action(&state.store, &actor, &slug, priority_id, Some(id), &form).await;
+    match form::answer(saved, "what")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            "The action is saved. The public plan changes when both co-chairs approve it.",
+            &format!("{}/priorities/{priority_id}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
             &ActionPage {
                 ctx,
                 ws,
@@ -493,11 +471,10 @@ pub async fn update_action(
                 priority_title,
                 id,
                 form,
-                errors,
+                errors: rejection.errors,
                 action_statuses: action_statuses(),
             },
         ),
-        Err(other) => Err(other.into()),
     }
 }
 

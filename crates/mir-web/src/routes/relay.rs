@@ -3,9 +3,7 @@
 use crate::params::{Path, Slug};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use mir_app::AppError;
+use axum::response::Response;
 use mir_app::relay::{self, ContactInput, MESSAGE_MAX_CHARS, ReportInput};
 use mir_domain::validation::FieldErrors;
 use mir_store::PlanRepo;
@@ -14,6 +12,7 @@ use super::Client;
 use super::CurrentActor;
 use crate::AppState;
 use crate::error::WebError;
+use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
@@ -77,52 +76,29 @@ pub async fn send(
     CsrfForm(form): CsrfForm<ContactInput>,
 ) -> Result<Response, WebError> {
     let base = state.config.base_url.clone();
-    match relay::contact_organisation(
-        &state.store,
-        &state.mailer,
-        &actor,
-        &slug,
-        &form,
-        &client,
-        &base,
-    )
-    .await
-    {
-        Ok(_) => {
-            session.set_flash("Your message is sent. The people who lead the group will reply to your email address.");
-            Ok(Redirect::to(&format!("/organisations/{slug}")).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+    let (store, mailer) = (&state.store, &state.mailer);
+    let sent =
+        relay::contact_organisation(store, mailer, &actor, &slug, &form, &client, &base).await;
+    match form::answer(sent, "message")? {
+        Outcome::Done(_) => Ok(form::saved(
+            &session,
+            "Your message is sent. The people who lead the group will reply to your email address.",
+            &format!("/organisations/{slug}"),
+        )),
+        Outcome::Rejected(rejection) => {
             let name = organisation_name(&state, &slug).await?;
             render(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                rejection.status,
                 &ContactPage {
                     ctx,
                     slug,
                     name,
                     form,
-                    errors,
+                    errors: rejection.errors,
                     max_chars: MESSAGE_MAX_CHARS,
                 },
             )
         }
-        Err(AppError::Conflict(message)) => {
-            let name = organisation_name(&state, &slug).await?;
-            let mut errors = FieldErrors::new();
-            errors.add("message", message);
-            render(
-                StatusCode::CONFLICT,
-                &ContactPage {
-                    ctx,
-                    slug,
-                    name,
-                    form,
-                    errors,
-                    max_chars: MESSAGE_MAX_CHARS,
-                },
-            )
-        }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -165,20 +141,21 @@ pub async fn send_report(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<ReportInput>,
 ) -> Result<Response, WebError> {
-    match relay::report_abuse(&state.store, &state.mailer, &form, &client).await {
-        Ok(()) => {
-            session.set_flash("Thank you. The national programme team will look at it.");
-            Ok(Redirect::to("/report").into_response())
-        }
-        Err(AppError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
+    let sent = relay::report_abuse(&state.store, &state.mailer, &form, &client).await;
+    match form::answer(sent, "message")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            "Thank you. The national programme team will look at it.",
+            "/report",
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
             &ReportPage {
                 ctx,
                 form,
-                errors,
+                errors: rejection.errors,
                 max_chars: MESSAGE_MAX_CHARS,
             },
         ),
-        Err(other) => Err(other.into()),
     }
 }

@@ -25,6 +25,7 @@ use mir_store::{ReviewRepo, View};
 use super::{CurrentActor, Pairs, field};
 use crate::AppState;
 use crate::error::WebError;
+use crate::form::{self, Outcome};
 use crate::middleware::cookies::{self, CookieSpec};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
@@ -108,27 +109,22 @@ pub async fn open(
             .collect(),
         closes_on: field(&pairs, "closes_on").to_owned(),
     };
-    match reviews::open_review(&state.store, &actor, &slug, &form).await {
-        Ok(id) => {
-            session.set_flash(format!(
+    let opened = reviews::open_review(&state.store, &actor, &slug, &form).await;
+    match form::answer(opened, "title")? {
+        Outcome::Done(id) => Ok(form::saved(
+            &session,
+            format!(
                 "{} is open. Members can give their views now.",
                 form.title.trim()
-            ));
-            Ok(Redirect::to(&format!("{}/{id}", base(&slug))).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+            ),
+            &format!("{}/{id}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
             let o = reviews::overview(&state.store, &actor, &slug).await?;
-            let mut page = list_page(ctx, o, errors);
+            let mut page = list_page(ctx, o, rejection.errors);
             page.form = form;
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(rejection.status, &page)
         }
-        Err(AppError::Conflict(message)) => {
-            let o = reviews::overview(&state.store, &actor, &slug).await?;
-            let mut errors = FieldErrors::new();
-            errors.add("title", message);
-            render(StatusCode::CONFLICT, &list_page(ctx, o, errors))
-        }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -142,18 +138,14 @@ async fn setting_saved(
     flash: &str,
     keep: impl FnOnce(&mut ListPage),
 ) -> Result<Response, WebError> {
-    match saved {
-        Ok(()) => {
-            session.set_flash(flash);
-            Ok(Redirect::to(&base(slug)).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+    match form::answer(saved, "cadence")? {
+        Outcome::Done(()) => Ok(form::saved(session, flash, &base(slug))),
+        Outcome::Rejected(rejection) => {
             let o = reviews::overview(&state.store, actor, slug).await?;
-            let mut page = list_page(ctx, o, errors);
+            let mut page = list_page(ctx, o, rejection.errors);
             keep(&mut page);
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(rejection.status, &page)
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -283,12 +275,15 @@ pub async fn anonymous(
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     let anonymous = field(&pairs, "anonymous") == "yes";
     reviews::set_anonymous(&state.store, &r, anonymous).await?;
-    session.set_flash(if anonymous {
-        "Others in the group now see your views without your name or email address."
-    } else {
-        "Others in the group now see your email address with your views."
-    });
-    Ok(Redirect::to(&format!("{}/{id}", base(&slug))).into_response())
+    Ok(form::saved(
+        &session,
+        if anonymous {
+            "Others in the group now see your views without your name or email address."
+        } else {
+            "Others in the group now see your email address with your views."
+        },
+        &format!("{}/{id}", base(&slug)),
+    ))
 }
 
 /// `POST /manage/organisations/{slug}/reviews/{id}/close`
@@ -301,8 +296,11 @@ pub async fn close(
 ) -> Result<Response, WebError> {
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     reviews::close_review(&state.store, &actor, &r).await?;
-    session.set_flash("The review is closed. Views can no longer be changed.");
-    Ok(Redirect::to(&format!("{}/{id}", base(&slug))).into_response())
+    Ok(form::saved(
+        &session,
+        "The review is closed. Views can no longer be changed.",
+        &format!("{}/{id}", base(&slug)),
+    ))
 }
 
 // ---------------------------------------------------------------- Giving views
@@ -591,8 +589,11 @@ async fn answer_post(
     let r = reviews::review_in_context(&state.store, actor, slug, id).await?;
     let (theme, statements, one_at_a_time) = scope_of(&r, &scope)?;
     let typed = answers_from(&statements, &pairs);
-    match reviews::save_answers(&state.store, &r, &typed).await {
-        Ok(_) => {
+    match form::answer(
+        reviews::save_answers(&state.store, &r, &typed).await,
+        "views",
+    )? {
+        Outcome::Done(_) => {
             let mut response = next_after(&r, &scope, session).into_response();
             if let Some(key) = cookies::read(headers, KEPT_COOKIE) {
                 state
@@ -603,11 +604,16 @@ async fn answer_post(
             }
             Ok(response)
         }
-        Err(AppError::Invalid(errors)) => {
+        // A closed review: its page says so; the views cannot be changed now.
+        Outcome::Rejected(rejection) if rejection.is_conflict() => {
+            let page = review_page(state, ctx, r, rejection.errors).await?;
+            render(rejection.status, &page)
+        }
+        Outcome::Rejected(rejection) => {
             let (_, anonymous) = reviews::my_views(&state.store, &r).await?;
             let answers = typed.into_iter().map(|a| (a.code.clone(), a)).collect();
             render(
-                StatusCode::UNPROCESSABLE_ENTITY,
+                rejection.status,
                 &AnswerPage {
                     ctx,
                     r,
@@ -615,20 +621,13 @@ async fn answer_post(
                     statements,
                     one_at_a_time,
                     answers,
-                    errors,
+                    errors: rejection.errors,
                     restored: false,
                     anonymous,
                     max_chars: MAX_WORDS_CHARS,
                 },
             )
         }
-        Err(AppError::Conflict(message)) => {
-            let mut errors = FieldErrors::new();
-            errors.add("views", message);
-            let page = review_page(state, ctx, r, errors).await?;
-            render(StatusCode::CONFLICT, &page)
-        }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -875,35 +874,34 @@ pub async fn workshop_save(
         &lines,
     )
     .await;
-    match result {
-        Ok(people) => {
-            session.set_flash(format!(
+    match form::answer(result, "views")? {
+        Outcome::Done(people) => Ok(form::saved(
+            &session,
+            format!(
                 "Views added: {people} {} on {}.",
                 if people == 1 { "answer" } else { "answers" },
                 theme.title
-            ));
-            Ok(Redirect::to(&format!("{}/{id}/summary", base(&slug))).into_response())
+            ),
+            &format!("{}/{id}/summary", base(&slug)),
+        )),
+        // A closed review: its page says so; nothing more can be added.
+        Outcome::Rejected(rejection) if rejection.is_conflict() => {
+            let page = review_page(&state, ctx, r, rejection.errors).await?;
+            render(rejection.status, &page)
         }
-        Err(AppError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
             &WorkshopPage {
                 ctx,
                 r,
                 theme,
                 statements,
                 pairs,
-                errors,
+                errors: rejection.errors,
                 perspectives: perspectives(),
                 max_chars: MAX_WORDS_CHARS,
             },
         ),
-        Err(AppError::Conflict(message)) => {
-            let mut errors = FieldErrors::new();
-            errors.add("views", message);
-            let page = review_page(&state, ctx, r, errors).await?;
-            render(StatusCode::CONFLICT, &page)
-        }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -1097,60 +1095,46 @@ pub async fn position(
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     let level = field(&pairs, "level");
     let summary_text = field(&pairs, "summary");
-    match reviews::record_position(&state.store, &actor, &r, &code, level, summary_text).await {
-        Ok(()) => {
-            session.set_flash(format!(
-                "The agreed position on {code} is recorded. Both co-chairs now confirm it."
-            ));
-            Ok(
-                Redirect::to(&format!("{}/{id}/summary#statement-{code}", base(&slug)))
-                    .into_response(),
-            )
-        }
-        Err(AppError::Invalid(errors)) => {
+    let recorded =
+        reviews::record_position(&state.store, &actor, &r, &code, level, summary_text).await;
+    match form::answer(recorded, "heading")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            format!("The agreed position on {code} is recorded. Both co-chairs now confirm it."),
+            &format!("{}/{id}/summary#statement-{code}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
             // The form's fields carry the statement code, so the summary links to them.
             let mut named = FieldErrors::new();
-            for e in errors.iter() {
+            for e in rejection.errors.iter() {
                 named.add(format!("{}-{code}", e.field), e.message.clone());
             }
-            let s = reviews::summary(&state.store, &r).await?;
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &SummaryPage {
-                    ctx,
-                    r,
-                    s,
-                    failed: Some((code.into(), level.to_owned(), summary_text.to_owned())),
-                    errors: named,
-                },
-            )
+            let failed = (!rejection.is_conflict())
+                .then(|| (code.to_string(), level.to_owned(), summary_text.to_owned()));
+            summary_again(&state, ctx, r, rejection.status, failed, named).await
         }
-        Err(AppError::Conflict(message)) => {
-            summary_with_conflict(&state, ctx, r, &code, message).await
-        }
-        Err(other) => Err(other.into()),
     }
 }
 
-/// The summary again, with why a change to a statement's position could not be made, linked
-/// from the error summary to that statement.
-async fn summary_with_conflict(
+/// The summary again, with why a change to a statement's position could not be made (each
+/// problem named by its statement, so the error summary links to it) and, for mistakes, what
+/// was typed.
+async fn summary_again(
     state: &AppState,
     ctx: PageContext,
     r: ReviewInContext,
-    code: &str,
-    message: String,
+    status: StatusCode,
+    failed: Option<(String, String, String)>,
+    errors: FieldErrors,
 ) -> Result<Response, WebError> {
-    let mut errors = FieldErrors::new();
-    errors.add(format!("heading-{code}"), message);
     let s = reviews::summary(&state.store, &r).await?;
     render(
-        StatusCode::CONFLICT,
+        status,
         &SummaryPage {
             ctx,
             r,
             s,
-            failed: None,
+            failed,
             errors,
         },
     )
@@ -1166,21 +1150,24 @@ pub async fn confirm(
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
     let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
-    match reviews::confirm_position(&state.store, &actor, &r, &code, field(&pairs, "seen")).await {
-        Ok(confirmed) => {
-            session.set_flash(if confirmed {
+    let confirmed =
+        reviews::confirm_position(&state.store, &actor, &r, &code, field(&pairs, "seen")).await;
+    match form::answer(confirmed, "heading")? {
+        Outcome::Done(both) => Ok(form::saved(
+            &session,
+            if both {
                 format!("The agreed position on {code} is confirmed by both co-chairs.")
             } else {
                 format!("Your confirmation of {code} is recorded. It needs the other co-chair too.")
-            });
-            Ok(
-                Redirect::to(&format!("{}/{id}/summary#statement-{code}", base(&slug)))
-                    .into_response(),
-            )
+            },
+            &format!("{}/{id}/summary#statement-{code}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
+            let mut named = FieldErrors::new();
+            for e in rejection.errors.iter() {
+                named.add(format!("{}-{code}", e.field), e.message.clone());
+            }
+            summary_again(&state, ctx, r, rejection.status, None, named).await
         }
-        Err(AppError::Conflict(message)) => {
-            summary_with_conflict(&state, ctx, r, &code, message).await
-        }
-        Err(other) => Err(other.into()),
     }
 }

@@ -7,7 +7,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use mir_app::AppError;
 use mir_app::organisations::{SignUpDraft, Submitted, known_area, submit_sign_up};
 use mir_domain::areas;
 use mir_domain::organisation::{OrganisationKind, sign_up};
@@ -18,6 +17,7 @@ use serde::Deserialize;
 use super::CurrentActor;
 use crate::AppState;
 use crate::error::WebError;
+use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
@@ -421,25 +421,17 @@ pub async fn submit(
 ) -> Result<Response, WebError> {
     let draft = session.sign_up_draft();
     let signed_in = matches!(actor, mir_app::Actor::Person { .. });
-    match submit_sign_up(
-        &state.store,
-        &state.mailer,
-        &actor,
-        &draft,
-        &client,
-        &state.config.base_url,
-    )
-    .await
-    {
-        Ok(submitted) => {
+    let (store, mailer, base) = (&state.store, &state.mailer, &state.config.base_url);
+    let submitted = submit_sign_up(store, mailer, &actor, &draft, &client, base).await;
+    match form::answer(submitted, "name")? {
+        Outcome::Done(submitted) => {
             session.set_sign_up_draft(None);
             ok(&DonePage { ctx, submitted })
         }
-        Err(AppError::Invalid(errors)) => {
-            let page = check_page(&state, ctx, draft, signed_in, errors).await?;
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+        Outcome::Rejected(rejection) => {
+            let page = check_page(&state, ctx, draft, signed_in, rejection.errors).await?;
+            render(rejection.status, &page)
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -479,16 +471,21 @@ pub async fn confirm(
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
-    match mir_app::organisations::confirm_sign_up(&state.store, &token).await {
-        Ok(Some((person_id, submitted))) => {
+    let confirmed = mir_app::organisations::confirm_sign_up(&state.store, &token).await;
+    match form::answer(confirmed, "name")? {
+        Outcome::Done(Some((person_id, submitted))) => {
             session.sign_in(person_id);
-            session.set_flash(format!(
-                "Your email address is confirmed and {} is signed up. The national programme team will check it; you can start work meanwhile.",
-                submitted.name
-            ));
-            Ok(Redirect::to(&format!("/manage/organisations/{}", submitted.slug)).into_response())
+            Ok(form::saved(
+                &session,
+                format!(
+                    "Your email address is confirmed and {} is signed up. The national programme team will check it; you can start work meanwhile.",
+                    submitted.name
+                ),
+                &format!("/manage/organisations/{}", submitted.slug),
+            ))
         }
-        Ok(None) | Err(AppError::Invalid(_)) => render(
+        // Used, expired, or the organisation's name was taken meanwhile.
+        Outcome::Done(None) | Outcome::Rejected(_) => render(
             StatusCode::BAD_REQUEST,
             &ConfirmSignUpPage {
                 ctx,
@@ -497,6 +494,5 @@ pub async fn confirm(
                 failed: true,
             },
         ),
-        Err(other) => Err(other.into()),
     }
 }

@@ -3,9 +3,7 @@
 use crate::params::{Path, Slug};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
-use mir_app::AppError;
+use axum::response::Response;
 use mir_app::stories::{self, MAX_STORY_CHARS, StoryForm};
 use mir_domain::framework::{Framework, Statement};
 use mir_domain::validation::FieldErrors;
@@ -15,6 +13,7 @@ use serde::Deserialize;
 use super::CurrentActor;
 use crate::AppState;
 use crate::error::WebError;
+use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
@@ -209,16 +208,19 @@ pub async fn publish(
             .map(|(_, v)| v.clone())
             .collect(),
     };
-    match stories::publish(&state.store, &actor, &slug, &form).await {
-        Ok(id) => {
-            session.set_flash("Your story is published.");
-            Ok(Redirect::to(&format!("/stories/{id}")).into_response())
-        }
-        Err(AppError::Invalid(errors)) => render(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &new_page(&state, &actor, &slug, ctx, form, errors).await?,
+    match form::answer(
+        stories::publish(&state.store, &actor, &slug, &form).await,
+        "title",
+    )? {
+        Outcome::Done(id) => Ok(form::saved(
+            &session,
+            "Your story is published.",
+            &format!("/stories/{id}"),
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
+            &new_page(&state, &actor, &slug, ctx, form, rejection.errors).await?,
         ),
-        Err(other) => Err(other.into()),
     }
 }
 

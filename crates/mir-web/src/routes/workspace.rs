@@ -5,7 +5,7 @@ use crate::params::{Path, Slug, Token};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use mir_app::AppError;
 use mir_app::members::{self, Workspace};
 use mir_domain::organisation::{MAX_CO_CHAIRS, Role};
@@ -15,6 +15,7 @@ use serde::Deserialize;
 use super::CurrentActor;
 use crate::AppState;
 use crate::error::WebError;
+use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
@@ -77,9 +78,10 @@ pub async fn invite(
 ) -> Result<Response, WebError> {
     let co_chair = !form.co_chair.is_empty();
     let base = &state.config.base_url;
-    match members::invite(
-        &state.store,
-        &state.mailer,
+    let (store, mailer) = (&state.store, &state.mailer);
+    let invited = members::invite(
+        store,
+        mailer,
         &actor,
         &slug,
         &form.email,
@@ -87,20 +89,17 @@ pub async fn invite(
         co_chair,
         base,
     )
-    .await
-    {
-        Ok(()) => {
-            session.set_flash(format!("Invitation sent to {}.", form.email.trim()));
-            Ok(Redirect::to(&format!("/manage/organisations/{slug}")).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+    .await;
+    match form::answer(invited, "email")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            format!("Invitation sent to {}.", form.email.trim()),
+            &format!("/manage/organisations/{slug}"),
+        )),
+        Outcome::Rejected(rejection) => {
             let ws = members::workspace(&state.store, &actor, &slug).await?;
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &page(ctx, ws, form, errors),
-            )
+            render(rejection.status, &page(ctx, ws, form, rejection.errors))
         }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -122,28 +121,17 @@ async fn change(
     result: Result<(), AppError>,
     done: &str,
 ) -> Result<Response, WebError> {
-    match result {
-        Ok(()) => {
-            session.set_flash(done);
-            Ok(Redirect::to(&format!("/manage/organisations/{slug}")).into_response())
-        }
-        Err(AppError::Invalid(errors)) => {
+    match form::answer(result, "members")? {
+        Outcome::Done(()) => Ok(form::saved(
+            session,
+            done,
+            &format!("/manage/organisations/{slug}"),
+        )),
+        Outcome::Rejected(rejection) => {
             let ws = members::workspace(&state.store, actor, slug).await?;
-            render(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &page(ctx, ws, InviteForm::default(), errors),
-            )
+            let invite = InviteForm::default();
+            render(rejection.status, &page(ctx, ws, invite, rejection.errors))
         }
-        Err(AppError::Conflict(message)) => {
-            let mut errors = FieldErrors::new();
-            errors.add("members", message);
-            let ws = members::workspace(&state.store, actor, slug).await?;
-            render(
-                StatusCode::CONFLICT,
-                &page(ctx, ws, InviteForm::default(), errors),
-            )
-        }
-        Err(other) => Err(other.into()),
     }
 }
 
@@ -222,10 +210,11 @@ pub async fn leave(
     CsrfForm(_): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
     match members::leave(&state.store, &state.mailer, &actor, &slug).await {
-        Ok(()) => {
-            session.set_flash("You have left the organisation.");
-            Ok(Redirect::to("/account").into_response())
-        }
+        Ok(()) => Ok(form::saved(
+            &session,
+            "You have left the organisation.",
+            "/account",
+        )),
         other => change(&state, &actor, &slug, &session, ctx, other, "").await,
     }
 }
@@ -264,8 +253,11 @@ pub async fn accept(
     match members::accept(&state.store, &state.mailer, &token).await? {
         Some((person_id, slug)) => {
             session.sign_in(person_id);
-            session.set_flash("Welcome. You have joined the group.");
-            Ok(Redirect::to(&format!("/manage/organisations/{slug}")).into_response())
+            Ok(form::saved(
+                &session,
+                "Welcome. You have joined the group.",
+                &format!("/manage/organisations/{slug}"),
+            ))
         }
         None => render(
             StatusCode::BAD_REQUEST,
