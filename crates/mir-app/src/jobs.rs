@@ -4,7 +4,6 @@
 //!
 //! The clock is a parameter: tests and `mir jobs run --now` choose the time.
 
-use mir_domain::organisation::Role;
 use mir_store::{MemberRepo, PlanRepo, UnixTime};
 
 use crate::AppError;
@@ -57,7 +56,7 @@ async fn leaders(
 ) -> Result<Vec<String>, AppError> {
     let mut out = Vec::new();
     for m in store.members(organisation_id).await? {
-        if (m.role == Role::Admin || m.is_co_chair)
+        if crate::policy::leads_group(m.role, m.is_co_chair)
             && store.email_enabled(m.person_id, kind).await?
         {
             out.push(m.email);

@@ -7,7 +7,6 @@ use mir_domain::organisation::Role;
 use mir_domain::plan::{
     self, ActionStatus, PlanSnapshot, PriorityStatus, SnapshotAction, SnapshotPriority,
 };
-use mir_domain::review::is_confirmed;
 use mir_domain::validation::FieldErrors;
 use mir_store::{
     ActionRecord, ActionRow, ApprovalOutcome, AuditRepo, DirectoryRepo, FrameworkRepo, Member,
@@ -609,7 +608,7 @@ pub async fn approve(
             .iter()
             .filter_map(|(_, r, _)| Role::parse(r))
             .collect();
-        if !is_confirmed(&roles) {
+        if !crate::policy::co_chairs_agree(&roles) {
             return None;
         }
         let by: Vec<ApprovedBy> = given
@@ -834,7 +833,9 @@ pub async fn how_we_are_doing(
             .iter()
             .filter_map(|c| Role::parse(&c.role))
             .collect();
-        if !is_confirmed(&roles) || shown.iter().any(|s| s.statement_code == p.statement_code) {
+        if !crate::policy::co_chairs_agree(&roles)
+            || shown.iter().any(|s| s.statement_code == p.statement_code)
+        {
             continue;
         }
         let scale_level = framework.and_then(|f| f.scale.iter().find(|l| l.key == p.level));

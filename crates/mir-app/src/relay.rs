@@ -3,7 +3,6 @@
 //! "Report abuse" sends a page's address and the reason to the national programme team.
 
 use mir_domain::feedback::looks_like_email;
-use mir_domain::organisation::Role;
 use mir_domain::validation::{FieldErrors, Lines, character_problem, check_characters};
 use mir_store::{AuditRepo, MemberRepo, PeopleRepo, PlanRepo, RateLimitRepo};
 
@@ -75,7 +74,7 @@ pub async fn contact_organisation(
         .members(profile.id)
         .await?
         .into_iter()
-        .filter(|m| m.role == Role::Admin || m.is_co_chair)
+        .filter(|m| crate::policy::leads_group(m.role, m.is_co_chair))
         .map(|m| m.email)
         .collect();
     if leaders.is_empty() {

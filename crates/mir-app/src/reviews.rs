@@ -681,7 +681,7 @@ pub async fn summary(
             .iter()
             .filter_map(|c| Role::parse(&c.role))
             .collect();
-        review::is_confirmed(&roles)
+        crate::policy::co_chairs_agree(&roles)
     };
 
     let mut people_by: Vec<(Perspective, i64)> = Vec::new();
@@ -992,7 +992,7 @@ pub async fn confirm_position(
                 .iter()
                 .filter_map(|c| Role::parse(&c.role))
                 .collect();
-            review::is_confirmed(&roles)
+            crate::policy::co_chairs_agree(&roles)
         });
     record(
         store,

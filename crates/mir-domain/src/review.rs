@@ -340,15 +340,6 @@ pub fn group_perspectives(people: &[(Perspective, i64)], k: i64) -> Grouping {
     }
 }
 
-/// Whether an agreed position is confirmed: two co-chairs confirmed it, and at least one of
-/// them is an Expert by Experience or a carer.
-pub fn is_confirmed(confirmer_roles: &[Role]) -> bool {
-    confirmer_roles.len() >= 2
-        && confirmer_roles
-            .iter()
-            .any(|r| matches!(r, Role::ExpertByExperience | Role::Carer))
-}
-
 /// Checks an agreed position: a level on the scale and a short summary in plain words.
 pub fn check_position(
     scale: &[String],
@@ -531,14 +522,6 @@ mod tests {
             Movement::between(&s, None, Some("starting")),
             Movement::NotComparable
         );
-    }
-
-    #[test]
-    fn a_position_needs_two_co_chairs_one_of_them_not_staff() {
-        assert!(!is_confirmed(&[Role::ExpertByExperience]));
-        assert!(!is_confirmed(&[Role::Staff, Role::Admin]));
-        assert!(is_confirmed(&[Role::Admin, Role::Carer]));
-        assert!(is_confirmed(&[Role::ExpertByExperience, Role::Staff]));
     }
 
     #[test]
