@@ -1,0 +1,479 @@
+//! Giving views: a theme at a time, or a statement at a time (the Easy Read default),
+//! openly or anonymously. A form sent after the session ended is kept and shown again,
+//! filled in, once the person has signed in (see [`keep_and_sign_in`]), so nothing typed is lost.
+
+use std::collections::HashMap;
+
+use crate::params::{Code, Path, Slug};
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::Actor;
+use mir_app::reviews::{self, Answer, NOT_SURE, ReviewInContext};
+use mir_domain::framework::{Statement, Theme};
+use mir_domain::review::MAX_WORDS_CHARS;
+use mir_domain::validation::FieldErrors;
+use mir_store::{ReviewRepo, View};
+
+use super::{KEPT_COOKIE, KEPT_SECONDS, base, review_page};
+use crate::AppState;
+use crate::error::WebError;
+use crate::form::{self, Outcome};
+use crate::middleware::cookies::{self, CookieSpec};
+use crate::middleware::csrf::CsrfForm;
+use crate::middleware::session::Session;
+use crate::page::{PageContext, ok, render};
+use crate::routes::{CurrentActor, Pairs, field};
+
+#[derive(Template)]
+#[template(path = "reviews/answer.html")]
+struct AnswerPage {
+    ctx: PageContext,
+    r: ReviewInContext,
+    theme: Theme,
+    statements: Vec<Statement>,
+    /// One statement per page: its number and the total, for "Statement 3 of 12".
+    one_at_a_time: Option<(usize, usize)>,
+    answers: HashMap<String, Answer>,
+    errors: FieldErrors,
+    /// The form was kept when the session ended and is shown again, not yet saved.
+    restored: bool,
+    anonymous: bool,
+    max_chars: usize,
+}
+
+impl AnswerPage {
+    fn base(&self) -> String {
+        format!("{}/{}", base(&self.r.organisation.slug), self.r.review.id)
+    }
+
+    fn action(&self) -> String {
+        match (&self.one_at_a_time, self.statements.first()) {
+            (Some(_), Some(s)) => format!("{}/statements/{}", self.base(), s.code),
+            _ => format!("{}/themes/{}", self.base(), self.theme.code),
+        }
+    }
+
+    fn level_of(&self, code: &str) -> &str {
+        self.answers.get(code).map_or("", |a| a.level.as_str())
+    }
+
+    fn working_of(&self, code: &str) -> &str {
+        self.answers.get(code).map_or("", |a| a.working.as_str())
+    }
+
+    fn change_of(&self, code: &str) -> &str {
+        self.answers.get(code).map_or("", |a| a.to_change.as_str())
+    }
+
+    fn error(&self, name: &str) -> Option<&str> {
+        self.errors.for_field(name)
+    }
+
+    fn picture_url(&self, statement: &Statement) -> Option<String> {
+        statement.picture.as_ref().map(|p| {
+            format!(
+                "/frameworks/{}/versions/{}/pictures/{}",
+                self.r.framework.meta.slug, self.r.framework.meta.version, p.file
+            )
+        })
+    }
+
+    fn not_sure(&self) -> &'static str {
+        NOT_SURE
+    }
+
+    /// A field's label; on a page with several statements it names the statement too.
+    fn label(&self, text: &str, code: &str) -> String {
+        if self.one_at_a_time.is_some() {
+            text.to_owned()
+        } else {
+            format!("{text} ({code})")
+        }
+    }
+
+    fn working_label(&self, code: &str) -> String {
+        let text = if self.ctx.easy {
+            "What is good?"
+        } else {
+            "What is working?"
+        };
+        self.label(text, code)
+    }
+
+    fn change_label(&self, code: &str) -> String {
+        let text = if self.ctx.easy {
+            "What should change?"
+        } else {
+            "What needs to change?"
+        };
+        self.label(text, code)
+    }
+
+    fn perspective_label(&self) -> &'static str {
+        self.r.perspective().label()
+    }
+}
+
+fn answers_from(statements: &[Statement], pairs: &Pairs) -> Vec<Answer> {
+    statements
+        .iter()
+        .map(|s| Answer {
+            code: s.code.clone(),
+            level: field(pairs, &format!("level-{}", s.code)).to_owned(),
+            working: field(pairs, &format!("working-{}", s.code)).to_owned(),
+            to_change: field(pairs, &format!("change-{}", s.code)).to_owned(),
+        })
+        .collect()
+}
+
+fn answers_saved(views: &[View]) -> HashMap<String, Answer> {
+    views
+        .iter()
+        .map(|v| {
+            (
+                v.statement_code.clone(),
+                Answer {
+                    code: v.statement_code.clone(),
+                    level: v.level.clone(),
+                    working: v.working.clone(),
+                    to_change: v.to_change.clone(),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The theme, its statements on the page, and "statement n of total" when one at a time.
+type AnswerScope = (Theme, Vec<Statement>, Option<(usize, usize)>);
+
+/// What the page asks about: a theme's statements, or one statement.
+enum Scope {
+    Theme(String),
+    Statement(String),
+}
+
+fn scope_of(r: &ReviewInContext, scope: &Scope) -> Result<AnswerScope, WebError> {
+    match scope {
+        Scope::Theme(code) => {
+            let theme = r
+                .themes
+                .iter()
+                .find(|t| &t.code == code)
+                .cloned()
+                .ok_or(WebError::NotFound)?;
+            let statements = r.statements_in(code).into_iter().cloned().collect();
+            Ok((theme, statements, None))
+        }
+        Scope::Statement(code) => {
+            let statement = r.in_review(code).cloned().ok_or(WebError::NotFound)?;
+            let theme = r
+                .themes
+                .iter()
+                .find(|t| t.code == statement.theme)
+                .cloned()
+                .ok_or(WebError::NotFound)?;
+            let all = r.statements();
+            let position = all
+                .iter()
+                .position(|s| s.code == statement.code)
+                .unwrap_or(0);
+            Ok((theme, vec![statement], Some((position + 1, all.len()))))
+        }
+    }
+}
+
+/// The form the session-expired visitor left, if it is for this page.
+async fn kept_for(
+    state: &AppState,
+    headers: &HeaderMap,
+    path: &str,
+) -> Result<Option<Pairs>, WebError> {
+    let Some(key) = cookies::read(headers, KEPT_COOKIE) else {
+        return Ok(None);
+    };
+    let hash = mir_app::accounts::hash_token(&key);
+    match state.store.kept_form(&hash, mir_store::now()).await? {
+        Some((kept_path, form)) if kept_path == path => {
+            Ok(serde_urlencoded::from_str::<Pairs>(&form).ok())
+        }
+        _ => Ok(None),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn answer_get(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    scope: Scope,
+    headers: &HeaderMap,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let r = reviews::review_in_context(&state.store, actor, slug, id).await?;
+    let (theme, statements, one_at_a_time) = scope_of(&r, &scope)?;
+    let (views, anonymous) = reviews::my_views(&state.store, &r).await?;
+    let mut answers = answers_saved(&views);
+    let kept = kept_for(state, headers, &ctx.path).await?;
+    let restored = kept.is_some();
+    if let Some(pairs) = kept {
+        for a in answers_from(&statements, &pairs) {
+            answers.insert(a.code.clone(), a);
+        }
+    }
+    ok(&AnswerPage {
+        ctx,
+        r,
+        theme,
+        statements,
+        one_at_a_time,
+        answers,
+        errors: FieldErrors::new(),
+        restored,
+        anonymous,
+        max_chars: MAX_WORDS_CHARS,
+    })
+}
+
+/// Keeps what someone typed after their session ended, and asks them to sign in again.
+async fn keep_and_sign_in(
+    state: &AppState,
+    (session, client): (&Session, &str),
+    path: &str,
+    pairs: &Pairs,
+) -> Result<Response, WebError> {
+    // Anyone can send a form without a session: a few kept forms per client in 15 minutes,
+    // and the store keeps a bounded number in all, oldest dropped first (finding 8).
+    mir_app::rate_limit::check(
+        &state.store,
+        &[mir_app::rate_limit::Limit::per_client(
+            "keep-form",
+            client,
+            10,
+        )],
+    )
+    .await?;
+    let key = cookies::random_token();
+    let without_token: Pairs = pairs
+        .iter()
+        .filter(|(k, _)| k != "csrf_token")
+        .cloned()
+        .collect();
+    let form = serde_urlencoded::to_string(&without_token)
+        .map_err(|e| WebError::Internal(format!("keeping a form: {e}")))?;
+    let now = mir_store::now();
+    state
+        .store
+        .keep_form(
+            &mir_app::accounts::hash_token(&key),
+            path,
+            &form,
+            now + KEPT_SECONDS,
+            now,
+        )
+        .await?;
+    session.set_return_to(path);
+    session.set_flash(
+        "You were signed out, so your answers are not saved yet. We have kept what you wrote: sign in again and you will see it.",
+    );
+    let mut response = Redirect::to("/sign-in").into_response();
+    cookies::set(
+        response.headers_mut(),
+        KEPT_COOKIE,
+        &key,
+        CookieSpec {
+            same_site: cookie::SameSite::Lax,
+            secure: state.config.https,
+            max_age: Some(time::Duration::seconds(KEPT_SECONDS)),
+        },
+    );
+    Ok(response)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn answer_post(
+    state: &AppState,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    scope: Scope,
+    (session, client): (&Session, &str),
+    headers: &HeaderMap,
+    ctx: PageContext,
+    pairs: Pairs,
+) -> Result<Response, WebError> {
+    if matches!(actor, Actor::Anonymous) {
+        return keep_and_sign_in(state, (session, client), &ctx.path, &pairs).await;
+    }
+    let r = reviews::review_in_context(&state.store, actor, slug, id).await?;
+    let (theme, statements, one_at_a_time) = scope_of(&r, &scope)?;
+    let typed = answers_from(&statements, &pairs);
+    match form::answer(
+        reviews::save_answers(&state.store, &r, &typed).await,
+        "views",
+    )? {
+        Outcome::Done(_) => {
+            let mut response = next_after(&r, &scope, session).into_response();
+            if let Some(key) = cookies::read(headers, KEPT_COOKIE) {
+                state
+                    .store
+                    .forget_form(&mir_app::accounts::hash_token(&key))
+                    .await?;
+                cookies::remove(response.headers_mut(), KEPT_COOKIE, state.config.https);
+            }
+            Ok(response)
+        }
+        // A closed review: its page says so; the views cannot be changed now.
+        Outcome::Rejected(rejection) if rejection.is_conflict() => {
+            let page = review_page(state, ctx, r, rejection.errors).await?;
+            render(rejection.status, &page)
+        }
+        Outcome::Rejected(rejection) => {
+            let (_, anonymous) = reviews::my_views(&state.store, &r).await?;
+            let answers = typed.into_iter().map(|a| (a.code.clone(), a)).collect();
+            render(
+                rejection.status,
+                &AnswerPage {
+                    ctx,
+                    r,
+                    theme,
+                    statements,
+                    one_at_a_time,
+                    answers,
+                    errors: rejection.errors,
+                    restored: false,
+                    anonymous,
+                    max_chars: MAX_WORDS_CHARS,
+                },
+            )
+        }
+    }
+}
+
+/// After saving: the next theme or statement, or back to the review when all are done.
+fn next_after(r: &ReviewInContext, scope: &Scope, session: &Session) -> Redirect {
+    let review = format!("{}/{}", base(&r.organisation.slug), r.review.id);
+    match scope {
+        Scope::Theme(code) => {
+            let next = r.themes.iter().skip_while(|t| &t.code != code).nth(1);
+            match next {
+                Some(t) => {
+                    session.set_flash("Saved. Here is the next theme.");
+                    Redirect::to(&format!("{review}/themes/{}", t.code))
+                }
+                None => {
+                    session.set_flash("Saved. That was the last theme: thank you.");
+                    Redirect::to(&review)
+                }
+            }
+        }
+        Scope::Statement(code) => {
+            let all = r.statements();
+            let next = all.iter().skip_while(|s| &s.code != code).nth(1);
+            match next {
+                Some(s) => {
+                    session.set_flash("Saved.");
+                    Redirect::to(&format!("{review}/statements/{}", s.code))
+                }
+                None => {
+                    session.set_flash("Saved. That was the last statement: thank you.");
+                    Redirect::to(&review)
+                }
+            }
+        }
+    }
+}
+
+/// `GET /manage/organisations/{slug}/reviews/{id}/themes/{code}`
+pub async fn theme_form(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    headers: HeaderMap,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    answer_get(
+        &state,
+        &actor,
+        &slug,
+        id,
+        Scope::Theme(code.into()),
+        &headers,
+        ctx,
+    )
+    .await
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/themes/{code}`
+#[allow(clippy::too_many_arguments)]
+pub async fn theme_save(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    crate::routes::Client(client): crate::routes::Client,
+    session: Session,
+    headers: HeaderMap,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    answer_post(
+        &state,
+        &actor,
+        &slug,
+        id,
+        Scope::Theme(code.into()),
+        (&session, &client),
+        &headers,
+        ctx,
+        pairs,
+    )
+    .await
+}
+
+/// `GET /manage/organisations/{slug}/reviews/{id}/statements/{code}`
+pub async fn statement_form(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    headers: HeaderMap,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    answer_get(
+        &state,
+        &actor,
+        &slug,
+        id,
+        Scope::Statement(code.into()),
+        &headers,
+        ctx,
+    )
+    .await
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}`
+#[allow(clippy::too_many_arguments)]
+pub async fn statement_save(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    crate::routes::Client(client): crate::routes::Client,
+    session: Session,
+    headers: HeaderMap,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    answer_post(
+        &state,
+        &actor,
+        &slug,
+        id,
+        Scope::Statement(code.into()),
+        (&session, &client),
+        &headers,
+        ctx,
+        pairs,
+    )
+    .await
+}

@@ -1,0 +1,303 @@
+//! "How are we doing?" pages for a group's members: the reviews, giving views a theme at a time
+//! or a statement at a time (the Easy Read default), workshop entry, printable forms, the
+//! summary with the gaps between perspectives, and agreed positions.
+//!
+//! A form sent after the session ended is kept (see [`keep_and_sign_in`]) and shown again,
+//! filled in, once the person has signed in, so nothing typed is lost.
+
+use crate::params::{Path, Slug};
+use askama::Template;
+use axum::extract::State;
+use axum::response::Response;
+use mir_app::reviews::{self, OpenReviewForm, ReviewInContext, ReviewsOverview};
+use mir_app::{Actor, AppError};
+use mir_domain::validation::FieldErrors;
+use mir_store::View;
+
+use super::{CurrentActor, Pairs, field};
+use crate::AppState;
+use crate::error::WebError;
+use crate::form::{self, Outcome};
+use crate::middleware::csrf::CsrfForm;
+use crate::middleware::session::Session;
+use crate::page::{PageContext, ok, render};
+
+mod answering;
+mod summary;
+mod workshop;
+
+pub use answering::*;
+pub use summary::*;
+pub use workshop::*;
+
+/// The cookie naming a kept form (its key; the database holds only the key's hash).
+const KEPT_COOKIE: &str = "mir_kept";
+/// How long a kept form waits for its author to sign in again.
+const KEPT_SECONDS: i64 = 7 * 24 * 60 * 60;
+
+fn base(slug: &str) -> String {
+    format!("/manage/organisations/{slug}/reviews")
+}
+
+// ---------------------------------------------------------------- The group's reviews
+
+#[derive(Template)]
+#[template(path = "reviews/list.html")]
+struct ListPage {
+    ctx: PageContext,
+    o: ReviewsOverview,
+    form: OpenReviewForm,
+    cadence: String,
+    anonymity_threshold: String,
+    errors: FieldErrors,
+}
+
+impl ListPage {
+    fn base(&self) -> String {
+        base(&self.o.organisation.slug)
+    }
+
+    fn chosen(&self, code: &str) -> bool {
+        self.form.themes.iter().any(|t| t == code)
+    }
+}
+
+fn list_page(ctx: PageContext, o: ReviewsOverview, errors: FieldErrors) -> ListPage {
+    let cadence = o.cadence_months.map(|m| m.to_string()).unwrap_or_default();
+    let anonymity_threshold = o.anonymity_threshold.to_string();
+    ListPage {
+        anonymity_threshold,
+        ctx,
+        o,
+        form: OpenReviewForm {
+            scope: "all".into(),
+            ..OpenReviewForm::default()
+        },
+        cadence,
+        errors,
+    }
+}
+
+/// `GET /manage/organisations/{slug}/reviews`
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let o = reviews::overview(&state.store, &actor, &slug).await?;
+    ok(&list_page(ctx, o, FieldErrors::new()))
+}
+
+/// `POST /manage/organisations/{slug}/reviews`: opens a review.
+pub async fn open(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let form = OpenReviewForm {
+        title: field(&pairs, "title").to_owned(),
+        scope: field(&pairs, "scope").to_owned(),
+        themes: pairs
+            .iter()
+            .filter(|(k, _)| k == "themes")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        closes_on: field(&pairs, "closes_on").to_owned(),
+    };
+    let opened = reviews::open_review(&state.store, &actor, &slug, &form).await;
+    match form::answer(opened, "title")? {
+        Outcome::Done(id) => Ok(form::saved(
+            &session,
+            format!(
+                "{} is open. Members can give their views now.",
+                form.title.trim()
+            ),
+            &format!("{}/{id}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
+            let o = reviews::overview(&state.store, &actor, &slug).await?;
+            let mut page = list_page(ctx, o, rejection.errors);
+            page.form = form;
+            render(rejection.status, &page)
+        }
+    }
+}
+
+/// One setting on the reviews page, saved: a message and back to the page; or the page again
+/// with the problem by its field and what was typed kept (`keep` puts it back).
+async fn setting_saved(
+    state: &AppState,
+    (actor, slug): (&Actor, &str),
+    (session, ctx): (&Session, PageContext),
+    saved: Result<(), AppError>,
+    flash: &str,
+    keep: impl FnOnce(&mut ListPage),
+) -> Result<Response, WebError> {
+    match form::answer(saved, "cadence")? {
+        Outcome::Done(()) => Ok(form::saved(session, flash, &base(slug))),
+        Outcome::Rejected(rejection) => {
+            let o = reviews::overview(&state.store, actor, slug).await?;
+            let mut page = list_page(ctx, o, rejection.errors);
+            keep(&mut page);
+            render(rejection.status, &page)
+        }
+    }
+}
+
+/// `POST /manage/organisations/{slug}/reviews/anonymity`
+pub async fn anonymity_threshold(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let people = field(&pairs, "anonymity_threshold");
+    let saved = reviews::set_anonymity_threshold(&state.store, &actor, &slug, people).await;
+    setting_saved(
+        &state,
+        (&actor, &slug),
+        (&session, ctx),
+        saved,
+        "How many people a perspective needs is saved.",
+        |page| people.clone_into(&mut page.anonymity_threshold),
+    )
+    .await
+}
+
+/// `POST /manage/organisations/{slug}/reviews/cadence`
+pub async fn cadence(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let months = field(&pairs, "cadence");
+    let saved = reviews::set_cadence(&state.store, &actor, &slug, months).await;
+    setting_saved(
+        &state,
+        (&actor, &slug),
+        (&session, ctx),
+        saved,
+        "How often you review is saved.",
+        |page| months.clone_into(&mut page.cadence),
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- One review
+
+#[derive(Template)]
+#[template(path = "reviews/review.html")]
+struct ReviewPage {
+    ctx: PageContext,
+    r: ReviewInContext,
+    views: Vec<View>,
+    anonymous: bool,
+    /// Members who share my perspective, and how many a perspective needs to be shown apart.
+    perspective_members: i64,
+    k: i64,
+    errors: FieldErrors,
+}
+
+impl ReviewPage {
+    fn base(&self) -> String {
+        format!("{}/{}", base(&self.r.organisation.slug), self.r.review.id)
+    }
+
+    fn answered_in(&self, theme: &str) -> usize {
+        self.r
+            .statements_in(theme)
+            .iter()
+            .filter(|s| {
+                self.views
+                    .iter()
+                    .any(|v| v.statement_code == s.code && !v.level.is_empty())
+            })
+            .count()
+    }
+
+    fn first_statement(&self) -> String {
+        self.r
+            .statements()
+            .first()
+            .map(|s| s.code.clone())
+            .unwrap_or_default()
+    }
+}
+
+async fn review_page(
+    state: &AppState,
+    ctx: PageContext,
+    r: ReviewInContext,
+    errors: FieldErrors,
+) -> Result<ReviewPage, WebError> {
+    let (views, anonymous) = reviews::my_views(&state.store, &r).await?;
+    let (perspective_members, k) = reviews::my_perspective_size(&state.store, &r).await?;
+    Ok(ReviewPage {
+        ctx,
+        r,
+        views,
+        anonymous,
+        perspective_members,
+        k,
+        errors,
+    })
+}
+
+/// `GET /manage/organisations/{slug}/reviews/{id}`
+pub async fn show(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
+    ok(&review_page(&state, ctx, r, FieldErrors::new()).await?)
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/anonymous`
+pub async fn anonymous(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
+    let anonymous = field(&pairs, "anonymous") == "yes";
+    reviews::set_anonymous(&state.store, &r, anonymous).await?;
+    Ok(form::saved(
+        &session,
+        if anonymous {
+            "Others in the group now see your views without your name or email address."
+        } else {
+            "Others in the group now see your email address with your views."
+        },
+        &format!("{}/{id}", base(&slug)),
+    ))
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/close`
+pub async fn close(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    CsrfForm(_): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
+    reviews::close_review(&state.store, &actor, &r).await?;
+    Ok(form::saved(
+        &session,
+        "The review is closed. Views can no longer be changed.",
+        &format!("{}/{id}", base(&slug)),
+    ))
+}

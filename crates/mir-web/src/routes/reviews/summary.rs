@@ -1,0 +1,257 @@
+//! Seeing the difference: the summary with the gaps between perspectives, and agreed
+//! positions recorded by a leader and confirmed by both co-chairs.
+
+use crate::params::{Code, Path, Slug};
+use askama::Template;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use mir_app::reviews::{self, ReviewInContext, ReviewSummary, StatementSummary};
+use mir_domain::validation::FieldErrors;
+
+use super::base;
+use crate::AppState;
+use crate::error::WebError;
+use crate::form::{self, Outcome};
+use crate::middleware::csrf::CsrfForm;
+use crate::middleware::session::Session;
+use crate::page::{PageContext, ok, render};
+use crate::routes::{CurrentActor, Pairs, field};
+
+#[derive(Template)]
+#[template(path = "reviews/summary.html")]
+struct SummaryPage {
+    ctx: PageContext,
+    r: ReviewInContext,
+    s: ReviewSummary,
+    /// The statement whose position form has errors, with what was typed.
+    failed: Option<(String, String, String)>,
+    errors: FieldErrors,
+}
+
+impl SummaryPage {
+    fn base(&self) -> String {
+        format!("{}/{}", base(&self.r.organisation.slug), self.r.review.id)
+    }
+
+    fn typed_level(&self, code: &str) -> &str {
+        match &self.failed {
+            Some((c, level, _)) if c == code => level,
+            _ => "",
+        }
+    }
+
+    fn typed_summary(&self, code: &str) -> &str {
+        match &self.failed {
+            Some((c, _, summary)) if c == code => summary,
+            _ => "",
+        }
+    }
+
+    fn error(&self, name: &str) -> Option<&str> {
+        self.errors.for_field(name)
+    }
+
+    fn when(&self, at: &i64) -> String {
+        crate::routes::when(at)
+    }
+
+    fn day(&self, iso: &str) -> String {
+        crate::routes::day(iso)
+    }
+
+    fn level_label(&self, key: &str) -> String {
+        self.r.level_label(key)
+    }
+
+    /// The small bar chart for one statement, laid out here so the template only draws it.
+    fn chart(&self, statement: &StatementSummary) -> Chart {
+        let mut columns: Vec<String> = self
+            .r
+            .framework
+            .scale
+            .iter()
+            .map(|l| l.label.clone())
+            .collect();
+        columns.push("Not sure".into());
+        let label_width = 190;
+        let column_width =
+            (CHART_WIDTH - label_width) / i64::try_from(columns.len()).unwrap_or(1).max(1);
+        let headers = columns
+            .iter()
+            .enumerate()
+            .map(|(i, label)| {
+                (
+                    label_width + column_width * i64::try_from(i).unwrap_or(0),
+                    label.clone(),
+                )
+            })
+            .collect();
+        let rows = statement
+            .spreads
+            .iter()
+            .enumerate()
+            .map(|(row, spread)| {
+                let y = 26 + 26 * i64::try_from(row).unwrap_or(0);
+                let total = spread.total().max(1);
+                let mut counts = spread.at_level.clone();
+                counts.push(spread.not_sure);
+                let cells = counts
+                    .iter()
+                    .enumerate()
+                    .map(|(i, count)| {
+                        let x = label_width + column_width * i64::try_from(i).unwrap_or(0);
+                        let width = (column_width - 30) * count / total;
+                        ChartCell {
+                            x,
+                            width,
+                            count: *count,
+                            text_x: x + width + 4,
+                        }
+                    })
+                    .collect();
+                ChartRow {
+                    y,
+                    label: spread.perspective.label(),
+                    cells,
+                }
+            })
+            .collect::<Vec<_>>();
+        let height = 26 + 26 * i64::try_from(rows.len()).unwrap_or(0) + 4;
+        Chart {
+            headers,
+            rows,
+            width: CHART_WIDTH,
+            height,
+        }
+    }
+}
+
+const CHART_WIDTH: i64 = 640;
+
+struct Chart {
+    headers: Vec<(i64, String)>,
+    rows: Vec<ChartRow>,
+    width: i64,
+    height: i64,
+}
+
+struct ChartRow {
+    y: i64,
+    label: &'static str,
+    cells: Vec<ChartCell>,
+}
+
+struct ChartCell {
+    x: i64,
+    width: i64,
+    count: i64,
+    text_x: i64,
+}
+
+/// `GET /manage/organisations/{slug}/reviews/{id}/summary`
+pub async fn summary(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
+    let s = reviews::summary(&state.store, &r).await?;
+    ok(&SummaryPage {
+        ctx,
+        r,
+        s,
+        failed: None,
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}/position`
+pub async fn position(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
+    let level = field(&pairs, "level");
+    let summary_text = field(&pairs, "summary");
+    let recorded =
+        reviews::record_position(&state.store, &actor, &r, &code, level, summary_text).await;
+    match form::answer(recorded, "heading")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            format!("The agreed position on {code} is recorded. Both co-chairs now confirm it."),
+            &format!("{}/{id}/summary#statement-{code}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
+            // The form's fields carry the statement code, so the summary links to them.
+            let mut named = FieldErrors::new();
+            for e in rejection.errors.iter() {
+                named.add(format!("{}-{code}", e.field), e.message.clone());
+            }
+            let failed = (!rejection.is_conflict())
+                .then(|| (code.to_string(), level.to_owned(), summary_text.to_owned()));
+            summary_again(&state, ctx, r, rejection.status, failed, named).await
+        }
+    }
+}
+
+/// The summary again, with why a change to a statement's position could not be made (each
+/// problem named by its statement, so the error summary links to it) and, for mistakes, what
+/// was typed.
+async fn summary_again(
+    state: &AppState,
+    ctx: PageContext,
+    r: ReviewInContext,
+    status: StatusCode,
+    failed: Option<(String, String, String)>,
+    errors: FieldErrors,
+) -> Result<Response, WebError> {
+    let s = reviews::summary(&state.store, &r).await?;
+    render(
+        status,
+        &SummaryPage {
+            ctx,
+            r,
+            s,
+            failed,
+            errors,
+        },
+    )
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}/confirm`
+pub async fn confirm(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
+    let confirmed =
+        reviews::confirm_position(&state.store, &actor, &r, &code, field(&pairs, "seen")).await;
+    match form::answer(confirmed, "heading")? {
+        Outcome::Done(both) => Ok(form::saved(
+            &session,
+            if both {
+                format!("The agreed position on {code} is confirmed by both co-chairs.")
+            } else {
+                format!("Your confirmation of {code} is recorded. It needs the other co-chair too.")
+            },
+            &format!("{}/{id}/summary#statement-{code}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
+            let mut named = FieldErrors::new();
+            for e in rejection.errors.iter() {
+                named.add(format!("{}-{code}", e.field), e.message.clone());
+            }
+            summary_again(&state, ctx, r, rejection.status, None, named).await
+        }
+    }
+}
