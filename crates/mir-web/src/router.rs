@@ -64,10 +64,10 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-out", post(sign_in::sign_out))
         .route(
             "/sign-in",
-            get(account::sign_in).post(account::sign_in_with_password),
+            get(sign_in::sign_in).post(sign_in::sign_in_with_password),
         )
-        .route("/sign-in/email-link", post(account::request_link))
-        .route("/sign-in/check-email", get(account::check_email))
+        .route("/sign-in/email-link", post(sign_in::request_link))
+        .route("/sign-in/check-email", get(sign_in::check_email))
         .route("/account", get(account::account))
         .route(
             "/account/password",
@@ -96,11 +96,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/password-reset",
-            get(account::reset_request).post(account::send_reset),
+            get(sign_in::reset_request).post(sign_in::send_reset),
         )
         .route(
             "/password-reset/{token}",
-            get(account::reset).post(account::set_new_password),
+            get(sign_in::reset).post(sign_in::set_new_password),
         )
         .route("/manage/sign-up", get(sign_up::start))
         .route(

@@ -1,7 +1,6 @@
-//! Signing in (password or emailed link), the account page, changing password and email,
-//! resetting a password, and signing out everywhere.
-//!
-//! Every answer about an email address is the same whether or not it has an account.
+//! The signed-in person's own account: the account page, changing password and email address,
+//! signing out everywhere, email choices, downloading their data and deleting the account.
+//! Signing in, and setting a new password after forgetting it, are in `sign_in.rs`.
 
 use crate::params::{Path, Token};
 use askama::Template;
@@ -13,150 +12,14 @@ use mir_app::accounts;
 use mir_domain::validation::FieldErrors;
 use serde::Deserialize;
 
-use super::{Client, CurrentActor};
+use super::CurrentActor;
+use super::sign_in::CheckEmailPage;
 use crate::AppState;
 use crate::error::WebError;
 use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
-
-/// Moves field errors to the names a page uses (two forms on one page share "email").
-fn renamed(errors: &FieldErrors, from: &str, to: &'static str) -> FieldErrors {
-    let mut out = FieldErrors::new();
-    for e in errors.iter() {
-        out.add(
-            if e.field == from {
-                to.into()
-            } else {
-                e.field.clone()
-            },
-            e.message.clone(),
-        );
-    }
-    out
-}
-
-// ---------------------------------------------------------------- Sign in
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct PasswordForm {
-    email: String,
-    password: String,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct LinkForm {
-    link_email: String,
-}
-
-#[derive(Template)]
-#[template(path = "account/sign_in.html")]
-struct SignInPage {
-    ctx: PageContext,
-    email: String,
-    link_email: String,
-    errors: FieldErrors,
-}
-
-/// `GET /sign-in`
-pub async fn sign_in(ctx: PageContext) -> Result<Response, WebError> {
-    ok(&SignInPage {
-        ctx,
-        email: String::new(),
-        link_email: String::new(),
-        errors: FieldErrors::new(),
-    })
-}
-
-fn after_sign_in(actor_is_admin: bool) -> &'static str {
-    if actor_is_admin { "/admin" } else { "/account" }
-}
-
-/// `POST /sign-in`: email and password.
-pub async fn sign_in_with_password(
-    State(state): State<AppState>,
-    Client(client): Client,
-    session: Session,
-    ctx: PageContext,
-    CsrfForm(form): CsrfForm<PasswordForm>,
-) -> Result<Response, WebError> {
-    let signed_in =
-        accounts::sign_in_with_password(&state.store, &form.email, &form.password, &client).await;
-    let (status, errors) = match form::answer(signed_in, "email")? {
-        Outcome::Done(Some(person)) => {
-            session.sign_in(person.id);
-            session.set_flash("You are signed in.");
-            let next = session
-                .take_return_to()
-                .unwrap_or_else(|| after_sign_in(person.is_national_admin).to_owned());
-            return Ok(Redirect::to(&next).into_response());
-        }
-        Outcome::Done(None) => {
-            let mut errors = FieldErrors::new();
-            errors.add(
-                "email",
-                "Enter a correct email address and password. Or get a sign-in link by email below",
-            );
-            (StatusCode::UNPROCESSABLE_ENTITY, errors)
-        }
-        Outcome::Rejected(rejection) => (rejection.status, rejection.errors),
-    };
-    let page = SignInPage {
-        ctx,
-        email: form.email,
-        link_email: String::new(),
-        errors,
-    };
-    render(status, &page)
-}
-
-/// `POST /sign-in/email-link`
-pub async fn request_link(
-    State(state): State<AppState>,
-    Client(client): Client,
-    ctx: PageContext,
-    CsrfForm(form): CsrfForm<LinkForm>,
-) -> Result<Response, WebError> {
-    let base = &state.config.base_url;
-    let sent = accounts::request_sign_in_link(
-        &state.store,
-        &state.mailer,
-        &form.link_email,
-        &client,
-        base,
-    )
-    .await;
-    match form::answer(sent, "link_email")? {
-        Outcome::Done(()) => Ok(Redirect::to("/sign-in/check-email").into_response()),
-        Outcome::Rejected(rejection) => {
-            let page = SignInPage {
-                ctx,
-                email: String::new(),
-                link_email: form.link_email,
-                errors: renamed(&rejection.errors, "email", "link_email"),
-            };
-            render(rejection.status, &page)
-        }
-    }
-}
-
-#[derive(Template)]
-#[template(path = "account/check_email.html")]
-struct CheckEmailPage {
-    ctx: PageContext,
-    what: &'static str,
-}
-
-/// `GET /sign-in/check-email`
-pub async fn check_email(ctx: PageContext) -> Result<Response, WebError> {
-    ok(&CheckEmailPage {
-        ctx,
-        what: "sign-in",
-    })
-}
 
 // ---------------------------------------------------------------- The account page
 
@@ -438,104 +301,6 @@ pub async fn use_email_link(
         // Used, expired, or the address was taken meanwhile: the link does not work.
         Outcome::Done(None) | Outcome::Rejected(_) => render(StatusCode::BAD_REQUEST, &failed(ctx)),
     }
-}
-
-// ---------------------------------------------------------------- Password reset
-
-#[derive(Template)]
-#[template(path = "account/reset_request.html")]
-struct ResetRequestPage {
-    ctx: PageContext,
-    email: String,
-    errors: FieldErrors,
-}
-
-/// `GET /password-reset`
-pub async fn reset_request(ctx: PageContext) -> Result<Response, WebError> {
-    ok(&ResetRequestPage {
-        ctx,
-        email: String::new(),
-        errors: FieldErrors::new(),
-    })
-}
-
-/// `POST /password-reset`
-pub async fn send_reset(
-    State(state): State<AppState>,
-    Client(client): Client,
-    ctx: PageContext,
-    CsrfForm(form): CsrfForm<EmailForm>,
-) -> Result<Response, WebError> {
-    let base = &state.config.base_url;
-    let sent =
-        accounts::request_password_reset(&state.store, &state.mailer, &form.email, &client, base)
-            .await;
-    match form::answer(sent, "email")? {
-        Outcome::Done(()) => ok(&CheckEmailPage { ctx, what: "reset" }),
-        Outcome::Rejected(rejection) => render(
-            rejection.status,
-            &ResetRequestPage {
-                ctx,
-                email: form.email,
-                errors: rejection.errors,
-            },
-        ),
-    }
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct NewPasswordForm {
-    password: String,
-}
-
-#[derive(Template)]
-#[template(path = "account/reset.html")]
-struct ResetPage {
-    ctx: PageContext,
-    token: Token,
-    errors: FieldErrors,
-    failed: bool,
-}
-
-/// `GET /password-reset/{token}`
-pub async fn reset(Path(token): Path<Token>, ctx: PageContext) -> Result<Response, WebError> {
-    ok(&ResetPage {
-        ctx,
-        token,
-        errors: FieldErrors::new(),
-        failed: false,
-    })
-}
-
-/// `POST /password-reset/{token}`
-pub async fn set_new_password(
-    State(state): State<AppState>,
-    Path(token): Path<Token>,
-    session: Session,
-    ctx: PageContext,
-    CsrfForm(form): CsrfForm<NewPasswordForm>,
-) -> Result<Response, WebError> {
-    let reset = accounts::reset_password(&state.store, &token, &form.password).await;
-    let (status, errors, failed) = match form::answer(reset, "password")? {
-        Outcome::Done(Some(person)) => {
-            session.sign_in(person.id);
-            return Ok(form::saved(
-                &session,
-                "Your new password is saved and you are signed in. Other devices have been signed out.",
-                "/account",
-            ));
-        }
-        Outcome::Done(None) => (StatusCode::BAD_REQUEST, FieldErrors::new(), true),
-        Outcome::Rejected(rejection) => (rejection.status, rejection.errors, false),
-    };
-    let page = ResetPage {
-        ctx,
-        token,
-        errors,
-        failed,
-    };
-    render(status, &page)
 }
 
 // ---------------------------------------------------------------- Privacy
