@@ -1,0 +1,239 @@
+//! The group's draft: priorities (where we want to get to), their actions (how we get there)
+//! and progress updates. Every change is recorded, so the co-chairs see what changed.
+
+use mir_domain::plan::{self, ActionStatus, PriorityStatus};
+use mir_domain::validation::FieldErrors;
+use mir_store::{ActionRecord, PriorityRecord};
+use serde::Deserialize;
+use serde_json::json;
+
+use super::{PlanStore, record_change, workspace};
+use crate::AppError;
+use crate::policy::{Actor, GroupAction, authorize_in_group};
+
+/// The priority form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct PriorityForm {
+    pub title: String,
+    #[serde(skip)]
+    pub statements: Vec<String>,
+    pub target: String,
+    pub why: String,
+    pub review: String,
+    pub status: String,
+    pub dropped_reason: String,
+}
+
+/// Adds a priority (`id: None`) or changes one. Returns its id.
+pub async fn save_priority(
+    store: &impl PlanStore,
+    actor: &Actor,
+    slug: &str,
+    id: Option<i64>,
+    form: &PriorityForm,
+) -> Result<i64, AppError> {
+    let ws = workspace(store, actor, slug).await?;
+    authorize_in_group(ws.me.role, ws.me.is_co_chair, GroupAction::EditPlan)?;
+    if ws.framework.is_none() {
+        return Err(AppError::Conflict(
+            "the organisation has not chosen a framework yet".into(),
+        ));
+    }
+    let reviews: Vec<i64> = ws.reviews.iter().map(|r| r.id).collect();
+    let checked = plan::check_priority(
+        &form.title,
+        &form.statements,
+        &ws.statement_codes(),
+        &form.target,
+        &form.why,
+        &form.review,
+        &reviews,
+        &form.status,
+        &form.dropped_reason,
+    )
+    .map_err(AppError::Invalid)?;
+    let record = PriorityRecord {
+        title: checked.title.clone(),
+        statements: checked.statements,
+        target: checked.target,
+        why: checked.why,
+        review_id: checked.review_id,
+        status: checked.status.key().to_owned(),
+        dropped_reason: checked.dropped_reason,
+    };
+    let now = mir_store::now();
+    let id = match id {
+        Some(id) => {
+            if !store
+                .update_priority(ws.organisation.id, id, &record, now)
+                .await?
+            {
+                return Err(AppError::NotFound);
+            }
+            id
+        }
+        None => {
+            store
+                .create_priority(ws.organisation.id, &record, now)
+                .await?
+        }
+    };
+    record_change(
+        store,
+        &ws,
+        actor,
+        "priority saved",
+        json!({"priority": id, "title": checked.title}),
+    )
+    .await?;
+    Ok(id)
+}
+
+/// The action form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct ActionForm {
+    pub what: String,
+    pub lead: String,
+    pub involved: String,
+    pub due_on: String,
+    pub review_on: String,
+    pub status: String,
+}
+
+/// Adds an action under a priority (`action_id: None`) or changes one.
+pub async fn save_action(
+    store: &impl PlanStore,
+    actor: &Actor,
+    slug: &str,
+    priority_id: i64,
+    action_id: Option<i64>,
+    form: &ActionForm,
+) -> Result<(), AppError> {
+    let ws = workspace(store, actor, slug).await?;
+    authorize_in_group(ws.me.role, ws.me.is_co_chair, GroupAction::EditPlan)?;
+    ws.priority(priority_id).ok_or(AppError::NotFound)?;
+    let checked = plan::check_action(
+        &form.what,
+        &form.lead,
+        &form.involved,
+        &form.due_on,
+        &form.review_on,
+        &form.status,
+    )
+    .map_err(AppError::Invalid)?;
+    let record = ActionRecord {
+        what: checked.what.clone(),
+        lead: checked.lead,
+        involved: checked.involved,
+        due_on: checked.due_on,
+        review_on: checked.review_on,
+        status: checked.status.key().to_owned(),
+    };
+    let now = mir_store::now();
+    match action_id {
+        Some(id) => {
+            let belongs = ws.action(id).is_some_and(|(p, _)| p.row.id == priority_id);
+            if !belongs
+                || !store
+                    .update_action(ws.organisation.id, id, &record, now)
+                    .await?
+            {
+                return Err(AppError::NotFound);
+            }
+        }
+        None => {
+            store
+                .create_action(ws.organisation.id, priority_id, &record, now)
+                .await?
+                .ok_or(AppError::NotFound)?;
+        }
+    }
+    record_change(
+        store,
+        &ws,
+        actor,
+        "action saved",
+        json!({"priority": priority_id, "what": checked.what}),
+    )
+    .await
+}
+
+/// The update form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct UpdateForm {
+    /// Empty for the priority itself, else an action's id.
+    pub action: String,
+    pub note: String,
+    pub status: String,
+    pub evidence_url: String,
+}
+
+/// Adds a dated progress update to a priority or one of its actions, with an optional new
+/// status. Public at once if the organisation chose so, else with the next approved version.
+pub async fn add_update(
+    store: &impl PlanStore,
+    actor: &Actor,
+    slug: &str,
+    priority_id: i64,
+    form: &UpdateForm,
+) -> Result<bool, AppError> {
+    let ws = workspace(store, actor, slug).await?;
+    authorize_in_group(ws.me.role, ws.me.is_co_chair, GroupAction::EditPlan)?;
+    let priority = ws.priority(priority_id).ok_or(AppError::NotFound)?;
+    let action_id = match form.action.trim() {
+        "" => None,
+        text => {
+            let id: i64 = text.parse().map_err(|_| AppError::NotFound)?;
+            priority
+                .actions
+                .iter()
+                .find(|(a, _)| a.id == id)
+                .ok_or(AppError::NotFound)?;
+            Some(id)
+        }
+    };
+    let allowed: Vec<&str> = match action_id {
+        Some(_) => ActionStatus::ALL.iter().map(|s| s.key()).collect(),
+        None => PriorityStatus::ALL.iter().map(|s| s.key()).collect(),
+    };
+    let checked = plan::check_update(&form.note, &form.status, &allowed, &form.evidence_url)
+        .map_err(AppError::Invalid)?;
+    if checked.status.as_deref() == Some(PriorityStatus::Dropped.key()) && action_id.is_none() {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "status",
+            "To drop a priority, change it and say why it was dropped",
+        );
+        return Err(AppError::Invalid(errors));
+    }
+    // Updates go public straight away only if there is a published plan to attach them to.
+    let public = ws.publish_directly && ws.latest_version.is_some();
+    store
+        .add_update(
+            ws.organisation.id,
+            priority_id,
+            action_id,
+            &checked.note,
+            checked.status.as_deref(),
+            checked.evidence_url.as_deref(),
+            ws.me.person_id,
+            public,
+            mir_store::now(),
+        )
+        .await?;
+    if public {
+        crate::search::reindex(store, &ws.organisation.slug).await?;
+    }
+    record_change(
+        store,
+        &ws,
+        actor,
+        "progress update added",
+        json!({"priority": priority_id, "action": action_id, "status": checked.status}),
+    )
+    .await?;
+    Ok(public)
+}

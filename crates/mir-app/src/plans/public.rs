@@ -1,0 +1,241 @@
+//! What the public sees: the published plan, its versions, and "how we are doing" from
+//! positions both co-chairs confirmed.
+
+use super::{ApprovedBy, PlanStore, parse_snapshot};
+use crate::AppError;
+use mir_domain::framework::Framework;
+use mir_domain::organisation::Role;
+use mir_domain::plan::{self, ActionStatus, PlanSnapshot, PriorityStatus};
+use mir_store::{OrganisationProfile, UpdateRow};
+
+/// A public update on the timeline.
+#[derive(Debug, Clone)]
+pub struct PublicUpdate {
+    pub id: i64,
+    pub at: i64,
+    pub priority: String,
+    pub action: Option<String>,
+    pub note: String,
+    pub new_status: Option<String>,
+    pub evidence_url: Option<String>,
+}
+
+/// One published version, with what changed since the one before.
+#[derive(Debug, Clone)]
+pub struct PublishedVersion {
+    pub number: i64,
+    pub published_at: i64,
+    pub plan: PlanSnapshot,
+    pub approved_by: Vec<(String, i64)>,
+    pub changes: Vec<String>,
+}
+
+/// The public plan of an approved organisation.
+#[derive(Debug, Clone)]
+pub struct PublicPlan {
+    pub profile: OrganisationProfile,
+    pub framework: Option<Framework>,
+    /// The latest version, with statuses from updates published directly since.
+    pub current: Option<PublishedVersion>,
+    pub versions: Vec<PublishedVersion>,
+    pub timeline: Vec<PublicUpdate>,
+    /// The co-chairs now, by role, and since when: a change of co-chairs is public.
+    pub co_chairs: Vec<(String, i64)>,
+    /// One co-chair is an Expert by Experience or a carer (needed for any approval).
+    pub lived_experience_co_chair: bool,
+}
+
+/// A position agreed in a review and confirmed by both co-chairs, as the public sees it.
+#[derive(Debug, Clone)]
+pub struct PublicPosition {
+    pub statement_code: String,
+    /// The level's label on the framework's scale, and its Easy Read label.
+    pub level: String,
+    pub easy_level: String,
+    pub summary: String,
+    /// `YYYY-MM-DD`.
+    pub agreed_on: String,
+    pub review_title: String,
+    /// The confirming co-chairs' roles ("Administrator", "Expert by Experience").
+    pub confirmed_by: Vec<String>,
+}
+
+impl PublicPlan {
+    pub fn version(&self, number: i64) -> Option<&PublishedVersion> {
+        self.versions.iter().find(|v| v.number == number)
+    }
+}
+
+/// The public plan, or "not found" for organisations that are not (yet) public.
+pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPlan, AppError> {
+    let profile = store
+        .organisation_profile(slug)
+        .await?
+        .filter(|p| p.status == "approved")
+        .ok_or(AppError::NotFound)?;
+    let framework = match &profile.framework {
+        Some((fslug, version)) => store.load_framework(fslug, Some(version)).await?,
+        None => None,
+    };
+    let rows = store.versions(profile.id).await?;
+    let mut versions = Vec::new();
+    // Oldest first, so each version can say what changed since the one before.
+    let mut previous = PlanSnapshot::default();
+    for row in rows.iter().rev() {
+        let plan = parse_snapshot(&row.snapshot)?;
+        let approved_by: Vec<ApprovedBy> =
+            serde_json::from_str(&row.approved_by).unwrap_or_default();
+        versions.push(PublishedVersion {
+            number: row.number,
+            published_at: row.published_at,
+            changes: plan::changes(&previous, &plan),
+            approved_by: approved_by
+                .into_iter()
+                .map(|a| {
+                    (
+                        Role::parse(&a.role).map_or(a.role.clone(), |r| r.label().to_owned()),
+                        a.at,
+                    )
+                })
+                .collect(),
+            plan: plan.clone(),
+        });
+        previous = plan;
+    }
+    versions.reverse();
+    let updates: Vec<UpdateRow> = store
+        .updates(profile.id)
+        .await?
+        .into_iter()
+        .filter(|u| u.published_at.is_some())
+        .collect();
+    let mut current = versions.first().cloned();
+    if let Some(version) = current.as_mut() {
+        // Updates made since the version (published directly) carry newer statuses: show
+        // them, oldest first. Same-second updates were already in the approved draft.
+        for u in updates
+            .iter()
+            .rev()
+            .filter(|u| u.created_at >= version.published_at)
+        {
+            let Some(status) = &u.new_status else {
+                continue;
+            };
+            let Some(p) = version
+                .plan
+                .priorities
+                .iter_mut()
+                .find(|p| p.id == u.priority_id)
+            else {
+                continue;
+            };
+            match u.action_id {
+                Some(action) => {
+                    if let (Some(a), Some(s)) = (
+                        p.actions.iter_mut().find(|a| a.id == action),
+                        ActionStatus::parse(status),
+                    ) {
+                        a.status = s;
+                    }
+                }
+                None => {
+                    if let Some(s) = PriorityStatus::parse(status) {
+                        p.status = s;
+                    }
+                }
+            }
+        }
+    }
+    // Titles come from the latest version; updates on things never published are not shown.
+    let latest = versions.first().map(|v| v.plan.clone()).unwrap_or_default();
+    let timeline = updates
+        .iter()
+        .filter_map(|u| {
+            let p = latest.priorities.iter().find(|p| p.id == u.priority_id)?;
+            let action = match u.action_id {
+                Some(id) => Some(p.actions.iter().find(|a| a.id == id)?.what.clone()),
+                None => None,
+            };
+            Some(PublicUpdate {
+                id: u.id,
+                at: u.published_at.unwrap_or(u.created_at),
+                priority: p.title.clone(),
+                action,
+                note: u.note.clone(),
+                new_status: u.new_status.clone(),
+                evidence_url: u.evidence_url.clone(),
+            })
+        })
+        .collect();
+    let chairs = store.co_chairs_since(profile.id).await?;
+    let lived_experience_co_chair = chairs
+        .iter()
+        .any(|(role, _)| matches!(role, Role::ExpertByExperience | Role::Carer));
+    let co_chairs = chairs
+        .into_iter()
+        .map(|(role, since)| (role.label().to_owned(), since))
+        .collect();
+    Ok(PublicPlan {
+        profile,
+        framework,
+        current,
+        versions,
+        timeline,
+        co_chairs,
+        lived_experience_co_chair,
+    })
+}
+
+/// "How we are doing", for the public plan page: for each statement, the latest position
+/// agreed in a review and confirmed by both co-chairs (one of them an Expert by Experience or
+/// carer), in the framework's order. Positions still waiting for a co-chair are not public.
+pub async fn how_we_are_doing(
+    store: &impl PlanStore,
+    plan: &PublicPlan,
+) -> Result<Vec<PublicPosition>, AppError> {
+    let (organisation_id, framework) = (plan.profile.id, plan.framework.as_ref());
+    let mut shown: Vec<PublicPosition> = Vec::new();
+    // Newest review first: the first confirmed position for a statement is its latest.
+    for reviewed in store.positions_of(organisation_id).await? {
+        let p = reviewed.position;
+        let roles: Vec<Role> = p
+            .confirmations
+            .iter()
+            .filter_map(|c| Role::parse(&c.role))
+            .collect();
+        if !crate::policy::co_chairs_agree(&roles)
+            || shown.iter().any(|s| s.statement_code == p.statement_code)
+        {
+            continue;
+        }
+        let scale_level = framework.and_then(|f| f.scale.iter().find(|l| l.key == p.level));
+        shown.push(PublicPosition {
+            statement_code: p.statement_code,
+            level: scale_level.map_or_else(|| p.level.clone(), |l| l.label.clone()),
+            easy_level: scale_level.map_or_else(|| p.level.clone(), |l| l.easy_label.clone()),
+            summary: p.summary,
+            agreed_on: p.agreed_on,
+            review_title: reviewed.review_title,
+            confirmed_by: roles.iter().map(|r| r.label().to_owned()).collect(),
+        });
+    }
+    let order = |code: &str| {
+        framework
+            .and_then(|f| f.statements.iter().position(|s| s.code == code))
+            .unwrap_or(usize::MAX)
+    };
+    shown.sort_by(|a, b| {
+        order(&a.statement_code)
+            .cmp(&order(&b.statement_code))
+            .then(a.statement_code.cmp(&b.statement_code))
+    });
+    Ok(shown)
+}
+
+/// A status key's label, whether it is a priority's or an action's.
+pub fn status_label(key: &str) -> &'static str {
+    PriorityStatus::parse(key)
+        .map(PriorityStatus::label)
+        .or_else(|| ActionStatus::parse(key).map(ActionStatus::label))
+        .unwrap_or("Changed")
+}
