@@ -4,9 +4,8 @@
 
 use mir_domain::framework::{Framework, Statement, Theme};
 use mir_domain::organisation::Role;
-use mir_domain::review::{
-    self, CountedView, GAP_LEVELS, MAX_WORKSHOP_COUNT, Movement, Perspective, Spread,
-};
+use mir_domain::review::tally::{self, MemberView, WorkshopCount};
+use mir_domain::review::{self, GAP_LEVELS, MAX_WORKSHOP_COUNT, Movement, Perspective, Spread};
 use mir_domain::validation::FieldErrors;
 use mir_store::{
     AuditRepo, FrameworkRepo, Member, MemberRepo, NewReviewRecord, OrganisationRef, Position,
@@ -19,8 +18,8 @@ use crate::audit::record;
 use crate::members::mine;
 use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
 
-/// The level key for "not sure".
-pub const NOT_SURE: &str = "not-sure";
+pub use mir_domain::review::NOT_SURE;
+pub use mir_domain::review::tally::Words;
 
 /// Today's date, `YYYY-MM-DD`, in UTC.
 pub fn today() -> String {
@@ -555,17 +554,6 @@ pub async fn add_workshop_views(
     Ok(people)
 }
 
-/// Words someone wrote, with whose they are as far as others may know.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Words {
-    pub perspective: Perspective,
-    /// An email address, or `None` when anonymous or from a workshop.
-    pub who: Option<String>,
-    pub from_workshop: bool,
-    pub working: String,
-    pub to_change: String,
-}
-
 /// An agreed position as the summary shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PositionSummary {
@@ -684,148 +672,46 @@ pub async fn summary(
         crate::policy::co_chairs_agree(&roles)
     };
 
-    let mut people_by: Vec<(Perspective, i64)> = Vec::new();
-    let mut count_person =
-        |p: Perspective, n: i64| match people_by.iter_mut().find(|(q, _)| *q == p) {
-            Some((_, total)) => *total += n,
-            None => people_by.push((p, n)),
-        };
-    let mut counted_members: Vec<i64> = Vec::new();
-    for s in &shared {
-        if let Some(p) = Perspective::parse(&s.view.perspective)
-            && !counted_members.contains(&s.view.person_id)
-        {
-            counted_members.push(s.view.person_id);
-            count_person(p, 1);
-        }
-    }
-    // Whether a perspective is shown on its own depends on members only: a co-chair types in
-    // workshop figures and knows them, so they cannot hide a member (subtracting them would
-    // leave the member's view).
-    let members_by: Vec<(Perspective, i64)> = Perspective::ALL
-        .into_iter()
-        .map(|p| {
-            let mut seen: Vec<i64> = shared
-                .iter()
-                .filter(|s| Perspective::parse(&s.view.perspective) == Some(p))
-                .map(|s| s.view.person_id)
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            (p, i64::try_from(seen.len()).unwrap_or(i64::MAX))
+    // The rows, as the summary's arithmetic (in the domain) takes them.
+    let members: Vec<MemberView> = shared
+        .iter()
+        .filter_map(|s| {
+            Some(MemberView {
+                person_id: s.view.person_id,
+                perspective: Perspective::parse(&s.view.perspective)?,
+                statement_code: s.view.statement_code.clone(),
+                level: s.view.level.clone(),
+                working: s.view.working.clone(),
+                to_change: s.view.to_change.clone(),
+                who: s.email.clone(),
+            })
         })
         .collect();
-    // Each workshop session counts its people once per perspective: the largest statement count.
-    let mut sessions: Vec<((String, String), i64)> = Vec::new();
-    for w in &workshop {
-        let key = (w.session_label.clone(), w.perspective.clone());
-        let on_statement: i64 = workshop
-            .iter()
-            .filter(|x| {
-                x.session_label == w.session_label
-                    && x.perspective == w.perspective
-                    && x.statement_code == w.statement_code
+    let workshop: Vec<WorkshopCount> = workshop
+        .into_iter()
+        .filter_map(|w| {
+            Some(WorkshopCount {
+                perspective: Perspective::parse(&w.perspective)?,
+                session_label: w.session_label,
+                statement_code: w.statement_code,
+                level: w.level,
+                people: w.people,
+                working: w.working,
+                to_change: w.to_change,
             })
-            .map(|x| x.people)
-            .sum();
-        match sessions.iter_mut().find(|(k, _)| *k == key) {
-            Some((_, n)) => *n = (*n).max(on_statement),
-            None => sessions.push((key, on_statement)),
-        }
-    }
-    for ((_, perspective), n) in &sessions {
-        if let Some(p) = Perspective::parse(perspective) {
-            count_person(p, *n);
-        }
-    }
-    people_by.sort_by_key(|(p, _)| *p);
+        })
+        .collect();
+    let count = tally::headcount(&members, &workshop);
     let k = store.anonymity_threshold(ctx.organisation.id).await?;
-    let grouping = review::group_perspectives(&members_by, k);
+    let grouping = review::group_perspectives(&count.members, k);
 
     let mut themes = Vec::new();
     for theme in &ctx.themes {
         let mut statements = Vec::new();
         for statement in ctx.statements_in(&theme.code) {
             let code = &statement.code;
-            let mut counted = Vec::new();
-            let mut words = Vec::new();
-            for s in shared.iter().filter(|s| &s.view.statement_code == code) {
-                let Some(perspective) = Perspective::parse(&s.view.perspective) else {
-                    continue;
-                };
-                let named = s.email.is_some();
-                if grouping.too_few && !named {
-                    continue;
-                }
-                let perspective = if grouping.too_few {
-                    perspective
-                } else {
-                    grouping.line_of(perspective)
-                };
-                if !s.view.level.is_empty() && !grouping.too_few {
-                    counted.push(CountedView {
-                        perspective,
-                        level: (s.view.level != NOT_SURE).then(|| s.view.level.clone()),
-                        people: 1,
-                    });
-                }
-                if !(s.view.working.is_empty() && s.view.to_change.is_empty()) {
-                    words.push(Words {
-                        perspective,
-                        who: s.email.clone(),
-                        from_workshop: false,
-                        working: s.view.working.clone(),
-                        to_change: s.view.to_change.clone(),
-                    });
-                }
-            }
-            for w in workshop.iter().filter(|w| &w.statement_code == code) {
-                let Some(perspective) = Perspective::parse(&w.perspective) else {
-                    continue;
-                };
-                if grouping.too_few {
-                    continue;
-                }
-                let perspective = grouping.line_of(perspective);
-                if !w.level.is_empty() {
-                    counted.push(CountedView {
-                        perspective,
-                        level: (w.level != NOT_SURE).then(|| w.level.clone()),
-                        people: w.people,
-                    });
-                }
-                if !(w.working.is_empty() && w.to_change.is_empty()) {
-                    words.push(Words {
-                        perspective,
-                        who: None,
-                        from_workshop: true,
-                        working: w.working.clone(),
-                        to_change: w.to_change.clone(),
-                    });
-                }
-            }
-            // Words given without a name must not stand out. Unless at least k members wrote
-            // anonymously on this statement, every entry is shown alike: no name, no
-            // perspective, not marked as a workshop's, in an order that says nothing about who.
-            let anonymous_writers = shared
-                .iter()
-                .filter(|s| {
-                    &s.view.statement_code == code
-                        && s.email.is_none()
-                        && !(s.view.working.is_empty() && s.view.to_change.is_empty())
-                })
-                .count();
-            let blended = anonymous_writers > 0
-                && i64::try_from(anonymous_writers).unwrap_or(i64::MAX) < grouping.k;
-            if blended {
-                for w in &mut words {
-                    w.who = None;
-                    w.perspective = Perspective::Together;
-                    w.from_workshop = false;
-                }
-                words.sort_by(|a, b| (&a.working, &a.to_change).cmp(&(&b.working, &b.to_change)));
-            }
-            let spreads = review::spreads(&scale, &counted);
+            let tally = tally::tally_statement(code, &members, &workshop, &grouping);
+            let spreads = review::spreads(&scale, &tally.counted);
             let apart = review::levels_apart(&spreads);
             let position = positions
                 .iter()
@@ -861,8 +747,8 @@ pub async fn summary(
                 is_gap: apart >= GAP_LEVELS,
                 levels_apart: apart,
                 spreads,
-                words,
-                words_blended: blended,
+                words: tally.words,
+                words_blended: tally.blended,
                 position,
             });
         }
@@ -871,22 +757,10 @@ pub async fn summary(
             statements,
         });
     }
-    // The people line, as the summary shows it: by line, never a small perspective's count.
-    let mut people: Vec<(Perspective, i64)> = Vec::new();
-    if !grouping.too_few {
-        for (p, n) in &people_by {
-            let line = grouping.line_of(*p);
-            match people.iter_mut().find(|(q, _)| *q == line) {
-                Some((_, total)) => *total += n,
-                None => people.push((line, *n)),
-            }
-        }
-        people.sort_by_key(|(p, _)| *p);
-    }
     Ok(ReviewSummary {
         themes,
         previous,
-        people,
+        people: tally::people_line(&count.people, &grouping),
         privacy_note: privacy_note(&grouping),
         k: grouping.k,
     })

@@ -6,6 +6,11 @@
 use crate::organisation::Role;
 use crate::validation::{FieldErrors, Lines, character_problem, check_characters};
 
+pub mod tally;
+
+/// The level key for "not sure".
+pub const NOT_SURE: &str = "not-sure";
+
 /// Whose eyes a view is seen through. It comes from the member's role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Perspective {
