@@ -4,7 +4,7 @@
 //!
 //! The clock is a parameter: tests and `mir jobs run --now` choose the time.
 
-use mir_store::{MemberRepo, PlanRepo, UnixTime};
+use mir_store::{EmailPreferenceRepo, JobRepo, MemberRepo, UnixTime};
 
 use crate::AppError;
 use crate::mail::{Mailer, OutgoingEmail};
@@ -50,7 +50,7 @@ fn week_of(at: UnixTime) -> String {
 
 /// The organisation's administrators and co-chairs who have not turned `kind` off.
 async fn leaders(
-    store: &(impl MemberRepo + PlanRepo),
+    store: &(impl MemberRepo + EmailPreferenceRepo),
     organisation_id: i64,
     kind: &str,
 ) -> Result<Vec<String>, AppError> {
@@ -91,7 +91,7 @@ async fn send_to_all(
 
 /// Runs every job that is due at `now`.
 pub async fn run_due_jobs(
-    store: &(impl MemberRepo + PlanRepo + Sync),
+    store: &(impl MemberRepo + JobRepo + EmailPreferenceRepo + Sync),
     mailer: &Mailer,
     now: UnixTime,
     base_url: &str,

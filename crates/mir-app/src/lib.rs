@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod frameworks;
 pub mod home;
 pub mod jobs;
+pub mod kept_forms;
 pub mod mail;
 pub mod members;
 pub mod organisations;

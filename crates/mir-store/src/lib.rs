@@ -10,10 +10,13 @@ mod audit;
 mod bulk;
 mod database_url;
 mod directory;
+mod email_preferences;
 mod error;
 mod feedback;
 mod framework_uploads;
 mod frameworks;
+mod jobs;
+mod kept_forms;
 mod members;
 mod meta;
 mod organisations;
@@ -36,10 +39,13 @@ pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
 pub use directory::{
     DirectoryEntry, DirectoryFilter, DirectoryRepo, DirectorySort, PublishedPriority, WorkingOn,
 };
+pub use email_preferences::EmailPreferenceRepo;
 pub use error::StoreError;
 pub use feedback::FeedbackRepo;
 pub use framework_uploads::{FrameworkUpload, FrameworkUploadRepo};
 pub use frameworks::{FrameworkRepo, FrameworkVersionSummary, PictureFile};
+pub use jobs::{DatedAction, DigestItem, JobRepo};
+pub use kept_forms::{KeptFormRepo, MAX_KEPT_FORMS};
 pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
@@ -47,8 +53,8 @@ pub use outbox::{OutboxRepo, OutboxReport, QueuedMail, StuckMail};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
 pub use plans::{
-    ActionRecord, ActionRow, ApprovalOutcome, DatedAction, DigestItem, OrganisationProfile,
-    PlanApproval, PlanPublication, PlanRepo, PriorityRecord, PriorityRow, UpdateRow, VersionRow,
+    ActionRecord, ActionRow, ApprovalOutcome, OrganisationProfile, PlanApproval, PlanPublication,
+    PlanRepo, PriorityRecord, PriorityRow, UpdateRow, VersionRow,
 };
 pub use rate_limits::RateLimitRepo;
 pub use reviews::{

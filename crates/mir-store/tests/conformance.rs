@@ -842,8 +842,8 @@ conformance!(@engines sqlite_audit, postgres_audit;
 mod review_cycles {
     use mir_domain::organisation::{OrganisationKind, Role};
     use mir_store::{
-        MemberRepo, NewReviewRecord, PeopleRepo, Position, ReviewRepo, SignUp, SignUpRepo, Store,
-        View, WorkshopView,
+        KeptFormRepo, MemberRepo, NewReviewRecord, PeopleRepo, Position, ReviewRepo, SignUp,
+        SignUpRepo, Store, View, WorkshopView,
     };
 
     /// An organisation with one administrator; returns (organisation id, admin id).
@@ -1129,8 +1129,8 @@ conformance!(@engines sqlite_reviews, postgres_reviews;
 mod plans {
     use mir_domain::organisation::{OrganisationKind, Role};
     use mir_store::{
-        ActionRecord, MemberRepo, NewReviewRecord, PeopleRepo, PlanRepo, PriorityRecord,
-        ReviewRepo, SignUp, SignUpRepo, Store,
+        ActionRecord, EmailPreferenceRepo, JobRepo, MemberRepo, NewReviewRecord, PeopleRepo,
+        PlanRepo, PriorityRecord, ReviewRepo, SignUp, SignUpRepo, Store,
     };
 
     async fn organisation(store: &Store, name: &str) -> (i64, i64) {

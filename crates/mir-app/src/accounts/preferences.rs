@@ -8,7 +8,7 @@ use crate::policy::Actor;
 
 /// The emails a person may turn off: `(kind, what it is, on)`.
 pub async fn email_preferences(
-    store: &(impl PeopleRepo + mir_store::PlanRepo),
+    store: &(impl PeopleRepo + mir_store::EmailPreferenceRepo),
     actor: &Actor,
 ) -> Result<Vec<(&'static str, &'static str, bool)>, AppError> {
     let me = my_account(store, actor).await?;
@@ -30,7 +30,7 @@ pub async fn email_preferences(
 
 /// Saves which emails the person wants; kinds not in `on` are turned off.
 pub async fn set_email_preferences(
-    store: &(impl PeopleRepo + mir_store::PlanRepo),
+    store: &(impl PeopleRepo + mir_store::EmailPreferenceRepo),
     actor: &Actor,
     on: &[String],
 ) -> Result<(), AppError> {

@@ -545,7 +545,7 @@ async fn sign_in_links_expire_after_fifteen_minutes(app: &TestApp) {
 
 #[tokio::test]
 async fn people_choose_which_reminders_and_digests_they_get() {
-    use mir_store::{PeopleRepo, PlanRepo};
+    use mir_store::{EmailPreferenceRepo, PeopleRepo};
     let app = TestApp::sqlite().await;
     let cookies = app.sign_in("choosy@example.org", false).await;
     let page = app.get_with_cookie("/account/emails", Some(&cookies)).await;

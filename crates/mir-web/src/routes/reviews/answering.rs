@@ -10,13 +10,14 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::Actor;
+use mir_app::kept_forms;
 use mir_app::reviews::{self, Answer, NOT_SURE, ReviewInContext};
 use mir_domain::framework::{Statement, Theme};
 use mir_domain::review::MAX_WORDS_CHARS;
 use mir_domain::validation::FieldErrors;
-use mir_store::{ReviewRepo, View};
+use mir_store::View;
 
-use super::{KEPT_COOKIE, KEPT_SECONDS, base, review_page};
+use super::{KEPT_COOKIE, base, review_page};
 use crate::AppState;
 use crate::error::WebError;
 use crate::form::{self, Outcome};
@@ -193,13 +194,8 @@ async fn kept_for(
     let Some(key) = cookies::read(headers, KEPT_COOKIE) else {
         return Ok(None);
     };
-    let hash = mir_app::accounts::hash_token(&key);
-    match state.store.kept_form(&hash, mir_store::now()).await? {
-        Some((kept_path, form)) if kept_path == path => {
-            Ok(serde_urlencoded::from_str::<Pairs>(&form).ok())
-        }
-        _ => Ok(None),
-    }
+    let form = kept_forms::kept_for(&state.store, &key, path).await?;
+    Ok(form.and_then(|form| serde_urlencoded::from_str::<Pairs>(&form).ok()))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -244,18 +240,6 @@ async fn keep_and_sign_in(
     path: &str,
     pairs: &Pairs,
 ) -> Result<Response, WebError> {
-    // Anyone can send a form without a session: a few kept forms per client in 15 minutes,
-    // and the store keeps a bounded number in all, oldest dropped first (finding 8).
-    mir_app::rate_limit::check(
-        &state.store,
-        &[mir_app::rate_limit::Limit::per_client(
-            "keep-form",
-            client,
-            10,
-        )],
-    )
-    .await?;
-    let key = cookies::random_token();
     let without_token: Pairs = pairs
         .iter()
         .filter(|(k, _)| k != "csrf_token")
@@ -263,17 +247,7 @@ async fn keep_and_sign_in(
         .collect();
     let form = serde_urlencoded::to_string(&without_token)
         .map_err(|e| WebError::Internal(format!("keeping a form: {e}")))?;
-    let now = mir_store::now();
-    state
-        .store
-        .keep_form(
-            &mir_app::accounts::hash_token(&key),
-            path,
-            &form,
-            now + KEPT_SECONDS,
-            now,
-        )
-        .await?;
+    let key = kept_forms::keep(&state.store, client, path, &form).await?;
     session.set_return_to(path);
     session.set_flash(
         "You were signed out, so your answers are not saved yet. We have kept what you wrote: sign in again and you will see it.",
@@ -286,7 +260,7 @@ async fn keep_and_sign_in(
         CookieSpec {
             same_site: cookie::SameSite::Lax,
             secure: state.config.https,
-            max_age: Some(time::Duration::seconds(KEPT_SECONDS)),
+            max_age: Some(time::Duration::seconds(kept_forms::KEPT_SECONDS)),
         },
     );
     Ok(response)
@@ -317,10 +291,7 @@ async fn answer_post(
         Outcome::Done(_) => {
             let mut response = next_after(&r, &scope, session).into_response();
             if let Some(key) = cookies::read(headers, KEPT_COOKIE) {
-                state
-                    .store
-                    .forget_form(&mir_app::accounts::hash_token(&key))
-                    .await?;
+                kept_forms::forget(&state.store, &key).await?;
                 cookies::remove(response.headers_mut(), KEPT_COOKIE, state.config.https);
             }
             Ok(response)

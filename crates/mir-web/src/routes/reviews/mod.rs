@@ -32,8 +32,6 @@ pub use workshop::*;
 
 /// The cookie naming a kept form (its key; the database holds only the key's hash).
 const KEPT_COOKIE: &str = "mir_kept";
-/// How long a kept form waits for its author to sign in again.
-const KEPT_SECONDS: i64 = 7 * 24 * 60 * 60;
 
 fn base(slug: &str) -> String {
     format!("/manage/organisations/{slug}/reviews")
