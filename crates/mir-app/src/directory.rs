@@ -397,3 +397,11 @@ fn rank(found: Vec<WorkingOn>, my_areas: &[String], limit: usize) -> Vec<OtherOr
         })
         .collect()
 }
+
+/// The council areas an organisation works in (for "who else nearby").
+pub async fn areas_of(
+    store: &impl DirectoryRepo,
+    organisation_id: i64,
+) -> Result<Vec<String>, AppError> {
+    Ok(store.organisation_areas(organisation_id).await?)
+}

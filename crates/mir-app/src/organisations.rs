@@ -369,3 +369,24 @@ pub async fn my_memberships(
         _ => Err(AppError::Forbidden),
     }
 }
+
+/// The frameworks an organisation can choose when signing up, newest version of each first.
+pub async fn framework_choices(
+    store: &impl FrameworkRepo,
+) -> Result<Vec<mir_store::FrameworkVersionSummary>, AppError> {
+    Ok(store.framework_versions().await?)
+}
+
+/// The title of a chosen framework (`slug@version`), or `None` when there is no such framework.
+pub async fn framework_title(
+    store: &impl FrameworkRepo,
+    choice: &str,
+) -> Result<Option<String>, AppError> {
+    let Some((slug, version)) = choice.split_once('@') else {
+        return Ok(None);
+    };
+    Ok(store
+        .load_framework(slug, Some(version))
+        .await?
+        .map(|f| format!("{}, version {}", f.meta.title, f.meta.version)))
+}

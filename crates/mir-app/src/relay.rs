@@ -204,3 +204,14 @@ pub async fn report_abuse(
     tracing::info!("abuse report sent to the national team");
     Ok(())
 }
+
+/// The name of an organisation people may write to: approved ones only (others do not exist
+/// for the public).
+pub async fn organisation_name(store: &impl PlanRepo, slug: &str) -> Result<String, AppError> {
+    store
+        .organisation_profile(slug)
+        .await?
+        .filter(|p| p.status == "approved")
+        .map(|p| p.name)
+        .ok_or(AppError::NotFound)
+}

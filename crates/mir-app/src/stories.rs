@@ -87,3 +87,13 @@ pub async fn publish(
 pub async fn story(store: &impl StoryRepo, id: i64) -> Result<Story, AppError> {
     store.story(id).await?.ok_or(AppError::NotFound)
 }
+
+/// The newest stories about any of `statements` (all stories when empty), at most `limit`.
+/// Public.
+pub async fn list(
+    store: &impl StoryRepo,
+    statements: &[String],
+    limit: i64,
+) -> Result<Vec<Story>, AppError> {
+    Ok(store.stories(statements, limit).await?)
+}

@@ -268,13 +268,8 @@ pub async fn statement(
                 .await?
                 .as_ref()
                 .clone();
-            let stories = {
-                use mir_store::StoryRepo;
-                state
-                    .store
-                    .stories(std::slice::from_ref(&statement.code), 5)
-                    .await?
-            };
+            let codes = std::slice::from_ref(&statement.code);
+            let stories = mir_app::stories::list(&state.store, codes, 5).await?;
             let page = StatementPage {
                 ctx,
                 shown,

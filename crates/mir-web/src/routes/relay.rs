@@ -6,7 +6,6 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use mir_app::relay::{self, ContactInput, MESSAGE_MAX_CHARS, ReportInput};
 use mir_domain::validation::FieldErrors;
-use mir_store::PlanRepo;
 
 use super::Client;
 use super::CurrentActor;
@@ -29,13 +28,7 @@ struct ContactPage {
 }
 
 async fn organisation_name(state: &AppState, slug: &str) -> Result<String, WebError> {
-    state
-        .store
-        .organisation_profile(slug)
-        .await?
-        .filter(|p| p.status == "approved")
-        .map(|p| p.name)
-        .ok_or(WebError::NotFound)
+    Ok(relay::organisation_name(&state.store, slug).await?)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]

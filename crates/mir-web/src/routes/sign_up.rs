@@ -11,7 +11,7 @@ use mir_app::organisations::{SignUpDraft, Submitted, known_area, submit_sign_up}
 use mir_domain::areas;
 use mir_domain::organisation::{OrganisationKind, sign_up};
 use mir_domain::validation::FieldErrors;
-use mir_store::{FrameworkRepo, FrameworkVersionSummary};
+use mir_store::FrameworkVersionSummary;
 use serde::Deserialize;
 
 use super::CurrentActor;
@@ -139,7 +139,7 @@ async fn question_page(
     from_check: bool,
 ) -> Result<QuestionPage, WebError> {
     let frameworks = if step == Step::Framework {
-        state.store.framework_versions().await?
+        mir_app::organisations::framework_choices(&state.store).await?
     } else {
         Vec::new()
     };
@@ -282,14 +282,9 @@ pub async fn answer(
         }
         Step::Framework => {
             draft.framework = form.framework.clone();
-            let exists = match form.framework.split_once('@') {
-                Some((slug, version)) => state
-                    .store
-                    .load_framework(slug, Some(version))
-                    .await?
-                    .is_some(),
-                None => false,
-            };
+            let exists = mir_app::organisations::framework_title(&state.store, &form.framework)
+                .await?
+                .is_some();
             if exists {
                 Ok(())
             } else {
@@ -362,16 +357,9 @@ async fn check_page(
     signed_in: bool,
     errors: FieldErrors,
 ) -> Result<CheckPage, WebError> {
-    let framework_title = match draft.framework.split_once('@') {
-        Some((slug, version)) => state
-            .store
-            .load_framework(slug, Some(version))
-            .await?
-            .map_or_else(String::new, |f| {
-                format!("{}, version {}", f.meta.title, f.meta.version)
-            }),
-        None => String::new(),
-    };
+    let framework_title = mir_app::organisations::framework_title(&state.store, &draft.framework)
+        .await?
+        .unwrap_or_default();
     Ok(CheckPage {
         ctx,
         draft,

@@ -7,7 +7,7 @@ use axum::response::Response;
 use mir_app::stories::{self, MAX_STORY_CHARS, StoryForm};
 use mir_domain::framework::{Framework, Statement};
 use mir_domain::validation::FieldErrors;
-use mir_store::{Story, StoryRepo};
+use mir_store::Story;
 use serde::Deserialize;
 
 use super::CurrentActor;
@@ -76,7 +76,7 @@ pub async fn list(
     } else {
         Vec::new()
     };
-    let stories = state.store.stories(&statements, 50).await?;
+    let stories = stories::list(&state.store, &statements, 50).await?;
     ok(&ListPage {
         ctx,
         stories,

@@ -120,8 +120,7 @@ pub async fn public(
             let shown = plan.current.clone();
             let mut others = Vec::new();
             if let Some(version) = &shown {
-                use mir_store::DirectoryRepo;
-                let my_areas = state.store.organisation_areas(plan.profile.id).await?;
+                let my_areas = mir_app::directory::areas_of(&state.store, plan.profile.id).await?;
                 let me = plan.profile.id;
                 let lists: Vec<Vec<String>> = version
                     .plan
