@@ -144,8 +144,7 @@ pub async fn load_demo_data(
     }
     let now = mir_store::now();
     for (slug, name, kind) in DEMO_ORGANISATIONS {
-        let slug = OrgSlug::parse(slug)
-            .map_err(|e| AppError::Store(mir_store::StoreError::Corrupt(e.to_string())))?;
+        let slug = OrgSlug::parse(slug).map_err(|e| AppError::Internal(e.to_string()))?;
         let org = NewOrganisation {
             slug,
             name: name.to_owned(),
@@ -254,8 +253,8 @@ async fn load_demo_directory(
                 })
                 .collect(),
         };
-        let snapshot = serde_json::to_string(&plan)
-            .map_err(|e| AppError::Store(mir_store::StoreError::Corrupt(e.to_string())))?;
+        let snapshot =
+            serde_json::to_string(&plan).map_err(|e| AppError::Internal(e.to_string()))?;
         let approved = serde_json::json!([
             {"role": "staff", "at": now - 40 * 24 * 3600},
             {"role": "expert", "at": now - 40 * 24 * 3600}
@@ -640,8 +639,8 @@ async fn load_demo_plan(
     store
         .publish_version(org, &snapshot, &approved, second)
         .await?;
-    let published: mir_domain::plan::PlanSnapshot = serde_json::from_str(&snapshot)
-        .map_err(|e| AppError::Store(mir_store::StoreError::Corrupt(e.to_string())))?;
+    let published: mir_domain::plan::PlanSnapshot =
+        serde_json::from_str(&snapshot).map_err(|e| AppError::Internal(e.to_string()))?;
     store
         .set_published_priorities(org, &crate::plans::findable(&published))
         .await?;

@@ -25,6 +25,10 @@ pub enum AppError {
     RateLimited,
     #[error(transparent)]
     Mail(#[from] crate::mail::MailError),
+    /// Something inside went wrong that nobody asking can put right: stored data that does not
+    /// parse, or a value that could not be encoded. Logged with the request id; never shown.
+    #[error("internal: {0}")]
+    Internal(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -9,9 +9,59 @@ use mir_store::{EmailPreferenceRepo, JobRepo, MemberRepo, UnixTime};
 use crate::AppError;
 use crate::mail::{Mailer, OutgoingEmail};
 
-/// Email kinds a person can turn off (at `/account/emails`).
-pub const REMINDERS: &str = "reminders";
-pub const DIGEST: &str = "digest";
+/// The emails a person can turn off (at `/account/emails`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EmailKind {
+    /// For a group's leaders: actions due, quiet plans, the next review.
+    Reminders,
+    /// For people who gave views: what happened to the priorities that came from them.
+    Digest,
+}
+
+impl EmailKind {
+    pub const ALL: [EmailKind; 2] = [EmailKind::Reminders, EmailKind::Digest];
+
+    /// The stored name (also the form's value).
+    pub fn key(self) -> &'static str {
+        match self {
+            EmailKind::Reminders => "reminders",
+            EmailKind::Digest => "digest",
+        }
+    }
+
+    /// What it is, for the person choosing.
+    pub fn label(self) -> &'static str {
+        match self {
+            EmailKind::Reminders => {
+                "Reminders for groups you lead: actions due, plans with no update for 90 days, the next review"
+            }
+            EmailKind::Digest => {
+                "A weekly email about what happened to priorities that came from your views"
+            }
+        }
+    }
+}
+
+/// The kinds of job a run does; each email a job sends is claimed under its kind and a key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobKind {
+    ActionReminder,
+    QuietPlan,
+    ReviewDue,
+    Digest,
+}
+
+impl JobKind {
+    /// The name in the `job_runs` ledger.
+    pub fn key(self) -> &'static str {
+        match self {
+            JobKind::ActionReminder => "action-reminder",
+            JobKind::QuietPlan => "quiet-plan",
+            JobKind::ReviewDue => "review-due",
+            JobKind::Digest => "digest",
+        }
+    }
+}
 
 const DAY: i64 = 24 * 60 * 60;
 /// Reminders go this many days before an action's due or review date.
@@ -52,12 +102,12 @@ fn week_of(at: UnixTime) -> String {
 async fn leaders(
     store: &(impl MemberRepo + EmailPreferenceRepo),
     organisation_id: i64,
-    kind: &str,
+    kind: EmailKind,
 ) -> Result<Vec<String>, AppError> {
     let mut out = Vec::new();
     for m in store.members(organisation_id).await? {
         if crate::policy::leads_group(m.role, m.is_co_chair)
-            && store.email_enabled(m.person_id, kind).await?
+            && store.email_enabled(m.person_id, kind.key()).await?
         {
             out.push(m.email);
         }
@@ -103,7 +153,10 @@ pub async fn run_due_jobs(
     let soon = date_of(now + REMINDER_DAYS * DAY);
     for due in store.actions_dated_between(&today, &soon).await? {
         let key = format!("{}:{}:{}", due.action_id, due.which, due.on);
-        if !store.claim_job("action-reminder", &key, now).await? {
+        if !store
+            .claim_job(JobKind::ActionReminder.key(), &key, now)
+            .await?
+        {
             continue;
         }
         let Some(org) = store.organisation_by_id(due.organisation_id).await? else {
@@ -125,14 +178,14 @@ pub async fn run_due_jobs(
             org.slug,
             footer(base_url)
         );
-        let to = leaders(store, due.organisation_id, REMINDERS).await?;
+        let to = leaders(store, due.organisation_id, EmailKind::Reminders).await?;
         report.action_reminders += send_to_all(mailer, &to, &subject, &body).await?;
     }
 
     // 2. Published plans with nothing new for 90 days (once per 90-day period).
     for organisation_id in store.quiet_plans(now - QUIET_DAYS * DAY).await? {
         let key = format!("{organisation_id}:{}", now / (QUIET_DAYS * DAY));
-        if !store.claim_job("quiet-plan", &key, now).await? {
+        if !store.claim_job(JobKind::QuietPlan.key(), &key, now).await? {
             continue;
         }
         let Some(org) = store.organisation_by_id(organisation_id).await? else {
@@ -144,7 +197,7 @@ pub async fn run_due_jobs(
             org.slug,
             footer(base_url)
         );
-        let to = leaders(store, organisation_id, REMINDERS).await?;
+        let to = leaders(store, organisation_id, EmailKind::Reminders).await?;
         report.quiet_plan_reminders += send_to_all(
             mailer,
             &to,
@@ -161,7 +214,11 @@ pub async fn run_due_jobs(
             continue;
         }
         if !store
-            .claim_job("review-due", &format!("{organisation_id}:{last}"), now)
+            .claim_job(
+                JobKind::ReviewDue.key(),
+                &format!("{organisation_id}:{last}"),
+                now,
+            )
             .await?
         {
             continue;
@@ -176,7 +233,7 @@ pub async fn run_due_jobs(
             org.slug,
             footer(base_url)
         );
-        let to = leaders(store, organisation_id, REMINDERS).await?;
+        let to = leaders(store, organisation_id, EmailKind::Reminders).await?;
         report.review_reminders +=
             send_to_all(mailer, &to, "Your next review is due", &body).await?;
     }
@@ -186,11 +243,18 @@ pub async fn run_due_jobs(
     let mut people: Vec<i64> = items.iter().map(|i| i.person_id).collect();
     people.dedup();
     for person_id in people {
-        if !store.email_enabled(person_id, DIGEST).await? {
+        if !store
+            .email_enabled(person_id, EmailKind::Digest.key())
+            .await?
+        {
             continue;
         }
         if !store
-            .claim_job("digest", &format!("{person_id}:{}", week_of(now)), now)
+            .claim_job(
+                JobKind::Digest.key(),
+                &format!("{person_id}:{}", week_of(now)),
+                now,
+            )
             .await?
         {
             continue;

@@ -7,8 +7,8 @@
 use crate::AppError;
 use mir_domain::organisation::Role;
 
-/// Who is asking. People signing in arrives with the accounts work; until then every visitor is
-/// anonymous.
+/// Who is asking: a visitor who has not signed in, the operator at the command line, or a
+/// signed-in person.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Actor {
     Anonymous,
@@ -28,8 +28,8 @@ pub enum Action {
     ViewPublicPages,
     /// Send feedback about the service from the contact page.
     SendFeedback,
-    /// Import a new framework version (from the command line; in the browser, the national
-    /// programme team once signing in exists).
+    /// Import a new framework version (the national programme team, in the browser or from
+    /// the command line).
     ImportFramework,
     /// See the national programme team's pages.
     ViewAdmin,

@@ -58,7 +58,7 @@ pub async fn contact_organisation(
     let profile = store
         .organisation_profile(slug)
         .await?
-        .filter(|p| p.status == "approved")
+        .filter(|p| p.status.is_public())
         .ok_or(AppError::NotFound)?;
     let (email, message) = check(&input.email, &input.message).map_err(AppError::Invalid)?;
     rate_limit::check(
@@ -211,7 +211,7 @@ pub async fn organisation_name(store: &impl PlanRepo, slug: &str) -> Result<Stri
     store
         .organisation_profile(slug)
         .await?
-        .filter(|p| p.status == "approved")
+        .filter(|p| p.status.is_public())
         .map(|p| p.name)
         .ok_or(AppError::NotFound)
 }

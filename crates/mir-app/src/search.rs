@@ -31,7 +31,7 @@ pub async fn reindex(store: &impl PlanStore, slug: &str) -> Result<(), AppError>
     let Some(profile) = store.organisation_profile(slug).await? else {
         return Ok(());
     };
-    if profile.status != "approved" {
+    if !profile.status.is_public() {
         return store
             .reindex_organisation(profile.id, &[])
             .await

@@ -78,7 +78,7 @@ pub async fn publish(
         json!({"story": id}),
     )
     .await?;
-    if ws.organisation.status == "approved" {
+    if ws.organisation.status.is_public() {
         crate::search::reindex(store, &ws.organisation.slug).await?;
     }
     Ok(id)

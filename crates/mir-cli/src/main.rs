@@ -153,14 +153,23 @@ struct DatabaseArgs {
     database: String,
 }
 
+/// How much demonstration data `mir demo` loads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Scale {
+    /// A few organisations with people, reviews, plans and stories (the default).
+    Small,
+    /// About 20,000 organisations, 100,000 priorities, 400,000 actions and 1,000,000 updates,
+    /// for performance checks.
+    National,
+}
+
 #[derive(Debug, Args)]
 struct DemoArgs {
     #[command(flatten)]
     database: DatabaseArgs,
-    /// `small` (a few organisations, the default) or `national` (about 20,000 organisations,
-    /// 100,000 priorities, 400,000 actions, 1,000,000 updates, for performance checks).
-    #[arg(long, default_value = "small", value_parser = ["small", "national"])]
-    scale: String,
+    /// How much demonstration data to load.
+    #[arg(long, value_enum, default_value_t = Scale::Small)]
+    scale: Scale,
     /// The seed the national dataset is made from (the same seed makes the same data).
     #[arg(long, default_value_t = 2026)]
     seed: u64,
@@ -244,7 +253,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve(args, database).await,
             Command::Migrate(_) => migrate(&database).await.map(|_| ()),
-            Command::Demo(args) => demo(&database, &args.scale, args.seed).await,
+            Command::Demo(args) => demo(&database, args.scale, args.seed).await,
             Command::Import(ImportCommand::Framework { file, .. }) => {
                 import_framework(&database, &file).await
             }
@@ -326,9 +335,9 @@ async fn migrate(database: &DatabaseUrl) -> Result<Store, AnyError> {
     Ok(store)
 }
 
-async fn demo(database: &DatabaseUrl, scale: &str, seed: u64) -> Result<(), AnyError> {
+async fn demo(database: &DatabaseUrl, scale: Scale, seed: u64) -> Result<(), AnyError> {
     let store = migrate(database).await?;
-    if scale == "national" {
+    if scale == Scale::National {
         let started = Instant::now();
         let report = mir_app::demo::load_national_data(&store, seed).await?;
         println!(

@@ -179,6 +179,11 @@ impl OrganisationStatus {
             .into_iter()
             .find(|k| k.key() == s)
     }
+
+    /// Approved organisations are public: their plan page, directory entry, and messages.
+    pub fn is_public(self) -> bool {
+        self == Self::Approved
+    }
 }
 
 /// The sign-up answers, checked one question at a time (one question per page).

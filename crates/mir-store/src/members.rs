@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use mir_domain::organisation::Role;
+use mir_domain::organisation::{OrganisationStatus, Role};
 
 use crate::{Store, StoreError, UnixTime};
 
@@ -12,7 +12,7 @@ pub struct OrganisationRef {
     pub id: i64,
     pub slug: String,
     pub name: String,
-    pub status: String,
+    pub status: OrganisationStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,12 +111,15 @@ impl MemberRepo for Store {
                 .bind(slug)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|(id, slug, name, status)| OrganisationRef {
-            id,
-            slug,
-            name,
-            status,
-        }))
+        row.map(|(id, slug, name, status)| {
+            Ok(OrganisationRef {
+                id,
+                slug,
+                name,
+                status: organisation_status(&status)?,
+            })
+        })
+        .transpose()
     }
 
     async fn organisation_by_id(&self, id: i64) -> Result<Option<OrganisationRef>, StoreError> {
@@ -125,12 +128,15 @@ impl MemberRepo for Store {
                 .bind(id)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.map(|(id, slug, name, status)| OrganisationRef {
-            id,
-            slug,
-            name,
-            status,
-        }))
+        row.map(|(id, slug, name, status)| {
+            Ok(OrganisationRef {
+                id,
+                slug,
+                name,
+                status: organisation_status(&status)?,
+            })
+        })
+        .transpose()
     }
 
     async fn membership(
@@ -316,4 +322,10 @@ impl MemberRepo for Store {
             .map(|(r, since, joined)| Ok((role(&r)?, since.unwrap_or(joined))))
             .collect()
     }
+}
+
+/// An organisation's stored status, read at the edge into its type.
+pub(crate) fn organisation_status(stored: &str) -> Result<OrganisationStatus, StoreError> {
+    OrganisationStatus::parse(stored)
+        .ok_or_else(|| StoreError::Corrupt(format!("organisation status {stored:?}")))
 }

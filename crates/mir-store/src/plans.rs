@@ -101,7 +101,7 @@ pub struct OrganisationProfile {
     pub slug: String,
     pub name: String,
     pub kind: String,
-    pub status: String,
+    pub status: mir_domain::organisation::OrganisationStatus,
     pub signed_up_at: UnixTime,
     pub website: Option<String>,
     pub commitment: Option<String>,
@@ -294,7 +294,7 @@ impl PlanRepo for Store {
         .bind(slug)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(
+        row.map(
             |(
                 id,
                 slug,
@@ -308,20 +308,21 @@ impl PlanRepo for Store {
                 fversion,
                 is_demo,
             )| {
-                OrganisationProfile {
+                Ok(OrganisationProfile {
                     id,
                     slug,
                     name,
                     kind,
-                    status,
+                    status: crate::members::organisation_status(&status)?,
                     signed_up_at,
                     website,
                     commitment,
                     framework: fslug.zip(fversion),
                     is_demo: is_demo != 0,
-                }
+                })
             },
-        ))
+        )
+        .transpose()
     }
 
     async fn plan_settings(&self, organisation_id: i64) -> Result<(i64, bool), StoreError> {

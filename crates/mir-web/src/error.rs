@@ -31,11 +31,28 @@ pub enum WebError {
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(Internal),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("template error: {0}")]
     Template(#[from] askama::Error),
+}
+
+/// Why a request failed inside the server, for the log (never shown on a page).
+#[derive(Debug, thiserror::Error)]
+pub enum Internal {
+    /// A handler asked for what a middleware layer provides, and the layer is not installed:
+    /// a mistake in `router.rs`.
+    #[error("the {0} middleware is not installed")]
+    MissingLayer(&'static str),
+    /// A value could not be encoded (a session, a kept form).
+    #[error("encoding {what}: {detail}")]
+    Encoding { what: &'static str, detail: String },
+    #[error(transparent)]
+    Mail(#[from] mir_app::mail::MailError),
+    /// A use-case's own internal failure (stored data that does not parse).
+    #[error("use-case: {0}")]
+    UseCase(String),
 }
 
 /// What went wrong inside, for the log only (never shown on a page).
@@ -83,7 +100,8 @@ impl From<AppError> for WebError {
             // Handlers show field errors on their form; reaching here means one did not.
             AppError::NotFound => WebError::NotFound,
             AppError::RateLimited => WebError::RateLimited,
-            AppError::Mail(e) => WebError::Internal(format!("mail: {e}")),
+            AppError::Mail(e) => WebError::Internal(Internal::Mail(e)),
+            AppError::Internal(e) => WebError::Internal(Internal::UseCase(e)),
             // A form handler shows these next to their fields; one that does not still answers
             // "could not understand that" (422), never a server error.
             AppError::Invalid(_) | AppError::InvalidFile(_) => WebError::Unprocessable,
@@ -148,6 +166,10 @@ mod tests {
         assert_eq!(
             status_of(AppError::InvalidFile(Vec::new())),
             StatusCode::UNPROCESSABLE_ENTITY
+        );
+        assert_eq!(
+            status_of(AppError::Internal("a snapshot that does not parse".into())),
+            StatusCode::INTERNAL_SERVER_ERROR
         );
     }
 }

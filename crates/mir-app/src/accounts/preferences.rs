@@ -4,6 +4,7 @@ use mir_store::PeopleRepo;
 
 use super::my_account;
 use crate::AppError;
+use crate::jobs::EmailKind;
 use crate::policy::Actor;
 
 /// The emails a person may turn off: `(kind, what it is, on)`.
@@ -13,17 +14,9 @@ pub async fn email_preferences(
 ) -> Result<Vec<(&'static str, &'static str, bool)>, AppError> {
     let me = my_account(store, actor).await?;
     let mut out = Vec::new();
-    for (kind, label) in [
-        (
-            crate::jobs::REMINDERS,
-            "Reminders for groups you lead: actions due, plans with no update for 90 days, the next review",
-        ),
-        (
-            crate::jobs::DIGEST,
-            "A weekly email about what happened to priorities that came from your views",
-        ),
-    ] {
-        out.push((kind, label, store.email_enabled(me.id, kind).await?));
+    for kind in EmailKind::ALL {
+        let on = store.email_enabled(me.id, kind.key()).await?;
+        out.push((kind.key(), kind.label(), on));
     }
     Ok(out)
 }
@@ -35,10 +28,9 @@ pub async fn set_email_preferences(
     on: &[String],
 ) -> Result<(), AppError> {
     let me = my_account(store, actor).await?;
-    for kind in [crate::jobs::REMINDERS, crate::jobs::DIGEST] {
-        store
-            .set_email_enabled(me.id, kind, on.iter().any(|k| k == kind))
-            .await?;
+    for kind in EmailKind::ALL {
+        let wanted = on.iter().any(|k| k == kind.key());
+        store.set_email_enabled(me.id, kind.key(), wanted).await?;
     }
     Ok(())
 }

@@ -68,7 +68,7 @@ pub fn findable(plan: &PlanSnapshot) -> Vec<PublishedPriority> {
 }
 
 fn corrupt(what: impl Into<String>) -> AppError {
-    AppError::Store(mir_store::StoreError::Corrupt(what.into()))
+    AppError::Internal(what.into())
 }
 
 /// A priority with its actions, as the group works on it.

@@ -71,7 +71,7 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
     let profile = store
         .organisation_profile(slug)
         .await?
-        .filter(|p| p.status == "approved")
+        .filter(|p| p.status.is_public())
         .ok_or(AppError::NotFound)?;
     let framework = match &profile.framework {
         Some((fslug, version)) => store.load_framework(fslug, Some(version)).await?,

@@ -43,7 +43,7 @@ pub trait ReviewStore: MemberRepo + ReviewRepo + FrameworkRepo + AuditRepo + Syn
 impl<T: MemberRepo + ReviewRepo + FrameworkRepo + AuditRepo + Sync> ReviewStore for T {}
 
 fn corrupt(what: &str) -> AppError {
-    AppError::Store(mir_store::StoreError::Corrupt(what.to_owned()))
+    AppError::Internal(what.to_owned())
 }
 
 /// The group's reviews and what the member may do with them.

@@ -73,7 +73,7 @@ async fn jobs_send_each_email_once(store: &Store) {
         .await
         .expect("m");
     store
-        .set_email_enabled(expert.id, jobs::REMINDERS, false)
+        .set_email_enabled(expert.id, jobs::EmailKind::Reminders.key(), false)
         .await
         .expect("off");
     store
@@ -224,7 +224,7 @@ async fn jobs_send_each_email_once(store: &Store) {
 
     // Next week: the carer turned the digest off; a new update does not email them.
     store
-        .set_email_enabled(carer.id, jobs::DIGEST, false)
+        .set_email_enabled(carer.id, jobs::EmailKind::Digest.key(), false)
         .await
         .expect("off");
     store

@@ -20,7 +20,7 @@ use subtle::ConstantTimeEq;
 
 use super::cookies::{self, CookieSpec};
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{Internal, WebError};
 
 pub const COOKIE: &str = "mir_csrf";
 pub const FIELD: &str = "csrf_token";
@@ -51,7 +51,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CsrfToken {
             .extensions
             .get::<CsrfToken>()
             .cloned()
-            .ok_or_else(|| WebError::Internal("csrf middleware is not installed".into()))
+            .ok_or_else(|| WebError::Internal(Internal::MissingLayer("form token")))
     }
 }
 

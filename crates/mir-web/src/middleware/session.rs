@@ -19,7 +19,7 @@ use super::cookies::{self, CookieSpec};
 use mir_app::Actor;
 
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{Internal, WebError};
 
 pub const COOKIE: &str = "mir_session";
 
@@ -167,7 +167,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Session {
             .extensions
             .get::<Session>()
             .cloned()
-            .ok_or_else(|| WebError::Internal("session middleware is not installed".into()))
+            .ok_or_else(|| WebError::Internal(Internal::MissingLayer("session")))
     }
 }
 
@@ -243,8 +243,12 @@ pub async fn middleware(
                 (token, id)
             });
             let record = SessionRecord {
-                data: serde_json::to_string(&data)
-                    .map_err(|e| WebError::Internal(e.to_string()))?,
+                data: serde_json::to_string(&data).map_err(|e| {
+                    WebError::Internal(Internal::Encoding {
+                        what: "a session",
+                        detail: e.to_string(),
+                    })
+                })?,
                 // Idle deadline; the absolute one is checked against the row's creation.
                 expires_at: now.saturating_add(idle),
                 person_id: data.person_id,

@@ -19,7 +19,7 @@ use mir_store::View;
 
 use super::{KEPT_COOKIE, base, review_page};
 use crate::AppState;
-use crate::error::WebError;
+use crate::error::{Internal, WebError};
 use crate::form::{self, Outcome};
 use crate::middleware::cookies::{self, CookieSpec};
 use crate::middleware::csrf::CsrfForm;
@@ -245,8 +245,12 @@ async fn keep_and_sign_in(
         .filter(|(k, _)| k != "csrf_token")
         .cloned()
         .collect();
-    let form = serde_urlencoded::to_string(&without_token)
-        .map_err(|e| WebError::Internal(format!("keeping a form: {e}")))?;
+    let form = serde_urlencoded::to_string(&without_token).map_err(|e| {
+        WebError::Internal(Internal::Encoding {
+            what: "a kept form",
+            detail: e.to_string(),
+        })
+    })?;
     let key = kept_forms::keep(&state.store, client, path, &form).await?;
     session.set_return_to(path);
     session.set_flash(
