@@ -1,0 +1,198 @@
+//! The directory, the map's counts, and "who else is working on this?".
+
+use mir_domain::organisation::{OrganisationKind, OrganisationStatus};
+use mir_store::{
+    DirectoryFilter, DirectoryRepo, DirectorySort, PeopleRepo, PlanRepo, PublishedPriority, SignUp,
+    SignUpRepo, Store,
+};
+
+async fn approved(store: &Store, name: &str, kind: OrganisationKind, areas: &[&str]) -> i64 {
+    let admin = store
+        .upsert_person(
+            &format!("{}@example.org", name.to_lowercase().replace(' ', "")),
+            false,
+            1,
+        )
+        .await
+        .expect("person");
+    let sign_up = SignUp {
+        name: name.into(),
+        kind,
+        areas: areas.iter().map(|a| (*a).to_owned()).collect(),
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We will.".into(),
+    };
+    let (id, _) = store
+        .create_signed_up_organisation(&sign_up, admin.id, 1)
+        .await
+        .expect("org");
+    store
+        .decide_organisation(id, OrganisationStatus::Approved, None, 2)
+        .await
+        .expect("approve");
+    id
+}
+
+fn published(id: i64, title: &str, statements: &[&str]) -> PublishedPriority {
+    PublishedPriority {
+        priority_id: id,
+        title: title.into(),
+        status: "agreed".into(),
+        statements: statements.iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
+pub async fn the_directory_filters_counts_and_finds_who_else(store: &Store) {
+    let alder = approved(store, "Alder", OrganisationKind::Council, &["E06000001"]).await;
+    let beech = approved(
+        store,
+        "Beech",
+        OrganisationKind::CareProvider,
+        &["E06000001", "E06000004"],
+    )
+    .await;
+    let cedar = approved(
+        store,
+        "Cedar",
+        OrganisationKind::CareProvider,
+        &["E09000001"],
+    )
+    .await;
+    store
+        .set_published_priorities(alder, &[published(1, "Plans", &["WB-I1", "WB-I2"])])
+        .await
+        .expect("alder");
+    store
+        .set_published_priorities(
+            beech,
+            &[
+                published(2, "Letters", &["IA-I1"]),
+                published(3, "Plans too", &["WB-I1"]),
+            ],
+        )
+        .await
+        .expect("beech");
+    // Publishing again replaces what was there.
+    store
+        .set_published_priorities(
+            beech,
+            &[
+                published(2, "Letters", &["IA-I1"]),
+                published(3, "Plans too", &["WB-I1"]),
+            ],
+        )
+        .await
+        .expect("again");
+    store
+        .publish_version(beech, "{}", "[]", 500)
+        .await
+        .expect("v1");
+    store
+        .set_organisation_areas(cedar, &["E09000001".into(), "E09000002".into()])
+        .await
+        .expect("areas");
+    assert_eq!(
+        store.organisation_areas(cedar).await.expect("areas"),
+        ["E09000001", "E09000002"]
+    );
+
+    let names = |entries: &[mir_store::DirectoryEntry]| {
+        entries.iter().map(|e| e.name.clone()).collect::<Vec<_>>()
+    };
+    let (all, total) = store
+        .directory(&DirectoryFilter::default(), DirectorySort::Name, 0, 2)
+        .await
+        .expect("all");
+    assert_eq!(
+        (names(&all), total),
+        (vec!["Alder".to_owned(), "Beech".to_owned()], 3),
+        "paged"
+    );
+    assert_eq!(all[1].areas, ["E06000001", "E06000004"]);
+    assert_eq!(
+        all[1].priorities,
+        [
+            ("Letters".to_owned(), "agreed".to_owned()),
+            ("Plans too".to_owned(), "agreed".to_owned())
+        ]
+    );
+    let filter = DirectoryFilter {
+        kind: Some("care-provider".into()),
+        statements: vec!["WB-I1".into()],
+        has_plan: true,
+        ..DirectoryFilter::default()
+    };
+    let (found, total) = store
+        .directory(&filter, DirectorySort::Name, 0, 20)
+        .await
+        .expect("filtered");
+    assert_eq!((names(&found), total), (vec!["Beech".to_owned()], 1));
+    let recent = DirectoryFilter {
+        changed_since: Some(400),
+        ..DirectoryFilter::default()
+    };
+    assert_eq!(
+        names(
+            &store
+                .directory(&recent, DirectorySort::Name, 0, 20)
+                .await
+                .expect("recent")
+                .0
+        ),
+        ["Beech"]
+    );
+    let by_area = DirectoryFilter {
+        areas: vec!["E06000004".into(), "E09000002".into()],
+        ..DirectoryFilter::default()
+    };
+    assert_eq!(
+        names(
+            &store
+                .directory(&by_area, DirectorySort::Name, 0, 20)
+                .await
+                .expect("areas")
+                .0
+        ),
+        ["Beech", "Cedar"]
+    );
+    let (sorted, _) = store
+        .directory(
+            &DirectoryFilter::default(),
+            DirectorySort::RecentlyUpdated,
+            0,
+            20,
+        )
+        .await
+        .expect("sorted");
+    assert_eq!(sorted[0].name, "Beech", "most recently changed first");
+
+    assert_eq!(
+        store.plan_counts_by_area(&[]).await.expect("counts"),
+        [("E06000001".to_owned(), 2), ("E06000004".to_owned(), 1)]
+    );
+    assert_eq!(
+        store
+            .plan_counts_by_area(&["IA-I1".into()])
+            .await
+            .expect("counts"),
+        [("E06000001".to_owned(), 1), ("E06000004".to_owned(), 1)]
+    );
+    let who = store
+        .working_on(&["WB-I1".into(), "WB-I2".into()], &["E06000004".into()], 10)
+        .await
+        .expect("who");
+    // Nearby first (Beech serves E06000004), then the most shared anywhere (Alder).
+    assert_eq!(who.len(), 2);
+    assert_eq!(who[0].name, "Beech");
+    assert_eq!(who[0].shared, ["WB-I1"]);
+    assert_eq!(who[0].areas.len(), 2);
+    assert_eq!(who[1].name, "Alder");
+    assert_eq!(who[1].shared, ["WB-I1", "WB-I2"]);
+    let only_near = store
+        .working_on(&["WB-I1".into()], &["E06000004".into()], 1)
+        .await
+        .expect("near");
+    assert_eq!(only_near.len(), 1, "enough nearby: no search further away");
+}

@@ -1,0 +1,162 @@
+//! Members of an organisation's group, their invitations and the co-chair mark.
+
+use mir_domain::organisation::{OrganisationKind, OrganisationStatus, Role};
+use mir_store::{Invitation, MemberRepo, PeopleRepo, SignUp, SignUpRepo, Store};
+
+/// An organisation signed up by `email` (its administrator); returns (organisation, admin).
+pub async fn organisation(store: &Store, name: &str, email: &str) -> (i64, i64) {
+    let admin = store.upsert_person(email, false, 1).await.expect("person");
+    let sign_up = SignUp {
+        name: name.into(),
+        kind: OrganisationKind::CareProvider,
+        areas: vec!["E06000001".into()],
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We will listen.".into(),
+    };
+    let (id, _) = store
+        .create_signed_up_organisation(&sign_up, admin.id, 1)
+        .await
+        .expect("organisation");
+    (id, admin.id)
+}
+
+pub async fn members_have_one_role_each_and_stay_in_their_organisation(store: &Store) {
+    let (org, admin) = organisation(store, "Rowan Care", "chair@example.org").await;
+    let (other, _) = organisation(store, "Birch House", "birch@example.org").await;
+    let found = store
+        .organisation_by_slug("rowan-care")
+        .await
+        .expect("by slug")
+        .expect("there");
+    assert_eq!(found.id, org);
+    assert_eq!(found.status, OrganisationStatus::AwaitingApproval);
+    assert_eq!(
+        store.organisation_by_id(org).await.expect("by id"),
+        Some(found)
+    );
+    assert_eq!(
+        store.organisation_by_slug("nope").await.expect("none"),
+        None
+    );
+
+    let expert = store
+        .upsert_person("expert@example.org", false, 2)
+        .await
+        .expect("person")
+        .id;
+    store
+        .put_member(org, expert, Role::ExpertByExperience, false, 3)
+        .await
+        .expect("add");
+    // Putting again changes the membership; it never adds a second one.
+    store
+        .put_member(org, expert, Role::ExpertByExperience, true, 4)
+        .await
+        .expect("change");
+    let members = store.members(org).await.expect("members");
+    assert_eq!(members.len(), 2, "{members:?}");
+    let me = store
+        .membership(org, expert)
+        .await
+        .expect("membership")
+        .expect("a member");
+    assert_eq!((me.role, me.is_co_chair), (Role::ExpertByExperience, true));
+    assert_eq!(me.email, "expert@example.org");
+    assert_eq!(store.membership(other, expert).await.expect("other"), None);
+    assert!(
+        store
+            .membership(org, admin)
+            .await
+            .expect("admin")
+            .is_some_and(|m| m.role == Role::Admin)
+    );
+
+    store.remove_member(org, expert).await.expect("remove");
+    assert_eq!(store.membership(org, expert).await.expect("gone"), None);
+    assert_eq!(store.members(org).await.expect("one left").len(), 1);
+}
+
+pub async fn invitations_work_once_until_they_expire(store: &Store) {
+    let (org, admin) = organisation(store, "Rowan Care", "chair@example.org").await;
+    let invitation = Invitation {
+        id: 0,
+        organisation_id: org,
+        email: "carer@example.org".into(),
+        role: Role::Carer,
+        is_co_chair: false,
+        expires_at: 100,
+    };
+    let id = store
+        .insert_invitation(&invitation, "hash-1", admin, 10)
+        .await
+        .expect("invite");
+    let pending = store.pending_invitations(org, 50).await.expect("pending");
+    assert_eq!(pending.len(), 1);
+    assert_eq!(pending[0].email, "carer@example.org");
+    let found = store
+        .invitation_by_token("hash-1", 50)
+        .await
+        .expect("by token")
+        .expect("found");
+    assert_eq!((found.id, found.role), (id, Role::Carer));
+    assert_eq!(
+        store
+            .invitation_by_token("hash-1", 100)
+            .await
+            .expect("late"),
+        None,
+        "expired at its time"
+    );
+    assert_eq!(
+        store.invitation_by_token("other", 50).await.expect("none"),
+        None
+    );
+    assert!(store.accept_invitation(id, 60).await.expect("accept"));
+    assert!(
+        !store.accept_invitation(id, 61).await.expect("again"),
+        "an invitation works once"
+    );
+    assert_eq!(
+        store.invitation_by_token("hash-1", 62).await.expect("used"),
+        None
+    );
+    assert!(
+        store
+            .pending_invitations(org, 62)
+            .await
+            .expect("none")
+            .is_empty()
+    );
+}
+
+pub async fn co_chairs_are_listed_with_since_when_longest_first(store: &Store) {
+    let (org, admin) = organisation(store, "Rowan Care", "chair@example.org").await;
+    let carer = store
+        .upsert_person("carer@example.org", false, 1)
+        .await
+        .expect("person")
+        .id;
+    store
+        .put_member(org, carer, Role::Carer, true, 20)
+        .await
+        .expect("co-chair");
+    store
+        .put_member(org, admin, Role::Admin, true, 30)
+        .await
+        .expect("co-chair");
+    let since = store.co_chairs_since(org).await.expect("since");
+    assert_eq!(since.len(), 2, "{since:?}");
+    assert_eq!(since[0].0, Role::Carer, "the longest-serving first");
+    assert!(since[0].1 <= since[1].1);
+    store
+        .put_member(org, carer, Role::Carer, false, 40)
+        .await
+        .expect("no longer");
+    let since = store.co_chairs_since(org).await.expect("one");
+    assert_eq!(
+        since.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+        [Role::Admin]
+    );
+}
