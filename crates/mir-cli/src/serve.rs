@@ -1,0 +1,198 @@
+//! `mir serve`: the web server with its background work (expired sessions swept hourly, the
+//! mail outbox, reminders and digests), listening until Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use clap::Args;
+use clap::builder::BoolishValueParser;
+use mir_store::{DatabaseUrl, RateLimitRepo, SessionRepo, Store};
+use mir_web::{AppState, WebConfig};
+
+use crate::{AnyError, DatabaseArgs, UserError, migrate};
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(
+        long,
+        value_name = "ADDR",
+        env = "MIR_ADDR",
+        default_value = "127.0.0.1:8080"
+    )]
+    addr: SocketAddr,
+    #[command(flatten)]
+    pub(crate) database: DatabaseArgs,
+    /// Load the demonstration data at start (once; later starts add nothing).
+    #[arg(long, env = "MIR_DEMO", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
+    demo: bool,
+    /// The site's public address, used in links in emails.
+    #[arg(
+        long,
+        value_name = "URL",
+        env = "MIR_BASE_URL",
+        default_value = "http://127.0.0.1:8080"
+    )]
+    base_url: String,
+    /// Send email through this SMTP server (e.g. smtps://user:pass@smtp.example.org). Without
+    /// it, emails are written as .eml files to --mail-dir.
+    #[arg(long, value_name = "URL", env = "MIR_SMTP_URL", hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// Folder for emails when there is no SMTP server.
+    #[arg(long, value_name = "DIR", env = "MIR_MAIL_DIR", default_value = "mail")]
+    mail_dir: PathBuf,
+    /// The sender of emails.
+    #[arg(
+        long,
+        value_name = "ADDRESS",
+        env = "MIR_MAIL_FROM",
+        default_value = "Making it Real <no-reply@localhost>"
+    )]
+    mail_from: String,
+    /// The site is reached over HTTPS (directly or through a proxy): send HSTS, mark cookies Secure.
+    #[arg(long, env = "MIR_HTTPS", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
+    https: bool,
+    /// How many proxies in front of mir append to X-Forwarded-For (a load balancer: 1). The
+    /// visitor's address then comes from that header, for rate limits; 0 ignores it.
+    #[arg(long, env = "MIR_TRUSTED_PROXIES", default_value_t = 0)]
+    trusted_proxies: usize,
+    /// Days without use after which a session ends.
+    #[arg(long, env = "MIR_SESSION_IDLE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=90))]
+    session_idle_days: u64,
+    /// Days after signing in at which a session ends however busy it is.
+    #[arg(long, env = "MIR_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=365))]
+    session_max_days: u64,
+}
+
+/// `mir serve`.
+pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
+    let started = Instant::now();
+    let config = WebConfig {
+        https: args.https,
+        base_url: args.base_url.trim_end_matches('/').to_owned(),
+        trusted_proxies: args.trusted_proxies,
+        session_idle: Duration::from_secs(args.session_idle_days * 24 * 60 * 60),
+        session_lifetime: Duration::from_secs(args.session_max_days * 24 * 60 * 60),
+        ..WebConfig::default()
+    };
+    let mailer = mir_app::mail::Mailer::new(
+        args.smtp_url.as_deref(),
+        args.mail_dir.clone(),
+        &args.mail_from,
+    )
+    .map_err(|e| UserError(e.to_string()))?;
+    // The configuration, without secrets: the database URL is shown with its password hidden.
+    tracing::info!(
+        addr = %args.addr,
+        database = %database,
+        engine = database.engine().name(),
+        demo = args.demo,
+        https = config.https,
+        trusted_proxies = config.trusted_proxies,
+        base_url = %config.base_url,
+        mail = %mailer.description,
+        session_idle_secs = config.session_idle.as_secs(),
+        session_lifetime_secs = config.session_lifetime.as_secs(),
+        request_timeout_secs = config.request_timeout.as_secs(),
+        version = env!("CARGO_PKG_VERSION"),
+        "starting mir"
+    );
+    let store = migrate(&database).await?;
+    if args.demo {
+        let report = mir_app::demo::load_demo_data(&store).await?;
+        tracing::info!(
+            organisations_added = report.organisations_added,
+            "demonstration data ready"
+        );
+    }
+    spawn_session_sweeper(store.clone());
+    // Requests and jobs queue their emails in the outbox; one worker sends them (decision 0021).
+    mir_app::mail::spawn_outbox_worker(store.clone(), mailer.clone());
+    let mailer = mailer.queued(store.clone());
+    spawn_job_runner(store.clone(), mailer.clone(), config.base_url.clone());
+
+    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let app = mir_web::router(AppState::new(store.clone(), mailer, config));
+    tracing::info!(
+        startup_ms = started.elapsed().as_millis() as u64,
+        "listening on http://{}",
+        listener.local_addr()?
+    );
+    // With each connection's address, so that rate limits count each visitor (finding 2).
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped: in-flight requests finished");
+    store.close().await;
+    Ok(())
+}
+
+/// Deletes expired sessions once an hour. Safe with several servers: it is one idempotent DELETE.
+fn spawn_session_sweeper(store: Store) {
+    tokio::spawn(async move {
+        let mut every_hour = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every_hour.tick().await;
+            let now = mir_store::now();
+            if let Err(error) = store.prune_attempts(now - 24 * 3600).await {
+                tracing::warn!(%error, "could not prune rate-limit records");
+            }
+            match store.delete_expired_sessions(now).await {
+                Ok(removed) => tracing::debug!(removed, "expired sessions removed"),
+                Err(error) => tracing::warn!(%error, "could not remove expired sessions"),
+            }
+        }
+    });
+}
+
+/// Runs the reminder and digest jobs every 15 minutes. Safe with several servers: each email
+/// is claimed in the database before it is sent (`mir_app::jobs`).
+fn spawn_job_runner(store: Store, mailer: mir_app::mail::Mailer, base_url: String) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(15 * 60));
+        loop {
+            every.tick().await;
+            let started = Instant::now();
+            match mir_app::jobs::run_due_jobs(&store, &mailer, mir_store::now(), &base_url).await {
+                Ok(_) => tracing::info!(
+                    ms = started.elapsed().as_millis(),
+                    "background jobs finished"
+                ),
+                Err(error) => {
+                    tracing::warn!(%error, "background jobs failed; they run again in 15 minutes");
+                }
+            }
+        }
+    });
+}
+
+/// Resolves on Ctrl-C or SIGTERM; the server then stops accepting and finishes what it has.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
