@@ -7,9 +7,9 @@ use mir_domain::framework::parse_toml;
 use mir_domain::organisation::Role;
 use mir_domain::organisation::{OrgSlug, OrganisationKind};
 use mir_store::{
-    ActionRecord, AuditRepo, DirectoryRepo, FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation,
-    NewReviewRecord, OrganisationRepo, PeopleRepo, PlanRepo, Position, PriorityRecord, ReviewRepo,
-    View, WorkshopView,
+    ActionRecord, ApprovalRepo, AuditRepo, DirectoryRepo, FrameworkRepo, MemberRepo, MetaRepo,
+    NewOrganisation, NewReviewRecord, OrganisationRepo, PeopleRepo, PlanRepo, Position,
+    PriorityRecord, ReviewRepo, View, WorkshopView,
 };
 
 use crate::AppError;
@@ -124,6 +124,7 @@ pub async fn load_demo_data(
          + MemberRepo
          + ReviewRepo
          + PlanRepo
+         + ApprovalRepo
          + DirectoryRepo
          + mir_store::SearchRepo
          + mir_store::StoryRepo
@@ -222,7 +223,7 @@ const DEMO_DIRECTORY: [DemoListing; 5] = [
 /// Areas for every demonstration organisation, and small published plans for three of them,
 /// so the directory, the map and "who else is working on this" have something to show.
 async fn load_demo_directory(
-    store: &(impl MemberRepo + PlanRepo + DirectoryRepo + Sync),
+    store: &(impl MemberRepo + PlanRepo + ApprovalRepo + DirectoryRepo + Sync),
     now: i64,
 ) -> Result<(), AppError> {
     let mut next_id = 1_000_000;
@@ -353,6 +354,7 @@ async fn load_demo_group(
          + PeopleRepo
          + ReviewRepo
          + PlanRepo
+         + ApprovalRepo
          + DirectoryRepo
          + mir_store::StoryRepo
          + Sync
@@ -537,7 +539,7 @@ async fn load_demo_group(
 /// Riverside's plan: two priorities from the review, approved by both co-chairs and published,
 /// a progress update since, and a draft change waiting for the next approval.
 async fn load_demo_plan(
-    store: &(impl PlanRepo + DirectoryRepo + mir_store::StoryRepo + Sync),
+    store: &(impl PlanRepo + ApprovalRepo + DirectoryRepo + mir_store::StoryRepo + Sync),
     org: i64,
     review: i64,
     sam: i64,

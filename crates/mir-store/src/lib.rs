@@ -6,6 +6,7 @@
 //! search) the code branches on [`Engine`] in one place. The conformance suite in `tests/` runs
 //! every behaviour on both engines.
 
+mod approvals;
 mod audit;
 mod bulk;
 mod database_url;
@@ -33,6 +34,7 @@ mod store;
 mod stories;
 pub mod testing;
 
+pub use approvals::{ApprovalOutcome, ApprovalRepo, PlanApproval, PlanPublication, VersionRow};
 pub use audit::{AuditEvent, AuditRepo};
 pub use bulk::NationalReport;
 pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
@@ -53,8 +55,7 @@ pub use outbox::{OutboxRepo, OutboxReport, QueuedMail, StuckMail};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
 pub use plans::{
-    ActionRecord, ActionRow, ApprovalOutcome, OrganisationProfile, PlanApproval, PlanPublication,
-    PlanRepo, PriorityRecord, PriorityRow, UpdateRow, VersionRow,
+    ActionRecord, ActionRow, OrganisationProfile, PlanRepo, PriorityRecord, PriorityRow, UpdateRow,
 };
 pub use rate_limits::RateLimitRepo;
 pub use reviews::{

@@ -31,6 +31,7 @@ pub use public::*;
 pub trait PlanStore:
     MemberRepo
     + PlanRepo
+    + mir_store::ApprovalRepo
     + ReviewRepo
     + FrameworkRepo
     + AuditRepo
@@ -43,6 +44,7 @@ pub trait PlanStore:
 impl<
     T: MemberRepo
         + PlanRepo
+        + mir_store::ApprovalRepo
         + ReviewRepo
         + FrameworkRepo
         + AuditRepo

@@ -5,8 +5,8 @@ use mir_app::mail::Mailer;
 use mir_domain::organisation::{OrganisationKind, Role};
 use mir_store::testing::TestDb;
 use mir_store::{
-    ActionRecord, EmailPreferenceRepo, MemberRepo, NewReviewRecord, PeopleRepo, PlanRepo,
-    PriorityRecord, ReviewRepo, SignUp, SignUpRepo, Store, View,
+    ActionRecord, ApprovalRepo, EmailPreferenceRepo, MemberRepo, NewReviewRecord, PeopleRepo,
+    PlanRepo, PriorityRecord, ReviewRepo, SignUp, SignUpRepo, Store, View,
 };
 
 const DAY: i64 = 24 * 60 * 60;

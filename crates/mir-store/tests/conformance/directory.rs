@@ -2,8 +2,8 @@
 
 use mir_domain::organisation::{OrganisationKind, OrganisationStatus};
 use mir_store::{
-    DirectoryFilter, DirectoryRepo, DirectorySort, PeopleRepo, PlanRepo, PublishedPriority, SignUp,
-    SignUpRepo, Store,
+    ApprovalRepo, DirectoryFilter, DirectoryRepo, DirectorySort, PeopleRepo, PublishedPriority,
+    SignUp, SignUpRepo, Store,
 };
 
 async fn approved(store: &Store, name: &str, kind: OrganisationKind, areas: &[&str]) -> i64 {

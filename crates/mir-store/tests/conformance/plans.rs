@@ -2,8 +2,8 @@
 
 use mir_domain::organisation::{OrganisationKind, Role};
 use mir_store::{
-    ActionRecord, EmailPreferenceRepo, JobRepo, MemberRepo, NewReviewRecord, PeopleRepo, PlanRepo,
-    PriorityRecord, ReviewRepo, SignUp, SignUpRepo, Store,
+    ActionRecord, ApprovalRepo, EmailPreferenceRepo, JobRepo, MemberRepo, NewReviewRecord,
+    PeopleRepo, PlanRepo, PriorityRecord, ReviewRepo, SignUp, SignUpRepo, Store,
 };
 
 async fn organisation(store: &Store, name: &str) -> (i64, i64) {
