@@ -1,5 +1,8 @@
 //! Review cycles: reviews, members' views, workshop views, agreed positions and their
 //! confirmations. (Forms kept across an expired session are in `kept_forms.rs`.)
+//!
+//! Longer than most modules because it is one repository: a review and everything recorded in
+//! it, read and written together (the summary reads all of it at once).
 
 use std::future::Future;
 

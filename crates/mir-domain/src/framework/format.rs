@@ -1,5 +1,8 @@
 //! The framework file format (TOML): parsing with every problem reported at once, each with its
 //! line and column, and export back to the same format.
+//!
+//! Longer than most modules because it is one thing: the file format, read and written in one
+//! place so that an export always imports again (a property test checks it).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;

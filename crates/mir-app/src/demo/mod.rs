@@ -1,0 +1,335 @@
+//! Demonstration data, so `mir serve --demo` shows a living platform to a newcomer.
+//!
+//! Every name is invented and marked as a demonstration. Loading is idempotent: everything is
+//! keyed by a natural key (a slug) and added only if absent, so a second run adds nothing.
+
+use mir_domain::framework::parse_toml;
+use mir_domain::organisation::Role;
+use mir_domain::organisation::{OrgSlug, OrganisationKind};
+use mir_store::{
+    ApprovalRepo, AuditRepo, DirectoryRepo, FrameworkRepo, MemberRepo, MetaRepo, NewOrganisation,
+    OrganisationRepo, PeopleRepo, PlanRepo, ReviewRepo,
+};
+
+use crate::AppError;
+use crate::frameworks::import_framework;
+use crate::policy::Actor;
+
+mod group;
+
+use group::load_demo_group;
+/// The demonstration framework shipped with the code, with its pictures.
+pub const DEMO_FRAMEWORK: &str =
+    include_str!("../../../../frameworks/demonstration/framework.toml");
+const DEMO_PICTURES: [(&str, &[u8]); 4] = [
+    (
+        "people.svg",
+        include_bytes!("../../../../frameworks/demonstration/people.svg"),
+    ),
+    (
+        "talk.svg",
+        include_bytes!("../../../../frameworks/demonstration/talk.svg"),
+    ),
+    (
+        "plan.svg",
+        include_bytes!("../../../../frameworks/demonstration/plan.svg"),
+    ),
+    (
+        "share.svg",
+        include_bytes!("../../../../frameworks/demonstration/share.svg"),
+    ),
+];
+
+fn demo_picture(file: &str) -> Option<Vec<u8>> {
+    DEMO_PICTURES
+        .iter()
+        .find(|(name, _)| *name == file)
+        .map(|(_, bytes)| bytes.to_vec())
+}
+
+/// What one run of the loader added.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DemoReport {
+    pub organisations_added: usize,
+    pub framework_imported: bool,
+    /// The demonstration group (members and two reviews) was added.
+    pub group_added: bool,
+}
+
+/// The password of every demonstration account (published in the README: never use `--demo`
+/// for real data).
+pub const DEMO_PASSWORD: &str = "making it real demo";
+
+/// The demonstration group: Riverside Council's co-production group: three people who use
+/// services, three staff and two carers (a perspective is shown on its own only with three
+/// people, decision 0020, so the carers are counted together with another perspective).
+pub const DEMO_MEMBERS: [(&str, Role, bool); 8] = [
+    ("sam.admin@demo.example.org", Role::Admin, true),
+    ("priya.staff@demo.example.org", Role::Staff, false),
+    (
+        "alex.expert@demo.example.org",
+        Role::ExpertByExperience,
+        true,
+    ),
+    ("jo.carer@demo.example.org", Role::Carer, false),
+    ("kit.carer@demo.example.org", Role::Carer, false),
+    (
+        "robin.expert@demo.example.org",
+        Role::ExpertByExperience,
+        false,
+    ),
+    (
+        "lee.expert@demo.example.org",
+        Role::ExpertByExperience,
+        false,
+    ),
+    ("dee.staff@demo.example.org", Role::Staff, false),
+];
+
+/// The organisation the demonstration group belongs to.
+pub const DEMO_GROUP_SLUG: &str = "demo-riverside-council";
+
+const DEMO_ORGANISATIONS: [(&str, &str, OrganisationKind); 5] = [
+    (
+        "demo-riverside-council",
+        "Riverside Council (demonstration)",
+        OrganisationKind::Council,
+    ),
+    (
+        "demo-oakfield-home-care",
+        "Oakfield Home Care (demonstration)",
+        OrganisationKind::CareProvider,
+    ),
+    (
+        "demo-northgate-peoples-voice",
+        "Northgate People's Voice (demonstration)",
+        OrganisationKind::UserLed,
+    ),
+    (
+        "demo-hillcrest-nhs-trust",
+        "Hillcrest Community NHS Trust (demonstration)",
+        OrganisationKind::NhsBody,
+    ),
+    (
+        "demo-brookside-housing",
+        "Brookside Housing Association (demonstration)",
+        OrganisationKind::Housing,
+    ),
+];
+
+/// Loads the demonstration data; safe to run any number of times.
+pub async fn load_demo_data(
+    store: &(
+         impl OrganisationRepo
+         + MetaRepo
+         + FrameworkRepo
+         + PeopleRepo
+         + MemberRepo
+         + ReviewRepo
+         + PlanRepo
+         + ApprovalRepo
+         + DirectoryRepo
+         + mir_store::SearchRepo
+         + mir_store::StoryRepo
+         + AuditRepo
+         + Sync
+     ),
+) -> Result<DemoReport, AppError> {
+    let mut report = DemoReport::default();
+    let framework = parse_toml(DEMO_FRAMEWORK).map_err(AppError::InvalidFile)?;
+    let meta = &framework.meta;
+    if store
+        .load_framework(&meta.slug, Some(&meta.version))
+        .await?
+        .is_none()
+    {
+        import_framework(store, &Actor::Operator, DEMO_FRAMEWORK, &demo_picture).await?;
+        report.framework_imported = true;
+    }
+    let now = mir_store::now();
+    for (slug, name, kind) in DEMO_ORGANISATIONS {
+        let slug = OrgSlug::parse(slug).map_err(|e| AppError::Internal(e.to_string()))?;
+        let org = NewOrganisation {
+            slug,
+            name: name.to_owned(),
+            kind,
+            is_demo: true,
+        };
+        // Invented organisations signed up a while ago, before the plans they published.
+        if store
+            .insert_organisation_if_absent(&org, now - 120 * 24 * 60 * 60)
+            .await?
+        {
+            report.organisations_added += 1;
+        }
+    }
+    store
+        .set_meta_if_absent("demo_loaded_at", &now.to_string())
+        .await?;
+    if store
+        .set_meta_if_absent("demo_directory_loaded_at", &now.to_string())
+        .await?
+    {
+        load_demo_directory(store, now).await?;
+    }
+    // Claimed before loading, so two servers starting together never load it twice.
+    if store
+        .set_meta_if_absent("demo_group_loaded_at", &now.to_string())
+        .await?
+    {
+        load_demo_group(store, &meta.slug, &meta.version, now).await?;
+        report.group_added = true;
+    }
+    // The search index follows what is public; rebuilding it for five organisations is cheap.
+    for (slug, _, _) in DEMO_ORGANISATIONS {
+        crate::search::reindex(store, slug).await?;
+    }
+    Ok(report)
+}
+
+/// Where the demonstration organisations work, and the priorities the others (not Riverside,
+/// whose plan is made through its group) have published: (slug, areas, priorities as
+/// (title, statements)).
+/// A demonstration organisation's slug, areas, and published priorities (title, statements).
+type DemoListing = (
+    &'static str,
+    &'static [&'static str],
+    &'static [(&'static str, &'static [&'static str])],
+);
+
+const DEMO_DIRECTORY: [DemoListing; 5] = [
+    ("demo-riverside-council", &["E06000002"], &[]),
+    (
+        "demo-oakfield-home-care",
+        &["E06000004", "E06000001"],
+        &[
+            (
+                "The same small team visits each person",
+                &["FI-I1", "WB-I1"],
+            ),
+            ("Visits at the times people choose", &["WB-I2"]),
+        ],
+    ),
+    (
+        "demo-northgate-peoples-voice",
+        &["E08000021"],
+        &[("Easy Read information, written with us", &["IA-I1"])],
+    ),
+    (
+        "demo-hillcrest-nhs-trust",
+        &["E08000035"],
+        &[("Tell your story once", &["FI-I1"])],
+    ),
+    ("demo-brookside-housing", &["E09000007"], &[]),
+];
+
+/// Areas for every demonstration organisation, and small published plans for three of them,
+/// so the directory, the map and "who else is working on this" have something to show.
+async fn load_demo_directory(
+    store: &(impl MemberRepo + PlanRepo + ApprovalRepo + DirectoryRepo + Sync),
+    now: i64,
+) -> Result<(), AppError> {
+    let mut next_id = 1_000_000;
+    for (slug, areas, priorities) in DEMO_DIRECTORY {
+        let Some(org) = store.organisation_by_slug(slug).await? else {
+            continue;
+        };
+        let areas: Vec<String> = areas.iter().map(|a| (*a).to_owned()).collect();
+        store.set_organisation_areas(org.id, &areas).await?;
+        if priorities.is_empty() {
+            continue;
+        }
+        let plan = mir_domain::plan::PlanSnapshot {
+            priorities: priorities
+                .iter()
+                .map(|(title, statements)| {
+                    next_id += 1;
+                    mir_domain::plan::SnapshotPriority {
+                        id: next_id,
+                        title: (*title).to_owned(),
+                        statements: statements.iter().map(|s| (*s).to_owned()).collect(),
+                        target: "Described in the organisation's own plan (demonstration).".into(),
+                        why: String::new(),
+                        status: mir_domain::plan::PriorityStatus::InProgress,
+                        dropped_reason: String::new(),
+                        actions: Vec::new(),
+                    }
+                })
+                .collect(),
+        };
+        let snapshot =
+            serde_json::to_string(&plan).map_err(|e| AppError::Internal(e.to_string()))?;
+        let approved = serde_json::json!([
+            {"role": "staff", "at": now - 40 * 24 * 3600},
+            {"role": "expert", "at": now - 40 * 24 * 3600}
+        ])
+        .to_string();
+        store
+            .publish_version(org.id, &snapshot, &approved, now - 40 * 24 * 3600)
+            .await?;
+        store
+            .set_published_priorities(org.id, &crate::plans::findable(&plan))
+            .await?;
+    }
+    Ok(())
+}
+
+/// The national-scale demonstration dataset (for performance checks): the small demonstration
+/// data first (the framework), then about 20,000 organisations made from `seed`.
+pub async fn load_national_data(
+    store: &mir_store::Store,
+    seed: u64,
+) -> Result<mir_store::NationalReport, AppError> {
+    load_demo_data(store).await?;
+    let framework = parse_toml(DEMO_FRAMEWORK).map_err(AppError::InvalidFile)?;
+    let statements: Vec<String> = framework
+        .statements
+        .iter()
+        .map(|s| s.code.clone())
+        .collect();
+    let councils: Vec<String> = mir_domain::areas::councils()
+        .iter()
+        .map(|c| c.code.clone())
+        .collect();
+    Ok(store
+        .load_national_dataset(seed, &councils, &statements, mir_store::now())
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mir_store::testing::TestDb;
+
+    #[tokio::test]
+    async fn loads_once_and_a_second_run_adds_nothing() {
+        let db = TestDb::sqlite().await.expect("db");
+        let first = load_demo_data(&db.store).await.expect("first load");
+        assert_eq!(first.organisations_added, DEMO_ORGANISATIONS.len());
+        assert!(first.framework_imported);
+        let second = load_demo_data(&db.store).await.expect("second load");
+        assert_eq!(second, DemoReport::default());
+        assert!(first.group_added);
+        // The demonstration group: one member per role, two co-chairs, two reviews.
+        let org = db
+            .store
+            .organisation_by_slug(DEMO_GROUP_SLUG)
+            .await
+            .expect("get")
+            .expect("riverside");
+        let members = db.store.members(org.id).await.expect("members");
+        assert_eq!(members.len(), DEMO_MEMBERS.len());
+        assert_eq!(members.iter().filter(|m| m.is_co_chair).count(), 2);
+        let reviews = db.store.reviews_of(org.id).await.expect("reviews");
+        assert_eq!(reviews.len(), 2);
+        assert!(reviews[0].is_open && !reviews[1].is_open);
+        assert_eq!(db.store.count_organisations().await.expect("count"), 5);
+        let listed = db.store.recent_organisations(10).await.expect("list");
+        assert!(
+            listed
+                .iter()
+                .all(|o| o.is_demo && o.name.contains("demonstration"))
+        );
+        db.cleanup().await;
+    }
+}
