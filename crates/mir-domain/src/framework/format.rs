@@ -2,7 +2,7 @@
 //! line and column, and export back to the same format.
 //!
 //! Longer than most modules because it is one thing: the file format, read and written in one
-//! place so that an export always imports again (a property test checks it).
+//! place so that an export always imports again (the conformance suite checks the round trip).
 
 use std::collections::{HashMap, HashSet};
 use std::fmt;
