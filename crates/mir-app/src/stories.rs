@@ -12,7 +12,8 @@ use crate::policy::{Actor, GroupAction, authorize_in_group};
 pub const MAX_STORY_CHARS: usize = 10_000;
 
 /// The story form as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct StoryForm {
     pub title: String,
     pub body: String,

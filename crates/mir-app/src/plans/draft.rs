@@ -16,7 +16,7 @@ use crate::policy::{Actor, GroupAction, authorize_in_group};
 #[serde(default)]
 pub struct PriorityForm {
     pub title: String,
-    #[serde(skip)]
+    /// The statements it is about (a field repeated once per ticked box).
     pub statements: Vec<String>,
     pub target: String,
     pub why: String,

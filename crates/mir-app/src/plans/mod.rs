@@ -122,6 +122,22 @@ impl PlanWorkspace {
         self.priorities.iter().find(|p| p.row.id == id)
     }
 
+    /// A priority of the draft as its form shows it, to change it.
+    pub fn priority_form(&self, id: i64) -> Option<PriorityForm> {
+        self.priority(id).map(|p| {
+            let record = &p.row.record;
+            PriorityForm {
+                title: record.title.clone(),
+                statements: record.statements.clone(),
+                target: record.target.clone(),
+                why: record.why.clone(),
+                review: record.review_id.map(|r| r.to_string()).unwrap_or_default(),
+                status: record.status.clone(),
+                dropped_reason: record.dropped_reason.clone(),
+            }
+        })
+    }
+
     pub fn action(&self, id: i64) -> Option<(&DraftPriority, &ActionRow)> {
         self.priorities.iter().find_map(|p| {
             p.actions

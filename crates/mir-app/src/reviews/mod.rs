@@ -86,7 +86,8 @@ pub async fn overview(
 }
 
 /// The "open a review" form as typed.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
 pub struct OpenReviewForm {
     pub title: String,
     /// `all` or `some`.

@@ -125,9 +125,10 @@ where
             }
         })?;
         let sent: TokenField =
-            serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
+            serde_html_form::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
         verify(cookie.as_deref(), sent.csrf_token.as_deref())?;
-        let form = serde_urlencoded::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
+        // As browsers send forms: a field repeated (ticked boxes) fills a `Vec` field.
+        let form = serde_html_form::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
         Ok(CsrfForm(form))
     }
 }

@@ -197,17 +197,8 @@ pub async fn publish(
     Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
-    CsrfForm(pairs): CsrfForm<Vec<(String, String)>>,
+    CsrfForm(form): CsrfForm<StoryForm>,
 ) -> Result<Response, WebError> {
-    let form = StoryForm {
-        title: super::field(&pairs, "title").to_owned(),
-        body: super::field(&pairs, "body").to_owned(),
-        statements: pairs
-            .iter()
-            .filter(|(k, _)| k == "statements")
-            .map(|(_, v)| v.clone())
-            .collect(),
-    };
     match form::answer(
         stories::publish(&state.store, &actor, &slug, &form).await,
         "title",

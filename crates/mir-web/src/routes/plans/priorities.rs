@@ -19,7 +19,7 @@ use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
-use crate::routes::{CurrentActor, Pairs, field};
+use crate::routes::CurrentActor;
 
 #[derive(Template)]
 #[template(path = "plans/priority.html")]
@@ -66,39 +66,6 @@ impl PriorityPage {
     fn review_value(&self, id: &i64) -> String {
         id.to_string()
     }
-}
-
-fn priority_form(pairs: &Pairs) -> PriorityForm {
-    PriorityForm {
-        title: field(pairs, "title").to_owned(),
-        statements: pairs
-            .iter()
-            .filter(|(k, _)| k == "statements")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        target: field(pairs, "target").to_owned(),
-        why: field(pairs, "why").to_owned(),
-        review: field(pairs, "review").to_owned(),
-        status: field(pairs, "status").to_owned(),
-        dropped_reason: field(pairs, "dropped_reason").to_owned(),
-    }
-}
-
-fn form_of(ws: &PlanWorkspace, id: i64) -> Option<PriorityForm> {
-    ws.priority(id).map(|p| PriorityForm {
-        title: p.row.record.title.clone(),
-        statements: p.row.record.statements.clone(),
-        target: p.row.record.target.clone(),
-        why: p.row.record.why.clone(),
-        review: p
-            .row
-            .record
-            .review_id
-            .map(|r| r.to_string())
-            .unwrap_or_default(),
-        status: p.row.record.status.clone(),
-        dropped_reason: p.row.record.dropped_reason.clone(),
-    })
 }
 
 fn priority_page(
@@ -150,7 +117,7 @@ pub async fn priority(
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
-    let form = form_of(&ws, id).ok_or(WebError::NotFound)?;
+    let form = ws.priority_form(id).ok_or(WebError::NotFound)?;
     ok(&priority_page(ctx, ws, Some(id), form))
 }
 
@@ -161,9 +128,8 @@ async fn save_priority(
     id: Option<i64>,
     session: &Session,
     ctx: PageContext,
-    pairs: &Pairs,
+    form: PriorityForm,
 ) -> Result<Response, WebError> {
-    let form = priority_form(pairs);
     let saved = plans::save_priority(&state.store, actor, slug, id, &form).await;
     match form::answer(saved, "approve")? {
         Outcome::Done(saved) => Ok(form::saved(
@@ -195,9 +161,9 @@ pub async fn create_priority(
     Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(form): CsrfForm<PriorityForm>,
 ) -> Result<Response, WebError> {
-    save_priority(&state, &actor, &slug, None, &session, ctx, &pairs).await
+    save_priority(&state, &actor, &slug, None, &session, ctx, form).await
 }
 
 /// `POST /manage/organisations/{slug}/plan/priorities/{id}`
@@ -207,9 +173,9 @@ pub async fn update_priority(
     Path((slug, id)): Path<(Slug, i64)>,
     session: Session,
     ctx: PageContext,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(form): CsrfForm<PriorityForm>,
 ) -> Result<Response, WebError> {
-    save_priority(&state, &actor, &slug, Some(id), &session, ctx, &pairs).await
+    save_priority(&state, &actor, &slug, Some(id), &session, ctx, form).await
 }
 
 /// `POST /manage/organisations/{slug}/plan/priorities/{id}/actions`
@@ -230,7 +196,7 @@ pub async fn add_action(
         )),
         Outcome::Rejected(rejection) => {
             let ws = plans::workspace(&state.store, &actor, &slug).await?;
-            let current = form_of(&ws, id).ok_or(WebError::NotFound)?;
+            let current = ws.priority_form(id).ok_or(WebError::NotFound)?;
             let mut page = priority_page(ctx, ws, Some(id), current);
             page.action = form;
             page.errors = rejection.errors;
@@ -262,7 +228,7 @@ pub async fn add_update(
         )),
         Outcome::Rejected(rejection) => {
             let ws = plans::workspace(&state.store, &actor, &slug).await?;
-            let current = form_of(&ws, id).ok_or(WebError::NotFound)?;
+            let current = ws.priority_form(id).ok_or(WebError::NotFound)?;
             let mut page = priority_page(ctx, ws, Some(id), current);
             page.update = form;
             page.errors = rejection.errors;

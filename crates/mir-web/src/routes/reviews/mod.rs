@@ -94,18 +94,8 @@ pub async fn open(
     Path(slug): Path<Slug>,
     session: Session,
     ctx: PageContext,
-    CsrfForm(pairs): CsrfForm<Pairs>,
+    CsrfForm(form): CsrfForm<OpenReviewForm>,
 ) -> Result<Response, WebError> {
-    let form = OpenReviewForm {
-        title: field(&pairs, "title").to_owned(),
-        scope: field(&pairs, "scope").to_owned(),
-        themes: pairs
-            .iter()
-            .filter(|(k, _)| k == "themes")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        closes_on: field(&pairs, "closes_on").to_owned(),
-    };
     let opened = reviews::open_review(&state.store, &actor, &slug, &form).await;
     match form::answer(opened, "title")? {
         Outcome::Done(id) => Ok(form::saved(
