@@ -78,6 +78,17 @@ pub struct JobReport {
     pub digests: usize,
 }
 
+impl std::fmt::Display for JobReport {
+    /// What `mir jobs run` says it did.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "Sent {} action reminders, {} quiet-plan reminders, {} review reminders, {} digests.",
+            self.action_reminders, self.quiet_plan_reminders, self.review_reminders, self.digests
+        )
+    }
+}
+
 /// `YYYY-MM-DD` for a time.
 pub fn date_of(at: UnixTime) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day]");

@@ -452,13 +452,7 @@ async fn run_jobs(
             .await?;
     // Send what the jobs queued before this one-off command ends.
     while mir_app::mail::deliver_due(&store, &mailer, 100).await?.sent > 0 {}
-    println!(
-        "Sent {} action reminders, {} quiet-plan reminders, {} review reminders, {} digests.",
-        report.action_reminders,
-        report.quiet_plan_reminders,
-        report.review_reminders,
-        report.digests
-    );
+    println!("{report}");
     store.close().await;
     Ok(())
 }

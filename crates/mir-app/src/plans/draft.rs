@@ -1,13 +1,15 @@
 //! The group's draft: priorities (where we want to get to), their actions (how we get there)
 //! and progress updates. Every change is recorded, so the co-chairs see what changed.
 
-use mir_domain::plan::{self, ActionStatus, PriorityStatus};
+use mir_domain::plan::{
+    self, ActionStatus, PlanSnapshot, PriorityStatus, SnapshotAction, SnapshotPriority,
+};
 use mir_domain::validation::FieldErrors;
 use mir_store::{ActionRecord, PriorityRecord};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{PlanStore, record_change, workspace};
+use super::{DraftPriority, PlanStore, PlanWorkspace, record_change, workspace};
 use crate::AppError;
 use crate::policy::{Actor, GroupAction, authorize_in_group};
 
@@ -236,4 +238,53 @@ pub async fn add_update(
     )
     .await?;
     Ok(public)
+}
+
+/// The draft as a snapshot, as it would be published.
+pub(super) fn snapshot_of(priorities: &[DraftPriority]) -> PlanSnapshot {
+    PlanSnapshot {
+        priorities: priorities
+            .iter()
+            .map(|p| SnapshotPriority {
+                id: p.row.id,
+                title: p.row.record.title.clone(),
+                statements: p.row.record.statements.clone(),
+                target: p.row.record.target.clone(),
+                why: p.row.record.why.clone(),
+                status: p.status,
+                dropped_reason: p.row.record.dropped_reason.clone(),
+                actions: p
+                    .actions
+                    .iter()
+                    .map(|(a, status)| SnapshotAction {
+                        id: a.id,
+                        what: a.record.what.clone(),
+                        lead: a.record.lead.clone(),
+                        involved: a.record.involved.clone(),
+                        due_on: a.record.due_on.clone(),
+                        review_on: a.record.review_on.clone(),
+                        status: *status,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+impl PlanWorkspace {
+    /// A priority of the draft as its form shows it, to change it.
+    pub fn priority_form(&self, id: i64) -> Option<PriorityForm> {
+        self.priority(id).map(|p| {
+            let record = &p.row.record;
+            PriorityForm {
+                title: record.title.clone(),
+                statements: record.statements.clone(),
+                target: record.target.clone(),
+                why: record.why.clone(),
+                review: record.review_id.map(|r| r.to_string()).unwrap_or_default(),
+                status: record.status.clone(),
+                dropped_reason: record.dropped_reason.clone(),
+            }
+        })
+    }
 }

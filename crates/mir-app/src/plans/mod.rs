@@ -11,9 +11,7 @@ use crate::members::mine;
 use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
 use mir_domain::framework::Framework;
 use mir_domain::organisation::Role;
-use mir_domain::plan::{
-    self, ActionStatus, PlanSnapshot, PriorityStatus, SnapshotAction, SnapshotPriority,
-};
+use mir_domain::plan::{self, ActionStatus, PlanSnapshot, PriorityStatus};
 use mir_store::{
     ActionRow, AuditRepo, DirectoryRepo, FrameworkRepo, Member, MemberRepo, OrganisationRef,
     PlanRepo, PriorityRow, PublishedPriority, Review, ReviewRepo, UpdateRow,
@@ -122,22 +120,6 @@ impl PlanWorkspace {
         self.priorities.iter().find(|p| p.row.id == id)
     }
 
-    /// A priority of the draft as its form shows it, to change it.
-    pub fn priority_form(&self, id: i64) -> Option<PriorityForm> {
-        self.priority(id).map(|p| {
-            let record = &p.row.record;
-            PriorityForm {
-                title: record.title.clone(),
-                statements: record.statements.clone(),
-                target: record.target.clone(),
-                why: record.why.clone(),
-                review: record.review_id.map(|r| r.to_string()).unwrap_or_default(),
-                status: record.status.clone(),
-                dropped_reason: record.dropped_reason.clone(),
-            }
-        })
-    }
-
     pub fn action(&self, id: i64) -> Option<(&DraftPriority, &ActionRow)> {
         self.priorities.iter().find_map(|p| {
             p.actions
@@ -153,37 +135,6 @@ impl PlanWorkspace {
             .as_ref()
             .map(|f| f.statements.iter().map(|s| s.code.clone()).collect())
             .unwrap_or_default()
-    }
-}
-
-/// The draft as a snapshot, as it would be published.
-fn snapshot_of(priorities: &[DraftPriority]) -> PlanSnapshot {
-    PlanSnapshot {
-        priorities: priorities
-            .iter()
-            .map(|p| SnapshotPriority {
-                id: p.row.id,
-                title: p.row.record.title.clone(),
-                statements: p.row.record.statements.clone(),
-                target: p.row.record.target.clone(),
-                why: p.row.record.why.clone(),
-                status: p.status,
-                dropped_reason: p.row.record.dropped_reason.clone(),
-                actions: p
-                    .actions
-                    .iter()
-                    .map(|(a, status)| SnapshotAction {
-                        id: a.id,
-                        what: a.record.what.clone(),
-                        lead: a.record.lead.clone(),
-                        involved: a.record.involved.clone(),
-                        due_on: a.record.due_on.clone(),
-                        review_on: a.record.review_on.clone(),
-                        status: *status,
-                    })
-                    .collect(),
-            })
-            .collect(),
     }
 }
 
