@@ -7,7 +7,9 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::{DatabaseUrl, Store, StoreError};
+use mir_domain::organisation::{OrganisationKind, OrganisationStatus};
+
+use crate::{DatabaseUrl, PeopleRepo, SignUp, SignUpRepo, Store, StoreError};
 
 /// The environment variable naming the PostgreSQL server tests use.
 pub const POSTGRES_ENV: &str = "MIR_TEST_POSTGRES_URL";
@@ -165,4 +167,44 @@ impl TestDb {
             }
         }
     }
+}
+
+/// A sign-up as tests make them: a care provider in Hartlepool (`E06000001`) working with the
+/// demonstration framework. Change a field with `SignUp { kind, ..sign_up("Name") }`.
+pub fn sign_up(name: &str) -> SignUp {
+    SignUp {
+        name: name.into(),
+        kind: OrganisationKind::CareProvider,
+        areas: vec!["E06000001".into()],
+        website: None,
+        framework_slug: "demonstration".into(),
+        framework_version: "2026.1".into(),
+        commitment: "We will listen.".into(),
+    }
+}
+
+/// Signs `sign_up` up with `admin_email` as its administrator, approved by the national team
+/// when `approved`. Returns (organisation id, administrator's person id). Panics on a storage
+/// error: for tests only.
+pub async fn signed_up(
+    store: &Store,
+    sign_up: &SignUp,
+    admin_email: &str,
+    approved: bool,
+) -> (i64, i64) {
+    let admin = store
+        .upsert_person(admin_email, false, 1)
+        .await
+        .expect("a test person");
+    let (id, _) = store
+        .create_signed_up_organisation(sign_up, admin.id, 1)
+        .await
+        .expect("a test organisation");
+    if approved {
+        store
+            .decide_organisation(id, OrganisationStatus::Approved, None, 2)
+            .await
+            .expect("approved");
+    }
+    (id, admin.id)
 }

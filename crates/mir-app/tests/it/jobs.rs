@@ -3,30 +3,21 @@
 use mir_app::jobs::{self, JobReport};
 use mir_app::mail::Mailer;
 use mir_domain::organisation::{OrganisationKind, Role};
+use mir_store::testing;
 use mir_store::testing::TestDb;
 use mir_store::{
     ActionRecord, ApprovalRepo, EmailPreferenceRepo, MemberRepo, NewReviewRecord, PeopleRepo,
-    PlanRepo, PriorityRecord, ReviewRepo, SignUp, SignUpRepo, Store, View,
+    PlanRepo, PriorityRecord, ReviewRepo, SignUp, Store, View,
 };
 
 const DAY: i64 = 24 * 60 * 60;
 
 async fn organisation(store: &Store, name: &str, admin: &str) -> (i64, i64) {
-    let person = store.upsert_person(admin, false, 1).await.expect("person");
     let sign_up = SignUp {
-        name: name.into(),
         kind: OrganisationKind::Council,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will.".into(),
+        ..testing::sign_up(name)
     };
-    let (id, _) = store
-        .create_signed_up_organisation(&sign_up, person.id, 1)
-        .await
-        .expect("organisation");
-    (id, person.id)
+    testing::signed_up(store, &sign_up, admin, false).await
 }
 
 /// Every email written to the folder: (to, subject, body).

@@ -19,13 +19,8 @@ pub async fn search_finds_words_with_stemming_and_highlights_them(store: &Store)
         .await
         .expect("person");
     let sign_up = SignUp {
-        name: "Alder".into(),
         kind: OrganisationKind::Council,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will.".into(),
+        ..mir_store::testing::sign_up("Alder")
     };
     let (org, _) = store
         .create_signed_up_organisation(&sign_up, admin.id, 1)

@@ -1,25 +1,12 @@
 //! Members of an organisation's group, their invitations and the co-chair mark.
 
-use mir_domain::organisation::{OrganisationKind, OrganisationStatus, Role};
-use mir_store::{Invitation, MemberRepo, PeopleRepo, SignUp, SignUpRepo, Store};
+use mir_domain::organisation::{OrganisationStatus, Role};
+use mir_store::testing;
+use mir_store::{Invitation, MemberRepo, PeopleRepo, Store};
 
 /// An organisation signed up by `email` (its administrator); returns (organisation, admin).
 pub async fn organisation(store: &Store, name: &str, email: &str) -> (i64, i64) {
-    let admin = store.upsert_person(email, false, 1).await.expect("person");
-    let sign_up = SignUp {
-        name: name.into(),
-        kind: OrganisationKind::CareProvider,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will listen.".into(),
-    };
-    let (id, _) = store
-        .create_signed_up_organisation(&sign_up, admin.id, 1)
-        .await
-        .expect("organisation");
-    (id, admin.id)
+    testing::signed_up(store, &testing::sign_up(name), email, false).await
 }
 
 pub async fn members_have_one_role_each_and_stay_in_their_organisation(store: &Store) {

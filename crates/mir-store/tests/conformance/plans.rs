@@ -1,30 +1,20 @@
 //! Plans: every edit raises the draft's revision; jobs run once.
 
 use mir_domain::organisation::{OrganisationKind, Role};
+use mir_store::testing;
 use mir_store::{
     ActionRecord, ApprovalRepo, EmailPreferenceRepo, JobRepo, MemberRepo, NewReviewRecord,
-    PeopleRepo, PlanRepo, PriorityRecord, ReviewRepo, SignUp, SignUpRepo, Store,
+    PlanRepo, PriorityRecord, ReviewRepo, SignUp, Store,
 };
 
+/// A council waiting for approval, with its administrator; returns (organisation, admin).
 async fn organisation(store: &Store, name: &str) -> (i64, i64) {
-    let admin = store
-        .upsert_person(&format!("{}@example.org", name.to_lowercase()), false, 1)
-        .await
-        .expect("person");
     let sign_up = SignUp {
-        name: name.into(),
         kind: OrganisationKind::Council,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will listen.".into(),
+        ..testing::sign_up(name)
     };
-    let (id, _) = store
-        .create_signed_up_organisation(&sign_up, admin.id, 1)
-        .await
-        .expect("organisation");
-    (id, admin.id)
+    let admin = format!("{}@example.org", name.to_lowercase());
+    testing::signed_up(store, &sign_up, &admin, false).await
 }
 
 fn priority(title: &str) -> PriorityRecord {

@@ -1,31 +1,16 @@
 //! Reviews: views, anonymity, agreed positions and their confirmations, kept forms.
 
-use mir_domain::organisation::{OrganisationKind, Role};
+use mir_domain::organisation::Role;
+use mir_store::testing;
 use mir_store::{
-    KeptFormRepo, MemberRepo, NewReviewRecord, PeopleRepo, Position, ReviewRepo, SignUp,
-    SignUpRepo, Store, View, WorkshopView,
+    KeptFormRepo, MemberRepo, NewReviewRecord, PeopleRepo, Position, ReviewRepo, Store, View,
+    WorkshopView,
 };
 
 /// An organisation with one administrator; returns (organisation id, admin id).
 async fn organisation(store: &Store) -> (i64, i64) {
-    let admin = store
-        .upsert_person("chair@example.org", false, 1)
-        .await
-        .expect("person");
-    let sign_up = SignUp {
-        name: "Rowan Care".into(),
-        kind: OrganisationKind::CareProvider,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will listen.".into(),
-    };
-    let (id, _) = store
-        .create_signed_up_organisation(&sign_up, admin.id, 1)
-        .await
-        .expect("organisation");
-    (id, admin.id)
+    let sign_up = testing::sign_up("Rowan Care");
+    testing::signed_up(store, &sign_up, "chair@example.org", false).await
 }
 
 fn view(code: &str, person: i64, level: &str, working: &str) -> View {

@@ -4,7 +4,7 @@
 use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
 use mir_domain::organisation::Role;
-use mir_store::{MemberRepo, PeopleRepo, PlanRepo, SignUp, SignUpRepo};
+use mir_store::{MemberRepo, PeopleRepo, PlanRepo, SignUpRepo};
 
 /// An organisation with `admin@example.org` as administrator; returns its slug and the
 /// administrator's cookies.
@@ -16,15 +16,7 @@ async fn organisation(app: &TestApp) -> (String, String) {
         .upsert_person("admin@example.org", false, 1)
         .await
         .expect("person");
-    let sign_up = SignUp {
-        name: "Cedar Support".into(),
-        kind: mir_domain::organisation::OrganisationKind::CareProvider,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will listen.".into(),
-    };
+    let sign_up = mir_store::testing::sign_up("Cedar Support");
     let (_, slug) = app
         .db
         .store

@@ -37,13 +37,8 @@ async fn group(app: &TestApp) -> Group {
         );
     }
     let sign_up = SignUp {
-        name: "Hazel Housing".into(),
         kind: mir_domain::organisation::OrganisationKind::Housing,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will plan with our tenants.".into(),
+        ..mir_store::testing::sign_up("Hazel Housing")
     };
     let (org, slug) = store
         .create_signed_up_organisation(&sign_up, ids[0], 1)
@@ -603,13 +598,8 @@ async fn organisations_awaiting_approval_have_no_public_page() {
         .await
         .expect("person");
     let sign_up = SignUp {
-        name: "Waiting Org".into(),
         kind: mir_domain::organisation::OrganisationKind::Other,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will.".into(),
+        ..mir_store::testing::sign_up("Waiting Org")
     };
     let (_, slug) = store
         .create_signed_up_organisation(&sign_up, person.id, 1)

@@ -6,7 +6,7 @@
 use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
 use mir_domain::organisation::Role;
-use mir_store::{MemberRepo, PeopleRepo, ReviewRepo, SessionRepo, SignUp, SignUpRepo};
+use mir_store::{MemberRepo, PeopleRepo, ReviewRepo, SessionRepo, SignUpRepo};
 
 struct Group {
     base: String,
@@ -36,15 +36,7 @@ async fn group(app: &TestApp) -> Group {
             .expect("person")
             .id
     };
-    let sign_up = SignUp {
-        name: "Cedar Support".into(),
-        kind: mir_domain::organisation::OrganisationKind::CareProvider,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We will listen.".into(),
-    };
+    let sign_up = mir_store::testing::sign_up("Cedar Support");
     let (org, slug) = store
         .create_signed_up_organisation(&sign_up, id("admin").await, 1)
         .await

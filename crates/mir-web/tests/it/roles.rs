@@ -38,13 +38,8 @@ fn public_pages() -> Vec<PublicPage> {
 
 fn sign_up(name: &str) -> SignUp {
     SignUp {
-        name: name.into(),
         kind: OrganisationKind::Council,
-        areas: vec!["E06000001".into()],
-        website: None,
-        framework_slug: "demonstration".into(),
-        framework_version: "2026.1".into(),
-        commitment: "We commit.".into(),
+        ..mir_store::testing::sign_up(name)
     }
 }
 
