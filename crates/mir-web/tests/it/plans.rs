@@ -19,59 +19,18 @@ struct Group {
 }
 
 async fn group(app: &TestApp) -> Group {
-    mir_app::demo::load_demo_data(&app.db.store)
-        .await
-        .expect("demo framework");
-    let store = &app.db.store;
-    let mut cookies = Vec::new();
-    let mut ids = Vec::new();
-    for name in ["admin", "expert", "carer", "staff"] {
-        let email = format!("{name}@example.org");
-        cookies.push(app.sign_in(&email, false).await);
-        ids.push(
-            store
-                .upsert_person(&email, false, 1)
-                .await
-                .expect("person")
-                .id,
-        );
-    }
     let sign_up = SignUp {
         kind: mir_domain::organisation::OrganisationKind::Housing,
         ..mir_store::testing::sign_up("Hazel Housing")
     };
-    let (org, slug) = store
-        .create_signed_up_organisation(&sign_up, ids[0], 1)
-        .await
-        .expect("org");
-    store
-        .decide_organisation(
-            org,
-            mir_domain::organisation::OrganisationStatus::Approved,
-            None,
-            2,
-        )
-        .await
-        .expect("approved");
-    for (id, role, co_chair) in [
-        (ids[0], Role::Admin, true),
-        (ids[1], Role::ExpertByExperience, true),
-        (ids[2], Role::Carer, false),
-        (ids[3], Role::Staff, false),
-    ] {
-        store
-            .put_member(org, id, role, co_chair, 1)
-            .await
-            .expect("member");
-    }
-    let [admin, expert, carer, staff] = <[String; 4]>::try_from(cookies).expect("four");
+    let g = crate::support::group(app, &sign_up).await;
     Group {
-        plan: format!("/manage/organisations/{slug}/plan"),
-        slug,
-        admin,
-        expert,
-        carer,
-        staff,
+        plan: format!("/manage/organisations/{}/plan", g.slug),
+        slug: g.slug,
+        admin: g.admin,
+        expert: g.expert,
+        carer: g.carer,
+        staff: g.staff,
     }
 }
 
@@ -81,9 +40,7 @@ async fn post(
     body: &str,
     cookies: &str,
 ) -> crate::support::TestResponse {
-    let token = csrf_of(cookies);
-    app.post_form(path, &format!("csrf_token={token}&{body}"), Some(cookies))
-        .await
+    app.post_as(path, body, cookies).await
 }
 
 /// Approves as the page shows it: the form names the draft revision the co-chair read.

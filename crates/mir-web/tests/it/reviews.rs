@@ -6,7 +6,7 @@
 use crate::support::{TestApp, csrf_of, select, text};
 use axum::http::StatusCode;
 use mir_domain::organisation::Role;
-use mir_store::{MemberRepo, PeopleRepo, ReviewRepo, SessionRepo, SignUpRepo};
+use mir_store::{MemberRepo, PeopleRepo, ReviewRepo, SessionRepo};
 
 struct Group {
     base: String,
@@ -18,60 +18,16 @@ struct Group {
     staff: String,
 }
 
-/// Cedar Support: an administrator (co-chair, staff side), an Expert by Experience
-/// (co-chair), a carer and a member of staff, each signed in.
+/// Cedar Support, with its four signed-in people (see `support::group`).
 async fn group(app: &TestApp) -> Group {
-    mir_app::demo::load_demo_data(&app.db.store)
-        .await
-        .expect("demo framework");
-    let store = &app.db.store;
-    let mut cookies = Vec::new();
-    for email in ["admin", "expert", "carer", "staff"] {
-        cookies.push(app.sign_in(&format!("{email}@example.org"), false).await);
-    }
-    let id = |email: &'static str| async move {
-        store
-            .upsert_person(&format!("{email}@example.org"), false, 1)
-            .await
-            .expect("person")
-            .id
-    };
-    let sign_up = mir_store::testing::sign_up("Cedar Support");
-    let (org, slug) = store
-        .create_signed_up_organisation(&sign_up, id("admin").await, 1)
-        .await
-        .expect("org");
-    store
-        .decide_organisation(
-            org,
-            mir_domain::organisation::OrganisationStatus::Approved,
-            None,
-            2,
-        )
-        .await
-        .expect("approved");
-    store
-        .put_member(org, id("admin").await, Role::Admin, true, 1)
-        .await
-        .expect("admin co-chair");
-    for (email, role, co_chair) in [
-        ("expert", Role::ExpertByExperience, true),
-        ("carer", Role::Carer, false),
-        ("staff", Role::Staff, false),
-    ] {
-        store
-            .put_member(org, id(email).await, role, co_chair, 1)
-            .await
-            .expect("member");
-    }
-    let [admin, expert, carer, staff] = <[String; 4]>::try_from(cookies).expect("four");
+    let g = crate::support::group(app, &mir_store::testing::sign_up("Cedar Support")).await;
     Group {
-        base: format!("/manage/organisations/{slug}/reviews"),
-        public: format!("/organisations/{slug}"),
-        admin,
-        expert,
-        carer,
-        staff,
+        base: format!("/manage/organisations/{}/reviews", g.slug),
+        public: format!("/organisations/{}", g.slug),
+        admin: g.admin,
+        expert: g.expert,
+        carer: g.carer,
+        staff: g.staff,
     }
 }
 
@@ -81,7 +37,6 @@ async fn post(
     body: &str,
     cookies: &str,
 ) -> crate::support::TestResponse {
-    let token = csrf_of(cookies);
     // A confirmation names the position the co-chair read: take it from their summary page,
     // as the browser does (a co-chair who has no form there sends nothing).
     let body = match path.strip_suffix("/confirm") {
@@ -102,8 +57,7 @@ async fn post(
         }
         _ => body.to_owned(),
     };
-    app.post_form(path, &format!("csrf_token={token}&{body}"), Some(cookies))
-        .await
+    app.post_as(path, &body, cookies).await
 }
 
 /// Opens a review and returns its address.

@@ -203,6 +203,13 @@ impl TestApp {
             .await
     }
 
+    /// Sends a form as the signed-in person with `cookies` would: with their form token.
+    pub async fn post_as(&self, path: &str, body: &str, cookies: &str) -> TestResponse {
+        let token = csrf_of(cookies);
+        self.post_form(path, &format!("csrf_token={token}&{body}"), Some(cookies))
+            .await
+    }
+
     pub async fn cleanup(self) {
         self.db.cleanup().await;
     }
@@ -330,4 +337,64 @@ macro_rules! both_engines {
             }
         }
     )+};
+}
+
+/// A group as most journeys need it: an approved organisation with an administrator (co-chair,
+/// staff side), an Expert by Experience (co-chair), a carer and a member of staff, each signed
+/// in (the fields are their cookies). The demonstration framework is loaded first.
+pub struct Group {
+    pub slug: String,
+    pub admin: String,
+    pub expert: String,
+    pub carer: String,
+    pub staff: String,
+}
+
+pub async fn group(app: &TestApp, sign_up: &mir_store::SignUp) -> Group {
+    use mir_domain::organisation::{OrganisationStatus, Role};
+    use mir_store::{MemberRepo, PeopleRepo, SignUpRepo};
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo framework");
+    let store = &app.db.store;
+    let mut cookies = Vec::new();
+    let mut ids = Vec::new();
+    for name in ["admin", "expert", "carer", "staff"] {
+        let email = format!("{name}@example.org");
+        cookies.push(app.sign_in(&email, false).await);
+        ids.push(
+            store
+                .upsert_person(&email, false, 1)
+                .await
+                .expect("person")
+                .id,
+        );
+    }
+    let (org, slug) = store
+        .create_signed_up_organisation(sign_up, ids[0], 1)
+        .await
+        .expect("org");
+    store
+        .decide_organisation(org, OrganisationStatus::Approved, None, 2)
+        .await
+        .expect("approved");
+    for (id, role, co_chair) in [
+        (ids[0], Role::Admin, true),
+        (ids[1], Role::ExpertByExperience, true),
+        (ids[2], Role::Carer, false),
+        (ids[3], Role::Staff, false),
+    ] {
+        store
+            .put_member(org, id, role, co_chair, 1)
+            .await
+            .expect("member");
+    }
+    let [admin, expert, carer, staff] = <[String; 4]>::try_from(cookies).expect("four");
+    Group {
+        slug,
+        admin,
+        expert,
+        carer,
+        staff,
+    }
 }
