@@ -65,7 +65,7 @@ enum JobsCommand {
     },
 }
 
-/// Where emails go, and the address used in their links.
+/// Where emails go, and the address used in their links (for `mir serve` and `mir jobs run`).
 #[derive(Debug, Args)]
 struct MailArgs {
     /// The site's public address, used in links in emails.
@@ -76,7 +76,8 @@ struct MailArgs {
         default_value = "http://127.0.0.1:8080"
     )]
     base_url: String,
-    /// Send email through this SMTP server; without it, emails are written to --mail-dir.
+    /// Send email through this SMTP server (e.g. smtps://user:pass@smtp.example.org). Without
+    /// it, emails are written as .eml files to --mail-dir.
     #[arg(long, value_name = "URL", env = "MIR_SMTP_URL", hide_env_values = true)]
     smtp_url: Option<String>,
     /// Folder for emails when there is no SMTP server.
@@ -90,6 +91,18 @@ struct MailArgs {
         default_value = "Making it Real <no-reply@localhost>"
     )]
     mail_from: String,
+}
+
+impl MailArgs {
+    /// The mailer these settings describe; a wrong SMTP URL is the person's to correct.
+    fn mailer(&self) -> Result<mir_app::mail::Mailer, UserError> {
+        mir_app::mail::Mailer::new(
+            self.smtp_url.as_deref(),
+            self.mail_dir.clone(),
+            &self.mail_from,
+        )
+        .map_err(|e| UserError(e.to_string()))
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -439,12 +452,7 @@ async fn run_jobs(
             ))
         })?,
     };
-    let mailer = mir_app::mail::Mailer::new(
-        mail.smtp_url.as_deref(),
-        mail.mail_dir.clone(),
-        &mail.mail_from,
-    )
-    .map_err(|e| UserError(e.to_string()))?;
+    let mailer = mail.mailer()?;
     let store = migrate(database).await?;
     let queued = mailer.clone().queued(store.clone());
     let report =

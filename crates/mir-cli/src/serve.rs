@@ -2,7 +2,6 @@
 //! mail outbox, reminders and digests), listening until Ctrl-C or SIGTERM.
 
 use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clap::Args;
@@ -10,7 +9,7 @@ use clap::builder::BoolishValueParser;
 use mir_store::{DatabaseUrl, RateLimitRepo, SessionRepo, Store};
 use mir_web::{AppState, WebConfig};
 
-use crate::{AnyError, DatabaseArgs, UserError, migrate};
+use crate::{AnyError, DatabaseArgs, MailArgs, migrate};
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -27,29 +26,8 @@ pub(crate) struct ServeArgs {
     /// Load the demonstration data at start (once; later starts add nothing).
     #[arg(long, env = "MIR_DEMO", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
     demo: bool,
-    /// The site's public address, used in links in emails.
-    #[arg(
-        long,
-        value_name = "URL",
-        env = "MIR_BASE_URL",
-        default_value = "http://127.0.0.1:8080"
-    )]
-    base_url: String,
-    /// Send email through this SMTP server (e.g. smtps://user:pass@smtp.example.org). Without
-    /// it, emails are written as .eml files to --mail-dir.
-    #[arg(long, value_name = "URL", env = "MIR_SMTP_URL", hide_env_values = true)]
-    smtp_url: Option<String>,
-    /// Folder for emails when there is no SMTP server.
-    #[arg(long, value_name = "DIR", env = "MIR_MAIL_DIR", default_value = "mail")]
-    mail_dir: PathBuf,
-    /// The sender of emails.
-    #[arg(
-        long,
-        value_name = "ADDRESS",
-        env = "MIR_MAIL_FROM",
-        default_value = "Making it Real <no-reply@localhost>"
-    )]
-    mail_from: String,
+    #[command(flatten)]
+    mail: MailArgs,
     /// The site is reached over HTTPS (directly or through a proxy): send HSTS, mark cookies Secure.
     #[arg(long, env = "MIR_HTTPS", value_parser = BoolishValueParser::new(), default_value_t = false, num_args = 0, default_missing_value = "true")]
     https: bool,
@@ -70,18 +48,13 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
     let started = Instant::now();
     let config = WebConfig {
         https: args.https,
-        base_url: args.base_url.trim_end_matches('/').to_owned(),
+        base_url: args.mail.base_url.trim_end_matches('/').to_owned(),
         trusted_proxies: args.trusted_proxies,
         session_idle: Duration::from_secs(args.session_idle_days * 24 * 60 * 60),
         session_lifetime: Duration::from_secs(args.session_max_days * 24 * 60 * 60),
         ..WebConfig::default()
     };
-    let mailer = mir_app::mail::Mailer::new(
-        args.smtp_url.as_deref(),
-        args.mail_dir.clone(),
-        &args.mail_from,
-    )
-    .map_err(|e| UserError(e.to_string()))?;
+    let mailer = args.mail.mailer()?;
     // The configuration, without secrets: the database URL is shown with its password hidden.
     tracing::info!(
         addr = %args.addr,
