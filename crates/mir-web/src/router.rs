@@ -159,7 +159,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/manage/organisations/{slug}/reviews/{id}/themes/{code}",
-            get(reviews::theme_form).post(reviews::theme_save),
+            get(reviews::answer_form::<{ reviews::BY_THEME }>)
+                .post(reviews::answer_save::<{ reviews::BY_THEME }>),
         )
         .route(
             "/manage/organisations/{slug}/reviews/{id}/themes/{code}/print",
@@ -167,7 +168,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/manage/organisations/{slug}/reviews/{id}/statements/{code}",
-            get(reviews::statement_form).post(reviews::statement_save),
+            get(reviews::answer_form::<{ reviews::BY_STATEMENT }>)
+                .post(reviews::answer_save::<{ reviews::BY_STATEMENT }>),
         )
         .route(
             "/manage/organisations/{slug}/reviews/{id}/statements/{code}/position",

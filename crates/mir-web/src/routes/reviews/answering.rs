@@ -361,29 +361,33 @@ fn next_after(r: &ReviewInContext, scope: &Scope, session: &Session) -> Redirect
     }
 }
 
-/// `GET /manage/organisations/{slug}/reviews/{id}/themes/{code}`
-pub async fn theme_form(
+/// The answering pages' one difference, as their handlers' parameter: views are given a
+/// theme at a time, or a statement at a time (the Easy Read default).
+pub const BY_THEME: bool = false;
+pub const BY_STATEMENT: bool = true;
+
+fn scope(by_statement: bool, code: Code) -> Scope {
+    if by_statement {
+        Scope::Statement(code.into())
+    } else {
+        Scope::Theme(code.into())
+    }
+}
+
+/// `GET /manage/organisations/{slug}/reviews/{id}/themes/{code}` and `.../statements/{code}`
+pub async fn answer_form<const BY: bool>(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path((slug, id, code)): Path<(Slug, i64, Code)>,
     headers: HeaderMap,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    answer_get(
-        &state,
-        &actor,
-        &slug,
-        id,
-        Scope::Theme(code.into()),
-        &headers,
-        ctx,
-    )
-    .await
+    answer_get(&state, &actor, &slug, id, scope(BY, code), &headers, ctx).await
 }
 
-/// `POST /manage/organisations/{slug}/reviews/{id}/themes/{code}`
+/// `POST /manage/organisations/{slug}/reviews/{id}/themes/{code}` and `.../statements/{code}`
 #[allow(clippy::too_many_arguments)]
-pub async fn theme_save(
+pub async fn answer_save<const BY: bool>(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path((slug, id, code)): Path<(Slug, i64, Code)>,
@@ -393,62 +397,7 @@ pub async fn theme_save(
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    answer_post(
-        &state,
-        &actor,
-        &slug,
-        id,
-        Scope::Theme(code.into()),
-        (&session, &client),
-        &headers,
-        ctx,
-        pairs,
-    )
-    .await
-}
-
-/// `GET /manage/organisations/{slug}/reviews/{id}/statements/{code}`
-pub async fn statement_form(
-    State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(Slug, i64, Code)>,
-    headers: HeaderMap,
-    ctx: PageContext,
-) -> Result<Response, WebError> {
-    answer_get(
-        &state,
-        &actor,
-        &slug,
-        id,
-        Scope::Statement(code.into()),
-        &headers,
-        ctx,
-    )
-    .await
-}
-
-/// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}`
-#[allow(clippy::too_many_arguments)]
-pub async fn statement_save(
-    State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(Slug, i64, Code)>,
-    crate::routes::Client(client): crate::routes::Client,
-    session: Session,
-    headers: HeaderMap,
-    ctx: PageContext,
-    CsrfForm(pairs): CsrfForm<Pairs>,
-) -> Result<Response, WebError> {
-    answer_post(
-        &state,
-        &actor,
-        &slug,
-        id,
-        Scope::Statement(code.into()),
-        (&session, &client),
-        &headers,
-        ctx,
-        pairs,
-    )
-    .await
+    let scope = scope(BY, code);
+    let who = (&session, client.as_str());
+    answer_post(&state, &actor, &slug, id, scope, who, &headers, ctx, pairs).await
 }
