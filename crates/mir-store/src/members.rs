@@ -106,37 +106,20 @@ impl MemberRepo for Store {
         &self,
         slug: &str,
     ) -> Result<Option<OrganisationRef>, StoreError> {
-        let row: Option<(i64, String, String, String)> =
+        let row =
             sqlx::query_as("SELECT id, slug, name, status FROM organisations WHERE slug = $1")
                 .bind(slug)
                 .fetch_optional(&self.pool)
                 .await?;
-        row.map(|(id, slug, name, status)| {
-            Ok(OrganisationRef {
-                id,
-                slug,
-                name,
-                status: organisation_status(&status)?,
-            })
-        })
-        .transpose()
+        row.map(organisation_ref).transpose()
     }
 
     async fn organisation_by_id(&self, id: i64) -> Result<Option<OrganisationRef>, StoreError> {
-        let row: Option<(i64, String, String, String)> =
-            sqlx::query_as("SELECT id, slug, name, status FROM organisations WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&self.pool)
-                .await?;
-        row.map(|(id, slug, name, status)| {
-            Ok(OrganisationRef {
-                id,
-                slug,
-                name,
-                status: organisation_status(&status)?,
-            })
-        })
-        .transpose()
+        let row = sqlx::query_as("SELECT id, slug, name, status FROM organisations WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(organisation_ref).transpose()
     }
 
     async fn membership(
@@ -322,6 +305,18 @@ impl MemberRepo for Store {
             .map(|(r, since, joined)| Ok((role(&r)?, since.unwrap_or(joined))))
             .collect()
     }
+}
+
+/// An organisation's row `(id, slug, name, status)` as its members see it.
+fn organisation_ref(
+    (id, slug, name, status): (i64, String, String, String),
+) -> Result<OrganisationRef, StoreError> {
+    Ok(OrganisationRef {
+        id,
+        slug,
+        name,
+        status: organisation_status(&status)?,
+    })
 }
 
 /// An organisation's stored status, read at the edge into its type.

@@ -5,9 +5,10 @@
 //! A form sent after the session ended is kept (see [`keep_and_sign_in`]) and shown again,
 //! filled in, once the person has signed in, so nothing typed is lost.
 
-use crate::params::{Path, Slug};
+use crate::params::{Code, Path, Slug};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::response::Response;
 use mir_app::reviews::{self, OpenReviewForm, ReviewInContext, ReviewsOverview};
 use mir_app::{Actor, AppError};
@@ -29,6 +30,56 @@ mod workshop;
 pub use answering::*;
 pub use summary::*;
 pub use workshop::*;
+
+/// The review a page is about, loaded for the asking member (404 for anyone outside the
+/// group), with the path's own parameters for building links: the review's group `slug` and
+/// `id`, and `code` (a theme or statement) on pages about one.
+pub struct Reviewed<C = ()> {
+    pub actor: Actor,
+    pub r: ReviewInContext,
+    pub slug: Slug,
+    pub id: i64,
+    pub code: C,
+}
+
+impl FromRequestParts<AppState> for Reviewed {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let Path((slug, id)) = Path::<(Slug, i64)>::from_request_parts(parts, state).await?;
+        Reviewed::load(parts, state, slug, id, ()).await
+    }
+}
+
+impl FromRequestParts<AppState> for Reviewed<Code> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let Path((slug, id, code)) =
+            Path::<(Slug, i64, Code)>::from_request_parts(parts, state).await?;
+        Reviewed::load(parts, state, slug, id, code).await
+    }
+}
+
+impl<C> Reviewed<C> {
+    async fn load(
+        parts: &mut Parts,
+        state: &AppState,
+        slug: Slug,
+        id: i64,
+        code: C,
+    ) -> Result<Self, WebError> {
+        let CurrentActor(actor) = CurrentActor::from_request_parts(parts, state).await?;
+        let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
+        Ok(Reviewed {
+            actor,
+            r,
+            slug,
+            id,
+            code,
+        })
+    }
+}
 
 /// The cookie naming a kept form (its key; the database holds only the key's hash).
 const KEPT_COOKIE: &str = "mir_kept";
@@ -243,23 +294,19 @@ async fn review_page(
 /// `GET /manage/organisations/{slug}/reviews/{id}`
 pub async fn show(
     State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(Slug, i64)>,
+    Reviewed { r, .. }: Reviewed,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     ok(&review_page(&state, ctx, r, FieldErrors::new()).await?)
 }
 
 /// `POST /manage/organisations/{slug}/reviews/{id}/anonymous`
 pub async fn anonymous(
     State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(Slug, i64)>,
+    Reviewed { r, slug, id, .. }: Reviewed,
     session: Session,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     let anonymous = field(&pairs, "anonymous") == "yes";
     reviews::set_anonymous(&state.store, &r, anonymous).await?;
     Ok(form::saved(
@@ -276,12 +323,12 @@ pub async fn anonymous(
 /// `POST /manage/organisations/{slug}/reviews/{id}/close`
 pub async fn close(
     State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(Slug, i64)>,
+    Reviewed {
+        actor, r, slug, id, ..
+    }: Reviewed,
     session: Session,
     CsrfForm(_): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     reviews::close_review(&state.store, &actor, &r).await?;
     Ok(form::saved(
         &session,

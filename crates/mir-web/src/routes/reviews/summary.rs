@@ -1,7 +1,7 @@
 //! Seeing the difference: the summary with the gaps between perspectives, and agreed
 //! positions recorded by a leader and confirmed by both co-chairs.
 
-use crate::params::{Code, Path, Slug};
+use crate::params::Code;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -9,14 +9,14 @@ use axum::response::Response;
 use mir_app::reviews::{self, ReviewInContext, ReviewSummary, StatementSummary};
 use mir_domain::validation::FieldErrors;
 
-use super::base;
+use super::{Reviewed, base};
 use crate::AppState;
 use crate::error::WebError;
 use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
-use crate::routes::{CurrentActor, Pairs, field};
+use crate::routes::{Pairs, field};
 
 #[derive(Template)]
 #[template(path = "reviews/summary.html")]
@@ -152,11 +152,9 @@ struct ChartCell {
 /// `GET /manage/organisations/{slug}/reviews/{id}/summary`
 pub async fn summary(
     State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id)): Path<(Slug, i64)>,
+    Reviewed { r, .. }: Reviewed,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     let s = reviews::summary(&state.store, &r).await?;
     ok(&SummaryPage {
         ctx,
@@ -170,13 +168,17 @@ pub async fn summary(
 /// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}/position`
 pub async fn position(
     State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    Reviewed {
+        actor,
+        r,
+        slug,
+        id,
+        code,
+    }: Reviewed<Code>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     let level = field(&pairs, "level");
     let summary_text = field(&pairs, "summary");
     let recorded =
@@ -227,13 +229,17 @@ async fn summary_again(
 /// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}/confirm`
 pub async fn confirm(
     State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    Reviewed {
+        actor,
+        r,
+        slug,
+        id,
+        code,
+    }: Reviewed<Code>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     let confirmed =
         reviews::confirm_position(&state.store, &actor, &r, &code, field(&pairs, "seen")).await;
     match form::answer(confirmed, "heading")? {

@@ -1,6 +1,6 @@
 //! Views typed in from a workshop or a paper form, and the printable form that matches.
 
-use crate::params::{Code, Path, Slug};
+use crate::params::Code;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
@@ -9,14 +9,14 @@ use mir_domain::framework::{Statement, Theme};
 use mir_domain::review::{MAX_WORDS_CHARS, Perspective};
 use mir_domain::validation::FieldErrors;
 
-use super::{base, review_page};
+use super::{Reviewed, base, review_page};
 use crate::AppState;
 use crate::error::WebError;
 use crate::form::{self, Outcome};
 use crate::middleware::csrf::CsrfForm;
 use crate::middleware::session::Session;
 use crate::page::{PageContext, ok, render};
-use crate::routes::{CurrentActor, Pairs, field};
+use crate::routes::{Pairs, field};
 
 #[derive(Template)]
 #[template(path = "reviews/workshop.html")]
@@ -72,12 +72,9 @@ fn theme_of(r: &ReviewInContext, code: &str) -> Result<(Theme, Vec<Statement>), 
 
 /// `GET /manage/organisations/{slug}/reviews/{id}/workshop/{code}`
 pub async fn workshop_form(
-    State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    Reviewed { r, code, .. }: Reviewed<Code>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     if !r.can_lead {
         return Err(WebError::Forbidden);
     }
@@ -97,13 +94,17 @@ pub async fn workshop_form(
 /// `POST /manage/organisations/{slug}/reviews/{id}/workshop/{code}`
 pub async fn workshop_save(
     State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    Reviewed {
+        actor,
+        r,
+        slug,
+        id,
+        code,
+    }: Reviewed<Code>,
     session: Session,
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     let (theme, statements) = theme_of(&r, &code)?;
     let mut levels = r.scale_keys();
     levels.push(NOT_SURE.into());
@@ -176,12 +177,9 @@ struct PrintPage {
 /// `GET /manage/organisations/{slug}/reviews/{id}/themes/{code}/print`: the paper form that
 /// matches the workshop entry page.
 pub async fn print(
-    State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
-    Path((slug, id, code)): Path<(Slug, i64, Code)>,
+    Reviewed { r, code, .. }: Reviewed<Code>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let r = reviews::review_in_context(&state.store, &actor, &slug, id).await?;
     let (theme, statements) = theme_of(&r, &code)?;
     ok(&PrintPage {
         ctx,
