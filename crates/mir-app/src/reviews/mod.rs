@@ -355,6 +355,8 @@ pub async fn close_review(
     ctx: &ReviewInContext,
 ) -> Result<(), AppError> {
     authorize_in_group(ctx.me.role, ctx.me.is_co_chair, GroupAction::LeadReviews)?;
+    // Closed once, with one entry in the audit log.
+    ensure_open(ctx)?;
     store.close_review(ctx.review.id, mir_store::now()).await?;
     record(
         store,

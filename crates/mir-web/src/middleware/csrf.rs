@@ -124,11 +124,48 @@ where
                 WebError::BadRequest
             }
         })?;
-        let sent: TokenField =
-            serde_html_form::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
+        let sent: TokenField = read_form(&body)?;
         verify(cookie.as_deref(), sent.csrf_token.as_deref())?;
-        // As browsers send forms: a field repeated (ticked boxes) fills a `Vec` field.
-        let form = serde_html_form::from_bytes(&body).map_err(|_| WebError::BadRequest)?;
-        Ok(CsrfForm(form))
+        Ok(CsrfForm(read_form(&body)?))
+    }
+}
+
+/// Reads a form as browsers send it: a field repeated (ticked boxes) fills a `Vec` field. A
+/// field that is not a list but was sent twice (no browser does; a hand-made request may)
+/// counts once, its first value, as everywhere else: the form is answered, not refused.
+fn read_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
+    serde_html_form::from_bytes(body).or_else(|_| {
+        let pairs: Vec<(String, String)> =
+            serde_urlencoded::from_bytes(body).map_err(|_| WebError::BadRequest)?;
+        let mut first: Vec<(String, String)> = Vec::with_capacity(pairs.len());
+        for (key, value) in pairs {
+            if !first.iter().any(|(k, _)| *k == key) {
+                first.push((key, value));
+            }
+        }
+        let once = serde_urlencoded::to_string(&first).map_err(|_| WebError::BadRequest)?;
+        serde_html_form::from_str(&once).map_err(|_| WebError::BadRequest)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_form;
+
+    #[derive(Debug, Default, serde::Deserialize, PartialEq)]
+    #[serde(default)]
+    struct Priority {
+        title: String,
+        statements: Vec<String>,
+    }
+
+    #[test]
+    fn ticked_boxes_fill_a_list_and_a_field_sent_twice_counts_once() {
+        let ticked: Priority =
+            read_form(b"title=Homes&statements=WB-I1&statements=WB-I2").expect("a browser's form");
+        assert_eq!(ticked.statements, ["WB-I1", "WB-I2"]);
+        let twice: Priority =
+            read_form(b"title=First&title=Second&statements=WB-I1").expect("answered");
+        assert_eq!(twice.title, "First");
     }
 }

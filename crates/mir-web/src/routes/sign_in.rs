@@ -79,10 +79,16 @@ pub async fn use_link(
 }
 
 /// `POST /sign-out`
-pub async fn sign_out(session: Session, CsrfForm(_): CsrfForm<Confirm>) -> Response {
+pub async fn sign_out(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    session: Session,
+    CsrfForm(_): CsrfForm<Confirm>,
+) -> Result<Response, WebError> {
     session.sign_out();
-    session.set_flash("You are signed out.");
-    Redirect::to("/").into_response()
+    let mut response = form::saved(&session, "You are signed out.", "/");
+    super::reviews::forget_kept_form(&state, &headers, &mut response).await?;
+    Ok(response)
 }
 
 /// Moves field errors to the names a page uses (two forms on one page share "email").

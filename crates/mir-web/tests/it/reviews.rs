@@ -691,6 +691,26 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: &TestApp) 
     )
     .await;
     assert_eq!(anon.status, StatusCode::CONFLICT);
+    // Closing it again is a clash too, said on the review page (and logged once).
+    let again = post(app, &format!("{review}/close"), "", &g.expert).await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    assert!(text(&select(&again.html(), ".error-summary")[0]).contains("closed"));
+    // Views sent to a review closed meanwhile come back with the words typed, and why.
+    let lost = post(
+        app,
+        &format!("{review}/statements/WB-I2"),
+        "level-WB-I2=some-progress&working-WB-I2=Words+worth+keeping",
+        &g.carer,
+    )
+    .await;
+    assert_eq!(lost.status, StatusCode::CONFLICT);
+    let html = lost.html();
+    assert!(text(&select(&html, ".error-summary")[0]).contains("closed"));
+    assert_eq!(
+        text(&select(&html, "#working-WB-I2")[0]),
+        "Words worth keeping",
+        "nothing typed is lost"
+    );
     assert!(
         !store
             .is_anonymous(
@@ -813,7 +833,60 @@ async fn a_draft_survives_a_session_expiry(app: &TestApp) {
     );
 }
 
+/// What a signed-out browser sends is kept for its person only as answers, and signing out
+/// forgets it, so the next person at a shared computer never sees it.
+async fn kept_answers_are_only_answers_and_go_at_sign_out(app: &TestApp) {
+    let g = group(app).await;
+    let review = open_review(app, &g, "Review").await;
+    let store = &app.db.store;
+    let expert = store
+        .person_by_email("expert@example.org")
+        .await
+        .expect("get")
+        .expect("expert");
+    store
+        .delete_sessions_for_person(expert.id)
+        .await
+        .expect("end sessions");
+    let page = format!("{review}/themes/IA");
+    let sent = post(
+        app,
+        &page,
+        "level-IA-I1=some-progress&working-IA-I1=Only+for+me&status=published&extra=x",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER);
+    let kept = sent.set_cookie("mir_kept").expect("kept-form cookie");
+    let key = kept.trim_start_matches("mir_kept=");
+    let form = mir_app::kept_forms::kept_for(store, key, &page)
+        .await
+        .expect("read")
+        .expect("kept");
+    assert_eq!(
+        form, "level-IA-I1=some-progress&working-IA-I1=Only+for+me",
+        "only the answers are kept"
+    );
+    // Someone else signs in at the same browser and signs out: the kept answers go.
+    let carer = format!("{}; {kept}", g.carer);
+    let out = post(app, "/sign-out", "", &carer).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert!(
+        out.set_cookie_full("mir_kept")
+            .is_some_and(|c| c.contains("Max-Age=0")),
+        "the browser is told to forget the key"
+    );
+    assert_eq!(
+        mir_app::kept_forms::kept_for(store, key, &page)
+            .await
+            .expect("read"),
+        None,
+        "and the server forgets the answers"
+    );
+}
+
 both_engines!(
+    kept_answers_are_only_answers_and_go_at_sign_out,
     reviews_work_from_opening_to_agreement,
     confirmations_need_current_co_chairs_and_an_open_review,
     a_small_perspective_is_counted_together,

@@ -17,7 +17,7 @@ use mir_domain::review::MAX_WORDS_CHARS;
 use mir_domain::validation::FieldErrors;
 use mir_store::View;
 
-use super::{KEPT_COOKIE, base, review_page};
+use super::{KEPT_COOKIE, base, forget_kept_form};
 use crate::AppState;
 use crate::error::{Internal, WebError};
 use crate::form::{self, Outcome};
@@ -240,12 +240,17 @@ async fn keep_and_sign_in(
     path: &str,
     pairs: &Pairs,
 ) -> Result<Response, WebError> {
-    let without_token: Pairs = pairs
+    // Only the answers are kept (not the form token, nor anything else someone adds).
+    let answers: Pairs = pairs
         .iter()
-        .filter(|(k, _)| k != "csrf_token")
+        .filter(|(k, _)| {
+            ["level-", "working-", "change-"]
+                .iter()
+                .any(|p| k.starts_with(p))
+        })
         .cloned()
         .collect();
-    let form = serde_urlencoded::to_string(&without_token).map_err(|e| {
+    let form = serde_urlencoded::to_string(&answers).map_err(|e| {
         WebError::Internal(Internal::Encoding {
             what: "a kept form",
             detail: e.to_string(),
@@ -294,17 +299,11 @@ async fn answer_post(
     )? {
         Outcome::Done(_) => {
             let mut response = next_after(&r, &scope, session).into_response();
-            if let Some(key) = cookies::read(headers, KEPT_COOKIE) {
-                kept_forms::forget(&state.store, &key).await?;
-                cookies::remove(response.headers_mut(), KEPT_COOKIE, state.config.https);
-            }
+            forget_kept_form(state, headers, &mut response).await?;
             Ok(response)
         }
-        // A closed review: its page says so; the views cannot be changed now.
-        Outcome::Rejected(rejection) if rejection.is_conflict() => {
-            let page = review_page(state, ctx, r, rejection.errors).await?;
-            render(rejection.status, &page)
-        }
+        // Mistakes, or a review closed meanwhile (409): the form again with what was typed, so
+        // nothing is lost, and why at the top.
         Outcome::Rejected(rejection) => {
             let (_, anonymous) = reviews::my_views(&state.store, &r).await?;
             let answers = typed.into_iter().map(|a| (a.code.clone(), a)).collect();

@@ -84,6 +84,21 @@ impl<C> Reviewed<C> {
 /// The cookie naming a kept form (its key; the database holds only the key's hash).
 const KEPT_COOKIE: &str = "mir_kept";
 
+/// Forgets this browser's kept form, if it has one: its answers are saved, or the person
+/// signed out (the next person at a shared computer must not see them).
+pub(crate) async fn forget_kept_form(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    response: &mut Response,
+) -> Result<(), WebError> {
+    if let Some(key) = crate::middleware::cookies::read(headers, KEPT_COOKIE) {
+        mir_app::kept_forms::forget(&state.store, &key).await?;
+        let https = state.config.https;
+        crate::middleware::cookies::remove(response.headers_mut(), KEPT_COOKIE, https);
+    }
+    Ok(())
+}
+
 fn base(slug: &str) -> String {
     format!("/manage/organisations/{slug}/reviews")
 }
@@ -327,12 +342,22 @@ pub async fn close(
         actor, r, slug, id, ..
     }: Reviewed,
     session: Session,
+    ctx: PageContext,
     CsrfForm(_): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    reviews::close_review(&state.store, &actor, &r).await?;
-    Ok(form::saved(
-        &session,
-        "The review is closed. Views can no longer be changed.",
-        &format!("{}/{id}", base(&slug)),
-    ))
+    match form::answer(
+        reviews::close_review(&state.store, &actor, &r).await,
+        "views",
+    )? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            "The review is closed. Views can no longer be changed.",
+            &format!("{}/{id}", base(&slug)),
+        )),
+        // Closed already (by the other co-chair, or in another tab).
+        Outcome::Rejected(rejection) => {
+            let page = review_page(&state, ctx, r, rejection.errors).await?;
+            render(rejection.status, &page)
+        }
+    }
 }

@@ -9,7 +9,7 @@ use mir_domain::framework::{Statement, Theme};
 use mir_domain::review::{MAX_WORDS_CHARS, Perspective};
 use mir_domain::validation::FieldErrors;
 
-use super::{Reviewed, base, review_page};
+use super::{Reviewed, base};
 use crate::AppState;
 use crate::error::WebError;
 use crate::form::{self, Outcome};
@@ -144,11 +144,7 @@ pub async fn workshop_save(
             ),
             &format!("{}/{id}/summary", base(&slug)),
         )),
-        // A closed review: its page says so; nothing more can be added.
-        Outcome::Rejected(rejection) if rejection.is_conflict() => {
-            let page = review_page(&state, ctx, r, rejection.errors).await?;
-            render(rejection.status, &page)
-        }
+        // Mistakes, or a review closed meanwhile (409): the form again with what was typed.
         Outcome::Rejected(rejection) => render(
             rejection.status,
             &WorkshopPage {
