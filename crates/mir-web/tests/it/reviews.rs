@@ -729,28 +729,39 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: &TestApp) 
 
 /// The session ends while someone is typing: what they sent is kept, they sign in again, come
 /// back to the same page with their words filled in, and save them.
-async fn a_draft_survives_a_session_expiry(app: &TestApp) {
-    let g = group(app).await;
-    let review = open_review(app, &g, "Review").await;
+/// The expert's session ends (expiry, or signing out elsewhere) and then they send views for
+/// the IA theme of a new review: returns the page, and the answer.
+async fn send_after_session_ends(
+    app: &TestApp,
+    g: &Group,
+    body: &str,
+) -> (String, crate::support::TestResponse) {
+    let review = open_review(app, g, "Review").await;
     let store = &app.db.store;
     let expert = store
         .person_by_email("expert@example.org")
         .await
         .expect("get")
         .expect("expert");
-    // The session ends (expiry, or signing out elsewhere).
     store
         .delete_sessions_for_person(expert.id)
         .await
         .expect("end sessions");
     let page = format!("{review}/themes/IA");
-    let sent = post(
+    let sent = post(app, &page, body, &g.expert).await;
+    (page, sent)
+}
+
+async fn a_draft_survives_a_session_expiry(app: &TestApp) {
+    let g = group(app).await;
+    let store = &app.db.store;
+    let (page, sent) = send_after_session_ends(
         app,
-        &page,
+        &g,
         "level-IA-I1=some-progress&working-IA-I1=The+carers+line+answered+quickly",
-        &g.expert,
     )
     .await;
+    let review = page.trim_end_matches("/themes/IA").to_owned();
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
     assert_eq!(sent.header("location"), "/sign-in");
     let kept = sent.set_cookie("mir_kept").expect("kept-form cookie");
@@ -837,23 +848,11 @@ async fn a_draft_survives_a_session_expiry(app: &TestApp) {
 /// forgets it, so the next person at a shared computer never sees it.
 async fn kept_answers_are_only_answers_and_go_at_sign_out(app: &TestApp) {
     let g = group(app).await;
-    let review = open_review(app, &g, "Review").await;
     let store = &app.db.store;
-    let expert = store
-        .person_by_email("expert@example.org")
-        .await
-        .expect("get")
-        .expect("expert");
-    store
-        .delete_sessions_for_person(expert.id)
-        .await
-        .expect("end sessions");
-    let page = format!("{review}/themes/IA");
-    let sent = post(
+    let (page, sent) = send_after_session_ends(
         app,
-        &page,
+        &g,
         "level-IA-I1=some-progress&working-IA-I1=Only+for+me&status=published&extra=x",
-        &g.expert,
     )
     .await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER);
