@@ -23,6 +23,7 @@ pub mod relay;
 pub mod reviews;
 pub mod search;
 pub mod stories;
+pub mod waiting;
 
 pub use error::AppError;
 pub use policy::{Action, Actor};

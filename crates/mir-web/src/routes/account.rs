@@ -30,6 +30,7 @@ struct AccountPage {
     email: String,
     has_password: bool,
     memberships: Vec<mir_store::MembershipSummary>,
+    waiting: Vec<mir_app::waiting::Waiting>,
 }
 
 impl AccountPage {
@@ -64,11 +65,13 @@ pub async fn account(
     let me = accounts::my_account(&state.store, &actor).await?;
     let has_password = accounts::has_password(&state.store, &actor).await?;
     let memberships = mir_app::organisations::my_memberships(&state.store, &actor).await?;
+    let waiting = mir_app::waiting::for_person(&state.store, &actor).await?;
     ok(&AccountPage {
         ctx,
         email: me.email,
         has_password,
         memberships,
+        waiting,
     })
 }
 

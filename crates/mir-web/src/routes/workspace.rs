@@ -37,6 +37,8 @@ struct WorkspacePage {
     errors: FieldErrors,
     roles: Vec<(&'static str, &'static str)>,
     max_co_chairs: usize,
+    /// What needs this person in the group now (shown on the plain page, not after a form).
+    waiting: Vec<mir_app::waiting::Waiting>,
 }
 
 impl WorkspacePage {
@@ -53,6 +55,7 @@ fn page(ctx: PageContext, ws: Workspace, form: InviteForm, errors: FieldErrors) 
         errors,
         roles: Role::ALL.iter().map(|r| (r.key(), r.label())).collect(),
         max_co_chairs: MAX_CO_CHAIRS,
+        waiting: Vec::new(),
     }
 }
 
@@ -64,7 +67,9 @@ pub async fn show(
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = members::workspace(&state.store, &actor, &slug).await?;
-    ok(&page(ctx, ws, InviteForm::default(), FieldErrors::new()))
+    let mut page = page(ctx, ws, InviteForm::default(), FieldErrors::new());
+    page.waiting = mir_app::waiting::in_group(&state.store, &actor, &slug).await?;
+    ok(&page)
 }
 
 /// `POST /manage/organisations/{slug}/invite`

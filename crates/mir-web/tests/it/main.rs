@@ -16,3 +16,4 @@ mod plans;
 mod reviews;
 mod roles;
 mod sign_up;
+mod waiting;

@@ -1,0 +1,120 @@
+//! "Waiting for you": what needs a person now, so nobody has to go looking. Views to give in
+//! an open review, agreed positions and plan changes waiting for a co-chair, and, for the
+//! national programme team, organisations waiting for approval. Shown on the account page
+//! (everything) and on each group's workspace (that group's).
+
+use mir_domain::organisation::{OrganisationStatus, Role};
+use mir_store::SignUpRepo;
+
+use crate::AppError;
+use crate::plans::{self, PlanStore};
+use crate::policy::{Actor, co_chairs_agree};
+
+/// One thing waiting for the person, in plain words, with where to do it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Waiting {
+    /// Whose it is: the group's name, or "Making it Real" for the national team.
+    pub group: String,
+    /// What to do, starting with a verb.
+    pub what: String,
+    pub href: String,
+}
+
+/// Everything waiting for the signed-in person, group by group. Nothing for anyone else.
+pub async fn for_person(
+    store: &(impl PlanStore + SignUpRepo),
+    actor: &Actor,
+) -> Result<Vec<Waiting>, AppError> {
+    let Actor::Person { id, national_admin } = actor else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    if *national_admin {
+        let signed_up = store.organisations_awaiting_approval().await?.len();
+        if signed_up > 0 {
+            out.push(Waiting {
+                group: "Making it Real".into(),
+                what: format!(
+                    "Check {signed_up} new {} and approve or decline {}",
+                    if signed_up == 1 {
+                        "sign-up"
+                    } else {
+                        "sign-ups"
+                    },
+                    if signed_up == 1 { "it" } else { "them" },
+                ),
+                href: "/admin/organisations".into(),
+            });
+        }
+    }
+    for membership in store.memberships_of(*id).await? {
+        if membership.status != OrganisationStatus::Declined {
+            out.extend(in_group(store, actor, &membership.slug).await?);
+        }
+    }
+    Ok(out)
+}
+
+/// What is waiting for the signed-in person in one group (404 for people outside it).
+pub async fn in_group(
+    store: &impl PlanStore,
+    actor: &Actor,
+    slug: &str,
+) -> Result<Vec<Waiting>, AppError> {
+    let ws = plans::workspace(store, actor, slug).await?;
+    let (group, me) = (&ws.organisation.name, &ws.me);
+    let base = format!("/manage/organisations/{slug}");
+    let waiting = |what: String, href: String| Waiting {
+        group: group.clone(),
+        what,
+        href,
+    };
+    let mut out = Vec::new();
+    for review in ws.reviews.iter().filter(|r| r.is_open) {
+        let reviews = format!("{base}/reviews/{}", review.id);
+        if store.views_of(review.id, me.person_id).await?.is_empty() {
+            out.push(waiting(
+                format!("Give your views in “{}”", review.title),
+                reviews.clone(),
+            ));
+        }
+        if me.is_co_chair {
+            let to_confirm = store
+                .positions(review.id)
+                .await?
+                .iter()
+                .filter(|p| {
+                    let roles: Vec<Role> = p
+                        .confirmations
+                        .iter()
+                        .filter_map(|c| Role::parse(&c.role))
+                        .collect();
+                    !co_chairs_agree(&roles)
+                        && !p.confirmations.iter().any(|c| c.person_id == me.person_id)
+                })
+                .count();
+            if to_confirm > 0 {
+                out.push(waiting(
+                    format!(
+                        "Confirm {to_confirm} agreed {} in “{}”",
+                        if to_confirm == 1 {
+                            "position"
+                        } else {
+                            "positions"
+                        },
+                        review.title
+                    ),
+                    format!("{reviews}/summary"),
+                ));
+            }
+        }
+    }
+    let approved_by_me = ws.approvals.iter().any(|a| a.person_id == me.person_id);
+    if ws.can_approve && !ws.changed_since_published.is_empty() && !approved_by_me {
+        out.push(waiting(
+            "Read the plan's changes and approve them".into(),
+            format!("{base}/plan"),
+        ));
+    }
+    Ok(out)
+}

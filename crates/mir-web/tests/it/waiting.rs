@@ -1,0 +1,172 @@
+//! "Waiting for you": each step that needs a person shows on their account page and in their
+//! group's workspace, and goes once they have done it.
+
+use crate::support::{TestApp, TestResponse, group, select, text};
+use axum::http::StatusCode;
+
+/// What the page lists as waiting for the person with `cookies`.
+async fn waiting(app: &TestApp, path: &str, cookies: &str) -> Vec<String> {
+    let page = app.get_with_cookie(path, Some(cookies)).await;
+    assert_eq!(page.status, StatusCode::OK, "{path}");
+    select(&page.html(), ".waiting-list a")
+        .iter()
+        .map(text)
+        .collect()
+}
+
+/// The value of a form field on a page, as a browser would send it back.
+async fn value_on(app: &TestApp, path: &str, selector: &str, cookies: &str) -> String {
+    let page = app.get_with_cookie(path, Some(cookies)).await;
+    select(&page.html(), selector)
+        .first()
+        .and_then(|i| i.value().attr("value"))
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn sent(response: TestResponse) {
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+async fn what_is_waiting_shows_and_goes(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Cedar Support")).await;
+    let ws = format!("/manage/organisations/{}", g.slug);
+    assert!(waiting(app, "/account", &g.carer).await.is_empty());
+    let account = app.get_with_cookie("/account", Some(&g.carer)).await;
+    assert!(text(&select(&account.html(), "main")[0]).contains("Nothing is waiting for you"));
+
+    // A review opens: everyone is asked for their views, on their account and in the group.
+    let opened = app
+        .post_as(
+            &format!("{ws}/reviews"),
+            "title=Spring+review&scope=some&themes=WB",
+            &g.admin,
+        )
+        .await;
+    let review = opened.header("location").to_owned();
+    sent(opened);
+    let give = "Give your views in “Spring review”";
+    assert_eq!(waiting(app, "/account", &g.carer).await, [give]);
+    assert_eq!(waiting(app, &ws, &g.carer).await, [give]);
+    let link = app.get_with_cookie("/account", Some(&g.carer)).await;
+    assert_eq!(
+        select(&link.html(), ".waiting-list a")[0]
+            .value()
+            .attr("href"),
+        Some(review.as_str())
+    );
+    sent(
+        app.post_as(
+            &format!("{review}/statements/WB-I1"),
+            "level-WB-I1=some-progress",
+            &g.carer,
+        )
+        .await,
+    );
+    assert!(waiting(app, "/account", &g.carer).await.is_empty());
+
+    // A position is agreed: each co-chair is asked to confirm it, until they have.
+    sent(
+        app.post_as(
+            &format!("{review}/statements/WB-I1/position"),
+            "level=some-progress&summary=Some+teams+plan+with+people",
+            &g.admin,
+        )
+        .await,
+    );
+    let confirm = "Confirm 1 agreed position in “Spring review”";
+    assert!(
+        waiting(app, "/account", &g.expert)
+            .await
+            .contains(&confirm.to_owned())
+    );
+    assert!(
+        !waiting(app, "/account", &g.staff)
+            .await
+            .contains(&confirm.to_owned())
+    );
+    let summary = format!("{review}/summary");
+    let seen = value_on(
+        app,
+        &summary,
+        "#statement-WB-I1 input[name='seen']",
+        &g.expert,
+    )
+    .await;
+    sent(
+        app.post_as(
+            &format!("{review}/statements/WB-I1/confirm"),
+            &format!("seen={seen}"),
+            &g.expert,
+        )
+        .await,
+    );
+    assert!(
+        !waiting(app, "/account", &g.expert)
+            .await
+            .contains(&confirm.to_owned())
+    );
+    assert!(
+        waiting(app, "/account", &g.admin)
+            .await
+            .contains(&confirm.to_owned())
+    );
+
+    // The plan changes: each co-chair is asked to approve it, until they have.
+    sent(
+        app.post_as(
+            &format!("{ws}/plan/priorities/new"),
+            "title=Homes+that+fit&statements=WB-I1&target=Adaptations+within+a+month&status=agreed",
+            &g.staff,
+        )
+        .await,
+    );
+    let approve = "Read the plan's changes and approve them";
+    assert!(
+        waiting(app, &ws, &g.expert)
+            .await
+            .contains(&approve.to_owned())
+    );
+    assert!(
+        !waiting(app, &ws, &g.carer)
+            .await
+            .contains(&approve.to_owned())
+    );
+    let plan = format!("{ws}/plan");
+    let revision = value_on(app, &plan, "input[name='revision']", &g.expert).await;
+    sent(
+        app.post_as(
+            &format!("{plan}/approve"),
+            &format!("revision={revision}"),
+            &g.expert,
+        )
+        .await,
+    );
+    assert!(
+        !waiting(app, &ws, &g.expert)
+            .await
+            .contains(&approve.to_owned())
+    );
+    assert!(
+        waiting(app, &ws, &g.admin)
+            .await
+            .contains(&approve.to_owned())
+    );
+
+    // The national team is asked to look at new sign-ups.
+    let team = app.sign_in("team@example.org", true).await;
+    assert!(
+        !waiting(app, "/account", &team)
+            .await
+            .iter()
+            .any(|w| w.contains("sign-up"))
+    );
+    let oak = mir_store::testing::sign_up("Oak Tree Care");
+    mir_store::testing::signed_up(&app.db.store, &oak, "oak@example.org", false).await;
+    assert_eq!(
+        waiting(app, "/account", &team).await,
+        ["Check 1 new sign-up and approve or decline it"]
+    );
+}
+
+both_engines!(what_is_waiting_shows_and_goes);
