@@ -12,6 +12,8 @@ use crate::mail::{Mailer, OutgoingEmail};
 /// The emails a person can turn off (at `/account/emails`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EmailKind {
+    /// For every member: their part is needed (a review asks for their views).
+    Requests,
     /// For a group's leaders: actions due, quiet plans, the next review.
     Reminders,
     /// For people who gave views: what happened to the priorities that came from them.
@@ -19,11 +21,12 @@ pub enum EmailKind {
 }
 
 impl EmailKind {
-    pub const ALL: [EmailKind; 2] = [EmailKind::Reminders, EmailKind::Digest];
+    pub const ALL: [EmailKind; 3] = [EmailKind::Requests, EmailKind::Reminders, EmailKind::Digest];
 
     /// The stored name (also the form's value).
     pub fn key(self) -> &'static str {
         match self {
+            EmailKind::Requests => "requests",
             EmailKind::Reminders => "reminders",
             EmailKind::Digest => "digest",
         }
@@ -32,6 +35,9 @@ impl EmailKind {
     /// What it is, for the person choosing.
     pub fn label(self) -> &'static str {
         match self {
+            EmailKind::Requests => {
+                "When your part is needed: a review in your group asks for your views"
+            }
             EmailKind::Reminders => {
                 "Reminders for groups you lead: actions due, plans with no update for 90 days, the next review"
             }

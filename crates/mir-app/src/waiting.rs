@@ -4,9 +4,11 @@
 //! (everything) and on each group's workspace (that group's).
 
 use mir_domain::organisation::{OrganisationStatus, Role};
-use mir_store::SignUpRepo;
+use mir_store::{EmailPreferenceRepo, Member, MemberRepo, SignUpRepo};
 
 use crate::AppError;
+use crate::jobs::EmailKind;
+use crate::mail::{Mailer, OutgoingEmail};
 use crate::plans::{self, PlanStore};
 use crate::policy::{Actor, co_chairs_agree};
 
@@ -117,4 +119,34 @@ pub async fn in_group(
         ));
     }
     Ok(out)
+}
+
+/// Emails the members `who` picks, unless they turned these emails off, that their part is
+/// needed: `subject`, then `body`, then why they get it. Returns how many were asked.
+pub(crate) async fn ask(
+    store: &(impl MemberRepo + EmailPreferenceRepo),
+    mailer: &Mailer,
+    (organisation_id, base_url): (i64, &str),
+    who: impl Fn(&Member) -> bool,
+    subject: &str,
+    body: &str,
+) -> Result<usize, AppError> {
+    let mut asked = 0;
+    for member in store.members(organisation_id).await? {
+        let kind = EmailKind::Requests.key();
+        if who(&member) && store.email_enabled(member.person_id, kind).await? {
+            mailer
+                .send(OutgoingEmail {
+                    to: member.email,
+                    subject: subject.to_owned(),
+                    body: format!(
+                        "{body}\n\nYou get this email because you are a member of the group. \
+                         To stop emails like it, choose at {base_url}/account/emails\n"
+                    ),
+                })
+                .await?;
+            asked += 1;
+        }
+    }
+    Ok(asked)
 }

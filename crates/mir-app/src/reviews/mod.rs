@@ -17,8 +17,10 @@ use serde_json::json;
 
 use crate::AppError;
 use crate::audit::record;
+use crate::mail::Mailer;
 use crate::members::mine;
 use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
+use mir_store::EmailPreferenceRepo;
 
 mod summary;
 mod views;
@@ -98,7 +100,8 @@ pub struct OpenReviewForm {
 
 /// Opens a review on the organisation's framework version. Returns its id.
 pub async fn open_review(
-    store: &impl ReviewStore,
+    store: &(impl ReviewStore + EmailPreferenceRepo),
+    (mailer, base_url): (&Mailer, &str),
     actor: &Actor,
     slug: &str,
     form: &OpenReviewForm,
@@ -144,6 +147,29 @@ pub async fn open_review(
         actor,
         "review opened",
         json!({"review": id, "title": checked.title, "themes": checked.themes}),
+    )
+    .await?;
+    // Everyone else in the group is asked for their views.
+    let closes = checked
+        .closes_on
+        .as_deref()
+        .map(|d| format!(" It closes on {d}."))
+        .unwrap_or_default();
+    let body = format!(
+        "A review has opened in the Making it Real group of {}: \"{}\". It asks how things are \
+         going, in your words, next to everyone else's.{closes}\n\nGive your views: \
+         {base_url}/manage/organisations/{slug}/reviews/{id}",
+        organisation.name, checked.title
+    );
+    let subject = format!("Your views, please: {}", checked.title);
+    let everyone_else = |m: &mir_store::Member| m.person_id != me.person_id;
+    crate::waiting::ask(
+        store,
+        mailer,
+        (organisation.id, base_url),
+        everyone_else,
+        &subject,
+        &body,
     )
     .await?;
     Ok(id)

@@ -552,8 +552,8 @@ async fn people_choose_which_reminders_and_digests_they_get() {
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(
         select(&page.html(), "input[name='emails'][checked]").len(),
-        2,
-        "both on at first"
+        3,
+        "every kind is on at first"
     );
     let token = csrf_of(&cookies);
     let saved = app
@@ -584,6 +584,13 @@ async fn people_choose_which_reminders_and_digests_they_get() {
             .email_enabled(me.id, "reminders")
             .await
             .expect("reminders")
+    );
+    assert!(
+        !app.db
+            .store
+            .email_enabled(me.id, "requests")
+            .await
+            .expect("requests")
     );
     let page = app.get_with_cookie("/account/emails", Some(&cookies)).await;
     let checked: Vec<String> = select(&page.html(), "input[name='emails'][checked]")

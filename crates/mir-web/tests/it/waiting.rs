@@ -35,7 +35,17 @@ async fn what_is_waiting_shows_and_goes(app: &TestApp) {
     let account = app.get_with_cookie("/account", Some(&g.carer)).await;
     assert!(text(&select(&account.html(), "main")[0]).contains("Nothing is waiting for you"));
 
-    // A review opens: everyone is asked for their views, on their account and in the group.
+    // A review opens: everyone is asked for their views, on their account, in the group and by
+    // email (unless they turned such emails off).
+    let staff_id = mir_store::PeopleRepo::person_by_email(&app.db.store, "staff@example.org")
+        .await
+        .expect("get")
+        .expect("staff")
+        .id;
+    mir_store::EmailPreferenceRepo::set_email_enabled(&app.db.store, staff_id, "requests", false)
+        .await
+        .expect("turned off");
+    let before = app.mails().await.len();
     let opened = app
         .post_as(
             &format!("{ws}/reviews"),
@@ -45,6 +55,23 @@ async fn what_is_waiting_shows_and_goes(app: &TestApp) {
         .await;
     let review = opened.header("location").to_owned();
     sent(opened);
+    let mails = app.mails().await;
+    let asked: Vec<&String> = mails[before..]
+        .iter()
+        .filter(|m| m.contains("Your views, please: Spring review"))
+        .collect();
+    for who in ["expert@example.org", "carer@example.org"] {
+        assert!(
+            asked.iter().any(|m| m.contains(&format!("To: {who}"))),
+            "{who} is asked"
+        );
+    }
+    assert_eq!(
+        asked.len(),
+        2,
+        "not the one who opened it, nor staff who turned it off"
+    );
+    assert!(asked[0].contains(review.as_str()));
     let give = "Give your views in “Spring review”";
     assert_eq!(waiting(app, "/account", &g.carer).await, [give]);
     assert_eq!(waiting(app, &ws, &g.carer).await, [give]);

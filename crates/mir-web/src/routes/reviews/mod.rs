@@ -162,7 +162,8 @@ pub async fn open(
     ctx: PageContext,
     CsrfForm(form): CsrfForm<OpenReviewForm>,
 ) -> Result<Response, WebError> {
-    let opened = reviews::open_review(&state.store, &actor, &slug, &form).await;
+    let mail = (&state.mailer, state.config.base_url.as_str());
+    let opened = reviews::open_review(&state.store, mail, &actor, &slug, &form).await;
     match form::answer(opened, "title")? {
         Outcome::Done(id) => Ok(form::saved(
             &session,
