@@ -227,7 +227,8 @@ pub async fn summary(
 
 /// Records (or changes) the group's agreed position on a statement; confirmations start again.
 pub async fn record_position(
-    store: &impl ReviewStore,
+    store: &(impl ReviewStore + mir_store::EmailPreferenceRepo),
+    (mailer, base_url): (&crate::mail::Mailer, &str),
     actor: &Actor,
     ctx: &ReviewInContext,
     code: &str,
@@ -265,6 +266,24 @@ pub async fn record_position(
         json!({"review": ctx.review.id, "statement": code, "level": level}),
     )
     .await?;
+    // The other co-chairs are asked to confirm it.
+    let (organisation, review) = (&ctx.organisation, &ctx.review);
+    let body = format!(
+        "The group of {} agreed a position on \"{}\" in the review \"{}\". It is public \
+         only when two co-chairs confirm it, one of them an Expert by Experience or a carer.\n\n\
+         Read it and confirm it: {base_url}/manage/organisations/{}/reviews/{}/summary#statement-{}",
+        organisation.name,
+        statement.text,
+        review.title,
+        organisation.slug,
+        review.id,
+        statement.code
+    );
+    let me = ctx.me.person_id;
+    let other_co_chairs = |m: &mir_store::Member| m.is_co_chair && m.person_id != me;
+    let subject = format!("Please confirm what the group agreed: {}", review.title);
+    let to = (organisation.id, base_url);
+    crate::waiting::ask(store, mailer, to, other_co_chairs, &subject, &body).await?;
     Ok(())
 }
 

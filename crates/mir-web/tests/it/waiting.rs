@@ -101,6 +101,15 @@ async fn what_is_waiting_shows_and_goes(app: &TestApp) {
         )
         .await,
     );
+    let asked: Vec<String> = app
+        .mails()
+        .await
+        .into_iter()
+        .filter(|m| m.contains("Please confirm what the group agreed: Spring review"))
+        .collect();
+    assert_eq!(asked.len(), 1, "the other co-chair only");
+    assert!(asked[0].contains("To: expert@example.org"));
+    assert!(asked[0].contains("/summary#statement-WB-I1"));
     let confirm = "Confirm 1 agreed position in “Spring review”";
     assert!(
         waiting(app, "/account", &g.expert)

@@ -181,8 +181,9 @@ pub async fn position(
 ) -> Result<Response, WebError> {
     let level = field(&pairs, "level");
     let summary_text = field(&pairs, "summary");
+    let mail = (&state.mailer, state.config.base_url.as_str());
     let recorded =
-        reviews::record_position(&state.store, &actor, &r, &code, level, summary_text).await;
+        reviews::record_position(&state.store, mail, &actor, &r, &code, level, summary_text).await;
     match form::answer(recorded, "heading")? {
         Outcome::Done(()) => Ok(form::saved(
             &session,
