@@ -161,7 +161,7 @@ pub async fn submit_sign_up(
             });
         }
     };
-    let slug = create_organisation(store, person_id, draft, &sign_up).await?;
+    let slug = create_organisation(store, (mailer, base_url), person_id, draft, &sign_up).await?;
     Ok(Submitted {
         slug,
         name: sign_up.name,
@@ -192,6 +192,7 @@ pub async fn pending_sign_up_name(
 /// Returns the person's id and what was created.
 pub async fn confirm_sign_up(
     store: &(impl SignUpRepo + PeopleRepo + FrameworkRepo + AuditRepo),
+    (mailer, base_url): (&Mailer, &str),
     token: &str,
 ) -> Result<Option<(i64, Submitted)>, AppError> {
     if !crate::accounts::is_token(token) {
@@ -211,7 +212,7 @@ pub async fn confirm_sign_up(
     let sign_up = check_draft(&draft, true).map_err(AppError::Invalid)?;
     check_framework(store, &sign_up).await?;
     let person = store.upsert_person(&email, false, now).await?;
-    let slug = create_organisation(store, person.id, &draft, &sign_up).await?;
+    let slug = create_organisation(store, (mailer, base_url), person.id, &draft, &sign_up).await?;
     Ok(Some((
         person.id,
         Submitted {
@@ -241,7 +242,8 @@ async fn check_framework(store: &impl FrameworkRepo, sign_up: &SignUp) -> Result
 
 /// Creates the organisation, awaiting approval, with `person_id` as its administrator.
 async fn create_organisation(
-    store: &(impl SignUpRepo + AuditRepo),
+    store: &(impl SignUpRepo + PeopleRepo + AuditRepo),
+    (mailer, base_url): (&Mailer, &str),
     person_id: i64,
     draft: &SignUpDraft,
     sign_up: &SignUp,
@@ -269,6 +271,24 @@ async fn create_organisation(
     )
     .await?;
     tracing::info!(%slug, "organisation signed up");
+    // The national programme team is asked to check it.
+    let subject = format!("A new sign-up to check: {}", sign_up.name);
+    let text = format!(
+        "{} signed up to Making it Real. It can work meanwhile; nothing of it is public until \
+         you approve it.\n\nCheck it and approve or decline it: {base_url}/admin/organisations\n",
+        sign_up.name
+    );
+    for (person, _) in store.people().await? {
+        if person.is_national_admin {
+            mailer
+                .send(OutgoingEmail {
+                    to: person.email,
+                    subject: subject.clone(),
+                    body: text.clone(),
+                })
+                .await?;
+        }
+    }
     Ok(slug)
 }
 

@@ -459,7 +459,8 @@ pub async fn confirm(
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Confirm>,
 ) -> Result<Response, WebError> {
-    let confirmed = mir_app::organisations::confirm_sign_up(&state.store, &token).await;
+    let mail = (&state.mailer, state.config.base_url.as_str());
+    let confirmed = mir_app::organisations::confirm_sign_up(&state.store, mail, &token).await;
     match form::answer(confirmed, "name")? {
         Outcome::Done(Some((person_id, submitted))) => {
             session.sign_in(person_id);

@@ -241,6 +241,17 @@ async fn someone_not_signed_in_signs_an_organisation_up_and_the_team_approves_it
             .header("location")
             .starts_with("/manage/organisations/")
     );
+    // The national programme team is asked to check it, by email and on their account page.
+    assert!(
+        app.mails()
+            .await
+            .iter()
+            .any(|m| m.contains("To: team@example.org")
+                && m.contains("A new sign-up to check: Maple Lane Support")
+                && m.contains("/admin/organisations"))
+    );
+    let desk = app.get_with_cookie("/account", Some(&team)).await;
+    assert!(text(&select(&desk.html(), ".waiting-list")[0]).contains("Check 1 new sign-up"));
     let session = confirm.set_cookie("mir_session").expect("session");
     let me = format!("mir_csrf={}; {session}", csrf_of(&cookies));
     let account = app.get_with_cookie("/account", Some(&me)).await;
