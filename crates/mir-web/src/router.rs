@@ -23,7 +23,7 @@ use tracing::Level;
 
 use crate::error::WebError;
 use crate::middleware::{
-    changes, csrf, error_pages, metrics, security_headers, session, view_mode,
+    changes, csrf, error_pages, metrics, security_headers, session, sign_in_first, view_mode,
 };
 use crate::routes::{
     account, admin, contact, find, frameworks, home, info, ops, plans, relay, reviews, sign_in,
@@ -318,7 +318,9 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), changes::middleware))
         .layer(from_fn_with_state(state.clone(), view_mode::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware))
-        .layer(from_fn_with_state(state.clone(), csrf::middleware));
+        .layer(from_fn_with_state(state.clone(), csrf::middleware))
+        // After the session: it needs to know who is asking.
+        .layer(from_fn(sign_in_first::middleware));
 
     routes
         .layer(layers)

@@ -7,4 +7,5 @@ pub mod error_pages;
 pub mod metrics;
 pub mod security_headers;
 pub mod session;
+pub mod sign_in_first;
 pub mod view_mode;

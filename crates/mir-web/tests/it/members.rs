@@ -68,13 +68,22 @@ async fn invite_accept_and_the_rules_of_the_group() {
     let base = format!("/manage/organisations/{slug}");
     let t = csrf_of(&admin);
 
-    // Existence is private: a stranger and an anonymous visitor get "not found".
+    // Existence is private: a stranger gets "not found"; a signed-out visitor is asked to sign
+    // in, as for any group's address, and is brought back after.
     let stranger = app.sign_in("stranger@example.org", false).await;
     assert_eq!(
         app.get_with_cookie(&base, Some(&stranger)).await.status,
         StatusCode::NOT_FOUND
     );
-    assert_eq!(app.get(&base).await.status, StatusCode::NOT_FOUND);
+    let signed_out = app.get(&base).await;
+    assert_eq!(signed_out.status, StatusCode::SEE_OTHER);
+    assert_eq!(signed_out.header("location"), "/sign-in");
+    let nowhere = app.get("/manage/organisations/no-such-group").await;
+    assert_eq!(
+        nowhere.status,
+        StatusCode::SEE_OTHER,
+        "the same for any address"
+    );
 
     // Invite an Expert by Experience as co-chair, and a member of staff.
     let bad = app

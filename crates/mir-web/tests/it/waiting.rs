@@ -205,4 +205,44 @@ async fn what_is_waiting_shows_and_goes(app: &TestApp) {
     );
 }
 
-both_engines!(what_is_waiting_shows_and_goes);
+/// An email's link opened while signed out: sign in, and land on the page it pointed to.
+async fn a_link_to_a_group_page_signs_in_and_comes_back(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Cedar Support")).await;
+    let page = format!("/manage/organisations/{}/plan", g.slug);
+    let csrf = app
+        .get("/sign-in")
+        .await
+        .set_cookie("mir_csrf")
+        .expect("form token cookie");
+    let opened = app.get_with_cookie(&page, Some(&csrf)).await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+    assert_eq!(opened.header("location"), "/sign-in");
+    let browser = format!(
+        "{csrf}; {}",
+        opened.set_cookie("mir_session").expect("a session")
+    );
+    let sign_in = app.get_with_cookie("/sign-in", Some(&browser)).await;
+    assert!(sign_in.body.contains("Sign in to see that page"));
+    let link = mir_app::accounts::create_sign_in_link(
+        &app.db.store,
+        &mir_app::Actor::Operator,
+        "expert@example.org",
+        false,
+    )
+    .await
+    .expect("link");
+    let signed_in = app
+        .post_as(&format!("/sign-in/link/{}", link.token), "", &browser)
+        .await;
+    assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        signed_in.header("location"),
+        page,
+        "back to the page the link named"
+    );
+}
+
+both_engines!(
+    what_is_waiting_shows_and_goes,
+    a_link_to_a_group_page_signs_in_and_comes_back
+);
