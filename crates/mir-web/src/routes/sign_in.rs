@@ -168,7 +168,7 @@ pub async fn sign_in_with_password(
             let mut errors = FieldErrors::new();
             errors.add(
                 "email",
-                "Enter a correct email address and password. Or get a sign-in link by email below",
+                "Enter a correct email address and password. Or get a sign-in link by email below.",
             );
             (StatusCode::UNPROCESSABLE_ENTITY, errors)
         }

@@ -695,6 +695,13 @@ async fn confirmations_need_current_co_chairs_and_an_open_review(app: &TestApp) 
     let again = post(app, &format!("{review}/close"), "", &g.expert).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     assert!(text(&select(&again.html(), ".error-summary")[0]).contains("closed"));
+    // A closed review's answer pages say so, with no form to fill in for nothing.
+    let closed_page = app
+        .get_with_cookie(&format!("{review}/statements/WB-I2"), Some(&g.carer))
+        .await;
+    assert_eq!(closed_page.status, StatusCode::OK);
+    assert!(select(&closed_page.html(), "form#views").is_empty());
+    assert!(text(&select(&closed_page.html(), "main")[0]).contains("This review is closed"));
     // Views sent to a review closed meanwhile come back with the words typed, and why.
     let lost = post(
         app,
