@@ -96,6 +96,13 @@ pub trait PeopleRepo {
         purpose: TokenPurpose,
         now: UnixTime,
     ) -> impl Future<Output = Result<Option<UsedToken>, StoreError>> + Send;
+    /// Whether a token of this purpose would work now (unused, unexpired), without using it.
+    fn token_works(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 impl PeopleRepo for Store {
@@ -292,5 +299,23 @@ impl PeopleRepo for Store {
             person_id,
             new_email,
         }))
+    }
+
+    async fn token_works(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT person_id FROM sign_in_tokens \
+             WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3",
+        )
+        .bind(token_hash)
+        .bind(purpose.key())
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(found.is_some())
     }
 }

@@ -164,6 +164,18 @@ pub async fn request_password_reset(
     .await
 }
 
+/// Whether a password-reset link would work now, without using it: the page says at once
+/// when it does not, rather than after a new password is typed.
+pub async fn reset_link_works(store: &impl PeopleRepo, token: &str) -> Result<bool, AppError> {
+    if !is_token(token) {
+        return Ok(false);
+    }
+    let purpose = TokenPurpose::ResetPassword;
+    Ok(store
+        .token_works(&hash_token(token), purpose, mir_store::now())
+        .await?)
+}
+
 /// Sets a new password with a reset link; signs the person out everywhere. `None` if the
 /// link does not work (unknown, used or expired).
 pub async fn reset_password(

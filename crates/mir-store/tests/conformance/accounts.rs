@@ -14,6 +14,20 @@ pub async fn tokens_work_only_for_their_purpose(store: &Store) {
         .insert_token("r", p.id, TokenPurpose::ResetPassword, None, 100, 1)
         .await
         .expect("token");
+    // Looking does not use it; it works only for its purpose and until it expires.
+    let works = |purpose, now| store.token_works("r", purpose, now);
+    assert!(works(TokenPurpose::ResetPassword, 2).await.expect("look"));
+    assert!(
+        works(TokenPurpose::ResetPassword, 2)
+            .await
+            .expect("look again")
+    );
+    assert!(!works(TokenPurpose::SignIn, 2).await.expect("wrong purpose"));
+    assert!(
+        !works(TokenPurpose::ResetPassword, 100)
+            .await
+            .expect("expired")
+    );
     assert_eq!(
         store
             .consume_token("r", TokenPurpose::SignIn, 2)
@@ -31,6 +45,13 @@ pub async fn tokens_work_only_for_their_purpose(store: &Store) {
             person_id: p.id,
             new_email: None
         })
+    );
+    assert!(
+        !store
+            .token_works("r", TokenPurpose::ResetPassword, 3)
+            .await
+            .expect("used"),
+        "a used token no longer works"
     );
     store
         .insert_token(

@@ -293,13 +293,25 @@ struct ResetPage {
 }
 
 /// `GET /password-reset/{token}`
-pub async fn reset(Path(token): Path<Token>, ctx: PageContext) -> Result<Response, WebError> {
-    ok(&ResetPage {
+pub async fn reset(
+    State(state): State<AppState>,
+    Path(token): Path<Token>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    // A used or expired link says so at once, not after a new password is typed.
+    let works = accounts::reset_link_works(&state.store, &token).await?;
+    let status = if works {
+        StatusCode::OK
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let page = ResetPage {
         ctx,
         token,
         errors: FieldErrors::new(),
-        failed: false,
-    })
+        failed: !works,
+    };
+    render(status, &page)
 }
 
 /// `POST /password-reset/{token}`

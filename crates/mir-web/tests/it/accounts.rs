@@ -257,6 +257,9 @@ async fn a_password_reset_link_sets_a_new_password_once_and_signs_out_elsewhere(
     assert_eq!(sent.status, StatusCode::OK);
     assert_eq!(text(&select(&sent.html(), "h1")[0]), "Check your email");
     let link = link_from(&app.mails().await[0], "/password-reset/");
+    let fresh = app.get_with_cookie(&link, Some(&cookie)).await;
+    assert_eq!(fresh.status, StatusCode::OK);
+    assert_eq!(select(&fresh.html(), "input[name='password']").len(), 1);
     let short = app
         .post_form(
             &link,
@@ -286,6 +289,11 @@ async fn a_password_reset_link_sets_a_new_password_once_and_signs_out_elsewhere(
         )
         .await;
     assert_eq!(again.status, StatusCode::BAD_REQUEST);
+    // Opened again, a used link says so at once, with no form to fill in for nothing.
+    let used = app.get_with_cookie(&link, Some(&cookie)).await;
+    assert_eq!(used.status, StatusCode::BAD_REQUEST);
+    assert!(used.body.contains("This link does not work"));
+    assert!(select(&used.html(), "input[name='password']").is_empty());
     assert_eq!(
         app.get_with_cookie("/account", Some(&elsewhere))
             .await
