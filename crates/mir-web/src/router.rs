@@ -320,7 +320,7 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), session::middleware))
         .layer(from_fn_with_state(state.clone(), csrf::middleware))
         // After the session: it needs to know who is asking.
-        .layer(from_fn(sign_in_first::middleware));
+        .layer(from_fn_with_state(state.clone(), sign_in_first::middleware));
 
     routes
         .layer(layers)

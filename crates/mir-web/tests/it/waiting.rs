@@ -242,7 +242,29 @@ async fn a_link_to_a_group_page_signs_in_and_comes_back(app: &TestApp) {
     );
 }
 
+/// Remembering the page writes a session, so a client cannot make the server write one for
+/// every request: past the limit, visitors are still sent to sign in, and nothing is kept.
+async fn remembering_the_page_is_bounded_per_client(app: &TestApp) {
+    let page = "/manage/organisations/any-group/plan";
+    for n in 0..30 {
+        let opened = app.get(page).await;
+        assert_eq!(opened.status, StatusCode::SEE_OTHER);
+        assert!(
+            opened.set_cookie("mir_session").is_some(),
+            "visit {n} is remembered"
+        );
+    }
+    let over = app.get(page).await;
+    assert_eq!(over.status, StatusCode::SEE_OTHER);
+    assert_eq!(over.header("location"), "/sign-in");
+    assert!(
+        over.set_cookie("mir_session").is_none(),
+        "nothing is written"
+    );
+}
+
 both_engines!(
     what_is_waiting_shows_and_goes,
-    a_link_to_a_group_page_signs_in_and_comes_back
+    a_link_to_a_group_page_signs_in_and_comes_back,
+    remembering_the_page_is_bounded_per_client
 );
