@@ -150,6 +150,7 @@ async fn send_to_all(
                 to: address.clone(),
                 subject: subject.to_owned(),
                 body: body.to_owned(),
+                reply_to: None,
             })
             .await?;
     }
@@ -300,6 +301,7 @@ pub async fn run_due_jobs(
                 to: first.email.clone(),
                 subject: "What happened to your views this week".into(),
                 body,
+                reply_to: None,
             })
             .await?;
         report.digests += 1;

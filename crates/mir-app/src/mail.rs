@@ -33,6 +33,8 @@ pub struct OutgoingEmail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    /// Where "Reply" goes, when someone writing through the site agreed to it.
+    pub reply_to: Option<String>,
 }
 
 #[derive(Clone)]
@@ -117,8 +119,19 @@ impl Mailer {
             .to
             .parse::<Mailbox>()
             .map_err(|e| MailError::Build(format!("recipient: {e}")))?;
+        if let Some(reply_to) = &email.reply_to {
+            reply_to
+                .parse::<Mailbox>()
+                .map_err(|e| MailError::Build(format!("reply-to: {e}")))?;
+        }
+        let queued = mir_store::NewMail {
+            to: &email.to,
+            reply_to: email.reply_to.as_deref(),
+            subject: &email.subject,
+            body: &email.body,
+        };
         store
-            .enqueue_mail(&email.to, &email.subject, &email.body, mir_store::now())
+            .enqueue_mail(&queued, mir_store::now())
             .await
             .map_err(|e| MailError::Send(format!("outbox: {e}")))?;
         QUEUED.notify_one();
@@ -131,9 +144,14 @@ impl Mailer {
             .to
             .parse()
             .map_err(|e| MailError::Build(format!("recipient: {e}")))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
+        let mut message = Message::builder().from(self.from.clone()).to(to);
+        if let Some(reply_to) = &email.reply_to {
+            let reply_to: Mailbox = reply_to
+                .parse()
+                .map_err(|e| MailError::Build(format!("reply-to: {e}")))?;
+            message = message.reply_to(reply_to);
+        }
+        let message = message
             .subject(email.subject.clone())
             .header(ContentType::TEXT_PLAIN)
             .body(email.body)
@@ -189,6 +207,7 @@ pub async fn deliver_due(
             to: mail.to.clone(),
             subject: mail.subject.clone(),
             body: mail.body.clone(),
+            reply_to: mail.reply_to.clone(),
         };
         match mailer.deliver(outgoing).await {
             Ok(()) => {

@@ -184,6 +184,7 @@ pub async fn invite(
                 role.label(),
                 if co_chair { ", co-chair" } else { "" },
             ),
+            reply_to: None,
         })
         .await?;
     let detail = json!({"email": invitation.email, "role": role.key(), "co_chair": co_chair});
@@ -332,6 +333,7 @@ async fn tell_group_co_chairs_changed(
                 to: address.to_owned(),
                 subject: format!("The co-chairs of {} changed", organisation.name),
                 body: body.clone(),
+                reply_to: None,
             })
             .await?;
     }

@@ -151,6 +151,7 @@ pub async fn submit_sign_up(
                          {base_url}/manage/sign-up/confirm/{token}\n\n\
                          If it was not you, ignore this email: nothing will be created, and your address is not kept.\n"
                     ),
+                    reply_to: None,
                 })
                 .await?;
             return Ok(Submitted {
@@ -285,6 +286,7 @@ async fn create_organisation(
                     to: person.email,
                     subject: subject.clone(),
                     body: text.clone(),
+                    reply_to: None,
                 })
                 .await?;
         }
@@ -368,6 +370,7 @@ pub async fn decide(
                 to,
                 subject: subject.clone(),
                 body: body.clone(),
+                reply_to: None,
             })
             .await?;
     }

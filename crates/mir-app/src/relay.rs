@@ -21,6 +21,50 @@ pub struct ContactInput {
     pub message: String,
     /// The priority the message is about (its title), if any.
     pub about: String,
+    /// The sender agreed to their address being the email's Reply-To, so "Reply" reaches them.
+    /// "yes" when ticked.
+    pub reply_direct: String,
+}
+
+/// Who a message would go to: an organisation's name and website, and whether anybody there
+/// can receive messages (so the form is not offered when nobody can).
+#[derive(Debug, Clone)]
+pub struct ContactTarget {
+    pub name: String,
+    pub website: Option<String>,
+    pub can_receive: bool,
+}
+
+/// The addresses of the people who lead an organisation's group.
+async fn leaders_of(
+    store: &impl MemberRepo,
+    organisation_id: i64,
+) -> Result<Vec<String>, AppError> {
+    Ok(store
+        .members(organisation_id)
+        .await?
+        .into_iter()
+        .filter(|m| crate::policy::leads_group(m.role, m.is_co_chair))
+        .map(|m| m.email)
+        .collect())
+}
+
+/// The organisation a visitor is about to write to (approved ones only).
+pub async fn contact_target(
+    store: &(impl MemberRepo + PlanRepo + Sync),
+    slug: &str,
+) -> Result<ContactTarget, AppError> {
+    let profile = store
+        .organisation_profile(slug)
+        .await?
+        .filter(|p| p.status.is_public())
+        .ok_or(AppError::NotFound)?;
+    let can_receive = !leaders_of(store, profile.id).await?.is_empty();
+    Ok(ContactTarget {
+        name: profile.name,
+        website: profile.website,
+        can_receive,
+    })
 }
 
 fn check(email: &str, message: &str) -> Result<(String, String), FieldErrors> {
@@ -70,13 +114,7 @@ pub async fn contact_organisation(
         ],
     )
     .await?;
-    let leaders: Vec<String> = store
-        .members(profile.id)
-        .await?
-        .into_iter()
-        .filter(|m| crate::policy::leads_group(m.role, m.is_co_chair))
-        .map(|m| m.email)
-        .collect();
+    let leaders = leaders_of(store, profile.id).await?;
     if leaders.is_empty() {
         return Err(AppError::Conflict(format!(
             "Nobody at {} can receive messages here yet. Please try their own website.",
@@ -100,12 +138,17 @@ pub async fn contact_organisation(
         )
     };
     let body = format!(
-        "Hello,\n\nSomeone sent {} a message through Making it Real{}.\n\nFrom: {email}\n\n{message}\n\nReply to them at {email}. Only the people who lead your group get this email; the message is not stored on Making it Real.\n\nIf this message is abuse, tell the national programme team: {base_url}/report",
+        "Hello,\n\nSomeone sent {} a message through Making it Real{}.\n\nFrom: {email}\n\n{message}\n\n{}Only the people who lead your group get this email; the message is not stored on Making it Real.\n\nIf this message is abuse, tell the national programme team: {base_url}/report",
         profile.name,
         if about.is_empty() {
             String::new()
         } else {
             format!(", about the priority \"{about}\"")
+        },
+        if input.reply_direct == "yes" {
+            format!("Press Reply to answer them: your reply goes to {email}. ")
+        } else {
+            format!("To answer them, write a new email to {email}. ")
         },
     );
     for to in &leaders {
@@ -114,6 +157,7 @@ pub async fn contact_organisation(
                 to: to.clone(),
                 subject: subject.clone(),
                 body: body.clone(),
+                reply_to: (input.reply_direct == "yes").then(|| email.clone()),
             })
             .await?;
     }
@@ -198,20 +242,10 @@ pub async fn report_abuse(
                 to,
                 subject: "A page was reported".into(),
                 body: body.clone(),
+                reply_to: None,
             })
             .await?;
     }
     tracing::info!("abuse report sent to the national team");
     Ok(())
-}
-
-/// The name of an organisation people may write to: approved ones only (others do not exist
-/// for the public).
-pub async fn organisation_name(store: &impl PlanRepo, slug: &str) -> Result<String, AppError> {
-    store
-        .organisation_profile(slug)
-        .await?
-        .filter(|p| p.status.is_public())
-        .map(|p| p.name)
-        .ok_or(AppError::NotFound)
 }

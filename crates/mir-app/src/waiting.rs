@@ -143,6 +143,7 @@ pub(crate) async fn ask(
                         "{body}\n\nYou get this email because you are a member of the group. \
                          To stop emails like it, choose at {base_url}/account/emails\n"
                     ),
+                    reply_to: None,
                 })
                 .await?;
             asked += 1;

@@ -51,7 +51,7 @@ pub use kept_forms::{KeptFormRepo, MAX_KEPT_FORMS};
 pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
-pub use outbox::{OutboxRepo, OutboxReport, QueuedMail, StuckMail};
+pub use outbox::{NewMail, OutboxRepo, OutboxReport, QueuedMail, StuckMail};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
 pub use plans::{

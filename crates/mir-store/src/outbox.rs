@@ -4,11 +4,22 @@ use std::future::Future;
 
 use crate::{Store, StoreError, UnixTime};
 
+/// An email to queue.
+#[derive(Debug, Clone, Copy)]
+pub struct NewMail<'a> {
+    pub to: &'a str,
+    /// Where "Reply" goes (a relayed message's sender, when they agreed).
+    pub reply_to: Option<&'a str>,
+    pub subject: &'a str,
+    pub body: &'a str,
+}
+
 /// An email claimed for sending.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueuedMail {
     pub id: i64,
     pub to: String,
+    pub reply_to: Option<String>,
     pub subject: String,
     pub body: String,
     /// Tries before this one.
@@ -41,9 +52,7 @@ pub trait OutboxRepo {
     /// Adds an email to send as soon as a worker can.
     fn enqueue_mail(
         &self,
-        to: &str,
-        subject: &str,
-        body: &str,
+        mail: &NewMail<'_>,
         now: UnixTime,
     ) -> impl Future<Output = Result<i64, StoreError>> + Send;
     /// Ids of emails due at `now` and not claimed by a live worker, oldest first.
@@ -77,25 +86,20 @@ pub trait OutboxRepo {
         now: UnixTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn outbox_report(&self) -> impl Future<Output = Result<OutboxReport, StoreError>> + Send;
-    /// Forgets every waiting email to an address (when its account is deleted).
+    /// Forgets every waiting email to or replying to an address (when its account is deleted).
     fn forget_mail_to(&self, to: &str) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
 impl OutboxRepo for Store {
-    async fn enqueue_mail(
-        &self,
-        to: &str,
-        subject: &str,
-        body: &str,
-        now: UnixTime,
-    ) -> Result<i64, StoreError> {
+    async fn enqueue_mail(&self, mail: &NewMail<'_>, now: UnixTime) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
-            "INSERT INTO mail_outbox (to_address, subject, body, created_at, next_attempt_at) \
-             VALUES ($1, $2, $3, $4, $4) RETURNING id",
+            "INSERT INTO mail_outbox (to_address, reply_to, subject, body, created_at, next_attempt_at) \
+             VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
         )
-        .bind(to)
-        .bind(subject)
-        .bind(body)
+        .bind(mail.to)
+        .bind(mail.reply_to)
+        .bind(mail.subject)
+        .bind(mail.body)
         .bind(now)
         .fetch_one(&self.pool)
         .await?)
@@ -133,20 +137,23 @@ impl OutboxRepo for Store {
         if claimed == 0 {
             return Ok(None);
         }
-        let row: Option<(i64, String, String, String, i64)> = sqlx::query_as(
-            "SELECT id, to_address, subject, body, attempts FROM mail_outbox WHERE id = $1 AND claim = $2",
+        let row: Option<(i64, String, Option<String>, String, String, i64)> = sqlx::query_as(
+            "SELECT id, to_address, reply_to, subject, body, attempts FROM mail_outbox WHERE id = $1 AND claim = $2",
         )
         .bind(id)
         .bind(claim)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.map(|(id, to, subject, body, attempts)| QueuedMail {
-            id,
-            to,
-            subject,
-            body,
-            attempts,
-        }))
+        Ok(
+            row.map(|(id, to, reply_to, subject, body, attempts)| QueuedMail {
+                id,
+                to,
+                reply_to,
+                subject,
+                body,
+                attempts,
+            }),
+        )
     }
 
     async fn mail_sent(&self, id: i64, claim: &str) -> Result<(), StoreError> {
@@ -213,10 +220,12 @@ impl OutboxRepo for Store {
     }
 
     async fn forget_mail_to(&self, to: &str) -> Result<u64, StoreError> {
-        Ok(sqlx::query("DELETE FROM mail_outbox WHERE to_address = $1")
-            .bind(to)
-            .execute(&self.pool)
-            .await?
-            .rows_affected())
+        Ok(
+            sqlx::query("DELETE FROM mail_outbox WHERE to_address = $1 OR reply_to = $1")
+                .bind(to)
+                .execute(&self.pool)
+                .await?
+                .rows_affected(),
+        )
     }
 }

@@ -189,7 +189,7 @@ pub(crate) async fn scrub_address(
     for statement in [
         "DELETE FROM invitations WHERE email = $1",
         "UPDATE feedback SET reply_email = NULL WHERE reply_email = $1",
-        "DELETE FROM mail_outbox WHERE to_address = $1",
+        "DELETE FROM mail_outbox WHERE to_address = $1 OR reply_to = $1",
     ] {
         sqlx::query(statement)
             .bind(email)

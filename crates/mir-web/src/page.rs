@@ -80,7 +80,7 @@ impl PageContext {
     }
 
     /// The one-time message left by the previous request, shown once.
-    pub fn flash(&self) -> Option<String> {
+    pub fn flash(&self) -> Option<crate::middleware::session::Flash> {
         self.session.as_ref().and_then(Session::take_flash)
     }
 

@@ -77,6 +77,7 @@ pub async fn request_email_change(
                     "Someone asked to move another Making it Real account to this email address. \
                        This address already has an account, so nothing was changed.\n"
                         .into(),
+                reply_to: None,
             })
             .await?;
         return Ok(());
@@ -91,6 +92,7 @@ pub async fn request_email_change(
                  {base_url}/account/email/confirm/{token}\n\n\
                  If you did not ask for this, you can ignore this email.\n"
             ),
+            reply_to: None,
         })
         .await?;
     Ok(())
@@ -163,6 +165,7 @@ pub async fn confirm_email_change(
                     "This address is the email address for your Making it Real account again, and every device was signed out.\n\n\
                      Whoever changed it may have known your password: set a new one now at {base_url}/password-reset\n"
                 ),
+                reply_to: None,
             })
             .await?;
         tracing::info!(person_id = used.person_id, "email address change undone");
@@ -189,6 +192,7 @@ pub async fn confirm_email_change(
                  If it was you, you do not need to do anything.\n",
                 partly_hidden(&new_email)
             ),
+            reply_to: None,
         })
         .await?;
     tracing::info!(person_id = used.person_id, "email address changed");

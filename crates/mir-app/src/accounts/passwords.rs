@@ -116,6 +116,7 @@ async fn email_link_if_account(
                 to: person.email,
                 subject,
                 body,
+                reply_to: None,
             })
             .await?;
     }

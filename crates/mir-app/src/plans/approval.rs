@@ -47,6 +47,7 @@ pub async fn set_publish_directly(
                         "{what} Changed by {}.\n\nIf this is not what the group agreed, tell the national programme team with the \"Report a problem\" link at the bottom of every page of Making it Real.\n",
                         ws.me.email
                     ),
+                    reply_to: None,
                 })
                 .await?;
         }

@@ -108,6 +108,18 @@ pub async fn open_review(
 ) -> Result<i64, AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
     authorize_in_group(me.role, me.is_co_chair, GroupAction::LeadReviews)?;
+    // One review at a time: members are asked one thing, and views are not split between two.
+    if let Some(open) = store
+        .reviews_of(organisation.id)
+        .await?
+        .into_iter()
+        .find(|r| r.is_open)
+    {
+        return Err(AppError::Conflict(format!(
+            "\"{}\" is still open. Close it before opening another review, so that members are asked one thing at a time.",
+            open.title
+        )));
+    }
     let Some((fslug, version)) = store.adopted_framework(organisation.id).await? else {
         return Err(AppError::Conflict(
             "the organisation has not chosen a framework yet".into(),

@@ -34,6 +34,7 @@ async fn outbox_sends_each_email_once_and_loses_none(db: &TestDb) {
                 to: format!("person{n}@example.org"),
                 subject: format!("Hello {n}"),
                 body: "A body".into(),
+                reply_to: None,
             })
             .await
             .expect("queued");
@@ -59,6 +60,7 @@ async fn outbox_sends_each_email_once_and_loses_none(db: &TestDb) {
             to: "waiting@example.org".into(),
             subject: "Your sign-in link".into(),
             body: "secret link".into(),
+            reply_to: None,
         })
         .await
         .expect("queued while the server is down");

@@ -25,10 +25,19 @@ pub async fn a_persons_records_are_found_and_their_address_scrubbed_at_deletion(
         .record(None, None, "other", r#"{"email":"else@example.org"}"#, 12)
         .await
         .expect("record");
-    store
-        .enqueue_mail("named@example.org", "Hello", "Body", 13)
-        .await
-        .expect("mail");
+    for (to, reply_to) in [
+        ("named@example.org", None),
+        // A message they wrote through the site, waiting to go to someone else.
+        ("lead@example.org", Some("named@example.org")),
+    ] {
+        let mail = mir_store::NewMail {
+            to,
+            reply_to,
+            subject: "Hello",
+            body: "Body",
+        };
+        store.enqueue_mail(&mail, 13).await.expect("mail");
+    }
     let records = store
         .personal_records(p.id, "named@example.org")
         .await

@@ -23,12 +23,22 @@ use crate::error::{Internal, WebError};
 
 pub const COOKIE: &str = "mir_session";
 
+/// A one-time message for the next page, and whether it is a success or something to know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flash {
+    pub message: String,
+    pub is_notice: bool,
+}
+
 /// What a session remembers. Grows with sign-in (who the person is) and form drafts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionData {
     /// A one-time message for the next page ("Thank you, we have your message").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flash: Option<String>,
+    /// The message is something to know (shown as "Important"), not a success.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flash_is_notice: bool,
     /// The signed-in person, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person_id: Option<i64>,
@@ -74,9 +84,21 @@ impl Session {
         f(&mut inner)
     }
 
+    /// A one-time message on the next page saying something went well.
     pub fn set_flash(&self, message: impl Into<String>) {
+        self.set_message(message.into(), false);
+    }
+
+    /// A one-time message on the next page saying something to know or do (not a success):
+    /// shown as "Important", never in the green success box.
+    pub fn set_notice(&self, message: impl Into<String>) {
+        self.set_message(message.into(), true);
+    }
+
+    fn set_message(&self, message: String, is_notice: bool) {
         self.with(|inner| {
-            inner.data.flash = Some(message.into());
+            inner.data.flash = Some(message);
+            inner.data.flash_is_notice = is_notice;
             inner.changed = true;
         });
     }
@@ -148,13 +170,12 @@ impl Session {
         });
     }
 
-    pub fn take_flash(&self) -> Option<String> {
+    pub fn take_flash(&self) -> Option<Flash> {
         self.with(|inner| {
-            let flash = inner.data.flash.take();
-            if flash.is_some() {
-                inner.changed = true;
-            }
-            flash
+            let message = inner.data.flash.take()?;
+            let is_notice = std::mem::take(&mut inner.data.flash_is_notice);
+            inner.changed = true;
+            Some(Flash { message, is_notice })
         })
     }
 }

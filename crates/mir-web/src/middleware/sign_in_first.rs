@@ -33,7 +33,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         match rate_limit::check(&state.store, &[limit]).await {
             Ok(()) => {
                 session.set_return_to(parts.uri.path());
-                session.set_flash("Sign in to see that page. You will go straight back to it.");
+                session.set_notice("Sign in to see that page. You will go straight back to it.");
             }
             Err(mir_app::AppError::RateLimited) => {}
             Err(error) => tracing::warn!(%error, "could not count a sign-in-first visit"),

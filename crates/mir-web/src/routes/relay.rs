@@ -4,7 +4,7 @@ use crate::params::{Path, Slug};
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
-use mir_app::relay::{self, ContactInput, MESSAGE_MAX_CHARS, ReportInput};
+use mir_app::relay::{self, ContactInput, ContactTarget, MESSAGE_MAX_CHARS, ReportInput};
 use mir_domain::validation::FieldErrors;
 
 use super::Client;
@@ -21,14 +21,14 @@ use crate::page::{PageContext, ok, render};
 struct ContactPage {
     ctx: PageContext,
     slug: Slug,
-    name: String,
+    target: ContactTarget,
     form: ContactInput,
     errors: FieldErrors,
     max_chars: usize,
 }
 
-async fn organisation_name(state: &AppState, slug: &str) -> Result<String, WebError> {
-    Ok(relay::organisation_name(&state.store, slug).await?)
+async fn contact_target(state: &AppState, slug: &str) -> Result<ContactTarget, WebError> {
+    Ok(relay::contact_target(&state.store, slug).await?)
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -44,11 +44,11 @@ pub async fn contact(
     Query(query): Query<AboutQuery>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let name = organisation_name(&state, &slug).await?;
+    let target = contact_target(&state, &slug).await?;
     ok(&ContactPage {
         ctx,
         slug,
-        name,
+        target,
         form: ContactInput {
             about: query.about,
             ..ContactInput::default()
@@ -79,13 +79,13 @@ pub async fn send(
             &format!("/organisations/{slug}"),
         )),
         Outcome::Rejected(rejection) => {
-            let name = organisation_name(&state, &slug).await?;
+            let target = contact_target(&state, &slug).await?;
             render(
                 rejection.status,
                 &ContactPage {
                     ctx,
                     slug,
-                    name,
+                    target,
                     form,
                     errors: rejection.errors,
                     max_chars: MESSAGE_MAX_CHARS,

@@ -135,6 +135,7 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
         .get("/organisations/demo-riverside-council/contact?about=Plans")
         .await;
     assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(select(&form.html(), "textarea#message").len(), 1);
     let cookie = form.set_cookie("mir_csrf").expect("csrf");
     let token = cookie.trim_start_matches("mir_csrf=").to_owned();
     let bad = app
@@ -149,7 +150,7 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
     let sent = app
         .post_form(
             "/organisations/demo-riverside-council/contact",
-            &format!("csrf_token={token}&email=neighbour%40example.org&message=Can+we+share+notes%3F&about=Plans"),
+            &format!("csrf_token={token}&email=neighbour%40example.org&message=Can+we+share+notes%3F&about=Plans&reply_direct=yes"),
             Some(&cookie),
         )
         .await;
@@ -166,7 +167,26 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
         "the administrator and the co-chairs, nobody else"
     );
     assert!(mails[0].contains("neighbour@example.org") && mails[0].contains("Can we share notes?"));
-    // An organisation with nobody to receive messages says so, keeping what was typed.
+    // The sender agreed, so "Reply" reaches them.
+    assert!(
+        mails
+            .iter()
+            .all(|m| m.contains("Reply-To: neighbour@example.org")),
+        "{}",
+        mails[0]
+    );
+    // An organisation with nobody to receive messages says so before anyone types: no form.
+    let refused = app
+        .get("/organisations/demo-oakfield-home-care/contact")
+        .await;
+    assert_eq!(refused.status, StatusCode::OK);
+    assert!(select(&refused.html(), "form textarea").is_empty());
+    assert!(
+        refused
+            .body
+            .contains("Nobody at Oakfield Home Care (demonstration) can receive messages")
+    );
+    // If the last leader left meanwhile, the message is refused and shown to copy.
     let nobody = app
         .post_form(
             "/organisations/demo-oakfield-home-care/contact",

@@ -98,6 +98,17 @@ async fn reviews_work_from_opening_to_agreement(app: &TestApp) {
     let staff_tries = post(app, &g.base, "title=Mine&scope=all", &g.staff).await;
     assert_eq!(staff_tries.status, StatusCode::FORBIDDEN);
     let review = open_review(app, &g, "Review+2026").await;
+    // One review at a time: a second is refused while this one is open, and the form says so.
+    let second = post(app, &g.base, "title=Another&scope=all", &g.admin).await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(second.body.contains("is still open"), "{}", second.body);
+    assert!(second.body.contains("Another"), "what was typed is kept");
+    let list = app.get_with_cookie(&g.base, Some(&g.admin)).await;
+    assert!(select(&list.html(), "input#title").is_empty());
+    assert!(
+        list.body
+            .contains("is open. A new review can be opened when it is closed")
+    );
     let page = app.get_with_cookie(&review, Some(&g.carer)).await;
     assert_eq!(page.status, StatusCode::OK);
     let themes: Vec<String> = select(&page.html(), ".statement-list a")
@@ -140,6 +151,22 @@ async fn reviews_work_from_opening_to_agreement(app: &TestApp) {
     )
     .await;
     assert_eq!(one.header("location"), format!("{review}/statements/WB-I2"));
+    // Nothing chosen: nothing is saved, and the next page says so, not "Saved.".
+    let empty = post(app, &format!("{review}/statements/WB-I2"), "", &g.staff).await;
+    assert_eq!(empty.status, StatusCode::SEE_OTHER);
+    let told = app
+        .get_with_cookie(empty.header("location"), Some(&g.staff))
+        .await;
+    let told = told.html();
+    let banner = select(&told, ".notification-banner");
+    assert_eq!(banner.len(), 1);
+    assert!(text(&banner[0]).contains("Important"));
+    assert!(
+        text(&banner[0]).contains("nothing is saved"),
+        "{}",
+        text(&banner[0])
+    );
+    assert!(select(&told, ".notification-banner--success").is_empty());
     let easy = app
         .get_with_cookie(
             &format!("{review}/statements/WB-I1?view=easy"),

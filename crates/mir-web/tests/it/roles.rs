@@ -161,6 +161,8 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
     // Leading reviews: the co-chair (expert) and the administrator; other members are refused.
     let lead = [nf, nf, ok, no, no, ok, nf];
     let lead_bad = [nf, nf, bad, no, no, bad, nf];
+    // Opening a second review while one is open: a clash, for those who may lead.
+    let lead_clash = [nf, nf, clash, no, no, clash, nf];
     // Changing the plan: the co-chair (expert), staff and the administrator; not the carer.
     let edit = [nf, nf, ok, no, ok, ok, nf];
     let edit_bad = [nf, nf, bad, no, bad, bad, nf];
@@ -595,7 +597,7 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/manage/organisations/{slug}/reviews",
             format!("{ws}/reviews"),
             "title=&scope=all",
-            lead_bad,
+            lead_clash,
         ),
         (
             "/manage/organisations/{slug}/reviews/cadence",

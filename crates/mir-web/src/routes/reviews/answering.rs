@@ -258,7 +258,7 @@ async fn keep_and_sign_in(
     })?;
     let key = kept_forms::keep(&state.store, client, path, &form).await?;
     session.set_return_to(path);
-    session.set_flash(
+    session.set_notice(
         "You were signed out, so your answers are not saved yet. We have kept what you wrote: sign in again and you will see it.",
     );
     let mut response = Redirect::to("/sign-in").into_response();
@@ -297,8 +297,8 @@ async fn answer_post(
         reviews::save_answers(&state.store, &r, &typed).await,
         "views",
     )? {
-        Outcome::Done(_) => {
-            let mut response = next_after(&r, &scope, session).into_response();
+        Outcome::Done(saved) => {
+            let mut response = next_after(&r, &scope, saved, session).into_response();
             forget_kept_form(state, headers, &mut response).await?;
             Ok(response)
         }
@@ -326,19 +326,30 @@ async fn answer_post(
     }
 }
 
-/// After saving: the next theme or statement, or back to the review when all are done.
-fn next_after(r: &ReviewInContext, scope: &Scope, session: &Session) -> Redirect {
+/// After saving: the next theme or statement, or back to the review when all are done. When
+/// nothing was answered, it says so (nothing is saved) instead of "Saved.".
+fn next_after(r: &ReviewInContext, scope: &Scope, saved: usize, session: &Session) -> Redirect {
     let review = format!("{}/{}", base(&r.organisation.slug), r.review.id);
+    let say = |done: &str| {
+        if saved == 0 {
+            session.set_notice(format!(
+                "You did not give an answer, so nothing is saved. You can come back to it at any time while the review is open.{}",
+                done.strip_prefix("Saved.").unwrap_or_default()
+            ));
+        } else {
+            session.set_flash(done);
+        }
+    };
     match scope {
         Scope::Theme(code) => {
             let next = r.themes.iter().skip_while(|t| &t.code != code).nth(1);
             match next {
                 Some(t) => {
-                    session.set_flash("Saved. Here is the next theme.");
+                    say("Saved. Here is the next theme.");
                     Redirect::to(&format!("{review}/themes/{}", t.code))
                 }
                 None => {
-                    session.set_flash("Saved. That was the last theme: thank you.");
+                    say("Saved. That was the last theme: thank you.");
                     Redirect::to(&review)
                 }
             }
@@ -348,11 +359,11 @@ fn next_after(r: &ReviewInContext, scope: &Scope, session: &Session) -> Redirect
             let next = all.iter().skip_while(|s| &s.code != code).nth(1);
             match next {
                 Some(s) => {
-                    session.set_flash("Saved.");
+                    say("Saved.");
                     Redirect::to(&format!("{review}/statements/{}", s.code))
                 }
                 None => {
-                    session.set_flash("Saved. That was the last statement: thank you.");
+                    say("Saved. That was the last statement: thank you.");
                     Redirect::to(&review)
                 }
             }

@@ -124,6 +124,11 @@ impl ListPage {
     fn chosen(&self, code: &str) -> bool {
         self.form.themes.iter().any(|t| t == code)
     }
+
+    /// The review still open, if any: another cannot be opened until it closes.
+    fn open_review(&self) -> Option<&mir_store::Review> {
+        self.o.reviews.iter().find(|r| r.is_open)
+    }
 }
 
 fn list_page(ctx: PageContext, o: ReviewsOverview, errors: FieldErrors) -> ListPage {
