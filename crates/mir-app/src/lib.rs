@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod co_chairs;
 pub mod demo;
 pub mod directory;
 pub mod error;

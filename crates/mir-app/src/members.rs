@@ -7,7 +7,8 @@ use mir_domain::feedback::looks_like_email;
 use mir_domain::organisation::{MAX_CO_CHAIRS, Role};
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    AuditEvent, AuditRepo, Invitation, Member, MemberRepo, OrganisationRef, PeopleRepo,
+    AuditEvent, AuditRepo, CoChairChange, CoChairRequestRepo, Invitation, Member, MemberRepo,
+    OrganisationRef, PeopleRepo,
 };
 use serde_json::json;
 
@@ -29,6 +30,30 @@ pub struct Workspace {
     pub invitations: Vec<Invitation>,
     /// Recent changes, for administrators.
     pub changes: Vec<AuditEvent>,
+    /// Requests to change a co-chair, waiting for a second person to agree.
+    pub co_chair_requests: Vec<crate::co_chairs::PendingCoChairChange>,
+    /// Members removed in the last [`UNDO_DAYS`] who can be added back, for administrators.
+    pub recently_removed: Vec<RemovedMember>,
+}
+
+/// How long a removed member can be added back, and a closed review opened again.
+pub const UNDO_DAYS: i64 = 14;
+
+/// Someone removed from the group recently, who can be added back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RemovedMember {
+    pub person_id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub removed_at: i64,
+}
+
+/// What a change to the group did: done now, or asked and waiting for a second person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberChange {
+    Done,
+    WaitingForAgreement,
 }
 
 impl Workspace {
@@ -75,29 +100,130 @@ async fn as_admin(
 }
 
 pub async fn workspace(
-    store: &(impl MemberRepo + AuditRepo),
+    store: &(impl MemberRepo + AuditRepo + PeopleRepo + CoChairRequestRepo),
     actor: &Actor,
     slug: &str,
 ) -> Result<Workspace, AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
     let members = store.members(organisation.id).await?;
-    let (invitations, changes) = if me.role == Role::Admin {
+    let (invitations, changes, recently_removed) = if me.role == Role::Admin {
         (
             store
                 .pending_invitations(organisation.id, mir_store::now())
                 .await?,
             store.audit_events(Some(organisation.id), 20).await?,
+            recently_removed(store, organisation.id, &members).await?,
         )
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
+    let co_chair_requests = crate::co_chairs::pending(store, organisation.id, &me).await?;
     Ok(Workspace {
         organisation,
         me,
         members,
         invitations,
         changes,
+        co_chair_requests,
+        recently_removed,
     })
+}
+
+/// Members removed in the last [`UNDO_DAYS`] who are not back and still have an account,
+/// from the audit log (which keeps who, with which role, and when).
+async fn recently_removed(
+    store: &(impl AuditRepo + PeopleRepo),
+    organisation_id: i64,
+    members: &[Member],
+) -> Result<Vec<RemovedMember>, AppError> {
+    let since = mir_store::now() - UNDO_DAYS * 24 * 60 * 60;
+    let mut out: Vec<RemovedMember> = Vec::new();
+    for event in store.audit_events(Some(organisation_id), 200).await? {
+        if event.at < since || event.action != "member removed" {
+            continue;
+        }
+        let detail: serde_json::Value = serde_json::from_str(&event.detail).unwrap_or_default();
+        let (Some(email), Some(role)) = (
+            detail["email"].as_str(),
+            detail["role"].as_str().and_then(Role::parse),
+        ) else {
+            continue;
+        };
+        let Some(person) = store.person_by_email(email).await? else {
+            continue; // their account is gone
+        };
+        if members.iter().any(|m| m.person_id == person.id)
+            || out.iter().any(|r| r.person_id == person.id)
+        {
+            continue;
+        }
+        let name = store.person_name(person.id).await?.display_name;
+        out.push(RemovedMember {
+            person_id: person.id,
+            name: if name.is_empty() {
+                "A member who has not chosen a name yet".into()
+            } else {
+                name
+            },
+            email: person.email,
+            role,
+            removed_at: event.at,
+        });
+    }
+    Ok(out)
+}
+
+/// Adds back someone removed in the last [`UNDO_DAYS`], with the role they had (not as
+/// co-chair: that is a change of its own, which every member is told about).
+pub async fn add_back(
+    store: &(impl MemberRepo + AuditRepo + PeopleRepo),
+    mailer: &Mailer,
+    actor: &Actor,
+    slug: &str,
+    person_id: i64,
+) -> Result<(), AppError> {
+    let (organisation, me) = as_admin(store, actor, slug).await?;
+    let members = store.members(organisation.id).await?;
+    let removed = recently_removed(store, organisation.id, &members)
+        .await?
+        .into_iter()
+        .find(|r| r.person_id == person_id)
+        .ok_or_else(|| {
+            AppError::Conflict(format!(
+                "only someone removed in the last {UNDO_DAYS} days can be added back; invite them instead"
+            ))
+        })?;
+    store
+        .put_member(
+            organisation.id,
+            person_id,
+            removed.role,
+            false,
+            mir_store::now(),
+        )
+        .await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "member added back",
+        json!({"email": removed.email, "role": removed.role.key()}),
+    )
+    .await?;
+    mailer
+        .send(OutgoingEmail {
+            to: removed.email,
+            subject: format!("You are back in the group of {}", organisation.name),
+            body: format!(
+                "Hello,\n\n{} added you back to the Making it Real group of {}, as {}. You can sign in and take part as before.\n",
+                me.shown_name(),
+                organisation.name,
+                removed.role.label()
+            ),
+            reply_to: None,
+        })
+        .await?;
+    Ok(())
 }
 
 fn co_chairs(members: &[Member], invitations: &[Invitation]) -> usize {
@@ -263,11 +389,17 @@ pub async fn accept(
         .iter()
         .any(|m| m.person_id == person.id && m.is_co_chair);
     if co_chair && !was_co_chair {
+        let name = store.person_name(person.id).await?.display_name;
+        let name = if name.is_empty() {
+            "A new member".to_owned()
+        } else {
+            name
+        };
         tell_group_co_chairs_changed(
             store,
             mailer,
             &organisation,
-            (&person.email, "accepting an invitation"),
+            (&name, "accepting an invitation"),
             true,
             None,
         )
@@ -280,7 +412,7 @@ pub async fn accept(
 /// Tells every member of the group, and so the other co-chair, that the co-chairs changed
 /// (finding 4: nobody can change who approves the plan without the group knowing). `who`
 /// gained (`now_co_chair`) or lost the role; `also` is told too (someone who just left).
-async fn tell_group_co_chairs_changed(
+pub(crate) async fn tell_group_co_chairs_changed(
     store: &impl MemberRepo,
     mailer: &Mailer,
     organisation: &OrganisationRef,
@@ -292,7 +424,7 @@ async fn tell_group_co_chairs_changed(
     let chairs: Vec<String> = members
         .iter()
         .filter(|m| m.is_co_chair)
-        .map(|m| format!("{} ({})", m.email, m.role.label()))
+        .map(|m| format!("{} ({})", m.shown_name(), m.role.label()))
         .collect();
     let change = if now_co_chair {
         format!(
@@ -344,14 +476,16 @@ fn admins(members: &[Member]) -> usize {
     members.iter().filter(|m| m.role == Role::Admin).count()
 }
 
-/// Removes a member; never the last administrator.
+/// Removes a member; never the last administrator. A co-chair is not removed at once: the
+/// request waits for the co-chair or the other co-chair to agree (`co_chairs`). Someone
+/// removed is told, and can be added back for [`UNDO_DAYS`].
 pub async fn remove_member(
-    store: &(impl MemberRepo + AuditRepo),
-    mailer: &Mailer,
+    store: &(impl MemberRepo + AuditRepo + CoChairRequestRepo),
+    (mailer, base_url): (&Mailer, &str),
     actor: &Actor,
     slug: &str,
     person_id: i64,
-) -> Result<(), AppError> {
+) -> Result<MemberChange, AppError> {
     let (organisation, remover) = as_admin(store, actor, slug).await?;
     let members = store.members(organisation.id).await?;
     let target = members
@@ -363,6 +497,18 @@ pub async fn remove_member(
             "an organisation must keep at least one administrator".into(),
         ));
     }
+    if target.is_co_chair && target.person_id != remover.person_id {
+        crate::co_chairs::ask(
+            store,
+            (mailer, base_url),
+            actor,
+            (&organisation, &remover),
+            target,
+            CoChairChange::Remove,
+        )
+        .await?;
+        return Ok(MemberChange::WaitingForAgreement);
+    }
     store.remove_member(organisation.id, person_id).await?;
     record(
         store,
@@ -372,18 +518,31 @@ pub async fn remove_member(
         json!({"email": target.email, "role": target.role.key(), "co_chair": target.is_co_chair}),
     )
     .await?;
+    mailer
+        .send(OutgoingEmail {
+            to: target.email.clone(),
+            subject: format!("You are no longer in the group of {}", organisation.name),
+            body: format!(
+                "Hello,\n\n{} removed you from the Making it Real group of {}. Your account stays, and so do the views you gave.\n\nIf this was a mistake, the group's administrators can add you back until {} without a new invitation. If you think it was not fair, tell the national programme team: {base_url}/report\n",
+                remover.shown_name(),
+                organisation.name,
+                mir_domain::dates::in_words(mir_store::now() + UNDO_DAYS * 24 * 60 * 60),
+            ),
+            reply_to: None,
+        })
+        .await?;
     if target.is_co_chair {
         tell_group_co_chairs_changed(
             store,
             mailer,
             &organisation,
-            (&target.email, &remover.email),
+            (&target.shown_name(), &remover.shown_name()),
             false,
-            Some(&target.email),
+            None,
         )
         .await?;
     }
-    Ok(())
+    Ok(MemberChange::Done)
 }
 
 /// Leaves the organisation; the last administrator must hand over first.
@@ -415,7 +574,7 @@ pub async fn leave(
             store,
             mailer,
             &organisation,
-            (&me.email, "leaving the group"),
+            (&me.shown_name(), "leaving the group"),
             false,
             None,
         )
@@ -424,16 +583,25 @@ pub async fn leave(
     Ok(())
 }
 
-/// Marks or unmarks a member as co-chair (two at most).
+/// Marks or unmarks a member as co-chair (two at most). A co-chair may step down themself;
+/// taking the role from someone else waits for them or the other co-chair to agree.
 pub async fn set_co_chair(
-    store: &(impl MemberRepo + AuditRepo),
-    mailer: &Mailer,
+    store: &(impl MemberRepo + AuditRepo + CoChairRequestRepo),
+    (mailer, base_url): (&Mailer, &str),
     actor: &Actor,
     slug: &str,
     person_id: i64,
     co_chair: bool,
-) -> Result<(), AppError> {
-    let (organisation, changer) = as_admin(store, actor, slug).await?;
+) -> Result<MemberChange, AppError> {
+    let (organisation, changer) = mine(store, actor, slug).await?;
+    let stepping_down = !co_chair && changer.person_id == person_id && changer.is_co_chair;
+    if !stepping_down {
+        authorize_in_group(
+            changer.role,
+            changer.is_co_chair,
+            GroupAction::ManageMembers,
+        )?;
+    }
     let members = store.members(organisation.id).await?;
     let target = members
         .iter()
@@ -444,6 +612,18 @@ pub async fn set_co_chair(
         && members.iter().filter(|m| m.is_co_chair).count() >= MAX_CO_CHAIRS
     {
         return Err(invalid("co_chair", "The group already has two co-chairs"));
+    }
+    if !co_chair && target.is_co_chair && !stepping_down {
+        crate::co_chairs::ask(
+            store,
+            (mailer, base_url),
+            actor,
+            (&organisation, &changer),
+            target,
+            CoChairChange::StepDown,
+        )
+        .await?;
+        return Ok(MemberChange::WaitingForAgreement);
     }
     store
         .put_member(
@@ -468,13 +648,20 @@ pub async fn set_co_chair(
             store,
             mailer,
             &organisation,
-            (&target.email, &changer.email),
+            (
+                &target.shown_name(),
+                &if stepping_down {
+                    "stepping down".to_owned()
+                } else {
+                    changer.shown_name()
+                },
+            ),
             co_chair,
             None,
         )
         .await?;
     }
-    Ok(())
+    Ok(MemberChange::Done)
 }
 
 /// Makes another member administrator; the actor stays on as staff.

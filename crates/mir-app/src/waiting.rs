@@ -4,7 +4,7 @@
 //! (everything) and on each group's workspace (that group's).
 
 use mir_domain::organisation::{OrganisationStatus, Role};
-use mir_store::{EmailPreferenceRepo, Member, MemberRepo, SignUpRepo};
+use mir_store::{CoChairRequestRepo, EmailPreferenceRepo, Member, MemberRepo, SignUpRepo};
 
 use crate::AppError;
 use crate::jobs::EmailKind;
@@ -24,7 +24,7 @@ pub struct Waiting {
 
 /// Everything waiting for the signed-in person, group by group. Nothing for anyone else.
 pub async fn for_person(
-    store: &(impl PlanStore + SignUpRepo),
+    store: &(impl PlanStore + SignUpRepo + CoChairRequestRepo),
     actor: &Actor,
 ) -> Result<Vec<Waiting>, AppError> {
     let Actor::Person { id, national_admin } = actor else {
@@ -59,7 +59,7 @@ pub async fn for_person(
 
 /// What is waiting for the signed-in person in one group (404 for people outside it).
 pub async fn in_group(
-    store: &impl PlanStore,
+    store: &(impl PlanStore + CoChairRequestRepo),
     actor: &Actor,
     slug: &str,
 ) -> Result<Vec<Waiting>, AppError> {
@@ -109,6 +109,18 @@ pub async fn in_group(
                     format!("{reviews}/summary"),
                 ));
             }
+        }
+    }
+    for request in crate::co_chairs::pending(store, ws.organisation.id, me).await? {
+        if request.i_may_agree {
+            out.push(waiting(
+                format!(
+                    "Say whether you agree: {} asks that {}",
+                    request.asked_by,
+                    request.what()
+                ),
+                format!("{base}#co-chair-requests"),
+            ));
         }
     }
     let approved_by_me = ws.approvals.iter().any(|a| a.person_id == me.person_id);

@@ -5,9 +5,11 @@
 //! the rest of the system only ever sees valid values.
 
 pub mod areas;
+pub mod dates;
 pub mod feedback;
 pub mod framework;
 pub mod organisation;
+pub mod person;
 pub mod plan;
 pub mod review;
 pub mod validation;

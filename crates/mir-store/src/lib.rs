@@ -9,6 +9,7 @@
 mod approvals;
 mod audit;
 mod bulk;
+mod co_chair_requests;
 mod database_url;
 mod directory;
 mod email_preferences;
@@ -37,6 +38,7 @@ pub mod testing;
 pub use approvals::{ApprovalOutcome, ApprovalRepo, PlanApproval, PlanPublication, VersionRow};
 pub use audit::{AuditEvent, AuditRepo};
 pub use bulk::NationalReport;
+pub use co_chair_requests::{CoChairChange, CoChairRequest, CoChairRequestRepo};
 pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
 pub use directory::{
     DirectoryEntry, DirectoryFilter, DirectoryRepo, DirectorySort, PublishedPriority, WorkingOn,

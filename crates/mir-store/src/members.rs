@@ -18,9 +18,52 @@ pub struct OrganisationRef {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {
     pub person_id: i64,
+    /// Seen only by the person, the group's administrators, and the emails sent to them.
     pub email: String,
     pub role: Role,
     pub is_co_chair: bool,
+    /// The name they chose to be shown; empty until they choose one.
+    pub display_name: String,
+    pub pronouns: String,
+    /// They agree to be named on the public plan while they are a co-chair.
+    pub name_public: bool,
+}
+
+impl Member {
+    /// How others in the group see them: their chosen name (with pronouns), or a plain
+    /// placeholder; never the email address.
+    pub fn shown_name(&self) -> String {
+        match (self.display_name.is_empty(), self.pronouns.is_empty()) {
+            (true, _) => "A member who has not chosen a name yet".to_owned(),
+            (false, true) => self.display_name.clone(),
+            (false, false) => format!("{} ({})", self.display_name, self.pronouns),
+        }
+    }
+}
+
+/// person, email, role, co-chair, name, pronouns, name public
+type MemberRow = (
+    i64,
+    String,
+    String,
+    i64,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+fn member_from(
+    (person_id, email, r, co, display_name, pronouns, name_public): MemberRow,
+) -> Result<Member, StoreError> {
+    Ok(Member {
+        person_id,
+        email,
+        role: role(&r)?,
+        is_co_chair: co != 0,
+        display_name: display_name.unwrap_or_default(),
+        pronouns: pronouns.unwrap_or_default(),
+        name_public: name_public != 0,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -95,10 +138,12 @@ pub trait MemberRepo {
         now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// The current co-chairs' roles and since when they hold the co-chair role, longest first.
+    /// The co-chairs' roles, since when, and their names where they agreed to be named on the
+    /// public plan; the longest-serving first.
     fn co_chairs_since(
         &self,
         organisation_id: i64,
-    ) -> impl Future<Output = Result<Vec<(Role, UnixTime)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<(Role, UnixTime, Option<String>)>, StoreError>> + Send;
 }
 
 impl MemberRepo for Store {
@@ -127,43 +172,28 @@ impl MemberRepo for Store {
         organisation_id: i64,
         person_id: i64,
     ) -> Result<Option<Member>, StoreError> {
-        let row: Option<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT m.person_id, p.email, m.role, m.is_co_chair FROM memberships m JOIN people p ON p.id = m.person_id \
+        let row: Option<MemberRow> = sqlx::query_as(
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public \
+             FROM memberships m JOIN people p ON p.id = m.person_id \
              WHERE m.organisation_id = $1 AND m.person_id = $2",
         )
         .bind(organisation_id)
         .bind(person_id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|(person_id, email, r, co)| {
-            Ok(Member {
-                person_id,
-                email,
-                role: role(&r)?,
-                is_co_chair: co != 0,
-            })
-        })
-        .transpose()
+        row.map(member_from).transpose()
     }
 
     async fn members(&self, organisation_id: i64) -> Result<Vec<Member>, StoreError> {
-        let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
-            "SELECT m.person_id, p.email, m.role, m.is_co_chair FROM memberships m JOIN people p ON p.id = m.person_id \
-             WHERE m.organisation_id = $1 ORDER BY p.email",
+        let rows: Vec<MemberRow> = sqlx::query_as(
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public \
+             FROM memberships m JOIN people p ON p.id = m.person_id \
+             WHERE m.organisation_id = $1 ORDER BY LOWER(COALESCE(p.display_name, p.email)), p.id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        rows.into_iter()
-            .map(|(person_id, email, r, co)| {
-                Ok(Member {
-                    person_id,
-                    email,
-                    role: role(&r)?,
-                    is_co_chair: co != 0,
-                })
-            })
-            .collect()
+        rows.into_iter().map(member_from).collect()
     }
 
     async fn put_member(
@@ -293,16 +323,19 @@ impl MemberRepo for Store {
     async fn co_chairs_since(
         &self,
         organisation_id: i64,
-    ) -> Result<Vec<(Role, UnixTime)>, StoreError> {
-        let rows: Vec<(String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT role, co_chair_since, created_at FROM memberships \
-             WHERE organisation_id = $1 AND is_co_chair = 1 ORDER BY COALESCE(co_chair_since, created_at), person_id",
+    ) -> Result<Vec<(Role, UnixTime, Option<String>)>, StoreError> {
+        let rows: Vec<(String, Option<i64>, i64, Option<String>)> = sqlx::query_as(
+            "SELECT m.role, m.co_chair_since, m.created_at, \
+             CASE WHEN p.name_public = 1 THEN p.display_name END \
+             FROM memberships m JOIN people p ON p.id = m.person_id \
+             WHERE m.organisation_id = $1 AND m.is_co_chair = 1 \
+             ORDER BY COALESCE(m.co_chair_since, m.created_at), m.person_id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(r, since, joined)| Ok((role(&r)?, since.unwrap_or(joined))))
+            .map(|(r, since, joined, name)| Ok((role(&r)?, since.unwrap_or(joined), name)))
             .collect()
     }
 }

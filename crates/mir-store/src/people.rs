@@ -2,6 +2,8 @@
 
 use std::future::Future;
 
+use mir_domain::person::PersonName;
+
 use crate::{Store, StoreError, UnixTime};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,6 +98,16 @@ pub trait PeopleRepo {
         purpose: TokenPurpose,
         now: UnixTime,
     ) -> impl Future<Output = Result<Option<UsedToken>, StoreError>> + Send;
+    /// The name the person chose to be shown (empty fields when none).
+    fn person_name(
+        &self,
+        person_id: i64,
+    ) -> impl Future<Output = Result<PersonName, StoreError>> + Send;
+    fn set_person_name(
+        &self,
+        person_id: i64,
+        name: &PersonName,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Whether a token of this purpose would work now (unused, unexpired), without using it.
     fn token_works(
         &self,
@@ -106,6 +118,35 @@ pub trait PeopleRepo {
 }
 
 impl PeopleRepo for Store {
+    async fn person_name(&self, person_id: i64) -> Result<PersonName, StoreError> {
+        let row: Option<(Option<String>, Option<String>, i64)> =
+            sqlx::query_as("SELECT display_name, pronouns, name_public FROM people WHERE id = $1")
+                .bind(person_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row
+            .map(|(display_name, pronouns, public)| PersonName {
+                display_name: display_name.unwrap_or_default(),
+                pronouns: pronouns.unwrap_or_default(),
+                name_public: public != 0,
+            })
+            .unwrap_or_default())
+    }
+
+    async fn set_person_name(&self, person_id: i64, name: &PersonName) -> Result<(), StoreError> {
+        let optional = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        sqlx::query(
+            "UPDATE people SET display_name = $1, pronouns = $2, name_public = $3 WHERE id = $4",
+        )
+        .bind(optional(&name.display_name))
+        .bind(optional(&name.pronouns))
+        .bind(i64::from(name.name_public))
+        .bind(person_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn upsert_person(
         &self,
         email: &str,

@@ -21,6 +21,8 @@ pub struct Review {
     pub closes_on: Option<String>,
     pub is_open: bool,
     pub created_at: UnixTime,
+    /// When it was closed (it can be opened again for a while after).
+    pub closed_at: Option<UnixTime>,
 }
 
 /// A review to open.
@@ -50,8 +52,9 @@ pub struct View {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SharedView {
     pub view: View,
-    /// `None` when the member chose to be anonymous in this review.
-    pub email: Option<String>,
+    /// The name the member chose to be shown (empty if none yet); `None` when they chose to
+    /// be anonymous in this review. Never their email address.
+    pub name: Option<String>,
 }
 
 /// Views from a workshop: `people` people of one perspective at one level.
@@ -145,6 +148,13 @@ pub trait ReviewRepo {
         review_id: i64,
         now: UnixTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Opens a closed review again if it closed after `closed_since` and no other review of
+    /// its organisation is open; `false` if not (one conditional UPDATE).
+    fn reopen_review(
+        &self,
+        review_id: i64,
+        closed_since: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     fn set_anonymous(
         &self,
         review_id: i64,
@@ -231,6 +241,7 @@ type ReviewRow = (
     Option<String>,
     String,
     i64,
+    Option<i64>,
 );
 
 fn review_from(row: ReviewRow) -> Review {
@@ -244,6 +255,7 @@ fn review_from(row: ReviewRow) -> Review {
         closes_on,
         status,
         created_at,
+        closed_at,
     ) = row;
     Review {
         id,
@@ -255,6 +267,7 @@ fn review_from(row: ReviewRow) -> Review {
         closes_on,
         is_open: status == "open",
         created_at,
+        closed_at,
     }
 }
 
@@ -270,7 +283,7 @@ type SharedViewRow = (
     Option<i64>,
 );
 
-const REVIEW_COLUMNS: &str = "id, organisation_id, title, framework_slug, framework_version, themes, closes_on, status, created_at";
+const REVIEW_COLUMNS: &str = "id, organisation_id, title, framework_slug, framework_version, themes, closes_on, status, created_at, closed_at";
 
 impl ReviewRepo for Store {
     async fn review_cadence(&self, organisation_id: i64) -> Result<Option<i64>, StoreError> {
@@ -414,6 +427,24 @@ impl ReviewRepo for Store {
         Ok(())
     }
 
+    async fn reopen_review(
+        &self,
+        review_id: i64,
+        closed_since: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let changed = sqlx::query(
+            "UPDATE reviews SET status = 'open', closed_at = NULL WHERE id = $1 AND status = 'closed' \
+             AND closed_at >= $2 AND NOT EXISTS (SELECT 1 FROM reviews other \
+               WHERE other.organisation_id = reviews.organisation_id AND other.status = 'open')",
+        )
+        .bind(review_id)
+        .bind(closed_since)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
+    }
+
     async fn set_anonymous(
         &self,
         review_id: i64,
@@ -478,7 +509,7 @@ impl ReviewRepo for Store {
     async fn shared_views(&self, review_id: i64) -> Result<Vec<SharedView>, StoreError> {
         let rows: Vec<SharedViewRow> =
             sqlx::query_as(
-                "SELECT v.statement_code, v.person_id, v.perspective, v.level, v.working, v.to_change, p.email, rp.anonymous \
+                "SELECT v.statement_code, v.person_id, v.perspective, v.level, v.working, v.to_change, COALESCE(p.display_name, ''), rp.anonymous \
                  FROM review_views v JOIN people p ON p.id = v.person_id \
                  LEFT JOIN review_participants rp ON rp.review_id = v.review_id AND rp.person_id = v.person_id \
                  WHERE v.review_id = $1 ORDER BY v.statement_code, v.updated_at, v.person_id",
@@ -489,10 +520,10 @@ impl ReviewRepo for Store {
         Ok(rows
             .into_iter()
             .map(
-                |(code, person, perspective, level, working, to_change, email, anonymous)| {
+                |(code, person, perspective, level, working, to_change, name, anonymous)| {
                     SharedView {
                         view: view_from((code, person, perspective, level, working, to_change)),
-                        email: (anonymous.unwrap_or(0) == 0).then_some(email),
+                        name: (anonymous.unwrap_or(0) == 0).then_some(name),
                     }
                 },
             )

@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
             get(account::email).post(account::change_email),
         )
         .route("/account/data.json", get(account::my_data))
+        .route("/account/name", get(account::name).post(account::save_name))
         .route(
             "/account/emails",
             get(account::emails).post(account::save_emails),
@@ -122,11 +123,23 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/manage/organisations/{slug}/members/{person}/remove",
-            post(workspace::remove),
+            get(workspace::remove_page).post(workspace::remove),
         )
         .route(
             "/manage/organisations/{slug}/members/{person}/co-chair",
-            post(workspace::co_chair),
+            get(workspace::co_chair_page).post(workspace::co_chair),
+        )
+        .route(
+            "/manage/organisations/{slug}/members/{person}/add-back",
+            post(workspace::add_back),
+        )
+        .route(
+            "/manage/organisations/{slug}/co-chair-requests/{id}/agree",
+            post(workspace::agree_co_chair_change),
+        )
+        .route(
+            "/manage/organisations/{slug}/co-chair-requests/{id}/decline",
+            post(workspace::decline_co_chair_change),
         )
         .route(
             "/manage/organisations/{slug}/transfer",
@@ -155,7 +168,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route(
             "/manage/organisations/{slug}/reviews/{id}/close",
-            post(reviews::close),
+            get(reviews::close_page).post(reviews::close),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/reopen",
+            post(reviews::reopen),
         )
         .route(
             "/manage/organisations/{slug}/reviews/{id}/themes/{code}",

@@ -16,11 +16,13 @@ use argon2::{Argon2, PasswordHasher, PasswordVerifier};
 use mir_store::{RateLimitRepo, SessionRepo, TokenPurpose};
 
 mod email_change;
+mod name;
 mod passwords;
 mod preferences;
 mod privacy;
 
 pub use email_change::*;
+pub use name::*;
 pub use passwords::*;
 pub use preferences::*;
 pub use privacy::*;

@@ -117,6 +117,23 @@ pub(super) async fn load_demo_group(
         store
             .put_member(org.id, person.id, role, co_chair, now)
             .await?;
+        // Named as people choose to be: "sam.admin@…" is Sam; the co-chairs agreed to be named
+        // on the public plan.
+        let first = email.split('.').next().unwrap_or_default();
+        let mut display_name = first[..1].to_uppercase();
+        display_name.push_str(&first[1..]);
+        let pronouns = match first {
+            "alex" => "they/them",
+            "priya" | "jo" => "she/her",
+            "sam" | "robin" => "he/him",
+            _ => "",
+        };
+        let name = mir_domain::person::PersonName {
+            display_name,
+            pronouns: pronouns.to_owned(),
+            name_public: co_chair,
+        };
+        store.set_person_name(person.id, &name).await?;
         ids.push((person.id, role));
     }
     let [

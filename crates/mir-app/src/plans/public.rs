@@ -170,10 +170,14 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
     let chairs = store.co_chairs_since(profile.id).await?;
     let lived_experience_co_chair = chairs
         .iter()
-        .any(|(role, _)| matches!(role, Role::ExpertByExperience | Role::Carer));
+        .any(|(role, _, _)| matches!(role, Role::ExpertByExperience | Role::Carer));
+    // Named where they agreed to be ("Alex, Expert by Experience"), else by role only.
     let co_chairs = chairs
         .into_iter()
-        .map(|(role, since)| (role.label().to_owned(), since))
+        .map(|(role, since, name)| match name {
+            Some(name) => (format!("{name}, {}", role.label()), since),
+            None => (role.label().to_owned(), since),
+        })
         .collect();
     Ok(PublicPlan {
         profile,

@@ -387,8 +387,33 @@ pub async fn my_perspective_size(
         .max(review::MIN_PEOPLE_APART);
     Ok((i64::try_from(members).unwrap_or(i64::MAX), k))
 }
-pub async fn close_review(
+
+/// The members who have not given any view in an open review yet, by their chosen names:
+/// shown before closing it, so nobody is closed out without a chance to be asked.
+pub async fn not_yet_given_views(
     store: &impl ReviewStore,
+    ctx: &ReviewInContext,
+) -> Result<Vec<String>, AppError> {
+    let given: std::collections::HashSet<i64> = store
+        .shared_views(ctx.review.id)
+        .await?
+        .into_iter()
+        .map(|s| s.view.person_id)
+        .collect();
+    Ok(store
+        .members(ctx.organisation.id)
+        .await?
+        .into_iter()
+        .filter(|m| !given.contains(&m.person_id))
+        .map(|m| m.shown_name())
+        .collect())
+}
+
+/// Closes a review (those who lead reviews only), and tells the other members. It can be
+/// opened again for [`crate::members::UNDO_DAYS`] days.
+pub async fn close_review(
+    store: &(impl ReviewStore + EmailPreferenceRepo),
+    (mailer, base_url): (&Mailer, &str),
     actor: &Actor,
     ctx: &ReviewInContext,
 ) -> Result<(), AppError> {
@@ -401,6 +426,64 @@ pub async fn close_review(
         Some(ctx.organisation.id),
         actor,
         "review closed",
+        json!({"review": ctx.review.id}),
+    )
+    .await?;
+    let link = format!(
+        "{base_url}/manage/organisations/{}/reviews/{}/summary",
+        ctx.organisation.slug, ctx.review.id
+    );
+    crate::waiting::ask(
+        store,
+        mailer,
+        (ctx.organisation.id, base_url),
+        |m| m.person_id != ctx.me.person_id,
+        &format!("“{}” is closed", ctx.review.title),
+        &format!(
+            "Hello,\n\n{} closed the review “{}” of the Making it Real group of {}. Views can no longer be given or changed; what the group said stays as a record.\n\nSee what the group said: {link}\n\nIf it was closed too soon, the co-chairs can open it again until {}.",
+            ctx.me.shown_name(),
+            ctx.review.title,
+            ctx.organisation.name,
+            mir_domain::dates::in_words(mir_store::now() + crate::members::UNDO_DAYS * 24 * 60 * 60),
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Whether a closed review may still be opened again (closed in the last
+/// [`crate::members::UNDO_DAYS`] days).
+pub fn may_reopen(ctx: &ReviewInContext) -> bool {
+    ctx.can_lead
+        && ctx
+            .review
+            .closed_at
+            .is_some_and(|at| at >= mir_store::now() - crate::members::UNDO_DAYS * 24 * 60 * 60)
+}
+
+/// Opens a review closed by mistake again, within [`crate::members::UNDO_DAYS`] days, if no
+/// other review has been opened since.
+pub async fn reopen_review(
+    store: &impl ReviewStore,
+    actor: &Actor,
+    ctx: &ReviewInContext,
+) -> Result<(), AppError> {
+    authorize_in_group(ctx.me.role, ctx.me.is_co_chair, GroupAction::LeadReviews)?;
+    if ctx.review.is_open {
+        return Err(AppError::Conflict("this review is already open".into()));
+    }
+    let since = mir_store::now() - crate::members::UNDO_DAYS * 24 * 60 * 60;
+    if !store.reopen_review(ctx.review.id, since).await? {
+        return Err(AppError::Conflict(format!(
+            "a review can be opened again only within {} days of closing, and while no other review is open",
+            crate::members::UNDO_DAYS
+        )));
+    }
+    record(
+        store,
+        Some(ctx.organisation.id),
+        actor,
+        "review opened again",
         json!({"review": ctx.review.id}),
     )
     .await?;

@@ -142,7 +142,13 @@ pub async fn summary(
                 level: s.view.level.clone(),
                 working: s.view.working.clone(),
                 to_change: s.view.to_change.clone(),
-                who: s.email.clone(),
+                who: s.name.as_ref().map(|name| {
+                    if name.is_empty() {
+                        "a member who has not chosen a name yet".to_owned()
+                    } else {
+                        name.clone()
+                    }
+                }),
             })
         })
         .collect();

@@ -133,17 +133,28 @@ pub async fn co_chairs_are_listed_with_since_when_longest_first(store: &Store) {
         .put_member(org, admin, Role::Admin, true, 30)
         .await
         .expect("co-chair");
+    // Named only with their consent.
+    for (who, public) in [(carer, true), (admin, false)] {
+        let name = mir_domain::person::PersonName {
+            display_name: format!("Person {who}"),
+            pronouns: String::new(),
+            name_public: public,
+        };
+        store.set_person_name(who, &name).await.expect("name");
+    }
     let since = store.co_chairs_since(org).await.expect("since");
     assert_eq!(since.len(), 2, "{since:?}");
     assert_eq!(since[0].0, Role::Carer, "the longest-serving first");
     assert!(since[0].1 <= since[1].1);
+    assert_eq!(since[0].2, Some(format!("Person {carer}")));
+    assert_eq!(since[1].2, None, "not named without consent");
     store
         .put_member(org, carer, Role::Carer, false, 40)
         .await
         .expect("no longer");
     let since = store.co_chairs_since(org).await.expect("one");
     assert_eq!(
-        since.iter().map(|(r, _)| *r).collect::<Vec<_>>(),
+        since.iter().map(|(r, _, _)| *r).collect::<Vec<_>>(),
         [Role::Admin]
     );
 }

@@ -124,16 +124,27 @@ pub async fn views_save_as_you_go_and_anonymous_ones_hide_the_author(store: &Sto
         .await
         .expect("anon");
     assert!(store.is_anonymous(review, carer.id).await.expect("flag"));
+    let named = mir_domain::person::PersonName {
+        display_name: "Chris".into(),
+        pronouns: String::new(),
+        name_public: false,
+    };
+    store.set_person_name(admin, &named).await.expect("name");
+    assert_eq!(store.person_name(admin).await.expect("name"), named);
     let shared = store.shared_views(review).await.expect("shared");
     assert_eq!(shared.len(), 2);
     let by = |person: i64| {
         shared
             .iter()
             .find(|s| s.view.person_id == person)
-            .map(|s| s.email.clone())
+            .map(|s| s.name.clone())
     };
-    assert_eq!(by(admin), Some(Some("chair@example.org".into())));
-    assert_eq!(by(carer.id), Some(None), "anonymous: no address");
+    assert_eq!(
+        by(admin),
+        Some(Some("Chris".into())),
+        "their chosen name, never their address"
+    );
+    assert_eq!(by(carer.id), Some(None), "anonymous: no name");
 
     store
         .add_workshop_views(

@@ -28,6 +28,7 @@ use crate::page::{PageContext, ok, render};
 struct AccountPage {
     ctx: PageContext,
     email: String,
+    name: mir_domain::person::PersonName,
     has_password: bool,
     memberships: Vec<mir_store::MembershipSummary>,
     waiting: Vec<mir_app::waiting::Waiting>,
@@ -66,9 +67,11 @@ pub async fn account(
     let has_password = accounts::has_password(&state.store, &actor).await?;
     let memberships = mir_app::organisations::my_memberships(&state.store, &actor).await?;
     let waiting = mir_app::waiting::for_person(&state.store, &actor).await?;
+    let name = accounts::my_name(&state.store, &actor).await?;
     ok(&AccountPage {
         ctx,
         email: me.email,
+        name,
         has_password,
         memberships,
         waiting,
@@ -424,6 +427,67 @@ pub async fn save_emails(
         "Your email choices are saved.",
         "/account",
     ))
+}
+
+// ---------------------------------------------------------------- The name others see
+
+#[derive(Template)]
+#[template(path = "account/name.html")]
+struct NamePage {
+    ctx: PageContext,
+    form: accounts::NameInput,
+    errors: FieldErrors,
+}
+
+/// `GET /account/name`
+pub async fn name(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    let form = accounts::my_name(&state.store, &actor).await?.into();
+    ok(&NamePage {
+        ctx,
+        form,
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /account/name`
+pub async fn save_name(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<accounts::NameInput>,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    match form::answer(
+        accounts::set_my_name(&state.store, &actor, &form).await,
+        "display_name",
+    )? {
+        Outcome::Done(name) => Ok(form::saved(
+            &session,
+            format!(
+                "Your name is saved. Others in your groups now see you as {}.",
+                name.display_name
+            ),
+            "/account",
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
+            &NamePage {
+                ctx,
+                form,
+                errors: rejection.errors,
+            },
+        ),
+    }
 }
 
 #[cfg(test)]

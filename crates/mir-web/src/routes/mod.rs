@@ -58,24 +58,12 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentActor {
 
 /// A time as people read it, in UTC: "23 November 2026, 21:48".
 pub fn when(at: &i64) -> String {
-    let at = *at;
-    let format = time::macros::format_description!(
-        "[day padding:none] [month repr:long] [year], [hour]:[minute]"
-    );
-    time::OffsetDateTime::from_unix_timestamp(at)
-        .ok()
-        .and_then(|t| t.format(&format).ok())
-        .unwrap_or_default()
+    mir_domain::dates::when(*at)
 }
 
 /// A `YYYY-MM-DD` date in words ("20 November 2026"); anything else is shown as it is.
 pub fn day(iso: &str) -> String {
-    let parse = time::macros::format_description!("[year]-[month]-[day]");
-    let show = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-    time::Date::parse(iso, &parse)
-        .ok()
-        .and_then(|d| d.format(&show).ok())
-        .unwrap_or_else(|| iso.to_owned())
+    mir_domain::dates::day(iso)
 }
 
 /// Who is on the other end, for rate limits: the peer's address, or behind trusted proxies

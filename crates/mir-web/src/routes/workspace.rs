@@ -37,6 +37,7 @@ struct WorkspacePage {
     errors: FieldErrors,
     roles: Vec<(&'static str, &'static str)>,
     max_co_chairs: usize,
+    undo_days: i64,
     /// What needs this person in the group now (shown on the plain page, not after a form).
     waiting: Vec<mir_app::waiting::Waiting>,
 }
@@ -44,6 +45,17 @@ struct WorkspacePage {
 impl WorkspacePage {
     fn base(&self) -> String {
         format!("/manage/organisations/{}", self.ws.organisation.slug)
+    }
+
+    /// The co-chairs by name and role, for everyone in the group to see.
+    fn co_chair_names(&self) -> String {
+        self.ws
+            .members
+            .iter()
+            .filter(|m| m.is_co_chair)
+            .map(|m| format!("{} ({})", m.shown_name(), m.role.label()))
+            .collect::<Vec<_>>()
+            .join(" and ")
     }
 }
 
@@ -55,6 +67,7 @@ fn page(ctx: PageContext, ws: Workspace, form: InviteForm, errors: FieldErrors) 
         errors,
         roles: Role::ALL.iter().map(|r| (r.key(), r.label())).collect(),
         max_co_chairs: MAX_CO_CHAIRS,
+        undo_days: members::UNDO_DAYS,
         waiting: Vec::new(),
     }
 }
@@ -115,19 +128,18 @@ pub struct MemberForm {
     to: String,
 }
 
-/// Runs a change to the group, then goes back to the workspace with a message, or shows why
-/// it could not be done.
+/// Runs a change to the group, then goes back to the workspace with what happened (`result`
+/// carries the message), or shows why it could not be done.
 async fn change(
     state: &AppState,
     actor: &mir_app::Actor,
     slug: &str,
     session: &Session,
     ctx: PageContext,
-    result: Result<(), AppError>,
-    done: &str,
+    result: Result<String, AppError>,
 ) -> Result<Response, WebError> {
     match form::answer(result, "members")? {
-        Outcome::Done(()) => Ok(form::saved(
+        Outcome::Done(done) => Ok(form::saved(
             session,
             done,
             &format!("/manage/organisations/{slug}"),
@@ -140,6 +152,90 @@ async fn change(
     }
 }
 
+/// A page that says what a change to the group will do before it is done.
+#[derive(Template)]
+#[template(path = "workspace/confirm.html")]
+struct ConfirmPage {
+    ctx: PageContext,
+    organisation: String,
+    back: String,
+    heading: String,
+    /// What will happen, one sentence each.
+    points: Vec<String>,
+    action: String,
+    /// Hidden fields the form sends.
+    fields: Vec<(&'static str, String)>,
+    button: String,
+    /// A red button: the change is hard to take back.
+    warning: bool,
+}
+
+/// The member a change is about, and the workspace, for those who may make the change: the
+/// group's administrators, or a co-chair about themself.
+async fn member_to_change(
+    state: &AppState,
+    actor: &mir_app::Actor,
+    slug: &str,
+    person: i64,
+) -> Result<(Workspace, mir_store::Member), WebError> {
+    let ws = members::workspace(&state.store, actor, slug).await?;
+    let target = ws
+        .members
+        .iter()
+        .find(|m| m.person_id == person)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let stepping_down = target.person_id == ws.me.person_id && target.is_co_chair;
+    if !ws.is_admin() && !stepping_down {
+        return Err(AppError::Forbidden.into());
+    }
+    Ok((ws, target))
+}
+
+/// `GET /manage/organisations/{slug}/members/{person}/remove`: what removing them does.
+pub async fn remove_page(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, person)): Path<(Slug, i64)>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let (ws, target) = member_to_change(&state, &actor, &slug, person).await?;
+    if !ws.is_admin() || target.person_id == ws.me.person_id {
+        return Err(AppError::Forbidden.into());
+    }
+    let name = target.shown_name();
+    let mut points = vec![
+        format!("{name} will no longer see the group's pages, reviews or plan."),
+        "The views they gave stay in the reviews.".to_owned(),
+        format!("We email {name} to say so, and who did it."),
+        format!(
+            "You can add them back for {} days, with the same role, from this page.",
+            members::UNDO_DAYS
+        ),
+    ];
+    let mut heading = format!("Remove {name} from the group?");
+    let mut button = format!("Remove {name}");
+    if target.is_co_chair {
+        heading = format!("Ask to remove {name}, a co-chair?");
+        button = format!("Ask to remove {name}");
+        points.insert(
+            0,
+            format!("{name} is a co-chair. Co-chairs lead the group together, so nothing happens until {name} or the other co-chair agrees. We email them to ask."),
+        );
+    }
+    ok(&ConfirmPage {
+        organisation: ws.organisation.name.clone(),
+        back: format!("/manage/organisations/{slug}#members"),
+        heading,
+        points,
+        action: format!("/manage/organisations/{slug}/members/{person}/remove"),
+        fields: Vec::new(),
+        button,
+        warning: !target.is_co_chair,
+        ctx,
+    })
+}
+
 /// `POST /manage/organisations/{slug}/members/{person}/remove`
 pub async fn remove(
     State(state): State<AppState>,
@@ -149,17 +245,76 @@ pub async fn remove(
     ctx: PageContext,
     CsrfForm(_): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
-    let result = members::remove_member(&state.store, &state.mailer, &actor, &slug, person).await;
-    change(
-        &state,
-        &actor,
-        &slug,
-        &session,
+    let sent = (&state.mailer, state.config.base_url.as_str());
+    let result = members::remove_member(&state.store, sent, &actor, &slug, person)
+        .await
+        .map(|changed| match changed {
+            members::MemberChange::Done => {
+                "The member was removed. They are told by email, and you can add them back for 14 days.".to_owned()
+            }
+            members::MemberChange::WaitingForAgreement => {
+                "You asked to remove a co-chair. Nothing changes until they or the other co-chair agree; we have emailed them.".to_owned()
+            }
+        });
+    change(&state, &actor, &slug, &session, ctx, result).await
+}
+
+/// `GET /manage/organisations/{slug}/members/{person}/co-chair`: what making someone a
+/// co-chair, or taking the role from them, does.
+pub async fn co_chair_page(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, person)): Path<(Slug, i64)>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let (ws, target) = member_to_change(&state, &actor, &slug, person).await?;
+    let name = target.shown_name();
+    let myself = target.person_id == ws.me.person_id;
+    let (heading, points, button, value) = if !target.is_co_chair {
+        (
+            format!("Make {name} a co-chair?"),
+            vec![
+                "Co-chairs confirm what the group agreed and approve the plan before it is published.".to_owned(),
+                "Every member of the group is emailed about the change, and the public plan shows since when the co-chairs hold the role.".to_owned(),
+                format!("A group has up to {MAX_CO_CHAIRS} co-chairs: a member of staff and an Expert by Experience or carer."),
+            ],
+            format!("Make {name} a co-chair"),
+            "yes",
+        )
+    } else if myself {
+        (
+            "Stop being a co-chair?".to_owned(),
+            vec![
+                "You stay a member of the group.".to_owned(),
+                "Every member of the group is emailed about the change.".to_owned(),
+                "Until there is a new co-chair, agreed positions and the plan cannot be approved by two co-chairs.".to_owned(),
+            ],
+            "Stop being a co-chair".to_owned(),
+            "no",
+        )
+    } else {
+        (
+            format!("Ask for {name} to stop being a co-chair?"),
+            vec![
+                format!("Co-chairs lead the group together, so nothing happens until {name} or the other co-chair agrees. We email them to ask."),
+                format!("If they agree, {name} stays a member of the group, and every member is emailed about the change."),
+                "Until there is a new co-chair, agreed positions and the plan cannot be approved by two co-chairs.".to_owned(),
+            ],
+            format!("Ask for {name} to stop being a co-chair"),
+            "no",
+        )
+    };
+    ok(&ConfirmPage {
+        organisation: ws.organisation.name.clone(),
+        back: format!("/manage/organisations/{slug}#members"),
+        heading,
+        points,
+        action: format!("/manage/organisations/{slug}/members/{person}/co-chair"),
+        fields: vec![("co_chair", value.to_owned())],
+        button,
+        warning: false,
         ctx,
-        result,
-        "The member was removed.",
-    )
-    .await
+    })
 }
 
 /// `POST /manage/organisations/{slug}/members/{person}/co-chair`
@@ -172,14 +327,69 @@ pub async fn co_chair(
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
     let on = form.co_chair == "yes";
-    let result =
-        members::set_co_chair(&state.store, &state.mailer, &actor, &slug, person, on).await;
-    let done = if on {
-        "The member is now a co-chair."
-    } else {
-        "The member is no longer a co-chair."
-    };
-    change(&state, &actor, &slug, &session, ctx, result, done).await
+    let sent = (&state.mailer, state.config.base_url.as_str());
+    let result = members::set_co_chair(&state.store, sent, &actor, &slug, person, on)
+        .await
+        .map(|changed| match (changed, on) {
+            (members::MemberChange::WaitingForAgreement, _) => {
+                "You asked for a co-chair to step down. Nothing changes until they or the other co-chair agree; we have emailed them.".to_owned()
+            }
+            (members::MemberChange::Done, true) => {
+                "The member is now a co-chair. Every member has been told.".to_owned()
+            }
+            (members::MemberChange::Done, false) => {
+                "The member is no longer a co-chair. Every member has been told.".to_owned()
+            }
+        });
+    change(&state, &actor, &slug, &session, ctx, result).await
+}
+
+/// `POST /manage/organisations/{slug}/co-chair-requests/{id}/agree`
+pub async fn agree_co_chair_change(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<MemberForm>,
+) -> Result<Response, WebError> {
+    let result = mir_app::co_chairs::agree(&state.store, &state.mailer, &actor, &slug, id)
+        .await
+        .map(|_| "You agreed, so the change is made. Every member has been told.".to_owned());
+    change(&state, &actor, &slug, &session, ctx, result).await
+}
+
+/// `POST /manage/organisations/{slug}/co-chair-requests/{id}/decline`
+pub async fn decline_co_chair_change(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<MemberForm>,
+) -> Result<Response, WebError> {
+    let result = mir_app::co_chairs::decline(&state.store, &state.mailer, &actor, &slug, id)
+        .await
+        .map(|()| "Nothing has changed. The person who asked has been told.".to_owned());
+    change(&state, &actor, &slug, &session, ctx, result).await
+}
+
+/// `POST /manage/organisations/{slug}/members/{person}/add-back`
+pub async fn add_back(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, person)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<MemberForm>,
+) -> Result<Response, WebError> {
+    let result = members::add_back(&state.store, &state.mailer, &actor, &slug, person)
+        .await
+        .map(|()| {
+            "They are back in the group with the role they had, and have been told by email."
+                .to_owned()
+        });
+    change(&state, &actor, &slug, &session, ctx, result).await
 }
 
 /// `POST /manage/organisations/{slug}/transfer`
@@ -199,8 +409,7 @@ pub async fn transfer(
         &slug,
         &session,
         ctx,
-        result,
-        "Administration is handed over. You are now a member of staff.",
+        result.map(|()| "Administration is handed over. You are now a member of staff.".to_owned()),
     )
     .await
 }
@@ -220,7 +429,7 @@ pub async fn leave(
             "You have left the organisation.",
             "/account",
         )),
-        other => change(&state, &actor, &slug, &session, ctx, other, "").await,
+        Err(error) => change(&state, &actor, &slug, &session, ctx, Err(error)).await,
     }
 }
 

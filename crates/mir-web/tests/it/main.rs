@@ -15,5 +15,6 @@ mod members;
 mod plans;
 mod reviews;
 mod roles;
+mod safeguards;
 mod sign_up;
 mod waiting;

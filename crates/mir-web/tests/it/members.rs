@@ -231,7 +231,8 @@ async fn invite_accept_and_the_rules_of_the_group() {
     let staff_view = app.get_with_cookie(&base, Some(&staff)).await;
     assert!(!staff_view.body.contains("Recent changes"));
 
-    // The new administrator removes the member of staff.
+    // The new administrator asks to remove the member of staff, a co-chair: a page says what
+    // will happen first, and nothing happens until a second person agrees.
     let staff_id = app
         .db
         .store
@@ -240,17 +241,77 @@ async fn invite_accept_and_the_rules_of_the_group() {
         .expect("get")
         .expect("staff")
         .id;
-    let removed = app
+    let remove = format!("{base}/members/{staff_id}/remove");
+    let confirm = app.get_with_cookie(&remove, Some(&expert)).await;
+    assert_eq!(confirm.status, StatusCode::OK);
+    assert!(
+        confirm.body.contains("nothing happens until"),
+        "{}",
+        confirm.body
+    );
+    assert_eq!(
+        app.get_with_cookie(&remove, Some(&staff)).await.status,
+        StatusCode::FORBIDDEN,
+        "only administrators remove members"
+    );
+    let asked = app
         .post_form(
-            &format!("{base}/members/{staff_id}/remove"),
+            &remove,
             &format!("csrf_token={}", csrf_of(&expert)),
             Some(&expert),
         )
         .await;
-    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let staff_ws = app.get_with_cookie(&base, Some(&staff)).await;
+    assert_eq!(staff_ws.status, StatusCode::OK, "still a member");
+    let agree = select(
+        &staff_ws.html(),
+        "#co-chair-requests form[action$='/agree']",
+    )
+    .first()
+    .and_then(|f| f.value().attr("action"))
+    .expect("an agree button for the co-chair it is about")
+    .to_owned();
+    assert!(
+        text(&select(&staff_ws.html(), "#waiting")[0]).contains("Waiting for you"),
+        "it waits for them"
+    );
+    // The one who asked cannot agree to their own request.
+    let own = app
+        .post_form(
+            &agree,
+            &format!("csrf_token={}", csrf_of(&expert)),
+            Some(&expert),
+        )
+        .await;
+    assert_eq!(own.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.get_with_cookie(&base, Some(&staff)).await.status,
+        StatusCode::OK
+    );
+    let agreed = app
+        .post_form(
+            &agree,
+            &format!("csrf_token={}", csrf_of(&staff)),
+            Some(&staff),
+        )
+        .await;
+    assert_eq!(agreed.status, StatusCode::SEE_OTHER);
     assert_eq!(
         app.get_with_cookie(&base, Some(&staff)).await.status,
         StatusCode::NOT_FOUND
+    );
+    let again = app
+        .post_form(
+            &agree,
+            &format!("csrf_token={}", csrf_of(&expert)),
+            Some(&expert),
+        )
+        .await;
+    assert_eq!(
+        again.status,
+        StatusCode::NOT_FOUND,
+        "a request is acted on once"
     );
     app.cleanup().await;
 }
@@ -330,7 +391,7 @@ async fn people_download_their_data_and_delete_their_account_but_not_an_organisa
         None
     );
     let ws = app.get_with_cookie(&base, Some(&admin)).await;
-    let members: Vec<String> = select(&ws.html(), ".members-table tbody tr td:first-child")
+    let members: Vec<String> = select(&ws.html(), ".members-list li .caption")
         .iter()
         .map(text)
         .collect();
@@ -443,7 +504,12 @@ async fn co_chair_changes_are_told_to_the_whole_group_and_shown_publicly() {
             "{who} is told"
         );
     }
-    assert!(told[0].contains("staff@example.org is now a co-chair"));
+    assert!(
+        told[0].contains("A member who has not chosen a name yet is now a co-chair"),
+        "named by their chosen name, never their address: {}",
+        told[0]
+    );
+    assert!(!told[0].contains("staff@example.org is"));
     let events = mir_store::AuditRepo::audit_events(&app.db.store, None, 50)
         .await
         .expect("audit");
@@ -515,12 +581,27 @@ async fn co_chair_changes_are_told_to_the_whole_group_and_shown_publicly() {
             .await
             .expect("approve");
     }
+    // The Expert by Experience agreed to be named; the member of staff did not.
+    for (email, public) in [("expert@example.org", true), ("staff@example.org", false)] {
+        let person = store
+            .person_by_email(email)
+            .await
+            .expect("get")
+            .expect("person");
+        let name = mir_domain::person::PersonName {
+            display_name: if public { "Alex".into() } else { "Pat".into() },
+            pronouns: String::new(),
+            name_public: public,
+        };
+        store.set_person_name(person.id, &name).await.expect("name");
+    }
     let public = app.get(&format!("/organisations/{slug}")).await;
     let co_chairs = text(&select(&public.html(), "#co-chairs")[0]);
     assert!(
-        co_chairs.contains("Expert by Experience, co-chair since")
+        co_chairs.contains("Alex, Expert by Experience, co-chair since")
             && co_chairs.contains("Staff, co-chair since"),
         "{co_chairs}"
     );
+    assert!(!co_chairs.contains("Pat"), "named only with consent");
     app.cleanup().await;
 }

@@ -148,6 +148,7 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
     };
     let public = "/organisations/demo-riverside-council";
     let admin_id = person(store, "admin").await;
+    let carer_id = person(store, "carer").await;
 
     use StatusCode as S;
     let ok = S::OK;
@@ -219,6 +220,22 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/account/delete",
             "/account/delete".into(),
             [see, ok, ok, ok, ok, ok, ok],
+        ),
+        (
+            "/account/name",
+            "/account/name".into(),
+            [see, ok, ok, ok, ok, ok, ok],
+        ),
+        // Pages that say what a change to the group does before it is made: administrators.
+        (
+            "/manage/organisations/{slug}/members/{person}/remove",
+            format!("{ws}/members/{carer_id}/remove"),
+            [nf, nf, no, no, no, ok, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/members/{person}/co-chair",
+            format!("{ws}/members/{admin_id}/co-chair"),
+            [nf, nf, no, no, no, ok, nf],
         ),
         (
             "/account/email/confirm/{token}",
@@ -378,6 +395,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         (
             "/manage/organisations/{slug}/reviews/{id}/workshop/{code}",
             format!("{rv}/workshop/WB"),
+            lead,
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/close",
+            format!("{rv}/close"),
             lead,
         ),
         ("/admin", "/admin".into(), [no, no, no, no, no, no, ok]),
@@ -655,6 +677,38 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "",
             // The first leader closes it; for the next it is closed already.
             [nf, nf, see, no, no, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/reviews/{id}/reopen",
+            format!("{rv}/reopen"),
+            "",
+            // Closed just now, so the first leader opens it again; for the next it is open.
+            [nf, nf, see, no, no, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/members/{person}/add-back",
+            format!("{ws}/members/{admin_id}/add-back"),
+            "",
+            // Only someone removed recently can be added back.
+            [nf, nf, no, no, no, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/co-chair-requests/{id}/agree",
+            format!("{ws}/co-chair-requests/999999/agree"),
+            "",
+            [nf; 7],
+        ),
+        (
+            "/manage/organisations/{slug}/co-chair-requests/{id}/decline",
+            format!("{ws}/co-chair-requests/999999/decline"),
+            "",
+            [nf; 7],
+        ),
+        (
+            "/account/name",
+            "/account/name".into(),
+            "display_name=",
+            [see, bad, bad, bad, bad, bad, bad],
         ),
         (
             "/admin/organisations/{id}/approve",

@@ -267,7 +267,17 @@ struct ReviewPage {
     errors: FieldErrors,
 }
 
+impl ClosePage {
+    fn base(&self) -> String {
+        format!("{}/{}", base(&self.r.organisation.slug), self.r.review.id)
+    }
+}
+
 impl ReviewPage {
+    fn may_reopen(&self) -> bool {
+        reviews::may_reopen(&self.r)
+    }
+
     fn base(&self) -> String {
         format!("{}/{}", base(&self.r.organisation.slug), self.r.review.id)
     }
@@ -335,10 +345,43 @@ pub async fn anonymous(
         if anonymous {
             "Others in the group now see your views without your name or email address."
         } else {
-            "Others in the group now see your email address with your views."
+            "Others in the group now see your name with your views."
         },
         &format!("{}/{id}", base(&slug)),
     ))
+}
+
+#[derive(Template)]
+#[template(path = "reviews/close.html")]
+struct ClosePage {
+    ctx: PageContext,
+    r: ReviewInContext,
+    /// Members who have not given a view yet, by name.
+    not_yet: Vec<String>,
+    undo_days: i64,
+}
+
+/// `GET /manage/organisations/{slug}/reviews/{id}/close`: what closing does, and who has not
+/// given views yet, before anyone closes it.
+pub async fn close_page(
+    State(state): State<AppState>,
+    Reviewed { r, .. }: Reviewed,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    if !r.can_lead {
+        return Err(mir_app::AppError::Forbidden.into());
+    }
+    if !r.review.is_open {
+        let page = review_page(&state, ctx, r, FieldErrors::new()).await?;
+        return render(axum::http::StatusCode::CONFLICT, &page);
+    }
+    let not_yet = reviews::not_yet_given_views(&state.store, &r).await?;
+    ok(&ClosePage {
+        ctx,
+        r,
+        not_yet,
+        undo_days: mir_app::members::UNDO_DAYS,
+    })
 }
 
 /// `POST /manage/organisations/{slug}/reviews/{id}/close`
@@ -351,16 +394,43 @@ pub async fn close(
     ctx: PageContext,
     CsrfForm(_): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
+    let sent = (&state.mailer, state.config.base_url.as_str());
     match form::answer(
-        reviews::close_review(&state.store, &actor, &r).await,
+        reviews::close_review(&state.store, sent, &actor, &r).await,
         "views",
     )? {
         Outcome::Done(()) => Ok(form::saved(
             &session,
-            "The review is closed. Views can no longer be changed.",
+            "The review is closed. Views can no longer be changed. Every member has been told, and you can open it again for 14 days.",
             &format!("{}/{id}", base(&slug)),
         )),
         // Closed already (by the other co-chair, or in another tab).
+        Outcome::Rejected(rejection) => {
+            let page = review_page(&state, ctx, r, rejection.errors).await?;
+            render(rejection.status, &page)
+        }
+    }
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/reopen`: undoes closing, for a while.
+pub async fn reopen(
+    State(state): State<AppState>,
+    Reviewed {
+        actor, r, slug, id, ..
+    }: Reviewed,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    match form::answer(
+        reviews::reopen_review(&state.store, &actor, &r).await,
+        "views",
+    )? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            "The review is open again. Members can give and change their views.",
+            &format!("{}/{id}", base(&slug)),
+        )),
         Outcome::Rejected(rejection) => {
             let page = review_page(&state, ctx, r, rejection.errors).await?;
             render(rejection.status, &page)

@@ -1,0 +1,241 @@
+//! Partnership safeguards and names (issue 14): people are shown by the names they chose, not
+//! their email addresses; taking the co-chair role from someone needs a second person; removing
+//! a member and closing a review each have a page saying what will happen, tell the people
+//! affected, and can be undone for a while.
+
+use crate::support::{TestApp, select, text};
+use axum::http::StatusCode;
+use mir_store::PeopleRepo;
+
+async fn id_of(app: &TestApp, who: &str) -> i64 {
+    app.db
+        .store
+        .person_by_email(&format!("{who}@example.org"))
+        .await
+        .expect("get")
+        .expect("person")
+        .id
+}
+
+async fn names_and_safeguards(app: &TestApp) {
+    let g = crate::support::group(app, &mir_store::testing::sign_up("Cedar Support")).await;
+    let base = format!("/manage/organisations/{}", g.slug);
+
+    // Names: a bad name is refused next to its field, with what was typed kept.
+    let bad = app
+        .post_as(
+            "/account/name",
+            "display_name=see+www.example.org&pronouns=she%2Fher",
+            &g.expert,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.html();
+    assert_eq!(
+        select(&html, ".error-summary a")[0].value().attr("href"),
+        Some("#display_name")
+    );
+    assert_eq!(
+        select(&html, "#pronouns")[0].value().attr("value"),
+        Some("she/her")
+    );
+    let named = app
+        .post_as(
+            "/account/name",
+            "display_name=Alex&pronouns=they%2Fthem&name_public=yes",
+            &g.expert,
+        )
+        .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER);
+    app.post_as("/account/name", "display_name=Sam", &g.admin)
+        .await;
+    // Other members see names, never addresses; administrators see addresses too.
+    let carer_view = app.get_with_cookie(&base, Some(&g.carer)).await;
+    assert!(carer_view.body.contains("Alex (they/them)"));
+    assert!(
+        carer_view.body.contains(
+            "Co-chairs: Alex (they/them) (Expert by Experience) and Sam (Administrator)."
+        )
+    );
+    assert!(!carer_view.body.contains("expert@example.org"));
+    assert!(!carer_view.body.contains("admin@example.org"));
+    let admin_view = app.get_with_cookie(&base, Some(&g.admin)).await;
+    assert!(admin_view.body.contains("expert@example.org"));
+
+    // Taking the co-chair role from the Expert by Experience: a page first, then a request that
+    // waits; the administrator cannot agree to their own request.
+    let expert = id_of(app, "expert").await;
+    let page = app
+        .get_with_cookie(&format!("{base}/members/{expert}/co-chair"), Some(&g.admin))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("Ask for Alex (they/them) to stop being a co-chair?")
+    );
+    let before = app.mails().await.len();
+    let asked = app
+        .post_as(
+            &format!("{base}/members/{expert}/co-chair"),
+            "co_chair=no",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let mails = app.mails().await;
+    let to_expert: Vec<&String> = mails[before..]
+        .iter()
+        .filter(|m| m.contains("To: expert@example.org"))
+        .collect();
+    assert_eq!(to_expert.len(), 1, "the co-chair is asked");
+    assert!(
+        to_expert[0].contains("Sam asked that you stop being a co-chair"),
+        "{}",
+        to_expert[0]
+    );
+    let still = app.get_with_cookie(&base, Some(&g.carer)).await;
+    assert!(
+        still
+            .body
+            .contains("Co-chairs: Alex (they/them) (Expert by Experience) and Sam"),
+        "nothing changed yet"
+    );
+    // The co-chair says no: nothing changes, and the administrator is told.
+    let expert_ws = app.get_with_cookie(&base, Some(&g.expert)).await;
+    let decline = select(
+        &expert_ws.html(),
+        "#co-chair-requests form[action$='/decline']",
+    )[0]
+    .value()
+    .attr("action")
+    .expect("decline")
+    .to_owned();
+    let declined = app.post_as(&decline, "", &g.expert).await;
+    assert_eq!(declined.status, StatusCode::SEE_OTHER);
+    let mails = app.mails().await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("To: admin@example.org") && m.contains("Alex (they/them) said no"))
+    );
+    assert!(
+        app.get_with_cookie(&base, Some(&g.carer))
+            .await
+            .body
+            .contains("Co-chairs: Alex (they/them) (Expert by Experience) and Sam"),
+        "still co-chair"
+    );
+    // A co-chair may step down themself, with no one else's agreement.
+    let stepped = app
+        .post_as(
+            &format!("{base}/members/{expert}/co-chair"),
+            "co_chair=no",
+            &g.expert,
+        )
+        .await;
+    assert_eq!(stepped.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.get_with_cookie(&base, Some(&g.carer))
+            .await
+            .body
+            .contains("Co-chairs: Sam (Administrator).")
+    );
+
+    // Removing a member: the page says what happens; they are told; they can be added back.
+    let carer = id_of(app, "carer").await;
+    let page = app
+        .get_with_cookie(&format!("{base}/members/{carer}/remove"), Some(&g.admin))
+        .await;
+    assert!(page.body.contains("You can add them back for 14 days"));
+    let removed = app
+        .post_as(&format!("{base}/members/{carer}/remove"), "", &g.admin)
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie(&base, Some(&g.carer)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let mails = app.mails().await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("To: carer@example.org") && m.contains("Sam removed you"))
+    );
+    let admin_ws = app.get_with_cookie(&base, Some(&g.admin)).await;
+    assert_eq!(
+        select(&admin_ws.html(), "form[action$='/add-back']").len(),
+        1
+    );
+    let back = app
+        .post_as(&format!("{base}/members/{carer}/add-back"), "", &g.admin)
+        .await;
+    assert_eq!(back.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.get_with_cookie(&base, Some(&g.carer)).await.status,
+        StatusCode::OK
+    );
+    let twice = app
+        .post_as(&format!("{base}/members/{carer}/add-back"), "", &g.admin)
+        .await;
+    assert_eq!(
+        twice.status,
+        StatusCode::CONFLICT,
+        "once back, nothing to undo"
+    );
+
+    // Closing a review: the page names who has not given views; members are told; it can be
+    // opened again.
+    let opened = app
+        .post_as(
+            &format!("{base}/reviews"),
+            "title=Spring&scope=all",
+            &g.admin,
+        )
+        .await;
+    let review = opened.header("location").to_owned();
+    app.post_as(
+        &format!("{review}/statements/WB-I1"),
+        "level-WB-I1=real",
+        &g.staff,
+    )
+    .await;
+    let close = app
+        .get_with_cookie(&format!("{review}/close"), Some(&g.admin))
+        .await;
+    assert_eq!(close.status, StatusCode::OK);
+    let not_yet: Vec<String> = select(&close.html(), "#not-yet li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        not_yet.len(),
+        3,
+        "everyone but the member of staff: {not_yet:?}"
+    );
+    assert!(not_yet.iter().any(|n| n == "Alex (they/them)"));
+    assert_eq!(
+        app.get_with_cookie(&format!("{review}/close"), Some(&g.carer))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let before = app.mails().await.len();
+    let closed = app.post_as(&format!("{review}/close"), "", &g.admin).await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    let mails = app.mails().await;
+    let told = mails[before..]
+        .iter()
+        .filter(|m| m.contains("is closed"))
+        .count();
+    assert_eq!(told, 3, "every other member is told");
+    let reopened = app.post_as(&format!("{review}/reopen"), "", &g.admin).await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    let page = app.get_with_cookie(&review, Some(&g.carer)).await;
+    assert!(
+        select(&page.html(), ".tag--green")
+            .iter()
+            .any(|t| text(t) == "Open")
+    );
+}
+
+both_engines!(names_and_safeguards);
