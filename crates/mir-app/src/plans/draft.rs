@@ -27,6 +27,71 @@ pub struct PriorityForm {
     pub dropped_reason: String,
 }
 
+/// A new priority's form, started from a review: the statements chosen on its summary, the
+/// review it came from, and in "why" what the group found (the agreed position, or how far
+/// apart the perspectives' views were). Nothing is saved until the person adds it. Statements
+/// not in the review are left out.
+pub async fn priority_from_review(
+    store: &impl PlanStore,
+    actor: &Actor,
+    slug: &str,
+    review_id: i64,
+    codes: &[String],
+) -> Result<PriorityForm, AppError> {
+    let ws = workspace(store, actor, slug).await?;
+    if !ws.can_edit {
+        return Err(AppError::Forbidden);
+    }
+    let ctx = crate::reviews::review_in_context(store, actor, slug, review_id).await?;
+    let summary = crate::reviews::summary(store, &ctx).await?;
+    let mut statements = Vec::new();
+    let mut why = Vec::new();
+    for st in summary.themes.iter().flat_map(|t| &t.statements) {
+        if !codes.contains(&st.statement.code) {
+            continue;
+        }
+        statements.push(st.statement.code.clone());
+        let found = match &st.position {
+            Some(p) => {
+                let level = ctx
+                    .framework
+                    .scale
+                    .iter()
+                    .find(|l| l.key == p.level)
+                    .map_or(p.level.as_str(), |l| l.label.as_str());
+                format!("we agreed “{level}”: {}", p.summary)
+            }
+            None if st.is_gap => format!(
+                "people's views were {} levels apart, so it is worth talking about",
+                st.levels_apart
+            ),
+            None => "no position agreed yet".to_owned(),
+        };
+        why.push(format!(
+            "“{}” ({}): in {}, {found}",
+            st.statement.text, st.statement.code, ctx.review.title
+        ));
+    }
+    // "Why" holds at most 2000 characters: whole lines only, the first statements first.
+    let mut kept = String::new();
+    for line in why {
+        if kept.chars().count() + line.chars().count() + 1 > 2000 {
+            break;
+        }
+        if !kept.is_empty() {
+            kept.push('\n');
+        }
+        kept.push_str(&line);
+    }
+    Ok(PriorityForm {
+        statements,
+        why: kept,
+        review: review_id.to_string(),
+        status: PriorityStatus::Proposed.key().into(),
+        ..PriorityForm::default()
+    })
+}
+
 /// Adds a priority (`id: None`) or changes one. Returns its id.
 pub async fn save_priority(
     store: &impl PlanStore,

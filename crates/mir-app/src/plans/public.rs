@@ -197,7 +197,16 @@ pub async fn how_we_are_doing(
     store: &impl PlanStore,
     plan: &PublicPlan,
 ) -> Result<Vec<PublicPosition>, AppError> {
-    let (organisation_id, framework) = (plan.profile.id, plan.framework.as_ref());
+    agreed_positions(store, plan.profile.id, plan.framework.as_ref()).await
+}
+
+/// For each statement, the latest position an organisation's group agreed in a review and
+/// both co-chairs confirmed, in the framework's order.
+pub async fn agreed_positions(
+    store: &impl PlanStore,
+    organisation_id: i64,
+    framework: Option<&mir_domain::framework::Framework>,
+) -> Result<Vec<PublicPosition>, AppError> {
     let mut shown: Vec<PublicPosition> = Vec::new();
     // Newest review first: the first confirmed position for a statement is its latest.
     for reviewed in store.positions_of(organisation_id).await? {

@@ -662,7 +662,99 @@ async fn the_public_plan_is_kept_until_something_changes() {
     app.cleanup().await;
 }
 
+/// Review → plan (issue 14): "make this a priority" on a review's summary starts a priority
+/// with the statement, the review and what the group agreed; the form shows each statement's
+/// agreed position beside it. Only those who may change the plan see the link.
+async fn a_review_becomes_a_priority(app: &TestApp) {
+    let g = group(app).await;
+    let reviews = format!("/manage/organisations/{}/reviews", g.slug);
+    let opened = post(app, &reviews, "title=Spring&scope=all", &g.admin).await;
+    let review = opened.header("location").to_owned();
+    let recorded = post(
+        app,
+        &format!("{review}/statements/WB-I1/position"),
+        "level=some-progress&summary=Some+teams+plan+with+people",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER);
+    let summary = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.staff))
+        .await;
+    let link = select(
+        &summary.html(),
+        "#statement-WB-I1 a[href*='/plan/priorities/new']",
+    )
+    .first()
+    .and_then(|a| a.value().attr("href"))
+    .expect("a way from the summary to the plan")
+    .to_owned();
+    let carer_summary = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.carer))
+        .await;
+    assert!(
+        select(&carer_summary.html(), "a[href*='/plan/priorities/new']").is_empty(),
+        "not for those who cannot change the plan"
+    );
+    assert_eq!(
+        app.get_with_cookie(&link, Some(&g.carer)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let form = app.get_with_cookie(&link, Some(&g.staff)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let html = form.html();
+    let ticked: Vec<&str> = select(&html, "input[name='statements'][checked]")
+        .iter()
+        .filter_map(|i| i.value().attr("value"))
+        .collect();
+    assert_eq!(ticked, ["WB-I1"]);
+    let why = text(&select(&html, "#why")[0]);
+    assert!(
+        why.contains("Spring") && why.contains("Some teams plan with people"),
+        "{why}"
+    );
+    assert_eq!(
+        select(&html, "#review option[selected]")
+            .first()
+            .map(|o| text(o)),
+        Some("Spring".to_owned())
+    );
+    // Not confirmed by both co-chairs yet, so not shown as agreed beside the statement.
+    assert!(text(&select(&html, "#position-WB-I1")[0]).contains("No agreed position yet"));
+    // A statement not in the review, or nonsense, is left out.
+    let odd = app
+        .get_with_cookie(&format!("{link}&statements=XX-9"), Some(&g.staff))
+        .await;
+    assert_eq!(
+        select(&odd.html(), "input[name='statements'][checked]").len(),
+        1
+    );
+    let saved = post(
+        app,
+        &format!("{}/priorities/new", g.plan),
+        &format!(
+            "title=Plans+made+with+people&statements=WB-I1&target=Everyone+plans+with+us&why={}&review={}&status=proposed",
+            urlencoding(&why),
+            review.rsplit('/').next().unwrap_or_default()
+        ),
+        &g.staff,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+}
+
+/// Form encoding for a test body.
+fn urlencoding(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 both_engines!(
+    a_review_becomes_a_priority,
     approvals_are_of_the_draft_seen_by_current_co_chairs,
     plans_are_public_only_when_both_co_chairs_approve
 );

@@ -4,11 +4,11 @@
 
 use crate::params::{Path, Slug};
 use askama::Template;
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::response::Response;
 use mir_app::Actor;
 use mir_app::plans::{self, ActionForm, PlanWorkspace, PriorityForm, UpdateForm};
-use mir_domain::framework::Statement;
+use mir_domain::framework::{Statement, Theme};
 use mir_domain::plan::{ActionStatus, PriorityStatus};
 use mir_domain::validation::FieldErrors;
 
@@ -36,6 +36,8 @@ struct PriorityPage {
     failed: &'static str,
     priority_statuses: Vec<(&'static str, &'static str)>,
     action_statuses: Vec<(&'static str, &'static str)>,
+    /// The latest agreed and confirmed position on each statement, shown beside it.
+    positions: Vec<plans::PublicPosition>,
 }
 
 impl PriorityPage {
@@ -47,12 +49,43 @@ impl PriorityPage {
         self.form.statements.iter().any(|c| c == code)
     }
 
-    fn statements(&self) -> Vec<Statement> {
+    /// The statements by theme, so they can be read (and jumped to) a theme at a time.
+    fn themes(&self) -> Vec<(Theme, Vec<Statement>)> {
+        let Some(framework) = self.ws.framework.as_ref() else {
+            return Vec::new();
+        };
+        framework
+            .themes
+            .iter()
+            .map(|t| {
+                let statements = framework
+                    .statements
+                    .iter()
+                    .filter(|s| s.theme == t.code)
+                    .cloned()
+                    .collect();
+                (t.clone(), statements)
+            })
+            .collect()
+    }
+
+    /// The first statement's code: its box carries the field's id, for the error summary.
+    fn first_code(&self) -> String {
         self.ws
             .framework
             .as_ref()
-            .map(|f| f.statements.clone())
+            .and_then(|f| f.statements.first())
+            .map(|s| s.code.clone())
             .unwrap_or_default()
+    }
+
+    /// Whether any of a theme's statements is ticked (its group starts open).
+    fn theme_chosen(&self, statements: &[Statement]) -> bool {
+        statements.iter().any(|s| self.chosen(&s.code))
+    }
+
+    fn position_of(&self, code: &str) -> Option<&plans::PublicPosition> {
+        self.positions.iter().find(|p| p.statement_code == code)
     }
 
     fn error(&self, form: &str, name: &str) -> Option<&str> {
@@ -68,13 +101,18 @@ impl PriorityPage {
     }
 }
 
-fn priority_page(
+/// The priority page, with the agreed positions the statements are shown with.
+async fn priority_page(
+    state: &AppState,
     ctx: PageContext,
     ws: PlanWorkspace,
     id: Option<i64>,
     form: PriorityForm,
-) -> PriorityPage {
-    PriorityPage {
+) -> Result<PriorityPage, WebError> {
+    let positions =
+        plans::agreed_positions(&state.store, ws.organisation.id, ws.framework.as_ref()).await?;
+    Ok(PriorityPage {
+        positions,
         ctx,
         ws,
         id,
@@ -88,25 +126,43 @@ fn priority_page(
         failed: "",
         priority_statuses: priority_statuses(),
         action_statuses: action_statuses(),
-    }
+    })
 }
 
-/// `GET /manage/organisations/{slug}/plan/priorities/new`
+/// Where a new priority comes from: `?review=ID&statements=CODE…` from a review's summary.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct FromReview {
+    review: Option<i64>,
+    statements: Vec<String>,
+}
+
+/// `GET /manage/organisations/{slug}/plan/priorities/new`, empty or started from a review.
 pub async fn new_priority(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     Path(slug): Path<Slug>,
+    RawQuery(query): RawQuery,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
     if !ws.can_edit {
         return Err(WebError::Forbidden);
     }
-    let form = PriorityForm {
-        status: PriorityStatus::Proposed.key().into(),
-        ..PriorityForm::default()
+    // An address that cannot be read is the plain form, not an error.
+    let from: FromReview =
+        serde_html_form::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
+    let form = match from.review {
+        Some(review) => {
+            plans::priority_from_review(&state.store, &actor, &slug, review, &from.statements)
+                .await?
+        }
+        None => PriorityForm {
+            status: PriorityStatus::Proposed.key().into(),
+            ..PriorityForm::default()
+        },
     };
-    ok(&priority_page(ctx, ws, None, form))
+    ok(&priority_page(&state, ctx, ws, None, form).await?)
 }
 
 /// `GET /manage/organisations/{slug}/plan/priorities/{id}`
@@ -118,7 +174,7 @@ pub async fn priority(
 ) -> Result<Response, WebError> {
     let ws = plans::workspace(&state.store, &actor, &slug).await?;
     let form = ws.priority_form(id).ok_or(WebError::NotFound)?;
-    ok(&priority_page(ctx, ws, Some(id), form))
+    ok(&priority_page(&state, ctx, ws, Some(id), form).await?)
 }
 
 async fn save_priority(
@@ -146,7 +202,7 @@ async fn save_priority(
         }
         Outcome::Rejected(rejection) => {
             let ws = plans::workspace(&state.store, actor, slug).await?;
-            let mut page = priority_page(ctx, ws, id, form);
+            let mut page = priority_page(state, ctx, ws, id, form).await?;
             page.errors = rejection.errors;
             page.failed = "priority";
             render(rejection.status, &page)
@@ -197,7 +253,7 @@ pub async fn add_action(
         Outcome::Rejected(rejection) => {
             let ws = plans::workspace(&state.store, &actor, &slug).await?;
             let current = ws.priority_form(id).ok_or(WebError::NotFound)?;
-            let mut page = priority_page(ctx, ws, Some(id), current);
+            let mut page = priority_page(&state, ctx, ws, Some(id), current).await?;
             page.action = form;
             page.errors = rejection.errors;
             page.failed = "action";
@@ -229,7 +285,7 @@ pub async fn add_update(
         Outcome::Rejected(rejection) => {
             let ws = plans::workspace(&state.store, &actor, &slug).await?;
             let current = ws.priority_form(id).ok_or(WebError::NotFound)?;
-            let mut page = priority_page(ctx, ws, Some(id), current);
+            let mut page = priority_page(&state, ctx, ws, Some(id), current).await?;
             page.update = form;
             page.errors = rejection.errors;
             page.failed = "update";

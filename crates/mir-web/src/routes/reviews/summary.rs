@@ -34,6 +34,39 @@ impl SummaryPage {
         format!("{}/{}", base(&self.r.organisation.slug), self.r.review.id)
     }
 
+    /// Whether this person may turn what the review found into a priority.
+    fn may_plan(&self) -> bool {
+        mir_app::policy::group_permits(
+            self.r.me.role,
+            self.r.me.is_co_chair,
+            mir_app::policy::GroupAction::EditPlan,
+        )
+    }
+
+    /// A new priority started from these statements of this review.
+    fn new_priority(&self, codes: &[&str]) -> String {
+        let mut href = format!(
+            "/manage/organisations/{}/plan/priorities/new?review={}",
+            self.r.organisation.slug, self.r.review.id
+        );
+        for code in codes {
+            href.push_str("&statements=");
+            href.push_str(code);
+        }
+        href
+    }
+
+    /// The codes of the statements where views differ most.
+    fn gap_codes(&self) -> Vec<&str> {
+        self.s
+            .themes
+            .iter()
+            .flat_map(|t| &t.statements)
+            .filter(|st| st.is_gap)
+            .map(|st| st.statement.code.as_str())
+            .collect()
+    }
+
     fn typed_level(&self, code: &str) -> &str {
         match &self.failed {
             Some((c, level, _)) if c == code => level,
