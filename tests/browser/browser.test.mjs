@@ -701,9 +701,9 @@ test("a plan: two priorities, co-chair A approves (nothing public), co-chair B a
   await pressEnterOn(page, "main a:text('Riverside Council (demonstration)')");
   await pressEnterOn(page, "main a:text('Our plan: priorities, actions and progress')");
   await axe(page, "plan-workspace");
-  for (const [title, code, target, action] of [
-    ["Getting out and about", "#statements-AC-I1", "Everyone who wants to can get to community groups.", "Map accessible transport with Experts by Experience"],
-    ["Carers get a break", "#statements-WB-I2", "Carers can book a break within two weeks.", "Open a booking line for short breaks"],
+  for (const [title, theme, code, target, action] of [
+    ["Getting out and about", "Active and inclusive communities", "#statements-AC-I1", "Everyone who wants to can get to community groups.", "Map accessible transport with Experts by Experience"],
+    ["Carers get a break", null, "#statements-WB-I2", "Carers can book a break within two weeks.", "Open a booking line for short breaks"],
   ]) {
     await pressEnterOn(page, "main a:text('Add a priority')");
     if (checked.length === 1) {
@@ -713,6 +713,11 @@ test("a plan: two priorities, co-chair A approves (nothing public), co-chair B a
       await axe(page, "plan-priority-new-error");
     }
     await typeInto(page, "#title", title);
+    // Statements are grouped by theme; a closed theme opens from the keyboard.
+    if (theme) {
+      await tabTo(page, `details.statement-group summary:text('${theme}')`);
+      await page.keyboard.press("Enter");
+    }
     await tabTo(page, code);
     await page.keyboard.press("Space");
     await typeInto(page, "#target", target);
@@ -722,7 +727,10 @@ test("a plan: two priorities, co-chair A approves (nothing public), co-chair B a
     if (checked.length === 3) await axe(page, "plan-priority");
     await typeInto(page, "#what", action);
     await typeInto(page, "#lead", "Community services manager");
-    await typeInto(page, "#due_on", "2027-05-31");
+    // Dates in three boxes, the GOV.UK way.
+    await typeInto(page, "#due_on", "31");
+    await typeInto(page, "#due_on-month", "5");
+    await typeInto(page, "#due_on-year", "2027");
     await pressEnterOn(page, "button:text('Add the action')");
     await pressEnterOn(page, "a.back-link");
   }
@@ -742,24 +750,28 @@ test("a plan: two priorities, co-chair A approves (nothing public), co-chair B a
   let shown = await publicText();
   assert.match(shown, /Getting out and about/);
   assert.match(shown, /Carers get a break/);
-  assert.match(shown, /2027-05-31/);
+  assert.match(shown, /31 May 2027/);
 
   // Sam edits an action: the public still shows the approved version.
   await page.goto(server.base + "/manage/organisations/demo-riverside-council/plan");
   await pressEnterOn(page, "main h3 a:text('Getting out and about')");
   await pressEnterOn(page, "main table a:text('Map accessible transport with Experts by Experience')");
   await axe(page, "plan-action");
+  assert.equal(await page.locator("#due_on-month").inputValue(), "5", "the stored date fills the boxes");
   await page.locator("#due_on").fill("");
-  await typeInto(page, "#due_on", "31 May");
+  await typeInto(page, "#due_on", "31");
+  await page.locator("#due_on-month").fill("");
+  await typeInto(page, "#due_on-month", "September");
   await pressEnterOn(page, "button:text('Save the action')");
   assert.match(await page.title(), /^Error: /);
+  assert.match(await page.locator(".error-summary").innerText(), /The due date must be a real date/);
   await axe(page, "plan-action-error");
   await page.locator("#due_on").fill("");
-  await typeInto(page, "#due_on", "2027-09-30");
+  await typeInto(page, "#due_on", "30");
   await pressEnterOn(page, "button:text('Save the action')");
   shown = await publicText();
-  assert.match(shown, /2027-05-31/);
-  assert.doesNotMatch(shown, /2027-09-30/, "the edit waits for approval");
+  assert.match(shown, /31 May 2027/);
+  assert.doesNotMatch(shown, /30 September 2027/, "the edit waits for approval");
 
   // Both approve again; the history says what changed.
   await page.goto(server.base + "/manage/organisations/demo-riverside-council/plan");
@@ -767,13 +779,13 @@ test("a plan: two priorities, co-chair A approves (nothing public), co-chair B a
   await alex.page.goto(server.base + "/manage/organisations/demo-riverside-council/plan");
   await pressEnterOn(alex.page, "#approve-button");
   shown = await publicText();
-  assert.match(shown, /2027-09-30/);
+  assert.match(shown, /30 September 2027/);
   const history = await browser.newContext(noScript);
   const historyPage = await history.newPage();
   await historyPage.goto(publicPlan);
   await pressEnterOn(historyPage, "main a:text('All versions and what changed')");
   const versions = await historyPage.locator("main").innerText();
-  assert.match(versions, /Action "Map accessible transport with Experts by Experience": due date changed from 2027-05-31 to 2027-09-30/);
+  assert.match(versions, /Action "Map accessible transport with Experts by Experience": due date changed from 31 May 2027 to 30 September 2027/);
   assert.match(versions, /New priority: Carers get a break/);
   await axe(historyPage, "plan-versions-after");
   await history.close();

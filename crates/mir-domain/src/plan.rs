@@ -252,10 +252,12 @@ pub struct UpdateInput {
     pub evidence_url: Option<String>,
 }
 
+/// Checks a progress update. `allowed` is `(what it is about, [(status key, label)])`: a
+/// priority's statuses or an action's, so a wrong choice says which ones fit.
 pub fn check_update(
     note: &str,
     status: &str,
-    allowed: &[&str],
+    (about, allowed): (&str, &[(&str, &str)]),
     evidence_url: &str,
 ) -> Result<UpdateInput, FieldErrors> {
     let mut errors = FieldErrors::new();
@@ -268,9 +270,18 @@ pub fn check_update(
     );
     let status = match status.trim() {
         "" => None,
-        s if allowed.contains(&s) => Some(s.to_owned()),
+        s if allowed.iter().any(|(key, _)| *key == s) => Some(s.to_owned()),
         _ => {
-            errors.add("status", "Choose one of the statuses, or no change");
+            let labels: Vec<&str> = allowed.iter().map(|(_, label)| *label).collect();
+            let listed = match labels.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                Some((last, _)) => (*last).to_owned(),
+                None => String::new(),
+            };
+            errors.add(
+                "status",
+                format!("The status of {about} can be {listed}. Choose one of those, or no change"),
+            );
             None
         }
     };
@@ -377,8 +388,8 @@ pub fn changes(before: &PlanSnapshot, after: &PlanSnapshot) -> Vec<String> {
                         out.push(format!(
                             "Action \"{}\": due date changed from {} to {}",
                             a.what,
-                            o.due_on.as_deref().unwrap_or("none"),
-                            a.due_on.as_deref().unwrap_or("none")
+                            o.due_on.as_deref().map_or("none".into(), crate::dates::day),
+                            a.due_on.as_deref().map_or("none".into(), crate::dates::day)
                         ));
                     }
                     if o.what != a.what || o.lead != a.lead || o.involved != a.involved {
@@ -469,19 +480,24 @@ mod tests {
 
     #[test]
     fn an_update_needs_words_and_a_safe_link() {
-        let ok = check_update(
-            "Met the team",
-            "done",
-            &["done"],
-            "https://example.org/notes",
-        )
-        .expect("valid");
+        let allowed = (
+            "an action",
+            &[("done", "Done"), ("late", "Running late")][..],
+        );
+        let ok = check_update("Met the team", "done", allowed, "https://example.org/notes")
+            .expect("valid");
         assert_eq!(ok.status.as_deref(), Some("done"));
         let errors =
-            check_update(" ", "finished", &["done"], "javascript:alert(1)").expect_err("bad");
+            check_update(" ", "finished", allowed, "javascript:alert(1)").expect_err("bad");
         for field in ["note", "status", "evidence_url"] {
             assert!(errors.for_field(field).is_some(), "{field}");
         }
+        assert_eq!(
+            errors.for_field("status"),
+            Some(
+                "The status of an action can be Done or Running late. Choose one of those, or no change"
+            )
+        );
     }
 
     fn action(id: i64, what: &str, status: ActionStatus) -> SnapshotAction {

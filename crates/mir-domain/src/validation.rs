@@ -44,6 +44,15 @@ impl FieldErrors {
             .map(|e| e.message.as_str())
     }
 
+    /// Adds `other`'s errors after these (a field already in error keeps its first message).
+    pub fn merge(&mut self, other: FieldErrors) {
+        for e in other.0 {
+            if self.for_field(&e.field).is_none() {
+                self.0.push(e);
+            }
+        }
+    }
+
     /// `Ok(value)` when nothing was wrong, otherwise every error found.
     pub fn into_result<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
         if self.0.is_empty() {

@@ -164,9 +164,36 @@ pub struct ActionForm {
     pub what: String,
     pub lead: String,
     pub involved: String,
+    /// A whole `YYYY-MM-DD` date (scripts, older forms); the boxes below come first.
     pub due_on: String,
+    #[serde(rename = "due_on-day")]
+    pub due_on_day: String,
+    #[serde(rename = "due_on-month")]
+    pub due_on_month: String,
+    #[serde(rename = "due_on-year")]
+    pub due_on_year: String,
     pub review_on: String,
+    #[serde(rename = "review_on-day")]
+    pub review_on_day: String,
+    #[serde(rename = "review_on-month")]
+    pub review_on_month: String,
+    #[serde(rename = "review_on-year")]
+    pub review_on_year: String,
     pub status: String,
+}
+
+impl ActionForm {
+    /// The form for a stored action, its dates in the three boxes.
+    pub fn with_dates(mut self) -> ActionForm {
+        (self.due_on_day, self.due_on_month, self.due_on_year) =
+            mir_domain::dates::to_parts(&self.due_on);
+        (
+            self.review_on_day,
+            self.review_on_month,
+            self.review_on_year,
+        ) = mir_domain::dates::to_parts(&self.review_on);
+        self
+    }
 }
 
 /// Adds an action under a priority (`action_id: None`) or changes one.
@@ -181,14 +208,38 @@ pub async fn save_action(
     let ws = workspace(store, actor, slug).await?;
     authorize_in_group(ws.me.role, ws.me.is_co_chair, GroupAction::EditPlan)?;
     ws.priority(priority_id).ok_or(AppError::NotFound)?;
-    let checked = plan::check_action(
+    let mut date_errors = FieldErrors::new();
+    let due_on = mir_domain::dates::typed(
+        &mut date_errors,
+        ("due_on", "The due date"),
+        (&form.due_on_day, &form.due_on_month, &form.due_on_year),
+        &form.due_on,
+    );
+    let review_on = mir_domain::dates::typed(
+        &mut date_errors,
+        ("review_on", "The review date"),
+        (
+            &form.review_on_day,
+            &form.review_on_month,
+            &form.review_on_year,
+        ),
+        &form.review_on,
+    );
+    let checked = match plan::check_action(
         &form.what,
         &form.lead,
         &form.involved,
-        &form.due_on,
-        &form.review_on,
+        &due_on,
+        &review_on,
         &form.status,
-    )
+    ) {
+        Ok(_) if !date_errors.is_empty() => Err(date_errors),
+        Ok(checked) => Ok(checked),
+        Err(mut errors) => {
+            errors.merge(date_errors);
+            Err(errors)
+        }
+    }
     .map_err(AppError::Invalid)?;
     let record = ActionRecord {
         what: checked.what.clone(),
@@ -262,12 +313,29 @@ pub async fn add_update(
             Some(id)
         }
     };
-    let allowed: Vec<&str> = match action_id {
-        Some(_) => ActionStatus::ALL.iter().map(|s| s.key()).collect(),
-        None => PriorityStatus::ALL.iter().map(|s| s.key()).collect(),
+    let (about, allowed): (&str, Vec<(&str, &str)>) = match action_id {
+        Some(_) => (
+            "an action",
+            ActionStatus::ALL
+                .iter()
+                .map(|s| (s.key(), s.label()))
+                .collect(),
+        ),
+        None => (
+            "the priority as a whole",
+            PriorityStatus::ALL
+                .iter()
+                .map(|s| (s.key(), s.label()))
+                .collect(),
+        ),
     };
-    let checked = plan::check_update(&form.note, &form.status, &allowed, &form.evidence_url)
-        .map_err(AppError::Invalid)?;
+    let checked = plan::check_update(
+        &form.note,
+        &form.status,
+        (about, &allowed),
+        &form.evidence_url,
+    )
+    .map_err(AppError::Invalid)?;
     if checked.status.as_deref() == Some(PriorityStatus::Dropped.key()) && action_id.is_none() {
         let mut errors = FieldErrors::new();
         errors.add(

@@ -95,7 +95,14 @@ pub struct OpenReviewForm {
     /// `all` or `some`.
     pub scope: String,
     pub themes: Vec<String>,
+    /// A whole `YYYY-MM-DD` date (scripts, older forms); the boxes below come first.
     pub closes_on: String,
+    #[serde(rename = "closes_on-day")]
+    pub closes_on_day: String,
+    #[serde(rename = "closes_on-month")]
+    pub closes_on_month: String,
+    #[serde(rename = "closes_on-year")]
+    pub closes_on_year: String,
 }
 
 /// Opens a review on the organisation's framework version. Returns its id.
@@ -130,14 +137,32 @@ pub async fn open_review(
         .await?
         .ok_or_else(|| corrupt("adopted framework missing"))?;
     let all: Vec<String> = framework.themes.iter().map(|t| t.code.clone()).collect();
-    let checked = review::check_new_review(
+    let mut date_errors = FieldErrors::new();
+    let closes_on = mir_domain::dates::typed(
+        &mut date_errors,
+        ("closes_on", "The closing date"),
+        (
+            &form.closes_on_day,
+            &form.closes_on_month,
+            &form.closes_on_year,
+        ),
+        &form.closes_on,
+    );
+    let checked = match review::check_new_review(
         &form.title,
         &form.scope,
         &form.themes,
-        &form.closes_on,
+        &closes_on,
         &all,
         &today(),
-    )
+    ) {
+        Ok(_) if !date_errors.is_empty() => Err(date_errors),
+        Ok(checked) => Ok(checked),
+        Err(mut errors) => {
+            errors.merge(date_errors);
+            Err(errors)
+        }
+    }
     .map_err(AppError::Invalid)?;
     let id = store
         .create_review(

@@ -125,21 +125,27 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
     let bad_action = post(
         app,
         &format!("{priority}/actions"),
-        "what=&lead=&due_on=tomorrow&status=not-started",
+        "what=&lead=&due_on-day=tomorrow&due_on-month=3&due_on-year=2027&status=not-started",
         &g.staff,
     )
     .await;
     assert_eq!(bad_action.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad_action.html();
     assert_eq!(
-        select(&bad_action.html(), "#due_on")[0]
-            .value()
-            .attr("value"),
-        Some("tomorrow")
+        select(&html, "#due_on")[0].value().attr("value"),
+        Some("tomorrow"),
+        "what was typed is kept"
     );
+    let linked: Vec<&str> = select(&html, ".error-summary a")
+        .iter()
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert!(linked.contains(&"#due_on"), "{linked:?}");
+    assert!(bad_action.body.contains("The due date must be a real date"));
     let action = post(
         app,
         &format!("{priority}/actions"),
-        "what=Survey+every+adapted+home&lead=Repairs+manager&due_on=2027-02-28&status=not-started",
+        "what=Survey+every+adapted+home&lead=Repairs+manager&due_on-day=28&due_on-month=Feb&due_on-year=2027&status=not-started",
         &g.staff,
     )
     .await;
@@ -189,11 +195,11 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
     .await;
     assert_eq!(edited.status, StatusCode::SEE_OTHER);
     let still = app.get(&public).await;
-    assert!(still.body.contains("2027-02-28") && !still.body.contains("2027-04-30"));
+    assert!(still.body.contains("28 February 2027") && !still.body.contains("30 April 2027"));
     let draft = app.get_with_cookie(&g.plan, Some(&g.carer)).await;
     let pending = text(&select(&draft.html(), "main")[0]);
     assert!(
-        pending.contains("due date changed from 2027-02-28 to 2027-04-30"),
+        pending.contains("due date changed from 28 February 2027 to 30 April 2027"),
         "{pending}"
     );
     // A progress update waits too, unless the group chose to publish updates directly.
@@ -209,7 +215,7 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
         approve(app, &g, co_chair).await;
     }
     let v2 = app.get(&public).await;
-    assert!(v2.body.contains("2027-04-30"));
+    assert!(v2.body.contains("30 April 2027"));
     assert!(
         v2.body.contains("Ten homes surveyed"),
         "updates go public with the version"
@@ -281,11 +287,11 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
     let history = text(&select(&versions.html(), "main")[0]);
     assert!(history.contains("Version 2") && history.contains("Version 1"));
     assert!(history.contains(
-        "Action \"Survey every adapted home\": due date changed from 2027-02-28 to 2027-04-30"
+        "Action \"Survey every adapted home\": due date changed from 28 February 2027 to 30 April 2027"
     ));
     let v1 = app.get(&format!("{public}/versions/1")).await;
     assert_eq!(v1.status, StatusCode::OK);
-    assert!(v1.body.contains("2027-02-28") && !v1.body.contains("2027-04-30"));
+    assert!(v1.body.contains("28 February 2027") && !v1.body.contains("30 April 2027"));
     assert_eq!(
         app.get(&format!("{public}/versions/9")).await.status,
         StatusCode::NOT_FOUND
@@ -741,6 +747,23 @@ async fn a_review_becomes_a_priority(app: &TestApp) {
     )
     .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    // An update about the priority with an action's status says which statuses fit.
+    let priority = saved.header("location").to_owned();
+    let mixed = post(
+        app,
+        &format!("{priority}/updates"),
+        "action=&note=We+met&status=on-track",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(mixed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        mixed
+            .body
+            .contains("The status of the priority as a whole can be"),
+        "{}",
+        mixed.body
+    );
 }
 
 /// Form encoding for a test body.

@@ -80,7 +80,7 @@ async fn reviews_work_from_opening_to_agreement(app: &TestApp) {
     let bad = post(
         app,
         &g.base,
-        "title=&scope=some&closes_on=2026-02-31",
+        "title=&scope=some&closes_on-day=31&closes_on-month=2&closes_on-year=2026",
         &g.admin,
     )
     .await;
@@ -91,10 +91,16 @@ async fn reviews_work_from_opening_to_agreement(app: &TestApp) {
         .map(|a| a.value().attr("href").unwrap_or("").to_owned())
         .collect();
     assert_eq!(linked, ["#title", "#themes", "#closes_on"]);
+    // Dates are three boxes, as GOV.UK asks; an impossible one is named plainly.
     assert_eq!(
         select(&html, "#closes_on")[0].value().attr("value"),
-        Some("2026-02-31")
+        Some("31")
     );
+    assert_eq!(
+        select(&html, "#closes_on-month")[0].value().attr("value"),
+        Some("2")
+    );
+    assert!(bad.body.contains("The closing date must be a real date"));
     let staff_tries = post(app, &g.base, "title=Mine&scope=all", &g.staff).await;
     assert_eq!(staff_tries.status, StatusCode::FORBIDDEN);
     let review = open_review(app, &g, "Review+2026").await;
@@ -540,7 +546,7 @@ async fn a_small_perspective_is_counted_together(app: &TestApp) {
     // services, 3, tied with staff and first in order); staff stay apart.
     assert_eq!(lines, ["Staff", "Several perspectives together"]);
     assert_eq!(
-        select(&html, ".inset-text a")
+        select(&html, ".inset-text li .caption")
             .iter()
             .map(text)
             .collect::<Vec<_>>(),

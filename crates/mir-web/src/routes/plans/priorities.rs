@@ -333,7 +333,9 @@ pub async fn action(
         due_on: a.record.due_on.clone().unwrap_or_default(),
         review_on: a.record.review_on.clone().unwrap_or_default(),
         status: a.record.status.clone(),
-    };
+        ..ActionForm::default()
+    }
+    .with_dates();
     ok(&ActionPage {
         ctx,
         ws,
