@@ -742,11 +742,38 @@ test("a plan: two priorities, co-chair A approves (nothing public), co-chair B a
   await axe(page, "plan-approved-once");
   assert.doesNotMatch(await publicText(), /Getting out and about/, "one co-chair is not enough");
 
-  // Co-chair B (Alex, Expert by Experience) approves: now it is public.
+  // Co-chair B (Alex, Expert by Experience, who chose Easy Read) is emailed in Easy Read that
+  // the plan waits; on a 360px phone the link asks Alex to sign in, then lands on the approval
+  // page in Easy Read with everything that will be public; Alex approves: now it is public.
+  let link;
+  for (let i = 0; i < 50 && !link; i++) {
+    try {
+      link = await linkFromMail("alex.expert@demo.example.org", /(\/manage\/organisations\/demo-riverside-council\/plan)#approve/);
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  assert.ok(link, "Alex is emailed");
+  const asked = (await mailsTo("alex.expert@demo.example.org")).reverse().find((m) => m.includes("/plan#approve"));
+  assert.match(asked, /The plan is ready for you to check\./, `in Easy Read: ${asked}`);
+  const phone = await browser.newContext({ ...noScript, viewport: { width: 360, height: 740 } });
+  const alexPage = await phone.newPage();
+  await alexPage.goto(link);
+  assert.match(alexPage.url(), /\/sign-in$/, "signed out: sign in first");
+  await typeInto(alexPage, "#email", "alex.expert@demo.example.org");
+  await typeInto(alexPage, "#password", "making it real demo");
+  await Promise.all([alexPage.waitForNavigation(), alexPage.keyboard.press("Enter")]);
+  assert.match(alexPage.url(), /\/manage\/organisations\/demo-riverside-council\/plan$/, "back to the page the email named");
+  const approval = await alexPage.locator("main").innerText();
+  assert.match(approval, /Read the plan below first\./, "Easy Read");
+  assert.match(approval, /Everyone who wants to can get to community groups\./, "the whole plan is shown");
+  assert.match(approval, /Done by 31 May 2027/, "dates in words");
+  assert.ok(await alexPage.evaluate(() => document.documentElement.scrollWidth <= 360), "fits a 360px screen");
+  await axe(alexPage, "plan-approve-easy-read");
+  await pressEnterOn(alexPage, "#approve-button");
+  assert.match(await alexPage.locator(".notification-banner").innerText(), /version 2 of the plan is now public/);
+  await phone.close();
   const alex = await signIn("alex.expert@demo.example.org");
-  await alex.page.goto(server.base + "/manage/organisations/demo-riverside-council/plan");
-  await pressEnterOn(alex.page, "#approve-button");
-  assert.match(await alex.page.locator(".notification-banner").innerText(), /version 2 of the plan is now public/);
   let shown = await publicText();
   assert.match(shown, /Getting out and about/);
   assert.match(shown, /Carers get a break/);
@@ -791,7 +818,7 @@ test("a plan: two priorities, co-chair A approves (nothing public), co-chair B a
   await history.close();
   await alex.context.close();
   await sam.context.close();
-  assert.equal(checked.length, 8, `axe ran on ${checked.length} pages`);
+  assert.equal(checked.length, 9, `axe ran on ${checked.length} pages`);
 });
 
 test("the embed page shows in a frame on another site; other pages refuse to be framed", async () => {

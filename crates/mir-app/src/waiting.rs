@@ -133,28 +133,45 @@ pub async fn in_group(
     Ok(out)
 }
 
+/// An email asking for someone's part, in standard English and, for people who chose Easy
+/// Read, in Easy Read (short lines, one idea each).
+pub(crate) struct Ask<'a> {
+    pub subject: &'a str,
+    pub body: &'a str,
+    /// The Easy Read version; `None` sends everyone the standard one.
+    pub easy: Option<&'a str>,
+}
+
 /// Emails the members `who` picks, unless they turned these emails off, that their part is
-/// needed: `subject`, then `body`, then why they get it. Returns how many were asked.
+/// needed: the subject, then the body (Easy Read for those who chose it), then why they get
+/// it. Returns how many were asked.
 pub(crate) async fn ask(
     store: &(impl MemberRepo + EmailPreferenceRepo),
     mailer: &Mailer,
     (organisation_id, base_url): (i64, &str),
     who: impl Fn(&Member) -> bool,
-    subject: &str,
-    body: &str,
+    email: &Ask<'_>,
 ) -> Result<usize, AppError> {
     let mut asked = 0;
     for member in store.members(organisation_id).await? {
         let kind = EmailKind::Requests.key();
         if who(&member) && store.email_enabled(member.person_id, kind).await? {
+            let body = match email.easy {
+                Some(easy) if member.easy_read => format!(
+                    "{easy}\n\nYou get this email because you are in the group.\n\
+                     To stop emails like this, go to {base_url}/account/emails\n"
+                ),
+                _ => format!(
+                    "{}\n\nYou get this email because you are a member of the group. \
+                     To stop emails like it, choose at {base_url}/account/emails\n",
+                    email.body
+                ),
+            };
             mailer
                 .send(OutgoingEmail {
                     to: member.email,
-                    subject: subject.to_owned(),
-                    body: format!(
-                        "{body}\n\nYou get this email because you are a member of the group. \
-                         To stop emails like it, choose at {base_url}/account/emails\n"
-                    ),
+                    subject: email.subject.to_owned(),
+                    body,
                     reply_to: None,
                 })
                 .await?;

@@ -27,6 +27,8 @@ pub struct Member {
     pub pronouns: String,
     /// They agree to be named on the public plan while they are a co-chair.
     pub name_public: bool,
+    /// They chose Easy Read (pages and emails).
+    pub easy_read: bool,
 }
 
 impl Member {
@@ -41,7 +43,7 @@ impl Member {
     }
 }
 
-/// person, email, role, co-chair, name, pronouns, name public
+/// person, email, role, co-chair, name, pronouns, name public, Easy Read
 type MemberRow = (
     i64,
     String,
@@ -50,10 +52,11 @@ type MemberRow = (
     Option<String>,
     Option<String>,
     i64,
+    i64,
 );
 
 fn member_from(
-    (person_id, email, r, co, display_name, pronouns, name_public): MemberRow,
+    (person_id, email, r, co, display_name, pronouns, name_public, easy_read): MemberRow,
 ) -> Result<Member, StoreError> {
     Ok(Member {
         person_id,
@@ -63,6 +66,7 @@ fn member_from(
         display_name: display_name.unwrap_or_default(),
         pronouns: pronouns.unwrap_or_default(),
         name_public: name_public != 0,
+        easy_read: easy_read != 0,
     })
 }
 
@@ -173,7 +177,7 @@ impl MemberRepo for Store {
         person_id: i64,
     ) -> Result<Option<Member>, StoreError> {
         let row: Option<MemberRow> = sqlx::query_as(
-            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public \
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read \
              FROM memberships m JOIN people p ON p.id = m.person_id \
              WHERE m.organisation_id = $1 AND m.person_id = $2",
         )
@@ -186,7 +190,7 @@ impl MemberRepo for Store {
 
     async fn members(&self, organisation_id: i64) -> Result<Vec<Member>, StoreError> {
         let rows: Vec<MemberRow> = sqlx::query_as(
-            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public \
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read \
              FROM memberships m JOIN people p ON p.id = m.person_id \
              WHERE m.organisation_id = $1 ORDER BY LOWER(COALESCE(p.display_name, p.email)), p.id",
         )

@@ -108,6 +108,13 @@ pub trait PeopleRepo {
         person_id: i64,
         name: &PersonName,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Whether the person chose Easy Read for pages and emails.
+    fn easy_read(&self, person_id: i64) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn set_easy_read(
+        &self,
+        person_id: i64,
+        on: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Whether a token of this purpose would work now (unused, unexpired), without using it.
     fn token_works(
         &self,
@@ -118,6 +125,23 @@ pub trait PeopleRepo {
 }
 
 impl PeopleRepo for Store {
+    async fn easy_read(&self, person_id: i64) -> Result<bool, StoreError> {
+        let on: Option<i64> = sqlx::query_scalar("SELECT easy_read FROM people WHERE id = $1")
+            .bind(person_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(on.unwrap_or(0) != 0)
+    }
+
+    async fn set_easy_read(&self, person_id: i64, on: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE people SET easy_read = $1 WHERE id = $2")
+            .bind(i64::from(on))
+            .bind(person_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn person_name(&self, person_id: i64) -> Result<PersonName, StoreError> {
         let row: Option<(Option<String>, Option<String>, i64)> =
             sqlx::query_as("SELECT display_name, pronouns, name_public FROM people WHERE id = $1")

@@ -80,6 +80,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account/data.json", get(account::my_data))
         .route("/account/name", get(account::name).post(account::save_name))
         .route(
+            "/account/easy-read",
+            get(account::easy_read).post(account::save_easy_read),
+        )
+        .route(
             "/account/emails",
             get(account::emails).post(account::save_emails),
         )

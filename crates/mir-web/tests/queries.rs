@@ -88,12 +88,19 @@ async fn grow_plan(store: &Store, slug: &str, co_chairs: [&Actor; 2], count: usi
             .await
             .expect("update");
     }
+    let mail_dir = tempfile::tempdir().expect("mail folder");
+    let mailer = mir_app::mail::Mailer::new(
+        None,
+        mail_dir.path().to_path_buf(),
+        "Making it Real <no-reply@example.org>",
+    )
+    .expect("mailer");
     for actor in co_chairs {
         let seen = mir_app::plans::workspace(store, actor, slug)
             .await
             .expect("workspace")
             .revision;
-        mir_app::plans::approve(store, actor, slug, seen)
+        mir_app::plans::approve(store, (&mailer, "http://localhost"), actor, slug, seen)
             .await
             .expect("approved");
     }

@@ -34,3 +34,25 @@ pub async fn set_email_preferences(
     }
     Ok(())
 }
+
+/// Whether the signed-in person chose Easy Read for pages and emails.
+pub async fn easy_read_chosen(store: &impl PeopleRepo, actor: &Actor) -> Result<bool, AppError> {
+    let me = my_account(store, actor).await?;
+    Ok(store.easy_read(me.id).await?)
+}
+
+/// Chooses Easy Read (or standard) for good: pages when signing in on any device, and emails
+/// that ask for the person's part.
+pub async fn choose_easy_read(
+    store: &impl PeopleRepo,
+    actor: &Actor,
+    on: bool,
+) -> Result<(), AppError> {
+    let me = my_account(store, actor).await?;
+    Ok(store.set_easy_read(me.id, on).await?)
+}
+
+/// Whether someone who just signed in chose Easy Read.
+pub async fn prefers_easy_read(store: &impl PeopleRepo, person_id: i64) -> Result<bool, AppError> {
+    Ok(store.easy_read(person_id).await?)
+}

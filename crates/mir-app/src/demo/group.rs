@@ -134,6 +134,8 @@ pub(super) async fn load_demo_group(
             name_public: co_chair,
         };
         store.set_person_name(person.id, &name).await?;
+        // Alex, the Expert by Experience co-chair, chose Easy Read for pages and emails.
+        store.set_easy_read(person.id, first == "alex").await?;
         ids.push((person.id, role));
     }
     let [

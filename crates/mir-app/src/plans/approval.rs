@@ -45,7 +45,7 @@ pub async fn set_publish_directly(
                     subject: format!("How {} publishes progress updates changed", ws.organisation.name),
                     body: format!(
                         "{what} Changed by {}.\n\nIf this is not what the group agreed, tell the national programme team with the \"Report a problem\" link at the bottom of every page of Making it Real.\n",
-                        ws.me.email
+                        ws.me.shown_name()
                     ),
                     reply_to: None,
                 })
@@ -73,7 +73,8 @@ pub struct ApprovedBy {
 /// A co-chair approves the current draft. When two co-chairs have approved the same draft and
 /// one is an Expert by Experience or carer, it becomes the next published version.
 pub async fn approve(
-    store: &impl PlanStore,
+    store: &(impl PlanStore + mir_store::EmailPreferenceRepo),
+    (mailer, base_url): (&crate::mail::Mailer, &str),
     actor: &Actor,
     slug: &str,
     seen_revision: i64,
@@ -135,7 +136,10 @@ pub async fn approve(
         .await?
     {
         ApprovalOutcome::DraftChanged => Err(changed()),
-        ApprovalOutcome::Waiting => Ok(Approved::Waiting),
+        ApprovalOutcome::Waiting => {
+            ask_other_co_chairs(store, (mailer, base_url), &ws).await?;
+            Ok(Approved::Waiting)
+        }
         ApprovalOutcome::Published(number) => {
             // The search index is derived from what is public and rebuilt from it; it is
             // written after the publication commits (a failure here leaves search behind,
@@ -144,4 +148,48 @@ pub async fn approve(
             Ok(Approved::Published(number))
         }
     }
+}
+
+/// After one co-chair approves, the other co-chairs who have not are emailed that the plan
+/// waits for them: who approved, what will change, and where to read and approve it.
+async fn ask_other_co_chairs(
+    store: &(impl PlanStore + mir_store::EmailPreferenceRepo),
+    (mailer, base_url): (&crate::mail::Mailer, &str),
+    ws: &super::PlanWorkspace,
+) -> Result<(), AppError> {
+    let link = format!(
+        "{base_url}/manage/organisations/{}/plan#approve",
+        ws.organisation.slug
+    );
+    let who = ws.me.shown_name();
+    let changes: String = ws
+        .changed_since_published
+        .iter()
+        .map(|c| format!("- {c}\n"))
+        .collect();
+    let body = format!(
+        "{who} approved the plan of the Making it Real group of {}. It becomes public when a second co-chair approves it too; one of the two must be an Expert by Experience or a carer.\n\nWhat will change:\n{changes}\nRead it and approve it: {link}",
+        ws.organisation.name
+    );
+    let easy = format!(
+        "Hello.\n\nThe plan is ready for you to check.\n\n{who} said yes to it.\n\nYou are a co-chair. Please read the plan.\n\nIf you agree, press Approve.\n\nThen everyone can see the plan on the website.\n\nOpen this link:\n{link}"
+    );
+    let me = ws.me.person_id;
+    let approved: Vec<i64> = ws.approvals.iter().map(|a| a.person_id).collect();
+    crate::waiting::ask(
+        store,
+        mailer,
+        (ws.organisation.id, base_url),
+        |m| m.is_co_chair && m.person_id != me && !approved.contains(&m.person_id),
+        &crate::waiting::Ask {
+            subject: &format!(
+                "The plan of {} waits for your approval",
+                ws.organisation.name
+            ),
+            body: &body,
+            easy: Some(&easy),
+        },
+    )
+    .await?;
+    Ok(())
 }

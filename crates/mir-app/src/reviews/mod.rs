@@ -187,16 +187,24 @@ pub async fn open_review(
     )
     .await?;
     // Everyone else in the group is asked for their views.
-    let closes = checked
-        .closes_on
+    let closing_day = checked.closes_on.as_deref().map(mir_domain::dates::day);
+    let closes = closing_day
         .as_deref()
         .map(|d| format!(" It closes on {d}."))
         .unwrap_or_default();
+    let link = format!("{base_url}/manage/organisations/{slug}/reviews/{id}");
     let body = format!(
         "A review has opened in the Making it Real group of {}: \"{}\". It asks how things are \
-         going, in your words, next to everyone else's.{closes}\n\nGive your views: \
-         {base_url}/manage/organisations/{slug}/reviews/{id}",
+         going, in your words, next to everyone else's.{closes}\n\nGive your views: {link}",
         organisation.name, checked.title
+    );
+    let easy = format!(
+        "Hello.\n\nWe want to know what you think.\n\n{} has started a review. It is called \"{}\".\n\nYou say how things are for you.\n\nOther people say what they think too.\n{}\nOpen this link to start:\n{link}",
+        organisation.name,
+        checked.title,
+        closing_day
+            .map(|d| format!("\nPlease answer before {d}.\n"))
+            .unwrap_or_default()
     );
     let subject = format!("Your views, please: {}", checked.title);
     let everyone_else = |m: &mir_store::Member| m.person_id != me.person_id;
@@ -205,8 +213,11 @@ pub async fn open_review(
         mailer,
         (organisation.id, base_url),
         everyone_else,
-        &subject,
-        &body,
+        &crate::waiting::Ask {
+            subject: &subject,
+            body: &body,
+            easy: Some(&easy),
+        },
     )
     .await?;
     Ok(id)
@@ -463,14 +474,23 @@ pub async fn close_review(
         mailer,
         (ctx.organisation.id, base_url),
         |m| m.person_id != ctx.me.person_id,
-        &format!("“{}” is closed", ctx.review.title),
-        &format!(
-            "Hello,\n\n{} closed the review “{}” of the Making it Real group of {}. Views can no longer be given or changed; what the group said stays as a record.\n\nSee what the group said: {link}\n\nIf it was closed too soon, the co-chairs can open it again until {}.",
-            ctx.me.shown_name(),
-            ctx.review.title,
-            ctx.organisation.name,
-            mir_domain::dates::in_words(mir_store::now() + crate::members::UNDO_DAYS * 24 * 60 * 60),
-        ),
+        &crate::waiting::Ask {
+            subject: &format!("“{}” is closed", ctx.review.title),
+            body: &format!(
+                "Hello,\n\n{} closed the review “{}” of the Making it Real group of {}. Views can no longer be given or changed; what the group said stays as a record.\n\nSee what the group said: {link}\n\nIf it was closed too soon, the co-chairs can open it again until {}.",
+                ctx.me.shown_name(),
+                ctx.review.title,
+                ctx.organisation.name,
+                mir_domain::dates::in_words(
+                    mir_store::now() + crate::members::UNDO_DAYS * 24 * 60 * 60
+                ),
+            ),
+            easy: Some(&format!(
+                "Hello.\n\nThe review \"{}\" has finished.\n\n{} closed it.\n\nYou cannot give or change views in it now.\n\nSee what everyone said:\n{link}",
+                ctx.review.title,
+                ctx.me.shown_name(),
+            )),
+        },
     )
     .await?;
     Ok(())

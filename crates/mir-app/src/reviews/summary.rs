@@ -288,8 +288,17 @@ pub async fn record_position(
     let me = ctx.me.person_id;
     let other_co_chairs = |m: &mir_store::Member| m.is_co_chair && m.person_id != me;
     let subject = format!("Please confirm what the group agreed: {}", review.title);
+    let easy = format!(
+        "Hello.\n\nThe group agreed something about this statement:\n\"{}\"\n\nYou are a co-chair. Please read what the group agreed.\n\nIf it is right, press Confirm.\n\nOpen this link:\n{base_url}/manage/organisations/{}/reviews/{}/summary#statement-{}",
+        statement.easy_text, organisation.slug, review.id, statement.code
+    );
     let to = (organisation.id, base_url);
-    crate::waiting::ask(store, mailer, to, other_co_chairs, &subject, &body).await?;
+    let email = crate::waiting::Ask {
+        subject: &subject,
+        body: &body,
+        easy: Some(&easy),
+    };
+    crate::waiting::ask(store, mailer, to, other_co_chairs, &email).await?;
     Ok(())
 }
 

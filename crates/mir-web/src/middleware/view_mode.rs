@@ -79,18 +79,24 @@ pub fn toggle_href(uri: &Uri, current: ViewMode) -> String {
     format!("?{query}")
 }
 
+/// Remembers a mode on this device (the choice of the query string, or of a person who chose
+/// Easy Read for good when they sign in).
+pub fn remember(headers: &mut axum::http::HeaderMap, mode: ViewMode, https: bool) {
+    let spec = CookieSpec {
+        same_site: SameSite::Lax,
+        secure: https,
+        max_age: Some(time::Duration::days(365)),
+    };
+    cookies::set(headers, COOKIE, mode.key(), spec);
+}
+
 pub async fn middleware(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let mode = for_request(&req);
     let asked = from_query(req.uri());
     req.extensions_mut().insert(mode);
     let mut response = next.run(req).await;
     if let Some(asked) = asked {
-        let spec = CookieSpec {
-            same_site: SameSite::Lax,
-            secure: state.config.https,
-            max_age: Some(time::Duration::days(365)),
-        };
-        cookies::set(response.headers_mut(), COOKIE, asked.key(), spec);
+        remember(response.headers_mut(), asked, state.config.https);
     }
     response
 }

@@ -29,6 +29,7 @@ struct AccountPage {
     ctx: PageContext,
     email: String,
     name: mir_domain::person::PersonName,
+    easy_read: bool,
     has_password: bool,
     memberships: Vec<mir_store::MembershipSummary>,
     waiting: Vec<mir_app::waiting::Waiting>,
@@ -68,10 +69,12 @@ pub async fn account(
     let memberships = mir_app::organisations::my_memberships(&state.store, &actor).await?;
     let waiting = mir_app::waiting::for_person(&state.store, &actor).await?;
     let name = accounts::my_name(&state.store, &actor).await?;
+    let easy_read = accounts::easy_read_chosen(&state.store, &actor).await?;
     ok(&AccountPage {
         ctx,
         email: me.email,
         name,
+        easy_read,
         has_password,
         memberships,
         waiting,
@@ -488,6 +491,64 @@ pub async fn save_name(
             },
         ),
     }
+}
+
+// ---------------------------------------------------------------- Easy Read for good
+
+#[derive(Template)]
+#[template(path = "account/easy_read.html")]
+struct EasyReadPage {
+    ctx: PageContext,
+    on: bool,
+}
+
+/// `GET /account/easy-read`
+pub async fn easy_read(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    let on = accounts::easy_read_chosen(&state.store, &actor).await?;
+    ok(&EasyReadPage { ctx, on })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct EasyReadForm {
+    easy_read: String,
+}
+
+/// `POST /account/easy-read`: the choice is kept for the person and set on this device.
+pub async fn save_easy_read(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    session: Session,
+    CsrfForm(form): CsrfForm<EasyReadForm>,
+) -> Result<Response, WebError> {
+    if let Some(redirect) = sign_in_first(&actor) {
+        return Ok(redirect);
+    }
+    let on = form.easy_read == "yes";
+    accounts::choose_easy_read(&state.store, &actor, on).await?;
+    let mut response = form::saved(
+        &session,
+        if on {
+            "Easy Read is on. Pages open in Easy Read when you sign in, and emails that need you come in Easy Read."
+        } else {
+            "Easy Read is off. You can still switch any page with the link at the top."
+        },
+        "/account",
+    );
+    let mode = if on {
+        crate::middleware::view_mode::ViewMode::EasyRead
+    } else {
+        crate::middleware::view_mode::ViewMode::Standard
+    };
+    crate::middleware::view_mode::remember(response.headers_mut(), mode, state.config.https);
+    Ok(response)
 }
 
 #[cfg(test)]

@@ -65,7 +65,7 @@ pub async fn use_link(
                     "/".to_owned()
                 }
             });
-            Ok(Redirect::to(&next).into_response())
+            signed_in_to(&state, person.id, &next).await
         }
         None => render(
             StatusCode::BAD_REQUEST,
@@ -141,6 +141,19 @@ pub async fn sign_in(ctx: PageContext) -> Result<Response, WebError> {
     })
 }
 
+/// Goes on after signing in; a person who chose Easy Read gets it on this device too.
+async fn signed_in_to(state: &AppState, person_id: i64, next: &str) -> Result<Response, WebError> {
+    let mut response = Redirect::to(next).into_response();
+    if accounts::prefers_easy_read(&state.store, person_id).await? {
+        crate::middleware::view_mode::remember(
+            response.headers_mut(),
+            crate::middleware::view_mode::ViewMode::EasyRead,
+            state.config.https,
+        );
+    }
+    Ok(response)
+}
+
 fn after_sign_in(actor_is_admin: bool) -> &'static str {
     if actor_is_admin { "/admin" } else { "/account" }
 }
@@ -162,7 +175,7 @@ pub async fn sign_in_with_password(
             let next = session
                 .take_return_to()
                 .unwrap_or_else(|| after_sign_in(person.is_national_admin).to_owned());
-            return Ok(Redirect::to(&next).into_response());
+            return signed_in_to(&state, person.id, &next).await;
         }
         Outcome::Done(None) => {
             let mut errors = FieldErrors::new();

@@ -577,9 +577,15 @@ async fn co_chair_changes_are_told_to_the_whole_group_and_shown_publicly() {
             .await
             .expect("workspace")
             .revision;
-        mir_app::plans::approve(store, &actor, &slug, seen)
-            .await
-            .expect("approve");
+        mir_app::plans::approve(
+            store,
+            (&app.mailer(), "http://localhost"),
+            &actor,
+            &slug,
+            seen,
+        )
+        .await
+        .expect("approve");
     }
     // The Expert by Experience agreed to be named; the member of staff did not.
     for (email, public) in [("expert@example.org", true), ("staff@example.org", false)] {

@@ -260,7 +260,8 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
     assert_eq!(told.len(), 4, "every member is told");
     assert!(
         told.iter()
-            .all(|m| m.contains("Changed by expert@example.org"))
+            .all(|m| m.contains("Changed by A member who has not chosen a name yet")),
+        "named by their chosen name, never their address"
     );
     let quick = post(
         app,
@@ -612,9 +613,15 @@ async fn the_public_plan_is_kept_until_something_changes() {
             .await
             .expect("workspace")
             .revision;
-        mir_app::plans::approve(store, &actor, &g.slug, seen)
-            .await
-            .expect("approved");
+        mir_app::plans::approve(
+            store,
+            (&app.mailer(), "http://localhost"),
+            &actor,
+            &g.slug,
+            seen,
+        )
+        .await
+        .expect("approved");
     }
 
     assert!(

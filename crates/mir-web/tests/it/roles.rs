@@ -226,6 +226,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/account/name".into(),
             [see, ok, ok, ok, ok, ok, ok],
         ),
+        (
+            "/account/easy-read",
+            "/account/easy-read".into(),
+            [see, ok, ok, ok, ok, ok, ok],
+        ),
         // Pages that say what a change to the group does before it is made: administrators.
         (
             "/manage/organisations/{slug}/members/{person}/remove",
@@ -709,6 +714,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/account/name".into(),
             "display_name=",
             [see, bad, bad, bad, bad, bad, bad],
+        ),
+        (
+            "/account/easy-read",
+            "/account/easy-read".into(),
+            "easy_read=no",
+            [see; 7],
         ),
         (
             "/admin/organisations/{id}/approve",

@@ -120,6 +120,17 @@ impl TestApp {
     }
 
     /// Sends what waits in the outbox, as the worker in `mir serve` would.
+    /// A mailer that writes straight into this app's mail folder, for tests that call
+    /// use-cases directly.
+    pub fn mailer(&self) -> mir_app::mail::Mailer {
+        mir_app::mail::Mailer::new(
+            None,
+            self.mail_dir.path().to_path_buf(),
+            "Making it Real <no-reply@example.org>",
+        )
+        .expect("mailer")
+    }
+
     pub async fn deliver_mail(&self) {
         let mailer = mir_app::mail::Mailer::new(
             None,

@@ -263,7 +263,121 @@ async fn remembering_the_page_is_bounded_per_client(app: &TestApp) {
     );
 }
 
+/// An Expert by Experience co-chair who chose Easy Read is emailed, in Easy Read, that the
+/// plan waits for them; the link signs them in and brings them to the approval page in Easy
+/// Read, where they read everything that will be public and approve it.
+async fn an_easy_read_co_chair_is_asked_and_approves(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Cedar Support")).await;
+    let plan = format!("/manage/organisations/{}/plan", g.slug);
+    let chose = app
+        .post_as("/account/easy-read", "easy_read=yes", &g.expert)
+        .await;
+    assert_eq!(chose.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        chose.set_cookie("mir_view").as_deref(),
+        Some("mir_view=easy")
+    );
+    sent(
+        app.post_as(
+            &format!("{plan}/priorities/new"),
+            "title=Plans+made+with+people&statements=WB-I1&target=Everyone+plans+with+us&status=agreed",
+            &g.staff,
+        )
+        .await,
+    );
+    let before = app.mails().await.len();
+    let revision = value_on(app, &plan, "input[name='revision']", &g.admin).await;
+    sent(
+        app.post_as(
+            &format!("{plan}/approve"),
+            &format!("revision={revision}"),
+            &g.admin,
+        )
+        .await,
+    );
+    let mails = app.mails().await;
+    let asked: Vec<&String> = mails[before..]
+        .iter()
+        .filter(|m| m.contains("waits for your approval"))
+        .collect();
+    assert_eq!(asked.len(), 1, "only the other co-chair is asked");
+    assert!(asked[0].contains("To: expert@example.org"));
+    assert!(
+        asked[0].contains("The plan is ready for you to check."),
+        "Easy Read: {}",
+        asked[0]
+    );
+    assert!(asked[0].contains(&format!("{plan}#approve")));
+
+    // The link, opened signed out: sign in, and back to the plan, in Easy Read.
+    let visit = app.get(&plan).await;
+    assert_eq!(visit.header("location"), "/sign-in");
+    let visitor = visit.set_cookie("mir_session").expect("visitor session");
+    let link = mir_app::accounts::create_sign_in_link(
+        &app.db.store,
+        &mir_app::Actor::Operator,
+        "expert@example.org",
+        false,
+    )
+    .await
+    .expect("link");
+    let path = format!("/sign-in/link/{}", link.token);
+    let page = app.get_with_cookie(&path, Some(&visitor)).await;
+    let csrf = page.set_cookie("mir_csrf").expect("csrf");
+    let token = csrf.trim_start_matches("mir_csrf=").to_owned();
+    let done = app
+        .post_form(
+            &path,
+            &format!("csrf_token={token}"),
+            Some(&format!("{csrf}; {visitor}")),
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        done.header("location"),
+        plan,
+        "back where the email pointed"
+    );
+    let view = done
+        .set_cookie("mir_view")
+        .expect("Easy Read set on this device");
+    assert_eq!(view, "mir_view=easy");
+    let session = done.set_cookie("mir_session").expect("signed in");
+    let cookies = format!("{csrf}; {session}; {view}");
+    let approval = app.get_with_cookie(&plan, Some(&cookies)).await;
+    let html = approval.html();
+    let main = text(&select(&html, "main")[0]);
+    assert!(
+        main.contains("Read the plan below first."),
+        "Easy Read: {main}"
+    );
+    assert!(
+        main.contains("Everyone plans with us"),
+        "the whole plan is shown"
+    );
+    assert!(
+        main.contains("New priority: Plans made with people"),
+        "what changes"
+    );
+    assert_eq!(
+        text(&select(&html, "#approve-button")[0]),
+        "I agree: approve the plan"
+    );
+    let revision = value_on(app, &plan, "input[name='revision']", &cookies).await;
+    let approved = app
+        .post_as(
+            &format!("{plan}/approve"),
+            &format!("revision={revision}"),
+            &cookies,
+        )
+        .await;
+    assert_eq!(approved.status, StatusCode::SEE_OTHER);
+    let public = app.get(&format!("/organisations/{}", g.slug)).await;
+    assert!(public.body.contains("Plans made with people"), "published");
+}
+
 both_engines!(
+    an_easy_read_co_chair_is_asked_and_approves,
     what_is_waiting_shows_and_goes,
     a_link_to_a_group_page_signs_in_and_comes_back,
     remembering_the_page_is_bounded_per_client

@@ -66,6 +66,24 @@ impl PlanPage {
     fn status_label(&self, key: &str) -> &'static str {
         plans::status_label(key)
     }
+
+    /// A statement's words (Easy Read words in Easy Read), by its code.
+    fn statement_words(&self, code: &str) -> String {
+        self.ws
+            .framework
+            .as_ref()
+            .and_then(|f| f.statements.iter().find(|s| s.code == code))
+            .map_or_else(
+                || code.to_owned(),
+                |s| {
+                    if self.ctx.easy {
+                        s.easy_text.clone()
+                    } else {
+                        s.text.clone()
+                    }
+                },
+            )
+    }
 }
 
 /// `GET /manage/organisations/{slug}/plan`
@@ -107,7 +125,7 @@ pub async fn approve(
 ) -> Result<Response, WebError> {
     // The revision of the draft the co-chair read; a missing or odd one never matches.
     let seen = field(&pairs, "revision").parse::<i64>().unwrap_or(-1);
-    let message = match form::answer(plans::approve(&state.store, &actor, &slug, seen).await, "approve")? {
+    let message = match form::answer(plans::approve(&state.store, (&state.mailer, state.config.base_url.as_str()), &actor, &slug, seen).await, "approve")? {
         Outcome::Done(Approved::Waiting) => "Your approval is recorded. The plan is published when the other co-chair approves it too.".to_owned(),
         Outcome::Done(Approved::Published(n)) => {
             format!("Approved by both co-chairs: version {n} of the plan is now public.")
