@@ -357,11 +357,28 @@ async function chooseRadio(page, groupName, selector) {
 async function assertNoAxeViolationsWithoutScript(page, name) {
   const html = await page.content();
   const url = page.url();
-  const context = await browser.newContext();
+  // Every page and state of the journeys is also checked on a 320px screen: nothing wider
+  // than the screen, and no text smaller than 12px (charts included, as drawn).
+  const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
   const probe = await context.newPage();
   await probe.route((u) => u.href === url, (route) => route.fulfill({ status: 200, contentType: "text/html; charset=utf-8", body: html }));
   await probe.goto(url);
   await assertNoAxeViolations(probe, name);
+  const width = await probe.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 320, `${name}: the page is ${width}px wide on a 320px screen`);
+  const small = await probe.evaluate(() => {
+    const tiny = [];
+    for (const el of document.querySelectorAll("body *")) {
+      const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+      if (!own || el.closest(".visually-hidden, [hidden], template, script, style")) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.width === 0 || rect.height === 0) continue;
+      const size = el instanceof SVGTextElement ? rect.height / 1.15 : parseFloat(getComputedStyle(el).fontSize);
+      if (size < 11.5) tiny.push(`${el.tagName.toLowerCase()} "${el.textContent.trim().slice(0, 30)}" ${size.toFixed(1)}px`);
+    }
+    return tiny.slice(0, 5);
+  });
+  assert.deepEqual(small, [], `${name}: text smaller than 12px on a 320px screen`);
   await context.close();
 }
 
