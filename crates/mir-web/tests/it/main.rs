@@ -8,6 +8,7 @@ mod support;
 
 mod accounts;
 mod admin;
+mod easy_read;
 mod find;
 mod hostile;
 mod http;
