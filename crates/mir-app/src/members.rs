@@ -298,21 +298,7 @@ pub async fn invite(
             now,
         )
         .await?;
-    mailer
-        .send(OutgoingEmail {
-            to: email,
-            subject: format!("You are invited to join {} on Making it Real", organisation.name),
-            body: format!(
-                "You are invited to join the Making it Real group of {} as {}{}.\n\n\
-                 Use this link to accept. It works for {INVITATION_DAYS} days:\n\n{base_url}/invitations/{token}\n\n\
-                 If you were not expecting this, you can ignore this email.\n",
-                organisation.name,
-                role.label(),
-                if co_chair { ", co-chair" } else { "" },
-            ),
-            reply_to: None,
-        })
-        .await?;
+    send_invitation(mailer, (&organisation, &me), &invitation, &token, base_url).await?;
     let detail = json!({"email": invitation.email, "role": role.key(), "co_chair": co_chair});
     record(
         store,
@@ -328,6 +314,124 @@ pub async fn invite(
         "invitation sent"
     );
     Ok(())
+}
+
+/// The invitation email: who invited them, to what, what Making it Real is, and the link.
+async fn send_invitation(
+    mailer: &Mailer,
+    (organisation, inviter): (&OrganisationRef, &Member),
+    invitation: &Invitation,
+    token: &str,
+    base_url: &str,
+) -> Result<(), AppError> {
+    let role = invitation.role.label();
+    let co_chair = if invitation.is_co_chair {
+        ", co-chair"
+    } else {
+        ""
+    };
+    mailer
+        .send(OutgoingEmail {
+            to: invitation.email.clone(),
+            subject: format!("You are invited to join {} on Making it Real", organisation.name),
+            body: format!(
+                "Hello,\n\n{} invites you to join the Making it Real group of {} as {role}{co_chair}.\n\n\
+                 Making it Real is a set of short statements about what good care and support look like, \
+                 written with people who use services. In the group, people who use services, carers, \
+                 families and staff say together how things are now, agree what to work on, and publish \
+                 a plan that everyone can see. Everyone takes part as an equal.\n\n\
+                 Use this link to join. It works for {INVITATION_DAYS} days:\n\n{base_url}/invitations/{token}\n\n\
+                 In short (Easy Read):\n\
+                 - You are asked to join a group.\n\
+                 - The group talks about what good support is like.\n\
+                 - Open the link to join.\n\n\
+                 If you were not expecting this, you can ignore this email.\n",
+                inviter.shown_name(),
+                organisation.name,
+            ),
+            reply_to: None,
+        })
+        .await?;
+    Ok(())
+}
+
+/// Sends a waiting invitation again with a new link that works for another
+/// [`INVITATION_DAYS`] days; the old link stops working.
+pub async fn resend_invitation(
+    store: &(impl MemberRepo + AuditRepo + mir_store::RateLimitRepo),
+    (mailer, base_url): (&Mailer, &str),
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+) -> Result<String, AppError> {
+    let (organisation, me) = as_admin(store, actor, slug).await?;
+    let now = mir_store::now();
+    let invitation = store
+        .pending_invitations(organisation.id, now)
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or(AppError::NotFound)?;
+    crate::rate_limit::check(
+        store,
+        &[crate::rate_limit::Limit::per_client(
+            "invite",
+            &me.person_id.to_string(),
+            30,
+        )],
+    )
+    .await?;
+    let token = hex::encode(rand::random::<[u8; 32]>());
+    let expires_at = now + INVITATION_DAYS * 24 * 3600;
+    if !store
+        .renew_invitation(
+            organisation.id,
+            id,
+            &crate::accounts::hash_token(&token),
+            expires_at,
+        )
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    send_invitation(mailer, (&organisation, &me), &invitation, &token, base_url).await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "invitation sent again",
+        json!({"email": invitation.email}),
+    )
+    .await?;
+    Ok(invitation.email)
+}
+
+/// Cancels a waiting invitation: its link stops working.
+pub async fn cancel_invitation(
+    store: &(impl MemberRepo + AuditRepo),
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+) -> Result<String, AppError> {
+    let (organisation, _) = as_admin(store, actor, slug).await?;
+    let invitation = store
+        .pending_invitations(organisation.id, mir_store::now())
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or(AppError::NotFound)?;
+    if !store.cancel_invitation(organisation.id, id).await? {
+        return Err(AppError::NotFound);
+    }
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "invitation cancelled",
+        json!({"email": invitation.email}),
+    )
+    .await?;
+    Ok(invitation.email)
 }
 
 /// The invitation behind a link, for its confirmation page; `None` if it does not work.

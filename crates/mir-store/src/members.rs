@@ -117,6 +117,21 @@ pub trait MemberRepo {
         organisation_id: i64,
         person_id: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// A waiting invitation gets a new link and a new expiry (the old link stops working);
+    /// `false` if it was accepted or is not this organisation's.
+    fn renew_invitation(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        token_hash: &str,
+        expires_at: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Cancels a waiting invitation: its link stops working. `false` if there was none.
+    fn cancel_invitation(
+        &self,
+        organisation_id: i64,
+        id: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     fn insert_invitation(
         &self,
         invitation: &Invitation,
@@ -234,6 +249,39 @@ impl MemberRepo for Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn renew_invitation(
+        &self,
+        organisation_id: i64,
+        id: i64,
+        token_hash: &str,
+        expires_at: UnixTime,
+    ) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE invitations SET token_hash = $1, expires_at = $2 \
+             WHERE id = $3 AND organisation_id = $4 AND accepted_at IS NULL",
+        )
+        .bind(token_hash)
+        .bind(expires_at)
+        .bind(id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
+    }
+
+    async fn cancel_invitation(&self, organisation_id: i64, id: i64) -> Result<bool, StoreError> {
+        Ok(sqlx::query(
+            "DELETE FROM invitations WHERE id = $1 AND organisation_id = $2 AND accepted_at IS NULL",
+        )
+        .bind(id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1)
     }
 
     async fn insert_invitation(

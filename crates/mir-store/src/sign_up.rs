@@ -30,6 +30,11 @@ pub struct PendingOrganisation {
     pub commitment: String,
     pub framework: String,
     pub created_at: UnixTime,
+    /// Who applied: the first administrator's name (if chosen) and address.
+    pub applicant: Option<(String, String)>,
+    /// Other organisations it may duplicate: the same name, or the same kind in a shared
+    /// council area; `(name, status key)`.
+    pub similar: Vec<(String, String)>,
 }
 
 /// One of a person's memberships.
@@ -183,7 +188,29 @@ impl SignUpRepo for Store {
             .bind(id)
             .fetch_all(&self.pool)
             .await?;
+            let applicant: Option<(Option<String>, String)> = sqlx::query_as(
+                "SELECT p.display_name, p.email FROM memberships m JOIN people p ON p.id = m.person_id \
+                 WHERE m.organisation_id = $1 AND m.role = 'admin' ORDER BY m.created_at, p.id LIMIT 1",
+            )
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+            let similar: Vec<(String, String)> = sqlx::query_as(
+                "SELECT o.name, o.status FROM organisations o WHERE o.id <> $1 AND ( \
+                   LOWER(o.name) = LOWER($2) \
+                   OR (o.kind = $3 AND EXISTS (SELECT 1 FROM organisation_areas mine \
+                       JOIN organisation_areas theirs ON theirs.area_code = mine.area_code \
+                       WHERE mine.organisation_id = $1 AND theirs.organisation_id = o.id))) \
+                 ORDER BY o.name LIMIT 10",
+            )
+            .bind(id)
+            .bind(&name)
+            .bind(&kind)
+            .fetch_all(&self.pool)
+            .await?;
             out.push(PendingOrganisation {
+                applicant: applicant.map(|(n, e)| (n.unwrap_or_default(), e)),
+                similar,
                 id,
                 slug,
                 name,

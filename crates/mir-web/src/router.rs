@@ -138,6 +138,14 @@ pub fn router(state: AppState) -> Router {
             post(workspace::add_back),
         )
         .route(
+            "/manage/organisations/{slug}/invitations/{id}/resend",
+            post(workspace::resend_invitation),
+        )
+        .route(
+            "/manage/organisations/{slug}/invitations/{id}/cancel",
+            post(workspace::cancel_invitation),
+        )
+        .route(
             "/manage/organisations/{slug}/co-chair-requests/{id}/agree",
             post(workspace::agree_co_chair_change),
         )

@@ -30,6 +30,8 @@ pub const UPLOAD_LIMIT_BYTES: usize = 5 * 1024 * 1024;
 struct HomePage {
     ctx: PageContext,
     outbox: mir_store::OutboxReport,
+    /// Sign-ups waiting for a decision.
+    waiting: usize,
 }
 
 impl HomePage {
@@ -46,7 +48,14 @@ pub async fn home(
 ) -> Result<Response, WebError> {
     authorize(&actor, Action::ViewAdmin)?;
     let outbox = mir_app::mail::outbox_report(&state.store, &actor).await?;
-    ok(&HomePage { ctx, outbox })
+    let waiting = mir_app::organisations::awaiting_approval(&state.store, &actor)
+        .await?
+        .len();
+    ok(&HomePage {
+        ctx,
+        outbox,
+        waiting,
+    })
 }
 
 /// A problem as the upload page shows it: where, what, and the line of the file.
@@ -260,6 +269,15 @@ struct OrganisationsPage {
 }
 
 impl OrganisationsPage {
+    fn status_label(&self, key: &str) -> &'static str {
+        match key {
+            "approved" => "signed up",
+            "awaiting-approval" => "also waiting",
+            "declined" => "declined",
+            _ => "other",
+        }
+    }
+
     /// Whether the decline form of this organisation needs its reason.
     fn needs_reason(&self, id: &i64) -> bool {
         self.error_for == Some(*id)

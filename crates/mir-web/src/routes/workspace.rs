@@ -374,6 +374,42 @@ pub async fn decline_co_chair_change(
     change(&state, &actor, &slug, &session, ctx, result).await
 }
 
+/// `POST /manage/organisations/{slug}/invitations/{id}/resend`
+pub async fn resend_invitation(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<MemberForm>,
+) -> Result<Response, WebError> {
+    let sent = (&state.mailer, state.config.base_url.as_str());
+    let result = members::resend_invitation(&state.store, sent, &actor, &slug, id)
+        .await
+        .map(|email| {
+            format!(
+                "The invitation is sent again to {email}, with a new link that works for {} days. The old link no longer works.",
+                members::INVITATION_DAYS
+            )
+        });
+    change(&state, &actor, &slug, &session, ctx, result).await
+}
+
+/// `POST /manage/organisations/{slug}/invitations/{id}/cancel`
+pub async fn cancel_invitation(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_): CsrfForm<MemberForm>,
+) -> Result<Response, WebError> {
+    let result = members::cancel_invitation(&state.store, &actor, &slug, id)
+        .await
+        .map(|email| format!("The invitation to {email} is cancelled: its link no longer works."));
+    change(&state, &actor, &slug, &session, ctx, result).await
+}
+
 /// `POST /manage/organisations/{slug}/members/{person}/add-back`
 pub async fn add_back(
     State(state): State<AppState>,

@@ -698,6 +698,18 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             [nf, nf, no, no, no, clash, nf],
         ),
         (
+            "/manage/organisations/{slug}/invitations/{id}/resend",
+            format!("{ws}/invitations/999999/resend"),
+            "",
+            [nf, nf, no, no, no, nf, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/invitations/{id}/cancel",
+            format!("{ws}/invitations/999999/cancel"),
+            "",
+            [nf, nf, no, no, no, nf, nf],
+        ),
+        (
             "/manage/organisations/{slug}/co-chair-requests/{id}/agree",
             format!("{ws}/co-chair-requests/999999/agree"),
             "",

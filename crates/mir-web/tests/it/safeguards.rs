@@ -238,4 +238,84 @@ async fn names_and_safeguards(app: &TestApp) {
     );
 }
 
-both_engines!(names_and_safeguards);
+/// Invitations can be sent again (a new link; the old one stops working) and cancelled, and
+/// the email says who invited them and what Making it Real is.
+async fn invitations_can_be_sent_again_and_cancelled(app: &TestApp) {
+    let g = crate::support::group(app, &mir_store::testing::sign_up("Cedar Support")).await;
+    let base = format!("/manage/organisations/{}", g.slug);
+    app.post_as("/account/name", "display_name=Sam", &g.admin)
+        .await;
+    let invited = app
+        .post_as(
+            &format!("{base}/invite"),
+            "email=new%40example.org&role=carer",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER);
+    let first = app
+        .mails()
+        .await
+        .into_iter()
+        .rev()
+        .find(|m| m.contains("To: new@example.org"))
+        .expect("invited");
+    assert!(
+        first.contains("Sam invites you to join the Making it Real group of Cedar Support"),
+        "{first}"
+    );
+    assert!(first.contains("Making it Real is a set of short statements"));
+    let link_of = |mail: &str| {
+        let at = mail.find("/invitations/").expect("link");
+        mail[at..at + "/invitations/".len() + 64].to_owned()
+    };
+    let old_link = link_of(&first);
+    let ws = app.get_with_cookie(&base, Some(&g.admin)).await;
+    let resend = select(&ws.html(), "#invitations form[action$='/resend']")[0]
+        .value()
+        .attr("action")
+        .expect("resend")
+        .to_owned();
+    assert_eq!(
+        app.post_as(&resend, "", &g.carer).await.status,
+        StatusCode::FORBIDDEN,
+        "administrators only"
+    );
+    let again = app.post_as(&resend, "", &g.admin).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let second = app
+        .mails()
+        .await
+        .into_iter()
+        .rev()
+        .find(|m| m.contains("To: new@example.org"))
+        .expect("again");
+    let new_link = link_of(&second);
+    assert_ne!(old_link, new_link);
+    assert_eq!(
+        app.get(&old_link).await.status,
+        StatusCode::BAD_REQUEST,
+        "the old link stops"
+    );
+    assert_eq!(app.get(&new_link).await.status, StatusCode::OK);
+    let cancel = resend.replace("/resend", "/cancel");
+    assert_eq!(
+        app.post_as(&cancel, "", &g.admin).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.get(&new_link).await.status,
+        StatusCode::BAD_REQUEST,
+        "cancelled"
+    );
+    assert_eq!(
+        app.post_as(&cancel, "", &g.admin).await.status,
+        StatusCode::NOT_FOUND,
+        "nothing left to cancel"
+    );
+}
+
+both_engines!(
+    names_and_safeguards,
+    invitations_can_be_sent_again_and_cancelled
+);

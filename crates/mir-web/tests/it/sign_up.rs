@@ -270,12 +270,32 @@ async fn someone_not_signed_in_signs_an_organisation_up_and_the_team_approves_it
     let home = app.get("/").await;
     assert!(!home.body.contains("Maple Lane Support"));
 
-    // The national programme team: a decline needs a reason; approval is emailed.
+    // The national programme team's desk: a queue with its count; who applied and when; and
+    // organisations it may duplicate (a care provider already signed up in the same area).
+    let nearby = mir_store::SignUp {
+        areas: vec!["E08000038".into()],
+        ..mir_store::testing::sign_up("Barnsley Home Care")
+    };
+    mir_store::testing::signed_up(&app.db.store, &nearby, "lead@barnsley.example.org", true).await;
     let admin = app.sign_in("team@example.org", true).await;
+    let desk = app.get_with_cookie("/admin", Some(&admin)).await;
+    assert_eq!(text(&select(&desk.html(), "#waiting-count")[0]), "1");
     let list = app
         .get_with_cookie("/admin/organisations", Some(&admin))
         .await;
     assert!(list.body.contains("Maple Lane Support"));
+    let html = list.html();
+    assert_eq!(
+        text(&select(&html, "#queue-count")[0]),
+        "1 sign-up is waiting, the oldest first."
+    );
+    let section = text(&select(&html, "section.decision")[0]);
+    assert!(section.contains("by lead@maple.example.org"), "{section}");
+    assert!(
+        section.contains("It may already be signed up")
+            && section.contains("Barnsley Home Care (signed up)"),
+        "{section}"
+    );
     let action = select(&list.html(), "form[action$='/decline']")[0]
         .value()
         .attr("action")
