@@ -65,6 +65,9 @@ enum JobsCommand {
     },
 }
 
+/// The address in email links when none is given.
+pub(crate) const DEFAULT_BASE_URL: &str = "http://127.0.0.1:8080";
+
 /// Where emails go, and the address used in their links (for `mir serve` and `mir jobs run`).
 #[derive(Debug, Args)]
 struct MailArgs {
@@ -73,7 +76,7 @@ struct MailArgs {
         long,
         value_name = "URL",
         env = "MIR_BASE_URL",
-        default_value = "http://127.0.0.1:8080"
+        default_value = DEFAULT_BASE_URL
     )]
     base_url: String,
     /// Send email through this SMTP server (e.g. smtps://user:pass@smtp.example.org). Without

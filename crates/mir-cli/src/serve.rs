@@ -9,7 +9,7 @@ use clap::builder::BoolishValueParser;
 use mir_store::{DatabaseUrl, RateLimitRepo, SessionRepo, Store};
 use mir_web::{AppState, WebConfig};
 
-use crate::{AnyError, DatabaseArgs, MailArgs, migrate};
+use crate::{AnyError, DEFAULT_BASE_URL, DatabaseArgs, MailArgs, migrate};
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -46,9 +46,14 @@ pub(crate) struct ServeArgs {
 /// `mir serve`.
 pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
     let started = Instant::now();
+    let (base_url, base_url_warning) = base_url_for(&args.mail.base_url, args.addr);
+    if let Some(warning) = &base_url_warning {
+        tracing::warn!("{warning}");
+    }
     let config = WebConfig {
         https: args.https,
-        base_url: args.mail.base_url.trim_end_matches('/').to_owned(),
+        base_url,
+        base_url_warning,
         trusted_proxies: args.trusted_proxies,
         session_idle: Duration::from_secs(args.session_idle_days * 24 * 60 * 60),
         session_lifetime: Duration::from_secs(args.session_max_days * 24 * 60 * 60),
@@ -168,4 +173,47 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// The address links in emails use. Given with `--base-url`, it is used as it is. Left at its
+/// default, it follows a loopback listening address (`--addr 127.0.0.1:9000` gives
+/// `http://127.0.0.1:9000`); for an address others reach (`0.0.0.0`, a public one) the public
+/// name cannot be known safely (a request's Host header is the visitor's to choose), so the
+/// default stays and a warning says to set `--base-url`.
+fn base_url_for(given: &str, addr: SocketAddr) -> (String, Option<String>) {
+    let given = given.trim_end_matches('/');
+    if given != DEFAULT_BASE_URL {
+        return (given.to_owned(), None);
+    }
+    if addr.ip().is_loopback() {
+        return (format!("http://{addr}"), None);
+    }
+    (
+        given.to_owned(),
+        Some(format!(
+            "links in emails point to {given}, which people elsewhere cannot reach: start mir serve with --base-url (or MIR_BASE_URL) set to the address people use, such as https://makingitreal.example.org"
+        )),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_links_follow_a_local_address_and_warn_for_a_public_one() {
+        let local: SocketAddr = "127.0.0.1:9000".parse().expect("addr");
+        assert_eq!(
+            base_url_for(DEFAULT_BASE_URL, local),
+            ("http://127.0.0.1:9000".into(), None)
+        );
+        let public: SocketAddr = "0.0.0.0:8080".parse().expect("addr");
+        let (url, warning) = base_url_for(DEFAULT_BASE_URL, public);
+        assert_eq!(url, DEFAULT_BASE_URL);
+        assert!(warning.is_some_and(|w| w.contains("--base-url")));
+        assert_eq!(
+            base_url_for("https://mir.example.org/", public),
+            ("https://mir.example.org".into(), None)
+        );
+    }
 }

@@ -21,6 +21,9 @@ pub struct WebConfig {
     /// How many proxies in front of mir add to `X-Forwarded-For` (0: none, the header is
     /// ignored). Rate limits need each visitor's own address, not the proxy's.
     pub trusted_proxies: usize,
+    /// Why links in emails may point to the wrong address (no `--base-url` given for a server
+    /// others reach): shown to the national team on `/admin`.
+    pub base_url_warning: Option<String>,
 }
 
 impl Default for WebConfig {
@@ -32,6 +35,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             base_url: "http://127.0.0.1:8080".into(),
             trusted_proxies: 0,
+            base_url_warning: None,
         }
     }
 }

@@ -32,6 +32,8 @@ struct HomePage {
     outbox: mir_store::OutboxReport,
     /// Sign-ups waiting for a decision.
     waiting: usize,
+    /// Why links in emails may not work (no `--base-url` for a public server).
+    base_url_warning: Option<String>,
 }
 
 impl HomePage {
@@ -55,6 +57,7 @@ pub async fn home(
         ctx,
         outbox,
         waiting,
+        base_url_warning: state.config.base_url_warning.clone(),
     })
 }
 

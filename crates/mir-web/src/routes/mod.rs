@@ -61,6 +61,11 @@ pub fn when(at: &i64) -> String {
     mir_domain::dates::when(*at)
 }
 
+/// What an audit entry records, as a sentence.
+pub fn in_words(event: &mir_store::AuditEvent) -> String {
+    mir_app::audit::in_words(&event.action, &event.detail)
+}
+
 /// A `YYYY-MM-DD` date in words ("20 November 2026"); anything else is shown as it is.
 pub fn day(iso: &str) -> String {
     mir_domain::dates::day(iso)

@@ -215,19 +215,20 @@ async fn invite_accept_and_the_rules_of_the_group() {
         text(&select(&now_admin.html(), "main")[0]).contains("You are: Administrator, co-chair.")
     );
 
-    // The audit log shows who did what, to administrators only.
+    // The audit log shows who did what, in sentences, to administrators only.
     let log: Vec<String> = select(&now_admin.html(), "table tbody tr td:nth-child(3)")
         .iter()
         .map(text)
         .collect();
-    for action in [
-        "member invited",
-        "invitation accepted",
-        "administration handed over",
-        "member left",
+    for sentence in [
+        "Invited staff@example.org as Staff, co-chair.",
+        "Joined the group as Staff, co-chair.",
+        "Handed administration over to expert@example.org.",
+        "Left the group (Staff).",
     ] {
-        assert!(log.iter().any(|a| a == action), "{action} in {log:?}");
+        assert!(log.iter().any(|a| a == sentence), "{sentence} in {log:?}");
     }
+    assert!(!now_admin.body.contains("{&quot;"), "no raw data");
     let staff_view = app.get_with_cookie(&base, Some(&staff)).await;
     assert!(!staff_view.body.contains("Recent changes"));
 
