@@ -93,6 +93,9 @@ pub fn in_words(action: &str, detail: &str) -> String {
             "A message from the public was passed on to the group's leaders".into()
         }
         "name changed" => "Changed the name they are shown by".to_owned(),
+        "organisation details changed" => {
+            "Changed what the organisation says about itself".to_owned()
+        }
         other => {
             let mut words = other.to_owned();
             if let Some(first) = words.get_mut(..1) {

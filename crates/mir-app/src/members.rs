@@ -814,3 +814,79 @@ pub async fn transfer_admin(
     .await?;
     Ok(())
 }
+
+/// The form for what an organisation says about itself.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DetailsForm {
+    pub description: String,
+    pub website: String,
+    pub commitment: String,
+}
+
+/// What the organisation says about itself now, for its administrators to change.
+pub async fn details_form(
+    store: &(impl MemberRepo + mir_store::PlanRepo),
+    actor: &Actor,
+    slug: &str,
+) -> Result<(OrganisationRef, DetailsForm), AppError> {
+    let (organisation, _) = as_admin(store, actor, slug).await?;
+    let profile = store
+        .organisation_profile(slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok((
+        organisation,
+        DetailsForm {
+            description: profile.description.unwrap_or_default(),
+            website: profile.website.unwrap_or_default(),
+            commitment: profile.commitment.unwrap_or_default(),
+        },
+    ))
+}
+
+/// Saves what the organisation says about itself (administrators only); every problem is
+/// reported by its field.
+pub async fn save_details(
+    store: &(impl MemberRepo + mir_store::PlanRepo + AuditRepo),
+    actor: &Actor,
+    slug: &str,
+    form: &DetailsForm,
+) -> Result<(), AppError> {
+    use mir_domain::organisation::sign_up;
+    let (organisation, _) = as_admin(store, actor, slug).await?;
+    let mut errors = FieldErrors::new();
+    let description = sign_up::description(&form.description)
+        .map_err(|e| errors.merge(e))
+        .ok()
+        .flatten();
+    let website = sign_up::website(&form.website)
+        .map_err(|e| errors.merge(e))
+        .ok()
+        .flatten();
+    let commitment = sign_up::commitment(&form.commitment)
+        .map_err(|e| errors.merge(e))
+        .ok();
+    let (Some(commitment), true) = (commitment, errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    store
+        .update_organisation_details(
+            organisation.id,
+            &mir_store::OrganisationDetails {
+                description,
+                website,
+                commitment,
+            },
+        )
+        .await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "organisation details changed",
+        json!({}),
+    )
+    .await?;
+    Ok(())
+}

@@ -292,6 +292,27 @@ pub mod sign_up {
         Ok(Some(with_scheme))
     }
 
+    /// Optional: who the organisation is, in its own words, at most 1,000 characters.
+    pub fn description(input: &str) -> Result<Option<String>, FieldErrors> {
+        let text = input.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        if char_len(text) > 1000 {
+            return Err(one(
+                "description",
+                format!(
+                    "Say who you are in 1000 characters or fewer. It has {} characters",
+                    char_len(text)
+                ),
+            ));
+        }
+        if let Some(problem) = character_problem(text, Lines::Many) {
+            return Err(one("description", problem));
+        }
+        Ok(Some(text.to_owned()))
+    }
+
     pub fn commitment(input: &str) -> Result<String, FieldErrors> {
         let text = input.trim();
         if text.is_empty() {

@@ -57,7 +57,8 @@ pub use outbox::{NewMail, OutboxRepo, OutboxReport, QueuedMail, StuckMail};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
 pub use plans::{
-    ActionRecord, ActionRow, OrganisationProfile, PlanRepo, PriorityRecord, PriorityRow, UpdateRow,
+    ActionRecord, ActionRow, OrganisationDetails, OrganisationProfile, PlanRepo, PriorityRecord,
+    PriorityRow, UpdateRow,
 };
 pub use rate_limits::RateLimitRepo;
 pub use reviews::{

@@ -64,11 +64,27 @@ pub struct OrganisationProfile {
     pub signed_up_at: UnixTime,
     pub website: Option<String>,
     pub commitment: Option<String>,
+    /// Who they are, in their own words.
+    pub description: Option<String>,
     pub framework: Option<(String, String)>,
     pub is_demo: bool,
 }
 
+/// What an organisation says about itself, as it may change after signing up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrganisationDetails {
+    pub description: Option<String>,
+    pub website: Option<String>,
+    pub commitment: String,
+}
+
 pub trait PlanRepo {
+    /// Changes what an organisation says about itself on its public page.
+    fn update_organisation_details(
+        &self,
+        organisation_id: i64,
+        details: &OrganisationDetails,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn organisation_profile(
         &self,
         slug: &str,
@@ -200,15 +216,34 @@ type ProfileTuple = (
     Option<String>,
     Option<String>,
     i64,
+    Option<String>,
 );
 
 impl PlanRepo for Store {
+    async fn update_organisation_details(
+        &self,
+        organisation_id: i64,
+        details: &OrganisationDetails,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE organisations SET description = $1, website = $2, commitment = $3 WHERE id = $4",
+        )
+        .bind(details.description.as_deref())
+        .bind(details.website.as_deref())
+        .bind(&details.commitment)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
     async fn organisation_profile(
         &self,
         slug: &str,
     ) -> Result<Option<OrganisationProfile>, StoreError> {
         let row: Option<ProfileTuple> = sqlx::query_as(
-            "SELECT id, slug, name, kind, status, created_at, website, commitment, framework_slug, framework_version, is_demo              FROM organisations WHERE slug = $1",
+            "SELECT id, slug, name, kind, status, created_at, website, commitment, framework_slug, framework_version, is_demo, description \
+             FROM organisations WHERE slug = $1",
         )
         .bind(slug)
         .fetch_optional(&self.pool)
@@ -226,6 +261,7 @@ impl PlanRepo for Store {
                 fslug,
                 fversion,
                 is_demo,
+                description,
             )| {
                 Ok(OrganisationProfile {
                     id,
@@ -236,6 +272,7 @@ impl PlanRepo for Store {
                     signed_up_at,
                     website,
                     commitment,
+                    description,
                     framework: fslug.zip(fversion),
                     is_demo: is_demo != 0,
                 })

@@ -138,6 +138,10 @@ pub fn router(state: AppState) -> Router {
             post(workspace::add_back),
         )
         .route(
+            "/manage/organisations/{slug}/details",
+            get(workspace::details).post(workspace::save_details),
+        )
+        .route(
             "/manage/organisations/{slug}/invitations/{id}/resend",
             post(workspace::resend_invitation),
         )

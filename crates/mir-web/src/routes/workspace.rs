@@ -47,6 +47,50 @@ impl WorkspacePage {
         format!("/manage/organisations/{}", self.ws.organisation.slug)
     }
 
+    /// The first steps of a new group, for its administrators: `(done, what, where)`. Shown
+    /// until the group has people and a co-chair with lived experience.
+    fn getting_started(&self) -> Vec<(bool, &'static str, String)> {
+        let ws = &self.ws;
+        let lived_experience_co_chair = ws
+            .members
+            .iter()
+            .any(|m| m.is_co_chair && matches!(m.role, Role::ExpertByExperience | Role::Carer));
+        if !ws.is_admin() || (ws.members.len() >= 3 && lived_experience_co_chair) {
+            return Vec::new();
+        }
+        let base = self.base();
+        vec![
+            (
+                !ws.me.display_name.is_empty(),
+                "Choose the name others in the group see",
+                "/account/name".to_owned(),
+            ),
+            (
+                ws.members.len() > 1 || !ws.invitations.is_empty(),
+                "Invite people who use your services, carers and staff",
+                format!("{base}#invite"),
+            ),
+            (
+                lived_experience_co_chair
+                    || ws.invitations.iter().any(|i| {
+                        i.is_co_chair && matches!(i.role, Role::ExpertByExperience | Role::Carer)
+                    }),
+                "Choose two co-chairs: one an Expert by Experience or a carer",
+                format!("{base}#members"),
+            ),
+            (
+                false,
+                "Say who you are on your public page",
+                format!("{base}/details"),
+            ),
+            (
+                false,
+                "Open your first review: how are we doing?",
+                format!("{base}/reviews"),
+            ),
+        ]
+    }
+
     /// The co-chairs by name and role, for everyone in the group to see.
     fn co_chair_names(&self) -> String {
         self.ws
@@ -372,6 +416,64 @@ pub async fn decline_co_chair_change(
         .await
         .map(|()| "Nothing has changed. The person who asked has been told.".to_owned());
     change(&state, &actor, &slug, &session, ctx, result).await
+}
+
+#[derive(Template)]
+#[template(path = "workspace/details.html")]
+struct DetailsPage {
+    ctx: PageContext,
+    organisation: mir_store::OrganisationRef,
+    form: members::DetailsForm,
+    errors: FieldErrors,
+}
+
+/// `GET /manage/organisations/{slug}/details`: what the organisation says about itself.
+pub async fn details(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let (organisation, form) = members::details_form(&state.store, &actor, &slug).await?;
+    ok(&DetailsPage {
+        ctx,
+        organisation,
+        form,
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /manage/organisations/{slug}/details`
+pub async fn save_details(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<members::DetailsForm>,
+) -> Result<Response, WebError> {
+    match form::answer(
+        members::save_details(&state.store, &actor, &slug, &form).await,
+        "description",
+    )? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            "Your organisation's details are saved. The public page shows them now.",
+            &format!("/manage/organisations/{slug}"),
+        )),
+        Outcome::Rejected(rejection) => {
+            let (organisation, _) = members::details_form(&state.store, &actor, &slug).await?;
+            render(
+                rejection.status,
+                &DetailsPage {
+                    ctx,
+                    organisation,
+                    form,
+                    errors: rejection.errors,
+                },
+            )
+        }
+    }
 }
 
 /// `POST /manage/organisations/{slug}/invitations/{id}/resend`

@@ -231,6 +231,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/account/easy-read".into(),
             [see, ok, ok, ok, ok, ok, ok],
         ),
+        (
+            "/manage/organisations/{slug}/details",
+            format!("{ws}/details"),
+            [nf, nf, no, no, no, ok, nf],
+        ),
         // Pages that say what a change to the group does before it is made: administrators.
         (
             "/manage/organisations/{slug}/members/{person}/remove",
@@ -696,6 +701,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "",
             // Only someone removed recently can be added back.
             [nf, nf, no, no, no, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/details",
+            format!("{ws}/details"),
+            "website=nope&commitment=",
+            [nf, nf, no, no, no, bad, nf],
         ),
         (
             "/manage/organisations/{slug}/invitations/{id}/resend",
