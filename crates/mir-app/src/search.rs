@@ -1,6 +1,6 @@
 //! Full-text search across what is public, and keeping its index up to date.
 
-use mir_store::{PlanRepo, SearchEntry, SearchHit, SearchRepo};
+use mir_store::{SearchEntry, SearchHit, SearchRepo};
 
 use crate::AppError;
 use crate::plans::{PlanStore, public_plan};
@@ -38,13 +38,53 @@ pub async fn reindex(store: &impl PlanStore, slug: &str) -> Result<(), AppError>
             .map_err(Into::into);
     }
     let plan = public_plan(store, slug).await?;
+    // An organisation is found by what it says about itself, its kind and the councils it
+    // serves ("Riverside", "carers' group").
+    let places: Vec<String> = store
+        .organisation_areas(profile.id)
+        .await?
+        .iter()
+        .filter_map(|code| mir_domain::areas::council(code).map(|c| c.name.clone()))
+        .collect();
+    let kind = profile
+        .kind
+        .parse::<mir_domain::organisation::OrganisationKind>()
+        .map(|k| k.label())
+        .unwrap_or_default();
     let mut entries = vec![SearchEntry {
         kind: "organisation".into(),
         slug: slug.to_owned(),
         anchor: String::new(),
         title: profile.name.clone(),
-        body: profile.commitment.clone().unwrap_or_default(),
+        body: [
+            profile.description.clone().unwrap_or_default(),
+            profile.commitment.clone().unwrap_or_default(),
+            kind.to_owned(),
+            places.join(" "),
+        ]
+        .join(" "),
     }];
+    // A priority is found by the words of the statements and themes it serves too
+    // ("information and advice").
+    let about = |codes: &[String]| -> String {
+        let Some(framework) = plan.framework.as_ref() else {
+            return String::new();
+        };
+        codes
+            .iter()
+            .filter_map(|code| framework.statements.iter().find(|s| &s.code == code))
+            .map(|s| {
+                let theme = framework
+                    .themes
+                    .iter()
+                    .find(|t| t.code == s.theme)
+                    .map(|t| t.title.as_str())
+                    .unwrap_or_default();
+                format!("{} {theme}", s.text)
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
     if let Some(version) = &plan.current {
         for p in &version.plan.priorities {
             entries.push(SearchEntry {
@@ -52,7 +92,7 @@ pub async fn reindex(store: &impl PlanStore, slug: &str) -> Result<(), AppError>
                 slug: slug.to_owned(),
                 anchor: format!("priority-{}", p.id),
                 title: p.title.clone(),
-                body: format!("{} {}", p.target, p.why),
+                body: format!("{} {} {}", p.target, p.why, about(&p.statements)),
             });
             for a in &p.actions {
                 entries.push(SearchEntry {
@@ -87,27 +127,50 @@ pub async fn reindex(store: &impl PlanStore, slug: &str) -> Result<(), AppError>
     Ok(())
 }
 
+/// A result, with the name of the organisation whose it is.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub hit: SearchHit,
+    pub organisation: String,
+}
+
 /// One page of results for a query.
 #[derive(Debug, Clone)]
 pub struct SearchResults {
     pub query: String,
     pub words: Vec<String>,
-    pub hits: Vec<SearchHit>,
+    pub hits: Vec<Found>,
     pub total: i64,
     pub page: i64,
     pub pages: i64,
 }
 
 pub async fn search(
-    store: &(impl SearchRepo + PlanRepo + Sync),
+    store: &(impl SearchRepo + mir_store::DirectoryRepo + Sync),
     query: &str,
     page: i64,
 ) -> Result<SearchResults, AppError> {
     let words = words(query);
     let page = page.clamp(1, 1000);
-    let (hits, total) = store
+    let (found, total) = store
         .search(&words, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         .await?;
+    // Each result says whose it is: one query for the page.
+    let mut slugs: Vec<String> = found.iter().map(|h| h.slug.clone()).collect();
+    slugs.sort_unstable();
+    slugs.dedup();
+    let names: std::collections::HashMap<String, String> = store
+        .organisation_names(&slugs)
+        .await?
+        .into_iter()
+        .collect();
+    let hits = found
+        .into_iter()
+        .map(|hit| Found {
+            organisation: names.get(&hit.slug).cloned().unwrap_or_default(),
+            hit,
+        })
+        .collect();
     Ok(SearchResults {
         query: query.chars().take(MAX_QUERY_CHARS).collect(),
         words,

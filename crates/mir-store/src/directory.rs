@@ -67,6 +67,12 @@ pub trait DirectoryRepo {
         &self,
         organisation_id: i64,
     ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    /// `(slug, name)` of the organisations with these slugs, in one query (for a page of
+    /// search results).
+    fn organisation_names(
+        &self,
+        slugs: &[String],
+    ) -> impl Future<Output = Result<Vec<(String, String)>, StoreError>> + Send;
     /// Replaces what the public can find of the organisation's plan with this.
     fn set_published_priorities(
         &self,
@@ -133,6 +139,27 @@ impl DirectoryRepo for Store {
         }
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn organisation_names(
+        &self,
+        slugs: &[String],
+    ) -> Result<Vec<(String, String)>, StoreError> {
+        // Asked even for no slugs, so a page of results always takes the same number of
+        // queries (the query-count test holds every page to that).
+        let mut next = 0;
+        let list = if slugs.is_empty() {
+            "(NULL)".to_owned()
+        } else {
+            placeholders(&mut next, slugs.len())
+        };
+        let mut query = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(format!(
+            "SELECT slug, name FROM organisations WHERE slug IN {list}"
+        )));
+        for slug in slugs {
+            query = query.bind(slug);
+        }
+        Ok(query.fetch_all(&self.pool).await?)
     }
 
     async fn organisation_areas(&self, organisation_id: i64) -> Result<Vec<String>, StoreError> {

@@ -180,8 +180,17 @@ pub async fn load_demo_data(
         load_demo_group(store, &meta.slug, &meta.version, now).await?;
         report.group_added = true;
     }
-    // The search index follows what is public; rebuilding it for five organisations is cheap.
+    // Every demonstration organisation works on the demonstration framework, so its public
+    // plan and search show statements by their words. The search index follows what is
+    // public; rebuilding it for five organisations is cheap.
     for (slug, _, _) in DEMO_ORGANISATIONS {
+        if let Some(org) = store.organisation_by_slug(slug).await?
+            && store.adopted_framework(org.id).await?.is_none()
+        {
+            store
+                .adopt_framework(org.id, &meta.slug, &meta.version)
+                .await?;
+        }
         crate::search::reindex(store, slug).await?;
     }
     Ok(report)

@@ -363,3 +363,38 @@ async fn good_practice_stories(app: &TestApp) {
 }
 
 both_engines!(finding_organisations, searching, good_practice_stories);
+
+/// Search understands what people type (issue 14): a council's name finds the organisations
+/// serving it, a theme's name finds priorities on its statements, and each result says whose
+/// it is.
+#[tokio::test]
+async fn search_finds_places_and_themes_and_names_whose_results_they_are() {
+    let app = TestApp::sqlite().await;
+    demo(&app).await;
+    let council = mir_domain::areas::council("E08000021")
+        .expect("a council")
+        .name
+        .clone();
+    let by_place = app
+        .get(&format!("/search?q={}", council.replace(' ', "+")))
+        .await;
+    assert!(
+        names(&by_place).iter().any(|n| n.contains("Northgate")),
+        "{council}: {:?}",
+        names(&by_place)
+    );
+    // "Tell your story once" is on a statement of the theme about flexible and integrated
+    // support; the theme's words find it, though its title has none of them.
+    let theme = app.get("/search?q=integrated").await;
+    let html = theme.html();
+    let found: Vec<String> = select(&html, ".results li").iter().map(text).collect();
+    let story_once = found
+        .iter()
+        .find(|r| r.contains("Tell your story once"))
+        .unwrap_or_else(|| panic!("found by its theme: {found:?}"));
+    assert!(
+        story_once.contains("Hillcrest"),
+        "names whose it is: {story_once}"
+    );
+    app.cleanup().await;
+}
