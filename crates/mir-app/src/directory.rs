@@ -262,8 +262,10 @@ pub async fn area(
 pub struct OtherOrganisation {
     pub slug: String,
     pub name: String,
+    /// The statements both work on (codes; pages show their words).
     pub shared: Vec<String>,
-    pub why: String,
+    /// How near they are, in words ("works in the same council area"), or empty.
+    pub near: String,
 }
 
 /// How near two organisations are: 0 same council, 1 neighbouring, 2 otherwise (with distance).
@@ -372,27 +374,25 @@ fn rank(found: Vec<WorkingOn>, my_areas: &[String], limit: usize) -> Vec<OtherOr
         .into_iter()
         .take(limit)
         .map(|(w, (_, km, place))| {
-            let shared = match w.shared.len() {
-                1 => format!("1 shared statement ({})", w.shared[0]),
-                n => format!("{n} shared statements ({})", w.shared.join(", ")),
-            };
-            let why = if my_areas.is_empty() {
-                shared
+            // Where they are, in words; what they share is named by the page, in the
+            // statements' own words.
+            let near = if my_areas.is_empty() {
+                String::new()
             } else if place.is_empty() {
                 if km.is_finite() {
                     // A map unit is about 1.1 km.
-                    format!("{shared}, about {} km away", (km * 1.1).round())
+                    format!("about {} km away", (km * 1.1).round())
                 } else {
-                    shared
+                    String::new()
                 }
             } else {
-                format!("{shared}, {place}")
+                place.to_owned()
             };
             OtherOrganisation {
                 slug: w.slug,
                 name: w.name,
                 shared: w.shared,
-                why,
+                near,
             }
         })
         .collect()

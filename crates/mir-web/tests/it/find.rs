@@ -122,9 +122,12 @@ async fn finding_organisations(app: &TestApp) {
     let plan = app.get("/organisations/demo-riverside-council").await;
     let first = text(&select(&plan.html(), ".who-else li")[0]);
     assert!(
-        first.contains("Oakfield Home Care (demonstration) 2 shared statements (WB-I1, WB-I2), neighbouring council"),
-        "{first}"
+        first.starts_with(
+            "Oakfield Home Care (demonstration) also working on “I decide how I spend my days"
+        ) && first.ends_with("rather than doing things for me.”; neighbouring council"),
+        "the reason in words, not codes: {first}"
     );
+    assert!(!first.contains("WB-I1"));
 }
 
 #[tokio::test]

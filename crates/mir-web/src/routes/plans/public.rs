@@ -57,7 +57,7 @@ impl PublicPage {
                     s.text.clone()
                 }
             })
-            .unwrap_or_default()
+            .unwrap_or_else(|| code.to_owned())
     }
 
     fn framework_link(&self) -> Option<(String, String)> {
