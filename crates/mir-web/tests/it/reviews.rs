@@ -542,6 +542,23 @@ async fn a_small_perspective_is_counted_together(app: &TestApp) {
         .iter()
         .map(text)
         .collect();
+    // In Easy Read the summary uses the answer form's words for the levels, and shows the
+    // numbers as a table only.
+    let easy = app
+        .get_with_cookie(&format!("{review}/summary?view=easy"), Some(&g.admin))
+        .await;
+    let easy_html = easy.html();
+    let headers: Vec<String> = select(&easy_html, "#statement-WB-I1 table thead th")
+        .iter()
+        .map(text)
+        .collect();
+    assert!(
+        headers
+            .iter()
+            .any(|h| h == "It is good for nearly everyone"),
+        "{headers:?}"
+    );
+    assert!(select(&easy_html, "svg.spread-chart").is_empty());
     // Carers (2) are under 3: pooled with the smallest other perspective (people who use
     // services, 3, tied with staff and first in order); staff stay apart.
     assert_eq!(lines, ["Staff", "Several perspectives together"]);

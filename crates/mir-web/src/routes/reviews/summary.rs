@@ -93,7 +93,13 @@ impl SummaryPage {
         crate::routes::day(iso)
     }
 
+    /// A level's words: in Easy Read, the same Easy Read words as the answer form.
     fn level_label(&self, key: &str) -> String {
+        if self.ctx.easy
+            && let Some(level) = self.r.framework.scale.iter().find(|l| l.key == key)
+        {
+            return level.easy_label.clone();
+        }
         self.r.level_label(key)
     }
 
