@@ -21,6 +21,8 @@ use crate::policy::Actor;
 #[derive(Debug, Clone)]
 pub struct PendingCoChairChange {
     pub id: i64,
+    /// The co-chair it is about.
+    pub person_id: i64,
     /// The co-chair it is about, by their chosen name.
     pub who: String,
     pub change: CoChairChange,
@@ -30,14 +32,18 @@ pub struct PendingCoChairChange {
     pub i_may_agree: bool,
     /// The person looking may withdraw or decline it.
     pub i_may_decline: bool,
+    /// The request is about the person looking.
+    pub about_me: bool,
 }
 
 impl PendingCoChairChange {
-    /// What would happen, in a sentence.
+    /// What would happen, in a sentence, to the person reading it.
     pub fn what(&self) -> String {
-        match self.change {
-            CoChairChange::StepDown => format!("{} stops being a co-chair", self.who),
-            CoChairChange::Remove => format!("{} leaves the group", self.who),
+        match (self.change, self.about_me) {
+            (CoChairChange::StepDown, true) => "you stop being a co-chair".to_owned(),
+            (CoChairChange::Remove, true) => "you leave the group".to_owned(),
+            (CoChairChange::StepDown, false) => format!("{} stops being a co-chair", self.who),
+            (CoChairChange::Remove, false) => format!("{} leaves the group", self.who),
         }
     }
 }
@@ -74,12 +80,14 @@ pub async fn pending(
         .into_iter()
         .map(|r| PendingCoChairChange {
             id: r.id,
+            person_id: r.person_id,
             who: name_of(&members, r.person_id),
             change: r.change,
             asked_by: name_of(&members, r.asked_by),
             asked_at: r.asked_at,
             i_may_agree: may_agree(&r, me),
             i_may_decline: may_decline(&r, me),
+            about_me: r.person_id == me.person_id,
         })
         .collect())
 }
@@ -125,7 +133,12 @@ pub(crate) async fn ask(
         "{base_url}/manage/organisations/{}#co-chair-requests",
         organisation.slug
     );
-    for member in store.members(organisation.id).await? {
+    let members = store.members(organisation.id).await?;
+    // Another co-chair who could agree: not the one asking, not the one it is about.
+    let another_co_chair = members.iter().any(|m| {
+        m.is_co_chair && m.person_id != target.person_id && m.person_id != asker.person_id
+    });
+    for member in members {
         let about_them = member.person_id == target.person_id;
         if !(about_them || member.is_co_chair) || member.person_id == asker.person_id {
             continue;
@@ -149,8 +162,12 @@ pub(crate) async fn ask(
                 to: member.email.clone(),
                 subject: format!("Do you agree? A change of co-chair in {}", organisation.name),
                 body: format!(
-                    "Hello,\n\n{opening}\n\nCo-chairs lead the group together, so this only happens if {} or the other co-chair agrees. Nothing has changed yet.\n\nAgree, or say no, here: {link}\n\nIf you think this is not fair, you can also tell the national programme team: {base_url}/report\n",
-                    if about_them { "you" } else { "they" },
+                    "Hello,\n\n{opening}\n\nCo-chairs lead the group together, so this only happens if {}. Nothing has changed yet.\n\nAgree, or say no, here: {link}\n\nIf you think this is not fair, you can also tell the national programme team: {base_url}/report\n",
+                    match (about_them, another_co_chair) {
+                        (true, true) => "you or the other co-chair agrees",
+                        (true, false) => "you agree",
+                        (false, _) => "they or you agree",
+                    },
                 ),
                 reply_to: None,
             })
@@ -225,6 +242,15 @@ pub async fn agree(
             store
                 .remove_member(organisation.id, target.person_id)
                 .await?;
+            // Recorded as a removal too, so they can be added back like anyone removed.
+            record(
+                store,
+                Some(organisation.id),
+                actor,
+                "member removed",
+                json!({"email": target.email, "role": target.role.key(), "co_chair": true}),
+            )
+            .await?;
         }
     }
     record(

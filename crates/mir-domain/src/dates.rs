@@ -53,6 +53,14 @@ pub fn from_parts(day: &str, month: &str, year: &str) -> Result<Option<String>, 
     }
     let year: i32 = year.parse().map_err(|_| "must be a real date")?;
     let month = time::Month::try_from(month).map_err(|_| "must be a real date")?;
+    if day == 0 || day > month.length(year) {
+        return Err(match month.length(year) {
+            28 => "must be a real date: that month has 28 days",
+            29 => "must be a real date: that month has 29 days",
+            30 => "must be a real date: that month has 30 days",
+            _ => "must be a real date: no month has more than 31 days",
+        });
+    }
     let date =
         time::Date::from_calendar_date(year, month, day).map_err(|_| "must be a real date")?;
     Ok(Some(format!(
@@ -125,7 +133,10 @@ mod tests {
             Ok(Some("2027-03-01".into()))
         );
         assert_eq!(from_parts("29", "2", "2028"), Ok(Some("2028-02-29".into())));
-        assert_eq!(from_parts("29", "2", "2027"), Err("must be a real date"));
+        assert_eq!(
+            from_parts("29", "2", "2027"),
+            Err("must be a real date: that month has 28 days")
+        );
         assert_eq!(from_parts("31", "", "2027"), Err("must include a month"));
         assert_eq!(from_parts("", "3", "2027"), Err("must include a day"));
         assert_eq!(from_parts("3", "3", ""), Err("must include a year"));

@@ -15,6 +15,12 @@ pub trait RateLimitRepo {
     ) -> impl Future<Output = Result<i64, StoreError>> + Send;
     /// Forgets every attempt in `bucket` (after a success that proves who is trying).
     fn forget_attempts(&self, bucket: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Forgets the newest attempt in `bucket` (one that turned out to be a success, so that
+    /// successes never use up a limit meant for failures).
+    fn forget_newest_attempt(
+        &self,
+        bucket: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Forgets attempts older than `before`.
     fn prune_attempts(
         &self,
@@ -49,6 +55,17 @@ impl RateLimitRepo for Store {
             .bind(bucket)
             .execute(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    async fn forget_newest_attempt(&self, bucket: &str) -> Result<(), StoreError> {
+        sqlx::query(
+            "DELETE FROM rate_limit_events WHERE id = \
+             (SELECT id FROM rate_limit_events WHERE bucket = $1 ORDER BY at DESC, id DESC LIMIT 1)",
+        )
+        .bind(bucket)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 

@@ -81,6 +81,14 @@ pub async fn sign_in_with_password(
         store
             .forget_attempts(&Limit::per_email_from("password", &email, client, 5).bucket)
             .await?;
+        // Nor does a success count against the client: a room of people signing in on one
+        // shared network is not a guessing attack. Only failures use up the client's 30.
+        store
+            .forget_newest_attempt(&Limit::per_client("password", client, 30).bucket)
+            .await?;
+        store
+            .forget_newest_attempt(&Limit::per_email("password", &email, 50).bucket)
+            .await?;
         Ok(person)
     } else {
         Ok(None)

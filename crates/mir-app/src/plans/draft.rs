@@ -61,15 +61,14 @@ pub async fn priority_from_review(
                     .map_or(p.level.as_str(), |l| l.label.as_str());
                 format!("we agreed “{level}”: {}", p.summary)
             }
-            None if st.is_gap => format!(
-                "people's views were {} levels apart, so it is worth talking about",
-                st.levels_apart
-            ),
-            None => "no position agreed yet".to_owned(),
+            None if st.is_gap => {
+                "people who use services, carers and staff saw this differently".to_owned()
+            }
+            None => "we have not agreed where we are yet".to_owned(),
         };
         why.push(format!(
-            "“{}” ({}): in {}, {found}",
-            st.statement.text, st.statement.code, ctx.review.title
+            "In {}, on “{}”, {found}.",
+            ctx.review.title, st.statement.text
         ));
     }
     // "Why" holds at most 2000 characters: whole lines only, the first statements first.

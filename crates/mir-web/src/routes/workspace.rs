@@ -91,6 +91,14 @@ impl WorkspacePage {
         ]
     }
 
+    /// Whether a request to change this co-chair is already waiting.
+    fn request_waits_about(&self, person_id: &i64) -> bool {
+        self.ws
+            .co_chair_requests
+            .iter()
+            .any(|r| r.person_id == *person_id)
+    }
+
     /// The co-chairs by name and role, for everyone in the group to see.
     fn co_chair_names(&self) -> String {
         self.ws
@@ -257,6 +265,15 @@ pub async fn remove_page(
             members::UNDO_DAYS
         ),
     ];
+    // Who must agree: the co-chair, or another co-chair who is not the one asking.
+    let another_co_chair = ws.members.iter().any(|m| {
+        m.is_co_chair && m.person_id != target.person_id && m.person_id != ws.me.person_id
+    });
+    let who_agrees = if another_co_chair {
+        format!("{name} or the other co-chair agrees")
+    } else {
+        format!("{name} agrees")
+    };
     let mut heading = format!("Remove {name} from the group?");
     let mut button = format!("Remove {name}");
     if target.is_co_chair {
@@ -264,7 +281,7 @@ pub async fn remove_page(
         button = format!("Ask to remove {name}");
         points.insert(
             0,
-            format!("{name} is a co-chair. Co-chairs lead the group together, so nothing happens until {name} or the other co-chair agrees. We email them to ask."),
+            format!("{name} is a co-chair. Co-chairs lead the group together, so nothing happens until {who_agrees}. We email them to ask."),
         );
     }
     ok(&ConfirmPage {
@@ -314,6 +331,14 @@ pub async fn co_chair_page(
     let (ws, target) = member_to_change(&state, &actor, &slug, person).await?;
     let name = target.shown_name();
     let myself = target.person_id == ws.me.person_id;
+    let another_co_chair = ws.members.iter().any(|m| {
+        m.is_co_chair && m.person_id != target.person_id && m.person_id != ws.me.person_id
+    });
+    let who_agrees = if another_co_chair {
+        format!("{name} or the other co-chair agrees")
+    } else {
+        format!("{name} agrees")
+    };
     let (heading, points, button, value) = if !target.is_co_chair {
         (
             format!("Make {name} a co-chair?"),
@@ -340,7 +365,7 @@ pub async fn co_chair_page(
         (
             format!("Ask for {name} to stop being a co-chair?"),
             vec![
-                format!("Co-chairs lead the group together, so nothing happens until {name} or the other co-chair agrees. We email them to ask."),
+                format!("Co-chairs lead the group together, so nothing happens until {who_agrees}. We email them to ask."),
                 format!("If they agree, {name} stays a member of the group, and every member is emailed about the change."),
                 "Until there is a new co-chair, agreed positions and the plan cannot be approved by two co-chairs.".to_owned(),
             ],

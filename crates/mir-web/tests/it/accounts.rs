@@ -776,3 +776,44 @@ both_engines!(
     sign_in_links_expire_after_fifteen_minutes,
     sessions_end_and_personal_pages_are_not_kept
 );
+
+/// A room of people signing in on one shared network (a workshop's Wi-Fi) is not stopped:
+/// only failed attempts count against a client, successes do not (issue 14).
+#[tokio::test]
+async fn a_room_signing_in_on_one_network_is_not_stopped() {
+    let app = TestApp::sqlite().await;
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+    let people = [
+        "sam.admin",
+        "priya.staff",
+        "alex.expert",
+        "jo.carer",
+        "kit.carer",
+        "robin.expert",
+        "lee.expert",
+        "dee.staff",
+    ];
+    for round in 0..5 {
+        for who in people {
+            let (cookie, t) = form_token(&app, "/sign-in").await;
+            let signed_in = app
+                .post_form(
+                    "/sign-in",
+                    &format!(
+                        "csrf_token={t}&email={who}%40demo.example.org&password=making+it+real+demo"
+                    ),
+                    Some(&cookie),
+                )
+                .await;
+            assert_eq!(
+                signed_in.status,
+                StatusCode::SEE_OTHER,
+                "round {round}, {who}: {}",
+                signed_in.body
+            );
+        }
+    }
+    app.cleanup().await;
+}

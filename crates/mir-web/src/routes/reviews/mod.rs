@@ -125,6 +125,21 @@ impl ListPage {
         self.form.themes.iter().any(|t| t == code)
     }
 
+    /// Theme codes as their titles ("Wellbeing and independence; …").
+    fn theme_titles(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|code| {
+                self.o
+                    .framework
+                    .as_ref()
+                    .and_then(|f| f.themes.iter().find(|t| &t.code == code))
+                    .map_or_else(|| code.clone(), |t| t.title.clone())
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
     /// The review still open, if any: another cannot be opened until it closes.
     fn open_review(&self) -> Option<&mir_store::Review> {
         self.o.reviews.iter().find(|r| r.is_open)
