@@ -355,6 +355,20 @@ async fn send_invitation(
     Ok(())
 }
 
+/// One of the organisation's invitations still waiting to be used; "not found" otherwise.
+async fn waiting_invitation(
+    store: &impl MemberRepo,
+    organisation_id: i64,
+    id: i64,
+) -> Result<Invitation, AppError> {
+    store
+        .pending_invitations(organisation_id, mir_store::now())
+        .await?
+        .into_iter()
+        .find(|i| i.id == id)
+        .ok_or(AppError::NotFound)
+}
+
 /// Sends a waiting invitation again with a new link that works for another
 /// [`INVITATION_DAYS`] days; the old link stops working.
 pub async fn resend_invitation(
@@ -366,12 +380,7 @@ pub async fn resend_invitation(
 ) -> Result<String, AppError> {
     let (organisation, me) = as_admin(store, actor, slug).await?;
     let now = mir_store::now();
-    let invitation = store
-        .pending_invitations(organisation.id, now)
-        .await?
-        .into_iter()
-        .find(|i| i.id == id)
-        .ok_or(AppError::NotFound)?;
+    let invitation = waiting_invitation(store, organisation.id, id).await?;
     crate::rate_limit::check(
         store,
         &[crate::rate_limit::Limit::per_client(
@@ -414,12 +423,7 @@ pub async fn cancel_invitation(
     id: i64,
 ) -> Result<String, AppError> {
     let (organisation, _) = as_admin(store, actor, slug).await?;
-    let invitation = store
-        .pending_invitations(organisation.id, mir_store::now())
-        .await?
-        .into_iter()
-        .find(|i| i.id == id)
-        .ok_or(AppError::NotFound)?;
+    let invitation = waiting_invitation(store, organisation.id, id).await?;
     if !store.cancel_invitation(organisation.id, id).await? {
         return Err(AppError::NotFound);
     }

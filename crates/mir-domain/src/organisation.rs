@@ -215,8 +215,7 @@ pub mod sign_up {
             return Err(one("name", problem));
         }
         // A name goes into emails and onto public pages: never a link in disguise.
-        let lower = name.to_lowercase();
-        if lower.contains("://") || lower.contains("www.") || lower.contains("http") {
+        if crate::validation::looks_like_web_address(name) {
             return Err(one(
                 "name",
                 "The name cannot contain a web address: give the website in its own question",

@@ -1,7 +1,7 @@
 //! How a person is named to others: a display name and optional pronouns, chosen by the person.
 //! Others see the name, never the email address (only the group's administrators see that).
 
-use crate::validation::{FieldErrors, Lines, char_len, character_problem};
+use crate::validation::{FieldErrors, Lines, char_len, character_problem, looks_like_web_address};
 
 pub const DISPLAY_NAME_MAX: usize = 60;
 pub const PRONOUNS_MAX: usize = 30;
@@ -14,11 +14,6 @@ pub struct PersonName {
     pub pronouns: String,
     /// They agree to be named on their group's public plan while they are a co-chair.
     pub name_public: bool,
-}
-
-fn looks_like_web_address(text: &str) -> bool {
-    let lower = text.to_lowercase();
-    lower.contains("://") || lower.contains("www.") || lower.contains("http")
 }
 
 /// Checks a name and pronouns as typed: trimmed, one line each, no web addresses, within

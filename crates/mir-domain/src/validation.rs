@@ -121,6 +121,12 @@ pub fn check_characters(errors: &mut FieldErrors, field: &'static str, text: &st
 }
 
 /// Length in characters as a person counts them, not bytes.
+/// Whether text that goes into emails and onto pages (a name) holds a web address in disguise.
+pub fn looks_like_web_address(text: &str) -> bool {
+    let lower = text.to_lowercase();
+    lower.contains("://") || lower.contains("www.") || lower.contains("http")
+}
+
 pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }

@@ -244,6 +244,20 @@ async fn member_to_change(
     Ok((ws, target))
 }
 
+/// Who must agree to a change of this co-chair, in words: they, or another co-chair who is
+/// not the one asking.
+fn who_must_agree(ws: &Workspace, target: &mir_store::Member) -> String {
+    let name = target.shown_name();
+    let another_co_chair = ws.members.iter().any(|m| {
+        m.is_co_chair && m.person_id != target.person_id && m.person_id != ws.me.person_id
+    });
+    if another_co_chair {
+        format!("{name} or the other co-chair agrees")
+    } else {
+        format!("{name} agrees")
+    }
+}
+
 /// `GET /manage/organisations/{slug}/members/{person}/remove`: what removing them does.
 pub async fn remove_page(
     State(state): State<AppState>,
@@ -265,15 +279,7 @@ pub async fn remove_page(
             members::UNDO_DAYS
         ),
     ];
-    // Who must agree: the co-chair, or another co-chair who is not the one asking.
-    let another_co_chair = ws.members.iter().any(|m| {
-        m.is_co_chair && m.person_id != target.person_id && m.person_id != ws.me.person_id
-    });
-    let who_agrees = if another_co_chair {
-        format!("{name} or the other co-chair agrees")
-    } else {
-        format!("{name} agrees")
-    };
+    let who_agrees = who_must_agree(&ws, &target);
     let mut heading = format!("Remove {name} from the group?");
     let mut button = format!("Remove {name}");
     if target.is_co_chair {
@@ -331,14 +337,7 @@ pub async fn co_chair_page(
     let (ws, target) = member_to_change(&state, &actor, &slug, person).await?;
     let name = target.shown_name();
     let myself = target.person_id == ws.me.person_id;
-    let another_co_chair = ws.members.iter().any(|m| {
-        m.is_co_chair && m.person_id != target.person_id && m.person_id != ws.me.person_id
-    });
-    let who_agrees = if another_co_chair {
-        format!("{name} or the other co-chair agrees")
-    } else {
-        format!("{name} agrees")
-    };
+    let who_agrees = who_must_agree(&ws, &target);
     let (heading, points, button, value) = if !target.is_co_chair {
         (
             format!("Make {name} a co-chair?"),
