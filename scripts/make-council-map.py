@@ -4,7 +4,9 @@
 Reads ../shared/data/geo/england-lad-boundaries.geojson and england-lad-lookup.csv (ONS, Open
 Government Licence v3.0) and writes data/areas/council-map.tsv: one line per upper-tier council
 (153), with its neighbours (councils sharing a boundary), its centre (projected map units) and
-an SVG path (districts merged by council, projected, simplified, integer coordinates).
+an SVG path (districts merged by council, projected, simplified, integer coordinates); and
+data/areas/england-places.csv: the 296 districts (the places people name, such as Cambridge
+inside Cambridgeshire) with their council and their point in the same map units.
 
 Run once when the boundaries change:  python3 scripts/make-council-map.py
 """
@@ -18,6 +20,7 @@ from collections import defaultdict
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GEO = os.path.join(ROOT, "..", "shared", "data", "geo")
 OUT = os.path.join(ROOT, "data", "areas", "council-map.tsv")
+PLACES = os.path.join(ROOT, "data", "areas", "england-places.csv")
 WIDTH = 560.0  # map units across England
 TOLERANCE = 0.9  # simplification, in map units
 
@@ -111,6 +114,8 @@ def main():
             "# licensed under the Open Government Licence v.3.0. Contains OS data (c) Crown copyright\n"
             "# and database right 2023-2024.\n"
             f"# size\t{round(WIDTH)}\t{math.ceil(height)}\n"
+            # The projection's box (lon/lat), so a postcode's point can be put on the map.
+            f"# box\t{box[0]}\t{box[1]}\t{box[2]}\t{box[3]}\n"
             "# code\tneighbours\tcentre_x\tcentre_y\tpath\n"
         )
         for code in sorted(paths):
@@ -119,6 +124,12 @@ def main():
             out.write(
                 f"{code}\t{','.join(sorted(neighbours[code]))}\t{round(cx)}\t{round(cy)}\t{''.join(paths[code])}\n"
             )
+    with open(PLACES, "w", encoding="utf-8", newline="\n") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["district_code", "district_name", "council_code", "x", "y"])
+        for row in sorted(lookup, key=lambda r: r["lad_code"]):
+            x, y = project(float(row["lon"]), float(row["lat"]), box)
+            writer.writerow([row["lad_code"], row["lad_name"], row["utla_code"], f"{x:.1f}", f"{y:.1f}"])
     print(f"{len(paths)} councils, {os.path.getsize(OUT)} bytes -> {OUT}", file=sys.stderr)
 
 

@@ -8,6 +8,9 @@ use mir_store::{
 };
 
 use crate::AppError;
+use crate::places::{self, Nearby, PlaceAnswer};
+use mir_domain::places::Place;
+use mir_store::PostcodeRepo;
 
 /// Organisations per page in the directory.
 pub const PAGE_SIZE: i64 = 20;
@@ -25,6 +28,8 @@ pub async fn framework(store: &(impl FrameworkRepo + Sync)) -> Result<Option<Fra
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[serde(default)]
 pub struct DirectoryQuery {
+    /// A town, council or postcode: organisations working there, then the nearest others.
+    pub place: String,
     pub area: String,
     pub region: String,
     pub kind: String,
@@ -49,6 +54,7 @@ impl DirectoryQuery {
             String::new()
         };
         let pairs: Vec<(&str, &str)> = [
+            ("place", copy.place.as_str()),
             ("area", copy.area.as_str()),
             ("region", copy.region.as_str()),
             ("kind", copy.kind.as_str()),
@@ -79,7 +85,52 @@ pub struct DirectoryPage {
     pub page: i64,
     pub pages: i64,
     pub framework: Option<Framework>,
+    /// The place asked about, when one was typed: found, several to choose from, or why not.
+    pub place: Option<PlaceAnswer>,
+    /// With a place found: the nearest organisations working elsewhere (on the first page).
+    pub nearby: Vec<Nearby>,
+    /// Whether the operator loaded postcodes (the box's hint says so).
+    pub postcodes_loaded: bool,
 }
+
+impl DirectoryPage {
+    /// The place found, if one was.
+    pub fn found_place(&self) -> Option<&Place> {
+        match &self.place {
+            Some(PlaceAnswer::Found(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Why the typed place was not found, for the box and the error summary.
+    pub fn place_problem(&self) -> Option<&str> {
+        match &self.place {
+            Some(PlaceAnswer::Problem(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// Places to choose between, when the name matched several.
+    pub fn place_choices(&self) -> &[(String, Place)] {
+        match &self.place {
+            Some(PlaceAnswer::Choices(c)) => c,
+            _ => &[],
+        }
+    }
+
+    /// The address of the directory with another place chosen (for "did you mean").
+    pub fn with_place(&self, code: &str) -> String {
+        DirectoryQuery {
+            place: code.to_owned(),
+            page: String::new(),
+            ..self.query.clone()
+        }
+        .href(1)
+    }
+}
+
+/// Organisations shown under "nearest" on a directory page.
+pub const NEARBY_SHOWN: usize = 10;
 
 /// Statement codes for a theme or statement filter (unknown ones match nothing).
 fn statements_for(framework: Option<&Framework>, theme: &str, statement: &str) -> Vec<String> {
@@ -102,13 +153,23 @@ fn statements_for(framework: Option<&Framework>, theme: &str, statement: &str) -
 }
 
 pub async fn directory(
-    store: &(impl DirectoryRepo + FrameworkRepo + Sync),
-    query: DirectoryQuery,
+    store: &(impl DirectoryRepo + FrameworkRepo + PostcodeRepo + Sync),
+    mut query: DirectoryQuery,
     now: i64,
 ) -> Result<DirectoryPage, AppError> {
     let framework = framework(store).await?;
+    let place = if query.place.trim().is_empty() {
+        None
+    } else {
+        Some(places::find_place(store, &query.place).await?)
+    };
     let mut areas: Vec<String> = Vec::new();
-    if !query.area.is_empty() {
+    if let Some(PlaceAnswer::Found(p)) = &place {
+        // A place takes the place of the council and region filters.
+        areas.push(p.council.code.clone());
+        query.area.clear();
+        query.region.clear();
+    } else if !query.area.is_empty() {
         areas.push(areas::council(&query.area).map_or_else(|| "-".to_owned(), |c| c.code.clone()));
     } else if !query.region.is_empty() {
         areas = areas::councils()
@@ -136,6 +197,12 @@ pub async fn directory(
     let (entries, total) = store
         .directory(&filter, sort, (page - 1) * PAGE_SIZE, PAGE_SIZE)
         .await?;
+    let nearby = match &place {
+        Some(PlaceAnswer::Found(p)) if page == 1 => {
+            places::nearest(store, p, &filter, true, NEARBY_SHOWN).await?
+        }
+        _ => Vec::new(),
+    };
     Ok(DirectoryPage {
         pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
         query,
@@ -143,6 +210,9 @@ pub async fn directory(
         total,
         page,
         framework,
+        place,
+        nearby,
+        postcodes_loaded: store.postcodes_loaded().await?,
     })
 }
 
@@ -220,13 +290,21 @@ pub async fn national_map(
     })
 }
 
-/// A council's page: who serves it and their published priorities, and its neighbours.
+/// A council's page: who serves it and their published priorities, its neighbours and the
+/// organisations working there, and (when none serve it) the nearest ones.
 #[derive(Debug, Clone)]
 pub struct AreaPage {
     pub council: &'static Council,
     pub organisations: Vec<DirectoryEntry>,
     pub neighbours: Vec<&'static Council>,
+    /// Organisations working in neighbouring councils (and not here), nearest first.
+    pub in_neighbours: Vec<Nearby>,
+    /// When nobody here or next door has signed up: the nearest organisations further away.
+    pub nearest: Vec<Nearby>,
 }
+
+/// Organisations listed from neighbouring councils on an area page.
+const NEIGHBOURS_SHOWN: usize = 20;
 
 pub async fn area(
     store: &(impl DirectoryRepo + FrameworkRepo + Sync),
@@ -250,10 +328,30 @@ pub async fn area(
         .unwrap_or_default();
     neighbours.sort_by(|a, b| a.name.cmp(&b.name));
     neighbours.dedup_by(|a, b| a.code == b.code);
+    let here = places::by_code(&council.code).ok_or(AppError::NotFound)?;
+    let in_neighbours = if neighbours.is_empty() {
+        Vec::new()
+    } else {
+        let next_door = DirectoryFilter {
+            areas: neighbours.iter().map(|n| n.code.clone()).collect(),
+            ..DirectoryFilter::default()
+        };
+        let (entries, _) = store
+            .directory(&next_door, DirectorySort::Name, 0, 200)
+            .await?;
+        places::rank_by_distance(&here, entries, true, NEIGHBOURS_SHOWN)
+    };
+    let nearest = if organisations.is_empty() && in_neighbours.is_empty() {
+        places::nearest(store, &here, &DirectoryFilter::default(), true, 5).await?
+    } else {
+        Vec::new()
+    };
     Ok(AreaPage {
         council,
         organisations,
         neighbours,
+        in_neighbours,
+        nearest,
     })
 }
 
@@ -380,8 +478,10 @@ fn rank(found: Vec<WorkingOn>, my_areas: &[String], limit: usize) -> Vec<OtherOr
                 String::new()
             } else if place.is_empty() {
                 if km.is_finite() {
-                    // A map unit is about 1.1 km.
-                    format!("about {} km away", (km * 1.1).round())
+                    format!(
+                        "about {} km away",
+                        (km * mir_domain::places::km_per_unit()).round()
+                    )
                 } else {
                     String::new()
                 }

@@ -6,6 +6,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod co_chairs;
+pub mod compare;
 pub mod demo;
 pub mod directory;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod kept_forms;
 pub mod mail;
 pub mod members;
 pub mod organisations;
+pub mod places;
 pub mod plans;
 pub mod policy;
 pub mod rate_limit;

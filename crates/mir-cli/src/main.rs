@@ -138,6 +138,17 @@ enum ImportCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Load postcodes from the ONS Postcode Directory CSV (Open Government Licence), so visitors
+    /// can find the organisations nearest to a postcode. Columns are found by name (pcds,
+    /// oslaua or ladNNcd, lat, long, doterm); live English postcodes are kept. Run it again with
+    /// a newer file to refresh: postcodes the new file no longer has are removed. See
+    /// docs/postcodes.md.
+    Postcodes {
+        /// The ONS Postcode Directory CSV (the whole file, or one of its per-area files).
+        file: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -221,6 +232,9 @@ fn main() -> ExitCode {
             Command::Import(ImportCommand::Framework { file, .. }) => {
                 import_framework(&database, &file).await
             }
+            Command::Import(ImportCommand::Postcodes { file, .. }) => {
+                import_postcodes(&database, &file).await
+            }
             Command::Export(ExportCommand::Framework {
                 slug,
                 version,
@@ -252,7 +266,9 @@ fn cli_database(command: &Command) -> &str {
         Command::Serve(args) => &args.database.database,
         Command::Migrate(args) => &args.database,
         Command::Demo(args) => &args.database.database,
-        Command::Import(ImportCommand::Framework { database, .. })
+        Command::Import(
+            ImportCommand::Framework { database, .. } | ImportCommand::Postcodes { database, .. },
+        )
         | Command::Export(ExportCommand::Framework { database, .. })
         | Command::Admin(AdminCommand::CreateUser { database, .. })
         | Command::Jobs(JobsCommand::Run { database, .. }) => &database.database,
@@ -332,6 +348,33 @@ async fn demo(database: &DatabaseUrl, scale: Scale, seed: u64) -> Result<(), Any
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]
 struct UserError(String);
+
+async fn import_postcodes(database: &DatabaseUrl, file: &Path) -> Result<(), AnyError> {
+    let reader = std::fs::File::open(file)
+        .map(std::io::BufReader::new)
+        .map_err(|e| UserError(format!("cannot read {}: {e}", file.display())))?;
+    let store = migrate(database).await?;
+    let started = Instant::now();
+    let result = mir_app::places::import_postcodes(&store, reader, mir_store::now()).await;
+    store.close().await;
+    match result {
+        Ok(r) => {
+            println!(
+                "Loaded {} postcodes in England in {:.1} s. Left out: {} no longer in use, {} outside England, {} with no location, {} unreadable. Removed {} that the file no longer has.",
+                r.loaded,
+                started.elapsed().as_secs_f64(),
+                r.terminated,
+                r.outside_england,
+                r.no_location,
+                r.unreadable,
+                r.removed
+            );
+            Ok(())
+        }
+        Err(AppError::Conflict(message)) => Err(UserError(message).into()),
+        Err(other) => Err(other.into()),
+    }
+}
 
 async fn import_framework(database: &DatabaseUrl, file: &Path) -> Result<(), AnyError> {
     let source = std::fs::read_to_string(file)

@@ -56,13 +56,22 @@ fn current(code: &str) -> String {
         .to_owned()
 }
 
-static SHAPES: LazyLock<(Vec<MapShape>, (i64, i64))> = LazyLock::new(|| {
+/// The map's shapes, its size, and its projection's box (longitude, latitude).
+type MapData = (Vec<MapShape>, (i64, i64), (f64, f64, f64, f64));
+
+static SHAPES: LazyLock<MapData> = LazyLock::new(|| {
     let mut size = (0, 0);
+    let mut bounds = (0.0, 0.0, 0.0, 0.0);
     let mut shapes = Vec::new();
     for line in MAP.lines() {
         let fields: Vec<&str> = line.split('\t').collect();
         if let ["# size", w, h] = fields.as_slice() {
             size = (w.parse().unwrap_or(0), h.parse().unwrap_or(0));
+            continue;
+        }
+        if let ["# box", a, b, c, d] = fields.as_slice() {
+            let n = |s: &str| s.parse::<f64>().unwrap_or(0.0);
+            bounds = (n(a), n(b), n(c), n(d));
             continue;
         }
         if line.starts_with('#') {
@@ -81,7 +90,7 @@ static SHAPES: LazyLock<(Vec<MapShape>, (i64, i64))> = LazyLock::new(|| {
             });
         }
     }
-    (shapes, size)
+    (shapes, size, bounds)
 });
 
 /// Every council's shape on the map, by code.
@@ -94,13 +103,18 @@ pub fn map_size() -> (i64, i64) {
     SHAPES.1
 }
 
+/// The longitudes and latitudes the map spans (west, south, east, north): its projection.
+pub fn map_box() -> (f64, f64, f64, f64) {
+    SHAPES.2
+}
+
 /// A council's shape (old Barnsley and Sheffield codes give the current council).
 pub fn map_shape(code: &str) -> Option<&'static MapShape> {
     let code = current(code);
     SHAPES.0.iter().find(|s| s.code == code)
 }
 
-/// How far apart two councils' centres are, in map units (about 1.1 km each); `None` if
+/// How far apart two councils' centres are, in map units (about 1 km each); `None` if
 /// either is unknown.
 pub fn distance(a: &str, b: &str) -> Option<f64> {
     let (a, b) = (map_shape(a)?, map_shape(b)?);

@@ -10,6 +10,7 @@ pub mod feedback;
 pub mod framework;
 pub mod organisation;
 pub mod person;
+pub mod places;
 pub mod plan;
 pub mod review;
 pub mod validation;

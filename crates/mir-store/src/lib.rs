@@ -26,6 +26,7 @@ mod outbox;
 mod people;
 mod personal_data;
 mod plans;
+mod postcodes;
 mod rate_limits;
 mod reviews;
 mod search;
@@ -60,6 +61,7 @@ pub use plans::{
     ActionRecord, ActionRow, OrganisationDetails, OrganisationProfile, PlanRepo, PriorityRecord,
     PriorityRow, UpdateRow,
 };
+pub use postcodes::{PostcodeRepo, PostcodeRow};
 pub use rate_limits::RateLimitRepo;
 pub use reviews::{
     Confirmation, NewReviewRecord, Position, Review, ReviewRepo, ReviewedPosition, SharedView,

@@ -22,4 +22,12 @@
     });
     update();
   });
+  // The map names the council under the pointer or keyboard focus (each link also has a
+  // tooltip and an accessible name, so this is only for sighted people on touch or keyboard).
+  var label = document.getElementById("map-label");
+  document.querySelectorAll(".national-map a").forEach(function (link) {
+    function show() { if (label) { label.textContent = link.getAttribute("aria-label"); } }
+    link.addEventListener("focus", show);
+    link.addEventListener("mouseover", show);
+  });
 })();

@@ -251,6 +251,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/organisations", get(find::directory_page))
         .route("/search", get(find::search))
+        .route("/compare", get(find::compare))
         .route("/stories", get(stories::list))
         .route("/stories/{id}", get(stories::show))
         .route(

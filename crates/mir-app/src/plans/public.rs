@@ -43,6 +43,8 @@ pub struct PublicPlan {
     pub co_chairs: Vec<(String, i64)>,
     /// One co-chair is an Expert by Experience or a carer (needed for any approval).
     pub lived_experience_co_chair: bool,
+    /// Someone can receive messages sent through mir (else pages offer the website).
+    pub can_receive: bool,
 }
 
 /// A position agreed in a review and confirmed by both co-chairs, as the public sees it.
@@ -179,6 +181,7 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
             None => (role.label().to_owned(), since),
         })
         .collect();
+    let can_receive = crate::relay::can_receive_messages(store, profile.id).await?;
     Ok(PublicPlan {
         profile,
         framework,
@@ -187,6 +190,7 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         timeline,
         co_chairs,
         lived_experience_co_chair,
+        can_receive,
     })
 }
 

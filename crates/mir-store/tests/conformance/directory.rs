@@ -196,3 +196,47 @@ pub async fn the_directory_filters_counts_and_finds_who_else(store: &Store) {
         .expect("near");
     assert_eq!(only_near.len(), 1, "enough nearby: no search further away");
 }
+
+/// Postcodes load in batches, refresh in place, and a finished import removes the ones the new
+/// file no longer has.
+pub async fn postcodes_load_refresh_and_drop_the_ones_a_new_file_lacks(store: &Store) {
+    use mir_store::{PostcodeRepo, PostcodeRow};
+    assert_eq!(store.postcode_count().await.expect("count"), 0);
+    assert!(!store.postcodes_loaded().await.expect("loaded"));
+    let row = |postcode: &str, lat: f64| PostcodeRow {
+        postcode: postcode.into(),
+        district_code: "E06000002".into(),
+        council_code: "E06000002".into(),
+        latitude: lat,
+        longitude: -1.2,
+    };
+    // More than one statement's worth, so batching is exercised.
+    let many: Vec<PostcodeRow> = (0..1_200)
+        .map(|i| row(&format!("TS{} {}AA", i / 10, i % 10), 54.5))
+        .collect();
+    store
+        .save_postcodes(&many, 100)
+        .await
+        .expect("first import");
+    assert_eq!(store.postcode_count().await.expect("count"), 1_200);
+    // The next import sees only two of them, one moved.
+    store
+        .save_postcodes(&[row("TS0 1AA", 54.6), row("TS0 2AA", 54.5)], 200)
+        .await
+        .expect("second import");
+    assert_eq!(
+        store
+            .remove_postcodes_not_seen_since(200)
+            .await
+            .expect("rm"),
+        1_198
+    );
+    let found = store
+        .find_postcode("TS0 1AA")
+        .await
+        .expect("find")
+        .expect("present");
+    assert!((found.latitude - 54.6).abs() < 1e-9);
+    assert_eq!(found.council_code, "E06000002");
+    assert_eq!(store.find_postcode("TS9 9AA").await.expect("find"), None);
+}

@@ -420,6 +420,7 @@ use directory::*;
 
 conformance!(@engines sqlite_directory, postgres_directory;
     the_directory_filters_counts_and_finds_who_else,
+    postcodes_load_refresh_and_drop_the_ones_a_new_file_lacks,
 );
 
 mod full_text;

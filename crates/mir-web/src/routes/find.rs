@@ -68,6 +68,44 @@ impl DirectoryTemplate {
     fn filtered(&self) -> bool {
         self.d.query.href(1) != "/organisations"
     }
+
+    fn place_hint(&self) -> &'static str {
+        if self.ctx.easy {
+            "Type where you live. For example: Leeds."
+        } else if self.d.postcodes_loaded {
+            "For example, Leeds, Cambridge, or a postcode such as LS1 4AP. We show who works there, then the nearest."
+        } else {
+            "For example, Leeds or Cambridge. We show who works there, then the nearest."
+        }
+    }
+
+    /// What the place box shows: the place found, else what was typed.
+    fn place_value(&self) -> &str {
+        self.d
+            .found_place()
+            .map_or(self.d.query.place.as_str(), |p| p.name.as_str())
+    }
+
+    /// Whether filters other than the place narrow the list.
+    fn filtered_beyond_place(&self) -> bool {
+        let q = &self.d.query;
+        !(q.kind.is_empty()
+            && q.theme.is_empty()
+            && q.statement.is_empty()
+            && q.plan.is_empty()
+            && q.recent.is_empty())
+    }
+
+    /// Whether at least two listed organisations have a published plan to compare.
+    fn can_compare(&self) -> bool {
+        self.d
+            .entries
+            .iter()
+            .chain(self.d.nearby.iter().map(|n| &n.entry))
+            .filter(|e| !e.priorities.is_empty())
+            .count()
+            >= 2
+    }
 }
 
 /// `GET /organisations`
@@ -76,17 +114,22 @@ pub async fn directory_page(
     Query(query): Query<DirectoryQuery>,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let key = format!("{query:?}");
     let store = &state.store;
-    let d = state
-        .caches
-        .directory
-        .get_or(key, || async move {
-            directory::directory(store, query, mir_store::now())
-                .await
-                .map(Arc::new)
-        })
-        .await?;
+    // A postcode may be where someone lives: answers for it are never kept.
+    let d = if mir_domain::places::postcode(&query.place).is_some() {
+        Arc::new(directory::directory(store, query, mir_store::now()).await?)
+    } else {
+        let key = format!("{query:?}");
+        state
+            .caches
+            .directory
+            .get_or(key, || async move {
+                directory::directory(store, query, mir_store::now())
+                    .await
+                    .map(Arc::new)
+            })
+            .await?
+    };
     ok(&DirectoryTemplate {
         ctx,
         d,
@@ -103,6 +146,10 @@ pub async fn directory_page(
 pub struct MapQuery {
     theme: String,
     statement: String,
+    /// A council or place to find: its area page, or choices, or why not.
+    place: String,
+    /// A region's code: the map zoomed to it.
+    region: String,
 }
 
 #[derive(Template)]
@@ -111,9 +158,41 @@ struct MapTemplate {
     ctx: PageContext,
     m: Arc<NationalMap>,
     attribution: &'static str,
+    /// The region zoomed into (code, name), if any.
+    region: Option<(&'static str, &'static str)>,
+    view_box: String,
+    /// What was typed in "find a place" and what came of it.
+    place: String,
+    place_answer: Option<mir_app::places::PlaceAnswer>,
 }
 
 impl MapTemplate {
+    fn shown(&self, area: &directory::MapArea) -> bool {
+        self.region
+            .is_none_or(|(code, _)| area.council.region_code == code)
+    }
+
+    fn regions(&self) -> Vec<(String, &'static str)> {
+        areas::by_region()
+            .into_iter()
+            .filter_map(|(name, councils)| Some((councils.first()?.region_code.clone(), name)))
+            .collect()
+    }
+
+    fn place_problem(&self) -> Option<&str> {
+        match &self.place_answer {
+            Some(mir_app::places::PlaceAnswer::Problem(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    fn place_choices(&self) -> &[(String, mir_domain::places::Place)] {
+        match &self.place_answer {
+            Some(mir_app::places::PlaceAnswer::Choices(c)) => c,
+            _ => &[],
+        }
+    }
+
     fn csv_href(&self) -> String {
         let pairs: Vec<(&str, &str)> = [
             ("theme", self.m.theme.as_str()),
@@ -173,6 +252,31 @@ pub async fn map(
     uri: Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
+    // "Find a place": straight to its council's page when there is one answer.
+    let place_answer = if query.place.trim().is_empty() {
+        None
+    } else {
+        match mir_app::places::find_place(&state.store, &query.place).await? {
+            mir_app::places::PlaceAnswer::Found(p) => {
+                return Ok(
+                    axum::response::Redirect::to(&format!("/areas/{}", p.council.code))
+                        .into_response(),
+                );
+            }
+            other => Some(other),
+        }
+    };
+    let region = areas::councils()
+        .iter()
+        .find(|c| c.region_code == query.region)
+        .map(|c| (c.region_code.as_str(), c.region_name.as_str()));
+    let view_box = region.map_or_else(
+        || {
+            let (w, h) = areas::map_size();
+            format!("0 0 {w} {h}")
+        },
+        |(code, _)| region_view_box(code),
+    );
     // 150 KB of SVG and table: built once for visitors, until something changes.
     let pages = &state.caches.pages;
     let key = ctx.page_cache_key(&uri);
@@ -183,10 +287,55 @@ pub async fn map(
                 ctx,
                 m,
                 attribution: areas::ATTRIBUTION,
+                region,
+                view_box,
+                place: query
+                    .place
+                    .chars()
+                    .take(mir_app::places::MAX_PLACE_CHARS)
+                    .collect(),
+                place_answer,
             };
             Ok(page.render()?)
         })
         .await
+}
+
+/// The part of the map a region covers, with a small margin, as an SVG `viewBox`.
+fn region_view_box(region: &str) -> String {
+    let mut bounds: Option<(i64, i64, i64, i64)> = None;
+    for council in areas::councils().iter().filter(|c| c.region_code == region) {
+        let Some(shape) = areas::map_shape(&council.code) else {
+            continue;
+        };
+        // Paths are "M x yL x y x y …Z" in whole map units: every pair is a point.
+        let numbers: Vec<i64> = shape
+            .path
+            .split(|c: char| !(c.is_ascii_digit() || c == '-'))
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        for point in numbers.chunks_exact(2) {
+            let (x, y) = (point[0], point[1]);
+            bounds = Some(match bounds {
+                None => (x, y, x, y),
+                Some((a, b, c, d)) => (a.min(x), b.min(y), c.max(x), d.max(y)),
+            });
+        }
+    }
+    let (w, h) = areas::map_size();
+    bounds.map_or_else(
+        || format!("0 0 {w} {h}"),
+        |(x0, y0, x1, y1)| {
+            let margin = 4;
+            format!(
+                "{} {} {} {}",
+                x0 - margin,
+                y0 - margin,
+                x1 - x0 + 2 * margin,
+                y1 - y0 + 2 * margin
+            )
+        },
+    )
 }
 
 /// `GET /map.csv`: the map's numbers.
@@ -244,6 +393,66 @@ pub async fn area(
 ) -> Result<Response, WebError> {
     let a = directory::area(&state.store, &code).await?;
     ok(&AreaTemplate { ctx, a })
+}
+
+/// `?org=a&org=b`: the plans to compare.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct CompareQuery {
+    org: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "find/compare.html")]
+struct CompareTemplate {
+    ctx: PageContext,
+    c: mir_app::compare::Comparison,
+}
+
+impl CompareTemplate {
+    fn kind_label(&self, key: &str) -> &'static str {
+        kind_label(key)
+    }
+
+    fn areas_text(&self, codes: &[String]) -> String {
+        codes
+            .iter()
+            .map(|c| council_name(c))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn date(&self, at: &i64) -> String {
+        mir_domain::dates::in_words(*at)
+    }
+
+    fn names(&self) -> String {
+        let names: Vec<&str> = self.c.plans.iter().map(|p| p.name.as_str()).collect();
+        match names.as_slice() {
+            [] => String::new(),
+            [one] => (*one).to_owned(),
+            [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+        }
+    }
+}
+
+/// `GET /compare?org=…&org=…`: two or three published plans side by side.
+pub async fn compare(
+    State(state): State<AppState>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    // An address that cannot be read compares nothing (the page says how to choose).
+    let query: CompareQuery =
+        serde_html_form::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
+    let slugs: Vec<String> = query
+        .org
+        .into_iter()
+        .filter(|s| mir_domain::organisation::OrgSlug::parse(s).is_ok())
+        .take(mir_app::compare::MAX_PLANS * 2)
+        .collect();
+    let c = mir_app::compare::compare(&state.store, &slugs).await?;
+    ok(&CompareTemplate { ctx, c })
 }
 
 /// Text with the search engine's `[[`…`]]` marks, as (text, matched) pieces for the template,

@@ -13,6 +13,7 @@ mod find;
 mod hostile;
 mod http;
 mod members;
+mod near;
 mod plans;
 mod reviews;
 mod roles;

@@ -323,6 +323,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         ),
         ("/organisations", "/organisations?plan=yes".into(), [ok; 7]),
         ("/search", "/search?q=carers".into(), [ok; 7]),
+        (
+            "/compare",
+            format!("/compare?org={}&org=cedar", public.trim_start_matches("/organisations/")),
+            [ok; 7],
+        ),
         ("/stories", "/stories?theme=WB".into(), [ok; 7]),
         ("/stories/{id}", format!("/stories/{story}"), [ok; 7]),
         ("/stories/{id}", "/stories/999999".into(), [nf; 7]),
