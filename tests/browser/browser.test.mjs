@@ -96,7 +96,11 @@ for (const { path, name, status = 200 } of PAGES) {
     const { page } = await open(context, path);
     await page.keyboard.press("Tab");
     const first = await page.evaluate(() => document.activeElement?.getAttribute("href"));
-    assert.equal(first, "#main-content", "first Tab reaches the skip link");
+    // A page showing a problem starts at its error summary (focused on load), so the first Tab
+    // reaches the summary's first link, to the field in question.
+    const summaryLink = await page.evaluate(() => document.querySelector(".error-summary a")?.getAttribute("href"));
+    if (summaryLink) assert.equal(first, summaryLink, "first Tab reaches the error summary's link");
+    else assert.equal(first, "#main-content", "first Tab reaches the skip link");
     const styleOf = (el) => {
       const s = getComputedStyle(el);
       return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.backgroundColor, s.color, s.borderColor].join("|");
@@ -922,4 +926,81 @@ test("find and connect: filter the directory, search, the map to an area page, w
   assert.match(mail, /From: neighbour@example.org/);
   await context.close();
   assert.equal(checked.length, 5);
+});
+
+test("a visitor near Redcar, then at a postcode, finds the nearest organisations on a theme, compares two plans side by side and contacts one; the map finds a place and zooms into a region — keyboard only, no JavaScript, 360px, axe", async () => {
+  const { writeFileSync: write, mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  // A few rows in the ONS Postcode Directory's layout, loaded as an operator would.
+  const file = `${mkdtempSync(`${tmpdir()}/mir-postcodes-`)}/onspd.csv`;
+  write(file, "pcd,pcds,doterm,oslaua,lat,long\nTS1  1AA,TS1 1AA,,E06000002,54.5742,-1.2350\nCB2  1TN,CB2 1TN,,E07000008,52.2040,0.1185\n");
+  assert.match(server.mir("import", "postcodes", file), /Loaded 2 postcodes in England/);
+
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const page = await context.newPage();
+  const checked = [];
+  const axe = async (name) => {
+    checked.push(name);
+    await assertNoAxeViolationsWithoutScript(page, name);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `${name}: ${width}px wide on a 360px phone`);
+  };
+
+  // A town where nobody has signed up: the nearest, on the theme chosen.
+  await page.goto(server.base + "/");
+  await pressEnterOn(page, "header a:text('Organisations')");
+  await typeInto(page, "#place", "Redcar");
+  await tabTo(page, "#theme");
+  await page.keyboard.type("Wellbeing");
+  assert.equal(await page.inputValue("#theme"), "WB");
+  await pressEnterOn(page, "button:text('Show organisations')");
+  assert.match(await page.locator("#results").innerText(), /0 organisations working in Redcar and Cleveland/);
+  const nearest = await page.locator("#nearest + .results h3").allInnerTexts();
+  assert.deepEqual(nearest.slice(0, 2), ["Riverside Council (demonstration)", "Oakfield Home Care (demonstration)"]);
+  assert.match(await page.locator("#nearest + .results").innerText(), /works in Middlesbrough, about 14 km away/);
+  await axe("near-place-theme");
+
+  // A postcode: who works there, then the nearest.
+  await tabTo(page, "#place");
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type("ts1 1aa");
+  await pressEnterOn(page, "button:text('Show organisations')");
+  assert.deepEqual(await page.locator("#results + .results h3").allInnerTexts(), ["Riverside Council (demonstration)"]);
+  assert.match(await page.locator("#nearest").innerText(), /Nearest to TS1 1AA/);
+  assert.equal(await page.inputValue("#place"), "TS1 1AA");
+  await axe("near-postcode");
+
+  // Tick two plans and compare them.
+  await tabTo(page, "#compare-demo-riverside-council");
+  await page.keyboard.press("Space");
+  await tabTo(page, "#compare-demo-oakfield-home-care");
+  await page.keyboard.press("Space");
+  await pressEnterOn(page, "button:text('Compare the plans you ticked')");
+  assert.equal(new URL(page.url()).pathname, "/compare");
+  assert.deepEqual(await page.locator(".compare-card h2").allInnerTexts(), ["Riverside Council (demonstration)", "Oakfield Home Care (demonstration)"]);
+  assert.match(await page.locator("#in-common + ul").innerText(), /\(WB-I1\)/);
+  await axe("compare-two-plans");
+
+  // Contact the one that can answer.
+  await pressEnterOn(page, "main a:text('Send Riverside Council (demonstration) a message')");
+  await typeInto(page, "#email", "visitor@example.org");
+  await typeInto(page, "#message", "We work nearby on the same statements. Could we meet?");
+  await pressEnterOn(page, "button:text('Send the message')");
+  assert.match(await page.locator(".notification-banner").innerText(), /message is sent/);
+  const mail = (await mailsTo("sam.admin@demo.example.org")).find((m) => m.includes("Could we meet?"));
+  assert.ok(mail, "the message reached the group's administrator");
+
+  // The map: find a place by name, and a region made big enough for a phone.
+  await page.goto(server.base + "/map");
+  await typeInto(page, "#place", "Leeds");
+  await pressEnterOn(page, "button:text('Find')");
+  assert.equal(await page.locator("h1").innerText(), "Leeds");
+  await page.goto(server.base + "/map");
+  await pressEnterOn(page, ".region-links a:text('North East')");
+  assert.equal(await page.locator("svg.national-map a").count(), 12);
+  const box = await page.locator("svg.national-map").boundingBox();
+  assert.ok(box.width >= 300, `the region fills the phone's width (${box.width}px)`);
+  await axe("map-region");
+  await context.close();
+  assert.equal(checked.length, 4);
 });

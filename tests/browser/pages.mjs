@@ -11,6 +11,13 @@ const easy = (path) => path + (path.includes("?") ? "&" : "?") + "view=easy";
 const VARIANTS = [
   { path: "/organisations?region=E12000001&plan=yes&sort=updated", name: "directory-filtered" },
   { path: "/map?theme=FI", name: "map-theme" },
+  { path: "/map?region=E12000007", name: "map-region-london" },
+  { path: "/map?place=North", name: "map-place-choices" },
+  { path: "/organisations?place=Redcar&theme=WB", name: "directory-near-place" },
+  { path: "/organisations?place=North", name: "directory-place-choices" },
+  { path: "/organisations?place=Atlantis", name: "directory-place-not-found" },
+  { path: "/areas/E10000003", name: "area-nearest" },
+  { path: "/compare?org=demo-oakfield-home-care", name: "compare-one" },
   { path: "/search?q=%3Cnothing%3E", name: "search-nothing" },
   { path: "/no-such-page", name: "not-found", status: 404 },
   { path: "/no-such-page?view=easy", name: "not-found-easy", status: 404 },

@@ -33,6 +33,10 @@ export async function startServer() {
     base,
     database,
     mailDir,
+    /** Runs another `mir` command on the same database (for example `import postcodes FILE`). */
+    mir(...args) {
+      return execFileSync(bin, [...args, "--database", database], { env: { ...process.env, RUST_LOG: "warn" } }).toString();
+    },
     /** Runs `mir admin create-user` on the same database and returns the sign-in link. */
     signInLink(email, nationalAdmin = true) {
       const args = ["admin", "create-user", "--email", email, "--database", database, "--base-url", base];
