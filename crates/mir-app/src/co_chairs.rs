@@ -17,6 +17,25 @@ use crate::mail::{Mailer, OutgoingEmail};
 use crate::members::{mine, tell_group_co_chairs_changed};
 use crate::policy::Actor;
 
+/// Days someone must have been in the group before they may ask for a co-chair change, and
+/// a co-chair before they may agree to one about the other co-chair. Without it, one person
+/// could invite a second account of their own and use it as "the second person"; with it, the
+/// group sees the newcomer (and is emailed when they join as an administrator or co-chair) a
+/// week before they can take part in such a change. Decision 0024.
+pub const SETTLE_DAYS: i64 = 7;
+const SETTLE_SECONDS: i64 = SETTLE_DAYS * 24 * 60 * 60;
+
+/// When a member may first ask for a change (counting from joining).
+fn may_ask_from(me: &Member) -> i64 {
+    me.joined_at + SETTLE_SECONDS
+}
+
+/// When a co-chair may first agree to a change about someone else (counting from joining and
+/// from becoming co-chair, whichever is later).
+fn may_agree_from(me: &Member) -> i64 {
+    me.joined_at.max(me.co_chair_since.unwrap_or(me.joined_at)) + SETTLE_SECONDS
+}
+
 /// A request as a member of the group sees it.
 #[derive(Debug, Clone)]
 pub struct PendingCoChairChange {
@@ -34,6 +53,10 @@ pub struct PendingCoChairChange {
     pub i_may_decline: bool,
     /// The request is about the person looking.
     pub about_me: bool,
+    /// The person looking asked for it (they may withdraw it).
+    pub asked_by_me: bool,
+    /// A co-chair too new to agree yet: from when they may.
+    pub may_agree_from: Option<i64>,
 }
 
 impl PendingCoChairChange {
@@ -48,13 +71,17 @@ impl PendingCoChairChange {
     }
 }
 
-/// Who may agree: the co-chair it is about, or another co-chair, never the one who asked.
-fn may_agree(request: &CoChairRequest, me: &Member) -> bool {
-    me.person_id != request.asked_by && (me.person_id == request.person_id || me.is_co_chair)
+/// Who may agree: the co-chair it is about, or another co-chair of at least a week, never the
+/// one who asked.
+fn may_agree(request: &CoChairRequest, me: &Member, now: i64) -> bool {
+    me.person_id != request.asked_by
+        && (me.person_id == request.person_id || (me.is_co_chair && now >= may_agree_from(me)))
 }
 
+/// Who may say no: the asker (withdrawing), the co-chair it is about, or another co-chair,
+/// however new (saying no changes nothing).
 fn may_decline(request: &CoChairRequest, me: &Member) -> bool {
-    me.person_id == request.asked_by || may_agree(request, me)
+    me.person_id == request.asked_by || me.person_id == request.person_id || me.is_co_chair
 }
 
 fn name_of(members: &[Member], person_id: i64) -> String {
@@ -74,6 +101,7 @@ pub async fn pending(
     me: &Member,
 ) -> Result<Vec<PendingCoChairChange>, AppError> {
     let members = store.members(organisation_id).await?;
+    let now = mir_store::now();
     Ok(store
         .co_chair_requests(organisation_id)
         .await?
@@ -85,9 +113,15 @@ pub async fn pending(
             change: r.change,
             asked_by: name_of(&members, r.asked_by),
             asked_at: r.asked_at,
-            i_may_agree: may_agree(&r, me),
+            i_may_agree: may_agree(&r, me, now),
             i_may_decline: may_decline(&r, me),
             about_me: r.person_id == me.person_id,
+            asked_by_me: r.asked_by == me.person_id,
+            may_agree_from: (me.is_co_chair
+                && me.person_id != r.asked_by
+                && me.person_id != r.person_id
+                && now < may_agree_from(me))
+            .then(|| may_agree_from(me)),
         })
         .collect())
 }
@@ -102,6 +136,12 @@ pub(crate) async fn ask(
     target: &Member,
     change: CoChairChange,
 ) -> Result<(), AppError> {
+    if mir_store::now() < may_ask_from(asker) {
+        return Err(AppError::Conflict(format!(
+            "you joined this group less than {SETTLE_DAYS} days ago. To protect co-chairs, only members of at least {SETTLE_DAYS} days can ask for a co-chair change: you can from {}",
+            mir_domain::dates::in_words(may_ask_from(asker))
+        )));
+    }
     let Some(_) = store
         .ask_co_chair_change(
             organisation.id,
@@ -202,7 +242,7 @@ pub async fn agree(
     id: i64,
 ) -> Result<CoChairChange, AppError> {
     let (organisation, me, request) = request_in_group(store, actor, slug, id).await?;
-    if !may_agree(&request, &me) {
+    if !may_agree(&request, &me, mir_store::now()) {
         return Err(AppError::Forbidden);
     }
     let members = store.members(organisation.id).await?;

@@ -513,8 +513,52 @@ pub async fn accept(
         )
         .await?;
     }
+    let was_admin = members
+        .iter()
+        .any(|m| m.person_id == person.id && m.role == Role::Admin);
+    if role == Role::Admin && !was_admin {
+        tell_group_new_administrator(store, mailer, &organisation, person.id).await?;
+    }
     tracing::info!(organisation_id = organisation.id, "invitation accepted");
     Ok(Some((person.id, organisation.slug)))
+}
+
+/// Tells every other member that someone joined as an administrator, who can manage members:
+/// a group should know every new person who could ask for a co-chair change (decision 0024).
+async fn tell_group_new_administrator(
+    store: &(impl MemberRepo + PeopleRepo),
+    mailer: &Mailer,
+    organisation: &OrganisationRef,
+    person_id: i64,
+) -> Result<(), AppError> {
+    let name = store.person_name(person_id).await?.display_name;
+    let name = if name.is_empty() {
+        "Someone who has not chosen a name yet".to_owned()
+    } else {
+        name
+    };
+    let body = format!(
+        "Hello,\n\n{name} joined the Making it Real group of {} as an administrator. Administrators can invite and remove members.\n\n\
+         If nobody in the group expected this, tell the co-chairs, or the national programme team with the \"Report a problem\" link at the bottom of every page of Making it Real. \
+         For a week, a new member cannot ask for a change of co-chair.\n",
+        organisation.name
+    );
+    for member in store
+        .members(organisation.id)
+        .await?
+        .into_iter()
+        .filter(|m| m.person_id != person_id)
+    {
+        mailer
+            .send(OutgoingEmail {
+                to: member.email,
+                subject: format!("A new administrator in {}", organisation.name),
+                body: body.clone(),
+                reply_to: None,
+            })
+            .await?;
+    }
+    Ok(())
 }
 
 /// Tells every member of the group, and so the other co-chair, that the co-chairs changed

@@ -29,6 +29,10 @@ pub struct Member {
     pub name_public: bool,
     /// They chose Easy Read (pages and emails).
     pub easy_read: bool,
+    /// When they joined the group, and since when they are a co-chair (safeguards count
+    /// from these: decision 0024).
+    pub joined_at: UnixTime,
+    pub co_chair_since: Option<UnixTime>,
 }
 
 impl Member {
@@ -53,10 +57,23 @@ type MemberRow = (
     Option<String>,
     i64,
     i64,
+    i64,
+    Option<i64>,
 );
 
 fn member_from(
-    (person_id, email, r, co, display_name, pronouns, name_public, easy_read): MemberRow,
+    (
+        person_id,
+        email,
+        r,
+        co,
+        display_name,
+        pronouns,
+        name_public,
+        easy_read,
+        joined_at,
+        co_chair_since,
+    ): MemberRow,
 ) -> Result<Member, StoreError> {
     Ok(Member {
         person_id,
@@ -67,6 +84,8 @@ fn member_from(
         pronouns: pronouns.unwrap_or_default(),
         name_public: name_public != 0,
         easy_read: easy_read != 0,
+        joined_at,
+        co_chair_since,
     })
 }
 
@@ -192,7 +211,7 @@ impl MemberRepo for Store {
         person_id: i64,
     ) -> Result<Option<Member>, StoreError> {
         let row: Option<MemberRow> = sqlx::query_as(
-            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read \
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read, m.created_at, m.co_chair_since \
              FROM memberships m JOIN people p ON p.id = m.person_id \
              WHERE m.organisation_id = $1 AND m.person_id = $2",
         )
@@ -205,7 +224,7 @@ impl MemberRepo for Store {
 
     async fn members(&self, organisation_id: i64) -> Result<Vec<Member>, StoreError> {
         let rows: Vec<MemberRow> = sqlx::query_as(
-            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read \
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read, m.created_at, m.co_chair_since \
              FROM memberships m JOIN people p ON p.id = m.person_id \
              WHERE m.organisation_id = $1 ORDER BY LOWER(COALESCE(p.display_name, p.email)), p.id",
         )

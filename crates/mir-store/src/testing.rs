@@ -133,6 +133,17 @@ impl TestDb {
         Ok(())
     }
 
+    /// Moves every membership (joining, and becoming co-chair) `seconds` into the past.
+    pub async fn age_memberships(&self, seconds: i64) -> Result<(), StoreError> {
+        sqlx::query(
+            "UPDATE memberships SET created_at = created_at - $1, co_chair_since = co_chair_since - $1",
+        )
+        .bind(seconds)
+        .execute(&self.store.pool)
+        .await?;
+        Ok(())
+    }
+
     /// Makes every waiting email due now, as if its backoff had passed.
     pub async fn make_mail_due(&self) -> Result<(), StoreError> {
         sqlx::query("UPDATE mail_outbox SET next_attempt_at = 0 WHERE gave_up_at IS NULL")

@@ -114,8 +114,10 @@ pub(super) async fn load_demo_group(
     for (email, role, co_chair) in DEMO_MEMBERS {
         let person = store.upsert_person(email, false, now).await?;
         store.set_password_hash(person.id, &hash).await?;
+        // The group has met for months (so its members may take part in co-chair changes,
+        // which need a week in the group: decision 0024).
         store
-            .put_member(org.id, person.id, role, co_chair, now)
+            .put_member(org.id, person.id, role, co_chair, now - 90 * 24 * 60 * 60)
             .await?;
         // Named as people choose to be: "sam.admin@…" is Sam; the co-chairs agreed to be named
         // on the public plan.

@@ -43,6 +43,11 @@ struct WorkspacePage {
 }
 
 impl WorkspacePage {
+    /// A moment's day in words ("8 December 2026").
+    fn day_of(&self, at: &i64) -> String {
+        mir_domain::dates::in_words(*at)
+    }
+
     fn base(&self) -> String {
         format!("/manage/organisations/{}", self.ws.organisation.slug)
     }

@@ -27,7 +27,7 @@ async fn organisation(app: &TestApp) -> (String, String) {
 }
 
 /// Accepts the invitation in the newest email; returns the new member's cookies.
-async fn accept_newest(app: &TestApp) -> String {
+pub(crate) async fn accept_newest(app: &TestApp) -> String {
     let mails = app.mails().await;
     let mail = mails
         .iter()
@@ -255,6 +255,25 @@ async fn invite_accept_and_the_rules_of_the_group() {
         StatusCode::FORBIDDEN,
         "only administrators remove members"
     );
+    // They joined today: a member of less than a week cannot ask (decision 0024), and is
+    // told from when they can.
+    let too_new = app
+        .post_form(
+            &remove,
+            &format!("csrf_token={}", csrf_of(&expert)),
+            Some(&expert),
+        )
+        .await;
+    assert_eq!(too_new.status, StatusCode::CONFLICT);
+    assert!(
+        too_new.body.contains("less than 7 days ago"),
+        "{}",
+        too_new.body
+    );
+    app.db
+        .age_memberships(8 * 24 * 3600)
+        .await
+        .expect("a week on");
     let asked = app
         .post_form(
             &remove,

@@ -315,7 +315,111 @@ async fn invitations_can_be_sent_again_and_cancelled(app: &TestApp) {
     );
 }
 
+/// The gap found by the attack (decision 0024): one administrator invites a second account of
+/// their own as administrator and co-chair, to be "the second person" who agrees to taking the
+/// Expert by Experience's role away. The group is emailed when the new administrator joins,
+/// and for a week the newcomer can neither ask for nor agree to a co-chair change.
+async fn a_second_account_cannot_be_the_second_person(app: &TestApp) {
+    let g = crate::support::group(app, &mir_store::testing::sign_up("Cedar Support")).await;
+    let base = format!("/manage/organisations/{}", g.slug);
+    let admin = id_of(app, "admin").await;
+    let expert = id_of(app, "expert").await;
+    // The administrator steps down as co-chair (alone, as anyone may), making room.
+    let stepped = app
+        .post_as(
+            &format!("{base}/members/{admin}/co-chair"),
+            "co_chair=no",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(stepped.status, StatusCode::SEE_OTHER);
+    let invited = app
+        .post_as(
+            &format!("{base}/invite"),
+            "email=other.me%40example.org&role=admin&co_chair=yes",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(invited.status, StatusCode::SEE_OTHER);
+    let before = app.mails().await.len();
+    let second = crate::members::accept_newest(app).await;
+    let told: Vec<String> = app.mails().await[before..]
+        .iter()
+        .filter(|m| m.contains("A new administrator in Cedar Support"))
+        .cloned()
+        .collect();
+    for who in ["expert", "carer", "staff", "admin"] {
+        assert!(
+            told.iter()
+                .any(|m| m.contains(&format!("To: {who}@example.org"))),
+            "{who} is told a new administrator joined"
+        );
+    }
+    assert!(!told.iter().any(|m| m.contains("To: other.me@example.org")));
+    // The second account cannot ask…
+    let too_new = app
+        .post_as(
+            &format!("{base}/members/{expert}/co-chair"),
+            "co_chair=no",
+            &second,
+        )
+        .await;
+    assert_eq!(too_new.status, StatusCode::CONFLICT);
+    assert!(too_new.body.contains("less than 7 days ago"));
+    // …and when the first account asks, the second cannot agree, and is told when it could.
+    let asked = app
+        .post_as(
+            &format!("{base}/members/{expert}/co-chair"),
+            "co_chair=no",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER);
+    let ws = app.get_with_cookie(&base, Some(&second)).await;
+    let html = ws.html();
+    assert!(
+        select(&html, "#co-chair-requests form[action$='/agree']").is_empty(),
+        "no agree button for a co-chair of less than a week"
+    );
+    assert!(
+        ws.body
+            .contains("You became a co-chair less than a week ago")
+    );
+    let request = select(&html, "#co-chair-requests form[action$='/decline']")[0]
+        .value()
+        .attr("action")
+        .expect("decline")
+        .replace("/decline", "/agree");
+    assert_eq!(
+        app.post_as(&request, "", &second).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let still_co_chair = || async {
+        use mir_store::MemberRepo;
+        let org = app
+            .db
+            .store
+            .organisation_by_slug(&g.slug)
+            .await
+            .expect("get")
+            .expect("org");
+        app.db
+            .store
+            .members(org.id)
+            .await
+            .expect("members")
+            .iter()
+            .any(|m| m.person_id == expert && m.is_co_chair)
+    };
+    assert!(still_co_chair().await, "nothing changed");
+    // The co-chair it is about may still agree at once: it is their own role.
+    let own = app.post_as(&request, "", &g.expert).await;
+    assert_eq!(own.status, StatusCode::SEE_OTHER);
+    assert!(!still_co_chair().await, "they agreed to step down");
+}
+
 both_engines!(
     names_and_safeguards,
-    invitations_can_be_sent_again_and_cancelled
+    invitations_can_be_sent_again_and_cancelled,
+    a_second_account_cannot_be_the_second_person
 );
