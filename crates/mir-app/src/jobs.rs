@@ -4,7 +4,8 @@
 //!
 //! The clock is a parameter: tests and `mir jobs run --now` choose the time.
 
-use mir_store::{EmailPreferenceRepo, JobRepo, MemberRepo, UnixTime};
+use mir_domain::dates;
+use mir_store::{EmailPreferenceRepo, JobRepo, MemberRepo, ReviewRepo, UnixTime};
 
 use crate::AppError;
 use crate::mail::{Mailer, OutgoingEmail};
@@ -54,6 +55,7 @@ pub enum JobKind {
     ActionReminder,
     QuietPlan,
     ReviewDue,
+    ReviewClosing,
     Digest,
 }
 
@@ -64,6 +66,7 @@ impl JobKind {
             JobKind::ActionReminder => "action-reminder",
             JobKind::QuietPlan => "quiet-plan",
             JobKind::ReviewDue => "review-due",
+            JobKind::ReviewClosing => "review-closing",
             JobKind::Digest => "digest",
         }
     }
@@ -72,6 +75,8 @@ impl JobKind {
 const DAY: i64 = 24 * 60 * 60;
 /// Reminders go this many days before an action's due or review date.
 pub const REMINDER_DAYS: i64 = 7;
+/// Members who have not given views are reminded this many days before a review closes.
+pub const CLOSING_SOON_DAYS: i64 = 3;
 /// A published plan with no update for this long gets a nudge.
 pub const QUIET_DAYS: i64 = 90;
 
@@ -81,6 +86,7 @@ pub struct JobReport {
     pub action_reminders: usize,
     pub quiet_plan_reminders: usize,
     pub review_reminders: usize,
+    pub closing_reminders: usize,
     pub digests: usize,
 }
 
@@ -89,8 +95,12 @@ impl std::fmt::Display for JobReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Sent {} action reminders, {} quiet-plan reminders, {} review reminders, {} digests.",
-            self.action_reminders, self.quiet_plan_reminders, self.review_reminders, self.digests
+            "Sent {} action reminders, {} quiet-plan reminders, {} review reminders, {} reminders that a review closes soon, {} digests.",
+            self.action_reminders,
+            self.quiet_plan_reminders,
+            self.review_reminders,
+            self.closing_reminders,
+            self.digests
         )
     }
 }
@@ -157,9 +167,71 @@ async fn send_to_all(
     Ok(to.len())
 }
 
+/// Asks each member of a review's group who has not given views yet (and has not turned these
+/// emails off) to give them before it closes, once per review. Returns how many were asked.
+async fn remind_before_closing(
+    store: &(impl MemberRepo + JobRepo + EmailPreferenceRepo + ReviewRepo + Sync),
+    mailer: &Mailer,
+    (now, base_url): (UnixTime, &str),
+    (review_id, organisation_id, title, closes_on): (i64, i64, &str, &str),
+) -> Result<usize, AppError> {
+    let Some(org) = store.organisation_by_id(organisation_id).await? else {
+        return Ok(0);
+    };
+    let given: std::collections::HashSet<i64> = store
+        .shared_views(review_id)
+        .await?
+        .into_iter()
+        .map(|s| s.view.person_id)
+        .collect();
+    let on = dates::day(closes_on);
+    let link = format!(
+        "{base_url}/manage/organisations/{}/reviews/{review_id}",
+        org.slug
+    );
+    let mut asked = 0;
+    for member in store.members(organisation_id).await? {
+        if given.contains(&member.person_id)
+            || !store
+                .email_enabled(member.person_id, EmailKind::Requests.key())
+                .await?
+            || !store
+                .claim_job(
+                    JobKind::ReviewClosing.key(),
+                    &format!("{review_id}:{}", member.person_id),
+                    now,
+                )
+                .await?
+        {
+            continue;
+        }
+        let body = if member.easy_read {
+            format!(
+                "Hello.\n\nYour group {} is asking: how are we doing?\nYou have not said what you think yet.\nYou can say what you think until {on}.\n\nSay what you think here:\n{link}\n\nYou can stop these emails here:\n{base_url}/account/emails\n",
+                org.name
+            )
+        } else {
+            format!(
+                "Hello,\n\nThe review \"{title}\" in the Making it Real group of {} closes on {on}, and you have not given your views yet. Your views decide what the group agrees and what it works on next.\n\nGive your views: {link}\n\nYou get this email because you are a member of the group. To stop emails like it, choose at {base_url}/account/emails\n",
+                org.name
+            )
+        };
+        mailer
+            .send(OutgoingEmail {
+                to: member.email,
+                subject: format!("A review closes on {on}: your views are still wanted"),
+                body,
+                reply_to: None,
+            })
+            .await?;
+        asked += 1;
+    }
+    Ok(asked)
+}
+
 /// Runs every job that is due at `now`.
 pub async fn run_due_jobs(
-    store: &(impl MemberRepo + JobRepo + EmailPreferenceRepo + Sync),
+    store: &(impl MemberRepo + JobRepo + EmailPreferenceRepo + ReviewRepo + Sync),
     mailer: &Mailer,
     now: UnixTime,
     base_url: &str,
@@ -180,18 +252,19 @@ pub async fn run_due_jobs(
         let Some(org) = store.organisation_by_id(due.organisation_id).await? else {
             continue;
         };
+        let on = dates::day(&due.on);
         let (subject, what) = if due.which == "due" {
-            (format!("An action is due on {}", due.on), "is due")
+            (format!("An action is due on {on}"), "is due")
         } else {
             (
-                format!("An action comes up for review on {}", due.on),
+                format!("An action comes up for review on {on}"),
                 "comes up for review",
             )
         };
         let body = format!(
             "Hello,\n\nIn {}'s Making it Real plan, this action {what} on {}:\n\n  {}\n\nPost a progress update, or change the date, at {base_url}/manage/organisations/{}/plan{}",
             org.name,
-            due.on,
+            on,
             due.what,
             org.slug,
             footer(base_url)
@@ -247,7 +320,7 @@ pub async fn run_due_jobs(
         let body = format!(
             "Hello,\n\n{} usually reviews every {months} months, and the last review opened on {}. It is time to ask again: how are we doing? Open the next review at {base_url}/manage/organisations/{}/reviews{}",
             org.name,
-            date_of(last),
+            dates::in_words(last),
             org.slug,
             footer(base_url)
         );
@@ -256,7 +329,21 @@ pub async fn run_due_jobs(
             send_to_all(mailer, &to, "Your next review is due", &body).await?;
     }
 
-    // 4. A weekly digest for each person whose views led to priorities that moved on.
+    // 4. Reviews closing soon: each member who has not given views yet is asked once.
+    let closing = store
+        .reviews_closing_between(&today, &date_of(now + CLOSING_SOON_DAYS * DAY))
+        .await?;
+    for (review_id, organisation_id, title, closes_on) in closing {
+        report.closing_reminders += remind_before_closing(
+            store,
+            mailer,
+            (now, base_url),
+            (review_id, organisation_id, &title, &closes_on),
+        )
+        .await?;
+    }
+
+    // 5. A weekly digest for each person whose views led to priorities that moved on.
     let items = store.digest_items(now - 7 * DAY, now).await?;
     let mut people: Vec<i64> = items.iter().map(|i| i.person_id).collect();
     people.dedup();
@@ -286,16 +373,23 @@ pub async fn run_due_jobs(
                     "- {} ({}), {}: {}\n  {base_url}/organisations/{}",
                     i.priority,
                     i.organisation,
-                    date_of(i.published_at),
+                    dates::in_words(i.published_at),
                     i.note,
                     i.slug
                 )
             })
             .collect();
-        let body = format!(
-            "Hello,\n\nYou gave your views in a review. Here is what happened this week to the priorities that came from it:\n\n{}\n\nTo stop this weekly email, go to {base_url}/account/emails",
-            lines.join("\n")
-        );
+        let body = if first.easy_read {
+            format!(
+                "Hello.\n\nYou told a group what you think.\nThe group made plans from what people said.\nThis is what happened this week.\n\n{}\n\nYou can stop these emails here:\n{base_url}/account/emails",
+                lines.join("\n\n")
+            )
+        } else {
+            format!(
+                "Hello,\n\nYou gave your views in a review. Here is what happened this week to the priorities that came from it:\n\n{}\n\nTo stop this weekly email, go to {base_url}/account/emails",
+                lines.join("\n")
+            )
+        };
         mailer
             .send(OutgoingEmail {
                 to: first.email.clone(),

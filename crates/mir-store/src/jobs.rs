@@ -30,6 +30,13 @@ pub trait JobRepo {
     fn review_cadences(
         &self,
     ) -> impl Future<Output = Result<Vec<(i64, i64, UnixTime)>, StoreError>> + Send;
+    /// Open reviews closing within `[from, to]` (`YYYY-MM-DD`): `(review id, organisation id,
+    /// title, closing date)`.
+    fn reviews_closing_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> impl Future<Output = Result<Vec<(i64, i64, String, String)>, StoreError>> + Send;
     /// Public updates since `since` on priorities linked to reviews each person gave views in.
     fn digest_items(
         &self,
@@ -50,6 +57,21 @@ impl JobRepo for Store {
         .await?
         .rows_affected();
         Ok(inserted == 1)
+    }
+
+    async fn reviews_closing_between(
+        &self,
+        from: &str,
+        to: &str,
+    ) -> Result<Vec<(i64, i64, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, organisation_id, title, closes_on FROM reviews \
+             WHERE status = 'open' AND closes_on >= $1 AND closes_on <= $2 ORDER BY id",
+        )
+        .bind(from)
+        .bind(to)
+        .fetch_all(&self.pool)
+        .await?)
     }
 
     async fn actions_dated_between(
@@ -108,8 +130,8 @@ impl JobRepo for Store {
         since: UnixTime,
         until: UnixTime,
     ) -> Result<Vec<DigestItem>, StoreError> {
-        let rows: Vec<(i64, String, String, String, String, String, i64)> = sqlx::query_as(
-            "SELECT DISTINCT v.person_id, pe.email, o.name, o.slug, p.title, u.note, u.published_at              FROM progress_updates u JOIN priorities p ON p.id = u.priority_id              JOIN organisations o ON o.id = u.organisation_id              JOIN review_views v ON v.review_id = p.review_id JOIN people pe ON pe.id = v.person_id              WHERE u.published_at >= $1 AND u.published_at < $2 ORDER BY v.person_id, u.published_at",
+        let rows: Vec<(i64, String, String, String, String, String, i64, i64)> = sqlx::query_as(
+            "SELECT DISTINCT v.person_id, pe.email, o.name, o.slug, p.title, u.note, u.published_at, pe.easy_read              FROM progress_updates u JOIN priorities p ON p.id = u.priority_id              JOIN organisations o ON o.id = u.organisation_id              JOIN review_views v ON v.review_id = p.review_id JOIN people pe ON pe.id = v.person_id              WHERE u.published_at >= $1 AND u.published_at < $2 ORDER BY v.person_id, u.published_at",
         )
         .bind(since)
         .bind(until)
@@ -118,7 +140,7 @@ impl JobRepo for Store {
         Ok(rows
             .into_iter()
             .map(
-                |(person_id, email, organisation, slug, priority, note, published_at)| DigestItem {
+                |(
                     person_id,
                     email,
                     organisation,
@@ -126,6 +148,18 @@ impl JobRepo for Store {
                     priority,
                     note,
                     published_at,
+                    easy_read,
+                )| {
+                    DigestItem {
+                        person_id,
+                        email,
+                        organisation,
+                        slug,
+                        priority,
+                        note,
+                        published_at,
+                        easy_read: easy_read != 0,
+                    }
                 },
             )
             .collect())
@@ -143,6 +177,8 @@ pub struct DigestItem {
     pub priority: String,
     pub note: String,
     pub published_at: UnixTime,
+    /// They chose Easy Read: the digest comes in Easy Read.
+    pub easy_read: bool,
 }
 
 /// An action whose due or review date falls in a window, for reminders.

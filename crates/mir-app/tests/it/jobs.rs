@@ -160,6 +160,63 @@ async fn jobs_send_each_email_once(store: &Store) {
         .await
         .expect("v1");
 
+    // Beech also has a review closing in two days: its administrator gave views, a member who
+    // chose Easy Read has not, and another turned requests off.
+    let dee = store
+        .upsert_person("dee@example.org", false, 1)
+        .await
+        .expect("dee");
+    store.set_easy_read(dee.id, true).await.expect("easy");
+    let quiet = store
+        .upsert_person("quiet@example.org", false, 1)
+        .await
+        .expect("quiet");
+    let beech_admin = store
+        .person_by_email("beech@example.org")
+        .await
+        .expect("get")
+        .expect("admin");
+    for (person, role) in [(dee.id, Role::ExpertByExperience), (quiet.id, Role::Staff)] {
+        store
+            .put_member(beech, person, role, false, 1)
+            .await
+            .expect("member");
+    }
+    store
+        .set_email_enabled(quiet.id, jobs::EmailKind::Requests.key(), false)
+        .await
+        .expect("off");
+    let closing = store
+        .create_review(
+            &NewReviewRecord {
+                organisation_id: beech,
+                title: "Winter review".into(),
+                framework_slug: "demonstration".into(),
+                framework_version: "2026.1".into(),
+                themes: Vec::new(),
+                closes_on: Some(jobs::date_of(now + 2 * DAY)),
+                opened_by: beech_admin.id,
+            },
+            now - 10 * DAY,
+        )
+        .await
+        .expect("review");
+    store
+        .save_view(
+            closing,
+            &View {
+                statement_code: "WB-I1".into(),
+                person_id: beech_admin.id,
+                perspective: "staff".into(),
+                level: "just-starting".into(),
+                working: String::new(),
+                to_change: String::new(),
+            },
+            now - 5 * DAY,
+        )
+        .await
+        .expect("view");
+
     let first = jobs::run_due_jobs(store, &mailer, now, "https://mir.example.org")
         .await
         .expect("run");
@@ -169,6 +226,7 @@ async fn jobs_send_each_email_once(store: &Store) {
             action_reminders: 1,
             quiet_plan_reminders: 1,
             review_reminders: 1,
+            closing_reminders: 1,
             digests: 1
         }
     );
@@ -185,18 +243,37 @@ async fn jobs_send_each_email_once(store: &Store) {
                 "Your published plan has had no update for 90 days"
             ),
             ("carer@example.org", "What happened to your views this week"),
-            ("chair@example.org", "An action is due on 2026-12-04"),
+            ("chair@example.org", "An action is due on 4 December 2026"),
             ("chair@example.org", "Your next review is due"),
+            (
+                "dee@example.org",
+                "A review closes on 3 December 2026: your views are still wanted"
+            ),
         ],
-        "the expert turned reminders off; the carer leads nothing but gets the digest"
+        "the expert turned reminders off; the carer leads nothing but gets the digest; only \
+         the member who has not given views (and has not turned requests off) is asked"
     );
+    // Dee chose Easy Read: short lines, one idea each, the date in words.
+    assert!(
+        sent[4]
+            .2
+            .contains("You can say what you think until 3 December 2026."),
+        "{}",
+        sent[4].2
+    );
+    assert!(sent[4].2.contains("/manage/organisations/"));
     let digest = &sent[1].2;
+    assert!(
+        digest.contains("29 November 2026"),
+        "dates in words: {digest}"
+    );
     assert!(
         digest.contains("Carers get a break (Alder Council)"),
         "{digest}"
     );
     assert!(digest.contains("The booking line is staffed"));
     assert!(sent[2].2.contains("Open a booking line"));
+    assert!(sent[2].2.contains("on 4 December 2026"));
     assert!(
         !sent[2].2.contains("Hire two carers"),
         "not due within a week"
@@ -211,7 +288,7 @@ async fn jobs_send_each_email_once(store: &Store) {
         .await
         .expect("run");
     assert_eq!(again, JobReport::default());
-    assert_eq!(mails(dir.path()).len(), 4);
+    assert_eq!(mails(dir.path()).len(), 5);
 
     // Next week: the carer turned the digest off; a new update does not email them.
     store
