@@ -130,7 +130,7 @@ impl JobRepo for Store {
         since: UnixTime,
         until: UnixTime,
     ) -> Result<Vec<DigestItem>, StoreError> {
-        let rows: Vec<(i64, String, String, String, String, String, i64, i64)> = sqlx::query_as(
+        let rows: Vec<DigestRow> = sqlx::query_as(
             "SELECT DISTINCT v.person_id, pe.email, o.name, o.slug, p.title, u.note, u.published_at, pe.easy_read              FROM progress_updates u JOIN priorities p ON p.id = u.priority_id              JOIN organisations o ON o.id = u.organisation_id              JOIN review_views v ON v.review_id = p.review_id JOIN people pe ON pe.id = v.person_id              WHERE u.published_at >= $1 AND u.published_at < $2 ORDER BY v.person_id, u.published_at",
         )
         .bind(since)
@@ -165,6 +165,10 @@ impl JobRepo for Store {
             .collect())
     }
 }
+
+/// A digest line as read: person, address, organisation, slug, priority, note, published at,
+/// Easy Read.
+type DigestRow = (i64, String, String, String, String, String, i64, i64);
 
 /// One line of a weekly digest: a public update on a priority that came from a review the
 /// person gave views in.
