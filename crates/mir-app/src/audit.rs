@@ -93,6 +93,14 @@ pub fn in_words(action: &str, detail: &str) -> String {
             "A message from the public was passed on to the group's leaders".into()
         }
         "name changed" => "Changed the name they are shown by".to_owned(),
+        "organisation areas changed" => {
+            let area = text("area");
+            if text("change") == "removed" {
+                format!("Stopped listing {area} as a council area served")
+            } else {
+                format!("Added {area} to the council areas served")
+            }
+        }
         "organisation details changed" => {
             "Changed what the organisation says about itself".to_owned()
         }

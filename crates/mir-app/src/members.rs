@@ -7,8 +7,8 @@ use mir_domain::feedback::looks_like_email;
 use mir_domain::organisation::{MAX_CO_CHAIRS, Role};
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    AuditEvent, AuditRepo, CoChairChange, CoChairRequestRepo, Invitation, Member, MemberRepo,
-    OrganisationRef, PeopleRepo,
+    AuditEvent, AuditRepo, CoChairChange, CoChairRequestRepo, DirectoryRepo, Invitation, Member,
+    MemberRepo, OrganisationRef, PeopleRepo,
 };
 use serde_json::json;
 
@@ -936,5 +936,70 @@ pub async fn save_details(
         json!({}),
     )
     .await?;
+    Ok(())
+}
+
+/// The council areas an organisation serves, for its administrators to change.
+pub async fn places(
+    store: &(impl MemberRepo + DirectoryRepo),
+    actor: &Actor,
+    slug: &str,
+) -> Result<(OrganisationRef, Vec<String>), AppError> {
+    let (organisation, _) = as_admin(store, actor, slug).await?;
+    let areas = store.organisation_areas(organisation.id).await?;
+    Ok((organisation, areas))
+}
+
+/// Adds or removes a council area the organisation serves (administrators only); never the
+/// last one. The directory, the map and search follow at once.
+pub async fn change_places(
+    store: &impl crate::plans::PlanStore,
+    actor: &Actor,
+    slug: &str,
+    (add, remove): (Option<&str>, Option<&str>),
+) -> Result<(), AppError> {
+    let (organisation, mut areas) = places(store, actor, slug).await?;
+    let (change, council) = match (add.filter(|a| !a.is_empty()), remove) {
+        (Some(code), _) => {
+            let Some(council) = mir_domain::areas::council(code) else {
+                return Err(invalid("area", "Choose a council area from the list"));
+            };
+            if areas.contains(&council.code) {
+                return Err(invalid(
+                    "area",
+                    &format!("{} is already in your list", council.name),
+                ));
+            }
+            areas.push(council.code.clone());
+            ("added", council)
+        }
+        (None, Some(code)) => {
+            let council = mir_domain::areas::council(code).ok_or(AppError::NotFound)?;
+            if !areas.contains(&council.code) {
+                return Err(AppError::NotFound);
+            }
+            if areas.len() == 1 {
+                return Err(invalid(
+                    "area",
+                    "Your organisation must serve at least one council area: add the new one before removing this one",
+                ));
+            }
+            areas.retain(|a| *a != council.code);
+            ("removed", council)
+        }
+        (None, None) => return Err(invalid("area", "Choose a council area from the list")),
+    };
+    store
+        .set_organisation_areas(organisation.id, &areas)
+        .await?;
+    record(
+        store,
+        Some(organisation.id),
+        actor,
+        "organisation areas changed",
+        json!({"change": change, "area": council.name}),
+    )
+    .await?;
+    crate::search::reindex(store, slug).await?;
     Ok(())
 }

@@ -142,6 +142,10 @@ pub fn router(state: AppState) -> Router {
             get(workspace::details).post(workspace::save_details),
         )
         .route(
+            "/manage/organisations/{slug}/places",
+            get(workspace::places).post(workspace::change_places),
+        )
+        .route(
             "/manage/organisations/{slug}/invitations/{id}/resend",
             post(workspace::resend_invitation),
         )

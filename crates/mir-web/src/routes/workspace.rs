@@ -505,6 +505,83 @@ pub async fn save_details(
     }
 }
 
+#[derive(Template)]
+#[template(path = "workspace/places.html")]
+struct PlacesPage {
+    ctx: PageContext,
+    organisation: mir_store::OrganisationRef,
+    areas: Vec<String>,
+    regions: Vec<(&'static str, Vec<&'static mir_domain::areas::Council>)>,
+    errors: FieldErrors,
+}
+
+impl PlacesPage {
+    fn area_name(&self, code: &str) -> String {
+        mir_domain::areas::council(code).map_or_else(|| code.to_owned(), |c| c.name.clone())
+    }
+}
+
+async fn places_page(
+    state: &AppState,
+    actor: &mir_app::Actor,
+    slug: &str,
+    ctx: PageContext,
+    errors: FieldErrors,
+) -> Result<PlacesPage, WebError> {
+    let (organisation, areas) = members::places(&state.store, actor, slug).await?;
+    Ok(PlacesPage {
+        ctx,
+        organisation,
+        areas,
+        regions: mir_domain::areas::by_region(),
+        errors,
+    })
+}
+
+/// `GET /manage/organisations/{slug}/places`: the council areas the organisation serves.
+pub async fn places(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    ok(&places_page(&state, &actor, &slug, ctx, FieldErrors::new()).await?)
+}
+
+/// What the places form sends: a council to add, or one to remove.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PlacesForm {
+    area: String,
+    remove: String,
+}
+
+/// `POST /manage/organisations/{slug}/places`
+pub async fn change_places(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<PlacesForm>,
+) -> Result<Response, WebError> {
+    let remove = (!form.remove.is_empty()).then_some(form.remove.as_str());
+    match form::answer(
+        members::change_places(&state.store, &actor, &slug, (Some(&form.area), remove)).await,
+        "area",
+    )? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            "The council areas are saved. The directory, the map and search show them within a minute.",
+            &format!("/manage/organisations/{slug}/places"),
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
+            &places_page(&state, &actor, &slug, ctx, rejection.errors).await?,
+        ),
+    }
+}
+
 /// `POST /manage/organisations/{slug}/invitations/{id}/resend`
 pub async fn resend_invitation(
     State(state): State<AppState>,

@@ -236,6 +236,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{ws}/details"),
             [nf, nf, no, no, no, ok, nf],
         ),
+        (
+            "/manage/organisations/{slug}/places",
+            format!("{ws}/places"),
+            [nf, nf, no, no, no, ok, nf],
+        ),
         // Pages that say what a change to the group does before it is made: administrators.
         (
             "/manage/organisations/{slug}/members/{person}/remove",
@@ -711,6 +716,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/manage/organisations/{slug}/details",
             format!("{ws}/details"),
             "website=nope&commitment=",
+            [nf, nf, no, no, no, bad, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/places",
+            format!("{ws}/places"),
+            "area=nowhere",
             [nf, nf, no, no, no, bad, nf],
         ),
         (

@@ -418,7 +418,87 @@ async fn a_second_account_cannot_be_the_second_person(app: &TestApp) {
     assert!(!still_co_chair().await, "they agreed to step down");
 }
 
+/// An organisation's administrators say who it is and where it works after signing up; the
+/// public page, the directory and search follow (issue 14, point 9).
+async fn an_organisation_says_who_it_is_and_where_it_works(app: &TestApp) {
+    let g = crate::support::group(app, &mir_store::testing::sign_up("Cedar Support")).await;
+    let base = format!("/manage/organisations/{}", g.slug);
+    // Problems are said by their field; nothing typed is lost.
+    let wrong = app
+        .post_as(
+            &format!("{base}/details"),
+            "description=We+support+carers+in+Leeds&website=not+a+site&commitment=",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = wrong.html();
+    assert_eq!(
+        select(&html, ".error-summary li").len(),
+        2,
+        "{}",
+        wrong.body
+    );
+    assert!(wrong.body.contains("We support carers in Leeds"), "kept");
+    let saved = app
+        .post_as(
+            &format!("{base}/details"),
+            "description=We+support+carers+in+Leeds&website=cedar.example.org&commitment=We+listen+first",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER);
+    let public = app.get(&format!("/organisations/{}", g.slug)).await;
+    assert!(public.body.contains("We support carers in Leeds"));
+    assert!(public.body.contains("https://cedar.example.org"));
+
+    // Places: the sign-up gave one area; add Leeds, refuse it twice, remove the first, and
+    // never the last.
+    let places = format!("{base}/places");
+    let page = app.get_with_cookie(&places, Some(&g.admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let first: Vec<String> = select(&page.html(), ".added-list li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(first.len(), 1, "{first:?}");
+    let first_code = select(&page.html(), "select#area option")
+        .iter()
+        .find(|o| first[0].starts_with(&text(o)))
+        .and_then(|o| o.value().attr("value").map(str::to_owned))
+        .expect("the first area's code");
+    assert_eq!(
+        app.post_as(&places, "area=E08000035", &g.carer)
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "administrators only"
+    );
+    let added = app.post_as(&places, "area=E08000035", &g.admin).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let twice = app.post_as(&places, "area=E08000035", &g.admin).await;
+    assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(twice.body.contains("Leeds is already in your list"));
+    let removed = app
+        .post_as(&places, &format!("area=&remove={first_code}"), &g.admin)
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    let last = app
+        .post_as(&places, "area=&remove=E08000035", &g.admin)
+        .await;
+    assert_eq!(last.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(last.body.contains("at least one council area"));
+    // The directory and search know at once; the change is in the group's history.
+    let leeds = app.get("/organisations?area=E08000035").await;
+    assert!(leeds.body.contains("Cedar Support"));
+    let search = app.get("/search?q=Leeds").await;
+    assert!(search.body.contains("Cedar Support"), "{}", search.body);
+    let ws = app.get_with_cookie(&base, Some(&g.admin)).await;
+    assert!(ws.body.contains("Added Leeds to the council areas served"));
+}
+
 both_engines!(
+    an_organisation_says_who_it_is_and_where_it_works,
     names_and_safeguards,
     invitations_can_be_sent_again_and_cancelled,
     a_second_account_cannot_be_the_second_person
