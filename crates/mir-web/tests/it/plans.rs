@@ -113,7 +113,12 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
     )
     .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER);
-    let priority = made.header("location").to_owned();
+    // A new priority lands on its "Add an action" form, the next step.
+    let priority = made
+        .header("location")
+        .strip_suffix("#add-action")
+        .expect("lands on the action form")
+        .to_owned();
     let second = post(
         app,
         &format!("{}/priorities/new", g.plan),
@@ -362,7 +367,12 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: &TestApp) {
     )
     .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER);
-    let priority = made.header("location").to_owned();
+    // A new priority lands on its "Add an action" form, the next step.
+    let priority = made
+        .header("location")
+        .strip_suffix("#add-action")
+        .expect("lands on the action form")
+        .to_owned();
 
     // The expert co-chair reads the draft; staff then change it; the expert presses Approve.
     let read = app.get_with_cookie(&g.plan, Some(&g.expert)).await;
@@ -526,7 +536,10 @@ async fn hidden_characters_are_refused_next_to_the_field() {
         &g.staff,
     )
     .await;
-    let priority = made.header("location").to_owned();
+    let priority = made
+        .header("location")
+        .trim_end_matches("#add-action")
+        .to_owned();
     for evidence in ["https://e.example/%01", "https://e.example/%E2%80%8F"] {
         let refused = post(
             &app,
@@ -755,7 +768,10 @@ async fn a_review_becomes_a_priority(app: &TestApp) {
     .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     // An update about the priority with an action's status says which statuses fit.
-    let priority = saved.header("location").to_owned();
+    let priority = saved
+        .header("location")
+        .trim_end_matches("#add-action")
+        .to_owned();
     let mixed = post(
         app,
         &format!("{priority}/updates"),

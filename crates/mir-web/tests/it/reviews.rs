@@ -559,6 +559,22 @@ async fn a_small_perspective_is_counted_together(app: &TestApp) {
         "{headers:?}"
     );
     assert!(select(&easy_html, "svg.spread-chart").is_empty());
+    // Easy Read speaks plainly: no statement codes in headings or the list of differences,
+    // and the privacy note in short sentences.
+    assert_eq!(text(&select(&easy_html, "h1")[0]), "What people said");
+    for heading in select(&easy_html, ".review-statement h3, .inset-text li") {
+        assert!(!text(&heading).contains("WB-"), "{}", text(&heading));
+    }
+    assert!(text(&select(&easy_html, "#privacy-note")[0]).contains("To keep them safe"));
+    // One statement at a time, the page's title is a question number, not a code.
+    let one = app
+        .get_with_cookie(
+            &format!("{review}/statements/WB-I1?view=easy"),
+            Some(&g.admin),
+        )
+        .await;
+    let title = text(&select(&one.html(), "title")[0]);
+    assert!(title.starts_with("Question "), "{title}");
     // Carers (2) are under 3: pooled with the smallest other perspective (people who use
     // services, 3, tied with staff and first in order); staff stay apart.
     assert_eq!(lines, ["Staff", "Several perspectives together"]);

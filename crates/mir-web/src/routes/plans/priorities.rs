@@ -195,7 +195,12 @@ async fn save_priority(
             } else {
                 "The priority is added. Now add the actions: how you get there."
             },
-            &format!("{}/priorities/{saved}", base(slug)),
+            // A new priority lands on its "Add an action" form, the next step.
+            &if id.is_some() {
+                format!("{}/priorities/{saved}", base(slug))
+            } else {
+                format!("{}/priorities/{saved}#add-action", base(slug))
+            },
         )),
         Outcome::Rejected(rejection) if rejection.is_conflict() => {
             plan_again(state, actor, slug, ctx, rejection).await
