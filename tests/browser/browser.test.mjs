@@ -546,8 +546,8 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
     checked.push(name);
     await assertNoAxeViolationsWithoutScript(page, name);
   };
-  const signIn = async (email) => {
-    const context = await browser.newContext(noScript);
+  const signIn = async (email, viewport) => {
+    const context = await browser.newContext(viewport ? { ...noScript, viewport } : noScript);
     const page = await context.newPage();
     await page.goto(server.base + "/sign-in");
     await typeInto(page, "#email", email);
@@ -687,7 +687,28 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   await axe(alex.page, "review-print");
   await alex.context.close();
   await sam.context.close();
-  assert.equal(checked.length, 15, `axe ran on ${checked.length} pages`);
+
+  // 7. Sam, who leads the plan, on a 360 px phone: from the statement on the summary, "Make
+  // this a priority" opens the priority form with the statement ticked, the review named and
+  // what the group agreed as the reason; Sam adds a title and where to get to, and lands on
+  // the form for the first action.
+  const lead = await signIn("sam.admin@demo.example.org", { width: 360, height: 740 });
+  await lead.page.goto(new URL(reviewUrl).origin + new URL(reviewUrl).pathname + "/summary");
+  await pressEnterOn(lead.page, "#statement-WB-I1 a:has-text('Make this a priority')");
+  assert.match(new URL(lead.page.url()).pathname, /\/plan\/priorities\/new$/);
+  assert.ok(await lead.page.locator("input[name='statements'][value='WB-I1']").isChecked(), "the statement is ticked");
+  assert.match(await lead.page.inputValue("#why"), /In Review 2027, on .*we agreed/);
+  assert.equal(await lead.page.inputValue("#review"), new URL(reviewUrl).pathname.split("/").pop());
+  await axe(lead.page, "priority-from-review");
+  await typeInto(lead.page, "#title", "Plans written with people");
+  await typeInto(lead.page, "#target", "Every plan is written with the person, in their words.");
+  await pressEnterOn(lead.page, "button:text('Add the priority')");
+  assert.equal(new URL(lead.page.url()).hash, "#add-action");
+  assert.match(await lead.page.locator(".notification-banner").innerText(), /Now add the actions/);
+  assert.equal(await lead.page.locator("h1").innerText(), "Plans written with people");
+  await axe(lead.page, "priority-from-review-added");
+  await lead.context.close();
+  assert.equal(checked.length, 17, `axe ran on ${checked.length} pages`);
 });
 
 test("a plan: two priorities, co-chair A approves (nothing public), co-chair B approves (public), an edit stays a draft until approved again, the history says what changed — keyboard only, no JavaScript, axe", async () => {
