@@ -703,10 +703,16 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   await typeInto(lead.page, "#title", "Plans written with people");
   await typeInto(lead.page, "#target", "Every plan is written with the person, in their words.");
   await pressEnterOn(lead.page, "button:text('Add the priority')");
-  assert.equal(new URL(lead.page.url()).hash, "#add-action");
   assert.match(await lead.page.locator(".notification-banner").innerText(), /Now add the actions/);
   assert.equal(await lead.page.locator("h1").innerText(), "Plans written with people");
   await axe(lead.page, "priority-from-review-added");
+  await tabTo(lead.page, "#next-step a");
+  await lead.page.keyboard.press("Enter");
+  await lead.page.waitForURL(/#add-action$/);
+  await typeInto(lead.page, "#what", "Ask each person what matters to them before writing anything.");
+  await typeInto(lead.page, "#lead", "Team managers");
+  await pressEnterOn(lead.page, "button:text('Add the action')");
+  assert.match(await lead.page.locator("main table").first().innerText(), /Ask each person what matters to them/);
   await lead.context.close();
   assert.equal(checked.length, 17, `axe ran on ${checked.length} pages`);
 });

@@ -44,7 +44,40 @@ pub struct DirectoryQuery {
     pub page: String,
 }
 
+/// The most characters of a filter read from the address (codes and keys are short): what a
+/// visitor types never makes a cache key, a query or a page bigger than this.
+const MAX_FILTER_CHARS: usize = 40;
+
 impl DirectoryQuery {
+    /// The same query with every value cut to a sensible length (the place to what a place
+    /// name can be). Used before anything else reads it, so made-up long values cannot fill
+    /// the answer cache (found by an attack: 65 KB places kept 228 KB each).
+    #[must_use]
+    pub fn bounded(self) -> Self {
+        let cut = |s: String, n: usize| -> String {
+            if s.chars().count() <= n {
+                s
+            } else {
+                s.chars().take(n).collect()
+            }
+        };
+        let f = MAX_FILTER_CHARS;
+        DirectoryQuery {
+            place: cut(self.place, crate::places::MAX_PLACE_CHARS)
+                .trim()
+                .to_owned(),
+            area: cut(self.area, f),
+            region: cut(self.region, f),
+            kind: cut(self.kind, f),
+            theme: cut(self.theme, f),
+            statement: cut(self.statement, f),
+            plan: cut(self.plan, f),
+            recent: cut(self.recent, f),
+            sort: cut(self.sort, f),
+            page: cut(self.page, f),
+        }
+    }
+
     /// The query string for this query on another page (empty values left out).
     pub fn href(&self, page: i64) -> String {
         let mut copy = self.clone();
@@ -91,6 +124,8 @@ pub struct DirectoryPage {
     pub nearby: Vec<Nearby>,
     /// Whether the operator loaded postcodes (the box's hint says so).
     pub postcodes_loaded: bool,
+    /// A council or region was chosen too, and the place took its place (the page says so).
+    pub area_dropped: bool,
 }
 
 impl DirectoryPage {
@@ -164,9 +199,11 @@ pub async fn directory(
         Some(places::find_place(store, &query.place).await?)
     };
     let mut areas: Vec<String> = Vec::new();
+    let mut area_dropped = false;
     if let Some(PlaceAnswer::Found(p)) = &place {
         // A place takes the place of the council and region filters.
         areas.push(p.council.code.clone());
+        area_dropped = !(query.area.is_empty() && query.region.is_empty());
         query.area.clear();
         query.region.clear();
     } else if !query.area.is_empty() {
@@ -213,6 +250,7 @@ pub async fn directory(
         place,
         nearby,
         postcodes_loaded: store.postcodes_loaded().await?,
+        area_dropped,
     })
 }
 

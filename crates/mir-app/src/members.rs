@@ -470,16 +470,24 @@ pub async fn accept(
     }
     let person = store.upsert_person(&invitation.email, false, now).await?;
     let members = store.members(organisation.id).await?;
-    let co_chair =
-        invitation.is_co_chair && members.iter().filter(|m| m.is_co_chair).count() < MAX_CO_CHAIRS;
-    let role = match members.iter().find(|m| m.person_id == person.id) {
-        // Already a member: keep the stronger role.
-        Some(existing) if existing.role == Role::Admin => Role::Admin,
+    let existing = members.iter().find(|m| m.person_id == person.id);
+    // Someone already in the group keeps their role and their co-chair role: an older
+    // invitation can make them administrator or co-chair, never take either away (that needs
+    // a second person: decision 0024).
+    let role = match existing {
+        Some(m) if invitation.role != Role::Admin => m.role,
         _ => invitation.role,
     };
+    let kept_co_chair = existing.is_some_and(|m| m.is_co_chair);
     store
-        .put_member(organisation.id, person.id, role, co_chair, now)
+        .put_member(organisation.id, person.id, role, kept_co_chair, now)
         .await?;
+    // The limit of two co-chairs is checked and kept in one step.
+    let co_chair = kept_co_chair
+        || (invitation.is_co_chair
+            && store
+                .make_co_chair_if_room(organisation.id, person.id, MAX_CO_CHAIRS, now)
+                .await?);
     let joined = Actor::Person {
         id: person.id,
         national_admin: person.is_national_admin,
@@ -777,15 +785,25 @@ pub async fn set_co_chair(
         .await?;
         return Ok(MemberChange::WaitingForAgreement);
     }
-    store
-        .put_member(
-            organisation.id,
-            person_id,
-            target.role,
-            co_chair,
-            mir_store::now(),
-        )
-        .await?;
+    if co_chair && !target.is_co_chair {
+        // Checked again and made in one step: two requests at once cannot both get in.
+        if !store
+            .make_co_chair_if_room(organisation.id, person_id, MAX_CO_CHAIRS, mir_store::now())
+            .await?
+        {
+            return Err(invalid("co_chair", "The group already has two co-chairs"));
+        }
+    } else {
+        store
+            .put_member(
+                organisation.id,
+                person_id,
+                target.role,
+                co_chair,
+                mir_store::now(),
+            )
+            .await?;
+    }
     let detail = json!({"email": target.email, "before": target.is_co_chair, "after": co_chair});
     record(
         store,
@@ -818,7 +836,8 @@ pub async fn set_co_chair(
 
 /// Makes another member administrator; the actor stays on as staff.
 pub async fn transfer_admin(
-    store: &(impl MemberRepo + AuditRepo),
+    store: &(impl MemberRepo + AuditRepo + PeopleRepo),
+    mailer: &Mailer,
     actor: &Actor,
     slug: &str,
     to_person_id: i64,
@@ -860,6 +879,7 @@ pub async fn transfer_admin(
         detail,
     )
     .await?;
+    tell_group_new_administrator(store, mailer, &organisation, target.person_id).await?;
     Ok(())
 }
 
@@ -951,47 +971,50 @@ pub async fn places(
 }
 
 /// Adds or removes a council area the organisation serves (administrators only); never the
-/// last one. The directory, the map and search follow at once.
+/// last one. The directory, the map and search follow. Returns what changed, in a sentence.
 pub async fn change_places(
     store: &impl crate::plans::PlanStore,
     actor: &Actor,
     slug: &str,
     (add, remove): (Option<&str>, Option<&str>),
-) -> Result<(), AppError> {
-    let (organisation, mut areas) = places(store, actor, slug).await?;
+) -> Result<String, AppError> {
+    let (organisation, areas) = places(store, actor, slug).await?;
     let (change, council) = match (add.filter(|a| !a.is_empty()), remove) {
         (Some(code), _) => {
             let Some(council) = mir_domain::areas::council(code) else {
                 return Err(invalid("area", "Choose a council area from the list"));
             };
-            if areas.contains(&council.code) {
+            // One row added or not: two changes at once never undo each other.
+            if areas.contains(&council.code)
+                || !store
+                    .add_organisation_area(organisation.id, &council.code)
+                    .await?
+            {
                 return Err(invalid(
                     "area",
                     &format!("{} is already in your list", council.name),
                 ));
             }
-            areas.push(council.code.clone());
             ("added", council)
         }
         (None, Some(code)) => {
             let council = mir_domain::areas::council(code).ok_or(AppError::NotFound)?;
-            if !areas.contains(&council.code) {
-                return Err(AppError::NotFound);
+            match store
+                .remove_organisation_area(organisation.id, &council.code)
+                .await?
+            {
+                None => {
+                    return Err(invalid(
+                        "area",
+                        "Your organisation must serve at least one council area: add the new one before removing this one",
+                    ));
+                }
+                Some(false) => return Err(AppError::NotFound),
+                Some(true) => ("removed", council),
             }
-            if areas.len() == 1 {
-                return Err(invalid(
-                    "area",
-                    "Your organisation must serve at least one council area: add the new one before removing this one",
-                ));
-            }
-            areas.retain(|a| *a != council.code);
-            ("removed", council)
         }
         (None, None) => return Err(invalid("area", "Choose a council area from the list")),
     };
-    store
-        .set_organisation_areas(organisation.id, &areas)
-        .await?;
     record(
         store,
         Some(organisation.id),
@@ -1001,5 +1024,5 @@ pub async fn change_places(
     )
     .await?;
     crate::search::reindex(store, slug).await?;
-    Ok(())
+    Ok(format!("{} is {change}.", council.name))
 }

@@ -210,7 +210,7 @@ pub struct PostcodeImport {
     pub outside_england: u64,
     pub no_location: u64,
     pub unreadable: u64,
-    /// Postcodes from an earlier file that this one no longer has.
+    /// Postcodes loaded earlier that this file says are no longer in use.
     pub removed: u64,
 }
 
@@ -257,7 +257,8 @@ impl Columns {
 }
 
 /// Reads the ONS Postcode Directory (CSV, columns found by name) and keeps every live English
-/// postcode with a location; a finished import removes postcodes the file no longer has.
+/// postcode with a location, adding to or refreshing what is there; postcodes the file says
+/// are no longer in use are removed. A per-area file changes only its own area's postcodes.
 pub async fn import_postcodes(
     store: &(impl PostcodeRepo + Sync),
     file: impl Read,
@@ -271,6 +272,7 @@ pub async fn import_postcodes(
     let columns = Columns::find(&header)?;
     let mut report = PostcodeImport::default();
     let mut batch: Vec<PostcodeRow> = Vec::with_capacity(BATCH);
+    let mut retired: Vec<String> = Vec::new();
     for record in reader.records() {
         let Ok(record) = record else {
             report.unreadable += 1;
@@ -279,6 +281,13 @@ pub async fn import_postcodes(
         let field = |i: usize| record.get(i).unwrap_or_default().trim();
         if columns.terminated.is_some_and(|i| !field(i).is_empty()) {
             report.terminated += 1;
+            if let Some(postcode) = places::postcode(field(columns.postcode)) {
+                retired.push(postcode);
+                if retired.len() == BATCH {
+                    report.removed += store.remove_postcodes(&retired).await?;
+                    retired.clear();
+                }
+            }
             continue;
         }
         let Some(postcode) = places::postcode(field(columns.postcode)) else {
@@ -318,12 +327,14 @@ pub async fn import_postcodes(
         store.save_postcodes(&batch, now).await?;
         report.loaded += batch.len() as u64;
     }
-    // A file that gave nothing (the wrong file) must not empty the table.
-    if report.loaded == 0 {
+    if !retired.is_empty() {
+        report.removed += store.remove_postcodes(&retired).await?;
+    }
+    // A file that gave nothing usable is probably the wrong file: say so.
+    if report.loaded == 0 && report.removed == 0 {
         return Err(AppError::Conflict(
             "The file has no live postcodes in England; nothing was changed".into(),
         ));
     }
-    report.removed = store.remove_postcodes_not_seen_since(now).await?;
     Ok(report)
 }

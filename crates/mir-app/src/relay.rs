@@ -114,6 +114,14 @@ pub async fn contact_organisation(
         .filter(|p| p.status.is_public())
         .ok_or(AppError::NotFound)?;
     let (email, message) = check(&input.email, &input.message).map_err(AppError::Invalid)?;
+    // Refused before counting against anyone's limit: nobody could read it.
+    let leaders = leaders_of(store, profile.id).await?;
+    if leaders.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "Nobody at {} can receive messages here yet. Please try their own website.",
+            profile.name
+        )));
+    }
     rate_limit::check(
         store,
         &[
@@ -123,27 +131,22 @@ pub async fn contact_organisation(
         ],
     )
     .await?;
-    let leaders = leaders_of(store, profile.id).await?;
-    if leaders.is_empty() {
-        return Err(AppError::Conflict(format!(
-            "Nobody at {} can receive messages here yet. Please try their own website.",
-            profile.name
-        )));
-    }
-    let about = input.about.trim();
+    // The priority a message is about comes from the page's link, but it is request text: one
+    // short line, nothing hidden or breaking, in the subject and the body alike.
+    let about: String = input
+        .about
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() && character_problem(&c.to_string(), Lines::One).is_none())
+        .take(120)
+        .collect();
+    let about = about.trim();
     let subject = if about.is_empty() {
         "A message about your Making it Real plan".to_owned()
     } else {
         format!(
             "A message about your priority: {}",
-            // A subject is one line: nothing hidden or breaking from the request text.
-            about
-                .chars()
-                .filter(
-                    |c| !c.is_control() && character_problem(&c.to_string(), Lines::One).is_none()
-                )
-                .take(80)
-                .collect::<String>()
+            about.chars().take(80).collect::<String>()
         )
     };
     let body = format!(

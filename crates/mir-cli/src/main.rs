@@ -141,8 +141,8 @@ enum ImportCommand {
     /// Load postcodes from the ONS Postcode Directory CSV (Open Government Licence), so visitors
     /// can find the organisations nearest to a postcode. Columns are found by name (pcds,
     /// oslaua or ladNNcd, lat, long, doterm); live English postcodes are kept. Run it again with
-    /// a newer file to refresh: postcodes the new file no longer has are removed. See
-    /// docs/postcodes.md.
+    /// a newer file (whole, or one area's) to refresh: postcodes it says are no longer in use
+    /// are removed. See docs/postcodes.md.
     Postcodes {
         /// The ONS Postcode Directory CSV (the whole file, or one of its per-area files).
         file: PathBuf,
@@ -360,7 +360,7 @@ async fn import_postcodes(database: &DatabaseUrl, file: &Path) -> Result<(), Any
     match result {
         Ok(r) => {
             println!(
-                "Loaded {} postcodes in England in {:.1} s. Left out: {} no longer in use, {} outside England, {} with no location, {} unreadable. Removed {} that the file no longer has.",
+                "Loaded {} postcodes in England in {:.1} s. Left out: {} no longer in use, {} outside England, {} with no location, {} unreadable. Removed {} loaded earlier that are no longer in use.",
                 r.loaded,
                 started.elapsed().as_secs_f64(),
                 r.terminated,

@@ -58,6 +58,20 @@ pub struct WorkingOn {
 }
 
 pub trait DirectoryRepo {
+    /// Adds one council area; returns whether it was new.
+    fn add_organisation_area(
+        &self,
+        organisation_id: i64,
+        area: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Removes one council area unless it is the last: `Some(removed)`, or `None` when it is
+    /// the only one left. One transaction holding the organisation's row, so two removals at
+    /// once cannot leave none.
+    fn remove_organisation_area(
+        &self,
+        organisation_id: i64,
+        area: &str,
+    ) -> impl Future<Output = Result<Option<bool>, StoreError>> + Send;
     fn set_organisation_areas(
         &self,
         organisation_id: i64,
@@ -118,6 +132,50 @@ fn placeholders(next: &mut usize, count: usize) -> String {
 type EntryRow = (i64, String, String, String, i64, Option<i64>);
 
 impl DirectoryRepo for Store {
+    async fn add_organisation_area(
+        &self,
+        organisation_id: i64,
+        area: &str,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO organisation_areas (organisation_id, area_code) VALUES ($1, $2) \
+             ON CONFLICT (organisation_id, area_code) DO NOTHING",
+        )
+        .bind(organisation_id)
+        .bind(area)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn remove_organisation_area(
+        &self,
+        organisation_id: i64,
+        area: &str,
+    ) -> Result<Option<bool>, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        crate::lock_organisation(&mut tx, organisation_id).await?;
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM organisation_areas WHERE organisation_id = $1",
+        )
+        .bind(organisation_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if count <= 1 {
+            tx.rollback().await?;
+            return Ok(None);
+        }
+        let done = sqlx::query(
+            "DELETE FROM organisation_areas WHERE organisation_id = $1 AND area_code = $2",
+        )
+        .bind(organisation_id)
+        .bind(area)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(done.rows_affected() == 1))
+    }
+
     async fn set_organisation_areas(
         &self,
         organisation_id: i64,

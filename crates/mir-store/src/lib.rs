@@ -76,6 +76,21 @@ pub use stories::{Story, StoryRepo};
 /// Seconds since the Unix epoch: the one time representation stored in both engines.
 pub type UnixTime = i64;
 
+/// Takes an organisation's row for the rest of a transaction, so changes that must look at
+/// the whole group first (how many co-chairs, how many areas) happen one at a time: a row lock
+/// in PostgreSQL, the single writer's lock in SQLite (a write first, so it waits rather than
+/// failing to upgrade a read).
+pub(crate) async fn lock_organisation(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    organisation_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE organisations SET name = name WHERE id = $1")
+        .bind(organisation_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
 /// The current time as [`UnixTime`].
 pub fn now() -> UnixTime {
     time::OffsetDateTime::now_utc().unix_timestamp()

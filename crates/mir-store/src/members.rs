@@ -131,6 +131,16 @@ pub trait MemberRepo {
         is_co_chair: bool,
         now: UnixTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Makes a member co-chair only while the group has fewer than `max` other co-chairs.
+    /// One transaction that first takes the organisation's row, so two at once cannot both
+    /// get in (a race once gave a group three co-chairs). Returns whether they are co-chair.
+    fn make_co_chair_if_room(
+        &self,
+        organisation_id: i64,
+        person_id: i64,
+        max: usize,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     fn remove_member(
         &self,
         organisation_id: i64,
@@ -259,6 +269,39 @@ impl MemberRepo for Store {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn make_co_chair_if_room(
+        &self,
+        organisation_id: i64,
+        person_id: i64,
+        max: usize,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        crate::lock_organisation(&mut tx, organisation_id).await?;
+        let others: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND is_co_chair = 1 AND person_id <> $2",
+        )
+        .bind(organisation_id)
+        .bind(person_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if usize::try_from(others).unwrap_or(usize::MAX) >= max {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        let done = sqlx::query(
+            "UPDATE memberships SET is_co_chair = 1, co_chair_since = COALESCE(co_chair_since, $3) \
+             WHERE organisation_id = $1 AND person_id = $2",
+        )
+        .bind(organisation_id)
+        .bind(person_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn remove_member(&self, organisation_id: i64, person_id: i64) -> Result<(), StoreError> {

@@ -34,10 +34,10 @@ pub trait PostcodeRepo {
         rows: &[PostcodeRow],
         import: UnixTime,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// After a whole file has loaded: removes postcodes it did not have. Returns how many.
-    fn remove_postcodes_not_seen_since(
+    /// Removes these postcodes (no longer in use). Returns how many were there.
+    fn remove_postcodes(
         &self,
-        import: UnixTime,
+        postcodes: &[String],
     ) -> impl Future<Output = Result<u64, StoreError>> + Send;
 }
 
@@ -121,11 +121,22 @@ impl PostcodeRepo for Store {
         Ok(())
     }
 
-    async fn remove_postcodes_not_seen_since(&self, import: UnixTime) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM postcodes WHERE loaded_at < $1")
-            .bind(import)
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+    async fn remove_postcodes(&self, postcodes: &[String]) -> Result<u64, StoreError> {
+        let mut removed = 0;
+        let mut tx = self.pool.begin().await?;
+        for chunk in postcodes.chunks(ROWS_PER_INSERT) {
+            let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+            let sql = format!(
+                "DELETE FROM postcodes WHERE postcode IN ({})",
+                list.join(", ")
+            );
+            let mut delete = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for p in chunk {
+                delete = delete.bind(p.clone());
+            }
+            removed += delete.execute(&mut *tx).await?.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(removed)
     }
 }

@@ -182,6 +182,14 @@ async fn no_page_asks_the_database_once_per_row() {
         ("/organisations?theme=WB&plan=yes".to_owned(), None),
         ("/map".to_owned(), None),
         (format!("/areas/{area}"), None),
+        // A council next to it (Redcar and Cleveland borders Middlesbrough): its page lists
+        // next-door organisations, and the place box lists the nearest.
+        ("/areas/E06000003".to_owned(), None),
+        ("/organisations?place=Redcar&plan=yes".to_owned(), None),
+        (
+            format!("/compare?org={DEMO_GROUP_SLUG}&org=demo-oakfield-home-care"),
+            None,
+        ),
         ("/search?q=grown".to_owned(), None),
         ("/stories".to_owned(), None),
         (

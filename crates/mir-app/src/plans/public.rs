@@ -45,6 +45,8 @@ pub struct PublicPlan {
     pub lived_experience_co_chair: bool,
     /// Someone can receive messages sent through mir (else pages offer the website).
     pub can_receive: bool,
+    /// The council areas it serves (codes), so the page says where it works.
+    pub areas: Vec<String>,
 }
 
 /// A position agreed in a review and confirmed by both co-chairs, as the public sees it.
@@ -182,6 +184,7 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         })
         .collect();
     let can_receive = crate::relay::can_receive_messages(store, profile.id).await?;
+    let areas = store.organisation_areas(profile.id).await?;
     Ok(PublicPlan {
         profile,
         framework,
@@ -191,6 +194,7 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         co_chairs,
         lived_experience_co_chair,
         can_receive,
+        areas,
     })
 }
 

@@ -437,6 +437,7 @@ conformance!(@engines sqlite_members, postgres_members;
     members_have_one_role_each_and_stay_in_their_organisation,
     invitations_work_once_until_they_expire,
     co_chairs_are_listed_with_since_when_longest_first,
+    co_chairs_and_areas_hold_their_limits_under_concurrent_changes,
 );
 
 mod stories;

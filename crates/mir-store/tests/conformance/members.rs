@@ -158,3 +158,82 @@ pub async fn co_chairs_are_listed_with_since_when_longest_first(store: &Store) {
         [Role::Admin]
     );
 }
+
+/// Eight members asked to be made co-chair at the same moment, with one co-chair already:
+/// exactly one gets in (an attack once gave a group three co-chairs this way). And two
+/// council areas removed at once leave one.
+pub async fn co_chairs_and_areas_hold_their_limits_under_concurrent_changes(store: &Store) {
+    use mir_store::DirectoryRepo;
+    let (org, admin) = organisation(store, "Hazel Care", "hazel@example.org").await;
+    store
+        .put_member(org, admin, Role::Admin, true, 1)
+        .await
+        .expect("first co-chair");
+    let mut people = Vec::new();
+    for n in 0..8 {
+        let id = store
+            .upsert_person(&format!("m{n}@example.org"), false, 1)
+            .await
+            .expect("person")
+            .id;
+        store
+            .put_member(org, id, Role::Staff, false, 1)
+            .await
+            .expect("member");
+        people.push(id);
+    }
+    let tasks: Vec<_> = people
+        .iter()
+        .map(|&id| {
+            let store = store.clone();
+            tokio::spawn(async move { store.make_co_chair_if_room(org, id, 2, 5).await })
+        })
+        .collect();
+    let mut made = 0;
+    for task in tasks {
+        if task.await.expect("task").expect("no error") {
+            made += 1;
+        }
+    }
+    assert_eq!(made, 1, "exactly one more co-chair");
+    let co_chairs = store
+        .members(org)
+        .await
+        .expect("members")
+        .iter()
+        .filter(|m| m.is_co_chair)
+        .count();
+    assert_eq!(co_chairs, 2);
+    // Already co-chair: still true, and it does not count against itself.
+    assert!(
+        store
+            .make_co_chair_if_room(org, admin, 2, 6)
+            .await
+            .expect("again")
+    );
+
+    store
+        .set_organisation_areas(org, &["E06000001".into(), "E06000002".into()])
+        .await
+        .expect("areas");
+    assert!(
+        !store
+            .add_organisation_area(org, "E06000001")
+            .await
+            .expect("dup")
+    );
+    let removals: Vec<_> = ["E06000001", "E06000002"]
+        .into_iter()
+        .map(|code| {
+            let store = store.clone();
+            tokio::spawn(async move { store.remove_organisation_area(org, code).await })
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for task in removals {
+        outcomes.push(task.await.expect("task").expect("no error"));
+    }
+    outcomes.sort();
+    assert_eq!(outcomes, [None, Some(true)], "one removed, the last kept");
+    assert_eq!(store.organisation_areas(org).await.expect("areas").len(), 1);
+}

@@ -24,6 +24,16 @@ fn kind_label(key: &str) -> &'static str {
         .map_or("Organisation", OrganisationKind::label)
 }
 
+/// Text cut to about `max` characters at a word, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let cut: String = text.chars().take(max).collect();
+    let at_word = cut.rfind(' ').map_or(cut.as_str(), |i| &cut[..i]);
+    format!("{}…", at_word.trim_end_matches([',', ';', ':', '.']))
+}
+
 fn council_name(code: &str) -> String {
     areas::council(code).map_or_else(|| code.to_owned(), |c| c.name.clone())
 }
@@ -86,6 +96,16 @@ impl DirectoryTemplate {
             .map_or(self.d.query.place.as_str(), |p| p.name.as_str())
     }
 
+    /// A statement's words, shortened to fit a list of choices.
+    fn short(&self, text: &str) -> String {
+        shorten(text, 70)
+    }
+
+    /// A place was found while a council or region was also chosen: the place wins.
+    fn place_replaced_area(&self) -> bool {
+        self.d.found_place().is_some() && self.d.area_dropped
+    }
+
     /// Whether filters other than the place narrow the list.
     fn filtered_beyond_place(&self) -> bool {
         let q = &self.d.query;
@@ -115,6 +135,7 @@ pub async fn directory_page(
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let store = &state.store;
+    let query = query.bounded();
     // A postcode may be where someone lives: answers for it are never kept.
     let d = if mir_domain::places::postcode(&query.place).is_some() {
         Arc::new(directory::directory(store, query, mir_store::now()).await?)
@@ -228,6 +249,20 @@ impl MapTemplate {
     }
 }
 
+impl MapQuery {
+    /// The same query with every value cut to a sensible length, before it reaches a cache key
+    /// or a page.
+    fn bounded(self) -> Self {
+        let cut = |s: String, n: usize| s.chars().take(n).collect::<String>();
+        MapQuery {
+            theme: cut(self.theme, 40),
+            statement: cut(self.statement, 40),
+            place: cut(self.place, mir_app::places::MAX_PLACE_CHARS),
+            region: cut(self.region, 40),
+        }
+    }
+}
+
 /// The map's numbers, reused for a minute (they change only when plans are published).
 async fn cached_map(state: &AppState, query: &MapQuery) -> Result<Arc<NationalMap>, WebError> {
     let store = &state.store;
@@ -252,6 +287,7 @@ pub async fn map(
     uri: Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
+    let query = query.bounded();
     // "Find a place": straight to its council's page when there is one answer.
     let place_answer = if query.place.trim().is_empty() {
         None
@@ -343,7 +379,7 @@ pub async fn map_csv(
     State(state): State<AppState>,
     Query(query): Query<MapQuery>,
 ) -> Result<Response, WebError> {
-    let m = cached_map(&state, &query).await?;
+    let m = cached_map(&state, &query.bounded()).await?;
     let mut out = String::from("code,council,region,organisations\n");
     for a in &m.areas {
         let quote = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));

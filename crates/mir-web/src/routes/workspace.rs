@@ -516,6 +516,10 @@ struct PlacesPage {
 }
 
 impl PlacesPage {
+    fn serves(&self, code: &str) -> bool {
+        self.areas.iter().any(|a| a == code)
+    }
+
     fn area_name(&self, code: &str) -> String {
         mir_domain::areas::council(code).map_or_else(|| code.to_owned(), |c| c.name.clone())
     }
@@ -570,9 +574,9 @@ pub async fn change_places(
         members::change_places(&state.store, &actor, &slug, (Some(&form.area), remove)).await,
         "area",
     )? {
-        Outcome::Done(()) => Ok(form::saved(
+        Outcome::Done(what) => Ok(form::saved(
             &session,
-            "The council areas are saved. The directory, the map and search show them within a minute.",
+            &format!("{what} The directory, the map and search show the change within a minute."),
             &format!("/manage/organisations/{slug}/places"),
         )),
         Outcome::Rejected(rejection) => render(
@@ -646,7 +650,7 @@ pub async fn transfer(
     CsrfForm(form): CsrfForm<MemberForm>,
 ) -> Result<Response, WebError> {
     let to = form.to.parse::<i64>().unwrap_or(0);
-    let result = members::transfer_admin(&state.store, &actor, &slug, to).await;
+    let result = members::transfer_admin(&state.store, &state.mailer, &actor, &slug, to).await;
     change(
         &state,
         &actor,

@@ -204,6 +204,41 @@ async fn a_message_is_relayed_to_the_group_leaders_only_and_is_rate_limited() {
             .contains("Nobody at Oakfield Home Care (demonstration) can receive messages")
     );
     assert!(nobody.body.contains("Hello there"));
+    // Refusals cost nothing: nobody could read them, so they use up no one's limit.
+    for _ in 0..6 {
+        let again = app
+            .post_form(
+                "/organisations/demo-oakfield-home-care/contact",
+                &format!("csrf_token={token}&email=other%40example.org&message=Hello+there"),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+    }
+    // What a message is "about" is request text: one short clean line, so it cannot forge
+    // lines such as "From:" in the email.
+    let forged = app
+        .post_form(
+            "/organisations/demo-riverside-council/contact",
+            &format!(
+                "csrf_token={token}&email=neighbour%40example.org&message=Real+words&about={}",
+                "Transport%22.%0A%0AFrom%3A+safeguarding%40council.example+%28verified%29%0A%0AURGENT"
+            ),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::SEE_OTHER);
+    let relayed = app
+        .mails()
+        .await
+        .into_iter()
+        .rev()
+        .find(|m| m.contains("Real words"))
+        .expect("relayed");
+    assert!(
+        !relayed.lines().any(|l| l.starts_with("From: safeguarding")),
+        "{relayed}"
+    );
     // Five messages per client in 15 minutes (two sent above).
     let mut last = StatusCode::OK;
     for _ in 0..4 {

@@ -34,6 +34,11 @@ pub(crate) async fn accept_newest(app: &TestApp) -> String {
         .rev()
         .find(|m| m.contains("/invitations/"))
         .expect("an invitation");
+    accept_link(app, mail).await
+}
+
+/// Accepts the invitation whose link is in `mail`; returns the new member's cookies.
+pub(crate) async fn accept_link(app: &TestApp, mail: &str) -> String {
     let start = mail.find("/invitations/").expect("link");
     let path: String = mail[start..]
         .chars()

@@ -148,6 +148,43 @@ async fn places_and_postcodes(app: &TestApp) {
             .body
             .contains("Nearest to TS1 1AA")
     );
+    // One area's file refreshes only its postcodes; the file names those no longer in use.
+    let area_file = "pcds,doterm,oslaua,lat,long\nM1 1AE,,E08000003,53.48,-2.23\nCB2 1TN,202404,E07000008,52.20,0.11\n";
+    let area = mir_app::places::import_postcodes(&app.db.store, area_file.as_bytes(), 4_000)
+        .await
+        .expect("an area's file");
+    assert_eq!((area.loaded, area.removed), (1, 1));
+    assert!(
+        app.get("/organisations?place=TS1+1AA")
+            .await
+            .body
+            .contains("Nearest to TS1 1AA")
+    );
+    assert!(
+        app.get("/organisations?place=M1+1AE")
+            .await
+            .body
+            .contains("Nearest to M1 1AE")
+    );
+    assert!(
+        app.get("/organisations?place=CB2+1TN")
+            .await
+            .body
+            .contains("We could not find the postcode CB2 1TN")
+    );
+    // Very long text is cut to what a place can be before anything reads it (a cache key,
+    // a query, the page): the page stays small.
+    let long = format!("/organisations?place={}", "a".repeat(20_000));
+    let page = app.get(&long).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let shown = select(&page.html(), "#place")[0]
+        .value()
+        .attr("value")
+        .unwrap_or_default()
+        .chars()
+        .count();
+    assert!(shown <= mir_app::places::MAX_PLACE_CHARS, "{shown}");
+    assert!(page.body.len() < 100_000, "{}", page.body.len());
 }
 
 async fn areas_next_door_and_the_map(app: &TestApp) {

@@ -113,12 +113,13 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
     )
     .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER);
-    // A new priority lands on its "Add an action" form, the next step.
-    let priority = made
-        .header("location")
-        .strip_suffix("#add-action")
-        .expect("lands on the action form")
-        .to_owned();
+    let priority = made.header("location").to_owned();
+    // A new priority's page starts with its next step: adding actions.
+    let next = app.get_with_cookie(&priority, Some(&g.staff)).await;
+    assert_eq!(
+        select(&next.html(), "#next-step a")[0].value().attr("href"),
+        Some("#add-action")
+    );
     let second = post(
         app,
         &format!("{}/priorities/new", g.plan),
@@ -367,12 +368,13 @@ async fn approvals_are_of_the_draft_seen_by_current_co_chairs(app: &TestApp) {
     )
     .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER);
-    // A new priority lands on its "Add an action" form, the next step.
-    let priority = made
-        .header("location")
-        .strip_suffix("#add-action")
-        .expect("lands on the action form")
-        .to_owned();
+    let priority = made.header("location").to_owned();
+    // A new priority's page starts with its next step: adding actions.
+    let next = app.get_with_cookie(&priority, Some(&g.staff)).await;
+    assert_eq!(
+        select(&next.html(), "#next-step a")[0].value().attr("href"),
+        Some("#add-action")
+    );
 
     // The expert co-chair reads the draft; staff then change it; the expert presses Approve.
     let read = app.get_with_cookie(&g.plan, Some(&g.expert)).await;

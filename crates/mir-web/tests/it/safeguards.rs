@@ -412,10 +412,71 @@ async fn a_second_account_cannot_be_the_second_person(app: &TestApp) {
             .any(|m| m.person_id == expert && m.is_co_chair)
     };
     assert!(still_co_chair().await, "nothing changed");
+    // Handing administration to the second account tells the whole group.
+    let other = id_of(app, "other.me").await;
+    let before = app.mails().await.len();
+    let handed = app
+        .post_as(
+            &format!("{base}/transfer"),
+            &format!("to={other}"),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(handed.status, StatusCode::SEE_OTHER);
+    let told = app.mails().await[before..]
+        .iter()
+        .filter(|m| m.contains("A new administrator in Cedar Support"))
+        .count();
+    assert!(told >= 4, "everyone else is told: {told}");
     // The co-chair it is about may still agree at once: it is their own role.
     let own = app.post_as(&request, "", &g.expert).await;
     assert_eq!(own.status, StatusCode::SEE_OTHER);
     assert!(!still_co_chair().await, "they agreed to step down");
+
+    // An older invitation cannot take a co-chair role away: invited as an Expert by Experience
+    // and co-chair, then again as staff, the person who accepts both stays co-chair and expert.
+    for body in [
+        "email=twice%40example.org&role=expert&co_chair=yes",
+        "email=twice%40example.org&role=staff",
+    ] {
+        // The second account is the administrator now.
+        let sent = app.post_as(&format!("{base}/invite"), body, &second).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{body}");
+    }
+    let invitations: Vec<String> = app
+        .mails()
+        .await
+        .into_iter()
+        .filter(|m| m.contains("To: twice@example.org") && m.contains("/invitations/"))
+        .collect();
+    assert_eq!(invitations.len(), 2);
+    for mail in &invitations {
+        crate::members::accept_link(app, mail).await;
+    }
+    let twice = id_of(app, "twice").await;
+    let org = {
+        use mir_store::MemberRepo;
+        app.db
+            .store
+            .organisation_by_slug(&g.slug)
+            .await
+            .expect("get")
+            .expect("org")
+            .id
+    };
+    let me = {
+        use mir_store::MemberRepo;
+        app.db
+            .store
+            .members(org)
+            .await
+            .expect("members")
+            .into_iter()
+            .find(|m| m.person_id == twice)
+            .expect("a member")
+    };
+    assert!(me.is_co_chair, "still co-chair");
+    assert_eq!(me.role, mir_domain::organisation::Role::ExpertByExperience);
 }
 
 /// An organisation's administrators say who it is and where it works after signing up; the
@@ -462,11 +523,19 @@ async fn an_organisation_says_who_it_is_and_where_it_works(app: &TestApp) {
         .map(text)
         .collect();
     assert_eq!(first.len(), 1, "{first:?}");
-    let first_code = select(&page.html(), "select#area option")
-        .iter()
-        .find(|o| first[0].starts_with(&text(o)))
-        .and_then(|o| o.value().attr("value").map(str::to_owned))
-        .expect("the first area's code");
+    let first_code = mir_store::testing::sign_up("Cedar Support").areas[0].clone();
+    assert!(
+        select(
+            &page.html(),
+            &format!("select#area option[value='{first_code}']")
+        )
+        .is_empty(),
+        "an area already served is not offered again"
+    );
+    assert!(
+        page.body.contains("must serve at least one council area"),
+        "why there is no Remove"
+    );
     assert_eq!(
         app.post_as(&places, "area=E08000035", &g.carer)
             .await
@@ -476,6 +545,11 @@ async fn an_organisation_says_who_it_is_and_where_it_works(app: &TestApp) {
     );
     let added = app.post_as(&places, "area=E08000035", &g.admin).await;
     assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let told = app.get_with_cookie(&places, Some(&g.admin)).await;
+    assert!(
+        told.body.contains("Leeds is added."),
+        "the banner says which"
+    );
     let twice = app.post_as(&places, "area=E08000035", &g.admin).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(twice.body.contains("Leeds is already in your list"));

@@ -195,12 +195,8 @@ async fn save_priority(
             } else {
                 "The priority is added. Now add the actions: how you get there."
             },
-            // A new priority lands on its "Add an action" form, the next step.
-            &if id.is_some() {
-                format!("{}/priorities/{saved}", base(slug))
-            } else {
-                format!("{}/priorities/{saved}#add-action", base(slug))
-            },
+            // A new priority's page starts with a link to its next step, adding actions.
+            &format!("{}/priorities/{saved}", base(slug)),
         )),
         Outcome::Rejected(rejection) if rejection.is_conflict() => {
             plan_again(state, actor, slug, ctx, rejection).await

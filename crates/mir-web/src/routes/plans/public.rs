@@ -32,6 +32,10 @@ struct PublicPage {
 }
 
 impl PublicPage {
+    fn council(&self, code: &str) -> Option<&'static mir_domain::areas::Council> {
+        mir_domain::areas::council(code)
+    }
+
     fn contact_href(&self, about: &str) -> String {
         let query = serde_urlencoded::to_string([("about", about)]).unwrap_or_default();
         format!("/organisations/{}/contact?{query}", self.plan.profile.slug)
