@@ -576,7 +576,7 @@ pub async fn change_places(
     )? {
         Outcome::Done(what) => Ok(form::saved(
             &session,
-            &format!("{what} The directory, the map and search show the change within a minute."),
+            format!("{what} The directory, the map and search show the change within a minute."),
             &format!("/manage/organisations/{slug}/places"),
         )),
         Outcome::Rejected(rejection) => render(
