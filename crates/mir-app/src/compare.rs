@@ -47,6 +47,8 @@ pub struct Comparison {
     pub themes: Vec<ThemeRow>,
     /// Addresses asked for that are not a public organisation.
     pub not_found: usize,
+    /// Plans asked for beyond the three that fit side by side (the first three are shown).
+    pub left_out: usize,
     /// With one plan: others working on the same statements, to compare with.
     pub suggestions: Vec<OtherOrganisation>,
 }
@@ -93,6 +95,7 @@ pub async fn compare(store: &impl PlanStore, slugs: &[String]) -> Result<Compari
             wanted.push(slug);
         }
     }
+    let left_out = wanted.len().saturating_sub(MAX_PLANS);
     let mut compared = Vec::new();
     let mut framework: Option<Framework> = None;
     let mut not_found = 0;
@@ -195,6 +198,7 @@ pub async fn compare(store: &impl PlanStore, slugs: &[String]) -> Result<Compari
         in_common,
         themes,
         not_found,
+        left_out,
         suggestions,
     })
 }

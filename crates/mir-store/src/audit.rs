@@ -9,13 +9,22 @@ pub struct AuditEvent {
     pub organisation: Option<String>,
     /// `None` when the person has since deleted their account, or for the system.
     pub actor_email: Option<String>,
+    /// The name the person chose (empty if none).
+    pub actor_name: String,
     pub action: String,
     pub detail: String,
     pub at: UnixTime,
 }
 
-/// organisation name, actor email, action, detail, time
-type EventRow = (Option<String>, Option<String>, String, String, i64);
+/// organisation name, actor email, actor name, action, detail, time
+type EventRow = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    i64,
+);
 
 pub trait AuditRepo {
     fn record(
@@ -62,7 +71,7 @@ impl AuditRepo for Store {
         limit: i64,
     ) -> Result<Vec<AuditEvent>, StoreError> {
         let rows: Vec<EventRow> = sqlx::query_as(
-            "SELECT o.name, p.email, e.action, e.detail, e.at FROM audit_events e \
+            "SELECT o.name, p.email, p.display_name, e.action, e.detail, e.at FROM audit_events e \
              LEFT JOIN organisations o ON o.id = e.organisation_id \
              LEFT JOIN people p ON p.id = e.actor_person_id \
              WHERE ($1 = 0 OR e.organisation_id = $1) ORDER BY e.at DESC, e.id DESC LIMIT $2",
@@ -74,9 +83,10 @@ impl AuditRepo for Store {
         Ok(rows
             .into_iter()
             .map(
-                |(organisation, actor_email, action, detail, at)| AuditEvent {
+                |(organisation, actor_email, actor_name, action, detail, at)| AuditEvent {
                     organisation,
                     actor_email,
+                    actor_name: actor_name.unwrap_or_default(),
                     action,
                     detail,
                     at,

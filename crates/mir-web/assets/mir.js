@@ -22,6 +22,12 @@
     });
     update();
   });
+  // On a phone the menu is one row that scrolls sideways: start it at the current page.
+  var nav = document.querySelector(".nav");
+  var current = nav && nav.querySelector("[aria-current='page']");
+  if (current && nav.scrollWidth > nav.clientWidth) {
+    nav.scrollLeft += current.getBoundingClientRect().left - nav.getBoundingClientRect().left - 16;
+  }
   // The map names the council under the pointer or keyboard focus (each link also has a
   // tooltip and an accessible name, so this is only for sighted people on touch or keyboard).
   var label = document.getElementById("map-label");

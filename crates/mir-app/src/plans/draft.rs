@@ -59,12 +59,15 @@ pub async fn priority_from_review(
                     .iter()
                     .find(|l| l.key == p.level)
                     .map_or(p.level.as_str(), |l| l.label.as_str());
-                format!("we agreed “{level}”: {}", p.summary)
+                format!(
+                    "we agreed “{level}”: {}",
+                    p.summary.trim().trim_end_matches('.')
+                )
             }
             None if st.is_gap => {
                 "people who use services, carers and staff saw this differently".to_owned()
             }
-            None => "we have not agreed where we are yet".to_owned(),
+            None => "the group had not yet agreed where it stood".to_owned(),
         };
         why.push(format!(
             "In {}, on “{}”, {found}.",
@@ -84,7 +87,9 @@ pub async fn priority_from_review(
     }
     Ok(PriorityForm {
         statements,
-        why: kept,
+        // Empty lines first: the cursor lands at the start of the box, so words typed there
+        // stay apart from what the review found (the page's HTML keeps one of the three).
+        why: format!("\n\n\n{kept}"),
         review: review_id.to_string(),
         status: PriorityStatus::Proposed.key().into(),
         ..PriorityForm::default()

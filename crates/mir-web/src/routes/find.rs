@@ -559,6 +559,14 @@ impl SearchTemplate {
         }
     }
 
+    /// When the words name a place (a council or town), a link to the directory near it.
+    fn place_link(&self) -> Option<(String, String)> {
+        let q = self.q.trim();
+        let place = mir_domain::places::by_name(q).into_iter().next()?;
+        let href = serde_urlencoded::to_string([("place", q)]).ok()?;
+        Some((place.name, format!("/organisations?{href}#results")))
+    }
+
     fn page_href(&self, page: i64) -> String {
         let query =
             serde_urlencoded::to_string([("q", self.q.as_str()), ("page", &page.to_string())])

@@ -61,6 +61,18 @@ pub fn when(at: &i64) -> String {
     mir_domain::dates::when(*at)
 }
 
+/// Who did what an audit entry records: their chosen name, else their address (these lists
+/// are for administrators), a member of the public for a relayed message, or someone whose
+/// account is gone.
+pub fn who(event: &mir_store::AuditEvent) -> String {
+    match (&event.actor_email, event.action.as_str()) {
+        (Some(_), _) if !event.actor_name.is_empty() => event.actor_name.clone(),
+        (Some(email), _) => email.clone(),
+        (None, "message relayed") => "A member of the public".to_owned(),
+        (None, _) => "Someone no longer here".to_owned(),
+    }
+}
+
 /// What an audit entry records, as a sentence.
 pub fn in_words(event: &mir_store::AuditEvent) -> String {
     mir_app::audit::in_words(&event.action, &event.detail)

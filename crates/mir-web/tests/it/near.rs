@@ -297,6 +297,24 @@ async fn comparing_plans(app: &TestApp) {
     );
     assert!(!odd.body.contains("<b>"));
     assert_eq!(app.get("/compare").await.status, StatusCode::OK);
+    // Four asked for: three fit, and the page says one was left out.
+    let four = app
+        .get("/compare?org=demo-riverside-council&org=demo-oakfield-home-care&org=demo-hillcrest-nhs-trust&org=demo-northgate-peoples-voice")
+        .await;
+    assert_eq!(select(&four.html(), ".compare-card h2").len(), 3);
+    assert!(four.body.contains("one was left out"));
+    assert!(
+        pair.body
+            .contains("Statements they both have priorities on")
+    );
+    // Search for a town points to the directory near it.
+    let town = app.get("/search?q=Redcar").await;
+    let link = select(&town.html(), "#near-place a")[0]
+        .value()
+        .attr("href")
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(link, "/organisations?place=Redcar#results");
     // The directory offers the comparison: a tick box on each published plan.
     let directory = app.get("/organisations?plan=yes").await;
     assert!(

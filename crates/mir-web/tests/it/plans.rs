@@ -741,6 +741,12 @@ async fn a_review_becomes_a_priority(app: &TestApp) {
         why.contains("Spring") && why.contains("Some teams plan with people"),
         "{why}"
     );
+    // The box starts with empty lines, so words typed at the cursor stay apart from what
+    // the review found; no doubled full stops.
+    let raw: String = select(&html, "#why")[0].text().collect();
+    assert!(raw.starts_with("\n\nIn Spring"), "{raw:?}");
+    assert!(!why.contains(".."), "{why}");
+    assert!(form.body.contains("We filled this in from the review"));
     assert_eq!(
         select(&html, "#review option[selected]")
             .first()
@@ -770,10 +776,13 @@ async fn a_review_becomes_a_priority(app: &TestApp) {
     .await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     // An update about the priority with an action's status says which statuses fit.
-    let priority = saved
-        .header("location")
-        .trim_end_matches("#add-action")
-        .to_owned();
+    let priority = saved.header("location").to_owned();
+    let kept = app.get_with_cookie(&priority, Some(&g.staff)).await;
+    let kept_why: String = select(&kept.html(), "#why")[0].text().collect();
+    assert!(
+        kept_why.starts_with("In Spring"),
+        "saved without the empty lines: {kept_why:?}"
+    );
     let mixed = post(
         app,
         &format!("{priority}/updates"),

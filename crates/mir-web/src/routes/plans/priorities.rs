@@ -41,6 +41,15 @@ struct PriorityPage {
 }
 
 impl PriorityPage {
+    /// The hint for "why": it says so when the box starts with what a review found.
+    fn why_hint(&self) -> &'static str {
+        if self.id.is_none() && !self.form.review.is_empty() && !self.form.why.trim().is_empty() {
+            "We filled this in from the review. Type your own words at the start, or change it."
+        } else {
+            "For example, what people said in the review"
+        }
+    }
+
     fn base(&self) -> String {
         base(&self.ws.organisation.slug)
     }
