@@ -694,7 +694,9 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   // the form for the first action.
   const lead = await signIn("sam.admin@demo.example.org", { width: 360, height: 740 });
   await lead.page.goto(new URL(reviewUrl).origin + new URL(reviewUrl).pathname + "/summary");
-  await pressEnterOn(lead.page, "#statement-WB-I1 a:has-text('Make this a priority')");
+  // The plan already has a priority on this statement: the summary says so, and offers another.
+  assert.match(await lead.page.locator("#statement-WB-I1 .planned").innerText(), /Already in the plan: Plans made with people/);
+  await pressEnterOn(lead.page, "#statement-WB-I1 a:has-text('Make another priority from this')");
   assert.match(new URL(lead.page.url()).pathname, /\/plan\/priorities\/new$/);
   assert.ok(await lead.page.locator("input[name='statements'][value='WB-I1']").isChecked(), "the statement is ticked");
   assert.match(await lead.page.inputValue("#why"), /In Review 2027, on .*we agreed/);

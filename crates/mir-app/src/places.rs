@@ -46,9 +46,19 @@ pub async fn find_place(
     }
     let found = places::by_name(&typed);
     Ok(match found.len() {
-        0 => PlaceAnswer::Problem(format!(
-            "We could not find a place in England called “{typed}”. Type the name of a town or council, or a postcode"
-        )),
+        0 => {
+            let close = places::near_misses(&typed);
+            if close.is_empty() {
+                PlaceAnswer::Problem(format!(
+                    "We could not find a place in England called “{typed}”. Type the name of a town or council, or a postcode"
+                ))
+            } else {
+                PlaceAnswer::Problem(format!(
+                    "We could not find a place in England called “{typed}”. Did you mean {}?",
+                    close.join(" or ")
+                ))
+            }
+        }
         1 => PlaceAnswer::Found(found.into_iter().next().ok_or(AppError::NotFound)?),
         _ => PlaceAnswer::Choices(found.into_iter().map(|p| (code_of(&p), p)).collect()),
     })

@@ -156,6 +156,48 @@ pub fn by_name(typed: &str) -> Vec<Place> {
         .collect()
 }
 
+/// Edit distance between two short texts (for "did you mean"): insertions, deletions and
+/// substitutions each cost one.
+fn edits(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let here = row[j + 1];
+            row[j + 1] = (row[j + 1] + 1)
+                .min(row[j] + 1)
+                .min(previous + usize::from(ca != *cb));
+            previous = here;
+        }
+    }
+    row[b.len()]
+}
+
+/// Place names close to a misspelt one ("Midlesbrough" → Middlesbrough): councils and
+/// districts whose name is one or two letters away (one for short names), nearest first.
+pub fn near_misses(typed: &str) -> Vec<String> {
+    let wanted = simplified(typed);
+    let length = wanted.chars().count();
+    if length < 4 {
+        return Vec::new();
+    }
+    let allowed = if length < 7 { 1 } else { 2 };
+    let mut found: Vec<(usize, String)> = areas::councils()
+        .iter()
+        .map(|c| c.name.clone())
+        .chain(districts().iter().map(|d| d.name.clone()))
+        .filter_map(|name| {
+            let distance = edits(&wanted, &simplified(&name));
+            (distance <= allowed).then_some((distance, name))
+        })
+        .collect();
+    found.sort();
+    found.dedup_by(|a, b| a.1 == b.1);
+    found.into_iter().map(|(_, name)| name).take(3).collect()
+}
+
 /// A UK postcode in its usual form ("CB2 1TN"), if `typed` is one (any case, any spaces).
 pub fn postcode(typed: &str) -> Option<String> {
     let compact: String = typed
@@ -270,6 +312,14 @@ mod tests {
         assert!(by_name("Atlantis").is_empty());
         // New Sheffield code.
         assert_eq!(by_name("Sheffield")[0].council.code, "E08000039");
+    }
+
+    #[test]
+    fn suggests_places_for_a_misspelt_name() {
+        assert_eq!(near_misses("Midlesbrough"), ["Middlesbrough"]);
+        assert_eq!(near_misses("Cambrige"), ["Cambridge"]);
+        assert!(near_misses("Atlantis").is_empty());
+        assert!(near_misses("Ely").is_empty(), "too short to guess");
     }
 
     #[test]

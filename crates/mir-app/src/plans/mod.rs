@@ -248,3 +248,22 @@ async fn record_change(
 ) -> Result<(), AppError> {
     record(store, Some(ws.organisation.id), actor, what, detail).await
 }
+
+/// The group's priorities that are not dropped, by the statements they serve: `(statement
+/// code, priority id, title)`. A review's summary says which statements are in the plan
+/// already, so nobody adds the same priority twice.
+pub async fn planned_statements(
+    store: &impl PlanStore,
+    organisation_id: i64,
+) -> Result<Vec<(String, i64, String)>, AppError> {
+    let mut out = Vec::new();
+    for p in store.priorities(organisation_id).await? {
+        if p.record.status == "dropped" {
+            continue;
+        }
+        for code in &p.record.statements {
+            out.push((code.clone(), p.id, p.record.title.clone()));
+        }
+    }
+    Ok(out)
+}

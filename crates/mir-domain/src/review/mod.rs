@@ -273,7 +273,9 @@ impl Movement {
             Movement::Up => "Moved up",
             Movement::Down => "Moved down",
             Movement::Same => "The same",
-            Movement::NotComparable => "Nothing to compare",
+            Movement::NotComparable => {
+                "No change to show, as a position was not agreed in both reviews"
+            }
         }
     }
 }

@@ -91,6 +91,8 @@ async fn places_and_postcodes(app: &TestApp) {
     assert!(text(&select(&html, ".error-summary a[href='#place']")[0]).contains("Atlantis"));
     assert!(text(&select(&html, "#place-error")[0]).contains("town or council"));
     assert!(text(&select(&html, "title")[0]).starts_with("Error:"));
+    let misspelt = app.get("/organisations?place=Midlesbrough").await;
+    assert!(misspelt.body.contains("Did you mean Middlesbrough?"));
 
     // Postcodes: a clear message until the operator loads them.
     let before = app.get("/organisations?place=ts1+1aa").await;

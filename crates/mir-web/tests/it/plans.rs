@@ -777,6 +777,15 @@ async fn a_review_becomes_a_priority(app: &TestApp) {
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     // An update about the priority with an action's status says which statuses fit.
     let priority = saved.header("location").to_owned();
+    // The summary now says the statement is in the plan, so nobody adds it twice.
+    let again = app
+        .get_with_cookie(&format!("{review}/summary"), Some(&g.staff))
+        .await;
+    let planned = text(&select(&again.html(), "#statement-WB-I1 .planned")[0]);
+    assert!(
+        planned.contains("Already in the plan: Plans made with people"),
+        "{planned}"
+    );
     let kept = app.get_with_cookie(&priority, Some(&g.staff)).await;
     let kept_why: String = select(&kept.html(), "#why")[0].text().collect();
     assert!(

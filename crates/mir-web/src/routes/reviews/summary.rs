@@ -27,9 +27,28 @@ struct SummaryPage {
     /// The statement whose position form has errors, with what was typed.
     failed: Option<(String, String, String)>,
     errors: FieldErrors,
+    /// Priorities already in the plan, by statement: (code, priority id, title).
+    planned: Vec<(String, i64, String)>,
 }
 
 impl SummaryPage {
+    /// The priorities already serving a statement: (link, title).
+    fn planned_for(&self, code: &str) -> Vec<(String, &str)> {
+        self.planned
+            .iter()
+            .filter(|(c, _, _)| c == code)
+            .map(|(_, id, title)| {
+                (
+                    format!(
+                        "/manage/organisations/{}/plan/priorities/{id}",
+                        self.r.organisation.slug
+                    ),
+                    title.as_str(),
+                )
+            })
+            .collect()
+    }
+
     fn base(&self) -> String {
         format!("{}/{}", base(&self.r.organisation.slug), self.r.review.id)
     }
@@ -195,12 +214,14 @@ pub async fn summary(
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let s = reviews::summary(&state.store, &r).await?;
+    let planned = mir_app::plans::planned_statements(&state.store, r.organisation.id).await?;
     ok(&SummaryPage {
         ctx,
         r,
         s,
         failed: None,
         errors: FieldErrors::new(),
+        planned,
     })
 }
 
@@ -254,6 +275,7 @@ async fn summary_again(
     errors: FieldErrors,
 ) -> Result<Response, WebError> {
     let s = reviews::summary(&state.store, &r).await?;
+    let planned = mir_app::plans::planned_statements(&state.store, r.organisation.id).await?;
     render(
         status,
         &SummaryPage {
@@ -262,6 +284,7 @@ async fn summary_again(
             s,
             failed,
             errors,
+            planned,
         },
     )
 }
