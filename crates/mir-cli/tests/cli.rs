@@ -495,3 +495,124 @@ fn rate_limits_count_each_client_address_on_the_real_server() {
     );
     server.terminate();
 }
+
+/// One request with extra headers; returns the head (status line and headers, lower-cased
+/// names) and the body's raw bytes.
+fn raw_get(addr: &str, path: &str, headers: &str) -> (String, Vec<u8>) {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n{headers}\r\n"
+    )
+    .expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("read");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a head");
+    let head = String::from_utf8_lossy(&raw[..split]).to_lowercase();
+    let mut body = raw[split + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        body = unchunk(&body);
+    }
+    (head, body)
+}
+
+fn unchunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap_or(0);
+        let size = usize::from_str_radix(String::from_utf8_lossy(&data[..line_end]).trim(), 16)
+            .unwrap_or(0);
+        if size == 0 {
+            return out;
+        }
+        let start = line_end + 2;
+        out.extend_from_slice(&data[start..start + size]);
+        data = &data[start + size + 2..];
+    }
+}
+
+fn header_of(head: &str, name: &str) -> Option<String> {
+    head.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .map(str::to_owned)
+}
+
+/// The real server sends a kept public page and a static file compressed once, in the form
+/// the browser asked for (q-values respected), with a strong ETag per form, and answers a
+/// browser that has it with 304 (issue 15). In-process tests cannot see the layers' order.
+#[test]
+fn public_pages_are_compressed_once_and_revalidated_on_the_real_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("c.db").display());
+    let mut command = serve_command(&url);
+    command.arg("--demo");
+    let server = Server::start(command);
+    let page = "/organisations/demo-riverside-council";
+    let (plain_head, plain) = raw_get(&server.addr, page, "");
+    assert!(plain_head.starts_with("http/1.1 200"), "{plain_head}");
+    assert_eq!(header_of(&plain_head, "content-encoding"), None);
+    let text = String::from_utf8(plain.clone()).expect("html");
+    assert!(text.contains("Riverside Council (demonstration)"));
+
+    let (br_head, br) = raw_get(&server.addr, page, "Accept-Encoding: gzip, br\r\n");
+    assert_eq!(
+        header_of(&br_head, "content-encoding").as_deref(),
+        Some("br")
+    );
+    assert!(br_head.contains("vary: accept-encoding"), "{br_head}");
+    let mut unbrotli = Vec::new();
+    brotli::BrotliDecompress(&mut br.as_slice(), &mut unbrotli).expect("brotli");
+    assert_eq!(unbrotli, plain, "the same page");
+    assert!(
+        br.len() * 3 < plain.len(),
+        "{} of {}",
+        br.len(),
+        plain.len()
+    );
+
+    let (gz_head, gz) = raw_get(&server.addr, page, "Accept-Encoding: br;q=0.2, gzip\r\n");
+    assert_eq!(
+        header_of(&gz_head, "content-encoding").as_deref(),
+        Some("gzip")
+    );
+    let mut gunzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(gz.as_slice()),
+        &mut gunzipped,
+    )
+    .expect("gzip");
+    assert_eq!(gunzipped, plain);
+
+    // Each form has its own strong tag; any of them gets a 304 with no body.
+    let etag = header_of(&br_head, "etag").expect("an etag");
+    assert!(etag.starts_with('"') && etag.ends_with("-br\""), "{etag}");
+    assert_ne!(header_of(&gz_head, "etag"), Some(etag.clone()));
+    let (again, body) = raw_get(
+        &server.addr,
+        page,
+        &format!("Accept-Encoding: br\r\nIf-None-Match: {etag}\r\n"),
+    );
+    assert!(again.starts_with("http/1.1 304"), "{again}");
+    assert!(body.is_empty());
+    let (stale, _) = raw_get(&server.addr, page, "If-None-Match: \"nothing-like-it\"\r\n");
+    assert!(stale.starts_with("http/1.1 200"), "{stale}");
+
+    // A static file too.
+    let css = text
+        .split('"')
+        .find(|s| s.starts_with("/assets/mir.") && s.ends_with(".css"))
+        .expect("the stylesheet")
+        .to_owned();
+    let (css_head, css_br) = raw_get(&server.addr, &css, "Accept-Encoding: br\r\n");
+    assert_eq!(
+        header_of(&css_head, "content-encoding").as_deref(),
+        Some("br")
+    );
+    let mut css_plain = Vec::new();
+    brotli::BrotliDecompress(&mut css_br.as_slice(), &mut css_plain).expect("brotli css");
+    assert!(String::from_utf8_lossy(&css_plain).contains(".header"));
+    server.terminate();
+}

@@ -15,6 +15,8 @@ pub struct Asset {
     pub hashed_name: String,
     pub bytes: &'static [u8],
     pub content_type: &'static str,
+    /// The file and its gzip and Brotli forms, made once at start.
+    pub variants: std::sync::Arc<crate::negotiate::Variants>,
 }
 
 macro_rules! embed {
@@ -50,6 +52,9 @@ static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {
                 hashed_name: format!("{stem}.{}.{ext}", &hash[..10]),
                 bytes,
                 content_type,
+                variants: std::sync::Arc::new(crate::negotiate::Variants::new(
+                    bytes::Bytes::from_static(bytes),
+                )),
             }
         })
         .collect()
@@ -73,14 +78,19 @@ pub fn all() -> &'static [Asset] {
 /// `GET /assets/{file}`.
 pub async fn serve(Path(file): Path<String>) -> Response {
     match ASSETS.iter().find(|a| a.hashed_name == file) {
-        Some(asset) => (
-            [
-                (header::CONTENT_TYPE, asset.content_type),
-                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            asset.bytes,
-        )
-            .into_response(),
+        Some(asset) => {
+            let mut response = (
+                [
+                    (header::CONTENT_TYPE, asset.content_type),
+                    (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                ],
+                asset.bytes,
+            )
+                .into_response();
+            // Sent already compressed (see `negotiate`).
+            response.extensions_mut().insert(asset.variants.clone());
+            response
+        }
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

@@ -17,6 +17,7 @@ use bytes::Bytes;
 use crate::error::WebError;
 use crate::middleware::session::Session;
 use crate::middleware::view_mode::ViewMode;
+use crate::negotiate::Variants;
 
 /// How long an answer is reused.
 pub const TTL: Duration = Duration::from_secs(60);
@@ -107,7 +108,8 @@ pub fn page_key(easy: bool, uri: &Uri) -> Option<String> {
 struct CachedPage {
     made_at: Instant,
     generation: u64,
-    body: Bytes,
+    /// The page, and its gzip and Brotli forms, made once when it was kept.
+    body: Arc<Variants>,
 }
 
 impl std::fmt::Debug for PageCache {
@@ -142,25 +144,34 @@ impl PageCache {
         F: FnOnce() -> Fut,
         Fut: std::future::Future<Output = Result<String, WebError>>,
     {
-        if let Some(kept) = self.kept(key.as_deref()) {
-            return Ok(kept);
+        if let Some(kept) = key.as_deref().and_then(|key| self.get_variants(key)) {
+            return Ok(Self::respond(kept));
         }
         let generation = self.generation();
-        let body = build().await?;
-        Ok(self.keep(key, generation, body))
+        let body = Bytes::from(build().await?);
+        let Some(key) = key else {
+            return Ok(crate::page::html(StatusCode::OK, body));
+        };
+        // Compressed once, off the async threads (a few milliseconds for a large page).
+        let variants = tokio::task::spawn_blocking(move || Variants::new(body))
+            .await
+            .map_err(|e| {
+                WebError::Internal(crate::error::Internal::Encoding {
+                    what: "a kept page",
+                    detail: e.to_string(),
+                })
+            })?;
+        let variants = Arc::new(variants);
+        self.put_variants(key, generation, variants.clone());
+        Ok(Self::respond(variants))
     }
 
-    fn kept(&self, key: Option<&str>) -> Option<Response> {
-        key.and_then(|key| self.get(key))
-            .map(|body| crate::page::html(StatusCode::OK, body))
-    }
-
-    fn keep(&self, key: Option<String>, generation: u64, body: String) -> Response {
-        let body = Bytes::from(body);
-        if let Some(key) = key {
-            self.put(key, generation, body.clone());
-        }
-        crate::page::html(StatusCode::OK, body)
+    /// A kept page's response: the plain page, with its forms attached for
+    /// [`crate::negotiate::middleware`] to choose from.
+    fn respond(variants: Arc<Variants>) -> Response {
+        let mut response = crate::page::html(StatusCode::OK, variants.identity().clone());
+        response.extensions_mut().insert(variants);
+        response
     }
 
     /// The current generation; read it before reading the data a page is built from.
@@ -175,6 +186,11 @@ impl PageCache {
 
     /// The page kept for `key`, if it was built in the current generation within the TTL.
     pub fn get(&self, key: &str) -> Option<Bytes> {
+        self.get_variants(key).map(|v| v.identity().clone())
+    }
+
+    /// The page kept for `key` in all its forms (see [`PageCache::get`]).
+    pub fn get_variants(&self, key: &str) -> Option<Arc<Variants>> {
         let current = self.generation();
         let entries = self
             .entries
@@ -186,24 +202,30 @@ impl PageCache {
             .map(|page| page.body.clone())
     }
 
-    /// Keeps a page built from data read in `generation` (see [`PageCache::generation`]).
+    /// Keeps a page built from data read in `generation` (see [`PageCache::generation`]),
+    /// compressing it here.
     pub fn put(&self, key: String, generation: u64, body: Bytes) {
+        self.put_variants(key, generation, Arc::new(Variants::new(body)));
+    }
+
+    /// Keeps a page already compressed.
+    pub fn put_variants(&self, key: String, generation: u64, body: Arc<Variants>) {
         let mut entries = self
             .entries
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         let held = |entries: &HashMap<String, CachedPage>| -> usize {
-            entries.values().map(|p| p.body.len()).sum()
+            entries.values().map(|p| p.body.size()).sum()
         };
-        if entries.len() >= CAPACITY || held(&entries) + body.len() > PAGE_BYTES_BUDGET {
+        if entries.len() >= CAPACITY || held(&entries) + body.size() > PAGE_BYTES_BUDGET {
             // Stale pages go first; if that is not enough, everything (pages are rebuilt on
             // their next visit, so this costs time, never correctness).
             entries.retain(|_, page| page.generation == generation);
-            if entries.len() >= CAPACITY || held(&entries) + body.len() > PAGE_BYTES_BUDGET {
+            if entries.len() >= CAPACITY || held(&entries) + body.size() > PAGE_BYTES_BUDGET {
                 entries.clear();
             }
         }
-        if body.len() > PAGE_BYTES_BUDGET {
+        if body.size() > PAGE_BYTES_BUDGET {
             return;
         }
         entries.insert(
@@ -258,7 +280,7 @@ mod tests {
             let held: usize = pages
                 .entries
                 .lock()
-                .map(|e| e.values().map(|p| p.body.len()).sum())
+                .map(|e| e.values().map(|p| p.body.size()).sum())
                 .unwrap_or(usize::MAX);
             assert!(held <= PAGE_BYTES_BUDGET, "{held} bytes after {n}");
         }

@@ -10,6 +10,7 @@ pub mod cache;
 pub mod error;
 pub mod form;
 pub mod middleware;
+pub mod negotiate;
 pub mod page;
 pub mod params;
 mod router;

@@ -338,6 +338,9 @@ pub fn router(state: AppState) -> Router {
         )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(from_fn(metrics::middleware))
+        // Kept pages and files are sent in the form already made; others are compressed by
+        // the layer outside it.
+        .layer(from_fn(crate::negotiate::middleware))
         .layer(CompressionLayer::new())
         .layer(from_fn_with_state(
             state.clone(),
