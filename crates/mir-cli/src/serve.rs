@@ -41,6 +41,9 @@ pub(crate) struct ServeArgs {
     /// Days after signing in at which a session ends however busy it is.
     #[arg(long, env = "MIR_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=365))]
     session_max_days: u64,
+    /// Megabytes of memory for whole public pages kept ready (each in plain, gzip and Brotli).
+    #[arg(long, env = "MIR_PAGE_CACHE_MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(0..=4096))]
+    page_cache_mb: u64,
 }
 
 /// `mir serve`.
@@ -57,6 +60,7 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
         trusted_proxies: args.trusted_proxies,
         session_idle: Duration::from_secs(args.session_idle_days * 24 * 60 * 60),
         session_lifetime: Duration::from_secs(args.session_max_days * 24 * 60 * 60),
+        page_cache_bytes: usize::try_from(args.page_cache_mb * 1024 * 1024).unwrap_or(usize::MAX),
         ..WebConfig::default()
     };
     let mailer = args.mail.mailer()?;
@@ -73,6 +77,7 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
         session_idle_secs = config.session_idle.as_secs(),
         session_lifetime_secs = config.session_lifetime.as_secs(),
         request_timeout_secs = config.request_timeout.as_secs(),
+        page_cache_bytes = config.page_cache_bytes,
         version = env!("CARGO_PKG_VERSION"),
         "starting mir"
     );

@@ -23,8 +23,9 @@ use crate::negotiate::Variants;
 pub const TTL: Duration = Duration::from_secs(60);
 /// Most answers kept; when full the cache starts again (simple, and bounded in memory).
 const CAPACITY: usize = 2_000;
-/// The most bytes of whole pages kept at once (pages are 20–150 KB before compression).
-pub const PAGE_BYTES_BUDGET: usize = 32 * 1024 * 1024;
+/// The most bytes of whole pages kept at once by default, counting each page's plain, gzip and
+/// Brotli forms (a page is 20–150 KB plain, a fifth of that compressed). `--page-cache-mb`.
+pub const PAGE_BYTES_BUDGET: usize = 64 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct TtlCache<V> {
@@ -87,10 +88,18 @@ impl<V: Clone> TtlCache<V> {
 /// generation is never served. With several servers, a change made on another one is seen
 /// here within the TTL, as with the other public answers. Signed-in people, and visitors with a
 /// message waiting for them, always get a freshly built page.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct PageCache {
     generation: Arc<AtomicU64>,
     entries: Arc<Mutex<HashMap<String, CachedPage>>>,
+    /// The most bytes kept (all forms of all pages).
+    budget: usize,
+}
+
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::with_budget(PAGE_BYTES_BUDGET)
+    }
 }
 
 /// The key a whole page is kept under: the mode and the path, and nothing else from the
@@ -119,6 +128,15 @@ impl std::fmt::Debug for PageCache {
 }
 
 impl PageCache {
+    /// A page cache that keeps at most `budget` bytes.
+    pub fn with_budget(budget: usize) -> PageCache {
+        PageCache {
+            generation: Arc::default(),
+            entries: Arc::default(),
+            budget,
+        }
+    }
+
     /// The key under which the page for this request may be kept, or `None` if it must be
     /// built for this visitor alone (signed in, or with a message or draft waiting).
     pub fn key_for(request: &Parts) -> Option<String> {
@@ -145,7 +163,11 @@ impl PageCache {
         Fut: std::future::Future<Output = Result<String, WebError>>,
     {
         if let Some(kept) = key.as_deref().and_then(|key| self.get_variants(key)) {
+            metrics::counter!("mir_page_cache_hits_total").increment(1);
             return Ok(Self::respond(kept));
+        }
+        if key.is_some() {
+            metrics::counter!("mir_page_cache_misses_total").increment(1);
         }
         let generation = self.generation();
         let body = Bytes::from(build().await?);
@@ -208,7 +230,9 @@ impl PageCache {
         self.put_variants(key, generation, Arc::new(Variants::new(body)));
     }
 
-    /// Keeps a page already compressed.
+    /// Keeps a page already compressed. Within the byte budget: stale pages go first; if that
+    /// is not enough, everything (pages are rebuilt on their next visit, so this costs time,
+    /// never correctness). Reports its size and evictions to `/metrics`.
     pub fn put_variants(&self, key: String, generation: u64, body: Arc<Variants>) {
         let mut entries = self
             .entries
@@ -217,25 +241,32 @@ impl PageCache {
         let held = |entries: &HashMap<String, CachedPage>| -> usize {
             entries.values().map(|p| p.body.size()).sum()
         };
-        if entries.len() >= CAPACITY || held(&entries) + body.size() > PAGE_BYTES_BUDGET {
-            // Stale pages go first; if that is not enough, everything (pages are rebuilt on
-            // their next visit, so this costs time, never correctness).
+        let before = entries.len();
+        if entries.len() >= CAPACITY || held(&entries) + body.size() > self.budget {
             entries.retain(|_, page| page.generation == generation);
-            if entries.len() >= CAPACITY || held(&entries) + body.size() > PAGE_BYTES_BUDGET {
+            if entries.len() >= CAPACITY || held(&entries) + body.size() > self.budget {
                 entries.clear();
             }
         }
-        if body.size() > PAGE_BYTES_BUDGET {
-            return;
+        let evicted = before - entries.len();
+        if evicted > 0 {
+            metrics::counter!("mir_page_cache_evictions_total").increment(evicted as u64);
         }
-        entries.insert(
-            key,
-            CachedPage {
-                made_at: Instant::now(),
-                generation,
-                body,
-            },
-        );
+        if body.size() <= self.budget {
+            entries.insert(
+                key,
+                CachedPage {
+                    made_at: Instant::now(),
+                    generation,
+                    body,
+                },
+            );
+        }
+        #[allow(clippy::cast_precision_loss)] // bytes and counts far below 2^52
+        {
+            metrics::gauge!("mir_page_cache_bytes").set(held(&entries) as f64);
+            metrics::gauge!("mir_page_cache_pages").set(entries.len() as f64);
+        }
     }
 }
 
@@ -308,6 +339,29 @@ mod tests {
         );
         pages.put("/a".into(), pages.generation(), Bytes::from_static(b"new"));
         assert_eq!(pages.get("/a").as_deref(), Some(&b"new"[..]));
+    }
+
+    #[test]
+    fn a_smaller_budget_holds_fewer_pages() {
+        let pages = PageCache::with_budget(10 * 1024);
+        let generation = pages.generation();
+        // Pages that do not compress (every byte different), so each costs about 3 KB.
+        let page: Vec<u8> = (0..1024u32)
+            .flat_map(|n| n.to_le_bytes())
+            .take(1024)
+            .collect();
+        for n in 0..20 {
+            let mut own = page.clone();
+            own[0] = u8::try_from(n).unwrap_or(0);
+            pages.put(format!("/p{n}"), generation, Bytes::from(own));
+            let held: usize = pages
+                .entries
+                .lock()
+                .map(|e| e.values().map(|p| p.body.size()).sum())
+                .unwrap_or(usize::MAX);
+            assert!(held <= 10 * 1024, "{held} bytes after {n}");
+        }
+        assert!(pages.get("/p19").is_some(), "the newest is kept");
     }
 
     #[test]

@@ -24,6 +24,8 @@ pub struct WebConfig {
     /// Why links in emails may point to the wrong address (no `--base-url` given for a server
     /// others reach): shown to the national team on `/admin`.
     pub base_url_warning: Option<String>,
+    /// The most bytes of whole public pages kept in memory (all their compressed forms).
+    pub page_cache_bytes: usize,
 }
 
 impl Default for WebConfig {
@@ -36,6 +38,7 @@ impl Default for WebConfig {
             base_url: "http://127.0.0.1:8080".into(),
             trusted_proxies: 0,
             base_url_warning: None,
+            page_cache_bytes: crate::cache::PAGE_BYTES_BUDGET,
         }
     }
 }
@@ -72,12 +75,16 @@ pub struct PublicCaches {
 
 impl AppState {
     pub fn new(store: Store, mailer: Mailer, config: WebConfig) -> AppState {
+        let caches = PublicCaches {
+            pages: crate::cache::PageCache::with_budget(config.page_cache_bytes),
+            ..PublicCaches::default()
+        };
         AppState(Arc::new(Shared {
             store,
             mailer,
             config: Arc::new(config),
             metrics: crate::middleware::metrics::handle(),
-            caches: PublicCaches::default(),
+            caches,
         }))
     }
 }

@@ -339,6 +339,21 @@ async fn metrics_count_requests_by_route_template() {
             .body
             .contains("http_request_duration_seconds_bucket")
     );
+    // The page cache reports what it holds and how often it is used (issue 15).
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+    app.get("/map").await;
+    app.get("/map").await;
+    let metrics = app.get("/metrics").await;
+    for name in [
+        "mir_page_cache_hits_total",
+        "mir_page_cache_misses_total",
+        "mir_page_cache_bytes",
+        "mir_page_cache_pages",
+    ] {
+        assert!(metrics.body.contains(name), "{name} in {}", metrics.body);
+    }
     app.cleanup().await;
 }
 
