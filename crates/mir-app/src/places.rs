@@ -137,13 +137,13 @@ pub struct Nearby {
 
 /// Councils asked about at once while widening the circle around a place.
 const RINGS: [usize; 6] = [1, 3, 8, 20, 50, 160];
-/// The most organisations read for one ring.
-const READ_AT_MOST: i64 = 400;
+/// The most organisations read for the chosen ring (the store reads at most 200 a page).
+const READ_AT_MOST: i64 = 200;
 
 /// The organisations nearest to a place that match `filter` (its areas are replaced), nearest
 /// first; with `others_only`, leaving out those working in the place's own council. The circle
-/// of councils widens until it holds enough, so this costs at most six queries whatever the
-/// size of the directory.
+/// of councils widens until it holds enough (a count per ring, at most six), then that ring is
+/// read: at most ten queries whatever the size of the directory.
 pub async fn nearest(
     store: &(impl DirectoryRepo + Sync),
     place: &Place,
@@ -157,24 +157,28 @@ pub async fn nearest(
             .into_iter()
             .filter(|(c, _)| !(others_only && c.code == own))
             .collect();
-    let mut found: Vec<DirectoryEntry> = Vec::new();
+    let ring_filter = |ring: usize| DirectoryFilter {
+        areas: by_distance[..ring.min(by_distance.len())]
+            .iter()
+            .map(|(c, _)| c.code.clone())
+            .collect(),
+        ..filter.clone()
+    };
+    // Count first (one query a ring), then read the first ring that holds enough.
+    let mut chosen = by_distance.len();
     for ring in RINGS {
         let ring = ring.min(by_distance.len());
-        let ring_filter = DirectoryFilter {
-            areas: by_distance[..ring]
-                .iter()
-                .map(|(c, _)| c.code.clone())
-                .collect(),
-            ..filter.clone()
-        };
-        let (entries, total) = store
-            .directory(&ring_filter, DirectorySort::Name, 0, READ_AT_MOST)
+        let (_, total) = store
+            .directory(&ring_filter(ring), DirectorySort::Name, 0, 0)
             .await?;
-        found = entries;
         if usize::try_from(total).unwrap_or(usize::MAX) >= limit || ring == by_distance.len() {
+            chosen = ring;
             break;
         }
     }
+    let (found, _) = store
+        .directory(&ring_filter(chosen), DirectorySort::Name, 0, READ_AT_MOST)
+        .await?;
     Ok(rank_by_distance(place, found, others_only, limit))
 }
 

@@ -44,6 +44,13 @@ pub(crate) struct ServeArgs {
     /// Megabytes of memory for whole public pages kept ready (each in plain, gzip and Brotli).
     #[arg(long, env = "MIR_PAGE_CACHE_MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(0..=4096))]
     page_cache_mb: u64,
+    /// Seconds a browser or a proxy in front may reuse a public page for visitors who are not
+    /// signed in (Cache-Control max-age).
+    #[arg(long, env = "MIR_PUBLIC_MAX_AGE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86400))]
+    public_max_age: u64,
+    /// Seconds a proxy may go on serving such a page while it fetches a fresh one.
+    #[arg(long, env = "MIR_STALE_WHILE_REVALIDATE", default_value_t = 600, value_parser = clap::value_parser!(u64).range(0..=86400))]
+    stale_while_revalidate: u64,
 }
 
 /// `mir serve`.
@@ -61,6 +68,8 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
         session_idle: Duration::from_secs(args.session_idle_days * 24 * 60 * 60),
         session_lifetime: Duration::from_secs(args.session_max_days * 24 * 60 * 60),
         page_cache_bytes: usize::try_from(args.page_cache_mb * 1024 * 1024).unwrap_or(usize::MAX),
+        public_max_age: args.public_max_age,
+        stale_while_revalidate: args.stale_while_revalidate,
         ..WebConfig::default()
     };
     let mailer = args.mail.mailer()?;
@@ -78,6 +87,7 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
         session_lifetime_secs = config.session_lifetime.as_secs(),
         request_timeout_secs = config.request_timeout.as_secs(),
         page_cache_bytes = config.page_cache_bytes,
+        public_max_age = config.public_max_age,
         version = env!("CARGO_PKG_VERSION"),
         "starting mir"
     );

@@ -93,7 +93,8 @@ pub trait DirectoryRepo {
         organisation_id: i64,
         priorities: &[PublishedPriority],
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// One page of approved organisations, and how many match in all.
+    /// One page of approved organisations, and how many match in all (with `limit` 0: only
+    /// how many, in one query).
     fn directory(
         &self,
         filter: &DirectoryFilter,
@@ -303,6 +304,10 @@ impl DirectoryRepo for Store {
         ))))
         .fetch_one(&self.pool)
         .await?;
+        // A limit of 0 asks only how many: one query.
+        if limit <= 0 {
+            return Ok((Vec::new(), total));
+        }
         let rows: Vec<EntryRow> = bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(format!(
             "SELECT o.id, o.slug, o.name, o.kind, o.is_demo, o.last_public_change FROM organisations o \
              WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}",

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::http::request::Parts;
-use axum::http::{StatusCode, Uri};
+use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::response::Response;
 use bytes::Bytes;
 
@@ -94,12 +94,22 @@ pub struct PageCache {
     entries: Arc<Mutex<HashMap<String, CachedPage>>>,
     /// The most bytes kept (all forms of all pages).
     budget: usize,
+    /// What kept pages say to browsers and shared caches in front (decision 0027).
+    cache_control: HeaderValue,
 }
 
 impl Default for PageCache {
     fn default() -> Self {
         PageCache::with_budget(PAGE_BYTES_BUDGET)
     }
+}
+
+/// Freshness for anonymous public pages: `max-age` seconds, and `stale-while-revalidate`.
+pub fn public_cache_control(max_age: u64, stale_while_revalidate: u64) -> HeaderValue {
+    HeaderValue::from_str(&format!(
+        "public, max-age={max_age}, stale-while-revalidate={stale_while_revalidate}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static("no-cache"))
 }
 
 /// The key a whole page is kept under: the mode and the path, and nothing else from the
@@ -134,7 +144,15 @@ impl PageCache {
             generation: Arc::default(),
             entries: Arc::default(),
             budget,
+            cache_control: public_cache_control(60, 600),
         }
+    }
+
+    /// The same cache, telling browsers and proxies this about its pages.
+    #[must_use]
+    pub fn with_cache_control(mut self, cache_control: HeaderValue) -> PageCache {
+        self.cache_control = cache_control;
+        self
     }
 
     /// The key under which the page for this request may be kept, or `None` if it must be
@@ -164,7 +182,7 @@ impl PageCache {
     {
         if let Some(kept) = key.as_deref().and_then(|key| self.get_variants(key)) {
             metrics::counter!("mir_page_cache_hits_total").increment(1);
-            return Ok(Self::respond(kept));
+            return Ok(self.respond(kept));
         }
         if key.is_some() {
             metrics::counter!("mir_page_cache_misses_total").increment(1);
@@ -185,13 +203,22 @@ impl PageCache {
             })?;
         let variants = Arc::new(variants);
         self.put_variants(key, generation, variants.clone());
-        Ok(Self::respond(variants))
+        Ok(self.respond(variants))
     }
 
     /// A kept page's response: the plain page, with its forms attached for
-    /// [`crate::negotiate::middleware`] to choose from.
-    fn respond(variants: Arc<Variants>) -> Response {
+    /// [`crate::negotiate::middleware`] to choose from. It is the same for every visitor
+    /// who is not signed in, in the same view: shared caches may keep it, one copy per view
+    /// (the view cookie, hence `Vary: Cookie`; the shipped nginx configuration keys on that
+    /// one cookie instead).
+    fn respond(&self, variants: Arc<Variants>) -> Response {
         let mut response = crate::page::html(StatusCode::OK, variants.identity().clone());
+        let headers = response.headers_mut();
+        headers.insert(
+            axum::http::header::CACHE_CONTROL,
+            self.cache_control.clone(),
+        );
+        headers.insert(axum::http::header::VARY, HeaderValue::from_static("cookie"));
         response.extensions_mut().insert(variants);
         response
     }

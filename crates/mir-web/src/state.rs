@@ -26,6 +26,10 @@ pub struct WebConfig {
     pub base_url_warning: Option<String>,
     /// The most bytes of whole public pages kept in memory (all their compressed forms).
     pub page_cache_bytes: usize,
+    /// How long browsers and shared caches may reuse an anonymous public page, and serve it
+    /// stale while fetching a fresh one (seconds).
+    pub public_max_age: u64,
+    pub stale_while_revalidate: u64,
 }
 
 impl Default for WebConfig {
@@ -39,6 +43,8 @@ impl Default for WebConfig {
             trusted_proxies: 0,
             base_url_warning: None,
             page_cache_bytes: crate::cache::PAGE_BYTES_BUDGET,
+            public_max_age: 60,
+            stale_while_revalidate: 600,
         }
     }
 }
@@ -76,7 +82,11 @@ pub struct PublicCaches {
 impl AppState {
     pub fn new(store: Store, mailer: Mailer, config: WebConfig) -> AppState {
         let caches = PublicCaches {
-            pages: crate::cache::PageCache::with_budget(config.page_cache_bytes),
+            pages: crate::cache::PageCache::with_budget(config.page_cache_bytes)
+                .with_cache_control(crate::cache::public_cache_control(
+                    config.public_max_age,
+                    config.stale_while_revalidate,
+                )),
             ..PublicCaches::default()
         };
         AppState(Arc::new(Shared {

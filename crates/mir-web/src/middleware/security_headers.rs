@@ -76,6 +76,14 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     if (personal || sets_session) && !embed && !shared {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    // An answer that sets a cookie (the view chosen with `?view=easy`) is for this visitor:
+    // no shared cache may keep it, whatever the page is.
+    if shared && !embed && headers.contains_key(header::SET_COOKIE) {
+        headers.insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache, private"),
+        );
+    }
     if embed {
         headers.remove(header::SET_COOKIE);
         headers.insert(
