@@ -192,16 +192,8 @@ impl PageCache {
         let Some(key) = key else {
             return Ok(crate::page::html(StatusCode::OK, body));
         };
-        // Compressed once, off the async threads (a few milliseconds for a large page).
-        let variants = tokio::task::spawn_blocking(move || Variants::new(body))
-            .await
-            .map_err(|e| {
-                WebError::Internal(crate::error::Internal::Encoding {
-                    what: "a kept page",
-                    detail: e.to_string(),
-                })
-            })?;
-        let variants = Arc::new(variants);
+        // Compressed later, once per form, when a browser first asks for it.
+        let variants = Arc::new(Variants::new(body));
         self.put_variants(key, generation, variants.clone());
         Ok(self.respond(variants))
     }
