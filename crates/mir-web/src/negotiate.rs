@@ -163,7 +163,13 @@ pub fn choose(accept_encoding: Option<&str>) -> Coding {
 
 /// Answers a response that carries [`Variants`] in the form asked for, or with 304.
 pub async fn middleware(request: Request, next: Next) -> Response {
-    let asked = request.headers().clone();
+    // Only the two headers this needs are kept (this runs for every request).
+    let mut asked = HeaderMap::new();
+    for name in [header::ACCEPT_ENCODING, header::IF_NONE_MATCH] {
+        if let Some(value) = request.headers().get(&name) {
+            asked.insert(name, value.clone());
+        }
+    }
     let response = next.run(request).await;
     let Some(variants) = response.extensions().get::<Arc<Variants>>().cloned() else {
         return response;

@@ -34,6 +34,15 @@ fn shorten(text: &str, max: usize) -> String {
     format!("{}…", at_word.trim_end_matches([',', ';', ':', '.']))
 }
 
+/// Council names for codes, as a list in words.
+fn areas_text(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| council_name(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn council_name(code: &str) -> String {
     areas::council(code).map_or_else(|| code.to_owned(), |c| c.name.clone())
 }
@@ -53,11 +62,7 @@ impl DirectoryTemplate {
     }
 
     fn areas_text(&self, codes: &[String]) -> String {
-        codes
-            .iter()
-            .map(|c| council_name(c))
-            .collect::<Vec<_>>()
-            .join(", ")
+        areas_text(codes)
     }
 
     fn region_code(&self, councils: &[&areas::Council]) -> String {
@@ -451,11 +456,7 @@ impl CompareTemplate {
     }
 
     fn areas_text(&self, codes: &[String]) -> String {
-        codes
-            .iter()
-            .map(|c| council_name(c))
-            .collect::<Vec<_>>()
-            .join(", ")
+        areas_text(codes)
     }
 
     fn date(&self, at: &i64) -> String {
