@@ -134,28 +134,60 @@ pub struct Found {
     pub organisation: String,
 }
 
+/// The most results a query shows, best first (15 pages). Ranking is done once per query for
+/// all of them, and pages are cut from that list: page 7 costs nothing more than page 1, and
+/// nobody reads past the fifteenth page of a broad search (the page asks for another word).
+pub const MOST_RESULTS: i64 = 300;
+
+/// A query's best results, ranked once, from which every page is cut.
+#[derive(Debug, Clone, Default)]
+pub struct Ranked {
+    pub words: Vec<String>,
+    /// At most [`MOST_RESULTS`], best first.
+    pub hits: Vec<Found>,
+    /// How many matched in all (may be more than the hits kept).
+    pub total: i64,
+}
+
+impl Ranked {
+    /// The rough size of what is kept, for bounding a cache of these.
+    pub fn bytes(&self) -> usize {
+        self.hits
+            .iter()
+            .map(|f| {
+                f.organisation.len()
+                    + f.hit.kind.len()
+                    + f.hit.slug.len()
+                    + f.hit.anchor.len()
+                    + f.hit.title.len()
+                    + f.hit.snippet.len()
+                    + 160
+            })
+            .sum()
+    }
+}
+
 /// One page of results for a query.
 #[derive(Debug, Clone)]
 pub struct SearchResults {
     pub query: String,
     pub words: Vec<String>,
     pub hits: Vec<Found>,
+    /// How many matched in all.
     pub total: i64,
     pub page: i64,
     pub pages: i64,
+    /// More matched than are shown: the page asks for another word.
+    pub capped: bool,
 }
 
-pub async fn search(
+/// Ranks a query's results: the best [`MOST_RESULTS`] of them, each with whose it is.
+pub async fn rank(
     store: &(impl SearchRepo + mir_store::DirectoryRepo + Sync),
-    query: &str,
-    page: i64,
-) -> Result<SearchResults, AppError> {
-    let words = words(query);
-    let page = page.clamp(1, 1000);
-    let (found, total) = store
-        .search(&words, (page - 1) * PAGE_SIZE, PAGE_SIZE)
-        .await?;
-    // Each result says whose it is: one query for the page.
+    words: &[String],
+) -> Result<Ranked, AppError> {
+    let (found, total) = store.search(words, 0, MOST_RESULTS).await?;
+    // Each result says whose it is: one query for them all.
     let mut slugs: Vec<String> = found.iter().map(|h| h.slug.clone()).collect();
     slugs.sort_unstable();
     slugs.dedup();
@@ -171,19 +203,86 @@ pub async fn search(
             hit,
         })
         .collect();
-    Ok(SearchResults {
-        query: query.chars().take(MAX_QUERY_CHARS).collect(),
-        words,
+    Ok(Ranked {
+        words: words.to_vec(),
         hits,
         total,
-        page,
-        pages: ((total + PAGE_SIZE - 1) / PAGE_SIZE).max(1),
     })
+}
+
+/// Page `page` (from 1; past the last, the last) of ranked results for `query` as typed.
+pub fn page_of(ranked: &Ranked, query: &str, page: i64) -> SearchResults {
+    let shown = i64::try_from(ranked.hits.len()).unwrap_or(MOST_RESULTS);
+    let pages = ((shown + PAGE_SIZE - 1) / PAGE_SIZE).max(1);
+    let page = page.clamp(1, pages);
+    let from = usize::try_from((page - 1) * PAGE_SIZE).unwrap_or(0);
+    SearchResults {
+        query: query.chars().take(MAX_QUERY_CHARS).collect(),
+        words: ranked.words.clone(),
+        hits: ranked
+            .hits
+            .iter()
+            .skip(from)
+            .take(PAGE_SIZE as usize)
+            .cloned()
+            .collect(),
+        total: ranked.total,
+        page,
+        pages,
+        capped: ranked.total > shown,
+    }
+}
+
+/// One page of results for a query (ranking it; the web layer keeps [`Ranked`] for a while).
+pub async fn search(
+    store: &(impl SearchRepo + mir_store::DirectoryRepo + Sync),
+    query: &str,
+    page: i64,
+) -> Result<SearchResults, AppError> {
+    let ranked = rank(store, &words(query)).await?;
+    Ok(page_of(&ranked, query, page))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pages_are_cut_from_one_ranking_and_say_when_more_matched() {
+        let hit = |n: usize| Found {
+            hit: SearchHit {
+                kind: "priority".into(),
+                slug: format!("org-{n}"),
+                anchor: String::new(),
+                title: format!("Result {n}"),
+                snippet: String::new(),
+            },
+            organisation: String::new(),
+        };
+        let ranked = Ranked {
+            words: vec!["carers".into()],
+            hits: (0..MOST_RESULTS as usize).map(hit).collect(),
+            total: 82_124,
+        };
+        let third = page_of(&ranked, "Carers!", 3);
+        assert_eq!((third.page, third.pages, third.total), (3, 15, 82_124));
+        assert!(third.capped, "more matched than are shown");
+        assert_eq!(third.hits.len(), PAGE_SIZE as usize);
+        assert_eq!(
+            third.hits[0].hit.title, "Result 40",
+            "page 3 starts at the 41st"
+        );
+        let past_the_end = page_of(&ranked, "carers", 37);
+        assert_eq!(past_the_end.page, 15, "a page past the end shows the last");
+        assert_eq!(past_the_end.hits[19].hit.title, "Result 299");
+        let few = Ranked {
+            hits: (0..3).map(hit).collect(),
+            total: 3,
+            ..ranked
+        };
+        let only = page_of(&few, "carers", 1);
+        assert_eq!((only.pages, only.capped, only.hits.len()), (1, false, 3));
+    }
 
     #[test]
     fn queries_become_plain_words() {

@@ -199,6 +199,7 @@ impl ApprovalRepo for Store {
         )
         .await?;
         tx.commit().await?;
+        self.forget_public_index();
         Ok(ApprovalOutcome::Published(number))
     }
 
@@ -258,6 +259,7 @@ impl ApprovalRepo for Store {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.forget_public_index();
         Ok(number)
     }
 

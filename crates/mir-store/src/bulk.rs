@@ -306,6 +306,7 @@ impl Store {
             }
         }
         tx.commit().await?;
+        self.forget_public_index();
         if self.engine() == Engine::Sqlite {
             sqlx::query("ANALYZE").execute(&self.pool).await?;
         }

@@ -130,8 +130,6 @@ fn placeholders(next: &mut usize, count: usize) -> String {
     format!("({})", list.join(", "))
 }
 
-type EntryRow = (i64, String, String, String, i64, Option<i64>);
-
 impl DirectoryRepo for Store {
     async fn add_organisation_area(
         &self,
@@ -146,6 +144,7 @@ impl DirectoryRepo for Store {
         .bind(area)
         .execute(&self.pool)
         .await?;
+        self.forget_public_index();
         Ok(done.rows_affected() == 1)
     }
 
@@ -174,6 +173,7 @@ impl DirectoryRepo for Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.forget_public_index();
         Ok(Some(done.rows_affected() == 1))
     }
 
@@ -197,6 +197,7 @@ impl DirectoryRepo for Store {
             .await?;
         }
         tx.commit().await?;
+        self.forget_public_index();
         Ok(())
     }
 
@@ -238,6 +239,7 @@ impl DirectoryRepo for Store {
         let mut tx = self.pool.begin().await?;
         write_published_priorities(&mut tx, organisation_id, priorities).await?;
         tx.commit().await?;
+        self.forget_public_index();
         Ok(())
     }
 
@@ -248,116 +250,47 @@ impl DirectoryRepo for Store {
         offset: i64,
         limit: i64,
     ) -> Result<(Vec<DirectoryEntry>, i64), StoreError> {
-        // Only fixed fragments and numbered placeholders go into the SQL; values are bound.
-        let mut next = 0;
-        let mut clauses = vec!["o.status = 'approved'".to_owned()];
-        if !filter.areas.is_empty() {
-            clauses.push(format!(
-                "o.id IN (SELECT organisation_id FROM organisation_areas WHERE area_code IN {})",
-                placeholders(&mut next, filter.areas.len())
-            ));
-        }
-        if filter.kind.is_some() {
-            next += 1;
-            clauses.push(format!("o.kind = ${next}"));
-        }
-        if !filter.statements.is_empty() {
-            clauses.push(format!(
-                "o.id IN (SELECT organisation_id FROM published_statements WHERE statement_code IN {})",
-                placeholders(&mut next, filter.statements.len())
-            ));
-        }
-        if filter.has_plan {
-            clauses.push("o.id IN (SELECT organisation_id FROM published_priorities)".into());
-        }
-        if filter.changed_since.is_some() {
-            next += 1;
-            clauses.push(format!("o.last_public_change >= ${next}"));
-        }
-        let filter_sql = clauses.join(" AND ");
-        let order = match sort {
-            DirectorySort::Name => "o.name, o.id",
-            DirectorySort::RecentlyUpdated => {
-                "CASE WHEN o.last_public_change IS NULL THEN 1 ELSE 0 END, o.last_public_change DESC, o.name, o.id"
-            }
-        };
-        macro_rules! bind_filter {
-            ($query:expr) => {{
-                let mut q = $query;
-                for a in &filter.areas {
-                    q = q.bind(a);
-                }
-                if let Some(kind) = &filter.kind {
-                    q = q.bind(kind);
-                }
-                for s in &filter.statements {
-                    q = q.bind(s);
-                }
-                if let Some(since) = filter.changed_since {
-                    q = q.bind(since);
-                }
-                q
-            }};
-        }
-        let total: i64 = bind_filter!(sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM organisations o WHERE {filter_sql}"
-        ))))
-        .fetch_one(&self.pool)
-        .await?;
-        // A limit of 0 asks only how many: one query.
-        if limit <= 0 {
+        // Filtered, counted and ordered in memory (see `public_index`); only the page's
+        // published priorities come from the database.
+        let index = self.public_index().await?;
+        let (found, total) = index.directory(
+            filter,
+            sort,
+            usize::try_from(offset.max(0)).unwrap_or(0),
+            usize::try_from(limit.clamp(0, 200)).unwrap_or(0),
+        );
+        let total = i64::try_from(total).unwrap_or(i64::MAX);
+        if found.is_empty() {
             return Ok((Vec::new(), total));
         }
-        let rows: Vec<EntryRow> = bind_filter!(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT o.id, o.slug, o.name, o.kind, o.is_demo, o.last_public_change FROM organisations o \
-             WHERE {filter_sql} ORDER BY {order} LIMIT {limit} OFFSET {offset}",
-            limit = limit.clamp(1, 200),
-            offset = offset.max(0)
-        ))))
-        .fetch_all(&self.pool)
-        .await?;
-        if rows.is_empty() {
-            return Ok((Vec::new(), total));
-        }
-        // Two more queries for the whole page, not two per organisation.
+        // One more query for the whole page, not one per organisation.
         let mut next = 0;
-        let ids = placeholders(&mut next, rows.len());
-        let mut areas_q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(format!(
-            "SELECT organisation_id, area_code FROM organisation_areas WHERE organisation_id IN {ids} ORDER BY area_code"
-        )));
+        let ids = placeholders(&mut next, found.len());
         let mut priorities_q = sqlx::query_as::<_, (i64, String, String)>(sqlx::AssertSqlSafe(
             format!(
                 "SELECT organisation_id, title, status FROM published_priorities WHERE organisation_id IN {ids} ORDER BY priority_id"
             ),
         ));
-        for row in &rows {
-            areas_q = areas_q.bind(row.0);
-            priorities_q = priorities_q.bind(row.0);
+        for o in &found {
+            priorities_q = priorities_q.bind(o.id);
         }
-        let areas = areas_q.fetch_all(&self.pool).await?;
         let priorities = priorities_q.fetch_all(&self.pool).await?;
-        let entries = rows
+        let entries = found
             .into_iter()
-            .map(
-                |(id, slug, name, kind, is_demo, last_public_change)| DirectoryEntry {
-                    areas: areas
-                        .iter()
-                        .filter(|a| a.0 == id)
-                        .map(|a| a.1.clone())
-                        .collect(),
-                    priorities: priorities
-                        .iter()
-                        .filter(|p| p.0 == id)
-                        .map(|p| (p.1.clone(), p.2.clone()))
-                        .collect(),
-                    id,
-                    slug,
-                    name,
-                    kind,
-                    is_demo: is_demo != 0,
-                    last_public_change,
-                },
-            )
+            .map(|o| DirectoryEntry {
+                areas: o.areas.clone(),
+                priorities: priorities
+                    .iter()
+                    .filter(|p| p.0 == o.id)
+                    .map(|p| (p.1.clone(), p.2.clone()))
+                    .collect(),
+                id: o.id,
+                slug: o.slug.clone(),
+                name: o.name.clone(),
+                kind: o.kind.clone(),
+                is_demo: o.is_demo,
+                last_public_change: o.last_public_change,
+            })
             .collect();
         Ok((entries, total))
     }
@@ -394,97 +327,13 @@ impl DirectoryRepo for Store {
         if statements.is_empty() {
             return Ok(Vec::new());
         }
-        let limit = limit.clamp(1, 500);
-        // Candidates: those nearby first (a cheap query: few councils); then, only if that
-        // found too few, those sharing the most statements anywhere. Ranked by the caller.
-        let mut candidates: Vec<(i64, String, String, i64)> = Vec::new();
-        for near in [true, false] {
-            if near && near_areas.is_empty() {
-                continue;
-            }
-            if !near && i64::try_from(candidates.len()).unwrap_or(0) >= limit {
-                break;
-            }
-            let mut next = 0;
-            let list = placeholders(&mut next, statements.len());
-            let area_clause = if near {
-                format!(
-                    "AND o.id IN (SELECT organisation_id FROM organisation_areas WHERE area_code IN {})",
-                    placeholders(&mut next, near_areas.len())
-                )
-            } else {
-                String::new()
-            };
-            let mut query = sqlx::query_as::<_, (i64, String, String, i64)>(sqlx::AssertSqlSafe(
-                format!(
-                    "SELECT o.id, o.slug, o.name, COUNT(DISTINCT s.statement_code) AS shared FROM published_statements s \
-                 JOIN organisations o ON o.id = s.organisation_id \
-                 WHERE o.status = 'approved' AND s.statement_code IN {list} {area_clause} \
-                 GROUP BY o.id, o.slug, o.name ORDER BY shared DESC, o.name LIMIT {limit}"
-                ),
-            ));
-            for s in statements {
-                query = query.bind(s);
-            }
-            if near {
-                for a in near_areas {
-                    query = query.bind(a);
-                }
-            }
-            for row in query.fetch_all(&self.pool).await? {
-                if !candidates.iter().any(|c| c.0 == row.0) {
-                    candidates.push(row);
-                }
-            }
-        }
-        let mut out: Vec<WorkingOn> = candidates
-            .into_iter()
-            .map(|(id, slug, name, _)| WorkingOn {
-                id,
-                slug,
-                name,
-                areas: Vec::new(),
-                shared: Vec::new(),
-            })
-            .collect();
-        if out.is_empty() {
-            return Ok(out);
-        }
-        // Which statements each shares, in one query for all candidates.
-        let mut next = 0;
-        let ids = placeholders(&mut next, out.len());
-        let list = placeholders(&mut next, statements.len());
-        let mut shared_q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(format!(
-            "SELECT DISTINCT organisation_id, statement_code FROM published_statements \
-             WHERE organisation_id IN {ids} AND statement_code IN {list} ORDER BY organisation_id, statement_code"
-        )));
-        for w in &out {
-            shared_q = shared_q.bind(w.id);
-        }
-        for s in statements {
-            shared_q = shared_q.bind(s);
-        }
-        for (id, code) in shared_q.fetch_all(&self.pool).await? {
-            if let Some(w) = out.iter_mut().find(|w| w.id == id) {
-                w.shared.push(code);
-            }
-        }
-        if out.is_empty() {
-            return Ok(out);
-        }
-        let mut next = 0;
-        let ids = placeholders(&mut next, out.len());
-        let mut areas_q = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(format!(
-            "SELECT organisation_id, area_code FROM organisation_areas WHERE organisation_id IN {ids}"
-        )));
-        for w in &out {
-            areas_q = areas_q.bind(w.id);
-        }
-        for (id, area) in areas_q.fetch_all(&self.pool).await? {
-            if let Some(w) = out.iter_mut().find(|w| w.id == id) {
-                w.areas.push(area);
-            }
-        }
+        let limit = usize::try_from(limit.clamp(1, 500)).unwrap_or(500);
+        // Candidates: those nearby first, then, only if that found too few, those sharing the
+        // most statements anywhere. Ranked by the caller. In memory: see `public_index`.
+        let out = self
+            .public_index()
+            .await?
+            .working_on(statements, near_areas, limit);
         Ok(out)
     }
 }

@@ -27,6 +27,7 @@ mod people;
 mod personal_data;
 mod plans;
 mod postcodes;
+mod public_index;
 mod rate_limits;
 mod reviews;
 mod search;

@@ -55,6 +55,7 @@ impl OrganisationRepo for Store {
         .bind(now)
         .execute(&self.pool)
         .await?;
+        self.forget_public_index();
         Ok(result.rows_affected() == 1)
     }
 

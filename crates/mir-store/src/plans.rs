@@ -562,6 +562,10 @@ impl PlanRepo for Store {
             bump(&mut tx, organisation_id).await?;
         }
         tx.commit().await?;
+        if published {
+            // The directory sorts and filters by the last public change.
+            self.forget_public_index();
+        }
         Ok(id)
     }
 

@@ -81,7 +81,7 @@ impl SearchRepo for Store {
         if words.is_empty() {
             return Ok((Vec::new(), 0));
         }
-        let (limit, offset) = (limit.clamp(1, 100), offset.max(0));
+        let (limit, offset) = (limit.clamp(1, 500), offset.max(0));
         match self.engine() {
             Engine::Sqlite => {
                 // Each word quoted: FTS5 syntax in the input has no effect; a trailing * finds

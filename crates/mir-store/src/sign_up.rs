@@ -156,6 +156,7 @@ impl SignUpRepo for Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.forget_public_index();
         Ok((id, slug))
     }
 
@@ -250,6 +251,7 @@ impl SignUpRepo for Store {
         .bind(OrganisationStatus::AwaitingApproval.key())
         .execute(&self.pool)
         .await?;
+        self.forget_public_index();
         Ok(result.rows_affected() == 1)
     }
 

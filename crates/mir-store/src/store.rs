@@ -20,6 +20,8 @@ pub struct Store {
     engine: Engine,
     /// Framework versions already loaded: they never change once imported.
     frameworks: Arc<Mutex<HashMap<(String, String), Framework>>>,
+    /// The directory's and "who else"'s view of every public organisation, in memory.
+    pub(crate) public_index: Arc<crate::public_index::IndexCell>,
 }
 
 impl Store {
@@ -71,6 +73,7 @@ impl Store {
             pool,
             engine,
             frameworks: Arc::default(),
+            public_index: Arc::default(),
         })
     }
 

@@ -27,9 +27,15 @@ const CAPACITY: usize = 2_000;
 /// Brotli forms (a page is 20–150 KB plain, a fifth of that compressed). `--page-cache-mb`.
 pub const PAGE_BYTES_BUDGET: usize = 64 * 1024 * 1024;
 
+/// Answers reused for [`TTL`], made once even when many visitors ask at the same moment: the
+/// first asker makes the answer, the others wait for it instead of repeating the work (64
+/// visitors asking for one broad search at once would otherwise run it 64 times).
 #[derive(Clone)]
 pub struct TtlCache<V> {
     entries: Arc<Mutex<HashMap<String, (Instant, V)>>>,
+    /// Keys being made now, each with a gate the askers queue on.
+    in_flight: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
+    capacity: usize,
 }
 
 impl<V> std::fmt::Debug for TtlCache<V> {
@@ -40,14 +46,22 @@ impl<V> std::fmt::Debug for TtlCache<V> {
 
 impl<V: Clone> Default for TtlCache<V> {
     fn default() -> Self {
-        TtlCache {
-            entries: Arc::new(Mutex::new(HashMap::new())),
-        }
+        TtlCache::with_capacity(CAPACITY)
     }
 }
 
 impl<V: Clone> TtlCache<V> {
+    /// A cache keeping at most `capacity` answers (for large answers, such as search results).
+    pub fn with_capacity(capacity: usize) -> Self {
+        TtlCache {
+            entries: Arc::default(),
+            in_flight: Arc::default(),
+            capacity: capacity.max(1),
+        }
+    }
+
     /// The cached value for `key` if younger than the TTL, else `make`'s result (cached).
+    /// Errors are not kept: the next asker tries again.
     pub async fn get_or<E, F, Fut>(&self, key: String, make: F) -> Result<V, E>
     where
         F: FnOnce() -> Fut,
@@ -56,28 +70,41 @@ impl<V: Clone> TtlCache<V> {
         if let Some(value) = self.fresh(&key) {
             return Ok(value);
         }
-        let value = make().await?;
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if entries.len() >= CAPACITY {
-            entries.clear();
+        let gate = lock(&self.in_flight)
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let _turn = gate.lock().await;
+        // Someone ahead in the queue may have made it meanwhile.
+        if let Some(value) = self.fresh(&key) {
+            return Ok(value);
         }
-        entries.insert(key, (Instant::now(), value.clone()));
-        Ok(value)
+        let made = make().await;
+        if let Ok(value) = &made {
+            let mut entries = lock(&self.entries);
+            if entries.len() >= self.capacity {
+                entries.clear();
+            }
+            entries.insert(key.clone(), (Instant::now(), value.clone()));
+        }
+        // Later askers find the answer kept; those already queued on this gate find it too.
+        lock(&self.in_flight).remove(&key);
+        made
     }
 
     fn fresh(&self, key: &str) -> Option<V> {
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries
+        lock(&self.entries)
             .get(key)
             .filter(|(at, _)| at.elapsed() < TTL)
             .map(|(_, v)| v.clone())
     }
+}
+
+/// A poisoned lock only means another request panicked while holding it; the map is still whole.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Whole public pages, as rendered for visitors who are not signed in, so a busy page (an
@@ -305,6 +332,40 @@ mod tests {
             let _: Result<u32, ()> = cache.get_or(format!("k{n}"), || async move { Ok(n) }).await;
         }
         assert!(cache.entries.lock().map(|e| e.len()).unwrap_or(0) <= CAPACITY);
+    }
+
+    #[tokio::test]
+    async fn many_askers_at_once_make_an_answer_once() {
+        let cache: TtlCache<u32> = TtlCache::default();
+        let made = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let askers: Vec<_> = (0..16)
+            .map(|_| {
+                let (cache, made) = (cache.clone(), made.clone());
+                tokio::spawn(async move {
+                    cache
+                        .get_or("broad search".into(), || async move {
+                            tokio::time::sleep(Duration::from_millis(20)).await;
+                            Ok::<u32, ()>(made.fetch_add(1, Ordering::SeqCst) + 1)
+                        })
+                        .await
+                })
+            })
+            .collect();
+        for asker in askers {
+            assert_eq!(asker.await.expect("asker"), Ok(1));
+        }
+        assert_eq!(
+            made.load(Ordering::SeqCst),
+            1,
+            "made once, not once per asker"
+        );
+        assert!(
+            cache
+                .in_flight
+                .lock()
+                .map(|m| m.is_empty())
+                .unwrap_or(false)
+        );
     }
 
     #[test]

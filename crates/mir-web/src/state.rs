@@ -64,6 +64,9 @@ pub struct Shared {
     pub caches: PublicCaches,
 }
 
+/// Ranked searches kept: each holds up to 300 results (about 100 KB), so about 13 MB at most.
+const SEARCHES_KEPT: usize = 128;
+
 /// The caches of public answers, one per kind.
 #[derive(Debug, Clone, Default)]
 pub struct PublicCaches {
@@ -73,7 +76,8 @@ pub struct PublicCaches {
     /// "Who else" for each priority of a published plan version, found together.
     pub who_else_by_plan:
         crate::cache::TtlCache<std::sync::Arc<Vec<Vec<mir_app::directory::OtherOrganisation>>>>,
-    pub search: crate::cache::TtlCache<std::sync::Arc<mir_app::search::SearchResults>>,
+    /// A query's ranked results (at most 300 each, so at most 128 queries are kept).
+    pub search: crate::cache::TtlCache<std::sync::Arc<mir_app::search::Ranked>>,
     pub directory: crate::cache::TtlCache<std::sync::Arc<mir_app::directory::DirectoryPage>>,
     /// Whole public pages for visitors who are not signed in (the organisation's plan).
     pub pages: crate::cache::PageCache,
@@ -87,6 +91,7 @@ impl AppState {
                     config.public_max_age,
                     config.stale_while_revalidate,
                 )),
+            search: crate::cache::TtlCache::with_capacity(SEARCHES_KEPT),
             ..PublicCaches::default()
         };
         AppState(Arc::new(Shared {

@@ -195,6 +195,52 @@ pub async fn the_directory_filters_counts_and_finds_who_else(store: &Store) {
         .await
         .expect("near");
     assert_eq!(only_near.len(), 1, "enough nearby: no search further away");
+
+    // The answers above came from the in-memory index; each write below must show at once.
+    let damson = approved(store, "Damson", OrganisationKind::Council, &["E06000004"]).await;
+    let (all, total) = store
+        .directory(&DirectoryFilter::default(), DirectorySort::Name, 0, 20)
+        .await
+        .expect("after approval");
+    assert_eq!(
+        (total, names(&all).last().cloned()),
+        (4, Some("Damson".to_owned()))
+    );
+    store
+        .set_published_priorities(damson, &[published(91, "Breaks", &["WB-I1", "WB-I2"])])
+        .await
+        .expect("publish");
+    let who = store
+        .working_on(&["WB-I1".into(), "WB-I2".into()], &["E06000004".into()], 10)
+        .await
+        .expect("who after publishing");
+    assert_eq!(who[0].name, "Damson", "nearby and sharing both: first");
+    assert_eq!(who[0].shared, ["WB-I1", "WB-I2"]);
+    store
+        .add_organisation_area(damson, "E09000002")
+        .await
+        .expect("add area");
+    let (in_area, _) = store
+        .directory(&by_area, DirectorySort::Name, 0, 20)
+        .await
+        .expect("areas after adding");
+    assert_eq!(names(&in_area), ["Beech", "Cedar", "Damson"]);
+    assert_eq!(
+        store
+            .remove_organisation_area(damson, "E09000002")
+            .await
+            .expect("remove area"),
+        Some(true)
+    );
+    let (counted, total) = store
+        .directory(&by_area, DirectorySort::Name, 0, 0)
+        .await
+        .expect("count only");
+    assert!(counted.is_empty(), "a limit of 0 only counts");
+    assert_eq!(
+        total, 3,
+        "Damson is still in E06000004, no longer in E09000002"
+    );
 }
 
 /// Postcodes load in batches, refresh in place, and are removed by name (the ONS file lists

@@ -530,7 +530,7 @@ pub struct SearchQuery {
 #[template(path = "find/search.html")]
 struct SearchTemplate {
     ctx: PageContext,
-    r: Option<Arc<mir_app::search::SearchResults>>,
+    r: Option<mir_app::search::SearchResults>,
     q: String,
 }
 
@@ -560,6 +560,11 @@ impl SearchTemplate {
         }
     }
 
+    /// How many results the pages show at most.
+    fn shown(&self) -> i64 {
+        mir_app::search::MOST_RESULTS
+    }
+
     /// When the words name a place (a council or town), a link to the directory near it.
     fn place_link(&self) -> Option<(String, String)> {
         let q = self.q.trim();
@@ -576,6 +581,12 @@ impl SearchTemplate {
     }
 }
 
+/// Searches being ranked at once (see [`search`]).
+static RANKING_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
+    std::sync::LazyLock::new(|| {
+        tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+    });
+
 /// `GET /search?q=`
 pub async fn search(
     State(state): State<AppState>,
@@ -591,19 +602,21 @@ pub async fn search(
         None
     } else {
         let page: i64 = query.page.parse().unwrap_or(1);
+        let words = mir_app::search::words(&q);
         let store = &state.store;
-        let text = q.clone();
-        Some(
-            state
-                .caches
-                .search
-                .get_or(format!("{page}|{q}"), || async move {
-                    mir_app::search::search(store, &text, page)
-                        .await
-                        .map(Arc::new)
-                })
-                .await?,
-        )
+        // Kept by the words, not the page or the spelling: every page of "Carers!" and
+        // "carers" is cut from one ranking.
+        let ranked = state
+            .caches
+            .search
+            .get_or(words.join(" "), || async {
+                // Ranking a broad query scores every match: at most one per CPU at a time,
+                // so a burst of different searches queues instead of starving other pages.
+                let _slot = RANKING_SLOTS.acquire().await;
+                mir_app::search::rank(store, &words).await.map(Arc::new)
+            })
+            .await?;
+        Some(mir_app::search::page_of(&ranked, &q, page))
     };
     ok(&SearchTemplate { ctx, r, q })
 }
