@@ -2,8 +2,9 @@
 //! organisations across England's councils, 100,000 priorities, 400,000 actions and 1,000,000
 //! progress updates on the demonstration framework, made deterministically from a seed.
 //!
-//! It is written with multi-row INSERTs of generated values in one transaction per table,
-//! because row-by-row inserts would take minutes. Every value is generated here from fixed
+//! It is written with multi-row INSERTs of generated values, in batches of organisations (so
+//! memory does not grow with the dataset), in one transaction, because row-by-row inserts would
+//! take minutes. Every value is generated here from fixed
 //! word lists and numbers — no outside input reaches the SQL — and text is still quoted.
 
 use crate::{Engine, Store, StoreError, UnixTime};
@@ -24,6 +25,9 @@ const UPDATES_PER_PRIORITY: i64 = 10;
 /// Ids for national rows start here, clear of anything made by hand.
 const FIRST_ID: i64 = 10_000_000;
 const ROWS_PER_INSERT: usize = 400;
+/// Organisations generated, then written, at a time: memory stays flat (about 250 rows of
+/// each table per organisation, a few hundred bytes each).
+const ORGANISATIONS_PER_BATCH: i64 = 500;
 
 /// A small, fast, deterministic generator (SplitMix64).
 struct Seeded(u64);
@@ -109,11 +113,59 @@ async fn insert_rows(
 ) -> Result<(), StoreError> {
     for chunk in rows.chunks(ROWS_PER_INSERT) {
         let sql = format!("{head} VALUES {}", chunk.join(","));
-        sqlx::query(sqlx::AssertSqlSafe(sql))
+        // Sent as plain text, not prepared: each statement is different and runs once, and
+        // preparing (then caching) thousands of them made PostgreSQL take minutes.
+        sqlx::raw_sql(sqlx::AssertSqlSafe(sql))
             .execute(&mut **tx)
             .await?;
     }
     Ok(())
+}
+
+/// Rows made for a batch of organisations, each a `(…)` tuple of SQL literals.
+#[derive(Default)]
+struct Batch {
+    orgs: Vec<String>,
+    areas: Vec<String>,
+    priorities: Vec<String>,
+    published: Vec<String>,
+    published_statements: Vec<String>,
+    actions: Vec<String>,
+    updates: Vec<String>,
+    versions: Vec<String>,
+    search: Vec<String>,
+}
+
+impl Batch {
+    /// Writes the batch (parents before children) and empties it, counting what it wrote.
+    async fn write(
+        &mut self,
+        tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+        overriding: &str,
+        report: &mut NationalReport,
+    ) -> Result<(), StoreError> {
+        let count = |rows: &[String]| i64::try_from(rows.len()).unwrap_or(0);
+        report.organisations += count(&self.orgs);
+        report.priorities += count(&self.priorities);
+        report.actions += count(&self.actions);
+        report.updates += count(&self.updates);
+        let tables: [(String, &mut Vec<String>); 9] = [
+            (format!("INSERT INTO organisations (id, slug, name, kind, is_demo, created_at, status, website, commitment, framework_slug, framework_version, last_public_change){overriding}"), &mut self.orgs),
+            ("INSERT INTO organisation_areas (organisation_id, area_code)".into(), &mut self.areas),
+            (format!("INSERT INTO priorities (id, organisation_id, title, statements, target, why, review_id, status, dropped_reason, created_at, updated_at){overriding}"), &mut self.priorities),
+            (format!("INSERT INTO plan_actions (id, priority_id, what, lead, involved, due_on, review_on, status, created_at, updated_at){overriding}"), &mut self.actions),
+            ("INSERT INTO progress_updates (organisation_id, priority_id, action_id, note, new_status, evidence_url, created_by, created_at, published_at)".into(), &mut self.updates),
+            ("INSERT INTO plan_versions (organisation_id, number, snapshot, approved_by, published_at)".into(), &mut self.versions),
+            ("INSERT INTO published_priorities (organisation_id, priority_id, title, status)".into(), &mut self.published),
+            ("INSERT INTO published_statements (organisation_id, priority_id, statement_code)".into(), &mut self.published_statements),
+            ("INSERT INTO search_index (kind, slug, anchor, title, body, organisation_id)".into(), &mut self.search),
+        ];
+        for (head, rows) in tables {
+            insert_rows(tx, &head, rows).await?;
+            rows.clear();
+        }
+        Ok(())
+    }
 }
 
 impl Store {
@@ -139,17 +191,29 @@ impl Store {
             Engine::Sqlite => "",
         };
         let mut tx = self.pool.begin().await?;
-        let mut orgs = Vec::new();
-        let mut areas = Vec::new();
-        let mut priorities = Vec::new();
-        let mut published = Vec::new();
-        let mut published_statements = Vec::new();
-        let mut actions = Vec::new();
-        let mut updates = Vec::new();
-        let mut versions = Vec::new();
-        let mut search = Vec::new();
+        if self.engine() == Engine::Postgres {
+            // The full-text index is made once at the end: adding 700,000 rows to it one
+            // statement at a time costs more than building it (the DDL is transactional).
+            sqlx::query("DROP INDEX search_index_document")
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Written in batches of organisations, so memory stays flat whatever the size.
+        let mut batch = Batch::default();
+        let mut report = NationalReport::default();
         let year = 365 * 24 * 3600;
         for n in 1..=ORGANISATIONS {
+            let Batch {
+                orgs,
+                areas,
+                priorities,
+                published,
+                published_statements,
+                actions,
+                updates,
+                versions,
+                search,
+            } = &mut batch;
             let org_id = FIRST_ID + n;
             let (kind, noun) = KINDS[rng.below(KINDS.len())];
             let name = format!("{} {noun} {n} (demonstration)", rng.pick(&PLACES));
@@ -265,37 +329,14 @@ impl Store {
                 )),
                 now - year
             ));
+            if n % ORGANISATIONS_PER_BATCH == 0 || n == ORGANISATIONS {
+                batch.write(&mut tx, overriding, &mut report).await?;
+            }
         }
-        insert_rows(&mut tx, &format!("INSERT INTO organisations (id, slug, name, kind, is_demo, created_at, status, website, commitment, framework_slug, framework_version, last_public_change){overriding}"), &orgs).await?;
-        insert_rows(
-            &mut tx,
-            "INSERT INTO organisation_areas (organisation_id, area_code)",
-            &areas,
-        )
-        .await?;
-        insert_rows(&mut tx, &format!("INSERT INTO priorities (id, organisation_id, title, statements, target, why, review_id, status, dropped_reason, created_at, updated_at){overriding}"), &priorities).await?;
-        insert_rows(&mut tx, &format!("INSERT INTO plan_actions (id, priority_id, what, lead, involved, due_on, review_on, status, created_at, updated_at){overriding}"), &actions).await?;
-        insert_rows(&mut tx, "INSERT INTO progress_updates (organisation_id, priority_id, action_id, note, new_status, evidence_url, created_by, created_at, published_at)", &updates).await?;
-        insert_rows(&mut tx, "INSERT INTO plan_versions (organisation_id, number, snapshot, approved_by, published_at)", &versions).await?;
-        insert_rows(
-            &mut tx,
-            "INSERT INTO published_priorities (organisation_id, priority_id, title, status)",
-            &published,
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            "INSERT INTO published_statements (organisation_id, priority_id, statement_code)",
-            &published_statements,
-        )
-        .await?;
-        insert_rows(
-            &mut tx,
-            "INSERT INTO search_index (kind, slug, anchor, title, body, organisation_id)",
-            &search,
-        )
-        .await?;
         if self.engine() == Engine::Postgres {
+            sqlx::query("CREATE INDEX search_index_document ON search_index USING GIN (document)")
+                .execute(&mut *tx)
+                .await?;
             // Later rows made by hand get ids after the national ones.
             for table in ["organisations", "priorities", "plan_actions"] {
                 sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -310,11 +351,6 @@ impl Store {
         if self.engine() == Engine::Sqlite {
             sqlx::query("ANALYZE").execute(&self.pool).await?;
         }
-        Ok(NationalReport {
-            organisations: ORGANISATIONS,
-            priorities: i64::try_from(priorities.len()).unwrap_or(0),
-            actions: i64::try_from(actions.len()).unwrap_or(0),
-            updates: i64::try_from(updates.len()).unwrap_or(0),
-        })
+        Ok(report)
     }
 }

@@ -124,7 +124,7 @@ pub async fn public(
             let shown = plan.current.clone();
             let mut others = Vec::new();
             if let Some(version) = &shown {
-                let my_areas = mir_app::directory::areas_of(&state.store, plan.profile.id).await?;
+                let my_areas = plan.areas.clone();
                 let me = plan.profile.id;
                 let lists: Vec<Vec<String>> = version
                     .plan
