@@ -103,6 +103,13 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
     // Requests and jobs queue their emails in the outbox; one worker sends them (decision 0021).
     mir_app::mail::spawn_outbox_worker(store.clone(), mailer.clone());
     let mailer = mailer.queued(store.clone());
+    // The directory's in-memory index (decision 0028), before the first visitor asks.
+    let warm = store.clone();
+    tokio::spawn(async move {
+        if let Err(error) = warm.warm_public_index().await {
+            tracing::warn!(%error, "could not build the directory index at start");
+        }
+    });
     spawn_job_runner(store.clone(), mailer.clone(), config.base_url.clone());
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;

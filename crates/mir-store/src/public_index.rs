@@ -117,6 +117,11 @@ impl Store {
             .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(index);
     }
 
+    /// Builds the index now (at start), so the first visitor does not wait for it.
+    pub async fn warm_public_index(&self) -> Result<(), StoreError> {
+        self.public_index().await.map(|_| ())
+    }
+
     pub(crate) async fn public_index(&self) -> Result<Arc<PublicIndex>, StoreError> {
         if let Some(index) = self.current_public_index() {
             if index.built_at.elapsed() >= FRESH_FOR {
