@@ -10,6 +10,7 @@ use mir_app::{Actor, AppError};
 use mir_store::{DatabaseUrl, Store};
 use tracing_subscriber::EnvFilter;
 
+mod operations;
 mod serve;
 
 use serve::{ServeArgs, serve};
@@ -45,6 +46,32 @@ enum Command {
     /// Administration tasks.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Make a consistent copy of the SQLite database while it serves (PostgreSQL: pg_dump).
+    Backup {
+        /// The new backup file (never overwritten).
+        #[arg(long, value_name = "FILE")]
+        output: PathBuf,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Put an SQLite backup in place of the database (stop the server first).
+    Restore {
+        /// The backup file made by `mir backup`.
+        file: PathBuf,
+        /// Replace a database that already holds people or organisations.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Compare two databases by content (every table's rows); exits 1 if they differ.
+    Verify {
+        /// The other database's URL.
+        #[arg(long, value_name = "URL")]
+        against: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
     /// Background jobs (reminder emails, weekly digests). `mir serve` runs them every 15
     /// minutes by itself; this runs them once, now or at a chosen time.
     #[command(subcommand)]
@@ -250,6 +277,14 @@ fn main() -> ExitCode {
             Command::Jobs(JobsCommand::Run { now, mail, .. }) => {
                 run_jobs(&database, now.as_deref(), &mail).await
             }
+            Command::Backup { output, .. } => operations::backup(&database, &output).await,
+            Command::Restore { file, force, .. } => {
+                operations::restore(&database, &file, force).await
+            }
+            Command::Verify { against, .. } => match against.parse::<DatabaseUrl>() {
+                Ok(against) => operations::verify(&database, &against).await,
+                Err(error) => Err(error.into()),
+            },
         }
     });
     match result {
@@ -271,7 +306,10 @@ fn cli_database(command: &Command) -> &str {
         )
         | Command::Export(ExportCommand::Framework { database, .. })
         | Command::Admin(AdminCommand::CreateUser { database, .. })
-        | Command::Jobs(JobsCommand::Run { database, .. }) => &database.database,
+        | Command::Jobs(JobsCommand::Run { database, .. })
+        | Command::Backup { database, .. }
+        | Command::Restore { database, .. }
+        | Command::Verify { database, .. } => &database.database,
     }
 }
 

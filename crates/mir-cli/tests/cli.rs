@@ -616,3 +616,211 @@ fn public_pages_are_compressed_once_and_revalidated_on_the_real_server() {
     assert!(String::from_utf8_lossy(&css_plain).contains(".header"));
     server.terminate();
 }
+
+/// `mir backup` while the server runs, `mir restore` (refusing to replace data without
+/// --force) and `mir verify` (issue 16, point 1).
+#[test]
+fn backup_while_serving_then_restore_and_verify_on_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let live = sqlite_url(&dir, "live.db");
+    let backup = dir.path().join("backup.db");
+    let backup_url = format!("sqlite://{}", backup.display());
+    let run = |args: &[&str]| {
+        let out = mir().args(args).output().expect("run mir");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let mut command = serve_command(&live);
+    command.arg("--demo");
+    let server = Server::start(command);
+    assert!(
+        server
+            .get("/")
+            .contains("Riverside Council (demonstration)")
+    );
+    let backup_arg = backup.display().to_string();
+    let (code, out, err) = run(&["backup", "--database", &live, "--output", &backup_arg]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(out.contains("Backup written to"), "{out}");
+    let (code, _, err) = run(&["backup", "--database", &live, "--output", &backup_arg]);
+    assert_eq!(code, Some(1), "never overwrites a file");
+    assert!(err.contains("exists already"), "{err}");
+    assert!(
+        server.get("/healthz").starts_with("HTTP/1.1 200"),
+        "still serving"
+    );
+    server.terminate();
+
+    // Into a new file: the same data.
+    let restored = sqlite_url(&dir, "restored.db");
+    let (code, out, err) = run(&["restore", &backup_arg, "--database", &restored]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let (code, out, err) = run(&["verify", "--database", &restored, "--against", &backup_url]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        out.contains("The two databases hold the same data."),
+        "{out}"
+    );
+    assert!(out.contains("organisations"), "lists the tables: {out}");
+
+    // Over a database with data: only with --force.
+    let (code, _, err) = run(&["restore", &backup_arg, "--database", &live]);
+    assert_eq!(code, Some(1));
+    assert!(err.contains("--force"), "{err}");
+    let (code, out, err) = run(&["restore", &backup_arg, "--database", &live, "--force"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    let (code, out, err) = run(&["verify", "--database", &live, "--against", &backup_url]);
+    assert_eq!(code, Some(0), "{out}{err}");
+
+    // A database with different data is told apart, by table.
+    let other = sqlite_url(&dir, "other.db");
+    let (code, _, _) = run(&["migrate", "--database", &other]);
+    assert_eq!(code, Some(0));
+    let (code, out, err) = run(&["verify", "--database", &other, "--against", &backup_url]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        err.contains("the databases differ in:") && err.contains("organisations"),
+        "{err}"
+    );
+    assert!(out.contains("NO"), "{out}");
+
+    // Not a database: refused before anything changes.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not a database at all").expect("write");
+    let (code, _, err) = run(&[
+        "restore",
+        &junk.display().to_string(),
+        "--database",
+        &restored,
+    ]);
+    assert_eq!(code, Some(1));
+    assert!(!err.is_empty());
+    let (code, _, _) = run(&["verify", "--database", &restored, "--against", &backup_url]);
+    assert_eq!(code, Some(0), "the target is unchanged");
+}
+
+/// On PostgreSQL, backups are pg_dump's; `mir verify` compares databases the same way.
+#[test]
+fn verify_compares_postgres_databases_and_backup_points_to_pg_dump() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(a) = runtime
+        .block_on(mir_store::testing::TestDb::postgres())
+        .expect("postgres test database")
+    else {
+        return;
+    };
+    let Some(b) = runtime
+        .block_on(mir_store::testing::TestDb::postgres())
+        .expect("postgres test database")
+    else {
+        return;
+    };
+    let (a_url, b_url) = (a.url.expose().to_owned(), b.url.expose().to_owned());
+    let out = mir()
+        .args(["verify", "--database", &a_url, "--against", &b_url])
+        .output()
+        .expect("run mir");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "two empty databases are the same"
+    );
+    let demo = mir()
+        .args(["demo", "--database", &a_url])
+        .output()
+        .expect("run mir");
+    assert!(demo.status.success());
+    let out = mir()
+        .args(["verify", "--database", &a_url, "--against", &b_url])
+        .output()
+        .expect("run mir");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("people"));
+    let out = mir()
+        .args(["verify", "--database", &a_url, "--against", &a_url])
+        .output()
+        .expect("run mir");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "a database with data equals itself"
+    );
+    let out = mir()
+        .args([
+            "backup",
+            "--database",
+            &a_url,
+            "--output",
+            "/tmp/never-written.db",
+        ])
+        .output()
+        .expect("run mir");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+    pg_dump_round_trip(&a_url);
+    runtime.block_on(a.cleanup());
+    runtime.block_on(b.cleanup());
+}
+
+/// The PostgreSQL backup the operations guide describes, checked with `mir verify`: the test
+/// database's schema is dumped with pg_dump, restored under a new name with psql, and compared.
+fn pg_dump_round_trip(url: &str) {
+    let tool = |name: &str| Command::new(name).arg("--version").output().is_ok();
+    if !tool("pg_dump") || !tool("psql") {
+        eprintln!("pg_dump or psql missing: the PostgreSQL round trip is not checked here");
+        return;
+    }
+    let (server, schema) = url
+        .rsplit_once("options[search_path]=")
+        .expect("test URLs name their schema");
+    // The server's URL without the schema option (`…/test?` or `…/test?sslmode=…&`).
+    let server = server.trim_end_matches(['?', '&']);
+    let dump = Command::new("pg_dump")
+        .args(["--no-owner", "--format=plain", "--schema", schema, server])
+        .output()
+        .expect("pg_dump");
+    assert!(
+        dump.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dump.stderr)
+    );
+    let copy = format!("{schema}_restored");
+    let sql = String::from_utf8_lossy(&dump.stdout).replace(schema, &copy);
+    let mut psql = Command::new("psql")
+        .args(["--quiet", "--set", "ON_ERROR_STOP=1", server])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("psql");
+    psql.stdin
+        .take()
+        .expect("stdin")
+        .write_all(sql.as_bytes())
+        .expect("write dump");
+    assert!(psql.wait().expect("psql").success(), "the dump restores");
+    let restored = url.replace(schema, &copy);
+    let out = mir()
+        .args(["verify", "--database", url, "--against", &restored])
+        .output()
+        .expect("run mir");
+    let drop = Command::new("psql")
+        .args([
+            "--quiet",
+            server,
+            "-c",
+            &format!("DROP SCHEMA {copy} CASCADE"),
+        ])
+        .output();
+    assert!(drop.is_ok_and(|d| d.status.success()));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "pg_dump then restore holds the same data: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -65,6 +65,19 @@ impl DatabaseUrl {
         &self.url
     }
 
+    /// For SQLite, the database file's path (`sqlite://data/mir.db?mode=rwc` → `data/mir.db`).
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        if self.engine != Engine::Sqlite {
+            return None;
+        }
+        let rest = self
+            .url
+            .strip_prefix("sqlite://")
+            .or_else(|| self.url.strip_prefix("sqlite:"))?;
+        let path = rest.split('?').next().unwrap_or_default();
+        (!path.is_empty() && path != ":memory:").then(|| path.into())
+    }
+
     /// The URL with any password replaced by `***`.
     pub fn redacted(&self) -> String {
         let Some((scheme, rest)) = self.url.split_once("://") else {
@@ -119,6 +132,18 @@ mod tests {
         assert!(message.contains("sqlite://") && message.contains("postgres://"));
         assert!(!message.contains('\n'));
         assert!("mir.db".parse::<DatabaseUrl>().is_err());
+    }
+
+    #[test]
+    fn finds_the_sqlite_file() {
+        let file = |u: &str| u.parse::<DatabaseUrl>().expect("url").sqlite_file();
+        assert_eq!(
+            file("sqlite://data/mir.db?mode=rwc"),
+            Some("data/mir.db".into())
+        );
+        assert_eq!(file("sqlite:///tmp/m.db"), Some("/tmp/m.db".into()));
+        assert_eq!(file("sqlite::memory:"), None);
+        assert_eq!(file("postgres://root@localhost/test"), None);
     }
 
     #[test]

@@ -10,4 +10,7 @@ pub enum StoreError {
     AlreadyExists(String),
     #[error("a value stored in the database is not valid: {0}")]
     Corrupt(String),
+    /// The operation does not exist for this engine; the message says what to do instead.
+    #[error("{0}")]
+    Unsupported(&'static str),
 }

@@ -1,0 +1,169 @@
+//! `mir backup`, `mir restore` and `mir verify`: keeping a copy, putting it back, and checking
+//! that two databases hold the same (docs/operations.md).
+
+use std::path::Path;
+
+use mir_store::{DatabaseUrl, Engine, Store};
+
+use crate::AnyError;
+
+/// A consistent copy of a live SQLite database, made while it serves.
+pub async fn backup(database: &DatabaseUrl, output: &Path) -> Result<(), AnyError> {
+    if database.engine() == Engine::Postgres {
+        return Err(
+            "backups of PostgreSQL are made with pg_dump --format=custom, and put back \
+                    with pg_restore; `mir verify` checks the result (see docs/operations.md)"
+                .into(),
+        );
+    }
+    if output.exists() {
+        return Err(format!(
+            "{} exists already: choose a new file name (a backup never overwrites one)",
+            output.display()
+        )
+        .into());
+    }
+    let started = std::time::Instant::now();
+    let store = Store::connect(database).await?;
+    store.backup_sqlite_into(output).await?;
+    let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "Backup written to {} ({} MB) in {:.1} s.",
+        output.display(),
+        size / 1_000_000,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Puts a backup file in place of the SQLite database. The server must be stopped.
+pub async fn restore(database: &DatabaseUrl, file: &Path, force: bool) -> Result<(), AnyError> {
+    let Some(target) = database.sqlite_file() else {
+        return Err(
+            "restore puts an SQLite backup file back; for PostgreSQL use pg_restore \
+                    (see docs/operations.md)"
+                .into(),
+        );
+    };
+    if !file.is_file() {
+        return Err(format!("there is no backup file at {}", file.display()).into());
+    }
+    // Checked as a copy beside the target (the backup itself is never opened for writing):
+    // a damaged or foreign file is refused before anything is changed, and the copy is then
+    // moved over the target in one step, so a failure never leaves a half-restored database.
+    let partial = target.with_extension("restoring");
+    remove_with_sidecars(&partial);
+    std::fs::copy(file, &partial)?;
+    let checked = check_backup(&partial, file).await;
+    let tables = match checked {
+        Ok(tables) => tables,
+        Err(error) => {
+            remove_with_sidecars(&partial);
+            return Err(error);
+        }
+    };
+    if target.exists() {
+        let current = Store::connect(database).await?;
+        let holds_data = current.holds_data().await?;
+        current.close().await;
+        if holds_data && !force {
+            remove_with_sidecars(&partial);
+            return Err(format!(
+                "the database {} already holds people or organisations; to replace it with the \
+                 backup, stop the server and add --force",
+                target.display()
+            )
+            .into());
+        }
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(sidecar(&target, suffix));
+    }
+    std::fs::rename(&partial, &target)?;
+    let restored = Store::connect(database).await?;
+    restored.migrate().await?;
+    println!(
+        "Restored {} into {} ({} tables). Start the server again.",
+        file.display(),
+        target.display(),
+        tables.len()
+    );
+    Ok(())
+}
+
+/// Opens the copy of a backup and checks it is a whole mir database; its tables' digests.
+async fn check_backup(
+    copy: &Path,
+    original: &Path,
+) -> Result<Vec<mir_store::TableDigest>, AnyError> {
+    let url: DatabaseUrl = format!("sqlite://{}", copy.display()).parse()?;
+    let store = Store::connect(&url)
+        .await
+        .map_err(|e| format!("{} is not a database mir can open: {e}", original.display()))?;
+    let check = store.integrity_check().await;
+    let tables = store.content_digest().await;
+    store.close().await;
+    match check {
+        Ok(check) if check == "ok" => {}
+        Ok(check) => return Err(format!("{} is damaged: {check}", original.display()).into()),
+        Err(e) => return Err(format!("{} is not a database: {e}", original.display()).into()),
+    }
+    let tables = tables.map_err(|e| format!("{} cannot be read: {e}", original.display()))?;
+    if !tables.iter().any(|t| t.table == "organisations") {
+        return Err(format!("{} is not a mir database", original.display()).into());
+    }
+    Ok(tables)
+}
+
+fn sidecar(path: &Path, suffix: &str) -> std::path::PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(suffix);
+    name.into()
+}
+
+/// Removes a database file and its WAL and shared-memory files, if there.
+fn remove_with_sidecars(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(sidecar(path, suffix));
+    }
+}
+
+/// Compares two databases table by table; an error (exit status 1) when they differ.
+pub async fn verify(database: &DatabaseUrl, against: &DatabaseUrl) -> Result<(), AnyError> {
+    let (a, b) = (
+        Store::connect(database).await?,
+        Store::connect(against).await?,
+    );
+    let (left, right) = (a.content_digest().await?, b.content_digest().await?);
+    let mut names: Vec<&str> = left
+        .iter()
+        .chain(&right)
+        .map(|t| t.table.as_str())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut differ = Vec::new();
+    println!("{:<28} {:>10} {:>10}  same?", "table", "rows", "against");
+    for name in names {
+        let l = left.iter().find(|t| t.table == name);
+        let r = right.iter().find(|t| t.table == name);
+        let same = matches!((l, r), (Some(l), Some(r)) if l.rows == r.rows && l.digest == r.digest);
+        let rows =
+            |t: Option<&mir_store::TableDigest>| t.map_or("-".into(), |t| t.rows.to_string());
+        println!(
+            "{name:<28} {:>10} {:>10}  {}",
+            rows(l),
+            rows(r),
+            if same { "yes" } else { "NO" }
+        );
+        if !same {
+            differ.push(name.to_owned());
+        }
+    }
+    if differ.is_empty() {
+        println!("The two databases hold the same data.");
+        Ok(())
+    } else {
+        Err(format!("the databases differ in: {}", differ.join(", ")).into())
+    }
+}
