@@ -64,6 +64,18 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArgs,
     },
+    /// Copy everything into a new, empty database (SQLite to PostgreSQL, or back), then verify.
+    Copy {
+        /// The database to copy from.
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The new database to copy into (its schema is created).
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Leave sign-in sessions behind (everyone signs in again).
+        #[arg(long)]
+        skip_sessions: bool,
+    },
     /// Compare two databases by content (every table's rows); exits 1 if they differ.
     Verify {
         /// The other database's URL.
@@ -281,6 +293,12 @@ fn main() -> ExitCode {
             Command::Restore { file, force, .. } => {
                 operations::restore(&database, &file, force).await
             }
+            Command::Copy {
+                to, skip_sessions, ..
+            } => match to.parse::<DatabaseUrl>() {
+                Ok(to) => operations::copy(&database, &to, skip_sessions).await,
+                Err(error) => Err(error.into()),
+            },
             Command::Verify { against, .. } => match against.parse::<DatabaseUrl>() {
                 Ok(against) => operations::verify(&database, &against).await,
                 Err(error) => Err(error.into()),
@@ -310,6 +328,7 @@ fn cli_database(command: &Command) -> &str {
         | Command::Backup { database, .. }
         | Command::Restore { database, .. }
         | Command::Verify { database, .. } => &database.database,
+        Command::Copy { from, .. } => from,
     }
 }
 
