@@ -42,7 +42,9 @@ fn help_describes_every_subcommand() {
     let output = mir().arg("--help").output().expect("run mir");
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
-    for sub in ["serve", "migrate", "demo"] {
+    for sub in [
+        "serve", "migrate", "demo", "backup", "restore", "verify", "copy",
+    ] {
         assert!(help.contains(sub), "{help}");
     }
     let serve = mir().args(["serve", "--help"]).output().expect("run mir");
@@ -857,7 +859,11 @@ fn copy_moves_a_site_from_sqlite_to_postgres_and_back_verified() {
     let (code, out, err) = run(&["copy", "--from", &pg_url, "--to", &back]);
     assert_eq!(code, Some(0), "{out}{err}");
     let (code, out, err) = run(&["verify", "--database", &original, "--against", &back]);
-    assert_eq!(code, Some(0), "SQLite → PostgreSQL → SQLite is lossless: {out}{err}");
+    assert_eq!(
+        code,
+        Some(0),
+        "SQLite → PostgreSQL → SQLite is lossless: {out}{err}"
+    );
 
     let (code, _, err) = run(&["copy", "--from", &original, "--to", &pg_url]);
     assert_eq!(code, Some(1), "never into a database with data");
