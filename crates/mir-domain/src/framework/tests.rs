@@ -223,7 +223,11 @@ fn pictures_must_be_plain_file_names() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(512))]
+    // PROPTEST_CASES sets how many (scripts/property-tests runs 100,000).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(512),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn no_input_makes_the_parser_panic(input in "\\PC{0,400}") {

@@ -229,4 +229,50 @@ mod tests {
         assert!(!html.contains("javascript:"));
         assert!(!html.contains("onerror"));
     }
+
+    /// Pieces an attacker would mix into a story, with plain Markdown and any text between.
+    fn hostile_markdown() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("<script>alert(1)</script>".to_owned()),
+            Just("<img src=x onerror=alert(1)>".to_owned()),
+            Just("[x](javascript:alert(1))".to_owned()),
+            Just("[x](JaVaScRiPt:alert(1))".to_owned()),
+            Just("<a href=\"javascript&#58;alert(1)\">x</a>".to_owned()),
+            Just("<svg onload=alert(1)>".to_owned()),
+            Just("<iframe src=//evil.example></iframe>".to_owned()),
+            Just("<style>*{}</style>".to_owned()),
+            Just("<div style=\"x\" onclick=\"y\">".to_owned()),
+            Just("**bold** _it_ `code`\n\n# h\n> q\n- li\n".to_owned()),
+            Just("<".to_owned()),
+            Just("\"'`=".to_owned()),
+            "\\PC{0,40}",
+        ];
+        proptest::collection::vec(piece, 0..12).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest::proptest! {
+        // PROPTEST_CASES sets how many (scripts/property-tests runs 100,000).
+        #![proptest_config(proptest::test_runner::Config {
+            cases: std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(1_000),
+            ..proptest::test_runner::Config::default()
+        })]
+
+        #[test]
+        fn no_story_text_leaves_a_script_a_handler_or_a_javascript_link(markdown in hostile_markdown()) {
+            let html = story_html(&markdown);
+            // Read as a browser would: escaped text such as `&lt;img onerror=…&gt;` is harmless.
+            let parsed = scraper::Html::parse_fragment(&html);
+            for element in parsed.root_element().descendants().filter_map(scraper::ElementRef::wrap) {
+                let name = element.value().name();
+                proptest::prop_assert!(!["script", "iframe", "style", "svg", "object", "embed"].contains(&name), "{html}");
+                for (attribute, value) in element.value().attrs() {
+                    let attribute = attribute.to_ascii_lowercase();
+                    proptest::prop_assert!(!attribute.starts_with("on") && attribute != "style", "{html}");
+                    let value: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+                    proptest::prop_assert!(!value.to_ascii_lowercase().starts_with("javascript:"), "{html}");
+                }
+            }
+        }
+    }
 }
