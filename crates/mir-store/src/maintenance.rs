@@ -41,7 +41,7 @@ fn is_internal(table: &str) -> bool {
 
 impl Store {
     /// The application's tables, sorted by name.
-    async fn table_names(&self) -> Result<Vec<String>, StoreError> {
+    pub async fn table_names(&self) -> Result<Vec<String>, StoreError> {
         let sql = match self.engine() {
             Engine::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
             Engine::Postgres => {
@@ -421,7 +421,6 @@ fn read_integer(row: &sqlx::any::AnyRow, n: usize) -> Result<Option<i64>, sqlx::
 /// A value as text whatever its type: NULL, integers and reals in their shortest form, text
 /// as it is, bytes in hex. Integers stored as reals (or booleans) read the same on both engines.
 fn value_text(row: &sqlx::any::AnyRow, n: usize) -> String {
-    let kind = row.columns()[n].type_info().name().to_ascii_uppercase();
     if let Ok(v) = row.try_get::<Option<i64>, _>(n) {
         return v.map_or_else(|| "\u{2205}".into(), |v| v.to_string());
     }
@@ -437,7 +436,7 @@ fn value_text(row: &sqlx::any::AnyRow, n: usize) -> String {
     if let Ok(v) = row.try_get::<Option<Vec<u8>>, _>(n) {
         return v.map_or_else(|| "\u{2205}".into(), |v| hex(&v));
     }
-    format!("<{kind}>")
+    format!("<{}>", row.columns()[n].type_info().name())
 }
 
 fn hex(bytes: &[u8]) -> String {

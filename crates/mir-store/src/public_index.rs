@@ -92,7 +92,7 @@ type OrganisationRow = (
 
 impl Store {
     /// Something the public index holds was written: build it again before it is next used.
-    /// Called by the store's own writes; the web layer calls it after any accepted form too.
+    /// Called by the store's own writes (and by `copy_into`).
     pub fn forget_public_index(&self) {
         self.public_index.generation.fetch_add(1, Ordering::AcqRel);
     }
