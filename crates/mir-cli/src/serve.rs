@@ -51,6 +51,20 @@ pub(crate) struct ServeArgs {
     /// Seconds a proxy may go on serving such a page while it fetches a fresh one.
     #[arg(long, env = "MIR_STALE_WHILE_REVALIDATE", default_value_t = 600, value_parser = clap::value_parser!(u64).range(0..=86400))]
     stale_while_revalidate: u64,
+    /// Also serve `/metrics` (and nothing else) on this address, without a token: one that only
+    /// the monitoring system reaches, such as 127.0.0.1:9090.
+    #[arg(long, value_name = "ADDR", env = "MIR_METRICS_ADDR")]
+    metrics_addr: Option<SocketAddr>,
+    /// Serve `/metrics` on the site's address only to requests with
+    /// `Authorization: Bearer <TOKEN>`. With neither this nor --metrics-addr, metrics are not
+    /// served at all.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "MIR_METRICS_TOKEN",
+        hide_env_values = true
+    )]
+    metrics_token: Option<String>,
 }
 
 /// `mir serve`.
@@ -70,6 +84,10 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
         page_cache_bytes: usize::try_from(args.page_cache_mb * 1024 * 1024).unwrap_or(usize::MAX),
         public_max_age: args.public_max_age,
         stale_while_revalidate: args.stale_while_revalidate,
+        metrics_token: args
+            .metrics_token
+            .filter(|token| !token.is_empty())
+            .map(mir_web::Secret),
         ..WebConfig::default()
     };
     let mailer = args.mail.mailer()?;
@@ -88,6 +106,8 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
         request_timeout_secs = config.request_timeout.as_secs(),
         page_cache_bytes = config.page_cache_bytes,
         public_max_age = config.public_max_age,
+        metrics_addr = ?args.metrics_addr,
+        metrics_token_set = config.metrics_token.is_some(),
         version = env!("CARGO_PKG_VERSION"),
         "starting mir"
     );
@@ -99,6 +119,8 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
             "demonstration data ready"
         );
     }
+    // Other servers' changes, heard at once on PostgreSQL (decision 0031).
+    store.listen_for_changes(&database);
     spawn_session_sweeper(store.clone());
     // Requests and jobs queue their emails in the outbox; one worker sends them (decision 0021).
     mir_app::mail::spawn_outbox_worker(store.clone(), mailer.clone());
@@ -113,12 +135,23 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
     spawn_job_runner(store.clone(), mailer.clone(), config.base_url.clone());
 
     let listener = tokio::net::TcpListener::bind(args.addr).await?;
-    let app = mir_web::router(AppState::new(store.clone(), mailer, config));
+    let state = AppState::new(store.clone(), mailer, config);
+    let app = mir_web::router(state.clone());
     tracing::info!(
         startup_ms = started.elapsed().as_millis() as u64,
         "listening on http://{}",
         listener.local_addr()?
     );
+    if let Some(addr) = args.metrics_addr {
+        let metrics = tokio::net::TcpListener::bind(addr).await?;
+        tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);
+        let app = mir_web::metrics_router(state.clone());
+        tokio::spawn(async move {
+            if let Err(error) = axum::serve(metrics, app).await {
+                tracing::warn!(%error, "the metrics address stopped");
+            }
+        });
+    }
     // With each connection's address, so that rate limits count each visitor (finding 2).
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)

@@ -1,23 +1,13 @@
 //! The `mir` command's contract, tested by running the built binary.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod support;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
-const MIR: &str = env!("CARGO_BIN_EXE_mir");
-
-fn mir() -> Command {
-    let mut command = Command::new(MIR);
-    command
-        .env_remove("MIR_DATABASE_URL")
-        .env_remove("MIR_ADDR")
-        .env_remove("MIR_DEMO")
-        .env("MIR_LOG_FORMAT", "json")
-        .env("RUST_LOG", "info");
-    command
-}
+use support::{Server, exchange_from, mir, serve_command, sqlite_url};
 
 #[test]
 fn an_unsupported_database_exits_2_with_one_line_naming_the_accepted_schemes() {
@@ -90,72 +80,6 @@ fn demo_and_migrate_are_repeatable() {
         .output()
         .expect("run");
     assert!(String::from_utf8_lossy(&second.stdout).contains("0 organisations added"));
-}
-
-/// A running `mir serve` and the address it listens on.
-struct Server {
-    child: Child,
-    addr: String,
-    log: mpsc::Receiver<String>,
-}
-
-impl Server {
-    fn start(mut command: Command) -> Server {
-        let mut child = command
-            .stderr(Stdio::piped())
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("start mir serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let (sender, log) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if sender.send(line).is_err() {
-                    break;
-                }
-            }
-        });
-        let addr = loop {
-            let line = log
-                .recv_timeout(Duration::from_secs(20))
-                .expect("mir serve starts");
-            if let Some(rest) = line.split("listening on http://").nth(1) {
-                break rest.split('"').next().expect("address").to_owned();
-            }
-        };
-        Server { child, addr, log }
-    }
-
-    fn get(&self, path: &str) -> String {
-        let mut stream = TcpStream::connect(&self.addr).expect("connect");
-        write!(
-            stream,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
-        )
-        .expect("send");
-        let mut response = String::new();
-        stream.read_to_string(&mut response).expect("read");
-        response
-    }
-
-    /// Sends SIGTERM and returns the exit code and the log lines printed meanwhile.
-    fn terminate(mut self) -> (Option<i32>, Vec<String>) {
-        let pid = self.child.id().to_string();
-        let killed = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill");
-        assert!(killed.success());
-        let status = self.child.wait().expect("wait");
-        let lines: Vec<String> = self.log.try_iter().collect();
-        (status.code(), lines)
-    }
-}
-
-fn serve_command(database: &str) -> Command {
-    let mut command = mir();
-    command.args(["serve", "--addr", "127.0.0.1:0", "--database", database]);
-    command
 }
 
 #[test]
@@ -257,10 +181,6 @@ fn the_start_log_shows_configuration_without_secrets() {
 fn demo_framework_file() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../frameworks/demonstration/framework.toml")
-}
-
-fn sqlite_url(dir: &tempfile::TempDir, name: &str) -> String {
-    format!("sqlite://{}?mode=rwc", dir.path().join(name).display())
 }
 
 #[test]
@@ -419,21 +339,6 @@ fn a_file_with_three_mistakes_reports_all_three_with_lines_and_imports_nothing()
         Some(1),
         "the database has no framework"
     );
-}
-
-/// One HTTP/1.1 exchange with the server from a chosen loopback source address.
-fn exchange_from(source: &str, addr: &str, request: &str) -> String {
-    use socket2::{Domain, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
-    let from: std::net::SocketAddr = format!("{source}:0").parse().expect("source address");
-    socket.bind(&from.into()).expect("bind the source address");
-    let to: std::net::SocketAddr = addr.parse().expect("server address");
-    socket.connect(&to.into()).expect("connect");
-    let mut stream: TcpStream = socket.into();
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    response
 }
 
 /// Fetches the sign-in page from `source` and returns (cookie header, form token).
@@ -885,4 +790,35 @@ fn copy_moves_a_site_from_sqlite_to_postgres_and_back_verified() {
     ]);
     assert_eq!(code, Some(0), "a new person after the copy: {out}{err}");
     runtime.block_on(pg.cleanup());
+}
+
+/// `/metrics` is not public by default (issue 16, point 6): it is served on a separate address
+/// given with --metrics-addr, and not on the site's own address without the token.
+#[test]
+fn metrics_are_served_on_their_own_address_and_not_on_the_site() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut command = serve_command(&sqlite_url(&dir, "metrics.db"));
+    command.args(["--metrics-addr", "127.0.0.1:0"]);
+    let server = Server::start(command);
+    let metrics_addr = (0..20)
+        .find_map(|_| {
+            let line = server.log.recv_timeout(Duration::from_secs(1)).ok()?;
+            line.split("metrics on http://")
+                .nth(1)
+                .map(|rest| rest.split('/').next().unwrap_or_default().to_owned())
+        })
+        .expect("the metrics address is logged");
+    assert!(server.get("/metrics").starts_with("HTTP/1.1 404"));
+    server.get("/cookies");
+    let mut stream = TcpStream::connect(&metrics_addr).expect("connect");
+    write!(
+        stream,
+        "GET /metrics HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut metrics = String::new();
+    stream.read_to_string(&mut metrics).expect("read");
+    assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
+    assert!(metrics.contains("route=\"/cookies\""), "{metrics}");
+    server.terminate();
 }

@@ -93,7 +93,15 @@ type OrganisationRow = (
 impl Store {
     /// Something the public index holds was written: build it again before it is next used.
     /// Called by the store's own writes (and by `copy_into`).
+    /// Other servers of the same PostgreSQL database are told too (see `changes`).
     pub fn forget_public_index(&self) {
+        self.forget_public_index_here();
+        self.changes.bump();
+        self.tell_other_servers_soon(crate::changes::ChangeKind::Public);
+    }
+
+    /// The index is stale in this process (another server's change was heard).
+    pub(crate) fn forget_public_index_here(&self) {
         self.public_index.generation.fetch_add(1, Ordering::AcqRel);
     }
 

@@ -22,6 +22,10 @@ pub struct Store {
     frameworks: Arc<Mutex<HashMap<(String, String), Framework>>>,
     /// The directory's and "who else"'s view of every public organisation, in memory.
     pub(crate) public_index: Arc<crate::public_index::IndexCell>,
+    /// Moved on by every change this process makes or hears of (see `changes`).
+    pub(crate) changes: crate::changes::Changes,
+    /// This process's name in change notifications, so it ignores its own.
+    pub(crate) server_id: Arc<str>,
 }
 
 impl Store {
@@ -74,6 +78,8 @@ impl Store {
             engine,
             frameworks: Arc::default(),
             public_index: Arc::default(),
+            changes: crate::changes::Changes::default(),
+            server_id: crate::changes::new_server_id().into(),
         })
     }
 

@@ -2,10 +2,12 @@
 //! search and directory results). They change only when something is published, and a minute
 //! of delay is acceptable there; everything personal or editable is never cached.
 //!
-//! With several servers each keeps its own copy; nothing depends on them agreeing.
+//! Everything kept follows the store's change count ([`mir_store::Changes`]): an answer made
+//! before the latest change, here or on another server of the same PostgreSQL database, is
+//! never reused (decision 0031). The TTL is the fallback if a change message is missed.
 
+use mir_store::Changes;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -27,15 +29,19 @@ const CAPACITY: usize = 2_000;
 /// Brotli forms (a page is 20–150 KB plain, a fifth of that compressed). `--page-cache-mb`.
 pub const PAGE_BYTES_BUDGET: usize = 64 * 1024 * 1024;
 
+/// Each answer with when, and at which change count, it was made.
+type Entries<V> = HashMap<String, (Instant, u64, V)>;
+
 /// Answers reused for [`TTL`], made once even when many visitors ask at the same moment: the
 /// first asker makes the answer, the others wait for it instead of repeating the work (64
 /// visitors asking for one broad search at once would otherwise run it 64 times).
 #[derive(Clone)]
 pub struct TtlCache<V> {
-    entries: Arc<Mutex<HashMap<String, (Instant, V)>>>,
+    entries: Arc<Mutex<Entries<V>>>,
     /// Keys being made now, each with a gate the askers queue on.
     in_flight: Arc<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>>,
     capacity: usize,
+    changes: Changes,
 }
 
 impl<V> std::fmt::Debug for TtlCache<V> {
@@ -57,7 +63,15 @@ impl<V: Clone> TtlCache<V> {
             entries: Arc::default(),
             in_flight: Arc::default(),
             capacity: capacity.max(1),
+            changes: Changes::default(),
         }
+    }
+
+    /// The same cache, dropping answers made before the latest of these changes.
+    #[must_use]
+    pub fn following(mut self, changes: &Changes) -> Self {
+        self.changes = changes.clone();
+        self
     }
 
     /// The cached value for `key` if younger than the TTL, else `make`'s result (cached).
@@ -79,13 +93,15 @@ impl<V: Clone> TtlCache<V> {
         if let Some(value) = self.fresh(&key) {
             return Ok(value);
         }
+        // Read before the data: an answer made while something changes is already stale.
+        let generation = self.changes.current();
         let made = make().await;
         if let Ok(value) = &made {
             let mut entries = lock(&self.entries);
             if entries.len() >= self.capacity {
                 entries.clear();
             }
-            entries.insert(key.clone(), (Instant::now(), value.clone()));
+            entries.insert(key.clone(), (Instant::now(), generation, value.clone()));
         }
         // Later askers find the answer kept; those already queued on this gate find it too.
         lock(&self.in_flight).remove(&key);
@@ -93,10 +109,11 @@ impl<V: Clone> TtlCache<V> {
     }
 
     fn fresh(&self, key: &str) -> Option<V> {
+        let current = self.changes.current();
         lock(&self.entries)
             .get(key)
-            .filter(|(at, _)| at.elapsed() < TTL)
-            .map(|(_, v)| v.clone())
+            .filter(|(at, generation, _)| *generation == current && at.elapsed() < TTL)
+            .map(|(_, _, v)| v.clone())
     }
 }
 
@@ -110,14 +127,13 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Whole public pages, as rendered for visitors who are not signed in, so a busy page (an
 /// organisation's plan) is built once and then served from memory.
 ///
-/// A page is kept until anything changes in this process: every request that may change data
-/// (any method but GET, HEAD or OPTIONS) moves the generation on, and a page rendered in an older
-/// generation is never served. With several servers, a change made on another one is seen
-/// here within the TTL, as with the other public answers. Signed-in people, and visitors with a
-/// message waiting for them, always get a freshly built page.
+/// A page is kept until anything changes: every request that may change data (any method but
+/// GET, HEAD or OPTIONS), here or on another server of the same PostgreSQL database, moves the
+/// store's change count on, and a page rendered at an older count is never served. Signed-in
+/// people, and visitors with a message waiting for them, always get a freshly built page.
 #[derive(Clone)]
 pub struct PageCache {
-    generation: Arc<AtomicU64>,
+    generation: Changes,
     entries: Arc<Mutex<HashMap<String, CachedPage>>>,
     /// The most bytes kept (all forms of all pages).
     budget: usize,
@@ -168,11 +184,18 @@ impl PageCache {
     /// A page cache that keeps at most `budget` bytes.
     pub fn with_budget(budget: usize) -> PageCache {
         PageCache {
-            generation: Arc::default(),
+            generation: Changes::default(),
             entries: Arc::default(),
             budget,
             cache_control: public_cache_control(60, 600),
         }
+    }
+
+    /// The same cache, dropping pages built before the latest of these changes.
+    #[must_use]
+    pub fn following(mut self, changes: &Changes) -> PageCache {
+        self.generation = changes.clone();
+        self
     }
 
     /// The same cache, telling browsers and proxies this about its pages.
@@ -244,12 +267,13 @@ impl PageCache {
 
     /// The current generation; read it before reading the data a page is built from.
     pub fn generation(&self) -> u64 {
-        self.generation.load(Ordering::Acquire)
+        self.generation.current()
     }
 
-    /// Something may have changed: pages built before now are stale.
+    /// Something may have changed: pages built before now are stale (in this process only;
+    /// the web layer calls [`mir_store::Store::announce_change`], which also tells others).
     pub fn forget_all(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.generation.bump();
     }
 
     /// The page kept for `key`, if it was built in the current generation within the TTL.
@@ -319,6 +343,26 @@ impl PageCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::Ordering;
+
+    #[tokio::test]
+    async fn an_answer_made_before_a_change_is_not_reused() {
+        let changes = Changes::default();
+        let cache: TtlCache<u32> = TtlCache::default().following(&changes);
+        let first: Result<u32, ()> = cache.get_or("a".into(), || async { Ok(1) }).await;
+        changes.bump();
+        let second: Result<u32, ()> = cache.get_or("a".into(), || async { Ok(2) }).await;
+        let third: Result<u32, ()> = cache.get_or("a".into(), || async { Ok(3) }).await;
+        assert_eq!((first, second, third), (Ok(1), Ok(2), Ok(2)));
+        let pages = PageCache::default().following(&changes);
+        pages.put("p".into(), pages.generation(), Bytes::from_static(b"old"));
+        assert!(pages.get("p").is_some());
+        changes.bump();
+        assert!(
+            pages.get("p").is_none(),
+            "a change elsewhere empties the page cache"
+        );
+    }
 
     #[tokio::test]
     async fn reuses_an_answer_and_is_bounded() {

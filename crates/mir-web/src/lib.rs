@@ -18,4 +18,5 @@ pub mod routes;
 pub mod state;
 
 pub use router::router;
-pub use state::{AppState, WebConfig};
+pub use routes::ops::metrics_only as metrics_router;
+pub use state::{AppState, Secret, WebConfig};

@@ -30,6 +30,25 @@ pub struct WebConfig {
     /// stale while fetching a fresh one (seconds).
     pub public_max_age: u64,
     pub stale_while_revalidate: u64,
+    /// `/metrics` on the site's address answers only with `Authorization: Bearer <this>`;
+    /// without it, `/metrics` is not there (a separate address can serve it instead).
+    pub metrics_token: Option<Secret>,
+}
+
+/// A value never printed, not even in debug output (`Secret(***)`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(pub String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl Default for WebConfig {
@@ -45,6 +64,7 @@ impl Default for WebConfig {
             page_cache_bytes: crate::cache::PAGE_BYTES_BUDGET,
             public_max_age: 60,
             stale_while_revalidate: 600,
+            metrics_token: None,
         }
     }
 }
@@ -85,14 +105,20 @@ pub struct PublicCaches {
 
 impl AppState {
     pub fn new(store: Store, mailer: Mailer, config: WebConfig) -> AppState {
+        // Every cache drops what was made before the latest change (decision 0031).
+        let changes = store.changes();
         let caches = PublicCaches {
             pages: crate::cache::PageCache::with_budget(config.page_cache_bytes)
                 .with_cache_control(crate::cache::public_cache_control(
                     config.public_max_age,
                     config.stale_while_revalidate,
-                )),
-            search: crate::cache::TtlCache::with_capacity(SEARCHES_KEPT),
-            ..PublicCaches::default()
+                ))
+                .following(&changes),
+            search: crate::cache::TtlCache::with_capacity(SEARCHES_KEPT).following(&changes),
+            map: crate::cache::TtlCache::default().following(&changes),
+            who_else: crate::cache::TtlCache::default().following(&changes),
+            who_else_by_plan: crate::cache::TtlCache::default().following(&changes),
+            directory: crate::cache::TtlCache::default().following(&changes),
         };
         AppState(Arc::new(Shared {
             store,

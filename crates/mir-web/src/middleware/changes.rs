@@ -1,6 +1,7 @@
 //! Any request that may change data (a form sent, anything but GET, HEAD, OPTIONS or TRACE)
-//! makes the whole pages kept for visitors stale, once it has finished (see
-//! [`crate::cache::PageCache`]). Being generous here is cheap: a page is rebuilt on its next
+//! makes the whole pages and public answers kept for visitors stale, once it has finished, on
+//! this server and (through the store) on every other server of the same database (see
+//! [`crate::cache::PageCache`], decision 0031). Being generous here is cheap: a page is rebuilt on its next
 //! visit; being stingy would show someone an out-of-date plan.
 
 use axum::extract::{Request, State};
@@ -17,7 +18,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     // not there) must not let anyone empty the cache at will (finding 8).
     let accepted = response.status().is_success() || response.status().is_redirection();
     if may_change && accepted {
-        state.caches.pages.forget_all();
+        state.store.announce_change().await;
     }
     response
 }

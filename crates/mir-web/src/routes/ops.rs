@@ -3,9 +3,10 @@
 use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use mir_app::policy::{Action, authorize};
+use sha2::{Digest, Sha256};
 
 use super::CurrentActor;
 use crate::AppState;
@@ -40,13 +41,38 @@ pub async fn healthz(State(state): State<AppState>) -> Response {
     response
 }
 
-/// `GET /metrics`: Prometheus text format.
+/// `GET /metrics` on the site's own address: Prometheus text format, only for a monitor that
+/// sends `Authorization: Bearer <--metrics-token>`. Without a token set, or with a wrong one,
+/// it is not there (404): the figures show how busy the site is and are not for everyone. A
+/// separate, private address (`--metrics-addr`) needs no token ([`metrics_only`]).
 pub async fn metrics(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
+    headers: HeaderMap,
 ) -> Result<Response, WebError> {
     authorize(&actor, Action::ViewMetrics)?;
-    Ok((
+    let Some(expected) = state
+        .config
+        .metrics_token
+        .as_ref()
+        .map(crate::state::Secret::expose)
+    else {
+        return Err(WebError::NotFound);
+    };
+    let given = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    // Compared as digests, so the time taken says nothing about how much of it matched.
+    if Sha256::digest(given.as_bytes()) != Sha256::digest(expected.as_bytes()) {
+        return Err(WebError::NotFound);
+    }
+    Ok(metrics_response(&state))
+}
+
+fn metrics_response(state: &AppState) -> Response {
+    (
         [
             (
                 header::CONTENT_TYPE,
@@ -56,5 +82,18 @@ pub async fn metrics(
         ],
         state.metrics.render(),
     )
-        .into_response())
+        .into_response()
+}
+
+/// The router for `--metrics-addr`: `/metrics` and nothing else, no token (the address is
+/// meant to be reachable only by the monitoring system).
+pub fn metrics_only(state: AppState) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/metrics",
+            axum::routing::get(
+                |State(state): State<AppState>| async move { metrics_response(&state) },
+            ),
+        )
+        .with_state(state)
 }

@@ -317,11 +317,34 @@ async fn healthz_answers_when_the_database_does() {
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_template() {
-    let app = TestApp::sqlite().await;
+    let db = mir_store::testing::TestDb::sqlite().await.expect("db");
+    let config = mir_web::WebConfig {
+        metrics_token: Some(mir_web::Secret("monitor-token".into())),
+        ..Default::default()
+    };
+    let app = TestApp::with_config(db, config);
+    let metrics_with = |authorization: &'static str| {
+        let request = Request::builder()
+            .uri("/metrics")
+            .header(header::AUTHORIZATION, authorization)
+            .body(Body::empty())
+            .expect("request");
+        app.send(request)
+    };
+    // Not for everyone: without the token, or with a wrong one, there is nothing there.
+    assert_eq!(app.get("/metrics").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        metrics_with("Bearer monitor-tokem").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        metrics_with("monitor-token").await.status,
+        StatusCode::NOT_FOUND
+    );
     app.get("/cookies").await;
     let css = mir_web::assets::url("favicon.svg");
     app.get(&css).await;
-    let metrics = app.get("/metrics").await;
+    let metrics = metrics_with("Bearer monitor-token").await;
     assert_eq!(metrics.status, StatusCode::OK);
     assert!(metrics.header("content-type").starts_with("text/plain"));
     assert!(
@@ -345,7 +368,7 @@ async fn metrics_count_requests_by_route_template() {
         .expect("demo");
     app.get("/map").await;
     app.get("/map").await;
-    let metrics = app.get("/metrics").await;
+    let metrics = metrics_with("Bearer monitor-token").await;
     for name in [
         "mir_page_cache_hits_total",
         "mir_page_cache_misses_total",

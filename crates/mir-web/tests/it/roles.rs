@@ -449,7 +449,8 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             [no, no, no, no, no, no, nf],
         ),
         ("/healthz", "/healthz".into(), [ok; 7]),
-        ("/metrics", "/metrics".into(), [ok; 7]),
+        // Only with the monitoring token (http.rs), whoever asks.
+        ("/metrics", "/metrics".into(), [nf; 7]),
         ("/assets/{file}", format!("/assets/{stylesheet}"), [ok; 7]),
         ("/assets/{file}", "/assets/nothing.css".into(), [nf; 7]),
     ]);
