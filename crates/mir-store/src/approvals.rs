@@ -121,7 +121,7 @@ impl ApprovalRepo for Store {
         F: FnOnce(&[(i64, String, UnixTime)]) -> Option<String> + Send,
     {
         let a = approval;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Takes the organisation's row (a lock on PostgreSQL) and checks the revision: an edit
         // after the co-chair read the draft bumps it, and then this approval is refused.
         let same = sqlx::query(
@@ -229,7 +229,7 @@ impl ApprovalRepo for Store {
         approved_by: &str,
         now: UnixTime,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let last: Option<i64> =
             sqlx::query_scalar("SELECT MAX(number) FROM plan_versions WHERE organisation_id = $1")
                 .bind(organisation_id)

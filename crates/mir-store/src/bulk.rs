@@ -190,7 +190,7 @@ impl Store {
             Engine::Postgres => " OVERRIDING SYSTEM VALUE",
             Engine::Sqlite => "",
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         if self.engine() == Engine::Postgres {
             // The full-text index is made once at the end: adding 700,000 rows to it one
             // statement at a time costs more than building it (the DDL is transactional).

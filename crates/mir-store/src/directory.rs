@@ -153,7 +153,7 @@ impl DirectoryRepo for Store {
         organisation_id: i64,
         area: &str,
     ) -> Result<Option<bool>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         crate::lock_organisation(&mut tx, organisation_id).await?;
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM organisation_areas WHERE organisation_id = $1",
@@ -182,7 +182,7 @@ impl DirectoryRepo for Store {
         organisation_id: i64,
         areas: &[String],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM organisation_areas WHERE organisation_id = $1")
             .bind(organisation_id)
             .execute(&mut *tx)
@@ -236,7 +236,7 @@ impl DirectoryRepo for Store {
         organisation_id: i64,
         priorities: &[PublishedPriority],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         write_published_priorities(&mut tx, organisation_id, priorities).await?;
         tx.commit().await?;
         self.forget_public_index();

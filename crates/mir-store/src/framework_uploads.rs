@@ -43,7 +43,7 @@ impl FrameworkUploadRepo for Store {
         pictures: &[PictureFile],
         now: UnixTime,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO framework_uploads (person_id, file_name, source, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
         )

@@ -80,7 +80,7 @@ impl FrameworkRepo for Store {
         now: UnixTime,
     ) -> Result<i64, StoreError> {
         let m = &framework.meta;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let existing: Option<i64> = sqlx::query_scalar(
             "SELECT id FROM framework_versions WHERE slug = $1 AND version = $2",
         )

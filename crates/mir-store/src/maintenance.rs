@@ -143,7 +143,7 @@ impl Store {
             .filter(|t| !skip.contains(&t.as_str()))
             .collect();
         let source_tables = self.table_names().await?;
-        let mut tx = target.pool.begin().await?;
+        let mut tx = target.begin_write().await?;
         // A new database may hold rows its migrations wrote (settings): the copy replaces them.
         for table in tables.iter().rev() {
             sqlx::query(sqlx::AssertSqlSafe(format!("DELETE FROM \"{table}\"")))

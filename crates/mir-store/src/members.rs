@@ -278,7 +278,7 @@ impl MemberRepo for Store {
         max: usize,
         now: UnixTime,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         crate::lock_organisation(&mut tx, organisation_id).await?;
         let others: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM memberships WHERE organisation_id = $1 AND is_co_chair = 1 AND person_id <> $2",

@@ -264,7 +264,7 @@ impl PeopleRepo for Store {
     }
 
     async fn delete_person(&self, person_id: i64) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let email: Option<String> = sqlx::query_scalar("SELECT email FROM people WHERE id = $1")
             .bind(person_id)
             .fetch_optional(&mut *tx)

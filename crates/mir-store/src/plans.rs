@@ -310,7 +310,7 @@ impl PlanRepo for Store {
         p: &PriorityRecord,
         now: UnixTime,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = sqlx::query_scalar(
             "INSERT INTO priorities (organisation_id, title, statements, target, why, review_id, status, dropped_reason, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
@@ -338,7 +338,7 @@ impl PlanRepo for Store {
         p: &PriorityRecord,
         now: UnixTime,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE priorities SET title = $1, statements = $2, target = $3, why = $4, review_id = $5, status = $6, \
              dropped_reason = $7, updated_at = $8 WHERE id = $9 AND organisation_id = $10",
@@ -411,7 +411,7 @@ impl PlanRepo for Store {
         a: &ActionRecord,
         now: UnixTime,
     ) -> Result<Option<i64>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let owned: Option<i64> =
             sqlx::query_scalar("SELECT id FROM priorities WHERE id = $1 AND organisation_id = $2")
                 .bind(priority_id)
@@ -447,7 +447,7 @@ impl PlanRepo for Store {
         a: &ActionRecord,
         now: UnixTime,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let changed = sqlx::query(
             "UPDATE plan_actions SET what = $1, lead = $2, involved = $3, due_on = $4, review_on = $5, status = $6, updated_at = $7 \
              WHERE id = $8 AND priority_id IN (SELECT id FROM priorities WHERE organisation_id = $9)",
@@ -511,7 +511,7 @@ impl PlanRepo for Store {
         published: bool,
         now: UnixTime,
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let id = sqlx::query_scalar(
             "INSERT INTO progress_updates (organisation_id, priority_id, action_id, note, new_status, evidence_url, created_by, created_at, published_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",

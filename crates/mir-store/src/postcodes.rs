@@ -79,7 +79,7 @@ impl PostcodeRepo for Store {
         rows: &[PostcodeRow],
         import: UnixTime,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for chunk in rows.chunks(ROWS_PER_INSERT) {
             // Numbered placeholders ($1, $2, …), which both engines read.
             let values: Vec<String> = (0..chunk.len())
@@ -123,7 +123,7 @@ impl PostcodeRepo for Store {
 
     async fn remove_postcodes(&self, postcodes: &[String]) -> Result<u64, StoreError> {
         let mut removed = 0;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for chunk in postcodes.chunks(ROWS_PER_INSERT) {
             let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
             let sql = format!(

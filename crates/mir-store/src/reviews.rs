@@ -409,7 +409,7 @@ impl ReviewRepo for Store {
     async fn close_review(&self, review_id: i64, now: UnixTime) -> Result<(), StoreError> {
         // Closing freezes the confirmations: those of people who are no longer co-chairs go,
         // in the same transaction, so they never count once the open-review filter stops.
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "DELETE FROM position_confirmations WHERE review_id = $1 AND person_id NOT IN \
              (SELECT m.person_id FROM memberships m JOIN reviews r ON r.organisation_id = m.organisation_id \
@@ -537,7 +537,7 @@ impl ReviewRepo for Store {
         entered_by: i64,
         now: UnixTime,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         for v in views {
             sqlx::query(
                 "INSERT INTO workshop_views (review_id, statement_code, perspective, level, people, working, to_change, session_label, entered_by, created_at) \
@@ -601,7 +601,7 @@ impl ReviewRepo for Store {
         recorded_by: i64,
         now: UnixTime,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO agreed_positions (review_id, statement_code, level, summary, agreed_on, recorded_by, recorded_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (review_id, statement_code) DO UPDATE SET \

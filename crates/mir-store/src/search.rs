@@ -50,7 +50,7 @@ impl SearchRepo for Store {
         organisation_id: i64,
         entries: &[SearchEntry],
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM search_index WHERE organisation_id = $1")
             .bind(organisation_id)
             .execute(&mut *tx)

@@ -109,7 +109,7 @@ impl SignUpRepo for Store {
     ) -> Result<(i64, String), StoreError> {
         let base =
             OrgSlug::from_name(&sign_up.name).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The first free slug: name, name-2, name-3…
         let mut slug = base.as_str().to_owned();
         for n in 2.. {
@@ -340,7 +340,7 @@ impl SignUpRepo for Store {
         token_hash: &str,
         now: UnixTime,
     ) -> Result<Option<(String, String)>, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let row: Option<(String, String)> = sqlx::query_as(
             "SELECT email, draft FROM pending_sign_ups WHERE token_hash = $1 AND expires_at > $2",
         )

@@ -83,6 +83,19 @@ impl Store {
         })
     }
 
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`): a plain `BEGIN` reads first and then fails with "database is locked"
+    /// when another connection wrote meanwhile, without waiting (the busy timeout cannot help a
+    /// transaction that already read). The kill -9 drill found this under concurrent writers.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Engine::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }

@@ -73,6 +73,12 @@ impl Server {
         Launched { child, log }
     }
 
+    /// Log lines printed since last asked, after a moment for the last to arrive.
+    pub fn log_so_far(&self) -> Vec<String> {
+        std::thread::sleep(Duration::from_millis(50));
+        self.log.try_iter().collect()
+    }
+
     /// Log lines printed since last asked.
     pub fn new_log_lines(&self) -> Vec<String> {
         self.log.try_iter().collect()
@@ -116,17 +122,27 @@ pub fn sqlite_url(dir: &tempfile::TempDir, name: &str) -> String {
 
 /// One HTTP/1.1 exchange with the server from a chosen loopback source address.
 pub fn exchange_from(source: &str, addr: &str, request: &str) -> String {
+    try_exchange_from(source, addr, request).expect("an answer from the server")
+}
+
+/// The same, for a server that may be gone (killed): the error instead of a panic. A response
+/// cut short returns what arrived.
+pub fn try_exchange_from(source: &str, addr: &str, request: &str) -> std::io::Result<String> {
     use socket2::{Domain, Socket, Type};
-    let socket = Socket::new(Domain::IPV4, Type::STREAM, None).expect("socket");
-    let from: std::net::SocketAddr = format!("{source}:0").parse().expect("source address");
-    socket.bind(&from.into()).expect("bind the source address");
-    let to: std::net::SocketAddr = addr.parse().expect("server address");
-    socket.connect(&to.into()).expect("connect");
+    let socket = Socket::new(Domain::IPV4, Type::STREAM, None)?;
+    let from: std::net::SocketAddr = format!("{source}:0")
+        .parse()
+        .map_err(std::io::Error::other)?;
+    socket.bind(&from.into())?;
+    let to: std::net::SocketAddr = addr.parse().map_err(std::io::Error::other)?;
+    socket.connect(&to.into())?;
     let mut stream: TcpStream = socket.into();
-    stream.write_all(request.as_bytes()).expect("send");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("read");
-    response
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    stream.write_all(request.as_bytes())?;
+    let mut response = Vec::new();
+    // A server killed mid-answer resets the connection: keep what came before.
+    let _ = stream.read_to_end(&mut response);
+    Ok(String::from_utf8_lossy(&response).into_owned())
 }
 
 /// A visitor: the cookies the server gave it so far, sent with every request, from one
@@ -173,14 +189,16 @@ impl Visitor {
         } else {
             String::new()
         };
-        let response = exchange_from(
+        // A server that is gone answers nothing (status 0).
+        let response = try_exchange_from(
             &self.source,
             addr,
             &format!(
                 "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nCookie: {}\r\n{form}\r\n{body}",
                 self.cookie()
             ),
-        );
+        )
+        .unwrap_or_default();
         let head = response.split("\r\n\r\n").next().unwrap_or_default();
         for line in head.lines() {
             let Some(set) = line
@@ -202,7 +220,24 @@ impl Visitor {
 
     /// Signs in with a password through the server at `addr`; panics if refused.
     pub fn sign_in(&mut self, addr: &str, email: &str, password: &str) {
+        assert!(self.try_sign_in(addr, email, password), "signed in");
+    }
+
+    /// The form token this visitor's cookie carries (forms check it against the cookie).
+    pub fn csrf(&self) -> String {
+        self.cookies
+            .iter()
+            .find(|(name, _)| name == "mir_csrf")
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    /// Signs in; false if the server refused or is gone.
+    pub fn try_sign_in(&mut self, addr: &str, email: &str, password: &str) -> bool {
         let page = self.get(addr, "/sign-in");
+        if status_of(&page) != 200 {
+            return false;
+        }
         let token = form_token(&page);
         let answer = self.post(
             addr,
@@ -213,7 +248,7 @@ impl Visitor {
                 password.replace(' ', "+")
             ),
         );
-        assert!(answer.starts_with("HTTP/1.1 303"), "signed in: {answer}");
+        status_of(&answer) == 303
     }
 }
 
