@@ -103,6 +103,35 @@ impl Mailer {
         }
     }
 
+    /// Whether email can go out now, for `mir check`: the SMTP server answers (a NOOP after
+    /// connecting and, if the URL asks, TLS and signing in), or a file can be written in the
+    /// mail folder (and is removed).
+    pub async fn check(&self, folder: &std::path::Path) -> Result<String, MailError> {
+        match &self.transport {
+            Transport::Smtp(smtp) => match smtp.test_connection().await {
+                Ok(true) => Ok("the SMTP server answers".into()),
+                Ok(false) => Err(MailError::Config(
+                    "the SMTP server did not answer a NOOP".into(),
+                )),
+                Err(error) => Err(MailError::Config(format!(
+                    "cannot reach the SMTP server: {error}"
+                ))),
+            },
+            Transport::Folder(_) => {
+                let probe = folder.join(format!(".mir-check-{}", std::process::id()));
+                std::fs::write(&probe, b"mir check\n")
+                    .and_then(|()| std::fs::remove_file(&probe))
+                    .map_err(|e| {
+                        MailError::Config(format!(
+                            "cannot write in the mail folder {}: {e}",
+                            folder.display()
+                        ))
+                    })?;
+                Ok(format!("emails are written to {}", folder.display()))
+            }
+        }
+    }
+
     /// The same mailer, queueing every email in `store`'s outbox instead of sending it.
     pub fn queued(mut self, store: Store) -> Mailer {
         self.outbox = Some(store);

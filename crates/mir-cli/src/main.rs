@@ -33,6 +33,9 @@ struct Cli {
 enum Command {
     /// Run the website. Brings the database up to date first.
     Serve(ServeArgs),
+    /// Check the configuration `mir serve` would start with (database, email, addresses)
+    /// without serving or changing anything; exits 1 if a check fails.
+    Check(ServeArgs),
     /// Bring the database schema up to date, then exit.
     Migrate(DatabaseArgs),
     /// Load the demonstration data (safe to repeat: a second run adds nothing), then exit.
@@ -266,6 +269,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match cli.command {
             Command::Serve(args) => serve(args, database).await,
+            Command::Check(args) => serve::check(args, database).await,
             Command::Migrate(_) => migrate(&database).await.map(|_| ()),
             Command::Demo(args) => demo(&database, args.scale, args.seed).await,
             Command::Import(ImportCommand::Framework { file, .. }) => {
@@ -316,7 +320,7 @@ fn main() -> ExitCode {
 
 fn cli_database(command: &Command) -> &str {
     match command {
-        Command::Serve(args) => &args.database.database,
+        Command::Serve(args) | Command::Check(args) => &args.database.database,
         Command::Migrate(args) => &args.database,
         Command::Demo(args) => &args.database.database,
         Command::Import(

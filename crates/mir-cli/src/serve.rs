@@ -162,6 +162,139 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
     Ok(())
 }
 
+/// `mir check`: what `mir serve` would start with, checked without serving. Each line says
+/// `ok` or `FAIL` (or `note`), and the command exits 1 if any failed, so it can gate a
+/// deployment. The schema is not migrated and no database is created (the mail folder is,
+/// as `mir serve` would).
+pub(crate) async fn check(args: ServeArgs, database: DatabaseUrl) -> Result<(), AnyError> {
+    let mut failed = 0;
+    let mut report = |ok: Option<bool>, what: &str, detail: String| {
+        let mark = match ok {
+            Some(true) => "ok  ",
+            Some(false) => {
+                failed += 1;
+                "FAIL"
+            }
+            None => "note",
+        };
+        println!("{mark} {what}: {detail}");
+    };
+
+    // The database: reachable, and its schema this version's.
+    let fresh_file = database.sqlite_file().filter(|file| !file.exists());
+    if let Some(file) = fresh_file {
+        report(
+            Some(true),
+            "database",
+            format!(
+                "SQLite file {} does not exist yet; mir serve creates it",
+                file.display()
+            ),
+        );
+    } else {
+        match tokio::time::timeout(Duration::from_secs(10), Store::connect(&database)).await {
+            Err(_) => report(
+                Some(false),
+                "database",
+                format!("{database} did not answer within 10 seconds"),
+            ),
+            Ok(Err(error)) => report(
+                Some(false),
+                "database",
+                format!("cannot connect to {database}: {error}"),
+            ),
+            Ok(Ok(store)) => {
+                let engine = store.engine().name();
+                match (
+                    store.ping().await,
+                    store.pending_migrations().await,
+                    store.unknown_migrations().await,
+                ) {
+                    (Err(error), _, _) | (_, Err(error), _) | (_, _, Err(error)) => report(
+                        Some(false),
+                        "database",
+                        format!("{engine} at {database} connects but does not answer: {error}"),
+                    ),
+                    (Ok(()), Ok(_), Ok(unknown)) if unknown > 0 => report(
+                        Some(false),
+                        "database",
+                        format!(
+                            "{engine} at {database} has {unknown} migrations this version of mir does not know: it was used by a newer mir"
+                        ),
+                    ),
+                    (Ok(()), Ok(0), Ok(_)) => report(
+                        Some(true),
+                        "database",
+                        format!("{engine} at {database} answers; its schema is up to date"),
+                    ),
+                    (Ok(()), Ok(pending), Ok(_)) => report(
+                        Some(true),
+                        "database",
+                        format!(
+                            "{engine} at {database} answers; mir serve (or mir migrate) will apply {pending} migrations"
+                        ),
+                    ),
+                }
+                store.close().await;
+            }
+        }
+    }
+
+    // Email.
+    match args.mail.mailer() {
+        Err(error) => report(Some(false), "email", error.to_string()),
+        Ok(mailer) => match mailer.check(&args.mail.mail_dir).await {
+            Ok(detail) => report(Some(true), "email", detail),
+            Err(error) => report(Some(false), "email", error.to_string()),
+        },
+    }
+    let (base_url, warning) = base_url_for(&args.mail.base_url, args.addr);
+    match warning {
+        Some(warning) => report(None, "links in emails", warning),
+        None => report(
+            Some(true),
+            "links in emails",
+            format!("point to {base_url}"),
+        ),
+    }
+
+    // Addresses: free to listen on (a server already running there makes this fail).
+    for (what, addr) in std::iter::once(("listen address", args.addr))
+        .chain(args.metrics_addr.map(|addr| ("metrics address", addr)))
+    {
+        match std::net::TcpListener::bind(addr) {
+            Ok(_) => report(Some(true), what, format!("{addr} is free")),
+            Err(error) => report(
+                Some(false),
+                what,
+                format!("cannot listen on {addr}: {error}"),
+            ),
+        }
+    }
+    let metrics = match (&args.metrics_addr, &args.metrics_token) {
+        (Some(addr), _) => format!("served on http://{addr}/metrics"),
+        (None, Some(_)) => "served on the site's address to requests with the token".into(),
+        (None, None) => "not served (set --metrics-addr or --metrics-token to monitor mir)".into(),
+    };
+    report(None, "metrics", metrics);
+    if !args.https {
+        report(
+            None,
+            "https",
+            "off: cookies are not marked Secure and HSTS is not sent; turn it on (--https) when a proxy in front serves HTTPS".into(),
+        );
+    }
+    if failed > 0 {
+        return Err(crate::UserError(format!(
+            "{failed} {} failed",
+            if failed == 1 { "check" } else { "checks" }
+        ))
+        .into());
+    }
+    println!("All checks passed.");
+    Ok(())
+}
+
 /// Deletes expired sessions once an hour. Safe with several servers: it is one idempotent DELETE.
 fn spawn_session_sweeper(store: Store) {
     tokio::spawn(async move {

@@ -33,7 +33,7 @@ fn help_describes_every_subcommand() {
     assert!(output.status.success());
     let help = String::from_utf8_lossy(&output.stdout);
     for sub in [
-        "serve", "migrate", "demo", "backup", "restore", "verify", "copy",
+        "serve", "migrate", "demo", "backup", "restore", "verify", "copy", "check",
     ] {
         assert!(help.contains(sub), "{help}");
     }
@@ -821,4 +821,55 @@ fn metrics_are_served_on_their_own_address_and_not_on_the_site() {
     assert!(metrics.starts_with("HTTP/1.1 200"), "{metrics}");
     assert!(metrics.contains("route=\"/cookies\""), "{metrics}");
     server.terminate();
+}
+
+/// `mir check` (issue 16, point 6): each setting checked without serving; exit 1 naming what
+/// failed, 0 when all pass.
+#[test]
+fn check_reports_each_setting_and_fails_on_what_cannot_work() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let url = sqlite_url(&dir, "checked.db");
+    let fresh = mir()
+        .args(["check", "--addr", "127.0.0.1:0", "--database", &url])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&fresh.stdout);
+    assert_eq!(fresh.status.code(), Some(0), "{out}");
+    assert!(out.contains("does not exist yet"), "{out}");
+    assert!(
+        !dir.path().join("checked.db").exists(),
+        "check creates no database"
+    );
+    assert!(out.contains("All checks passed."), "{out}");
+
+    assert!(
+        mir()
+            .args(["migrate", "--database", &url])
+            .status()
+            .expect("run")
+            .success()
+    );
+    let blocker = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let taken = blocker.local_addr().expect("addr").to_string();
+    let failing = mir()
+        .args(["check", "--addr", &taken, "--database", &url])
+        .args(["--smtp-url", "smtp://127.0.0.1:1"])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&failing.stdout);
+    assert_eq!(failing.status.code(), Some(1), "{out}");
+    assert!(out.contains("ok   database: SQLite"), "{out}");
+    assert!(out.contains("schema is up to date"), "{out}");
+    assert!(out.contains("FAIL email: "), "{out}");
+    assert!(
+        out.contains(&format!("FAIL listen address: cannot listen on {taken}")),
+        "{out}"
+    );
+    assert!(
+        String::from_utf8_lossy(&failing.stderr).contains("2 checks failed"),
+        "{}",
+        String::from_utf8_lossy(&failing.stderr)
+    );
 }

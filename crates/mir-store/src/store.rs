@@ -110,6 +110,46 @@ impl Store {
         Ok(())
     }
 
+    /// Migrations this version of mir has that the database has not had yet (`mir check`).
+    /// A database never migrated has them all.
+    pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
+        let migrator = match self.engine {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let applied: Vec<i64> =
+            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_all(&self.pool)
+                .await
+            {
+                Ok(applied) => applied,
+                // No table yet: nothing has been applied.
+                Err(sqlx::Error::Database(_)) => Vec::new(),
+                Err(error) => return Err(error.into()),
+            };
+        Ok(migrator
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .count())
+    }
+
+    /// Migrations applied in the database that this version of mir does not know: it is newer
+    /// than this binary (an upgrade was rolled back?).
+    pub async fn unknown_migrations(&self) -> Result<usize, StoreError> {
+        let migrator = match self.engine {
+            Engine::Sqlite => &SQLITE_MIGRATIONS,
+            Engine::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
+            .fetch_all(&self.pool)
+            .await
+            .unwrap_or_default();
+        Ok(applied
+            .iter()
+            .filter(|v| !migrator.iter().any(|m| m.version == **v))
+            .count())
+    }
+
     /// Answers when the database does: used by `/healthz`.
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
