@@ -11,6 +11,7 @@ use mir_store::{DatabaseUrl, Store};
 use tracing_subscriber::EnvFilter;
 
 mod operations;
+mod reference;
 mod serve;
 
 use serve::{ServeArgs, serve};
@@ -36,6 +37,9 @@ enum Command {
     /// Check the configuration `mir serve` would start with (database, email, addresses)
     /// without serving or changing anything; exits 1 if a check fails.
     Check(ServeArgs),
+    /// Print the configuration reference (docs/configuration.md) from these definitions.
+    #[command(hide = true)]
+    ConfigReference,
     /// Bring the database schema up to date, then exit.
     Migrate(DatabaseArgs),
     /// Load the demonstration data (safe to repeat: a second run adds nothing), then exit.
@@ -247,6 +251,10 @@ struct DemoArgs {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Command::ConfigReference) {
+        print!("{}", reference::markdown());
+        return ExitCode::SUCCESS;
+    }
     // Kept until the end of `main`, so the last lines are written before the process exits.
     let _logs_flushed_on_exit = init_logging();
     let database = match cli_database(&cli.command).parse::<DatabaseUrl>() {
@@ -270,6 +278,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve(args, database).await,
             Command::Check(args) => serve::check(args, database).await,
+            Command::ConfigReference => Ok(()),
             Command::Migrate(_) => migrate(&database).await.map(|_| ()),
             Command::Demo(args) => demo(&database, args.scale, args.seed).await,
             Command::Import(ImportCommand::Framework { file, .. }) => {
@@ -333,6 +342,7 @@ fn cli_database(command: &Command) -> &str {
         | Command::Restore { database, .. }
         | Command::Verify { database, .. } => &database.database,
         Command::Copy { from, .. } => from,
+        Command::ConfigReference => "",
     }
 }
 

@@ -33,23 +33,28 @@ pub(crate) struct ServeArgs {
     https: bool,
     /// How many proxies in front of mir append to X-Forwarded-For (a load balancer: 1). The
     /// visitor's address then comes from that header, for rate limits; 0 ignores it.
-    #[arg(long, env = "MIR_TRUSTED_PROXIES", default_value_t = 0)]
+    #[arg(
+        long,
+        value_name = "N",
+        env = "MIR_TRUSTED_PROXIES",
+        default_value_t = 0
+    )]
     trusted_proxies: usize,
     /// Days without use after which a session ends.
-    #[arg(long, env = "MIR_SESSION_IDLE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=90))]
+    #[arg(long, value_name = "DAYS", env = "MIR_SESSION_IDLE_DAYS", default_value_t = 7, value_parser = clap::value_parser!(u64).range(1..=90))]
     session_idle_days: u64,
     /// Days after signing in at which a session ends however busy it is.
-    #[arg(long, env = "MIR_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=365))]
+    #[arg(long, value_name = "DAYS", env = "MIR_SESSION_MAX_DAYS", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=365))]
     session_max_days: u64,
     /// Megabytes of memory for whole public pages kept ready (each in plain, gzip and Brotli).
-    #[arg(long, env = "MIR_PAGE_CACHE_MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(0..=4096))]
+    #[arg(long, value_name = "MB", env = "MIR_PAGE_CACHE_MB", default_value_t = 64, value_parser = clap::value_parser!(u64).range(0..=4096))]
     page_cache_mb: u64,
     /// Seconds a browser or a proxy in front may reuse a public page for visitors who are not
     /// signed in (Cache-Control max-age).
-    #[arg(long, env = "MIR_PUBLIC_MAX_AGE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86400))]
+    #[arg(long, value_name = "SECONDS", env = "MIR_PUBLIC_MAX_AGE", default_value_t = 60, value_parser = clap::value_parser!(u64).range(0..=86400))]
     public_max_age: u64,
     /// Seconds a proxy may go on serving such a page while it fetches a fresh one.
-    #[arg(long, env = "MIR_STALE_WHILE_REVALIDATE", default_value_t = 600, value_parser = clap::value_parser!(u64).range(0..=86400))]
+    #[arg(long, value_name = "SECONDS", env = "MIR_STALE_WHILE_REVALIDATE", default_value_t = 600, value_parser = clap::value_parser!(u64).range(0..=86400))]
     stale_while_revalidate: u64,
     /// Also serve `/metrics` (and nothing else) on this address, without a token: one that only
     /// the monitoring system reaches, such as 127.0.0.1:9090.

@@ -873,3 +873,24 @@ fn check_reports_each_setting_and_fails_on_what_cannot_work() {
         String::from_utf8_lossy(&failing.stderr)
     );
 }
+
+/// The configuration reference in the repository is the one the command prints from its own
+/// definitions (issue 16, point 6): a flag added without regenerating it fails here.
+#[test]
+fn the_configuration_reference_matches_the_command() {
+    let printed = mir().arg("config-reference").output().expect("run");
+    assert!(printed.status.success());
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
+    let kept = std::fs::read_to_string(&file).expect("docs/configuration.md");
+    assert!(
+        kept == String::from_utf8_lossy(&printed.stdout),
+        "docs/configuration.md is out of date: run `cargo run -p mir-cli -- config-reference > docs/configuration.md`"
+    );
+    for setting in [
+        "MIR_METRICS_TOKEN` (secret)",
+        "`--metrics-addr ADDR`",
+        "## `mir backup`",
+    ] {
+        assert!(kept.contains(setting), "{setting}");
+    }
+}
