@@ -1,8 +1,9 @@
 //! Telling every server that something changed, so that what each keeps in memory (whole
 //! public pages, public answers, the directory's index) is never more than a moment old.
 //!
-//! Within one process a [`Changes`] counter moves on after every write; the caches remember the
-//! count they were filled at and drop what is older. With several servers on one PostgreSQL
+//! Within one process a [`Changes`] counter moves on after every write (and a second one after
+//! every write to public data); the caches remember the count they were filled at and drop what
+//! is older. With several servers on one PostgreSQL
 //! database, each write also sends a `NOTIFY` on [`CHANNEL`], and every server listens
 //! ([`Store::listen_for_changes`]) and moves its own counter on: a change made through one
 //! server is seen through the others within a second (decision 0031). SQLite has one server
@@ -67,9 +68,17 @@ fn parse_payload(payload: &str) -> Option<(&str, ChangeKind)> {
 }
 
 impl Store {
-    /// The change count the web layer's caches follow.
+    /// The count of every change (here or heard of): whole public pages follow it, since any
+    /// change may show on one.
     pub fn changes(&self) -> Changes {
         self.changes.clone()
+    }
+
+    /// The count of changes to what public answers are made from (organisations, their places,
+    /// published plans, the search index): the directory, search, "who else" and the map
+    /// follow it, so saving a view or a name does not throw them away.
+    pub fn public_changes(&self) -> Changes {
+        self.public_changes.clone()
     }
 
     /// A request changed something (the web layer calls this after every accepted form): this
@@ -152,9 +161,10 @@ impl Store {
         }
     }
 
-    /// Drops the directory's index and moves the change count on, without telling anyone.
-    fn forget_everything_kept(&self) {
+    /// Drops the directory's index and moves both change counts on, without telling anyone.
+    pub(crate) fn forget_everything_kept(&self) {
         self.forget_public_index_here();
+        self.public_changes.bump();
         self.changes.bump();
     }
 }

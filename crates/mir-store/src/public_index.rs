@@ -95,8 +95,7 @@ impl Store {
     /// Called by the store's own writes (and by `copy_into`).
     /// Other servers of the same PostgreSQL database are told too (see `changes`).
     pub fn forget_public_index(&self) {
-        self.forget_public_index_here();
-        self.changes.bump();
+        self.forget_everything_kept();
         self.tell_other_servers_soon(crate::changes::ChangeKind::Public);
     }
 

@@ -69,6 +69,8 @@ impl SearchRepo for Store {
             .await?;
         }
         tx.commit().await?;
+        // Search answers kept by every server are stale now.
+        self.forget_public_index();
         Ok(())
     }
 

@@ -24,6 +24,8 @@ pub struct Store {
     pub(crate) public_index: Arc<crate::public_index::IndexCell>,
     /// Moved on by every change this process makes or hears of (see `changes`).
     pub(crate) changes: crate::changes::Changes,
+    /// Moved on by every change to public data (see `changes`).
+    pub(crate) public_changes: crate::changes::Changes,
     /// This process's name in change notifications, so it ignores its own.
     pub(crate) server_id: Arc<str>,
 }
@@ -79,6 +81,7 @@ impl Store {
             frameworks: Arc::default(),
             public_index: Arc::default(),
             changes: crate::changes::Changes::default(),
+            public_changes: crate::changes::Changes::default(),
             server_id: crate::changes::new_server_id().into(),
         })
     }

@@ -105,8 +105,10 @@ pub struct PublicCaches {
 
 impl AppState {
     pub fn new(store: Store, mailer: Mailer, config: WebConfig) -> AppState {
-        // Every cache drops what was made before the latest change (decision 0031).
+        // Whole pages drop what was made before the latest change of any kind; public answers,
+        // before the latest change to public data (decision 0031).
         let changes = store.changes();
+        let public_changes = store.public_changes();
         let caches = PublicCaches {
             pages: crate::cache::PageCache::with_budget(config.page_cache_bytes)
                 .with_cache_control(crate::cache::public_cache_control(
@@ -114,11 +116,12 @@ impl AppState {
                     config.stale_while_revalidate,
                 ))
                 .following(&changes),
-            search: crate::cache::TtlCache::with_capacity(SEARCHES_KEPT).following(&changes),
-            map: crate::cache::TtlCache::default().following(&changes),
-            who_else: crate::cache::TtlCache::default().following(&changes),
-            who_else_by_plan: crate::cache::TtlCache::default().following(&changes),
-            directory: crate::cache::TtlCache::default().following(&changes),
+            search: crate::cache::TtlCache::with_capacity(SEARCHES_KEPT)
+                .following(&public_changes),
+            map: crate::cache::TtlCache::default().following(&public_changes),
+            who_else: crate::cache::TtlCache::default().following(&public_changes),
+            who_else_by_plan: crate::cache::TtlCache::default().following(&public_changes),
+            directory: crate::cache::TtlCache::default().following(&public_changes),
         };
         AppState(Arc::new(Shared {
             store,
