@@ -11,6 +11,7 @@ use mir_store::{DatabaseUrl, Store};
 use tracing_subscriber::EnvFilter;
 
 mod operations;
+mod progress;
 mod reference;
 mod serve;
 
@@ -390,7 +391,10 @@ async fn demo(database: &DatabaseUrl, scale: Scale, seed: u64) -> Result<(), Any
     let store = migrate(database).await?;
     if scale == Scale::National {
         let started = Instant::now();
-        let report = mir_app::demo::load_national_data(&store, seed).await?;
+        let progress = progress::Progress::counted("Making the national dataset", "organisations");
+        let report = mir_app::demo::load_national_data(&store, seed, &progress.callback()).await;
+        progress.finish();
+        let report = report?;
         println!(
             "National demonstration data: {} organisations, {} priorities, {} actions, {} updates in {:.1} s (0 means it was there already).",
             report.organisations,
@@ -424,9 +428,13 @@ async fn import_postcodes(database: &DatabaseUrl, file: &Path) -> Result<(), Any
     let reader = std::fs::File::open(file)
         .map(std::io::BufReader::new)
         .map_err(|e| UserError(format!("cannot read {}: {e}", file.display())))?;
+    let size = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     let store = migrate(database).await?;
     let started = Instant::now();
+    let progress = progress::Progress::counted("Loading postcodes", "bytes");
+    let reader = progress::CountingReader::new(reader, size, &progress);
     let result = mir_app::places::import_postcodes(&store, reader, mir_store::now()).await;
+    progress.finish();
     store.close().await;
     match result {
         Ok(r) => {

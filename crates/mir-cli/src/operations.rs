@@ -6,6 +6,15 @@ use std::path::Path;
 use mir_store::{DatabaseUrl, Engine, Store};
 
 use crate::AnyError;
+use crate::progress::Progress;
+
+/// Every table's digest, showing which table it has reached.
+async fn digest(store: &Store, label: &str) -> Result<Vec<mir_store::TableDigest>, AnyError> {
+    let progress = Progress::counted(label, "tables");
+    let digests = store.content_digest_with(&progress.callback()).await;
+    progress.finish();
+    Ok(digests?)
+}
 
 /// A consistent copy of a live SQLite database, made while it serves.
 pub async fn backup(database: &DatabaseUrl, output: &Path) -> Result<(), AnyError> {
@@ -25,7 +34,10 @@ pub async fn backup(database: &DatabaseUrl, output: &Path) -> Result<(), AnyErro
     }
     let started = std::time::Instant::now();
     let store = Store::connect(database).await?;
-    store.backup_sqlite_into(output).await?;
+    let progress = Progress::spinner("Making the backup");
+    let made = store.backup_sqlite_into(output).await;
+    progress.finish();
+    made?;
     let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
     println!(
         "Backup written to {} ({} MB) in {:.1} s.",
@@ -54,7 +66,9 @@ pub async fn restore(database: &DatabaseUrl, file: &Path, force: bool) -> Result
     let partial = target.with_extension("restoring");
     remove_with_sidecars(&partial);
     std::fs::copy(file, &partial)?;
+    let progress = Progress::spinner("Checking the backup");
     let checked = check_backup(&partial, file).await;
+    progress.finish();
     let tables = match checked {
         Ok(tables) => tables,
         Err(error) => {
@@ -132,7 +146,10 @@ pub async fn verify(database: &DatabaseUrl, against: &DatabaseUrl) -> Result<(),
         Store::connect(database).await?,
         Store::connect(against).await?,
     );
-    let (left, right) = (a.content_digest().await?, b.content_digest().await?);
+    let (left, right) = (
+        digest(&a, "Reading the first").await?,
+        digest(&b, "Reading the second").await?,
+    );
     let mut names: Vec<&str> = left
         .iter()
         .chain(&right)
@@ -187,7 +204,10 @@ pub async fn copy(
         .into());
     }
     let skip: &[&str] = if skip_sessions { &["sessions"] } else { &[] };
-    let copied = source.copy_into(&target, skip).await?;
+    let progress = Progress::counted("Copying", "rows");
+    let copied = source.copy_into(&target, skip, &progress.callback()).await;
+    progress.finish();
+    let copied = copied?;
     let rows: i64 = copied.iter().map(|(_, n)| n).sum();
     println!(
         "Copied {rows} rows in {} tables from {} to {} in {:.1} s.",
@@ -197,8 +217,8 @@ pub async fn copy(
         started.elapsed().as_secs_f64()
     );
     let (left, right) = (
-        source.content_digest().await?,
-        target.content_digest().await?,
+        digest(&source, "Checking the original").await?,
+        digest(&target, "Checking the copy").await?,
     );
     let differ: Vec<&str> = left
         .iter()

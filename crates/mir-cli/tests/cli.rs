@@ -894,3 +894,42 @@ fn the_configuration_reference_matches_the_command() {
         assert!(kept.contains(setting), "{setting}");
     }
 }
+
+/// `mir copy` between two SQLite files (a move to a new disk), verified; without a terminal its
+/// progress is plain lines on standard error (issue 16, point 6), never escape codes.
+#[test]
+fn copy_between_sqlite_files_is_verified_and_reports_progress_in_plain_lines() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (from, to) = (sqlite_url(&dir, "from.db"), sqlite_url(&dir, "to.db"));
+    assert!(
+        mir()
+            .args(["demo", "--database", &from])
+            .status()
+            .expect("run")
+            .success()
+    );
+    let copy = mir()
+        .args(["copy", "--from", &from, "--to", &to])
+        .output()
+        .expect("run");
+    let (out, err) = (
+        String::from_utf8_lossy(&copy.stdout),
+        String::from_utf8_lossy(&copy.stderr),
+    );
+    assert_eq!(copy.status.code(), Some(0), "{out}{err}");
+    assert!(out.contains("Verified: both hold the same data"), "{out}");
+    let line = err
+        .lines()
+        .find(|l| l.starts_with("Copying: "))
+        .unwrap_or_else(|| panic!("a progress line: {err}"));
+    assert!(line.contains(" of ") && line.contains("a second"), "{line}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "no terminal escape codes in a log: {err}"
+    );
+    let verify = mir()
+        .args(["verify", "--database", &from, "--against", &to])
+        .output()
+        .expect("run");
+    assert_eq!(verify.status.code(), Some(0));
+}

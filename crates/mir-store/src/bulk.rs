@@ -177,6 +177,7 @@ impl Store {
         councils: &[String],
         statements: &[String],
         now: UnixTime,
+        progress: crate::Progress<'_>,
     ) -> Result<NationalReport, StoreError> {
         let exists: Option<i64> =
             sqlx::query_scalar("SELECT id FROM organisations WHERE slug = 'n-1'")
@@ -331,6 +332,11 @@ impl Store {
             ));
             if n % ORGANISATIONS_PER_BATCH == 0 || n == ORGANISATIONS {
                 batch.write(&mut tx, overriding, &mut report).await?;
+                progress(
+                    "organisations",
+                    u64::try_from(n).unwrap_or(0),
+                    u64::try_from(ORGANISATIONS).unwrap_or(0),
+                );
             }
         }
         if self.engine() == Engine::Postgres {

@@ -78,6 +78,13 @@ pub use sign_up::{MembershipSummary, PendingOrganisation, SignUp, SignUpRepo};
 pub use store::Store;
 pub use stories::{Story, StoryRepo};
 
+/// Told how a long operation is going: what it is working on, how much is done, of how much.
+/// The command line shows it as a progress bar (or plain lines); tests pass [`NO_PROGRESS`].
+pub type Progress<'a> = &'a (dyn Fn(&str, u64, u64) + Sync);
+
+/// A [`Progress`] that shows nothing.
+pub const NO_PROGRESS: Progress<'static> = &|_, _, _| {};
+
 /// Seconds since the Unix epoch: the one time representation stored in both engines.
 pub type UnixTime = i64;
 

@@ -135,6 +135,7 @@ impl Store {
         &self,
         target: &Store,
         skip: &[&str],
+        progress: crate::Progress<'_>,
     ) -> Result<Vec<(String, i64)>, StoreError> {
         let tables: Vec<String> = target
             .tables_in_dependency_order()
@@ -143,6 +144,17 @@ impl Store {
             .filter(|t| !skip.contains(&t.as_str()))
             .collect();
         let source_tables = self.table_names().await?;
+        // Counted first, so progress can say how much is left.
+        let mut total = 0_u64;
+        for table in tables.iter().filter(|t| source_tables.contains(t)) {
+            let rows: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) FROM \"{table}\""
+            )))
+            .fetch_one(&self.pool)
+            .await?;
+            total += u64::try_from(rows).unwrap_or(0);
+        }
+        let mut copied_rows = 0_u64;
         let mut tx = target.begin_write().await?;
         // A new database may hold rows its migrations wrote (settings): the copy replaces them.
         for table in tables.iter().rev() {
@@ -201,6 +213,8 @@ impl Store {
                 if batch.len() >= ROWS_PER_COPY || (done && !batch.is_empty()) {
                     count += i64::try_from(batch.len()).unwrap_or(0);
                     insert_batch(&mut tx, table, &list, overriding, &columns, &batch).await?;
+                    copied_rows += u64::try_from(batch.len()).unwrap_or(0);
+                    progress(table, copied_rows, total);
                     batch.clear();
                 }
                 if done {
@@ -235,8 +249,19 @@ impl Store {
 
     /// Every application table's row count and digest, by table name.
     pub async fn content_digest(&self) -> Result<Vec<TableDigest>, StoreError> {
+        self.content_digest_with(crate::NO_PROGRESS).await
+    }
+
+    /// The same, telling `progress` which table it has reached (tables done, of how many).
+    pub async fn content_digest_with(
+        &self,
+        progress: crate::Progress<'_>,
+    ) -> Result<Vec<TableDigest>, StoreError> {
         let mut out = Vec::new();
-        for table in self.table_names().await? {
+        let tables = self.table_names().await?;
+        let count = u64::try_from(tables.len()).unwrap_or(0);
+        for (n, table) in tables.into_iter().enumerate() {
+            progress(&table, u64::try_from(n).unwrap_or(0), count);
             let mut columns: Vec<String> = self
                 .column_kinds(&table)
                 .await?
@@ -393,10 +418,16 @@ async fn insert_batch(
             query = match kind {
                 ColumnKind::Integer => query.bind(read_integer(row, n).map_err(wrong)?),
                 ColumnKind::Real => query.bind(row.try_get::<Option<f64>, _>(n).map_err(wrong)?),
-                // Both sides untyped: text (the full-text table's words).
-                ColumnKind::Text | ColumnKind::Untyped => {
-                    query.bind(row.try_get::<Option<String>, _>(n).map_err(wrong)?)
-                }
+                ColumnKind::Text => query.bind(row.try_get::<Option<String>, _>(n).map_err(wrong)?),
+                // Both sides untyped (SQLite's full-text table to another SQLite file): each
+                // value as it is stored, text or a number.
+                ColumnKind::Untyped => match row.try_get::<Option<String>, _>(n) {
+                    Ok(text) => query.bind(text),
+                    Err(_) => match row.try_get::<Option<i64>, _>(n) {
+                        Ok(number) => query.bind(number),
+                        Err(_) => query.bind(row.try_get::<Option<f64>, _>(n).map_err(wrong)?),
+                    },
+                },
                 ColumnKind::Bytes => {
                     query.bind(row.try_get::<Option<Vec<u8>>, _>(n).map_err(wrong)?)
                 }

@@ -116,8 +116,7 @@ impl AppState {
                     config.stale_while_revalidate,
                 ))
                 .following(&changes),
-            search: crate::cache::TtlCache::with_capacity(SEARCHES_KEPT)
-                .following(&public_changes),
+            search: crate::cache::TtlCache::with_capacity(SEARCHES_KEPT).following(&public_changes),
             map: crate::cache::TtlCache::default().following(&public_changes),
             who_else: crate::cache::TtlCache::default().following(&public_changes),
             who_else_by_plan: crate::cache::TtlCache::default().following(&public_changes),

@@ -288,6 +288,7 @@ async fn load_demo_directory(
 pub async fn load_national_data(
     store: &mir_store::Store,
     seed: u64,
+    progress: mir_store::Progress<'_>,
 ) -> Result<mir_store::NationalReport, AppError> {
     load_demo_data(store).await?;
     let framework = parse_toml(DEMO_FRAMEWORK).map_err(AppError::InvalidFile)?;
@@ -301,7 +302,7 @@ pub async fn load_national_data(
         .map(|c| c.code.clone())
         .collect();
     Ok(store
-        .load_national_dataset(seed, &councils, &statements, mir_store::now())
+        .load_national_dataset(seed, &councils, &statements, mir_store::now(), progress)
         .await?)
 }
 
