@@ -53,7 +53,7 @@ const HOSTILE_QUERIES: [&str; 4] = [
 
 /// A plausible value for each parameter name, so that one hostile parameter at a time reaches
 /// code past the others.
-fn plausible(route: &str, name: &str) -> &'static str {
+pub(crate) fn plausible(route: &str, name: &str) -> &'static str {
     match name {
         "slug" if route.starts_with("/frameworks") => "demonstration",
         "slug" => "demo-riverside-council",
@@ -89,7 +89,7 @@ fn routes() -> Vec<(String, bool, bool)> {
     out
 }
 
-fn params(pattern: &str) -> Vec<String> {
+pub(crate) fn params(pattern: &str) -> Vec<String> {
     pattern
         .split('{')
         .skip(1)

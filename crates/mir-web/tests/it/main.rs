@@ -10,6 +10,7 @@ mod accounts;
 mod admin;
 mod easy_read;
 mod find;
+mod form_properties;
 mod hostile;
 mod http;
 mod members;
