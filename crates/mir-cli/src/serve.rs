@@ -197,7 +197,11 @@ pub(crate) async fn check(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
             ),
         );
     } else {
-        match tokio::time::timeout(Duration::from_secs(10), Store::connect(&database)).await {
+        let connected = async {
+            Store::probe(&database).await?;
+            Store::connect(&database).await
+        };
+        match tokio::time::timeout(Duration::from_secs(10), connected).await {
             Err(_) => report(
                 Some(false),
                 "database",

@@ -99,6 +99,16 @@ impl Store {
         }
     }
 
+    /// Opens one connection and closes it, so that a failure says why (refused, wrong
+    /// password, no such database) rather than only that the pool timed out. For `mir check`.
+    pub async fn probe(url: &DatabaseUrl) -> Result<(), StoreError> {
+        use sqlx::Connection;
+        sqlx::any::install_default_drivers();
+        let connection = sqlx::AnyConnection::connect(url.expose()).await?;
+        connection.close().await?;
+        Ok(())
+    }
+
     pub fn engine(&self) -> Engine {
         self.engine
     }
