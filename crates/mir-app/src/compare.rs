@@ -41,7 +41,7 @@ pub struct ThemeRow {
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub plans: Vec<ComparedPlan>,
-    pub framework: Option<Framework>,
+    pub framework: Option<std::sync::Arc<Framework>>,
     /// Statement codes every compared plan has a priority on.
     pub in_common: Vec<String>,
     pub themes: Vec<ThemeRow>,
@@ -97,7 +97,7 @@ pub async fn compare(store: &impl PlanStore, slugs: &[String]) -> Result<Compari
     }
     let left_out = wanted.len().saturating_sub(MAX_PLANS);
     let mut compared = Vec::new();
-    let mut framework: Option<Framework> = None;
+    let mut framework: Option<std::sync::Arc<Framework>> = None;
     let mut not_found = 0;
     for slug in wanted.into_iter().take(MAX_PLANS) {
         let plan = match plans::public_plan(store, slug).await {

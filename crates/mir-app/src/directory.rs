@@ -17,7 +17,9 @@ pub const PAGE_SIZE: i64 = 20;
 const SIX_MONTHS: i64 = 182 * 24 * 60 * 60;
 
 /// The statement framework the directory filters by: the newest version of the first one.
-pub async fn framework(store: &(impl FrameworkRepo + Sync)) -> Result<Option<Framework>, AppError> {
+pub async fn framework(
+    store: &(impl FrameworkRepo + Sync),
+) -> Result<Option<std::sync::Arc<Framework>>, AppError> {
     let Some(first) = store.framework_versions().await?.into_iter().next() else {
         return Ok(None);
     };
@@ -117,7 +119,7 @@ pub struct DirectoryPage {
     pub total: i64,
     pub page: i64,
     pub pages: i64,
-    pub framework: Option<Framework>,
+    pub framework: Option<std::sync::Arc<Framework>>,
     /// The place asked about, when one was typed: found, several to choose from, or why not.
     pub place: Option<PlaceAnswer>,
     /// With a place found: the nearest organisations working elsewhere (on the first page).
@@ -221,7 +223,7 @@ pub async fn directory(
     let filter = DirectoryFilter {
         areas,
         kind: (!query.kind.is_empty()).then(|| query.kind.clone()),
-        statements: statements_for(framework.as_ref(), &query.theme, &query.statement),
+        statements: statements_for(framework.as_deref(), &query.theme, &query.statement),
         has_plan: query.plan == "yes",
         changed_since: (query.recent == "yes").then_some(now - SIX_MONTHS),
     };
@@ -272,7 +274,7 @@ pub struct NationalMap {
     pub bands: Vec<(usize, i64, i64)>,
     pub theme: String,
     pub statement: String,
-    pub framework: Option<Framework>,
+    pub framework: Option<std::sync::Arc<Framework>>,
 }
 
 /// The national map: per council, how many organisations with published plans serve it (on a
@@ -283,7 +285,7 @@ pub async fn national_map(
     statement: &str,
 ) -> Result<NationalMap, AppError> {
     let framework = framework(store).await?;
-    let statements = statements_for(framework.as_ref(), theme, statement);
+    let statements = statements_for(framework.as_deref(), theme, statement);
     let counts = store.plan_counts_by_area(&statements).await?;
     let max = counts.iter().map(|(_, n)| *n).max().unwrap_or(0);
     // Four bands of equal width up to the largest count (at least 1 each).

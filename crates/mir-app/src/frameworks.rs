@@ -98,7 +98,7 @@ pub async fn framework(
     actor: &Actor,
     slug: &str,
     version: Option<&str>,
-) -> Result<Framework, AppError> {
+) -> Result<std::sync::Arc<Framework>, AppError> {
     authorize(actor, Action::ViewPublicPages)?;
     store
         .load_framework(slug, version)

@@ -47,7 +47,7 @@ pub trait FrameworkRepo {
         &self,
         slug: &str,
         version: Option<&str>,
-    ) -> impl Future<Output = Result<Option<Framework>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<std::sync::Arc<Framework>>, StoreError>> + Send;
     fn framework_picture(
         &self,
         slug: &str,
@@ -241,8 +241,9 @@ impl FrameworkRepo for Store {
         &self,
         slug: &str,
         version: Option<&str>,
-    ) -> Result<Option<Framework>, StoreError> {
-        // Versions never change once imported, so a loaded version is kept for the process.
+    ) -> Result<Option<std::sync::Arc<Framework>>, StoreError> {
+        // Versions never change once imported, so a loaded version is kept for the process
+        // and shared (pages and cached answers hold the same copy, never a clone).
         let version = match version {
             Some(v) => v.to_owned(),
             None => {
@@ -263,7 +264,10 @@ impl FrameworkRepo for Store {
         if let Some(found) = self.cached_framework(&key) {
             return Ok(Some(found));
         }
-        let loaded = self.load_framework_from_db(slug, Some(&version)).await?;
+        let loaded = self
+            .load_framework_from_db(slug, Some(&version))
+            .await?
+            .map(std::sync::Arc::new);
         if let Some(framework) = &loaded {
             self.cache_framework(key, framework.clone());
         }

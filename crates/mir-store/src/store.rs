@@ -13,13 +13,16 @@ use crate::{DatabaseUrl, Engine, StoreError};
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
 
+/// Framework versions loaded so far, by (slug, version), each shared by every page using it.
+type LoadedFrameworks = HashMap<(String, String), Arc<Framework>>;
+
 /// The database: a connection pool and the engine behind it. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct Store {
     pub(crate) pool: AnyPool,
     engine: Engine,
     /// Framework versions already loaded: they never change once imported.
-    frameworks: Arc<Mutex<HashMap<(String, String), Framework>>>,
+    frameworks: Arc<Mutex<LoadedFrameworks>>,
     /// The directory's and "who else"'s view of every public organisation, in memory.
     pub(crate) public_index: Arc<crate::public_index::IndexCell>,
     /// Moved on by every change this process makes or hears of (see `changes`).
@@ -31,7 +34,7 @@ pub struct Store {
 }
 
 impl Store {
-    pub(crate) fn cached_framework(&self, key: &(String, String)) -> Option<Framework> {
+    pub(crate) fn cached_framework(&self, key: &(String, String)) -> Option<Arc<Framework>> {
         self.frameworks
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -39,7 +42,7 @@ impl Store {
             .cloned()
     }
 
-    pub(crate) fn cache_framework(&self, key: (String, String), framework: Framework) {
+    pub(crate) fn cache_framework(&self, key: (String, String), framework: Arc<Framework>) {
         self.frameworks
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -92,7 +92,7 @@ pub struct Approval {
 pub struct PlanWorkspace {
     pub organisation: OrganisationRef,
     pub me: Member,
-    pub framework: Option<Framework>,
+    pub framework: Option<std::sync::Arc<Framework>>,
     pub priorities: Vec<DraftPriority>,
     pub updates: Vec<UpdateRow>,
     pub reviews: Vec<Review>,

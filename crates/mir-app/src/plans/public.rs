@@ -34,7 +34,7 @@ pub struct PublishedVersion {
 #[derive(Debug, Clone)]
 pub struct PublicPlan {
     pub profile: OrganisationProfile,
-    pub framework: Option<Framework>,
+    pub framework: Option<std::sync::Arc<Framework>>,
     /// The latest version, with statuses from updates published directly since.
     pub current: Option<PublishedVersion>,
     pub versions: Vec<PublishedVersion>,
@@ -205,7 +205,7 @@ pub async fn how_we_are_doing(
     store: &impl PlanStore,
     plan: &PublicPlan,
 ) -> Result<Vec<PublicPosition>, AppError> {
-    agreed_positions(store, plan.profile.id, plan.framework.as_ref()).await
+    agreed_positions(store, plan.profile.id, plan.framework.as_deref()).await
 }
 
 /// For each statement, the latest position an organisation's group agreed in a review and

@@ -58,7 +58,7 @@ pub struct ReviewsOverview {
     /// How many people a perspective needs to be shown on its own in a summary.
     pub anonymity_threshold: i64,
     /// The adopted framework version and its themes, to choose from.
-    pub framework: Option<Framework>,
+    pub framework: Option<std::sync::Arc<Framework>>,
     pub can_lead: bool,
 }
 
@@ -307,7 +307,7 @@ pub struct ReviewInContext {
     pub organisation: OrganisationRef,
     pub me: Member,
     pub review: Review,
-    pub framework: Framework,
+    pub framework: std::sync::Arc<Framework>,
     /// The themes in the review, in order.
     pub themes: Vec<Theme>,
     pub can_lead: bool,

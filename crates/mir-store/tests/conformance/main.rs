@@ -248,7 +248,7 @@ async fn framework_import_round_trips_through_export(store: &Store) {
         .await
         .expect("load")
         .expect("found");
-    assert_eq!(loaded, framework, "everything comes back as it went in");
+    assert_eq!(*loaded, framework, "everything comes back as it went in");
     let exported = export_toml(&loaded).expect("export");
     assert_eq!(parse_toml(&exported).expect("re-import"), framework);
     let versions = store.framework_versions().await.expect("list");
@@ -287,7 +287,7 @@ async fn framework_versions_are_immutable_and_older_ones_stay_readable(store: &S
         .await
         .expect("load")
         .expect("found");
-    assert_eq!(older, old);
+    assert_eq!(*older, old);
     assert_eq!(
         store
             .load_framework("demonstration", Some("1999"))

@@ -24,7 +24,7 @@ pub struct VersionQuery {
 /// What every framework page shares: the version shown, and whether it was asked for by name
 /// (then links keep `?version=`, so a reader stays on the version they chose).
 pub struct Shown {
-    pub framework: Framework,
+    pub framework: std::sync::Arc<Framework>,
     pub pinned: bool,
 }
 

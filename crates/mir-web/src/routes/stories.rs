@@ -39,7 +39,7 @@ pub struct StoriesQuery {
 struct ListPage {
     ctx: PageContext,
     stories: Vec<Story>,
-    framework: Option<Framework>,
+    framework: Option<std::sync::Arc<Framework>>,
     theme: String,
     statement: String,
 }
@@ -165,7 +165,10 @@ async fn new_page(
         ctx,
         slug: slug.to_owned(),
         name: ws.organisation.name.clone(),
-        statements: ws.framework.map(|f| f.statements).unwrap_or_default(),
+        statements: ws
+            .framework
+            .map(|f| f.statements.clone())
+            .unwrap_or_default(),
         form,
         errors,
         max_chars: MAX_STORY_CHARS,

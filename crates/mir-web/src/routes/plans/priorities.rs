@@ -119,7 +119,7 @@ async fn priority_page(
     form: PriorityForm,
 ) -> Result<PriorityPage, WebError> {
     let positions =
-        plans::agreed_positions(&state.store, ws.organisation.id, ws.framework.as_ref()).await?;
+        plans::agreed_positions(&state.store, ws.organisation.id, ws.framework.as_deref()).await?;
     Ok(PriorityPage {
         positions,
         ctx,
