@@ -447,15 +447,14 @@ async fn check(url: &str, ledger: &Ledger, targets: &Targets) -> usize {
         + usize::from(ledger.target.acknowledged.is_some())
 }
 
-fn kill_9(server: Server) {
+fn kill_9(mut server: Server) {
     let pid = server.child.id().to_string();
     let killed = std::process::Command::new("kill")
         .args(["-KILL", &pid])
         .status()
         .expect("kill");
     assert!(killed.success());
-    let mut child = server.child;
-    let _ = child.wait();
+    let _ = server.child.wait();
 }
 
 fn drill(engine: &str, url: &str) {

@@ -356,9 +356,10 @@ pub fn router(state: AppState) -> Router {
             timeout,
         ))
         .layer(CsrfLayer::new())
-        .layer(from_fn_with_state(state.clone(), changes::middleware))
         .layer(from_fn_with_state(state.clone(), view_mode::middleware))
         .layer(from_fn_with_state(state.clone(), session::middleware))
+        // Inside the session layer: it needs to know who is asking.
+        .layer(from_fn_with_state(state.clone(), changes::middleware))
         .layer(from_fn_with_state(state.clone(), csrf::middleware))
         // After the session: it needs to know who is asking.
         .layer(from_fn_with_state(state.clone(), sign_in_first::middleware));

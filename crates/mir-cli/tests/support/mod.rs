@@ -27,6 +27,16 @@ pub struct Server {
     pub log: mpsc::Receiver<String>,
 }
 
+/// A server left running when a test fails or returns early is killed, never left behind.
+impl Drop for Server {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// A `mir serve` started, perhaps not listening yet.
 pub struct Launched {
     child: Child,

@@ -11,7 +11,14 @@ use axum::response::Response;
 use crate::AppState;
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let may_change = !req.method().is_safe();
+    // Only a signed-in person's form can change what public pages show (a visitor's sign-in,
+    // contact message, sign-up or password reset cannot): a visitor's accepted form must not
+    // empty every server's caches at will (the forged-token sign-out once did).
+    let signed_in = !matches!(
+        req.extensions().get::<mir_app::Actor>(),
+        None | Some(mir_app::Actor::Anonymous)
+    );
+    let may_change = signed_in && !req.method().is_safe();
     let response = next.run(req).await;
     // Only a request that was accepted (a page, or a redirect after a form was saved) can have
     // changed anything; a refused one (a wrong form token, a form with mistakes, a page that is

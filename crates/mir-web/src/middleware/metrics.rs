@@ -29,9 +29,88 @@ pub fn handle() -> PrometheusHandle {
             // Fails only if another recorder was installed first; then ours still renders
             // (empty), which the metrics test would catch.
             let _ = metrics::set_global_recorder(recorder);
+            describe();
             handle
         })
         .clone()
+}
+
+/// The method as a metrics label and in the log: one of the standard ones, else `OTHER`. A
+/// visitor chooses the method's text, and every distinct label is a new series kept for the
+/// life of the process: 21 requests with made-up 380 KB methods once added 43 MB.
+fn method_label(method: &axum::http::Method) -> &'static str {
+    use axum::http::Method;
+    match *method {
+        Method::GET => "GET",
+        Method::HEAD => "HEAD",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::DELETE => "DELETE",
+        Method::PATCH => "PATCH",
+        Method::OPTIONS => "OPTIONS",
+        Method::CONNECT => "CONNECT",
+        Method::TRACE => "TRACE",
+        _ => "OTHER",
+    }
+}
+
+/// Names and meanings for `/metrics` (`# HELP` lines), and the counters that should read 0
+/// rather than be missing before their first event, so alerts on them work from the start.
+pub fn describe() {
+    metrics::describe_counter!(
+        "http_requests_total",
+        "Requests answered, by method, route template and status"
+    );
+    metrics::describe_histogram!(
+        DURATION,
+        metrics::Unit::Seconds,
+        "Time to answer a request, by method and route template"
+    );
+    metrics::describe_counter!(
+        "mir_page_cache_hits_total",
+        "Public pages served from memory"
+    );
+    metrics::describe_counter!(
+        "mir_page_cache_misses_total",
+        "Public pages built because none was kept"
+    );
+    metrics::describe_counter!(
+        "mir_page_cache_evictions_total",
+        "Kept pages dropped to stay within the page cache's budget"
+    );
+    metrics::describe_gauge!(
+        "mir_page_cache_bytes",
+        metrics::Unit::Bytes,
+        "Bytes of public pages kept (all their forms)"
+    );
+    metrics::describe_gauge!("mir_page_cache_pages", "Public pages kept");
+    metrics::describe_gauge!(
+        "mir_process_resident_bytes",
+        metrics::Unit::Bytes,
+        "Memory the server process holds (resident set size)"
+    );
+    metrics::describe_gauge!(
+        "mir_mail_waiting",
+        "Emails in the outbox waiting to be sent (including retries)"
+    );
+    metrics::describe_gauge!(
+        "mir_mail_stuck",
+        "Emails given up after every try (listed on the admin page)"
+    );
+    for counter in [
+        "mir_page_cache_hits_total",
+        "mir_page_cache_misses_total",
+        "mir_page_cache_evictions_total",
+    ] {
+        metrics::counter!(counter).increment(0);
+    }
+}
+
+/// The process's resident memory in bytes (Linux; `None` elsewhere).
+pub fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
 
 /// Counts and times every request, and writes the one access-log line for it. The line names
@@ -41,7 +120,7 @@ pub async fn middleware(req: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    let method = req.method().as_str().to_owned();
+    let method = method_label(req.method()).to_owned();
     let request_id = req.headers().get(crate::page::REQUEST_ID).cloned();
     let started = Instant::now();
     let response = next.run(req).await;
@@ -53,7 +132,12 @@ pub async fn middleware(req: Request, next: Next) -> Response {
         route,
         status,
         ms = elapsed.as_secs_f64() * 1000.0,
-        request_id = request_id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("-"),
+        // A visitor may send their own id: at most 64 characters of it reach the log.
+        request_id = request_id
+            .as_ref()
+            .and_then(|v| v.to_str().ok())
+            .filter(|id| id.len() <= 64)
+            .unwrap_or("-"),
     );
     metrics::counter!("http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status.to_string())
         .increment(1);

@@ -68,10 +68,25 @@ pub async fn metrics(
     if Sha256::digest(given.as_bytes()) != Sha256::digest(expected.as_bytes()) {
         return Err(WebError::NotFound);
     }
-    Ok(metrics_response(&state))
+    Ok(metrics_response(&state).await)
 }
 
-fn metrics_response(state: &AppState) -> Response {
+/// The figures, with the gauges that are read when asked for (memory, the mail outbox).
+async fn metrics_response(state: &AppState) -> Response {
+    #[allow(clippy::cast_precision_loss)] // bytes and counts far below 2^52
+    {
+        if let Some(bytes) = crate::middleware::metrics::resident_bytes() {
+            metrics::gauge!("mir_process_resident_bytes").set(bytes as f64);
+        }
+        // The server itself asks (the operator actor), for its monitoring.
+        match mir_app::mail::outbox_report(&state.store, &mir_app::Actor::Operator).await {
+            Ok(report) => {
+                metrics::gauge!("mir_mail_waiting").set(report.waiting as f64);
+                metrics::gauge!("mir_mail_stuck").set(report.stuck.len() as f64);
+            }
+            Err(error) => tracing::warn!(%error, "metrics: could not read the mail outbox"),
+        }
+    }
     (
         [
             (
@@ -91,9 +106,9 @@ pub fn metrics_only(state: AppState) -> axum::Router {
     axum::Router::new()
         .route(
             "/metrics",
-            axum::routing::get(
-                |State(state): State<AppState>| async move { metrics_response(&state) },
-            ),
+            axum::routing::get(|State(state): State<AppState>| async move {
+                metrics_response(&state).await
+            }),
         )
         .with_state(state)
 }

@@ -344,7 +344,30 @@ async fn metrics_count_requests_by_route_template() {
     app.get("/cookies").await;
     let css = mir_web::assets::url("favicon.svg");
     app.get(&css).await;
+    // A made-up method is counted as OTHER: its text never becomes a series of its own.
+    let odd = Request::builder()
+        .method(Method::from_bytes(b"ZQXMETHOD").expect("method"))
+        .uri("/cookies")
+        .body(Body::empty())
+        .expect("request");
+    app.send(odd).await;
     let metrics = metrics_with("Bearer monitor-token").await;
+    assert!(!metrics.body.contains("ZQXMETHOD"), "{}", metrics.body);
+    assert!(
+        metrics.body.contains("method=\"OTHER\""),
+        "{}",
+        metrics.body
+    );
+    // Named and explained, and there from the start (alerts can rely on them).
+    for line in [
+        "# HELP http_requests_total",
+        "mir_page_cache_evictions_total 0",
+        "mir_process_resident_bytes",
+        "mir_mail_waiting",
+        "mir_mail_stuck",
+    ] {
+        assert!(metrics.body.contains(line), "{line} in {}", metrics.body);
+    }
     assert_eq!(metrics.status, StatusCode::OK);
     assert!(metrics.header("content-type").starts_with("text/plain"));
     assert!(

@@ -678,7 +678,30 @@ async fn the_public_plan_is_kept_until_something_changes() {
         priorities_shown(&app.get(&public).await).is_empty(),
         "still the kept page"
     );
-    // A form that is saved, and the kept pages go.
+    // A visitor's accepted forms cannot change public pages, so they keep them too: a
+    // message sent, and a sign-out with a token the visitor made up (security finding, issue
+    // 16: each emptied every server's caches).
+    let visitor = app
+        .get("/contact")
+        .await
+        .set_cookie("mir_csrf")
+        .expect("a form token");
+    let visitor_token = csrf_of(&visitor);
+    for (path, body) in [
+        (
+            "/contact",
+            format!("csrf_token={visitor_token}&message=Hello+there"),
+        ),
+        ("/sign-out", format!("csrf_token={visitor_token}")),
+    ] {
+        let answered = app.post_form(path, &body, Some(&visitor)).await;
+        assert_eq!(answered.status, StatusCode::SEE_OTHER, "{path}");
+    }
+    assert!(
+        priorities_shown(&app.get(&public).await).is_empty(),
+        "still the kept page after a visitor's forms"
+    );
+    // A signed-in person's form that is saved, and the kept pages go.
     let sent = app
         .post_form(
             "/contact",
