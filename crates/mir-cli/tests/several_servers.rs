@@ -90,6 +90,18 @@ fn two_servers_on_one_postgres_share_sign_in_limits_jobs_mail_and_changes() {
         "{}",
         String::from_utf8_lossy(&demo.stderr)
     );
+    // The weekly digest tells people about updates published in the last week: date the
+    // demonstration's updates an hour ago, so there is a digest to send whatever today is.
+    runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.expect("open");
+        sqlx::query("UPDATE progress_updates SET published_at = $1 WHERE published_at IS NOT NULL")
+            .bind(mir_store::now() - 3600)
+            .execute(&pool)
+            .await
+            .expect("date the updates");
+        pool.close().await;
+    });
     let mail_dir = tempfile::tempdir().expect("mail folder");
     let start = || {
         let mut command = serve_command(&url);

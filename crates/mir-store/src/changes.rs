@@ -17,8 +17,24 @@ use std::time::Duration;
 
 use crate::{DatabaseUrl, Engine, Store};
 
-/// The PostgreSQL notification channel every server of one database listens on.
+/// The start of the PostgreSQL notification channel every server of one deployment listens
+/// on; the schema mir's tables are in is added (`mir_changes_public`), so that two deployments
+/// in one database (production and staging in two schemas) do not empty each other's caches.
 pub const CHANNEL: &str = "mir_changes";
+
+/// The channel for the schema `schema`: letters, digits and `_` only, at most 63 bytes.
+fn channel_for(schema: &str) -> String {
+    let mut channel = format!("{CHANNEL}_");
+    channel.extend(schema.chars().map(|c| {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        }
+    }));
+    channel.truncate(63);
+    channel
+}
 
 /// A count of changes seen by this process (its own writes and other servers'). Cheap to clone:
 /// every clone shares one counter.
@@ -95,12 +111,16 @@ impl Store {
             return;
         }
         let payload = format!("{} {}", self.server_id, kind.word());
-        if let Err(error) = sqlx::query("SELECT pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(payload)
-            .execute(&self.pool)
-            .await
-        {
+        let sent = match self.change_channel().await {
+            Ok(channel) => sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(channel)
+                .bind(payload)
+                .execute(&self.pool)
+                .await
+                .map(|_| ()),
+            Err(error) => Err(error),
+        };
+        if let Err(error) = sent {
             tracing::warn!(%error, "could not tell other servers about a change");
         }
     }
@@ -115,6 +135,19 @@ impl Store {
             let store = self.clone();
             runtime.spawn(async move { store.tell_other_servers(kind).await });
         }
+    }
+
+    /// This deployment's notification channel (its schema's), found once.
+    async fn change_channel(&self) -> Result<String, sqlx::Error> {
+        if let Some(channel) = self.change_channel.get() {
+            return Ok(channel.clone());
+        }
+        let schema: String = sqlx::query_scalar("SELECT CAST(current_schema() AS TEXT)")
+            .fetch_one(&self.pool)
+            .await?;
+        let channel = channel_for(&schema);
+        let _ = self.change_channel.set(channel.clone());
+        Ok(channel)
     }
 
     /// On PostgreSQL, listens for other servers' changes until the process ends (reconnecting
@@ -141,16 +174,19 @@ impl Store {
     async fn listen_until_dropped(&self, url: &DatabaseUrl) -> Result<(), sqlx::Error> {
         // Its own connection, outside the pool: a listener holds it for ever.
         let mut listener = sqlx::postgres::PgListener::connect(url.expose()).await?;
-        listener.listen(CHANNEL).await?;
+        let channel = self.change_channel().await?;
+        listener.listen(&channel).await?;
         // Anything written before the listener started is unknown here.
         self.forget_everything_kept();
-        tracing::info!(channel = CHANNEL, "listening for other servers' changes");
+        tracing::info!(%channel, "listening for other servers' changes");
         loop {
             match listener.try_recv().await? {
                 Some(notification) => match parse_payload(notification.payload()) {
                     Some((server, _)) if server == &*self.server_id => {}
-                    Some((_, ChangeKind::Pages)) => self.changes.bump(),
-                    Some((_, ChangeKind::Public)) | None => self.forget_everything_kept(),
+                    Some((_, ChangeKind::Public)) => self.forget_everything_kept(),
+                    // Anything unreadable (sent by hand?) costs at most the kept pages, never
+                    // a rebuild of the directory's index.
+                    Some((_, ChangeKind::Pages)) | None => self.changes.bump(),
                 },
                 // The connection dropped and was made again: messages may have been missed.
                 None => {
@@ -190,6 +226,13 @@ mod tests {
         );
         assert_eq!(parse_payload("ab12 other"), None);
         assert_eq!(parse_payload("ab12"), None);
+    }
+
+    #[test]
+    fn each_schema_has_its_own_channel() {
+        assert_eq!(channel_for("public"), "mir_changes_public");
+        assert_eq!(channel_for("Staging-2"), "mir_changes_staging_2");
+        assert_eq!(channel_for(&"x".repeat(100)).len(), 63);
     }
 
     #[test]

@@ -78,17 +78,41 @@ impl DatabaseUrl {
         (!path.is_empty() && path != ":memory:").then(|| path.into())
     }
 
-    /// The URL with any password replaced by `***`.
+    /// The URL with any password replaced by `***`: in the user part (everything before the
+    /// last `@` of the address, since a password may hold an `@`), and in any query parameter
+    /// whose name mentions a password (`?password=…`, `sslpassword=…`).
     pub fn redacted(&self) -> String {
         let Some((scheme, rest)) = self.url.split_once("://") else {
             return self.url.clone();
         };
-        let Some((userinfo, host)) = rest.split_once('@') else {
-            return self.url.clone();
+        let (address, query) = match rest.split_once('?') {
+            Some((address, query)) => (address, Some(query)),
+            None => (rest, None),
         };
-        match userinfo.split_once(':') {
-            Some((user, _password)) => format!("{scheme}://{user}:***@{host}"),
-            None => self.url.clone(),
+        let authority_end = address.find('/').unwrap_or(address.len());
+        let (authority, path) = address.split_at(authority_end);
+        let authority = match authority.rsplit_once('@') {
+            Some((userinfo, host)) => match userinfo.split_once(':') {
+                Some((user, _password)) => format!("{user}:***@{host}"),
+                None => format!("{userinfo}@{host}"),
+            },
+            None => authority.to_owned(),
+        };
+        let query = query.map(|query| {
+            query
+                .split('&')
+                .map(|pair| match pair.split_once('=') {
+                    Some((name, _)) if name.to_ascii_lowercase().contains("password") => {
+                        format!("{name}=***")
+                    }
+                    _ => pair.to_owned(),
+                })
+                .collect::<Vec<_>>()
+                .join("&")
+        });
+        match query {
+            Some(query) => format!("{scheme}://{authority}{path}?{query}"),
+            None => format!("{scheme}://{authority}{path}"),
         }
     }
 }
@@ -152,5 +176,27 @@ mod tests {
         assert_eq!(url.to_string(), "postgres://mir:***@db.example/mir");
         assert!(!format!("{url:?}").contains("s3cret"));
         assert_eq!(url.expose(), "postgres://mir:s3cret@db.example/mir");
+        // Found by the issue 16 review: a password holding "@", and one in the query.
+        for (given, shown) in [
+            (
+                "postgres://root:Sec@ret2@127.0.0.1:5432/test",
+                "postgres://root:***@127.0.0.1:5432/test",
+            ),
+            (
+                "postgres://root@127.0.0.1/test?password=QueryPW999&sslmode=disable",
+                "postgres://root@127.0.0.1/test?password=***&sslmode=disable",
+            ),
+            (
+                "postgres://root@h/test?sslpassword=x&options[search_path]=s",
+                "postgres://root@h/test?sslpassword=***&options[search_path]=s",
+            ),
+            (
+                "sqlite://data/mir.db?mode=rwc",
+                "sqlite://data/mir.db?mode=rwc",
+            ),
+        ] {
+            let url: DatabaseUrl = given.parse().expect("url");
+            assert_eq!(url.to_string(), shown);
+        }
     }
 }

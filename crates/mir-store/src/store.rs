@@ -31,6 +31,8 @@ pub struct Store {
     pub(crate) public_changes: crate::changes::Changes,
     /// This process's name in change notifications, so it ignores its own.
     pub(crate) server_id: Arc<str>,
+    /// The PostgreSQL notification channel for this deployment's schema, found on first use.
+    pub(crate) change_channel: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Store {
@@ -86,6 +88,7 @@ impl Store {
             changes: crate::changes::Changes::default(),
             public_changes: crate::changes::Changes::default(),
             server_id: crate::changes::new_server_id().into(),
+            change_channel: Arc::default(),
         })
     }
 
