@@ -401,7 +401,14 @@ pub async fn run_due_jobs(
         report.digests += 1;
     }
     if report != JobReport::default() {
-        tracing::info!(?report, "jobs ran");
+        tracing::info!(
+            action_reminders = report.action_reminders,
+            quiet_plan_reminders = report.quiet_plan_reminders,
+            review_reminders = report.review_reminders,
+            closing_reminders = report.closing_reminders,
+            digests = report.digests,
+            "jobs ran"
+        );
     }
     Ok(report)
 }

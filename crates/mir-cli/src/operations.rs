@@ -38,6 +38,12 @@ pub async fn backup(database: &DatabaseUrl, output: &Path) -> Result<(), AnyErro
     let made = store.backup_sqlite_into(output).await;
     progress.finish();
     made?;
+    // A backup holds everyone's personal data: readable by its owner only.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(output, std::fs::Permissions::from_mode(0o600))?;
+    }
     let size = std::fs::metadata(output).map(|m| m.len()).unwrap_or(0);
     println!(
         "Backup written to {} ({} MB) in {:.1} s.",
@@ -59,6 +65,24 @@ pub async fn restore(database: &DatabaseUrl, file: &Path, force: bool) -> Result
     };
     if !file.is_file() {
         return Err(format!("there is no backup file at {}", file.display()).into());
+    }
+    // A server using the database keeps its write-ahead log beside it; replacing the file under
+    // it would lose every write it acknowledges afterwards (review finding). Refused even with
+    // --force: stop the server first.
+    let in_use: Vec<String> = ["-wal", "-shm"]
+        .iter()
+        .map(|suffix| format!("{}{suffix}", target.display()))
+        .filter(|side| Path::new(side).exists())
+        .collect();
+    if !in_use.is_empty() {
+        return Err(format!(
+            "{} looks in use ({} beside it): stop mir serve first. If no server is running (it \
+             stopped without closing), run `mir migrate --database …` once to close it cleanly, \
+             then restore again",
+            target.display(),
+            in_use.join(" and ")
+        )
+        .into());
     }
     // Checked as a copy beside the target (the backup itself is never opened for writing):
     // a damaged or foreign file is refused before anything is changed, and the copy is then

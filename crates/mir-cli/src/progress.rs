@@ -15,6 +15,8 @@ const PLAIN_EVERY: Duration = Duration::from_secs(5);
 /// One long task's progress display.
 pub(crate) struct Progress {
     label: String,
+    /// What is counted ("rows"), for the plain lines.
+    unit: String,
     bar: Option<ProgressBar>,
     started: Instant,
     /// When the last plain line was written (no terminal).
@@ -27,7 +29,7 @@ impl Progress {
         let bar = std::io::stderr().is_terminal().then(|| {
             let bar = ProgressBar::new(0);
             let style = ProgressStyle::with_template(&format!(
-                "{{prefix}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit} ({{per_sec}}, about {{eta}} left) {{msg}}"
+                "{{prefix}} [{{bar:30}}] {{human_pos}}/{{human_len}} {unit}, about {{eta}} left {{msg}}"
             ))
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> ");
@@ -35,7 +37,7 @@ impl Progress {
             bar.set_prefix(label.to_owned());
             bar
         });
-        Progress::with(label, bar)
+        Progress::with(label, unit, bar)
     }
 
     /// A task that cannot be counted (one database statement): a spinner with the time taken.
@@ -53,12 +55,13 @@ impl Progress {
         if bar.is_none() {
             eprintln!("{label}…");
         }
-        Progress::with(label, bar)
+        Progress::with(label, "", bar)
     }
 
-    fn with(label: &str, bar: Option<ProgressBar>) -> Progress {
+    fn with(label: &str, unit: &str, bar: Option<ProgressBar>) -> Progress {
         Progress {
             label: label.to_owned(),
+            unit: unit.to_owned(),
             bar,
             started: Instant::now(),
             last_line: Mutex::new(None),
@@ -103,8 +106,9 @@ impl Progress {
             String::new()
         };
         format!(
-            "{}: {done} of {total} ({share:.0}%), {rate:.0} a second{left}; now {what}",
-            self.label
+            "{}: {done} of {total} {unit} ({share:.0}%), {rate:.0} {unit} a second{left}; now {what}",
+            self.label,
+            unit = self.unit
         )
     }
 
@@ -156,9 +160,10 @@ mod tests {
 
     #[test]
     fn a_plain_line_says_how_far_and_how_long() {
-        let progress = Progress::with("copy", None);
+        let progress = Progress::with("copy", "rows", None);
         let line = progress.plain_line("plan_actions", 250, 1000);
-        assert!(line.starts_with("copy: 250 of 1000 (25%), "), "{line}");
+        assert!(line.starts_with("copy: 250 of 1000 rows (25%), "), "{line}");
+        assert!(line.contains(" rows a second"), "{line}");
         assert!(line.contains("s left; now plan_actions"), "{line}");
         let done = progress.plain_line("done", 1000, 1000);
         assert!(!done.contains("left"), "{done}");

@@ -111,7 +111,7 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
         request_timeout_secs = config.request_timeout.as_secs(),
         page_cache_bytes = config.page_cache_bytes,
         public_max_age = config.public_max_age,
-        metrics_addr = ?args.metrics_addr,
+        metrics_addr = args.metrics_addr.map(|a| a.to_string()).unwrap_or_default(),
         metrics_token_set = config.metrics_token.is_some(),
         version = env!("CARGO_PKG_VERSION"),
         "starting mir"
@@ -139,7 +139,9 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
     });
     spawn_job_runner(store.clone(), mailer.clone(), config.base_url.clone());
 
-    let listener = tokio::net::TcpListener::bind(args.addr).await?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .map_err(|e| crate::UserError(format!("cannot listen on {}: {e}", args.addr)))?;
     let state = AppState::new(store.clone(), mailer, config);
     let app = mir_web::router(state.clone());
     tracing::info!(
@@ -148,7 +150,9 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
         listener.local_addr()?
     );
     if let Some(addr) = args.metrics_addr {
-        let metrics = tokio::net::TcpListener::bind(addr).await?;
+        let metrics = tokio::net::TcpListener::bind(addr)
+            .await
+            .map_err(|e| crate::UserError(format!("cannot listen on {addr} for metrics: {e}")))?;
         tracing::info!("metrics on http://{}/metrics", metrics.local_addr()?);
         let app = mir_web::metrics_router(state.clone());
         tokio::spawn(async move {
@@ -187,15 +191,41 @@ pub(crate) async fn check(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
 
     // The database: reachable, and its schema this version's.
     let fresh_file = database.sqlite_file().filter(|file| !file.exists());
-    if let Some(file) = fresh_file {
-        report(
-            Some(true),
-            "database",
-            format!(
-                "SQLite file {} does not exist yet; mir serve creates it",
-                file.display()
-            ),
-        );
+    if let Err(problem) = database.check_options() {
+        report(Some(false), "database", problem);
+    } else if let Some(file) = fresh_file {
+        let folder = file
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        if !folder.is_dir() {
+            report(
+                Some(false),
+                "database",
+                format!(
+                    "the folder {} for the SQLite file does not exist: create it (writable by the user mir runs as)",
+                    folder.display()
+                ),
+            );
+        } else if !database.expose().contains("mode=rwc") {
+            report(
+                Some(false),
+                "database",
+                format!(
+                    "the SQLite file {} does not exist, and the URL does not ask for it to be made: add ?mode=rwc",
+                    file.display()
+                ),
+            );
+        } else {
+            report(
+                Some(true),
+                "database",
+                format!(
+                    "SQLite file {} does not exist yet; mir serve creates it",
+                    file.display()
+                ),
+            );
+        }
     } else {
         let connected = async {
             Store::probe(&database).await?;
@@ -225,10 +255,10 @@ pub(crate) async fn check(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
                         format!("{engine} at {database} connects but does not answer: {error}"),
                     ),
                     (Ok(()), Ok(_), Ok(unknown)) if unknown > 0 => report(
-                        Some(false),
+                        None,
                         "database",
                         format!(
-                            "{engine} at {database} has {unknown} migrations this version of mir does not know: it was used by a newer mir"
+                            "{engine} at {database} answers; it has {unknown} migrations from a newer mir (normal while servers are upgraded one at a time: this version still serves it; going back to this version for good needs the backup made before the upgrade)"
                         ),
                     ),
                     (Ok(()), Ok(0), Ok(_)) => report(
@@ -279,6 +309,19 @@ pub(crate) async fn check(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
                 format!("cannot listen on {addr}: {error}"),
             ),
         }
+    }
+    if args
+        .metrics_addr
+        .is_some_and(|addr| addr.port() != 0 && addr == args.addr)
+    {
+        report(
+            Some(false),
+            "metrics address",
+            format!(
+                "{} is also the site's address: give metrics an address of their own (or use --metrics-token instead)",
+                args.addr
+            ),
+        );
     }
     let metrics = match (&args.metrics_addr, &args.metrics_token) {
         (Some(addr), _) => format!("served on http://{addr}/metrics"),
@@ -332,7 +375,7 @@ fn spawn_job_runner(store: Store, mailer: mir_app::mail::Mailer, base_url: Strin
             let started = Instant::now();
             match mir_app::jobs::run_due_jobs(&store, &mailer, mir_store::now(), &base_url).await {
                 Ok(_) => tracing::info!(
-                    ms = started.elapsed().as_millis(),
+                    ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
                     "background jobs finished"
                 ),
                 Err(error) => {

@@ -560,6 +560,26 @@ fn backup_while_serving_then_restore_and_verify_on_sqlite() {
         server.get("/healthz").starts_with("HTTP/1.1 200"),
         "still serving"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&backup)
+            .expect("backup")
+            .permissions()
+            .mode();
+        assert_eq!(
+            mode & 0o777,
+            0o600,
+            "a backup is readable by its owner only"
+        );
+    }
+    // Not under a running server, even with --force (review finding: its later writes were lost).
+    let (code, _, err) = run(&["restore", &backup_arg, "--database", &live, "--force"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        err.contains("looks in use") && err.contains("stop mir serve"),
+        "{err}"
+    );
     server.terminate();
 
     // Into a new file: the same data.
@@ -867,6 +887,31 @@ fn check_reports_each_setting_and_fails_on_what_cannot_work() {
         out.contains(&format!("FAIL listen address: cannot listen on {taken}")),
         "{out}"
     );
+    // A database used by a newer mir (an upgrade under way): a note, and this version serves it.
+    runtime_update(
+        &url,
+        "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
+         VALUES (99990101000000, 'from the future', '2099-01-01', TRUE, x'00', 0)",
+    );
+    let newer = mir()
+        .args(["check", "--addr", "127.0.0.1:0", "--database", &url])
+        .current_dir(dir.path())
+        .output()
+        .expect("run");
+    let out = String::from_utf8_lossy(&newer.stdout);
+    assert!(
+        out.contains("note database:") && out.contains("from a newer mir"),
+        "{out}"
+    );
+    assert_eq!(newer.status.code(), Some(0), "{out}");
+    assert!(
+        mir()
+            .args(["migrate", "--database", &url])
+            .status()
+            .expect("run")
+            .success(),
+        "an older mir still opens it"
+    );
     assert!(
         String::from_utf8_lossy(&failing.stderr).contains("2 checks failed"),
         "{}",
@@ -932,4 +977,18 @@ fn copy_between_sqlite_files_is_verified_and_reports_progress_in_plain_lines() {
         .output()
         .expect("run");
     assert_eq!(verify.status.code(), Some(0));
+}
+
+/// Runs one statement on a database, for tests that need a state no command makes.
+fn runtime_update(url: &str, sql: &str) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.expect("open");
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&pool)
+            .await
+            .expect("statement");
+        pool.close().await;
+    });
 }

@@ -78,6 +78,26 @@ impl DatabaseUrl {
         (!path.is_empty() && path != ":memory:").then(|| path.into())
     }
 
+    /// Whether the URL's settings are ones the engine accepts (`?mode=rwc`, `sslmode=…`), read
+    /// as the engine's driver reads them; the problem in words if not (for `mir check`).
+    pub fn check_options(&self) -> Result<(), String> {
+        let parsed = match self.engine {
+            Engine::Sqlite => self
+                .url
+                .parse::<sqlx::sqlite::SqliteConnectOptions>()
+                .map(|_| ()),
+            Engine::Postgres => self
+                .url
+                .parse::<sqlx::postgres::PgConnectOptions>()
+                .map(|_| ()),
+        };
+        parsed.map_err(|error| {
+            // The driver's message may quote the URL: hide what it holds.
+            let words = error.to_string().replace(&self.url, &self.redacted());
+            format!("the database URL {} is not valid: {words}", self.redacted())
+        })
+    }
+
     /// The URL with any password replaced by `***`: in the user part (everything before the
     /// last `@` of the address, since a password may hold an `@`), and in any query parameter
     /// whose name mentions a password (`?password=…`, `sslpassword=…`).

@@ -305,6 +305,7 @@ impl Store {
                 digest: hex(&hash.finalize()),
             });
         }
+        progress("done", count, count);
         Ok(out)
     }
 

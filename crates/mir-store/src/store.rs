@@ -10,8 +10,19 @@ use sqlx::{AnyPool, Executor};
 
 use crate::{DatabaseUrl, Engine, StoreError};
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+/// The migrations, tolerating ones applied by a newer mir: during an upgrade, servers are
+/// replaced one at a time and mir's migrations only add, so an old server that restarts
+/// mid-upgrade keeps serving instead of refusing the database (docs/operations.md, Upgrades).
+static SQLITE_MIGRATIONS: std::sync::LazyLock<Migrator> = std::sync::LazyLock::new(|| {
+    let mut migrator = sqlx::migrate!("./migrations/sqlite");
+    migrator.set_ignore_missing(true);
+    migrator
+});
+static POSTGRES_MIGRATIONS: std::sync::LazyLock<Migrator> = std::sync::LazyLock::new(|| {
+    let mut migrator = sqlx::migrate!("./migrations/postgres");
+    migrator.set_ignore_missing(true);
+    migrator
+});
 
 /// Framework versions loaded so far, by (slug, version), each shared by every page using it.
 type LoadedFrameworks = HashMap<(String, String), Arc<Framework>>;
@@ -122,8 +133,8 @@ impl Store {
     /// Brings the schema up to date. Safe to run at every start and from several servers.
     pub async fn migrate(&self) -> Result<(), StoreError> {
         let migrator = match self.engine {
-            Engine::Sqlite => &SQLITE_MIGRATIONS,
-            Engine::Postgres => &POSTGRES_MIGRATIONS,
+            Engine::Sqlite => &*SQLITE_MIGRATIONS,
+            Engine::Postgres => &*POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
         Ok(())
@@ -133,8 +144,8 @@ impl Store {
     /// A database never migrated has them all.
     pub async fn pending_migrations(&self) -> Result<usize, StoreError> {
         let migrator = match self.engine {
-            Engine::Sqlite => &SQLITE_MIGRATIONS,
-            Engine::Postgres => &POSTGRES_MIGRATIONS,
+            Engine::Sqlite => &*SQLITE_MIGRATIONS,
+            Engine::Postgres => &*POSTGRES_MIGRATIONS,
         };
         let applied: Vec<i64> =
             match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success = TRUE")
@@ -156,8 +167,8 @@ impl Store {
     /// than this binary (an upgrade was rolled back?).
     pub async fn unknown_migrations(&self) -> Result<usize, StoreError> {
         let migrator = match self.engine {
-            Engine::Sqlite => &SQLITE_MIGRATIONS,
-            Engine::Postgres => &POSTGRES_MIGRATIONS,
+            Engine::Sqlite => &*SQLITE_MIGRATIONS,
+            Engine::Postgres => &*POSTGRES_MIGRATIONS,
         };
         let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations")
             .fetch_all(&self.pool)
