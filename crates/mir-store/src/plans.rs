@@ -563,8 +563,8 @@ impl PlanRepo for Store {
         }
         tx.commit().await?;
         if published {
-            // The directory sorts and filters by the last public change.
-            self.forget_public_index();
+            // The directory sorts and filters by the last public change: only that moved.
+            self.touch_public_index(organisation_id, now);
         }
         Ok(id)
     }

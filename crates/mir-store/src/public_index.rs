@@ -37,7 +37,7 @@ fn shared_count(a: &Bits, b: &Bits) -> u32 {
 }
 
 /// One approved organisation, as the directory and "who else" see it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct IndexedOrganisation {
     pub id: i64,
     pub slug: String,
@@ -51,7 +51,7 @@ pub(crate) struct IndexedOrganisation {
     has_plan: bool,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct PublicIndex {
     built_at: Instant,
     generation: u64,
@@ -96,6 +96,48 @@ impl Store {
     /// Other servers of the same PostgreSQL database are told too (see `changes`).
     pub fn forget_public_index(&self) {
         self.forget_everything_kept();
+        self.tell_other_servers_soon(crate::changes::ChangeKind::Public);
+    }
+
+    /// An organisation's last public change moved on (a progress update published) and nothing
+    /// else the index holds changed: the kept index is updated in place, a copy with that one
+    /// date and the "recently changed" order redone (about 2 ms at national scale), instead of
+    /// built again from the database (0.4 s), which every directory reader would wait for.
+    /// Everything else is as for [`Store::forget_public_index`]: the public answers and pages
+    /// are stale, and other servers are told (they build theirs again).
+    pub fn touch_public_index(&self, organisation_id: i64, at: i64) {
+        let generation = self.public_index.generation.load(Ordering::Acquire);
+        let touched = self.current_public_index().and_then(|index| {
+            let mut copy = (*index).clone();
+            let position = copy
+                .organisations
+                .iter()
+                .position(|o| o.id == organisation_id)?;
+            copy.organisations[position].last_public_change = Some(at);
+            copy.order_recent();
+            Some(copy)
+        });
+        // Kept only if nothing else was written meanwhile; otherwise built again as usual.
+        match touched {
+            Some(mut copy)
+                if self
+                    .public_index
+                    .generation
+                    .compare_exchange(
+                        generation,
+                        generation + 1,
+                        Ordering::AcqRel,
+                        Ordering::Acquire,
+                    )
+                    .is_ok() =>
+            {
+                copy.generation = generation + 1;
+                self.keep_public_index(Arc::new(copy));
+            }
+            _ => self.forget_public_index_here(),
+        }
+        self.public_changes.bump();
+        self.changes.bump();
         self.tell_other_servers_soon(crate::changes::ChangeKind::Public);
     }
 
@@ -250,21 +292,29 @@ impl PublicIndex {
                 },
             )
             .collect();
+        let mut index = PublicIndex {
+            built_at: Instant::now(),
+            generation,
+            organisations,
+            recent: Vec::new(),
+            codes,
+            code_names,
+            by_area,
+        };
+        index.order_recent();
+        index
+    }
+
+    /// Positions, most recently changed first (never changed last); stable, so equal dates
+    /// keep the name order.
+    fn order_recent(&mut self) {
+        let organisations = &self.organisations;
         let mut recent: Vec<usize> = (0..organisations.len()).collect();
-        // Stable: equal dates keep the name order.
         recent.sort_by_key(|&n| match organisations[n].last_public_change {
             Some(at) => (0, std::cmp::Reverse(at)),
             None => (1, std::cmp::Reverse(0)),
         });
-        PublicIndex {
-            built_at: Instant::now(),
-            generation,
-            organisations,
-            recent,
-            codes,
-            code_names,
-            by_area,
-        }
+        self.recent = recent;
     }
 
     /// Statement codes as bits; codes nobody works on have no bit (and match nothing).

@@ -2,8 +2,8 @@
 
 use mir_domain::organisation::{OrganisationKind, OrganisationStatus};
 use mir_store::{
-    ApprovalRepo, DirectoryFilter, DirectoryRepo, DirectorySort, PeopleRepo, PublishedPriority,
-    SignUp, SignUpRepo, Store,
+    ApprovalRepo, DirectoryFilter, DirectoryRepo, DirectorySort, PeopleRepo, PlanRepo,
+    PriorityRecord, PublishedPriority, SignUp, SignUpRepo, Store,
 };
 
 async fn approved(store: &Store, name: &str, kind: OrganisationKind, areas: &[&str]) -> i64 {
@@ -240,6 +240,85 @@ pub async fn the_directory_filters_counts_and_finds_who_else(store: &Store) {
     assert_eq!(
         total, 3,
         "Damson is still in E06000004, no longer in E09000002"
+    );
+
+    // A published progress update moves the organisation to the top of "recently changed" at
+    // once (the index is updated in place); one waiting for approval does not.
+    let cedar = all
+        .iter()
+        .find(|e| e.name == "Cedar")
+        .map(|e| e.id)
+        .expect("Cedar");
+    let priority = store
+        .create_priority(
+            cedar,
+            &PriorityRecord {
+                title: "Breaks".into(),
+                statements: vec!["WB-I1".into()],
+                target: "Breaks for carers".into(),
+                why: String::new(),
+                review_id: None,
+                status: "in-progress".into(),
+                dropped_reason: String::new(),
+            },
+            2,
+        )
+        .await
+        .expect("priority");
+    let person = store
+        .upsert_person("cedar@example.org", false, 1)
+        .await
+        .expect("person")
+        .id;
+    let most_recent = |store: &Store| {
+        let store = store.clone();
+        async move {
+            let (sorted, _) = store
+                .directory(
+                    &DirectoryFilter::default(),
+                    DirectorySort::RecentlyUpdated,
+                    0,
+                    1,
+                )
+                .await
+                .expect("sorted");
+            sorted[0].name.clone()
+        }
+    };
+    let before = most_recent(store).await;
+    store
+        .add_update(
+            cedar,
+            priority,
+            None,
+            "Waiting",
+            None,
+            None,
+            person,
+            false,
+            4_000_000_000,
+        )
+        .await
+        .expect("unpublished update");
+    assert_eq!(most_recent(store).await, before, "not public yet");
+    store
+        .add_update(
+            cedar,
+            priority,
+            None,
+            "Done",
+            None,
+            None,
+            person,
+            true,
+            4_000_000_001,
+        )
+        .await
+        .expect("published update");
+    assert_eq!(
+        most_recent(store).await,
+        "Cedar",
+        "published: first at once"
     );
 }
 
