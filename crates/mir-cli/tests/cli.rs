@@ -7,7 +7,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use support::{Server, exchange_from, mir, serve_command, sqlite_url};
+use support::{Server, exchange_from, mir, postgres_db, run_sql, serve_command, sqlite_url};
 
 #[test]
 fn an_unsupported_database_exits_2_with_one_line_naming_the_accepted_schemes() {
@@ -138,10 +138,7 @@ fn serve_starts_on_a_fresh_sqlite_file_loads_demo_once_and_stops_gracefully() {
 #[test]
 fn serve_runs_on_postgres_with_the_same_pages() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let Some(db) = runtime
-        .block_on(mir_store::testing::TestDb::postgres())
-        .expect("postgres test database")
-    else {
+    let Some(db) = postgres_db(&runtime) else {
         return;
     };
     let mut command = serve_command(db.url.expose());
@@ -634,16 +631,10 @@ fn backup_while_serving_then_restore_and_verify_on_sqlite() {
 #[test]
 fn verify_compares_postgres_databases_and_backup_points_to_pg_dump() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let Some(a) = runtime
-        .block_on(mir_store::testing::TestDb::postgres())
-        .expect("postgres test database")
-    else {
+    let Some(a) = postgres_db(&runtime) else {
         return;
     };
-    let Some(b) = runtime
-        .block_on(mir_store::testing::TestDb::postgres())
-        .expect("postgres test database")
-    else {
+    let Some(b) = postgres_db(&runtime) else {
         return;
     };
     let (a_url, b_url) = (a.url.expose().to_owned(), b.url.expose().to_owned());
@@ -758,10 +749,7 @@ fn pg_dump_round_trip(url: &str) {
 #[test]
 fn copy_moves_a_site_from_sqlite_to_postgres_and_back_verified() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let Some(pg) = runtime
-        .block_on(mir_store::testing::TestDb::postgres())
-        .expect("postgres test database")
-    else {
+    let Some(pg) = postgres_db(&runtime) else {
         return;
     };
     let pg_url = pg.url.expose().to_owned();
@@ -888,7 +876,7 @@ fn check_reports_each_setting_and_fails_on_what_cannot_work() {
         "{out}"
     );
     // A database used by a newer mir (an upgrade under way): a note, and this version serves it.
-    runtime_update(
+    run_sql(
         &url,
         "INSERT INTO _sqlx_migrations (version, description, installed_on, success, checksum, execution_time) \
          VALUES (99990101000000, 'from the future', '2099-01-01', TRUE, x'00', 0)",
@@ -977,18 +965,4 @@ fn copy_between_sqlite_files_is_verified_and_reports_progress_in_plain_lines() {
         .output()
         .expect("run");
     assert_eq!(verify.status.code(), Some(0));
-}
-
-/// Runs one statement on a database, for tests that need a state no command makes.
-fn runtime_update(url: &str, sql: &str) {
-    let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    runtime.block_on(async {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(url).await.expect("open");
-        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
-            .execute(&pool)
-            .await
-            .expect("statement");
-        pool.close().await;
-    });
 }

@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use sqlx::Row;
-use support::{Server, Visitor, mir, serve_command, sqlite_url, status_of};
+use support::{Server, Visitor, mir, postgres_db, serve_command, sqlite_url, status_of};
 
 const PASSWORD: &str = "making it real demo";
 const GROUP: &str = "demo-riverside-council";
@@ -541,10 +541,7 @@ fn kill_9_loses_no_acknowledged_write_on_sqlite() {
 #[test]
 fn kill_9_loses_no_acknowledged_write_on_postgres() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let Some(db) = runtime
-        .block_on(mir_store::testing::TestDb::postgres())
-        .expect("postgres test database")
-    else {
+    let Some(db) = postgres_db(&runtime) else {
         return;
     };
     drill("PostgreSQL", db.url.expose());

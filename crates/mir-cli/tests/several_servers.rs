@@ -8,7 +8,7 @@ mod support;
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use support::{Server, Visitor, form_token, mir, serve_command, status_of};
+use support::{Server, Visitor, form_token, mir, postgres_db, run_sql, serve_command, status_of};
 
 const PASSWORD: &str = "making it real demo";
 const METRICS_TOKEN: &str = "metrics-token-for-tests";
@@ -74,10 +74,7 @@ fn metric(server: &Server, name: &str) -> f64 {
 #[test]
 fn two_servers_on_one_postgres_share_sign_in_limits_jobs_mail_and_changes() {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
-    let Some(db) = runtime
-        .block_on(mir_store::testing::TestDb::postgres())
-        .expect("postgres test database")
-    else {
+    let Some(db) = postgres_db(&runtime) else {
         return;
     };
     let url = db.url.expose().to_owned();
@@ -92,16 +89,13 @@ fn two_servers_on_one_postgres_share_sign_in_limits_jobs_mail_and_changes() {
     );
     // The weekly digest tells people about updates published in the last week: date the
     // demonstration's updates an hour ago, so there is a digest to send whatever today is.
-    runtime.block_on(async {
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&url).await.expect("open");
-        sqlx::query("UPDATE progress_updates SET published_at = $1 WHERE published_at IS NOT NULL")
-            .bind(mir_store::now() - 3600)
-            .execute(&pool)
-            .await
-            .expect("date the updates");
-        pool.close().await;
-    });
+    run_sql(
+        &url,
+        &format!(
+            "UPDATE progress_updates SET published_at = {} WHERE published_at IS NOT NULL",
+            mir_store::now() - 3600
+        ),
+    );
     let mail_dir = tempfile::tempdir().expect("mail folder");
     let start = || {
         let mut command = serve_command(&url);

@@ -279,3 +279,25 @@ pub fn status_of(response: &str) -> u16 {
         .and_then(|code| code.parse().ok())
         .unwrap_or(0)
 }
+
+/// A PostgreSQL test database (its own schema), or `None` when `MIR_TEST_POSTGRES_URL` is not
+/// set (the test then returns: `./scripts/test` sets it, and CI fails without it).
+pub fn postgres_db(runtime: &tokio::runtime::Runtime) -> Option<mir_store::testing::TestDb> {
+    runtime
+        .block_on(mir_store::testing::TestDb::postgres())
+        .expect("postgres test database")
+}
+
+/// Runs one statement on a database, for tests that need a state no command makes.
+pub fn run_sql(url: &str, sql: &str) {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async {
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(url).await.expect("open");
+        sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .execute(&pool)
+            .await
+            .expect("statement");
+        pool.close().await;
+    });
+}
