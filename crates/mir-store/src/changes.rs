@@ -56,7 +56,7 @@ impl Changes {
 /// What a change touched, as other servers are told.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ChangeKind {
-    /// Something any page may show (kept pages and public answers are stale).
+    /// Something a page may show (kept whole pages are stale; public answers stay).
     Pages,
     /// Something the directory's index holds too (an organisation, its areas, its published
     /// priorities): the index is built again as well.

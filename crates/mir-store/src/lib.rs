@@ -42,7 +42,7 @@ pub mod testing;
 pub use approvals::{ApprovalOutcome, ApprovalRepo, PlanApproval, PlanPublication, VersionRow};
 pub use audit::{AuditEvent, AuditRepo};
 pub use bulk::NationalReport;
-pub use changes::{CHANNEL as CHANGES_CHANNEL, Changes};
+pub use changes::Changes;
 pub use co_chair_requests::{CoChairChange, CoChairRequest, CoChairRequestRepo};
 pub use database_url::{DatabaseUrl, Engine, UnsupportedDatabase};
 pub use directory::{
