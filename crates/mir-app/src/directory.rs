@@ -471,47 +471,46 @@ pub async fn who_else_for_each(
         .into_iter()
         .filter(|w| Some(w.id) != me)
         .collect();
+    // How near each candidate is does not depend on the list: worked out once. Each list then
+    // ranks indices, and only the few shown are copied (copying every candidate for every
+    // priority made this the largest use of memory under load, measured with heaptrack).
+    let nearness: Vec<(u8, f64, &'static str)> =
+        found.iter().map(|w| nearness(my_areas, &w.areas)).collect();
     Ok(lists
         .iter()
-        .map(|list| {
-            let for_list = found.iter().filter_map(|w| {
-                let shared: Vec<String> = w
-                    .shared
-                    .iter()
-                    .filter(|code| list.contains(code))
-                    .cloned()
-                    .collect();
-                (!shared.is_empty()).then(|| WorkingOn {
-                    shared,
-                    ..w.clone()
-                })
-            });
-            rank(for_list.collect(), my_areas, limit)
-        })
+        .map(|list| rank(&found, &nearness, list, my_areas, limit))
         .collect())
 }
 
-/// Most shared statements first, then the nearest; each with the reason in words.
-fn rank(found: Vec<WorkingOn>, my_areas: &[String], limit: usize) -> Vec<OtherOrganisation> {
-    let mut ranked: Vec<(WorkingOn, (u8, f64, &'static str))> = found
-        .into_iter()
-        .map(|w| {
-            let near = nearness(my_areas, &w.areas);
-            (w, near)
-        })
+/// For one list of statements: the candidates sharing any of them, most shared statements
+/// first, then the nearest; each with the reason in words.
+fn rank(
+    found: &[WorkingOn],
+    nearness: &[(u8, f64, &'static str)],
+    list: &[String],
+    my_areas: &[String],
+    limit: usize,
+) -> Vec<OtherOrganisation> {
+    let shared_count = |w: &WorkingOn| w.shared.iter().filter(|code| list.contains(code)).count();
+    let mut ranked: Vec<(usize, usize)> = found
+        .iter()
+        .enumerate()
+        .map(|(i, w)| (i, shared_count(w)))
+        .filter(|(_, shared)| *shared > 0)
         .collect();
-    ranked.sort_by(|(a, na), (b, nb)| {
-        b.shared
-            .len()
-            .cmp(&a.shared.len())
+    ranked.sort_by(|&(a, shared_a), &(b, shared_b)| {
+        let (na, nb) = (&nearness[a], &nearness[b]);
+        shared_b
+            .cmp(&shared_a)
             .then(na.0.cmp(&nb.0))
             .then(na.1.total_cmp(&nb.1))
-            .then(a.name.cmp(&b.name))
+            .then(found[a].name.cmp(&found[b].name))
     });
     ranked
         .into_iter()
         .take(limit)
-        .map(|(w, (_, km, place))| {
+        .map(|(i, _)| {
+            let (w, (_, km, place)) = (&found[i], nearness[i]);
             // Where they are, in words; what they share is named by the page, in the
             // statements' own words.
             let near = if my_areas.is_empty() {
@@ -529,9 +528,14 @@ fn rank(found: Vec<WorkingOn>, my_areas: &[String], limit: usize) -> Vec<OtherOr
                 place.to_owned()
             };
             OtherOrganisation {
-                slug: w.slug,
-                name: w.name,
-                shared: w.shared,
+                slug: w.slug.clone(),
+                name: w.name.clone(),
+                shared: w
+                    .shared
+                    .iter()
+                    .filter(|code| list.contains(code))
+                    .cloned()
+                    .collect(),
                 near,
             }
         })

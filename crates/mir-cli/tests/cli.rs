@@ -521,6 +521,122 @@ fn public_pages_are_compressed_once_and_revalidated_on_the_real_server() {
     server.terminate();
 }
 
+/// The head without the lines that differ per answer (date, request id), sorted.
+fn comparable_head(head: &str) -> Vec<String> {
+    let mut lines: Vec<String> = head
+        .lines()
+        .filter(|l| !l.starts_with("date: ") && !l.starts_with("x-request-id: "))
+        .map(str::to_owned)
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// The page-cache counters from a server's own metrics address.
+fn page_cache_hits(metrics_addr: &str) -> u64 {
+    let (_, body) = raw_get(metrics_addr, "/metrics", "");
+    String::from_utf8_lossy(&body)
+        .lines()
+        .find_map(|l| l.strip_prefix("mir_page_cache_hits_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+/// A kept page asked for again by a visitor who is not signed in is answered before the other
+/// layers (the short way): the same head and body as the first, long-way answer; Easy Read
+/// and standard never mixed; a session cookie always goes the long way (and gets `no-store`);
+/// searches and directory filters are kept, a postcode never is.
+#[test]
+fn kept_pages_take_the_short_way_with_the_same_answer() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut command = serve_command(&sqlite_url(&dir, "short.db"));
+    command.args(["--demo", "--metrics-addr", "127.0.0.1:0"]);
+    let server = Server::start(command);
+    let metrics_addr = (0..20)
+        .find_map(|_| {
+            let line = server.log.recv_timeout(Duration::from_secs(1)).ok()?;
+            line.split("metrics on http://")
+                .nth(1)
+                .map(|rest| rest.split('/').next().unwrap_or_default().to_owned())
+        })
+        .expect("the metrics address is logged");
+    let page = "/organisations/demo-riverside-council";
+    let gzip = "Accept-Encoding: gzip\r\n";
+    let (long_head, long_body) = raw_get(&server.addr, page, gzip);
+    let hits = page_cache_hits(&metrics_addr);
+    let (short_head, short_body) = raw_get(&server.addr, page, gzip);
+    assert_eq!(
+        page_cache_hits(&metrics_addr),
+        hits + 1,
+        "answered from the kept page"
+    );
+    assert!(short_head.starts_with("http/1.1 200"), "{short_head}");
+    assert_eq!(comparable_head(&short_head), comparable_head(&long_head));
+    assert_eq!(short_body, long_body);
+    assert!(short_head.contains("cache-control: public"), "{short_head}");
+    assert!(header_of(&short_head, "x-request-id").is_some());
+    assert!(
+        short_head.contains("content-security-policy: "),
+        "{short_head}"
+    );
+
+    // Easy Read is its own kept page, and never the standard one.
+    let easy = "Accept-Encoding: gzip\r\nCookie: mir_view=easy\r\n";
+    let (_, easy_first) = raw_get(&server.addr, page, easy);
+    let (easy_head, easy_again) = raw_get(&server.addr, page, easy);
+    assert_eq!(easy_first, easy_again);
+    assert_ne!(easy_again, short_body, "Easy Read differs from standard");
+    assert_eq!(
+        comparable_head(&easy_head),
+        comparable_head(&short_head)
+            .into_iter()
+            .map(|l| if l.starts_with("etag: ") {
+                header_of(&easy_head, "etag")
+                    .map(|t| format!("etag: {t}"))
+                    .unwrap_or_default()
+            } else if l.starts_with("content-length: ") {
+                header_of(&easy_head, "content-length")
+                    .map(|t| format!("content-length: {t}"))
+                    .unwrap_or_default()
+            } else {
+                l
+            })
+            .collect::<Vec<_>>()
+    );
+
+    // Someone signed in always goes the long way, and gets their own page, kept nowhere.
+    let mut sam = support::Visitor::new("127.0.0.1");
+    sam.sign_in(
+        &server.addr,
+        "sam.admin@demo.example.org",
+        "making it real demo",
+    );
+    let hits = page_cache_hits(&metrics_addr);
+    let personal = sam.get(&server.addr, page);
+    assert!(personal.contains("cache-control: no-store"), "{personal}");
+    assert!(personal.contains("Sign out"), "their own page");
+    assert_eq!(page_cache_hits(&metrics_addr), hits, "not a kept page");
+
+    // A search and a directory filter are kept; a postcode is not.
+    for kept in ["/search?q=carers", "/organisations?region=E12000007&page=1"] {
+        raw_get(&server.addr, kept, gzip);
+        let hits = page_cache_hits(&metrics_addr);
+        let (head, _) = raw_get(&server.addr, kept, gzip);
+        assert!(head.starts_with("http/1.1 200"), "{kept}: {head}");
+        assert_eq!(page_cache_hits(&metrics_addr), hits + 1, "{kept} kept");
+    }
+    let postcode = "/organisations?place=SW1A+1AA";
+    raw_get(&server.addr, postcode, gzip);
+    let hits = page_cache_hits(&metrics_addr);
+    raw_get(&server.addr, postcode, gzip);
+    assert_eq!(
+        page_cache_hits(&metrics_addr),
+        hits,
+        "a postcode is never kept"
+    );
+    server.terminate();
+}
+
 /// `mir backup` while the server runs, `mir restore` (refusing to replace data without
 /// --force) and `mir verify` (issue 16, point 1).
 #[test]

@@ -13,7 +13,7 @@
 //! [`FRESH_FOR`] (askers keep using the old one meanwhile): another server's changes, or a
 //! command-line import, are seen within that time, as with the other public answers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -377,18 +377,25 @@ impl PublicIndex {
         let asked = self.bits_of(statements);
         // Positions of the organisations to consider, best first: most shared, then name order.
         let best = |candidates: &mut dyn Iterator<Item = usize>| -> Vec<usize> {
-            let mut found: Vec<(u32, usize)> = candidates
-                .map(|n| (shared_count(&self.organisations[n].statements, &asked), n))
-                .filter(|(shared, _)| *shared > 0)
-                .collect();
-            let key = |&(shared, n): &(u32, usize)| (std::cmp::Reverse(shared), n);
-            // Only the best `limit` need sorting: thousands may share one statement.
-            if found.len() > limit {
-                found.select_nth_unstable_by_key(limit, key);
-                found.truncate(limit);
+            // Only the best `limit` are kept while looking (thousands may share one
+            // statement): a heap whose top is the worst kept, so memory stays `limit` long.
+            let mut kept: BinaryHeap<(std::cmp::Reverse<u32>, usize)> =
+                BinaryHeap::with_capacity(limit + 1);
+            for n in candidates {
+                let shared = shared_count(&self.organisations[n].statements, &asked);
+                if shared == 0 || limit == 0 {
+                    continue;
+                }
+                let item = (std::cmp::Reverse(shared), n);
+                if kept.len() < limit {
+                    kept.push(item);
+                } else if kept.peek().is_some_and(|worst| item < *worst) {
+                    kept.pop();
+                    kept.push(item);
+                }
             }
-            found.sort_unstable_by_key(key);
-            found.into_iter().map(|(_, n)| n).collect()
+            // Most shared first, then name order (positions follow names).
+            kept.into_sorted_vec().into_iter().map(|(_, n)| n).collect()
         };
         let mut near: Vec<usize> = near_areas
             .iter()

@@ -141,9 +141,14 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[derive(Clone)]
 pub struct PageCache {
     generation: Changes,
-    entries: Arc<Mutex<HashMap<String, CachedPage>>>,
+    /// Within a byte budget; when full, pages seldom asked for go first (quick_cache's
+    /// scan-resistant policy: a crawler walking every plan once does not push out the pages
+    /// people keep reading).
+    entries: Arc<PageEntries>,
     /// The most bytes kept (all forms of all pages).
     budget: usize,
+    /// Turns to build a public page (see [`PageCache::serve`]).
+    building: Arc<tokio::sync::Semaphore>,
     /// What kept pages say to browsers and shared caches in front (decision 0027).
     cache_control: HeaderValue,
 }
@@ -162,23 +167,71 @@ pub fn public_cache_control(max_age: u64, stale_while_revalidate: u64) -> Header
     .unwrap_or_else(|_| HeaderValue::from_static("no-cache"))
 }
 
-/// The key a whole page is kept under: the mode and the path, and nothing else from the
-/// request. A page asked for with any query parameter other than `view` is not kept at all,
-/// so made-up parameters (`/map?n=1`, `?n=2`, …) cannot fill memory (finding 8).
+/// Public pages built at once, per process (two per CPU on the 2-CPU machine measured: more
+/// only raised memory and latency, fewer left a CPU idle while a build waited for the database).
+const BUILDS_AT_ONCE: usize = 12;
+
+/// Longest query string a kept page's key may hold; a longer one is built each time.
+const MAX_KEPT_QUERY: usize = 512;
+
+/// The key a whole page is kept under: the mode, the path and the query string without
+/// `view` (the mode says it). Made-up parameters (`/map?n=1`, `?n=2`, …) make new keys, but
+/// the cache's byte budget bounds them, and pages asked for once go first (finding 8).
+/// A handler whose page holds what someone typed that may be personal (a postcode) keeps
+/// no page for it.
 pub fn page_key(easy: bool, uri: &Uri) -> Option<String> {
-    let only_view = uri.query().is_none_or(|q| {
-        q.split('&')
-            .all(|pair| pair.is_empty() || pair.split('=').next() == Some("view"))
-    });
-    only_view.then(|| format!("{}{}", if easy { "easy:" } else { "" }, uri.path()))
+    let mode = if easy { "easy:" } else { "" };
+    let query: Vec<&str> = uri
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("view"))
+        .collect();
+    if query.is_empty() {
+        return Some(format!("{mode}{}", uri.path()));
+    }
+    let query = query.join("&");
+    (query.len() <= MAX_KEPT_QUERY).then(|| format!("{mode}{}?{query}", uri.path()))
 }
 
 #[derive(Clone)]
 struct CachedPage {
     made_at: Instant,
     generation: u64,
-    /// The page, and its gzip and Brotli forms, made once when it was kept.
+    /// The page in its compressed forms, made once when it was kept.
     body: Arc<Variants>,
+}
+
+type PageEntries = quick_cache::sync::Cache<
+    String,
+    CachedPage,
+    PageWeight,
+    quick_cache::DefaultHashBuilder,
+    CountEvictions,
+>;
+
+/// A kept page's weight: its bytes, with its key and bookkeeping.
+#[derive(Clone)]
+struct PageWeight;
+
+impl quick_cache::Weighter<String, CachedPage> for PageWeight {
+    fn weight(&self, key: &String, page: &CachedPage) -> u64 {
+        (key.len() + page.body.size() + 128) as u64
+    }
+}
+
+/// Reports each page dropped to make room to `/metrics`.
+#[derive(Clone, Default)]
+struct CountEvictions;
+
+impl quick_cache::Lifecycle<String, CachedPage> for CountEvictions {
+    type RequestState = ();
+
+    fn begin_request(&self) -> Self::RequestState {}
+
+    fn on_evict(&self, (): &mut Self::RequestState, _key: String, _page: CachedPage) {
+        metrics::counter!("mir_page_cache_evictions_total").increment(1);
+    }
 }
 
 impl std::fmt::Debug for PageCache {
@@ -190,10 +243,19 @@ impl std::fmt::Debug for PageCache {
 impl PageCache {
     /// A page cache that keeps at most `budget` bytes.
     pub fn with_budget(budget: usize) -> PageCache {
+        // Plan pages are about 9 KB kept; the estimate only sizes the table.
+        let estimated_pages = (budget / 8192).clamp(16, 100_000);
         PageCache {
             generation: Changes::default(),
-            entries: Arc::default(),
+            entries: Arc::new(PageEntries::with(
+                estimated_pages,
+                budget as u64,
+                PageWeight,
+                quick_cache::DefaultHashBuilder::default(),
+                CountEvictions,
+            )),
             budget,
+            building: Arc::new(tokio::sync::Semaphore::new(BUILDS_AT_ONCE)),
             cache_control: public_cache_control(60, 600),
         }
     }
@@ -244,13 +306,26 @@ impl PageCache {
         if key.is_some() {
             metrics::counter!("mir_page_cache_misses_total").increment(1);
         }
+        // Public pages are built a few at a time: 64 crawlers' pages built at once each
+        // held their data and buffers together (the peak memory under load), and none
+        // finished sooner. Someone else may have built this one while it waited.
+        let _turn = match &key {
+            Some(key) => {
+                let turn = self.building.acquire().await.ok();
+                if let Some(kept) = self.get_variants(key) {
+                    return Ok(self.respond(kept));
+                }
+                turn
+            }
+            None => None,
+        };
         let generation = self.generation();
         let body = Bytes::from(build().await?);
         let Some(key) = key else {
             return Ok(crate::page::html(StatusCode::OK, body));
         };
-        // Compressed later, once per form, when a browser first asks for it.
-        let variants = Arc::new(Variants::new(body));
+        // Compressed now, once; only the compressed form is kept.
+        let variants = Arc::new(Variants::compact(body));
         self.put_variants(key, generation, variants.clone());
         Ok(self.respond(variants))
     }
@@ -261,7 +336,8 @@ impl PageCache {
     /// (the view cookie, hence `Vary: Cookie`; the shipped nginx configuration keys on that
     /// one cookie instead).
     fn respond(&self, variants: Arc<Variants>) -> Response {
-        let mut response = crate::page::html(StatusCode::OK, variants.identity().clone());
+        // The body is chosen by the negotiation layer from the forms kept.
+        let mut response = crate::page::html(StatusCode::OK, Bytes::new());
         let headers = response.headers_mut();
         headers.insert(
             axum::http::header::CACHE_CONTROL,
@@ -285,52 +361,29 @@ impl PageCache {
 
     /// The page kept for `key`, if it was built in the current generation within the TTL.
     pub fn get(&self, key: &str) -> Option<Bytes> {
-        self.get_variants(key).map(|v| v.identity().clone())
+        self.get_variants(key).map(|v| v.identity())
     }
 
     /// The page kept for `key` in all its forms (see [`PageCache::get`]).
     pub fn get_variants(&self, key: &str) -> Option<Arc<Variants>> {
         let current = self.generation();
-        let entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        entries
+        self.entries
             .get(key)
             .filter(|page| page.generation == current && page.made_at.elapsed() < TTL)
-            .map(|page| page.body.clone())
+            .map(|page| page.body)
     }
 
     /// Keeps a page built from data read in `generation` (see [`PageCache::generation`]),
     /// compressing it here.
     pub fn put(&self, key: String, generation: u64, body: Bytes) {
-        self.put_variants(key, generation, Arc::new(Variants::new(body)));
+        self.put_variants(key, generation, Arc::new(Variants::compact(body)));
     }
 
-    /// Keeps a page already compressed. Within the byte budget: stale pages go first; if that
-    /// is not enough, everything (pages are rebuilt on their next visit, so this costs time,
-    /// never correctness). Reports its size and evictions to `/metrics`.
+    /// Keeps a page already compressed, within the byte budget (a page larger than the whole
+    /// budget is not kept). Reports the bytes and pages held to `/metrics`.
     pub fn put_variants(&self, key: String, generation: u64, body: Arc<Variants>) {
-        let mut entries = self
-            .entries
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let held = |entries: &HashMap<String, CachedPage>| -> usize {
-            entries.values().map(|p| p.body.size()).sum()
-        };
-        let before = entries.len();
-        if entries.len() >= CAPACITY || held(&entries) + body.size() > self.budget {
-            entries.retain(|_, page| page.generation == generation);
-            if entries.len() >= CAPACITY || held(&entries) + body.size() > self.budget {
-                entries.clear();
-            }
-        }
-        let evicted = before - entries.len();
-        if evicted > 0 {
-            metrics::counter!("mir_page_cache_evictions_total").increment(evicted as u64);
-        }
-        if body.size() <= self.budget {
-            entries.insert(
+        if body.size() < self.budget {
+            self.entries.insert(
                 key,
                 CachedPage {
                     made_at: Instant::now(),
@@ -341,9 +394,14 @@ impl PageCache {
         }
         #[allow(clippy::cast_precision_loss)] // bytes and counts far below 2^52
         {
-            metrics::gauge!("mir_page_cache_bytes").set(held(&entries) as f64);
-            metrics::gauge!("mir_page_cache_pages").set(entries.len() as f64);
+            metrics::gauge!("mir_page_cache_bytes").set(self.entries.weight() as f64);
+            metrics::gauge!("mir_page_cache_pages").set(self.entries.len() as f64);
         }
+    }
+
+    /// The bytes held now (for tests and `/metrics`).
+    pub fn bytes_held(&self) -> u64 {
+        self.entries.weight()
     }
 }
 
@@ -435,7 +493,7 @@ mod tests {
     }
 
     #[test]
-    fn page_keys_come_from_the_path_and_the_view_only() {
+    fn page_keys_come_from_the_path_the_query_and_the_view() {
         let key = |s: &str| page_key(false, &s.parse::<Uri>().expect("uri"));
         assert_eq!(key("/map").as_deref(), Some("/map"));
         assert_eq!(key("/map?view=standard").as_deref(), Some("/map"));
@@ -443,8 +501,13 @@ mod tests {
             page_key(true, &"/map".parse::<Uri>().expect("uri")).as_deref(),
             Some("easy:/map")
         );
-        assert_eq!(key("/map?n=1"), None, "made-up parameters are never kept");
-        assert_eq!(key("/map?view=easy&n=2"), None);
+        assert_eq!(
+            key("/search?q=carers&page=2").as_deref(),
+            Some("/search?q=carers&page=2")
+        );
+        assert_eq!(key("/map?view=easy&n=2").as_deref(), Some("/map?n=2"));
+        let long = format!("/search?q={}", "a".repeat(MAX_KEPT_QUERY));
+        assert_eq!(key(&long), None, "a long query is never kept");
     }
 
     #[test]
@@ -454,12 +517,8 @@ mod tests {
         let page = Bytes::from(vec![b'x'; 1024 * 1024]);
         for n in 0..100 {
             pages.put(format!("/p{n}"), generation, page.clone());
-            let held: usize = pages
-                .entries
-                .lock()
-                .map(|e| e.values().map(|p| p.body.size()).sum())
-                .unwrap_or(usize::MAX);
-            assert!(held <= PAGE_BYTES_BUDGET, "{held} bytes after {n}");
+            let held = pages.bytes_held();
+            assert!(held <= PAGE_BYTES_BUDGET as u64, "{held} bytes after {n}");
         }
     }
 
@@ -500,22 +559,35 @@ mod tests {
             let mut own = page.clone();
             own[0] = u8::try_from(n).unwrap_or(0);
             pages.put(format!("/p{n}"), generation, Bytes::from(own));
-            let held: usize = pages
-                .entries
-                .lock()
-                .map(|e| e.values().map(|p| p.body.size()).sum())
-                .unwrap_or(usize::MAX);
+            let held = pages.bytes_held();
             assert!(held <= 10 * 1024, "{held} bytes after {n}");
         }
         assert!(pages.get("/p19").is_some(), "the newest is kept");
     }
 
     #[test]
-    fn the_page_cache_is_bounded() {
-        let pages = PageCache::default();
-        for n in 0..(CAPACITY + 5) {
+    fn the_page_cache_is_bounded_in_pages_too() {
+        // Tiny pages still count their keys and bookkeeping, so their number is bounded.
+        let pages = PageCache::with_budget(64 * 1024);
+        for n in 0..10_000 {
             pages.put(format!("/p{n}"), pages.generation(), Bytes::new());
         }
-        assert!(pages.entries.lock().map(|e| e.len()).unwrap_or(0) <= CAPACITY);
+        assert!(pages.bytes_held() <= 64 * 1024);
+        assert!(pages.entries.len() < 500, "{} pages", pages.entries.len());
+    }
+
+    #[test]
+    fn a_page_read_often_outlasts_a_crawl() {
+        // 1,000 pages fill the budget several times over, each asked for once; a page asked
+        // for between them stays (a simple "start again when full" would drop it).
+        let pages = PageCache::with_budget(256 * 1024);
+        let generation = pages.generation();
+        let page = |n: usize| Bytes::from(format!("<p>page {n}</p>").repeat(200));
+        pages.put("/popular".into(), generation, page(0));
+        for n in 1..1_000 {
+            assert!(pages.get_variants("/popular").is_some(), "gone after {n}");
+            pages.put(format!("/crawled/{n}"), generation, page(n));
+        }
+        assert!(pages.get_variants("/popular").is_some());
     }
 }

@@ -13,6 +13,7 @@ use axum::routing::{get, post};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -23,8 +24,10 @@ use tracing::Level;
 
 use crate::error::WebError;
 use crate::middleware::{
-    changes, csrf, error_pages, metrics, security_headers, session, sign_in_first, view_mode,
+    changes, csrf, error_pages, kept_pages, metrics, security_headers, session, sign_in_first,
+    view_mode,
 };
+use crate::negotiate::NotKept;
 use crate::routes::{
     account, admin, contact, find, frameworks, home, info, ops, plans, relay, reviews, sign_in,
     sign_up, stories, workspace,
@@ -313,8 +316,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(|| async { WebError::NotFound })
         .method_not_allowed_fallback(|| async { StatusCode::METHOD_NOT_ALLOWED });
 
-    // Outermost first. Request ids come first so logs, error pages and responses share one.
+    // Outermost first. A kept page for a visitor who is not signed in is answered before the
+    // rest. Request ids come next so logs, error pages and responses share one.
     let layers = ServiceBuilder::new()
+        .layer(from_fn_with_state(state.clone(), kept_pages::middleware))
         .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
         // A span per request for debugging (`RUST_LOG=debug`); the access log line is written by
         // the metrics layer, which is cheaper than a span on every request.
@@ -339,9 +344,9 @@ pub fn router(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(from_fn(metrics::middleware))
         // Kept pages and files are sent in the form already made; others are compressed by
-        // the layer outside it.
+        // the layer inside it.
         .layer(from_fn(crate::negotiate::middleware))
-        .layer(CompressionLayer::new())
+        .layer(CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotKept)))
         .layer(from_fn_with_state(
             state.clone(),
             security_headers::middleware,
@@ -370,17 +375,13 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Request ids: 128 random bits in hex from the thread's generator (no system call per request,
-/// unlike a UUID from the operating system's source).
+/// Request ids made by [`crate::page::new_request_id`].
 #[derive(Clone, Copy)]
 struct RandomRequestId;
 
 impl MakeRequestId for RandomRequestId {
     fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
-        let id = format!("{:032x}", rand::random::<u128>());
-        axum::http::HeaderValue::from_str(&id)
-            .ok()
-            .map(RequestId::new)
+        crate::page::new_request_id().map(RequestId::new)
     }
 }
 

@@ -4,6 +4,7 @@ pub mod changes;
 pub mod cookies;
 pub mod csrf;
 pub mod error_pages;
+pub mod kept_pages;
 pub mod metrics;
 pub mod security_headers;
 pub mod session;

@@ -133,38 +133,53 @@ impl DirectoryTemplate {
     }
 }
 
-/// `GET /organisations`
+/// `GET /organisations`: for visitors who are not signed in, each filter's page is built
+/// once and kept (see `cache::PageCache`), except for a postcode.
 pub async fn directory_page(
     State(state): State<AppState>,
     Query(query): Query<DirectoryQuery>,
+    uri: Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let store = &state.store;
     let query = query.bounded();
     // A postcode may be where someone lives: answers for it are never kept.
-    let d = if mir_domain::places::postcode(&query.place).is_some() {
-        Arc::new(directory::directory(store, query, mir_store::now()).await?)
+    let postcode = mir_domain::places::postcode(&query.place).is_some();
+    let key = if postcode {
+        None
     } else {
-        let key = format!("{query:?}");
-        state
-            .caches
-            .directory
-            .get_or(key, || async move {
-                directory::directory(store, query, mir_store::now())
-                    .await
-                    .map(Arc::new)
-            })
-            .await?
+        ctx.page_cache_key(&uri)
     };
-    ok(&DirectoryTemplate {
-        ctx,
-        d,
-        regions: areas::by_region(),
-        kinds: OrganisationKind::ALL
-            .iter()
-            .map(|k| (k.key(), k.label()))
-            .collect(),
-    })
+    state
+        .caches
+        .pages
+        .serve(key, || async {
+            let d = if postcode {
+                Arc::new(directory::directory(store, query, mir_store::now()).await?)
+            } else {
+                let key = format!("{query:?}");
+                state
+                    .caches
+                    .directory
+                    .get_or(key, || async move {
+                        directory::directory(store, query, mir_store::now())
+                            .await
+                            .map(Arc::new)
+                    })
+                    .await?
+            };
+            let page = DirectoryTemplate {
+                ctx,
+                d,
+                regions: areas::by_region(),
+                kinds: OrganisationKind::ALL
+                    .iter()
+                    .map(|k| (k.key(), k.label()))
+                    .collect(),
+            };
+            Ok(page.render()?)
+        })
+        .await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -318,9 +333,14 @@ pub async fn map(
         },
         |(code, _)| region_view_box(code),
     );
-    // 150 KB of SVG and table: built once for visitors, until something changes.
+    // 150 KB of SVG and table: built once for visitors, until something changes. Not when
+    // a place was typed: that may be where someone lives.
     let pages = &state.caches.pages;
-    let key = ctx.page_cache_key(&uri);
+    let key = if query.place.trim().is_empty() {
+        ctx.page_cache_key(&uri)
+    } else {
+        None
+    };
     pages
         .serve(key, || async {
             let m = cached_map(&state, &query).await?;
@@ -587,12 +607,27 @@ static RANKING_SLOTS: std::sync::LazyLock<tokio::sync::Semaphore> =
         tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
     });
 
-/// `GET /search?q=`
+/// `GET /search?q=`: for visitors who are not signed in, each search's page is built once
+/// and kept (see `cache::PageCache`).
 pub async fn search(
     State(state): State<AppState>,
     Query(query): Query<SearchQuery>,
+    uri: Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
+    let key = ctx.page_cache_key(&uri);
+    state
+        .caches
+        .pages
+        .serve(key, || search_page(&state, query, ctx))
+        .await
+}
+
+async fn search_page(
+    state: &AppState,
+    query: SearchQuery,
+    ctx: PageContext,
+) -> Result<String, WebError> {
     let q: String = query
         .q
         .chars()
@@ -618,7 +653,7 @@ pub async fn search(
             .await?;
         Some(mir_app::search::page_of(&ranked, &q, page))
     };
-    ok(&SearchTemplate { ctx, r, q })
+    Ok(SearchTemplate { ctx, r, q }.render()?)
 }
 
 #[cfg(test)]
