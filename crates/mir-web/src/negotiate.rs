@@ -35,6 +35,8 @@ pub struct Variants {
     br: OnceLock<Bytes>,
     /// The content's digest (hex); each form's ETag adds its coding.
     tag: String,
+    /// Each form's `ETag` header (identity, gzip, Brotli), made once.
+    etags: [HeaderValue; 3],
     /// The headers it was first sent with, by the whole stack of layers, less those that
     /// differ per request or per form: what [`crate::middleware::kept_pages`] sends again.
     sent: OnceLock<HeaderMap>,
@@ -91,10 +93,16 @@ impl Variants {
     pub fn compact(identity: Bytes) -> Variants {
         let tag = hex::encode(&Sha256::digest(&identity)[..12]);
         let gzip = gzip(&identity);
+        // Hex digits and quotes are always a valid header value.
+        let etag = |suffix: &str| {
+            HeaderValue::from_str(&format!("\"{tag}{suffix}\""))
+                .unwrap_or_else(|_| HeaderValue::from_static("\"\""))
+        };
         Variants {
             identity: gzip.is_empty().then_some(identity),
             gzip,
             br: OnceLock::new(),
+            etags: [etag(""), etag("-gz"), etag("-br")],
             tag,
             sent: OnceLock::new(),
         }
@@ -162,11 +170,11 @@ impl Variants {
     }
 
     /// The strong ETag of one form: a different form is a different representation.
-    fn etag(&self, coding: Coding) -> String {
+    fn etag(&self, coding: Coding) -> &HeaderValue {
         match coding {
-            Coding::Identity => format!("\"{}\"", self.tag),
-            Coding::Gzip => format!("\"{}-gz\"", self.tag),
-            Coding::Br => format!("\"{}-br\"", self.tag),
+            Coding::Identity => &self.etags[0],
+            Coding::Gzip => &self.etags[1],
+            Coding::Br => &self.etags[2],
         }
     }
 
@@ -277,9 +285,7 @@ pub fn answer(
     // that the answer depends on `Accept-Encoding`.
     headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
 
-    if let Ok(etag) = HeaderValue::from_str(&variants.etag(coding)) {
-        headers.insert(header::ETAG, etag);
-    }
+    headers.insert(header::ETAG, variants.etag(coding).clone());
     let not_modified = asked
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -352,7 +358,8 @@ mod tests {
             v.etag(Coding::Identity),
             v.etag(Coding::Gzip),
             v.etag(Coding::Br),
-        ];
+        ]
+        .map(|t| t.to_str().unwrap_or_default().to_owned());
         assert!(tags[0] != tags[1] && tags[1] != tags[2]);
         for tag in &tags {
             assert!(v.matches(tag), "{tag}");

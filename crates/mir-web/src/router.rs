@@ -319,7 +319,7 @@ pub fn router(state: AppState) -> Router {
     // Outermost first. A kept page for a visitor who is not signed in is answered before the
     // rest. Request ids come next so logs, error pages and responses share one.
     let layers = ServiceBuilder::new()
-        .layer(from_fn_with_state(state.clone(), kept_pages::middleware))
+        .layer(kept_pages::KeptPagesLayer::new(state.clone()))
         .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
         // A span per request for debugging (`RUST_LOG=debug`); the access log line is written by
         // the metrics layer, which is cheaper than a span on every request.

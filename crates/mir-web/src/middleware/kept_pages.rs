@@ -7,13 +7,17 @@
 //! Anything else, or a page not kept yet, goes the long way, and a kept page's first complete
 //! answer is remembered on its way out.
 
+use std::convert::Infallible;
+use std::future::{Future, ready};
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::http::{Method, Response as HttpResponse, StatusCode, header};
-use axum::middleware::Next;
 use axum::response::Response;
+use tower::{Layer, Service};
 
 use super::{cookies, metrics, session, view_mode};
 use crate::AppState;
@@ -42,25 +46,79 @@ fn short_way_key(request: &Request) -> Option<String> {
         .flatten()
 }
 
-pub async fn middleware(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let Some(key) = short_way_key(&request) else {
-        return next.run(request).await;
-    };
-    let kept = state.caches.pages.get_variants(&key);
-    if let Some(variants) = &kept
-        && let Some(headers) = variants.sent_headers()
-    {
-        return answer_kept(&request, variants, headers.clone());
+/// The layer that puts [`KeptPages`] around the rest.
+#[derive(Clone)]
+pub struct KeptPagesLayer {
+    state: AppState,
+}
+
+impl KeptPagesLayer {
+    pub fn new(state: AppState) -> KeptPagesLayer {
+        KeptPagesLayer { state }
     }
-    let response = next.run(request).await;
-    // The first complete answer of a kept page: remember its headers for the short way.
-    if response.status() == StatusCode::OK
-        && !response.headers().contains_key(header::SET_COOKIE)
-        && let Some(variants) = response.extensions().get::<Arc<Variants>>()
-    {
-        variants.remember_headers(response.headers());
+}
+
+impl<S> Layer<S> for KeptPagesLayer {
+    type Service = KeptPages<S>;
+
+    fn layer(&self, inner: S) -> KeptPages<S> {
+        KeptPages {
+            inner,
+            state: self.state.clone(),
+        }
     }
-    response
+}
+
+/// A service rather than a `from_fn` middleware: that would copy the whole stack of layers
+/// inside it for every request, the short way's included.
+#[derive(Clone)]
+pub struct KeptPages<S> {
+    inner: S,
+    state: AppState,
+}
+
+type Answer = Pin<Box<dyn Future<Output = Result<Response, Infallible>> + Send>>;
+
+impl<S, B> Service<Request> for KeptPages<S>
+where
+    S: Service<Request, Response = HttpResponse<B>, Error = Infallible> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: axum::body::HttpBody<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = Answer;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request) -> Self::Future {
+        let key = short_way_key(&request);
+        if let Some(key) = &key
+            && let Some(variants) = self.state.caches.pages.get_variants(key)
+            && let Some(headers) = variants.sent_headers()
+        {
+            let answer = answer_kept(&request, &variants, headers.clone());
+            return Box::pin(ready(Ok(answer)));
+        }
+        // The long way: the service that was made ready is used, a copy stays for next time.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move {
+            let response = inner.call(request).await?.map(axum::body::Body::new);
+            // The first complete answer of a kept page: remember its headers for the short way.
+            if key.is_some()
+                && response.status() == StatusCode::OK
+                && !response.headers().contains_key(header::SET_COOKIE)
+                && let Some(variants) = response.extensions().get::<Arc<Variants>>()
+            {
+                variants.remember_headers(response.headers());
+            }
+            Ok(response)
+        })
+    }
 }
 
 /// What the long way would answer for a kept page, as the request-id, metrics and

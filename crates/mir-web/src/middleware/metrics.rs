@@ -157,7 +157,14 @@ pub fn record(
             .filter(|id| id.len() <= 64)
             .unwrap_or("-"),
     );
-    metrics::counter!("http_requests_total", "method" => method, "route" => route.clone(), "status" => status.to_string())
+    // The common answers' labels without making a string each time.
+    let status_label = match status {
+        200 => std::borrow::Cow::Borrowed("200"),
+        304 => std::borrow::Cow::Borrowed("304"),
+        404 => std::borrow::Cow::Borrowed("404"),
+        other => std::borrow::Cow::Owned(other.to_string()),
+    };
+    metrics::counter!("http_requests_total", "method" => method, "route" => route.clone(), "status" => status_label)
         .increment(1);
     metrics::histogram!(DURATION, "method" => method, "route" => route)
         .record(elapsed.as_secs_f64());

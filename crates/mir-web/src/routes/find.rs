@@ -446,14 +446,22 @@ impl AreaTemplate {
     }
 }
 
-/// `GET /areas/{code}`
+/// `GET /areas/{code}`: kept for visitors who are not signed in (see `cache::PageCache`).
 pub async fn area(
     State(state): State<AppState>,
     Path(code): Path<Code>,
+    uri: Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let a = directory::area(&state.store, &code).await?;
-    ok(&AreaTemplate { ctx, a })
+    let key = ctx.page_cache_key(&uri);
+    state
+        .caches
+        .pages
+        .serve(key, || async {
+            let a = directory::area(&state.store, &code).await?;
+            Ok(AreaTemplate { ctx, a }.render()?)
+        })
+        .await
 }
 
 /// `?org=a&org=b`: the plans to compare.
