@@ -56,8 +56,14 @@ fn gzip(data: &[u8]) -> Bytes {
     encoder
         .write_all(data)
         .and_then(|()| encoder.finish())
-        .map(Bytes::from)
+        .map(exact)
         .unwrap_or_default()
+}
+
+/// Kept bytes without the spare room a growing buffer leaves (up to as much again).
+fn exact(mut made: Vec<u8>) -> Bytes {
+    made.shrink_to_fit();
+    Bytes::from(made)
 }
 
 fn gunzip(data: &[u8]) -> Bytes {
@@ -77,7 +83,7 @@ fn brotli(data: &[u8]) -> Bytes {
     };
     let mut out = Vec::new();
     brotli::BrotliCompress(&mut &data[..], &mut out, &params)
-        .map(|_| Bytes::from(out))
+        .map(|_| exact(out))
         .unwrap_or_default()
 }
 

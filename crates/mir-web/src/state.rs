@@ -84,8 +84,14 @@ pub struct Shared {
     pub caches: PublicCaches,
 }
 
-/// Ranked searches kept: each holds up to 300 results (about 100 KB), so about 13 MB at most.
-const SEARCHES_KEPT: usize = 128;
+/// Ranked searches kept: each holds up to 300 results (about 100 KB), so about 3 MB at most.
+/// Each page of a search is kept whole in the page cache too; this is for its other pages.
+const SEARCHES_KEPT: usize = 32;
+/// Answers kept per kind of public answer (a directory page's entries, a map's counts, "who
+/// else" for a plan). Whole pages are kept in the page cache, within its byte budget; these
+/// only save work when a page is built again, so a few hundred of each is plenty, and they
+/// stay a few megabytes (2,000 directory answers held up to 100 MB under a crawl).
+const ANSWERS_KEPT: usize = 256;
 
 /// The caches of public answers, one per kind.
 #[derive(Debug, Clone, Default)]
@@ -117,10 +123,13 @@ impl AppState {
                 ))
                 .following(&changes),
             search: crate::cache::TtlCache::with_capacity(SEARCHES_KEPT).following(&public_changes),
-            map: crate::cache::TtlCache::default().following(&public_changes),
-            who_else: crate::cache::TtlCache::default().following(&public_changes),
-            who_else_by_plan: crate::cache::TtlCache::default().following(&public_changes),
-            directory: crate::cache::TtlCache::default().following(&public_changes),
+            map: crate::cache::TtlCache::with_capacity(ANSWERS_KEPT).following(&public_changes),
+            who_else: crate::cache::TtlCache::with_capacity(ANSWERS_KEPT)
+                .following(&public_changes),
+            who_else_by_plan: crate::cache::TtlCache::with_capacity(ANSWERS_KEPT)
+                .following(&public_changes),
+            directory: crate::cache::TtlCache::with_capacity(ANSWERS_KEPT)
+                .following(&public_changes),
         };
         AppState(Arc::new(Shared {
             store,
