@@ -133,7 +133,15 @@ impl Store {
         }
         if let Ok(runtime) = tokio::runtime::Handle::try_current() {
             let store = self.clone();
-            runtime.spawn(async move { store.tell_other_servers(kind).await });
+            let sending = runtime.spawn(async move { store.tell_other_servers(kind).await });
+            // Kept until sent, so that [`Store::close`] waits for it: a command that changes
+            // data and exits (`mir demo`, an import) still tells the servers running.
+            let mut pending = self
+                .pending_notices
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            pending.retain(|task| !task.is_finished());
+            pending.push(sending);
         }
     }
 

@@ -44,6 +44,8 @@ pub struct Store {
     pub(crate) server_id: Arc<str>,
     /// The PostgreSQL notification channel for this deployment's schema, found on first use.
     pub(crate) change_channel: Arc<std::sync::OnceLock<String>>,
+    /// Change notices on their way to other servers (see `tell_other_servers_soon`).
+    pub(crate) pending_notices: Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
 }
 
 impl Store {
@@ -101,6 +103,7 @@ impl Store {
             public_changes: crate::changes::Changes::default(),
             server_id: crate::changes::new_server_id().into(),
             change_channel: Arc::default(),
+            pending_notices: Arc::default(),
         })
     }
 
@@ -204,7 +207,17 @@ impl Store {
         Ok(value)
     }
 
+    /// Sends the change notices still on their way, then closes every connection.
     pub async fn close(&self) {
+        let pending: Vec<_> = std::mem::take(
+            &mut *self
+                .pending_notices
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()),
+        );
+        for notice in pending {
+            let _ = notice.await;
+        }
         self.pool.close().await;
     }
 }
