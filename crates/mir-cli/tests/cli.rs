@@ -634,6 +634,21 @@ fn kept_pages_take_the_short_way_with_the_same_answer() {
         hits,
         "a postcode is never kept"
     );
+
+    // Answers the short way are counted under their route, as any other.
+    let (_, metrics) = raw_get(&metrics_addr, "/metrics", "");
+    let metrics = String::from_utf8_lossy(&metrics);
+    let counted = metrics
+        .lines()
+        .find(|l| {
+            l.starts_with("http_requests_total{")
+                && l.contains("route=\"/organisations/{slug}\"")
+                && l.contains("status=\"200\"")
+        })
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse::<u64>().ok());
+    // The long way once, the short way twice, Easy Read once, Sam once.
+    assert_eq!(counted, Some(5), "{metrics}");
     server.terminate();
 }
 

@@ -212,7 +212,7 @@ pub fn choose(accept_encoding: Option<&str>) -> Coding {
     let mut q_any: Option<f32> = None;
     for item in header.split(',') {
         let mut parts = item.split(';');
-        let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let coding = parts.next().unwrap_or_default().trim();
         let q = parts
             .filter_map(|p| {
                 let (name, value) = p.split_once('=')?;
@@ -220,11 +220,13 @@ pub fn choose(accept_encoding: Option<&str>) -> Coding {
             })
             .next()
             .unwrap_or(1.0);
-        match coding.as_str() {
-            "br" => q_br = Some(q),
-            "gzip" | "x-gzip" => q_gzip = Some(q),
-            "*" => q_any = Some(q),
-            _ => {}
+        // Compared without making a lower-case copy (this runs for every kept answer).
+        if coding.eq_ignore_ascii_case("br") {
+            q_br = Some(q);
+        } else if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            q_gzip = Some(q);
+        } else if coding == "*" {
+            q_any = Some(q);
         }
     }
     let br = q_br.or(q_any).unwrap_or(0.0);

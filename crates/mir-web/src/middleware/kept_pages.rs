@@ -143,13 +143,7 @@ fn answer_kept(request: &Request, variants: &Variants, headers: axum::http::Head
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
-    metrics::record(
-        metrics::method_label(request.method()),
-        route,
-        response.status(),
-        started,
-        request_id.as_ref(),
-    );
+        .map_or("unmatched", MatchedPath::as_str);
+    metrics::record_kept(route, response.status(), started, request_id.as_ref());
     response
 }
