@@ -25,6 +25,14 @@ pub fn words(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// Whether a query may hold something personal: a word mixing letters and digits, as a
+/// postcode or a house name does (`SW1A`, `2AA`, `10a`). Its answers are never kept.
+pub fn may_be_personal(query: &str) -> bool {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| word.chars().any(char::is_alphabetic) && word.chars().any(|c| c.is_numeric()))
+}
+
 /// Puts what the public can see of an organisation into the search index: its name and
 /// commitment, and its latest published priorities, actions and public updates.
 pub async fn reindex(store: &impl PlanStore, slug: &str) -> Result<(), AppError> {
@@ -246,6 +254,15 @@ pub async fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_like_postcodes_may_be_personal() {
+        assert!(may_be_personal("SW1A 2AA"));
+        assert!(may_be_personal("my address is 10a High Street"));
+        assert!(may_be_personal("ＳＷ1Ａ"));
+        assert!(!may_be_personal("carers breaks"));
+        assert!(!may_be_personal("2026 plans"));
+    }
 
     #[test]
     fn pages_are_cut_from_one_ranking_and_say_when_more_matched() {

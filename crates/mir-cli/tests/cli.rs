@@ -625,15 +625,36 @@ fn kept_pages_take_the_short_way_with_the_same_answer() {
         assert!(head.starts_with("http/1.1 200"), "{kept}: {head}");
         assert_eq!(page_cache_hits(&metrics_addr), hits + 1, "{kept} kept");
     }
-    let postcode = "/organisations?place=SW1A+1AA";
-    raw_get(&server.addr, postcode, gzip);
-    let hits = page_cache_hits(&metrics_addr);
-    raw_get(&server.addr, postcode, gzip);
-    assert_eq!(
-        page_cache_hits(&metrics_addr),
-        hits,
-        "a postcode is never kept"
-    );
+    for personal in [
+        "/organisations?place=SW1A+1AA",
+        "/organisations?place=SW1A-1AA",
+        "/search?q=my+address+is+SW1A+2AA",
+    ] {
+        raw_get(&server.addr, personal, gzip);
+        let hits = page_cache_hits(&metrics_addr);
+        let (head, _) = raw_get(&server.addr, personal, gzip);
+        assert_eq!(
+            page_cache_hits(&metrics_addr),
+            hits,
+            "{personal} is never kept"
+        );
+        assert!(head.contains("cache-control: no-cache, private"), "{head}");
+    }
+
+    // A visitor's own request id comes back only if it looks like one, either way.
+    for path in [page, "/cookies"] {
+        let (head, _) = raw_get(&server.addr, path, "x-request-id: abc-123.x_y\r\n");
+        assert_eq!(
+            header_of(&head, "x-request-id").as_deref(),
+            Some("abc-123.x_y")
+        );
+        let (head, _) = raw_get(&server.addr, path, "x-request-id: <script>\r\n");
+        let id = header_of(&head, "x-request-id").unwrap_or_default();
+        assert!(
+            id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit()),
+            "{head}"
+        );
+    }
 
     // Answers the short way are counted under their route, as any other.
     let (_, metrics) = raw_get(&metrics_addr, "/metrics", "");
@@ -647,8 +668,9 @@ fn kept_pages_take_the_short_way_with_the_same_answer() {
         })
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|n| n.parse::<u64>().ok());
-    // The long way once, the short way twice, Easy Read once, Sam once.
-    assert_eq!(counted, Some(5), "{metrics}");
+    // Three the long way (the first, Easy Read's first, Sam's), two the short way, and two
+    // sent with request ids of their own.
+    assert_eq!(counted, Some(7), "{metrics}");
     server.terminate();
 }
 

@@ -94,7 +94,16 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, request: Request) -> Self::Future {
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        // A visitor's own request id is sent back (both ways) only if it looks like one: a
+        // shared cache in front keeps a public page's headers for everyone (review finding).
+        let odd_id = request
+            .headers()
+            .get(crate::page::REQUEST_ID)
+            .is_some_and(|id| !plausible_request_id(id.as_bytes()));
+        if odd_id {
+            request.headers_mut().remove(crate::page::REQUEST_ID);
+        }
         let key = short_way_key(&request);
         if let Some(key) = &key
             && let Some(variants) = self.state.caches.pages.get_variants(key)
@@ -119,6 +128,15 @@ where
             Ok(response)
         })
     }
+}
+
+/// At most 64 letters, digits, `-`, `_` or `.`.
+fn plausible_request_id(id: &[u8]) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
 }
 
 /// What the long way would answer for a kept page, as the request-id, metrics and

@@ -134,7 +134,7 @@ impl DirectoryTemplate {
 }
 
 /// `GET /organisations`: for visitors who are not signed in, each filter's page is built
-/// once and kept (see `cache::PageCache`), except for a postcode.
+/// once and kept (see `cache::PageCache`), except when a place was typed.
 pub async fn directory_page(
     State(state): State<AppState>,
     Query(query): Query<DirectoryQuery>,
@@ -143,9 +143,10 @@ pub async fn directory_page(
 ) -> Result<Response, WebError> {
     let store = &state.store;
     let query = query.bounded();
-    // A postcode may be where someone lives: answers for it are never kept.
-    let postcode = mir_domain::places::postcode(&query.place).is_some();
-    let key = if postcode {
+    // A place typed may be where someone lives (a postcode, or one typed slightly wrong):
+    // answers for it are never kept, as on the map.
+    let typed_place = !query.place.trim().is_empty();
+    let key = if typed_place {
         None
     } else {
         ctx.page_cache_key(&uri)
@@ -154,7 +155,7 @@ pub async fn directory_page(
         .caches
         .pages
         .serve(key, || async {
-            let d = if postcode {
+            let d = if typed_place {
                 Arc::new(directory::directory(store, query, mir_store::now()).await?)
             } else {
                 let key = format!("{query:?}");
@@ -623,7 +624,13 @@ pub async fn search(
     uri: Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let key = ctx.page_cache_key(&uri);
+    // Words mixing letters and digits may be a postcode or an address (`SW1A 2AA`): such a
+    // search's page is never kept.
+    let key = if mir_app::search::may_be_personal(&query.q) {
+        None
+    } else {
+        ctx.page_cache_key(&uri)
+    };
     state
         .caches
         .pages
@@ -647,18 +654,19 @@ async fn search_page(
         let page: i64 = query.page.parse().unwrap_or(1);
         let words = mir_app::search::words(&q);
         let store = &state.store;
+        // Ranking a broad query scores every match: at most one per CPU at a time, so a
+        // burst of different searches queues instead of starving other pages.
+        let rank = || async {
+            let _slot = RANKING_SLOTS.acquire().await;
+            mir_app::search::rank(store, &words).await.map(Arc::new)
+        };
         // Kept by the words, not the page or the spelling: every page of "Carers!" and
-        // "carers" is cut from one ranking.
-        let ranked = state
-            .caches
-            .search
-            .get_or(words.join(" "), || async {
-                // Ranking a broad query scores every match: at most one per CPU at a time,
-                // so a burst of different searches queues instead of starving other pages.
-                let _slot = RANKING_SLOTS.acquire().await;
-                mir_app::search::rank(store, &words).await.map(Arc::new)
-            })
-            .await?;
+        // "carers" is cut from one ranking. Never words that may be personal.
+        let ranked = if mir_app::search::may_be_personal(&q) {
+            rank().await?
+        } else {
+            state.caches.search.get_or(words.join(" "), rank).await?
+        };
         Some(mir_app::search::page_of(&ranked, &q, page))
     };
     Ok(SearchTemplate { ctx, r, q }.render()?)
