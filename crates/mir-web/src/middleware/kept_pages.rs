@@ -2,7 +2,8 @@
 //! kept in the page cache, is answered from it before any other layer runs: the
 //! headers are the ones the whole stack of layers gave the same page the first time
 //! ([`Variants::remember_headers`]), so the answer is the same, without a dozen layers'
-//! work per request (a kept plan page went from 72,000 to N answers a second, measured).
+//! work per request: a kept plan page with gzip went from 0.77 to 0.95–0.99 of nginx
+//! `gzip_static` in the same runs (decision 0033).
 //!
 //! Anything else, or a page not kept yet, goes the long way, and a kept page's first complete
 //! answer is remembered on its way out.
