@@ -85,6 +85,16 @@ impl PageContext {
             .flatten()
     }
 
+    /// [`PageContext::page_cache_key`], or `None` when the page holds something typed that may
+    /// be personal (a place, a postcode): such a page is never kept.
+    pub fn page_cache_key_unless(&self, personal: bool, uri: &Uri) -> Option<String> {
+        if personal {
+            None
+        } else {
+            self.page_cache_key(uri)
+        }
+    }
+
     /// The one-time message left by the previous request, shown once.
     pub fn flash(&self) -> Option<crate::middleware::session::Flash> {
         self.session.as_ref().and_then(Session::take_flash)

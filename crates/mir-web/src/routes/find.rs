@@ -146,11 +146,7 @@ pub async fn directory_page(
     // A place typed may be where someone lives (a postcode, or one typed slightly wrong):
     // answers for it are never kept, as on the map.
     let typed_place = !query.place.trim().is_empty();
-    let key = if typed_place {
-        None
-    } else {
-        ctx.page_cache_key(&uri)
-    };
+    let key = ctx.page_cache_key_unless(typed_place, &uri);
     state
         .caches
         .pages
@@ -337,11 +333,7 @@ pub async fn map(
     // 150 KB of SVG and table: built once for visitors, until something changes. Not when
     // a place was typed: that may be where someone lives.
     let pages = &state.caches.pages;
-    let key = if query.place.trim().is_empty() {
-        ctx.page_cache_key(&uri)
-    } else {
-        None
-    };
+    let key = ctx.page_cache_key_unless(!query.place.trim().is_empty(), &uri);
     pages
         .serve(key, || async {
             let m = cached_map(&state, &query).await?;
@@ -626,11 +618,7 @@ pub async fn search(
 ) -> Result<Response, WebError> {
     // Words mixing letters and digits may be a postcode or an address (`SW1A 2AA`): such a
     // search's page is never kept.
-    let key = if mir_app::search::may_be_personal(&query.q) {
-        None
-    } else {
-        ctx.page_cache_key(&uri)
-    };
+    let key = ctx.page_cache_key_unless(mir_app::search::may_be_personal(&query.q), &uri);
     state
         .caches
         .pages
