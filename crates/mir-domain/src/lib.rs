@@ -8,6 +8,7 @@ pub mod areas;
 pub mod dates;
 pub mod feedback;
 pub mod framework;
+pub mod live;
 pub mod organisation;
 pub mod person;
 pub mod places;

@@ -20,6 +20,7 @@ mod framework_uploads;
 mod frameworks;
 mod jobs;
 mod kept_forms;
+mod live;
 mod maintenance;
 mod members;
 mod meta;
@@ -55,6 +56,10 @@ pub use framework_uploads::{FrameworkUpload, FrameworkUploadRepo};
 pub use frameworks::{FrameworkRepo, FrameworkVersionSummary, PictureFile};
 pub use jobs::{DatedAction, DigestItem, JobRepo};
 pub use kept_forms::{KeptFormRepo, MAX_KEPT_FORMS};
+pub use live::{
+    Board, DotOutcome, DotTarget, LiveCard, LiveGroup, LiveRepo, LiveSession, NewLiveSession,
+    Participant,
+};
 pub use maintenance::TableDigest;
 pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;

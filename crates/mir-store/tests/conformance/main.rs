@@ -446,3 +446,10 @@ use stories::*;
 conformance!(@engines sqlite_stories, postgres_stories;
     stories_are_public_only_for_approved_organisations_and_found_by_statement,
 );
+
+mod live;
+use live::*;
+
+conformance!(@engines sqlite_live, postgres_live;
+    live_sessions_hold_their_limits_and_only_open_sessions_change,
+);

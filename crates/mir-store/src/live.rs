@@ -1,0 +1,761 @@
+//! Live co-production sessions: sessions, participants (no account: a hashed device token),
+//! cards, groups and dots. Limits (participants, cards, dots) are held by guarded updates of a
+//! counter in the same transaction as the insert, so two servers cannot overshoot them.
+//! Every change adds one to the session's `version`: boards watch it (decision 0034).
+
+use std::future::Future;
+
+use sqlx::Row;
+
+use crate::{Store, StoreError, UnixTime};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveSession {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub code: String,
+    pub title: String,
+    pub question: String,
+    pub statements: Vec<String>,
+    /// `draft`, `open`, `closed` or `archived` (the domain's `SessionState`).
+    pub state: String,
+    pub vote_budget: i64,
+    pub retention_days: i64,
+    pub keep: bool,
+    pub participants: i64,
+    pub cards: i64,
+    pub version: i64,
+    pub created_at: UnixTime,
+    pub opened_at: Option<UnixTime>,
+    pub closed_at: Option<UnixTime>,
+}
+
+/// A new session, as the facilitator set it up.
+#[derive(Debug, Clone)]
+pub struct NewLiveSession<'a> {
+    pub organisation_id: i64,
+    pub code: &'a str,
+    pub title: &'a str,
+    pub question: &'a str,
+    pub statements: &'a [String],
+    pub vote_budget: i64,
+    pub retention_days: i64,
+    pub created_by: i64,
+    pub now: UnixTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Participant {
+    pub id: i64,
+    pub session_id: i64,
+    pub perspective: String,
+    pub name: String,
+    pub dots_used: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveCard {
+    pub id: i64,
+    /// `None` for a card the facilitator typed in from paper.
+    pub participant_id: Option<i64>,
+    pub perspective: String,
+    pub kind: String,
+    pub text: String,
+    pub statement: String,
+    pub group_id: Option<i64>,
+    pub hidden_reason: Option<String>,
+    pub created_at: UnixTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveGroup {
+    pub id: i64,
+    pub name: String,
+}
+
+/// What a dot is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DotTarget {
+    Card(i64),
+    Group(i64),
+}
+
+/// Everything on a board, read at one moment.
+#[derive(Debug, Clone, Default)]
+pub struct Board {
+    pub cards: Vec<LiveCard>,
+    pub groups: Vec<LiveGroup>,
+    /// Every participant: (id, perspective).
+    pub participants: Vec<(i64, String)>,
+    /// Every dot: (what it is on, whose).
+    pub dots: Vec<(DotTarget, i64)>,
+}
+
+/// What a click on a dot did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DotOutcome {
+    Placed,
+    Removed,
+    /// Every dot is used: one must be taken off first.
+    NoneLeft,
+    /// The session is not open (or the card or group is not in it).
+    NotOpen,
+}
+
+pub trait LiveRepo {
+    fn create_live_session(
+        &self,
+        new: &NewLiveSession<'_>,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    fn live_session(
+        &self,
+        id: i64,
+    ) -> impl Future<Output = Result<Option<LiveSession>, StoreError>> + Send;
+    fn live_session_by_code(
+        &self,
+        code: &str,
+    ) -> impl Future<Output = Result<Option<LiveSession>, StoreError>> + Send;
+    /// An organisation's sessions, newest first.
+    fn live_sessions_of(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<LiveSession>, StoreError>> + Send;
+    /// Moves the session from one state to another; false if it was not in `from`.
+    fn set_live_state(
+        &self,
+        id: i64,
+        from: &str,
+        to: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn set_live_keep(
+        &self,
+        id: i64,
+        keep: bool,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Adds a participant to an open session with room; `None` if closed or full.
+    fn join_live(
+        &self,
+        session_id: i64,
+        token_hash: &str,
+        perspective: &str,
+        name: &str,
+        max_participants: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    fn live_participant(
+        &self,
+        session_id: i64,
+        token_hash: &str,
+    ) -> impl Future<Output = Result<Option<Participant>, StoreError>> + Send;
+    /// Adds a card to an open session with room; `None` if closed or full.
+    #[allow(clippy::too_many_arguments)]
+    fn add_live_card(
+        &self,
+        session_id: i64,
+        participant_id: Option<i64>,
+        perspective: &str,
+        kind: &str,
+        text: &str,
+        statement: &str,
+        max_cards: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    /// Changes a participant's own card while the session is open; false otherwise.
+    #[allow(clippy::too_many_arguments)]
+    fn edit_live_card(
+        &self,
+        session_id: i64,
+        card_id: i64,
+        participant_id: i64,
+        kind: &str,
+        text: &str,
+        statement: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Takes a participant's own card (and the dots on it) away while the session is open.
+    fn withdraw_live_card(
+        &self,
+        session_id: i64,
+        card_id: i64,
+        participant_id: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Hides a card with a reason, or shows it again with `None`.
+    fn hide_live_card(
+        &self,
+        session_id: i64,
+        card_id: i64,
+        reason: Option<&str>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    fn add_live_group(
+        &self,
+        session_id: i64,
+        name: &str,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Puts a card in a group of the same session, or out of any group with `None`.
+    fn move_live_card(
+        &self,
+        session_id: i64,
+        card_id: i64,
+        group_id: Option<i64>,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Places a dot, or takes it off if it was there.
+    fn toggle_dot(
+        &self,
+        session_id: i64,
+        participant_id: i64,
+        target: DotTarget,
+        budget: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<DotOutcome, StoreError>> + Send;
+    fn live_board(&self, session_id: i64)
+    -> impl Future<Output = Result<Board, StoreError>> + Send;
+    /// The session's change count (what live boards watch).
+    fn live_version(
+        &self,
+        session_id: i64,
+    ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    /// Deletes sessions closed more than their retention period before `now`, unless kept.
+    fn delete_expired_live_sessions(
+        &self,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<u64, StoreError>> + Send;
+}
+
+const SESSION_COLUMNS: &str = "id, organisation_id, code, title, question, statements, state, \
+     vote_budget, retention_days, keep, participants, cards, version, created_at, opened_at, closed_at \
+     FROM live_sessions";
+
+fn session_from(row: &sqlx::any::AnyRow) -> Result<LiveSession, sqlx::Error> {
+    Ok(LiveSession {
+        id: row.try_get(0)?,
+        organisation_id: row.try_get(1)?,
+        code: row.try_get(2)?,
+        title: row.try_get(3)?,
+        question: row.try_get(4)?,
+        statements: row
+            .try_get::<String, _>(5)?
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect(),
+        state: row.try_get(6)?,
+        vote_budget: row.try_get(7)?,
+        retention_days: row.try_get(8)?,
+        keep: row.try_get::<i64, _>(9)? != 0,
+        participants: row.try_get(10)?,
+        cards: row.try_get(11)?,
+        version: row.try_get(12)?,
+        created_at: row.try_get(13)?,
+        opened_at: row.try_get(14)?,
+        closed_at: row.try_get(15)?,
+    })
+}
+
+/// Adds one to a session's change count (inside the caller's transaction).
+async fn bump(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    session_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE live_sessions SET version = version + 1 WHERE id = $1")
+        .bind(session_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+impl LiveRepo for Store {
+    async fn create_live_session(&self, new: &NewLiveSession<'_>) -> Result<i64, StoreError> {
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM live_sessions WHERE code = $1")
+            .bind(new.code)
+            .fetch_optional(&self.pool)
+            .await?;
+        if taken.is_some() {
+            return Err(StoreError::AlreadyExists("that join code is in use".into()));
+        }
+        Ok(sqlx::query_scalar(
+            "INSERT INTO live_sessions (organisation_id, code, title, question, statements, state, \
+             vote_budget, retention_days, created_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9) RETURNING id",
+        )
+        .bind(new.organisation_id)
+        .bind(new.code)
+        .bind(new.title)
+        .bind(new.question)
+        .bind(new.statements.join(" "))
+        .bind(new.vote_budget)
+        .bind(new.retention_days)
+        .bind(new.created_by)
+        .bind(new.now)
+        .fetch_one(&self.pool)
+        .await?)
+    }
+
+    async fn live_session(&self, id: i64) -> Result<Option<LiveSession>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SESSION_COLUMNS} WHERE id = $1"
+        )))
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(session_from).transpose()?)
+    }
+
+    async fn live_session_by_code(&self, code: &str) -> Result<Option<LiveSession>, StoreError> {
+        let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SESSION_COLUMNS} WHERE code = $1"
+        )))
+        .bind(code)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(session_from).transpose()?)
+    }
+
+    async fn live_sessions_of(&self, organisation_id: i64) -> Result<Vec<LiveSession>, StoreError> {
+        let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT {SESSION_COLUMNS} WHERE organisation_id = $1 ORDER BY created_at DESC, id DESC"
+        )))
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(session_from).collect::<Result<_, _>>()?)
+    }
+
+    async fn set_live_state(
+        &self,
+        id: i64,
+        from: &str,
+        to: &str,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE live_sessions SET state = $1, version = version + 1, \
+             opened_at = CASE WHEN $1 = 'open' THEN $2 ELSE opened_at END, \
+             closed_at = CASE WHEN $1 = 'closed' THEN $2 ELSE closed_at END \
+             WHERE id = $3 AND state = $4",
+        )
+        .bind(to)
+        .bind(now)
+        .bind(id)
+        .bind(from)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_live_keep(&self, id: i64, keep: bool) -> Result<(), StoreError> {
+        sqlx::query("UPDATE live_sessions SET keep = $1 WHERE id = $2")
+            .bind(i64::from(keep))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn join_live(
+        &self,
+        session_id: i64,
+        token_hash: &str,
+        perspective: &str,
+        name: &str,
+        max_participants: i64,
+        now: UnixTime,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let room = sqlx::query(
+            "UPDATE live_sessions SET participants = participants + 1, version = version + 1 \
+             WHERE id = $1 AND state = 'open' AND participants < $2",
+        )
+        .bind(session_id)
+        .bind(max_participants)
+        .execute(&mut *tx)
+        .await?;
+        if room.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO live_participants (session_id, token_hash, perspective, name, joined_at) \
+             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(session_id)
+        .bind(token_hash)
+        .bind(perspective)
+        .bind(name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    async fn live_participant(
+        &self,
+        session_id: i64,
+        token_hash: &str,
+    ) -> Result<Option<Participant>, StoreError> {
+        let row: Option<(i64, i64, String, String, i64)> = sqlx::query_as(
+            "SELECT id, session_id, perspective, name, dots_used FROM live_participants \
+             WHERE token_hash = $1 AND session_id = $2",
+        )
+        .bind(token_hash)
+        .bind(session_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(
+            |(id, session_id, perspective, name, dots_used)| Participant {
+                id,
+                session_id,
+                perspective,
+                name,
+                dots_used,
+            },
+        ))
+    }
+
+    async fn add_live_card(
+        &self,
+        session_id: i64,
+        participant_id: Option<i64>,
+        perspective: &str,
+        kind: &str,
+        text: &str,
+        statement: &str,
+        max_cards: i64,
+        now: UnixTime,
+    ) -> Result<Option<i64>, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let room = sqlx::query(
+            "UPDATE live_sessions SET cards = cards + 1, version = version + 1 \
+             WHERE id = $1 AND state = 'open' AND cards < $2",
+        )
+        .bind(session_id)
+        .bind(max_cards)
+        .execute(&mut *tx)
+        .await?;
+        if room.rows_affected() != 1 {
+            return Ok(None);
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO live_cards (session_id, participant_id, perspective, kind, text, statement, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+        )
+        .bind(session_id)
+        .bind(participant_id)
+        .bind(perspective)
+        .bind(kind)
+        .bind(text)
+        .bind(statement)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Some(id))
+    }
+
+    async fn edit_live_card(
+        &self,
+        session_id: i64,
+        card_id: i64,
+        participant_id: i64,
+        kind: &str,
+        text: &str,
+        statement: &str,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE live_cards SET kind = $1, text = $2, statement = $3, updated_at = $4 \
+             WHERE id = $5 AND session_id = $6 AND participant_id = $7 \
+             AND EXISTS (SELECT 1 FROM live_sessions s WHERE s.id = $6 AND s.state = 'open')",
+        )
+        .bind(kind)
+        .bind(text)
+        .bind(statement)
+        .bind(now)
+        .bind(card_id)
+        .bind(session_id)
+        .bind(participant_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            bump(&mut tx, session_id).await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn withdraw_live_card(
+        &self,
+        session_id: i64,
+        card_id: i64,
+        participant_id: i64,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        // The dots on it go back to the people who placed them.
+        sqlx::query(
+            "UPDATE live_participants SET dots_used = dots_used - 1 WHERE id IN \
+             (SELECT v.participant_id FROM live_votes v JOIN live_cards c ON c.id = v.card_id \
+              JOIN live_sessions s ON s.id = c.session_id \
+              WHERE v.card_id = $1 AND c.session_id = $2 AND c.participant_id = $3 AND s.state = 'open')",
+        )
+        .bind(card_id)
+        .bind(session_id)
+        .bind(participant_id)
+        .execute(&mut *tx)
+        .await?;
+        let done = sqlx::query(
+            "DELETE FROM live_cards WHERE id = $1 AND session_id = $2 AND participant_id = $3 \
+             AND EXISTS (SELECT 1 FROM live_sessions s WHERE s.id = $2 AND s.state = 'open')",
+        )
+        .bind(card_id)
+        .bind(session_id)
+        .bind(participant_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            sqlx::query(
+                "UPDATE live_sessions SET cards = cards - 1, version = version + 1 WHERE id = $1",
+            )
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn hide_live_card(
+        &self,
+        session_id: i64,
+        card_id: i64,
+        reason: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE live_cards SET hidden_reason = $1 WHERE id = $2 AND session_id = $3",
+        )
+        .bind(reason)
+        .bind(card_id)
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            bump(&mut tx, session_id).await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn add_live_group(
+        &self,
+        session_id: i64,
+        name: &str,
+        now: UnixTime,
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO live_groups (session_id, name, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(session_id)
+        .bind(name)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?;
+        bump(&mut tx, session_id).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    async fn move_live_card(
+        &self,
+        session_id: i64,
+        card_id: i64,
+        group_id: Option<i64>,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let done = sqlx::query(
+            "UPDATE live_cards SET group_id = $1 WHERE id = $2 AND session_id = $3 \
+             AND ($1 IS NULL OR EXISTS (SELECT 1 FROM live_groups g WHERE g.id = $1 AND g.session_id = $3))",
+        )
+        .bind(group_id)
+        .bind(card_id)
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() == 1 {
+            bump(&mut tx, session_id).await?;
+        }
+        tx.commit().await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn toggle_dot(
+        &self,
+        session_id: i64,
+        participant_id: i64,
+        target: DotTarget,
+        budget: i64,
+        now: UnixTime,
+    ) -> Result<DotOutcome, StoreError> {
+        let (column, id) = match target {
+            DotTarget::Card(id) => ("card_id", id),
+            DotTarget::Group(id) => ("group_id", id),
+        };
+        let table = match target {
+            DotTarget::Card(_) => "live_cards",
+            DotTarget::Group(_) => "live_groups",
+        };
+        let mut tx = self.begin_write().await?;
+        let open: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT t.id FROM {table} t JOIN live_sessions s ON s.id = t.session_id \
+             WHERE t.id = $1 AND t.session_id = $2 AND s.state = 'open'"
+        )))
+        .bind(id)
+        .bind(session_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if open.is_none() {
+            return Ok(DotOutcome::NotOpen);
+        }
+        let removed = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM live_votes WHERE participant_id = $1 AND {column} = $2"
+        )))
+        .bind(participant_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let outcome = if removed.rows_affected() > 0 {
+            sqlx::query("UPDATE live_participants SET dots_used = dots_used - 1 WHERE id = $1")
+                .bind(participant_id)
+                .execute(&mut *tx)
+                .await?;
+            DotOutcome::Removed
+        } else {
+            let room = sqlx::query(
+                "UPDATE live_participants SET dots_used = dots_used + 1 \
+                 WHERE id = $1 AND session_id = $2 AND dots_used < $3",
+            )
+            .bind(participant_id)
+            .bind(session_id)
+            .bind(budget)
+            .execute(&mut *tx)
+            .await?;
+            if room.rows_affected() != 1 {
+                return Ok(DotOutcome::NoneLeft);
+            }
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "INSERT INTO live_votes (session_id, participant_id, {column}, created_at) \
+                 VALUES ($1, $2, $3, $4)"
+            )))
+            .bind(session_id)
+            .bind(participant_id)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            DotOutcome::Placed
+        };
+        bump(&mut tx, session_id).await?;
+        tx.commit().await?;
+        Ok(outcome)
+    }
+
+    async fn live_board(&self, session_id: i64) -> Result<Board, StoreError> {
+        type CardRow = (
+            i64,
+            Option<i64>,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            i64,
+        );
+        let cards: Vec<CardRow> = sqlx::query_as(
+            "SELECT id, participant_id, perspective, kind, text, statement, group_id, hidden_reason, \
+             created_at FROM live_cards WHERE session_id = $1 ORDER BY id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let groups: Vec<(i64, String)> =
+            sqlx::query_as("SELECT id, name FROM live_groups WHERE session_id = $1 ORDER BY id")
+                .bind(session_id)
+                .fetch_all(&self.pool)
+                .await?;
+        let participants: Vec<(i64, String)> = sqlx::query_as(
+            "SELECT id, perspective FROM live_participants WHERE session_id = $1 ORDER BY id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let dots: Vec<(Option<i64>, Option<i64>, i64)> = sqlx::query_as(
+            "SELECT card_id, group_id, participant_id FROM live_votes WHERE session_id = $1 ORDER BY id",
+        )
+        .bind(session_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(Board {
+            cards: cards
+                .into_iter()
+                .map(
+                    |(
+                        id,
+                        participant_id,
+                        perspective,
+                        kind,
+                        text,
+                        statement,
+                        group_id,
+                        hidden_reason,
+                        created_at,
+                    )| LiveCard {
+                        id,
+                        participant_id,
+                        perspective,
+                        kind,
+                        text,
+                        statement,
+                        group_id,
+                        hidden_reason,
+                        created_at,
+                    },
+                )
+                .collect(),
+            groups: groups
+                .into_iter()
+                .map(|(id, name)| LiveGroup { id, name })
+                .collect(),
+            participants,
+            dots: dots
+                .into_iter()
+                .filter_map(|(card, group, participant)| match (card, group) {
+                    (Some(card), _) => Some((DotTarget::Card(card), participant)),
+                    (None, Some(group)) => Some((DotTarget::Group(group), participant)),
+                    (None, None) => None,
+                })
+                .collect(),
+        })
+    }
+
+    async fn live_version(&self, session_id: i64) -> Result<Option<i64>, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT version FROM live_sessions WHERE id = $1")
+                .bind(session_id)
+                .fetch_optional(&self.pool)
+                .await?,
+        )
+    }
+
+    async fn delete_expired_live_sessions(&self, now: UnixTime) -> Result<u64, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM live_sessions WHERE keep = 0 AND closed_at IS NOT NULL \
+             AND closed_at + retention_days * 86400 < $1",
+        )
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected())
+    }
+}

@@ -1,0 +1,332 @@
+//! Live sessions: limits held by the database, dots within a budget, own cards only, and
+//! retention.
+
+use mir_store::{DotOutcome, DotTarget, LiveRepo, NewLiveSession, Store};
+
+use super::members::organisation;
+
+async fn session(store: &Store, org: i64, admin: i64, code: &str) -> i64 {
+    store
+        .create_live_session(&NewLiveSession {
+            organisation_id: org,
+            code,
+            title: "Summer co-production day",
+            question: "What matters to you?",
+            statements: &["WB-I1".to_owned()],
+            vote_budget: 2,
+            retention_days: 90,
+            created_by: admin,
+            now: 100,
+        })
+        .await
+        .expect("create")
+}
+
+pub async fn live_sessions_hold_their_limits_and_only_open_sessions_change(store: &Store) {
+    let (org, admin) = organisation(store, "Rowan Care", "chair@example.org").await;
+    let id = session(store, org, admin, "ABCDEF").await;
+    assert!(matches!(
+        store
+            .create_live_session(&NewLiveSession {
+                organisation_id: org,
+                code: "ABCDEF",
+                title: "t",
+                question: "q",
+                statements: &[],
+                vote_budget: 3,
+                retention_days: 90,
+                created_by: admin,
+                now: 1,
+            })
+            .await,
+        Err(mir_store::StoreError::AlreadyExists(_))
+    ));
+    let found = store
+        .live_session_by_code("ABCDEF")
+        .await
+        .expect("by code")
+        .expect("there");
+    assert_eq!((found.id, found.state.as_str()), (id, "draft"));
+    assert_eq!(found.statements, vec!["WB-I1".to_owned()]);
+    // A draft cannot be joined.
+    assert_eq!(
+        store
+            .join_live(id, "h1", "person", "Sam", 2, 101)
+            .await
+            .expect("join"),
+        None
+    );
+    assert!(
+        !store
+            .set_live_state(id, "open", "closed", 101)
+            .await
+            .expect("wrong from")
+    );
+    assert!(
+        store
+            .set_live_state(id, "draft", "open", 102)
+            .await
+            .expect("open")
+    );
+    let sam = store
+        .join_live(id, "h1", "person", "Sam", 2, 103)
+        .await
+        .expect("join")
+        .expect("room");
+    let kit = store
+        .join_live(id, "h2", "staff", "", 2, 103)
+        .await
+        .expect("join")
+        .expect("room");
+    // Two participants at most.
+    assert_eq!(
+        store
+            .join_live(id, "h3", "carer", "", 2, 103)
+            .await
+            .expect("full"),
+        None
+    );
+    let me = store
+        .live_participant(id, "h1")
+        .await
+        .expect("participant")
+        .expect("there");
+    assert_eq!((me.id, me.name.as_str()), (sam, "Sam"));
+    assert_eq!(
+        store.live_participant(id + 1, "h1").await.expect("other"),
+        None
+    );
+
+    let card = store
+        .add_live_card(id, Some(sam), "person", "idea", "Buses", "", 2, 104)
+        .await
+        .expect("card")
+        .expect("room");
+    let paper = store
+        .add_live_card(
+            id,
+            None,
+            "carer",
+            "working-well",
+            "Kind staff",
+            "WB-I1",
+            2,
+            104,
+        )
+        .await
+        .expect("card")
+        .expect("room");
+    assert_eq!(
+        store
+            .add_live_card(id, Some(kit), "staff", "idea", "Third", "", 2, 104)
+            .await
+            .expect("full"),
+        None,
+        "two cards at most"
+    );
+    // Only the writer edits or withdraws a card.
+    assert!(
+        !store
+            .edit_live_card(id, card, kit, "idea", "Mine now", "", 105)
+            .await
+            .expect("edit")
+    );
+    assert!(
+        store
+            .edit_live_card(id, card, sam, "needs-to-change", "Buses late", "", 105)
+            .await
+            .expect("edit")
+    );
+
+    // Dots: two each; a second click takes a dot off; a third target has none left.
+    let group = store
+        .add_live_group(id, "Getting about", 106)
+        .await
+        .expect("group");
+    assert!(
+        store
+            .move_live_card(id, card, Some(group))
+            .await
+            .expect("move")
+    );
+    assert!(
+        !store
+            .move_live_card(id, card, Some(group + 999))
+            .await
+            .expect("no group")
+    );
+    assert_eq!(
+        store
+            .toggle_dot(id, sam, DotTarget::Card(card), 2, 107)
+            .await
+            .expect("dot"),
+        DotOutcome::Placed
+    );
+    assert_eq!(
+        store
+            .toggle_dot(id, sam, DotTarget::Group(group), 2, 107)
+            .await
+            .expect("dot"),
+        DotOutcome::Placed
+    );
+    assert_eq!(
+        store
+            .toggle_dot(id, sam, DotTarget::Card(paper), 2, 107)
+            .await
+            .expect("dot"),
+        DotOutcome::NoneLeft
+    );
+    assert_eq!(
+        store
+            .toggle_dot(id, sam, DotTarget::Card(card), 2, 107)
+            .await
+            .expect("dot"),
+        DotOutcome::Removed
+    );
+    assert_eq!(
+        store
+            .toggle_dot(id, sam, DotTarget::Card(paper), 2, 107)
+            .await
+            .expect("dot"),
+        DotOutcome::Placed
+    );
+    assert_eq!(
+        store
+            .toggle_dot(id, kit, DotTarget::Card(paper), 2, 107)
+            .await
+            .expect("dot"),
+        DotOutcome::Placed
+    );
+    assert_eq!(
+        store
+            .toggle_dot(id, kit, DotTarget::Card(card + 999), 2, 107)
+            .await
+            .expect("dot"),
+        DotOutcome::NotOpen
+    );
+
+    assert!(
+        store
+            .hide_live_card(id, paper, Some("names a person"))
+            .await
+            .expect("hide")
+    );
+    let board = store.live_board(id).await.expect("board");
+    assert_eq!(board.cards.len(), 2);
+    assert_eq!(board.cards[0].group_id, Some(group));
+    assert_eq!(board.cards[0].text, "Buses late");
+    assert_eq!(
+        board.cards[1].hidden_reason.as_deref(),
+        Some("names a person")
+    );
+    assert_eq!(board.cards[1].participant_id, None);
+    assert_eq!(board.groups.len(), 1);
+    assert_eq!(board.participants.len(), 2);
+    let mut dots = board.dots.clone();
+    dots.sort();
+    assert_eq!(
+        dots,
+        vec![
+            (DotTarget::Card(paper), sam),
+            (DotTarget::Card(paper), kit),
+            (DotTarget::Group(group), sam)
+        ]
+    );
+    let before = store
+        .live_version(id)
+        .await
+        .expect("version")
+        .expect("there");
+
+    // Withdrawing a card gives its dots back and frees room for another card.
+    assert!(
+        !store
+            .withdraw_live_card(id, paper, sam)
+            .await
+            .expect("not theirs")
+    );
+    assert!(
+        store
+            .withdraw_live_card(id, card, sam)
+            .await
+            .expect("withdraw")
+    );
+    assert!(store.live_version(id).await.expect("v").expect("v") > before);
+    assert!(
+        store
+            .add_live_card(
+                id,
+                Some(kit),
+                "staff",
+                "idea",
+                "Now there is room",
+                "",
+                2,
+                108
+            )
+            .await
+            .expect("card")
+            .is_some()
+    );
+
+    // Closed: nothing changes any more.
+    assert!(
+        store
+            .set_live_state(id, "open", "closed", 200)
+            .await
+            .expect("close")
+    );
+    assert_eq!(
+        store
+            .join_live(id, "h4", "staff", "", 9, 201)
+            .await
+            .expect("closed"),
+        None
+    );
+    assert_eq!(
+        store
+            .toggle_dot(id, kit, DotTarget::Group(group), 2, 201)
+            .await
+            .expect("dot"),
+        DotOutcome::NotOpen
+    );
+    assert_eq!(
+        store
+            .add_live_card(id, Some(kit), "staff", "idea", "Late", "", 9, 201)
+            .await
+            .expect("closed"),
+        None
+    );
+
+    // Retention: deleted 90 days after closing unless kept.
+    let other = session(store, org, admin, "GHJKMN").await;
+    assert!(
+        store
+            .set_live_state(other, "draft", "open", 102)
+            .await
+            .expect("open")
+    );
+    assert!(
+        store
+            .set_live_state(other, "open", "closed", 200)
+            .await
+            .expect("close")
+    );
+    store.set_live_keep(other, true).await.expect("keep");
+    assert_eq!(
+        store
+            .delete_expired_live_sessions(200 + 89 * 86_400)
+            .await
+            .expect("none yet"),
+        0
+    );
+    assert_eq!(
+        store
+            .delete_expired_live_sessions(200 + 91 * 86_400)
+            .await
+            .expect("one"),
+        1
+    );
+    assert_eq!(store.live_session(id).await.expect("gone"), None);
+    assert_eq!(store.live_sessions_of(org).await.expect("kept").len(), 1);
+}
