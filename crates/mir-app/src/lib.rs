@@ -15,6 +15,7 @@ pub mod frameworks;
 pub mod home;
 pub mod jobs;
 pub mod kept_forms;
+pub mod live;
 pub mod mail;
 pub mod members;
 pub mod organisations;

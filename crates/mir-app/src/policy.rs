@@ -116,10 +116,13 @@ pub enum GroupAction {
     EditPlan,
     /// Approve the plan for publishing, and choose how updates are published.
     ApprovePlan,
+    /// Run live co-production sessions: create, open and close them, group and hide cards,
+    /// type in cards written on paper, turn what the room said into draft priorities.
+    FacilitateSessions,
 }
 
 impl GroupAction {
-    pub const ALL: [GroupAction; 7] = [
+    pub const ALL: [GroupAction; 8] = [
         GroupAction::SeeWorkspace,
         GroupAction::ManageMembers,
         GroupAction::GiveViews,
@@ -127,6 +130,7 @@ impl GroupAction {
         GroupAction::ConfirmPositions,
         GroupAction::EditPlan,
         GroupAction::ApprovePlan,
+        GroupAction::FacilitateSessions,
     ];
 }
 
@@ -157,6 +161,10 @@ pub fn group_permits(role: Role, is_co_chair: bool, action: GroupAction) -> bool
         GroupAction::ConfirmPositions | GroupAction::ApprovePlan => is_co_chair,
         // Staff do much of the work and report on it, with administrators and co-chairs.
         GroupAction::EditPlan => matches!(role, Role::Admin | Role::Staff) || is_co_chair,
+        // Those who do the plan's work run the sessions that feed it (decision 0034).
+        GroupAction::FacilitateSessions => {
+            matches!(role, Role::Admin | Role::Staff) || is_co_chair
+        }
     }
 }
 
@@ -198,6 +206,7 @@ mod tests {
         confirm_positions: bool,
         edit_plan: bool,
         approve_plan: bool,
+        facilitate_sessions: bool,
     }
 
     impl May {
@@ -211,6 +220,7 @@ mod tests {
                 GroupAction::ConfirmPositions => self.confirm_positions,
                 GroupAction::EditPlan => self.edit_plan,
                 GroupAction::ApprovePlan => self.approve_plan,
+                GroupAction::FacilitateSessions => self.facilitate_sessions,
             }
         }
     }
@@ -226,6 +236,7 @@ mod tests {
             confirm_positions: false,
             edit_plan,
             approve_plan: false,
+            facilitate_sessions: edit_plan,
         };
         match (role, co_chair) {
             (Role::Admin, false) => May {

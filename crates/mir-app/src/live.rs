@@ -1,0 +1,959 @@
+//! Live co-production sessions (issue 17, decision 0034): a facilitator in the group sets one
+//! up; people in the room join with a short code, with no account, and write cards; the
+//! facilitator groups them; everyone places dots; the board ranks what every perspective backs.
+//! Afterwards a card or a group becomes a draft priority.
+//!
+//! Two kinds of caller: a group member (an [`Actor`], checked by the group policy) and a
+//! participant (a device token from a cookie, checked against the session here).
+
+use std::collections::BTreeMap;
+
+use mir_domain::live::{
+    self, CardKind, DEFAULT_VOTE_BUDGET, JOIN_CODE_ALPHABET, JOIN_CODE_LEN, MAX_GROUP_NAME_CHARS,
+    MAX_HIDE_REASON_CHARS, Perspective, SessionState, Support,
+};
+use mir_domain::plan::PriorityStatus;
+use mir_domain::validation::FieldErrors;
+use mir_store::{
+    Board, DotOutcome, DotTarget, LiveCard, LiveRepo, LiveSession, NewLiveSession, Participant,
+    RateLimitRepo, StoreError,
+};
+use rand::Rng;
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::AppError;
+use crate::plans::{PlanStore, PlanWorkspace, PriorityForm, workspace};
+use crate::policy::{Actor, GroupAction, authorize_in_group};
+use crate::rate_limit::{self, Limit};
+
+/// Everything the storage for live sessions needs.
+pub trait LiveStore: PlanStore + LiveRepo + RateLimitRepo {}
+impl<T: PlanStore + LiveRepo + RateLimitRepo> LiveStore for T {}
+
+/// Limits a server is run with (`mir serve --live-max-participants`, `--live-max-cards`).
+#[derive(Debug, Clone, Copy)]
+pub struct LiveLimits {
+    pub max_participants: i64,
+    pub max_cards: i64,
+}
+
+impl Default for LiveLimits {
+    fn default() -> Self {
+        LiveLimits {
+            max_participants: 300,
+            max_cards: 2_000,
+        }
+    }
+}
+
+/// Days a closed session is kept before it is deleted, unless the group keeps it.
+pub const DEFAULT_RETENTION_DAYS: i64 = 90;
+/// Join attempts (codes typed) one client may make in the rate-limit window.
+pub const JOIN_ATTEMPTS: i64 = 30;
+/// Cards, edits and dots one participant may send in the window.
+pub const PARTICIPANT_ACTIONS: i64 = 300;
+
+/// The new-session form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct SessionForm {
+    pub title: String,
+    pub question: String,
+    pub statements: Vec<String>,
+    pub vote_budget: String,
+}
+
+/// The join form as typed.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct JoinForm {
+    pub perspective: String,
+    pub name: String,
+}
+
+/// A card as typed (by a participant, or by the facilitator from paper with `perspective`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CardForm {
+    pub kind: String,
+    pub text: String,
+    pub statement: String,
+    pub perspective: String,
+}
+
+fn state_of(session: &LiveSession) -> Result<SessionState, AppError> {
+    SessionState::parse(&session.state)
+        .ok_or_else(|| AppError::Internal(format!("session state {:?}", session.state)))
+}
+
+/// A fresh join code (not yet checked against those in use).
+pub fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..JOIN_CODE_LEN)
+        .map(|_| char::from(JOIN_CODE_ALPHABET[rng.random_range(0..JOIN_CODE_ALPHABET.len())]))
+        .collect()
+}
+
+/// A session as its facilitator sees it, with the group it belongs to.
+pub struct Facilitated {
+    pub ws: PlanWorkspace,
+    pub session: LiveSession,
+    pub state: SessionState,
+}
+
+async fn facilitator(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+) -> Result<PlanWorkspace, AppError> {
+    let ws = workspace(store, actor, slug).await?;
+    authorize_in_group(ws.me.role, ws.me.is_co_chair, GroupAction::FacilitateSessions)?;
+    Ok(ws)
+}
+
+/// The group's sessions, newest first (every member sees the list: it is the group's history).
+pub async fn sessions_of(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+) -> Result<(PlanWorkspace, Vec<LiveSession>), AppError> {
+    let ws = workspace(store, actor, slug).await?;
+    let sessions = store.live_sessions_of(ws.organisation.id).await?;
+    Ok((ws, sessions))
+}
+
+/// Creates a session in the draft state. Returns its id.
+pub async fn create(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    form: &SessionForm,
+) -> Result<i64, AppError> {
+    let ws = facilitator(store, actor, slug).await?;
+    let mut errors = FieldErrors::new();
+    let checked = live::check_session(&form.title, &form.question);
+    let budget = if form.vote_budget.trim().is_empty() {
+        Some(DEFAULT_VOTE_BUDGET)
+    } else {
+        form.vote_budget
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=10).contains(n))
+    };
+    if budget.is_none() {
+        errors.add(
+            "vote_budget",
+            "Enter how many dots each person has, a number from 1 to 10",
+        );
+    }
+    let codes = ws.statement_codes();
+    let statements: Vec<String> = codes
+        .iter()
+        .filter(|c| form.statements.contains(c))
+        .cloned()
+        .collect();
+    let (title, question) = match checked {
+        Ok(pair) => pair,
+        Err(more) => {
+            errors.merge(more);
+            Default::default()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let person_id = ws.me.person_id;
+    // A code in use is drawn again (with 887 million codes, a second draw is rare).
+    for _ in 0..5 {
+        let code = new_code();
+        match store
+            .create_live_session(&NewLiveSession {
+                organisation_id: ws.organisation.id,
+                code: &code,
+                title: &title,
+                question: &question,
+                statements: &statements,
+                vote_budget: budget.unwrap_or(DEFAULT_VOTE_BUDGET),
+                retention_days: DEFAULT_RETENTION_DAYS,
+                created_by: person_id,
+                now: mir_store::now(),
+            })
+            .await
+        {
+            Ok(id) => {
+                crate::audit::record(
+                    store,
+                    Some(ws.organisation.id),
+                    actor,
+                    "live session created",
+                    json!({"session": id}),
+                )
+                .await?;
+                return Ok(id);
+            }
+            Err(StoreError::AlreadyExists(_)) => continue,
+            Err(other) => return Err(other.into()),
+        }
+    }
+    Err(AppError::Internal("no free join code after 5 draws".into()))
+}
+
+/// One of the group's sessions, for its facilitator.
+pub async fn facilitated(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+) -> Result<Facilitated, AppError> {
+    let ws = facilitator(store, actor, slug).await?;
+    let session = store
+        .live_session(id)
+        .await?
+        .filter(|s| s.organisation_id == ws.organisation.id)
+        .ok_or(AppError::NotFound)?;
+    let state = state_of(&session)?;
+    Ok(Facilitated { ws, session, state })
+}
+
+/// Opens, closes or archives a session (forward only).
+pub async fn change_state(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    to: &str,
+) -> Result<SessionState, AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    let to = SessionState::parse(to).ok_or(AppError::NotFound)?;
+    if !f.state.may_become(to)
+        || !store
+            .set_live_state(id, f.state.key(), to.key(), mir_store::now())
+            .await?
+    {
+        return Err(AppError::Conflict(format!(
+            "The session is {} and cannot become {}",
+            f.state.label().to_lowercase(),
+            to.label().to_lowercase()
+        )));
+    }
+    crate::audit::record(
+        store,
+        Some(f.ws.organisation.id),
+        actor,
+        "live session state",
+        json!({"session": id, "state": to.key()}),
+    )
+    .await?;
+    Ok(to)
+}
+
+/// Keeps a closed session past the retention period, or lets it go.
+pub async fn keep(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    keep: bool,
+) -> Result<(), AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    store.set_live_keep(f.session.id, keep).await?;
+    crate::audit::record(
+        store,
+        Some(f.ws.organisation.id),
+        actor,
+        "live session kept",
+        json!({"session": id, "keep": keep}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The session a typed code names, counting the attempt against the client (so codes cannot
+/// be guessed quickly). A code that is not a code, or names no session, is `NotFound`.
+pub async fn find_by_code(
+    store: &impl LiveStore,
+    typed: &str,
+    client: &str,
+) -> Result<LiveSession, AppError> {
+    rate_limit::check(
+        store,
+        &[Limit::per_client("live-join", client, JOIN_ATTEMPTS)],
+    )
+    .await?;
+    let code = live::normalise_code(typed).ok_or(AppError::NotFound)?;
+    store
+        .live_session_by_code(&code)
+        .await?
+        .filter(|s| s.state != SessionState::Archived.key())
+        .ok_or(AppError::NotFound)
+}
+
+/// The session a code in an address names (the code was checked when it was typed; a link
+/// shared in the room is not rate-limited per view).
+pub async fn session_at(store: &impl LiveStore, code: &str) -> Result<LiveSession, AppError> {
+    let code = live::normalise_code(code).ok_or(AppError::NotFound)?;
+    store
+        .live_session_by_code(&code)
+        .await?
+        .filter(|s| s.state != SessionState::Archived.key())
+        .ok_or(AppError::NotFound)
+}
+
+/// The participant a device token names in this session.
+pub async fn participant(
+    store: &impl LiveStore,
+    session: &LiveSession,
+    token: Option<&str>,
+) -> Result<Option<Participant>, AppError> {
+    match token.filter(|t| crate::accounts::is_token(t)) {
+        Some(token) => Ok(store
+            .live_participant(session.id, &crate::accounts::hash_token(token))
+            .await?),
+        None => Ok(None),
+    }
+}
+
+/// Joins an open session: returns the device token to keep in a cookie.
+pub async fn join(
+    store: &impl LiveStore,
+    session: &LiveSession,
+    form: &JoinForm,
+    token: &str,
+    limits: LiveLimits,
+) -> Result<i64, AppError> {
+    let mut errors = FieldErrors::new();
+    let perspective = Perspective::parse(&form.perspective);
+    if perspective.is_none() {
+        errors.add("perspective", "Choose who you are here as");
+    }
+    let name = match live::check_name(&form.name) {
+        Ok(name) => name,
+        Err(more) => {
+            errors.merge(more);
+            String::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let perspective = perspective.unwrap_or(Perspective::Other);
+    closed_or_full(store, session, "join").await?;
+    store
+        .join_live(
+            session.id,
+            &crate::accounts::hash_token(token),
+            perspective.key(),
+            &name,
+            limits.max_participants,
+            mir_store::now(),
+        )
+        .await?
+        .ok_or_else(|| AppError::Conflict("This session is full: nobody else can join".into()))
+}
+
+/// A clear reason when the session cannot take more: it is not open.
+async fn closed_or_full(
+    store: &impl LiveStore,
+    session: &LiveSession,
+    doing: &str,
+) -> Result<(), AppError> {
+    let now = store.live_session(session.id).await?.ok_or(AppError::NotFound)?;
+    match state_of(&now)? {
+        SessionState::Open => Ok(()),
+        SessionState::Draft => Err(AppError::Conflict(format!(
+            "This session has not started yet, so you cannot {doing} it. Ask the facilitator."
+        ))),
+        SessionState::Closed | SessionState::Archived => Err(AppError::Conflict(
+            "This session has closed: nothing more can be added".into(),
+        )),
+    }
+}
+
+async fn count_action(store: &impl LiveStore, participant: &Participant) -> Result<(), AppError> {
+    rate_limit::check(
+        store,
+        &[Limit {
+            bucket: format!("live-participant:{}", participant.id),
+            max: PARTICIPANT_ACTIONS,
+        }],
+    )
+    .await
+}
+
+fn check_card(
+    form: &CardForm,
+    session: &LiveSession,
+) -> Result<(CardKind, String, String), AppError> {
+    let mut errors = FieldErrors::new();
+    let kind = CardKind::parse(&form.kind);
+    if kind.is_none() {
+        errors.add("kind", "Choose what kind of card it is");
+    }
+    let text = match live::check_card(&form.text) {
+        Ok(text) => text,
+        Err(more) => {
+            errors.merge(more);
+            String::new()
+        }
+    };
+    // Only a statement the session is about; anything else is left off, not refused.
+    let statement = if session.statements.contains(&form.statement) {
+        form.statement.clone()
+    } else {
+        String::new()
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok((kind.unwrap_or(CardKind::Idea), text, statement))
+}
+
+/// A participant adds a card.
+pub async fn add_card(
+    store: &impl LiveStore,
+    session: &LiveSession,
+    participant: &Participant,
+    form: &CardForm,
+    limits: LiveLimits,
+) -> Result<i64, AppError> {
+    let (kind, text, statement) = check_card(form, session)?;
+    count_action(store, participant).await?;
+    closed_or_full(store, session, "add cards to").await?;
+    store
+        .add_live_card(
+            session.id,
+            Some(participant.id),
+            &participant.perspective,
+            kind.key(),
+            &text,
+            &statement,
+            limits.max_cards,
+            mir_store::now(),
+        )
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict("This session has as many cards as it can hold".into())
+        })
+}
+
+/// A participant changes their own card.
+pub async fn edit_card(
+    store: &impl LiveStore,
+    session: &LiveSession,
+    participant: &Participant,
+    card: i64,
+    form: &CardForm,
+) -> Result<(), AppError> {
+    let (kind, text, statement) = check_card(form, session)?;
+    count_action(store, participant).await?;
+    closed_or_full(store, session, "change cards in").await?;
+    if store
+        .edit_live_card(
+            session.id,
+            card,
+            participant.id,
+            kind.key(),
+            &text,
+            &statement,
+            mir_store::now(),
+        )
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// A participant takes their own card away.
+pub async fn withdraw_card(
+    store: &impl LiveStore,
+    session: &LiveSession,
+    participant: &Participant,
+    card: i64,
+) -> Result<(), AppError> {
+    count_action(store, participant).await?;
+    closed_or_full(store, session, "change cards in").await?;
+    if store
+        .withdraw_live_card(session.id, card, participant.id)
+        .await?
+    {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// What a dot form names: `c12` (card 12) or `g3` (group 3).
+pub fn parse_target(typed: &str) -> Option<DotTarget> {
+    let (kind, id) = typed.split_at_checked(1)?;
+    let id: i64 = id.parse().ok().filter(|n| *n > 0)?;
+    match kind {
+        "c" => Some(DotTarget::Card(id)),
+        "g" => Some(DotTarget::Group(id)),
+        _ => None,
+    }
+}
+
+/// A participant places a dot or takes it off.
+pub async fn toggle_dot(
+    store: &impl LiveStore,
+    session: &LiveSession,
+    participant: &Participant,
+    target: &str,
+) -> Result<DotOutcome, AppError> {
+    let target = parse_target(target).ok_or(AppError::NotFound)?;
+    count_action(store, participant).await?;
+    closed_or_full(store, session, "vote in").await?;
+    match store
+        .toggle_dot(
+            session.id,
+            participant.id,
+            target,
+            session.vote_budget,
+            mir_store::now(),
+        )
+        .await?
+    {
+        DotOutcome::NotOpen => Err(AppError::NotFound),
+        DotOutcome::NoneLeft => Err(AppError::Conflict(format!(
+            "You have used all {} of your dots. Take one off to put it somewhere else.",
+            session.vote_budget
+        ))),
+        placed_or_removed => Ok(placed_or_removed),
+    }
+}
+
+/// The facilitator types in a card someone wrote on paper, with the perspective they gave.
+pub async fn add_paper_card(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    form: &CardForm,
+    limits: LiveLimits,
+) -> Result<i64, AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    let checked = check_card(form, &f.session);
+    let perspective = Perspective::parse(&form.perspective);
+    let (kind, text, statement) = match (checked, perspective) {
+        (Ok(card), Some(_)) => card,
+        (checked, perspective) => {
+            let mut errors = match checked {
+                Err(AppError::Invalid(errors)) => errors,
+                Err(other) => return Err(other),
+                Ok(_) => FieldErrors::new(),
+            };
+            if perspective.is_none() {
+                errors.add("perspective", "Choose who wrote the card");
+            }
+            return Err(AppError::Invalid(errors));
+        }
+    };
+    closed_or_full(store, &f.session, "add cards to").await?;
+    let card = store
+        .add_live_card(
+            f.session.id,
+            None,
+            perspective.map_or("other", Perspective::key),
+            kind.key(),
+            &text,
+            &statement,
+            limits.max_cards,
+            mir_store::now(),
+        )
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict("This session has as many cards as it can hold".into())
+        })?;
+    Ok(card)
+}
+
+/// The facilitator starts a named group of cards.
+pub async fn add_group(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    name: &str,
+) -> Result<i64, AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    let name = live::check_short("name", name, MAX_GROUP_NAME_CHARS, "Enter a name for the group")
+        .map_err(AppError::Invalid)?;
+    if f.state != SessionState::Open {
+        return Err(AppError::Conflict(
+            "Cards can only be grouped while the session is open".into(),
+        ));
+    }
+    Ok(store
+        .add_live_group(f.session.id, &name, mir_store::now())
+        .await?)
+}
+
+/// The facilitator moves a card into a group, or out of any group (`group` empty).
+pub async fn move_card(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    card: i64,
+    group: &str,
+) -> Result<(), AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    if f.state != SessionState::Open {
+        return Err(AppError::Conflict(
+            "Cards can only be grouped while the session is open".into(),
+        ));
+    }
+    let group = match group.trim() {
+        "" => None,
+        typed => Some(typed.parse::<i64>().map_err(|_| AppError::NotFound)?),
+    };
+    if store.move_live_card(f.session.id, card, group).await? {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The facilitator hides a card (with a reason, kept in the audit log) or shows it again.
+pub async fn hide_card(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    card: i64,
+    reason: Option<&str>,
+) -> Result<(), AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    let reason = match reason {
+        Some(reason) => Some(
+            live::check_short(
+                "reason",
+                reason,
+                MAX_HIDE_REASON_CHARS,
+                "Say why the card is hidden",
+            )
+            .map_err(AppError::Invalid)?,
+        ),
+        None => None,
+    };
+    if !store
+        .hide_live_card(f.session.id, card, reason.as_deref())
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    crate::audit::record(
+        store,
+        Some(f.ws.organisation.id),
+        actor,
+        if reason.is_some() {
+            "live card hidden"
+        } else {
+            "live card shown again"
+        },
+        json!({"session": id, "card": card, "reason": reason}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A card as a board shows it.
+#[derive(Debug, Clone)]
+pub struct CardView {
+    pub card: LiveCard,
+    pub kind: CardKind,
+    pub perspective: Perspective,
+    pub dots: i64,
+    /// Whether the participant looking wrote it (they may change it) …
+    pub mine: bool,
+    /// … and has a dot on it.
+    pub my_dot: bool,
+}
+
+/// A group of cards.
+#[derive(Debug, Clone)]
+pub struct GroupView {
+    pub id: i64,
+    pub name: String,
+    pub cards: Vec<CardView>,
+    pub dots: i64,
+    pub my_dot: bool,
+}
+
+/// One line of the agreement ranking, named.
+#[derive(Debug, Clone)]
+pub struct Ranked {
+    /// "Card" or "Group".
+    pub what: &'static str,
+    pub target: DotTarget,
+    pub label: String,
+    pub support: Support<DotTarget>,
+}
+
+/// Everything a board shows, for one viewer.
+#[derive(Debug, Clone)]
+pub struct BoardView {
+    /// Cards in no group, by kind (every kind, even with no cards).
+    pub columns: Vec<(CardKind, Vec<CardView>)>,
+    pub groups: Vec<GroupView>,
+    pub hidden: Vec<CardView>,
+    pub ranking: Vec<Ranked>,
+    pub participants: i64,
+    pub cards: i64,
+    /// Dots the participant looking has left.
+    pub dots_left: i64,
+    /// Whether per-perspective figures could be shown at all (enough people in the room).
+    pub lines_shown: bool,
+}
+
+/// The board, as a participant (`viewer`), the projector (`None`) or the facilitator sees it.
+/// Hidden cards are left out unless `with_hidden`.
+pub async fn board(
+    store: &impl LiveStore,
+    session: &LiveSession,
+    viewer: Option<&Participant>,
+    with_hidden: bool,
+) -> Result<BoardView, AppError> {
+    let k = store.anonymity_threshold(session.organisation_id).await?;
+    let board = store.live_board(session.id).await?;
+    Ok(board_view(board, session, viewer, with_hidden, k))
+}
+
+fn board_view(
+    board: Board,
+    session: &LiveSession,
+    viewer: Option<&Participant>,
+    with_hidden: bool,
+    k: i64,
+) -> BoardView {
+    let me = viewer.map(|p| p.id);
+    let dots_on = |target: DotTarget| board.dots.iter().filter(|(t, _)| *t == target).count();
+    let mine_on = |target: DotTarget| {
+        me.is_some_and(|me| board.dots.iter().any(|(t, p)| *t == target && *p == me))
+    };
+    let view = |card: &LiveCard| CardView {
+        kind: CardKind::parse(&card.kind).unwrap_or(CardKind::Idea),
+        perspective: Perspective::parse(&card.perspective).unwrap_or(Perspective::Other),
+        dots: i64::try_from(dots_on(DotTarget::Card(card.id))).unwrap_or(0),
+        mine: me.is_some() && card.participant_id == me,
+        my_dot: mine_on(DotTarget::Card(card.id)),
+        card: card.clone(),
+    };
+    let shown: Vec<&LiveCard> = board
+        .cards
+        .iter()
+        .filter(|c| c.hidden_reason.is_none())
+        .collect();
+    let columns = CardKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let cards = shown
+                .iter()
+                .filter(|c| c.group_id.is_none() && c.kind == kind.key())
+                .map(|c| view(c))
+                .collect();
+            (kind, cards)
+        })
+        .collect();
+    let groups: Vec<GroupView> = board
+        .groups
+        .iter()
+        .map(|g| GroupView {
+            id: g.id,
+            name: g.name.clone(),
+            cards: shown
+                .iter()
+                .filter(|c| c.group_id == Some(g.id))
+                .map(|c| view(c))
+                .collect(),
+            dots: i64::try_from(dots_on(DotTarget::Group(g.id))).unwrap_or(0),
+            my_dot: mine_on(DotTarget::Group(g.id)),
+        })
+        .collect();
+    let hidden = if with_hidden {
+        board
+            .cards
+            .iter()
+            .filter(|c| c.hidden_reason.is_some())
+            .map(view)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    // Dots on hidden cards do not count towards the ranking.
+    let hidden_ids: Vec<i64> = board
+        .cards
+        .iter()
+        .filter(|c| c.hidden_reason.is_some())
+        .map(|c| c.id)
+        .collect();
+    let participants: BTreeMap<i64, Perspective> = board
+        .participants
+        .iter()
+        .map(|(id, p)| (*id, Perspective::parse(p).unwrap_or(Perspective::Other)))
+        .collect();
+    let dots: Vec<(DotTarget, i64)> = board
+        .dots
+        .iter()
+        .filter(|(t, _)| !matches!(t, DotTarget::Card(id) if hidden_ids.contains(id)))
+        .copied()
+        .collect();
+    let supports = live::agreement(&participants, &dots, k);
+    let mut per_perspective: BTreeMap<Perspective, i64> = BTreeMap::new();
+    for p in participants.values() {
+        *per_perspective.entry(*p).or_default() += 1;
+    }
+    let lines_shown = !live::lines(&per_perspective, k).is_empty();
+    let ranking = supports
+        .into_iter()
+        .filter_map(|support| {
+            let (what, label) = match support.target {
+                DotTarget::Card(id) => (
+                    "Card",
+                    board.cards.iter().find(|c| c.id == id)?.text.clone(),
+                ),
+                DotTarget::Group(id) => (
+                    "Group",
+                    board.groups.iter().find(|g| g.id == id)?.name.clone(),
+                ),
+            };
+            Some(Ranked {
+                what,
+                target: support.target,
+                label,
+                support,
+            })
+        })
+        .collect();
+    let used = me.map_or(0, |me| board.dots.iter().filter(|(_, p)| *p == me).count());
+    BoardView {
+        columns,
+        groups,
+        hidden,
+        ranking,
+        participants: i64::try_from(board.participants.len()).unwrap_or(0),
+        cards: i64::try_from(shown.len()).unwrap_or(0),
+        dots_left: (session.vote_budget - i64::try_from(used).unwrap_or(0)).max(0),
+        lines_shown,
+    }
+}
+
+/// The session's change count, for live boards (cheap: one row by key).
+pub async fn version(store: &impl LiveStore, session_id: i64) -> Result<Option<i64>, AppError> {
+    Ok(store.live_version(session_id).await?)
+}
+
+/// A draft priority's form, started from a card or a group of a session: its words as the
+/// title, the statements the session and its cards name, and in "why" what the room said
+/// and how much each perspective backed it. Nothing is saved until the person adds it.
+pub async fn priority_from_session(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    target: &str,
+) -> Result<PriorityForm, AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    let target = parse_target(target).ok_or(AppError::NotFound)?;
+    let view = board(store, &f.session, None, false).await?;
+    let (title, cards): (String, Vec<CardView>) = match target {
+        DotTarget::Group(gid) => {
+            let group = view
+                .groups
+                .iter()
+                .find(|g| g.id == gid)
+                .ok_or(AppError::NotFound)?;
+            (group.name.clone(), group.cards.clone())
+        }
+        DotTarget::Card(cid) => {
+            let card = view
+                .columns
+                .iter()
+                .flat_map(|(_, cards)| cards)
+                .chain(view.groups.iter().flat_map(|g| &g.cards))
+                .find(|c| c.card.id == cid)
+                .ok_or(AppError::NotFound)?;
+            (card.card.text.clone(), vec![card.clone()])
+        }
+    };
+    let codes = f.ws.statement_codes();
+    let mut statements: Vec<String> = f.session.statements.clone();
+    for c in &cards {
+        if !c.card.statement.is_empty() && !statements.contains(&c.card.statement) {
+            statements.push(c.card.statement.clone());
+        }
+    }
+    statements.retain(|s| codes.contains(s));
+    let mut why = vec![format!(
+        "From the live session “{}” (“{}”).",
+        f.session.title, f.session.question
+    )];
+    if let Some(ranked) = view.ranking.iter().find(|r| r.target == target) {
+        let lines: Vec<String> = ranked
+            .support
+            .by_line
+            .iter()
+            .map(|(line, of, n)| format!("{} {of} of {n}", line.label().to_lowercase()))
+            .collect();
+        why.push(if lines.is_empty() {
+            format!("It had {} dots.", ranked.support.dots)
+        } else {
+            format!(
+                "It had {} dots; backed by {}.",
+                ranked.support.dots,
+                lines.join(", ")
+            )
+        });
+    }
+    for c in cards.iter().take(20) {
+        why.push(format!("“{}” ({})", c.card.text, c.perspective.plural()));
+    }
+    let mut kept = String::new();
+    for line in why {
+        if kept.chars().count() + line.chars().count() + 1 > 2000 {
+            break;
+        }
+        if !kept.is_empty() {
+            kept.push('\n');
+        }
+        kept.push_str(&line);
+    }
+    Ok(PriorityForm {
+        title: title.chars().take(150).collect(),
+        statements,
+        why: kept,
+        status: PriorityStatus::Proposed.key().into(),
+        ..PriorityForm::default()
+    })
+}
+
+/// Deletes sessions past their retention period (a background job). Returns how many.
+pub async fn delete_expired(store: &impl LiveRepo) -> Result<u64, AppError> {
+    Ok(store.delete_expired_live_sessions(mir_store::now()).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_targets_are_read_strictly() {
+        assert_eq!(parse_target("c12"), Some(DotTarget::Card(12)));
+        assert_eq!(parse_target("g3"), Some(DotTarget::Group(3)));
+        for bad in ["", "c", "x1", "c-1", "c0", "g1.5", "c 1", "é1"] {
+            assert_eq!(parse_target(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn new_codes_are_made_of_the_readable_alphabet() {
+        for _ in 0..200 {
+            let code = new_code();
+            assert_eq!(live::normalise_code(&code).as_deref(), Some(code.as_str()));
+        }
+    }
+}
