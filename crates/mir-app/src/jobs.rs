@@ -88,6 +88,8 @@ pub struct JobReport {
     pub review_reminders: usize,
     pub closing_reminders: usize,
     pub digests: usize,
+    /// Live sessions deleted because their retention period ended.
+    pub live_sessions_deleted: u64,
 }
 
 impl std::fmt::Display for JobReport {
@@ -95,12 +97,13 @@ impl std::fmt::Display for JobReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "Sent {} action reminders, {} quiet-plan reminders, {} review reminders, {} reminders that a review closes soon, {} digests.",
+            "Sent {} action reminders, {} quiet-plan reminders, {} review reminders, {} reminders that a review closes soon, {} digests; deleted {} live sessions past their retention period.",
             self.action_reminders,
             self.quiet_plan_reminders,
             self.review_reminders,
             self.closing_reminders,
-            self.digests
+            self.digests,
+            self.live_sessions_deleted
         )
     }
 }
@@ -231,7 +234,7 @@ async fn remind_before_closing(
 
 /// Runs every job that is due at `now`.
 pub async fn run_due_jobs(
-    store: &(impl MemberRepo + JobRepo + EmailPreferenceRepo + ReviewRepo + Sync),
+    store: &(impl MemberRepo + JobRepo + EmailPreferenceRepo + ReviewRepo + mir_store::LiveRepo + Sync),
     mailer: &Mailer,
     now: UnixTime,
     base_url: &str,
@@ -410,5 +413,7 @@ pub async fn run_due_jobs(
             "jobs ran"
         );
     }
+    // Live sessions closed longer ago than their group keeps them (unless kept).
+    report.live_sessions_deleted = store.delete_expired_live_sessions(now).await?;
     Ok(report)
 }

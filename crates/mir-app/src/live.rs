@@ -108,7 +108,11 @@ async fn facilitator(
     slug: &str,
 ) -> Result<PlanWorkspace, AppError> {
     let ws = workspace(store, actor, slug).await?;
-    authorize_in_group(ws.me.role, ws.me.is_co_chair, GroupAction::FacilitateSessions)?;
+    authorize_in_group(
+        ws.me.role,
+        ws.me.is_co_chair,
+        GroupAction::FacilitateSessions,
+    )?;
     Ok(ws)
 }
 
@@ -359,7 +363,10 @@ async fn closed_or_full(
     session: &LiveSession,
     doing: &str,
 ) -> Result<(), AppError> {
-    let now = store.live_session(session.id).await?.ok_or(AppError::NotFound)?;
+    let now = store
+        .live_session(session.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
     match state_of(&now)? {
         SessionState::Open => Ok(()),
         SessionState::Draft => Err(AppError::Conflict(format!(
@@ -433,9 +440,7 @@ pub async fn add_card(
             mir_store::now(),
         )
         .await?
-        .ok_or_else(|| {
-            AppError::Conflict("This session has as many cards as it can hold".into())
-        })
+        .ok_or_else(|| AppError::Conflict("This session has as many cards as it can hold".into()))
 }
 
 /// A participant changes their own card.
@@ -580,8 +585,13 @@ pub async fn add_group(
     name: &str,
 ) -> Result<i64, AppError> {
     let f = facilitated(store, actor, slug, id).await?;
-    let name = live::check_short("name", name, MAX_GROUP_NAME_CHARS, "Enter a name for the group")
-        .map_err(AppError::Invalid)?;
+    let name = live::check_short(
+        "name",
+        name,
+        MAX_GROUP_NAME_CHARS,
+        "Enter a name for the group",
+    )
+    .map_err(AppError::Invalid)?;
     if f.state != SessionState::Open {
         return Err(AppError::Conflict(
             "Cards can only be grouped while the session is open".into(),
@@ -840,6 +850,28 @@ fn board_view(
         dots_left: (session.vote_budget - i64::try_from(used).unwrap_or(0)).max(0),
         lines_shown,
     }
+}
+
+/// The statements a session is about, from the framework version its organisation uses
+/// (for the card form's choice and the board's labels).
+pub async fn statements_of(
+    store: &impl LiveStore,
+    session: &LiveSession,
+) -> Result<Vec<mir_domain::framework::Statement>, AppError> {
+    if session.statements.is_empty() {
+        return Ok(Vec::new());
+    }
+    let Some((slug, version)) = store.adopted_framework(session.organisation_id).await? else {
+        return Ok(Vec::new());
+    };
+    let Some(framework) = store.load_framework(&slug, Some(&version)).await? else {
+        return Ok(Vec::new());
+    };
+    Ok(session
+        .statements
+        .iter()
+        .filter_map(|code| framework.statement(code).cloned())
+        .collect())
 }
 
 /// The session's change count, for live boards (cheap: one row by key).

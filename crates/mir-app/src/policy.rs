@@ -162,9 +162,7 @@ pub fn group_permits(role: Role, is_co_chair: bool, action: GroupAction) -> bool
         // Staff do much of the work and report on it, with administrators and co-chairs.
         GroupAction::EditPlan => matches!(role, Role::Admin | Role::Staff) || is_co_chair,
         // Those who do the plan's work run the sessions that feed it (decision 0034).
-        GroupAction::FacilitateSessions => {
-            matches!(role, Role::Admin | Role::Staff) || is_co_chair
-        }
+        GroupAction::FacilitateSessions => matches!(role, Role::Admin | Role::Staff) || is_co_chair,
     }
 }
 

@@ -70,6 +70,12 @@ pub(crate) struct ServeArgs {
         hide_env_values = true
     )]
     metrics_token: Option<String>,
+    /// The most people who may join one live session.
+    #[arg(long, value_name = "N", env = "MIR_LIVE_MAX_PARTICIPANTS", default_value_t = 300, value_parser = clap::value_parser!(i64).range(2..=10_000))]
+    live_max_participants: i64,
+    /// The most cards one live session may hold.
+    #[arg(long, value_name = "N", env = "MIR_LIVE_MAX_CARDS", default_value_t = 2_000, value_parser = clap::value_parser!(i64).range(10..=100_000))]
+    live_max_cards: i64,
 }
 
 /// `mir serve`.
@@ -93,6 +99,10 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
             .metrics_token
             .filter(|token| !token.is_empty())
             .map(mir_web::Secret),
+        live: mir_app::live::LiveLimits {
+            max_participants: args.live_max_participants,
+            max_cards: args.live_max_cards,
+        },
         ..WebConfig::default()
     };
     let mailer = args.mail.mailer()?;
@@ -163,8 +173,14 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
     }
     // With each connection's address, so that rate limits count each visitor (finding 2).
     let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    // Live boards' streams never finish by themselves: they are ended when the server begins to
+    // stop, so the graceful shutdown does not wait for them (browsers reconnect elsewhere).
+    let live = state.live.clone();
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            live.stop();
+        })
         .await?;
     tracing::info!("stopped: in-flight requests finished");
     store.close().await;

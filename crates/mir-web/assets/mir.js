@@ -36,4 +36,66 @@
     link.addEventListener("focus", show);
     link.addEventListener("mouseover", show);
   });
+  // Live session boards: when the server says something changed, fetch the page again and
+  // swap in its board (the server makes the HTML, as it does without JavaScript). New cards
+  // are announced politely, a few seconds' worth at a time, never one announcement per card.
+  var live = document.querySelector("[data-live-events]");
+  if (live && window.EventSource && window.fetch && window.DOMParser) {
+    var seen = live.getAttribute("data-live-version"), busy = false, again = false, fresh = 0, announceTimer;
+    var announcer = document.getElementById("live-announce");
+    function cardIds(root) {
+      var ids = {};
+      root.querySelectorAll("[data-card]").forEach(function (c) { ids[c.getAttribute("data-card")] = true; });
+      return ids;
+    }
+    function announce() {
+      if (announcer && fresh > 0) {
+        announcer.textContent = fresh === 1 ? "1 new card on the board" : fresh + " new cards on the board";
+      }
+      fresh = 0;
+    }
+    function refresh() {
+      if (busy) { again = true; return; }
+      busy = true;
+      fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (!html) { return; }
+          var next = new DOMParser().parseFromString(html, "text/html").getElementById("live-board");
+          var board = document.getElementById("live-board");
+          if (!next || !board) { return; }
+          var before = cardIds(board), after = cardIds(next);
+          Object.keys(after).forEach(function (id) { if (!before[id]) { fresh += 1; } });
+          // Keep keyboard focus where it was: the same control in the new board.
+          var focused = document.activeElement, key = null;
+          if (focused && board.contains(focused)) {
+            var form = focused.closest("form");
+            key = focused.id || (form && form.getAttribute("action") + "|" + (form.querySelector("[name=target]") || {}).value);
+          }
+          board.replaceWith(next);
+          if (key) {
+            var match = next.querySelector("#" + CSS.escape(key));
+            if (!match) {
+              next.querySelectorAll("form").forEach(function (f) {
+                var t = f.querySelector("[name=target]");
+                if (!match && f.getAttribute("action") + "|" + (t || {}).value === key) { match = f.querySelector("button, select"); }
+              });
+            }
+            if (match) { match.focus(); }
+          }
+          clearTimeout(announceTimer);
+          announceTimer = setTimeout(announce, 3000);
+        })
+        .catch(function () {})
+        .then(function () {
+          busy = false;
+          if (again) { again = false; refresh(); }
+        });
+    }
+    var events = new EventSource(live.getAttribute("data-live-events"));
+    events.addEventListener("change", function (e) {
+      if (seen !== null && seen !== e.data) { refresh(); }
+      seen = e.data;
+    });
+  }
 })();

@@ -29,7 +29,7 @@ macro_rules! embed {
     };
 }
 
-const FILES: [(&str, &[u8], &str); 9] = [
+const FILES: [(&str, &[u8], &str); 12] = [
     embed!("embed.css", "text/css; charset=utf-8"),
     embed!("mir.css", "text/css; charset=utf-8"),
     embed!("mir.js", "text/javascript; charset=utf-8"),
@@ -39,6 +39,9 @@ const FILES: [(&str, &[u8], &str); 9] = [
     embed!("picture-talk.svg", "image/svg+xml"),
     embed!("picture-plan.svg", "image/svg+xml"),
     embed!("picture-share.svg", "image/svg+xml"),
+    embed!("card-working-well.svg", "image/svg+xml"),
+    embed!("card-needs-to-change.svg", "image/svg+xml"),
+    embed!("card-idea.svg", "image/svg+xml"),
 ];
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {

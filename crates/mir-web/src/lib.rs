@@ -9,6 +9,7 @@ pub mod assets;
 pub mod cache;
 pub mod error;
 pub mod form;
+pub mod live_events;
 pub mod middleware;
 pub mod negotiate;
 pub mod page;

@@ -123,6 +123,13 @@ checked_param!(
     }
 );
 
+checked_param!(
+    /// A live session's join code as stored: six characters of the readable alphabet
+    /// (`mir_domain::live::JOIN_CODE_ALPHABET`, upper case, no look-alikes).
+    JoinCode,
+    |s| mir_domain::live::normalise_code(s).is_some_and(|code| code == s)
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +166,17 @@ mod tests {
     #[test]
     fn ordinary_values_pass() {
         assert!(Slug::parse("riverside-council").is_some());
+        assert!(JoinCode::parse("ABCDEF").is_some());
+        for bad in [
+            "abcdef",
+            "ABC DEF",
+            "ABC%2FDEF",
+            "ABCDE0",
+            "ABCDEFG",
+            "../AB",
+        ] {
+            assert!(JoinCode::parse(bad).is_none(), "join code {bad:?}");
+        }
         assert!(Code::parse("WB-I1").is_some());
         assert!(Code::parse("2026.1").is_some());
         assert!(Code::parse("E06000001").is_some());

@@ -29,8 +29,8 @@ use crate::middleware::{
 };
 use crate::negotiate::NotKept;
 use crate::routes::{
-    account, admin, contact, find, frameworks, home, info, ops, plans, relay, reviews, sign_in,
-    sign_up, stories, workspace,
+    account, admin, contact, find, frameworks, home, info, live, ops, plans, relay, reviews,
+    sign_in, sign_up, stories, workspace,
 };
 use crate::{AppState, assets};
 
@@ -309,6 +309,58 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/admin/frameworks/uploads/{id}/discard",
             post(admin::discard),
+        )
+        .route("/join", get(live::join_page).post(live::find))
+        .route("/live/{code}", get(live::show))
+        .route("/live/{code}/join", post(live::join))
+        .route("/live/{code}/cards", post(live::add_card))
+        .route(
+            "/live/{code}/cards/{id}",
+            get(live::edit_card_page).post(live::edit_card),
+        )
+        .route(
+            "/live/{code}/cards/{id}/withdraw",
+            post(live::withdraw_card),
+        )
+        .route("/live/{code}/dots", post(live::dot))
+        .route("/live/{code}/projector", get(live::projector))
+        .route("/live/{code}/qr.svg", get(live::qr))
+        .route("/live/{code}/events", get(live::events))
+        .route(
+            "/manage/organisations/{slug}/sessions",
+            get(live::sessions).post(live::create),
+        )
+        .route(
+            "/manage/organisations/{slug}/sessions/{id}",
+            get(live::facilitate),
+        )
+        .route(
+            "/manage/organisations/{slug}/sessions/{id}/state",
+            post(live::change_state),
+        )
+        .route(
+            "/manage/organisations/{slug}/sessions/{id}/keep",
+            post(live::keep),
+        )
+        .route(
+            "/manage/organisations/{slug}/sessions/{id}/cards",
+            post(live::paper_card),
+        )
+        .route(
+            "/manage/organisations/{slug}/sessions/{id}/groups",
+            post(live::add_group),
+        )
+        .route(
+            "/manage/organisations/{slug}/sessions/{id}/cards/{card}/group",
+            post(live::move_card),
+        )
+        .route(
+            "/manage/organisations/{slug}/sessions/{id}/cards/{card}/hide",
+            post(live::hide_card),
+        )
+        .route(
+            "/manage/organisations/{slug}/sessions/{id}/record",
+            get(live::record),
         )
         .route("/healthz", get(ops::healthz))
         .route("/metrics", get(ops::metrics))

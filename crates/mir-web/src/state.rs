@@ -33,6 +33,8 @@ pub struct WebConfig {
     /// `/metrics` on the site's address answers only with `Authorization: Bearer <this>`;
     /// without it, `/metrics` is not there (a separate address can serve it instead).
     pub metrics_token: Option<Secret>,
+    /// Live sessions' limits: participants and cards per session.
+    pub live: mir_app::live::LiveLimits,
 }
 
 /// A value never printed, not even in debug output (`Secret(***)`).
@@ -65,6 +67,7 @@ impl Default for WebConfig {
             public_max_age: 60,
             stale_while_revalidate: 600,
             metrics_token: None,
+            live: mir_app::live::LiveLimits::default(),
         }
     }
 }
@@ -82,6 +85,8 @@ pub struct Shared {
     pub metrics: PrometheusHandle,
     /// Public answers reused for a minute (see `cache`).
     pub caches: PublicCaches,
+    /// Live boards' change watchers (one per session watched here).
+    pub live: Arc<crate::live_events::LiveHub>,
 }
 
 /// Ranked searches kept: each holds up to 300 results (about 100 KB), so about 3 MB at most.
@@ -137,6 +142,7 @@ impl AppState {
             config: Arc::new(config),
             metrics: crate::middleware::metrics::handle(),
             caches,
+            live: Arc::default(),
         }))
     }
 }

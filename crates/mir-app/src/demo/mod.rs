@@ -16,8 +16,10 @@ use crate::frameworks::import_framework;
 use crate::policy::Actor;
 
 mod group;
+mod live;
 
 use group::load_demo_group;
+pub use live::DEMO_OPEN_CODE;
 /// The demonstration framework shipped with the code, with its pictures.
 pub const DEMO_FRAMEWORK: &str =
     include_str!("../../../../frameworks/demonstration/framework.toml");
@@ -54,6 +56,8 @@ pub struct DemoReport {
     pub framework_imported: bool,
     /// The demonstration group (members and two reviews) was added.
     pub group_added: bool,
+    /// Its live sessions (one closed, one open to join) were added.
+    pub live_sessions_added: bool,
 }
 
 /// The password of every demonstration account (published in the README: never use `--demo`
@@ -131,6 +135,7 @@ pub async fn load_demo_data(
          + DirectoryRepo
          + mir_store::SearchRepo
          + mir_store::StoryRepo
+         + mir_store::LiveRepo
          + AuditRepo
          + Sync
      ),
@@ -179,6 +184,19 @@ pub async fn load_demo_data(
     {
         load_demo_group(store, &meta.slug, &meta.version, now).await?;
         report.group_added = true;
+    }
+    // Added after the group, so a demonstration database made before live sessions gets them.
+    if store
+        .set_meta_if_absent("demo_live_loaded_at", &now.to_string())
+        .await?
+    {
+        let codes: Vec<String> = framework
+            .statements
+            .iter()
+            .map(|s| s.code.clone())
+            .collect();
+        live::load_demo_sessions(store, &codes, now).await?;
+        report.live_sessions_added = true;
     }
     // Every demonstration organisation works on the demonstration framework, so its public
     // plan and search show statements by their words. The search index follows what is
@@ -320,6 +338,7 @@ mod tests {
         let second = load_demo_data(&db.store).await.expect("second load");
         assert_eq!(second, DemoReport::default());
         assert!(first.group_added);
+        assert!(first.live_sessions_added);
         // The demonstration group: one member per role, two co-chairs, two reviews.
         let org = db
             .store
@@ -333,6 +352,23 @@ mod tests {
         let reviews = db.store.reviews_of(org.id).await.expect("reviews");
         assert_eq!(reviews.len(), 2);
         assert!(reviews[0].is_open && !reviews[1].is_open);
+        // Two live sessions: last co-production day (closed, kept) and one open to join.
+        let sessions = mir_store::LiveRepo::live_sessions_of(&db.store, org.id)
+            .await
+            .expect("sessions");
+        assert_eq!(sessions.len(), 2);
+        let open = sessions.iter().find(|s| s.state == "open").expect("open");
+        assert_eq!(open.code, DEMO_OPEN_CODE);
+        let closed = sessions
+            .iter()
+            .find(|s| s.state == "closed")
+            .expect("closed");
+        assert!(closed.keep && closed.participants == 12 && closed.cards == 14);
+        let board = mir_store::LiveRepo::live_board(&db.store, closed.id)
+            .await
+            .expect("board");
+        assert_eq!(board.groups.len(), 3);
+        assert_eq!(board.dots.len(), 20);
         assert_eq!(db.store.count_organisations().await.expect("count"), 5);
         let listed = db.store.recent_organisations(10).await.expect("list");
         assert!(

@@ -28,8 +28,13 @@ pub struct CookieSpec {
 
 /// Adds a `Set-Cookie` header.
 pub fn set(headers: &mut HeaderMap, name: &str, value: &str, spec: CookieSpec) {
+    set_at(headers, name, value, spec, "/");
+}
+
+/// Adds a `Set-Cookie` header for the addresses under `path` only.
+pub fn set_at(headers: &mut HeaderMap, name: &str, value: &str, spec: CookieSpec, path: &str) {
     let mut cookie = Cookie::build((name.to_owned(), value.to_owned()))
-        .path("/")
+        .path(path.to_owned())
         .http_only(true)
         .same_site(spec.same_site)
         .secure(spec.secure)

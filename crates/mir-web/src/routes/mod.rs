@@ -8,6 +8,7 @@ pub mod find;
 pub mod frameworks;
 pub mod home;
 pub mod info;
+pub mod live;
 pub mod ops;
 pub mod plans;
 pub mod relay;

@@ -138,12 +138,15 @@ async fn priority_page(
     })
 }
 
-/// Where a new priority comes from: `?review=ID&statements=CODE…` from a review's summary.
+/// Where a new priority comes from: `?review=ID&statements=CODE…` from a review's summary, or
+/// `?session=ID&target=g3` from a card or group of a live session.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 struct FromReview {
     review: Option<i64>,
     statements: Vec<String>,
+    session: Option<i64>,
+    target: String,
 }
 
 /// `GET /manage/organisations/{slug}/plan/priorities/new`, empty or started from a review.
@@ -161,12 +164,16 @@ pub async fn new_priority(
     // An address that cannot be read is the plain form, not an error.
     let from: FromReview =
         serde_html_form::from_str(query.as_deref().unwrap_or_default()).unwrap_or_default();
-    let form = match from.review {
-        Some(review) => {
+    let form = match (from.review, from.session) {
+        (Some(review), _) => {
             plans::priority_from_review(&state.store, &actor, &slug, review, &from.statements)
                 .await?
         }
-        None => PriorityForm {
+        (None, Some(session)) => {
+            mir_app::live::priority_from_session(&state.store, &actor, &slug, session, &from.target)
+                .await?
+        }
+        (None, None) => PriorityForm {
             status: PriorityStatus::Proposed.key().into(),
             ..PriorityForm::default()
         },

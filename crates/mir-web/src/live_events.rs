@@ -1,0 +1,107 @@
+//! Live boards: each open board (a participant's phone, the projector, the facilitator's
+//! page) holds a Server-Sent Events stream that says "something changed" with the session's
+//! change count. One watcher task per session and server reads that count from the database
+//! every [`POLL`], however many boards are open, and tells them all; so a change made through
+//! any server reaches every server's boards, on SQLite and PostgreSQL alike (decision 0034).
+//! The board then fetches itself again: the HTML is made by the server, as without JavaScript.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use mir_store::Store;
+use tokio::sync::watch;
+
+/// How often a watcher reads a session's change count.
+pub const POLL: Duration = Duration::from_millis(250);
+
+/// The watchers of one server, and the signal that ends every stream when the server stops.
+#[derive(Debug)]
+pub struct LiveHub {
+    watchers: Mutex<HashMap<i64, watch::Receiver<i64>>>,
+    stopping: watch::Sender<bool>,
+}
+
+impl Default for LiveHub {
+    fn default() -> Self {
+        LiveHub {
+            watchers: Mutex::default(),
+            stopping: watch::channel(false).0,
+        }
+    }
+}
+
+impl LiveHub {
+    /// A receiver of the session's change count, starting a watcher if none runs here.
+    pub fn subscribe(
+        self: &Arc<Self>,
+        store: &Store,
+        session_id: i64,
+        now: i64,
+    ) -> watch::Receiver<i64> {
+        let mut watchers = self.watchers.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(existing) = watchers.get(&session_id)
+            && existing.has_changed().is_ok()
+        {
+            return existing.clone();
+        }
+        let (sender, receiver) = watch::channel(now);
+        watchers.insert(session_id, receiver.clone());
+        let hub = Arc::clone(self);
+        let store = store.clone();
+        let mut stopping = self.stopping.subscribe();
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(POLL);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tokio::select! {
+                    _ = interval.tick() => {}
+                    _ = stopping.changed() => break,
+                }
+                // Nobody watching here any more (only the hub's own copy is left).
+                if sender.receiver_count() <= 1 {
+                    break;
+                }
+                match mir_app::live::version(&store, session_id).await {
+                    Ok(Some(version)) => {
+                        sender.send_if_modified(|seen| {
+                            let changed = *seen != version;
+                            *seen = version;
+                            changed
+                        });
+                    }
+                    // The session was deleted: the boards stop.
+                    Ok(None) => break,
+                    Err(error) => tracing::warn!(%error, "could not read a live session's changes"),
+                }
+            }
+            let mut watchers = hub.watchers.lock().unwrap_or_else(PoisonError::into_inner);
+            if watchers
+                .get(&session_id)
+                .is_some_and(|r| r.same_channel(&sender.subscribe()))
+            {
+                watchers.remove(&session_id);
+            }
+        });
+        receiver
+    }
+
+    /// A receiver that sees `true` when the server begins to stop.
+    pub fn stopping(&self) -> watch::Receiver<bool> {
+        self.stopping.subscribe()
+    }
+
+    /// Ends every live stream (their browsers reconnect to another server), so a graceful
+    /// shutdown does not wait for them.
+    pub fn stop(&self) {
+        self.stopping.send_replace(true);
+    }
+
+    /// Sessions watched on this server now (for tests and metrics).
+    pub fn watched(&self) -> usize {
+        self.watchers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .len()
+    }
+}

@@ -1,0 +1,1190 @@
+//! Live co-production sessions (decision 0034).
+//!
+//! - People in the room: `/join` (type a code), `/live/{code}` (join with a perspective and a
+//!   first name or none, then the board on their phone: write cards, change or withdraw their
+//!   own, place dots), `/live/{code}/projector` (large type for the wall, with the code and a QR
+//!   code), `/live/{code}/events` (the live stream), `/live/{code}/qr.svg`.
+//! - The facilitator, in the group's workspace: `/manage/organisations/{slug}/sessions…`
+//!   (create, open, close, type in paper cards, group, hide, the ranking, the printable record,
+//!   a draft priority from a card or group).
+//!
+//! A participant has no account: their device keeps a random token in the `mir_live` cookie,
+//! sent only to that session's addresses (its path), and ending when the browser closes.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::live::{self, BoardView, CardForm, JoinForm, SessionForm};
+use mir_domain::framework::Statement;
+use mir_domain::live::{CardKind, MAX_CARD_CHARS, Perspective, SessionState};
+use mir_domain::validation::FieldErrors;
+use mir_store::{LiveSession, Participant};
+
+use super::{Client, CurrentActor};
+use crate::AppState;
+use crate::error::WebError;
+use crate::form::{self, Outcome};
+use crate::middleware::cookies::{self, CookieSpec};
+use crate::middleware::csrf::CsrfForm;
+use crate::middleware::session::Session;
+use crate::page::{PageContext, render};
+use crate::params::{JoinCode, Path, Slug};
+
+/// The participant's device token, sent only to `/live/{code}…`.
+pub const COOKIE: &str = "mir_live";
+
+/// Who is looking at a board: it decides which controls the cards carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    Participant,
+    Projector,
+    Facilitator,
+}
+
+impl Viewer {
+    pub fn is_participant(&self) -> bool {
+        *self == Viewer::Participant
+    }
+    pub fn is_facilitator(&self) -> bool {
+        *self == Viewer::Facilitator
+    }
+    pub fn is_projector(&self) -> bool {
+        *self == Viewer::Projector
+    }
+}
+
+/// A page a participant sees: no copy may be kept anywhere (it shows their own cards).
+fn personal(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+fn token_of(headers: &HeaderMap) -> Option<String> {
+    cookies::read(headers, COOKIE).filter(|t| cookies::is_token(t))
+}
+
+/// The board's parts every board template shows (`live/_board.html`).
+pub struct BoardParts {
+    pub board: BoardView,
+    pub viewer: Viewer,
+    pub code: String,
+    /// The facilitator's workspace address for this session (empty for others).
+    pub manage: String,
+    /// Where a card or group becomes a draft priority (the facilitator's only).
+    pub new_priority: String,
+    pub session_id: i64,
+    pub open: bool,
+}
+
+impl BoardParts {
+    pub fn kind_label(&self, kind: &CardKind, easy: &bool) -> &'static str {
+        if *easy {
+            kind.easy_label()
+        } else {
+            kind.label()
+        }
+    }
+
+    pub fn picture(&self, kind: &CardKind) -> String {
+        crate::assets::url(kind.picture())
+    }
+
+    /// "3 dots" / "1 dot".
+    pub fn dots(&self, n: &i64) -> String {
+        if *n == 1 {
+            "1 dot".into()
+        } else {
+            format!("{n} dots")
+        }
+    }
+
+    /// A share as a whole percentage.
+    pub fn share(&self, of: &i64, out_of: &i64) -> u32 {
+        mir_domain::live::share(*of, *out_of)
+    }
+
+    /// The width of a bar in the chart (out of 300 pixels).
+    pub fn bar(&self, of: &i64, out_of: &i64) -> u32 {
+        mir_domain::live::share(*of, *out_of) * 3
+    }
+
+    /// The agreement chart's bars: for each of the first [`CHART_ITEMS`] ranked cards or groups,
+    /// a bar per line of figures (its share), laid out top to bottom.
+    pub fn chart(&self) -> Chart {
+        let mut bars = Vec::new();
+        let mut labels = Vec::new();
+        let mut y = 0;
+        for ranked in self.board.ranking.iter().take(CHART_ITEMS) {
+            labels.push((y + 16, ranked.label.chars().take(60).collect::<String>()));
+            y += 24;
+            for (line, of, out_of) in &ranked.support.by_line {
+                let share = mir_domain::live::share(*of, *out_of);
+                bars.push(ChartBar {
+                    y,
+                    width: share * 3,
+                    text_x: share * 3 + 176,
+                    label: line.label(),
+                    share,
+                });
+                y += 20;
+            }
+            y += 8;
+        }
+        Chart {
+            height: y.max(20),
+            bars,
+            labels,
+        }
+    }
+
+    pub fn target_key(&self, target: &mir_store::DotTarget) -> String {
+        match target {
+            mir_store::DotTarget::Card(id) => format!("c{id}"),
+            mir_store::DotTarget::Group(id) => format!("g{id}"),
+        }
+    }
+}
+
+/// Ranked cards and groups drawn in the chart (the table lists them all).
+pub const CHART_ITEMS: usize = 8;
+
+/// The agreement chart, drawn by the server as SVG (a table gives the same numbers).
+pub struct Chart {
+    pub height: u32,
+    pub bars: Vec<ChartBar>,
+    /// Each ranked item's name and where it is written.
+    pub labels: Vec<(u32, String)>,
+}
+
+pub struct ChartBar {
+    pub y: u32,
+    pub width: u32,
+    pub text_x: u32,
+    pub label: &'static str,
+    pub share: u32,
+}
+
+// ---------------------------------------------------------------------------------------
+// Joining
+
+#[derive(Template)]
+#[template(path = "live/join.html")]
+struct JoinPage {
+    ctx: PageContext,
+    code: String,
+    errors: FieldErrors,
+}
+
+/// `GET /join`
+pub async fn join_page(ctx: PageContext) -> Result<Response, WebError> {
+    render(
+        StatusCode::OK,
+        &JoinPage {
+            ctx,
+            code: String::new(),
+            errors: FieldErrors::new(),
+        },
+    )
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct CodeForm {
+    code: String,
+}
+
+/// `POST /join`: the code typed, counted against the client so codes cannot be guessed fast.
+pub async fn find(
+    State(state): State<AppState>,
+    Client(client): Client,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<CodeForm>,
+) -> Result<Response, WebError> {
+    match live::find_by_code(&state.store, &form.code, &client).await {
+        Ok(session) => Ok(Redirect::to(&format!("/live/{}", session.code)).into_response()),
+        Err(mir_app::AppError::NotFound) => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "code",
+                if mir_domain::live::normalise_code(&form.code).is_none() {
+                    "Enter the 6 letters and numbers shown in the room, like ABC 234"
+                } else {
+                    "There is no session with that code. Check it with the facilitator"
+                },
+            );
+            render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &JoinPage {
+                    ctx,
+                    code: form.code.chars().take(20).collect(),
+                    errors,
+                },
+            )
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "live/session_join.html")]
+struct SessionJoinPage {
+    ctx: PageContext,
+    session: LiveSession,
+    state: SessionState,
+    form: JoinForm,
+    errors: FieldErrors,
+    perspectives: [Perspective; 4],
+}
+
+impl SessionJoinPage {
+    fn chosen(&self, p: &Perspective) -> bool {
+        self.form.perspective == p.key()
+    }
+}
+
+#[derive(Template)]
+#[template(path = "live/board.html")]
+struct ParticipantPage {
+    ctx: PageContext,
+    session: LiveSession,
+    state: SessionState,
+    me: Participant,
+    parts: BoardParts,
+    statements: Vec<Statement>,
+    form: CardForm,
+    errors: FieldErrors,
+    kinds: [CardKind; 3],
+    max_chars: usize,
+    /// The card being changed (its form is shown instead of the new-card form).
+    editing: Option<i64>,
+}
+
+impl ParticipantPage {
+    fn kind_chosen(&self, kind: &CardKind) -> bool {
+        self.form.kind == kind.key()
+    }
+    fn perspective_label(&self) -> &'static str {
+        Perspective::parse(&self.me.perspective).map_or("", |p| {
+            if self.ctx.easy {
+                p.easy_label()
+            } else {
+                p.label()
+            }
+        })
+    }
+}
+
+struct Visit {
+    session: LiveSession,
+    state: SessionState,
+    me: Option<Participant>,
+}
+
+async fn visit(state: &AppState, code: &str, headers: &HeaderMap) -> Result<Visit, WebError> {
+    let session = live::session_at(&state.store, code).await?;
+    let me = live::participant(&state.store, &session, token_of(headers).as_deref()).await?;
+    let session_state = SessionState::parse(&session.state).ok_or(WebError::NotFound)?;
+    Ok(Visit {
+        session,
+        state: session_state,
+        me,
+    })
+}
+
+async fn participant_page(
+    state: &AppState,
+    ctx: PageContext,
+    visit: Visit,
+    me: Participant,
+    form: CardForm,
+    errors: FieldErrors,
+    editing: Option<i64>,
+) -> Result<ParticipantPage, WebError> {
+    let board = live::board(&state.store, &visit.session, Some(&me), false).await?;
+    let statements = live::statements_of(&state.store, &visit.session).await?;
+    Ok(ParticipantPage {
+        ctx,
+        parts: BoardParts {
+            board,
+            viewer: Viewer::Participant,
+            code: visit.session.code.clone(),
+            manage: String::new(),
+            new_priority: String::new(),
+            session_id: visit.session.id,
+            open: visit.state == SessionState::Open,
+        },
+        state: visit.state,
+        session: visit.session,
+        me,
+        statements,
+        form: CardForm {
+            kind: if form.kind.is_empty() {
+                CardKind::WorkingWell.key().into()
+            } else {
+                form.kind
+            },
+            ..form
+        },
+        errors,
+        kinds: CardKind::ALL,
+        max_chars: MAX_CARD_CHARS,
+        editing,
+    })
+}
+
+fn join_page_for(
+    ctx: PageContext,
+    visit: Visit,
+    form: JoinForm,
+    errors: FieldErrors,
+) -> SessionJoinPage {
+    SessionJoinPage {
+        ctx,
+        state: visit.state,
+        session: visit.session,
+        form,
+        errors,
+        perspectives: Perspective::ALL,
+    }
+}
+
+/// `GET /live/{code}`: the join form, or the participant's board.
+pub async fn show(
+    State(state): State<AppState>,
+    Path(code): Path<JoinCode>,
+    headers: HeaderMap,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let visit = visit(&state, &code, &headers).await?;
+    let response = match visit.me.clone() {
+        Some(me) => render(
+            StatusCode::OK,
+            &participant_page(
+                &state,
+                ctx,
+                visit,
+                me,
+                CardForm::default(),
+                FieldErrors::new(),
+                None,
+            )
+            .await?,
+        )?,
+        None => render(
+            StatusCode::OK,
+            &join_page_for(ctx, visit, JoinForm::default(), FieldErrors::new()),
+        )?,
+    };
+    Ok(personal(response))
+}
+
+/// `POST /live/{code}/join`
+pub async fn join(
+    State(state): State<AppState>,
+    Path(code): Path<JoinCode>,
+    headers: HeaderMap,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<JoinForm>,
+) -> Result<Response, WebError> {
+    let visit = visit(&state, &code, &headers).await?;
+    if visit.me.is_some() {
+        return Ok(Redirect::to(&format!("/live/{code}")).into_response());
+    }
+    let token = cookies::random_token();
+    match form::answer(
+        live::join(
+            &state.store,
+            &visit.session,
+            &form,
+            &token,
+            state.config.live,
+        )
+        .await,
+        "perspective",
+    )? {
+        Outcome::Done(_) => {
+            let mut response = Redirect::to(&format!("/live/{code}")).into_response();
+            cookies::set_at(
+                response.headers_mut(),
+                COOKIE,
+                &token,
+                CookieSpec {
+                    same_site: cookie::SameSite::Lax,
+                    secure: state.config.https,
+                    max_age: None,
+                },
+                &format!("/live/{code}"),
+            );
+            Ok(response)
+        }
+        Outcome::Rejected(rejection) => Ok(personal(render(
+            rejection.status,
+            &join_page_for(ctx, visit, form, rejection.errors),
+        )?)),
+    }
+}
+
+/// The participant behind this request, or back to the join form.
+fn joined(visit: &Visit) -> Result<Participant, WebError> {
+    visit.me.clone().ok_or(WebError::Forbidden)
+}
+
+/// `POST /live/{code}/cards`
+pub async fn add_card(
+    State(state): State<AppState>,
+    Path(code): Path<JoinCode>,
+    headers: HeaderMap,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<CardForm>,
+) -> Result<Response, WebError> {
+    let visit = visit(&state, &code, &headers).await?;
+    let me = joined(&visit)?;
+    match form::answer(
+        live::add_card(&state.store, &visit.session, &me, &form, state.config.live).await,
+        "text",
+    )? {
+        Outcome::Done(id) => Ok(Redirect::to(&format!("/live/{code}#card-{id}")).into_response()),
+        Outcome::Rejected(rejection) => Ok(personal(render(
+            rejection.status,
+            &participant_page(&state, ctx, visit, me, form, rejection.errors, None).await?,
+        )?)),
+    }
+}
+
+/// `GET /live/{code}/cards/{id}`: the participant's own card, to change or withdraw.
+pub async fn edit_card_page(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(JoinCode, i64)>,
+    headers: HeaderMap,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let visit = visit(&state, &code, &headers).await?;
+    let me = joined(&visit)?;
+    let board = live::board(&state.store, &visit.session, Some(&me), false).await?;
+    let card = board
+        .columns
+        .iter()
+        .flat_map(|(_, cards)| cards)
+        .chain(board.groups.iter().flat_map(|g| &g.cards))
+        .find(|c| c.card.id == id && c.mine)
+        .ok_or(WebError::NotFound)?;
+    let form = CardForm {
+        kind: card.kind.key().into(),
+        text: card.card.text.clone(),
+        statement: card.card.statement.clone(),
+        perspective: String::new(),
+    };
+    Ok(personal(render(
+        StatusCode::OK,
+        &participant_page(&state, ctx, visit, me, form, FieldErrors::new(), Some(id)).await?,
+    )?))
+}
+
+/// `POST /live/{code}/cards/{id}`
+pub async fn edit_card(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(JoinCode, i64)>,
+    headers: HeaderMap,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<CardForm>,
+) -> Result<Response, WebError> {
+    let visit = visit(&state, &code, &headers).await?;
+    let me = joined(&visit)?;
+    match form::answer(
+        live::edit_card(&state.store, &visit.session, &me, id, &form).await,
+        "text",
+    )? {
+        Outcome::Done(()) => Ok(Redirect::to(&format!("/live/{code}#card-{id}")).into_response()),
+        Outcome::Rejected(rejection) => Ok(personal(render(
+            rejection.status,
+            &participant_page(&state, ctx, visit, me, form, rejection.errors, Some(id)).await?,
+        )?)),
+    }
+}
+
+/// `POST /live/{code}/cards/{id}/withdraw`
+pub async fn withdraw_card(
+    State(state): State<AppState>,
+    Path((code, id)): Path<(JoinCode, i64)>,
+    headers: HeaderMap,
+    ctx: PageContext,
+    CsrfForm(_form): CsrfForm<CodeForm>,
+) -> Result<Response, WebError> {
+    let visit = visit(&state, &code, &headers).await?;
+    let me = joined(&visit)?;
+    match form::answer(
+        live::withdraw_card(&state.store, &visit.session, &me, id).await,
+        "text",
+    )? {
+        Outcome::Done(()) => Ok(Redirect::to(&format!("/live/{code}")).into_response()),
+        Outcome::Rejected(rejection) => Ok(personal(render(
+            rejection.status,
+            &participant_page(
+                &state,
+                ctx,
+                visit,
+                me,
+                CardForm::default(),
+                rejection.errors,
+                None,
+            )
+            .await?,
+        )?)),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct DotForm {
+    target: String,
+}
+
+/// `POST /live/{code}/dots`: places a dot on a card or group, or takes it off.
+pub async fn dot(
+    State(state): State<AppState>,
+    Path(code): Path<JoinCode>,
+    headers: HeaderMap,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<DotForm>,
+) -> Result<Response, WebError> {
+    let visit = visit(&state, &code, &headers).await?;
+    let me = joined(&visit)?;
+    match form::answer(
+        live::toggle_dot(&state.store, &visit.session, &me, &form.target).await,
+        "text",
+    )? {
+        Outcome::Done(_) => Ok(Redirect::to(&format!(
+            "/live/{code}#{}",
+            form.target
+                .chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+        ))
+        .into_response()),
+        Outcome::Rejected(rejection) => Ok(personal(render(
+            rejection.status,
+            &participant_page(
+                &state,
+                ctx,
+                visit,
+                me,
+                CardForm::default(),
+                rejection.errors,
+                None,
+            )
+            .await?,
+        )?)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The projector, the QR code and the live stream
+
+#[derive(Template)]
+#[template(path = "live/projector.html")]
+struct ProjectorPage {
+    ctx: PageContext,
+    session: LiveSession,
+    state: SessionState,
+    shown_code: String,
+    join_address: String,
+    parts: BoardParts,
+}
+
+/// `GET /live/{code}/projector`: for the wall. Anyone in the room may open it (the code is
+/// what lets them in, as for joining); it shows no names.
+pub async fn projector(
+    State(state): State<AppState>,
+    Path(code): Path<JoinCode>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let session = live::session_at(&state.store, &code).await?;
+    let session_state = SessionState::parse(&session.state).ok_or(WebError::NotFound)?;
+    let board = live::board(&state.store, &session, None, false).await?;
+    Ok(personal(render(
+        StatusCode::OK,
+        &ProjectorPage {
+            ctx,
+            shown_code: mir_domain::live::show_code(&session.code),
+            join_address: format!("{}/join", state.config.base_url),
+            parts: BoardParts {
+                board,
+                viewer: Viewer::Projector,
+                code: session.code.clone(),
+                manage: String::new(),
+                new_priority: String::new(),
+                session_id: session.id,
+                open: session_state == SessionState::Open,
+            },
+            state: session_state,
+            session,
+        },
+    )?))
+}
+
+/// `GET /live/{code}/qr.svg`: the session's address as a QR code, drawn here.
+pub async fn qr(
+    State(state): State<AppState>,
+    Path(code): Path<JoinCode>,
+) -> Result<Response, WebError> {
+    let session = live::session_at(&state.store, &code).await?;
+    let address = format!("{}/live/{}", state.config.base_url, session.code);
+    let qr = qrcode::QrCode::with_error_correction_level(address.as_bytes(), qrcode::EcLevel::M)
+        .map_err(|_| WebError::NotFound)?;
+    let svg = qr
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        svg,
+    )
+        .into_response())
+}
+
+/// `GET /live/{code}/events`: "something changed", with the session's change count, within a
+/// second of any change on any server. Ends when the server stops (the browser reconnects).
+pub async fn events(
+    State(state): State<AppState>,
+    Path(code): Path<JoinCode>,
+) -> Result<Response, WebError> {
+    let session = live::session_at(&state.store, &code).await?;
+    let changes = state
+        .live
+        .subscribe(&state.store, session.id, session.version);
+    let stopping = state.live.stopping();
+    let stream = futures_util::stream::unfold(
+        (changes, stopping, true),
+        |(mut changes, mut stopping, first)| async move {
+            if first {
+                let version = *changes.borrow_and_update();
+                let event = Event::default().event("change").data(version.to_string());
+                return Some((Ok::<_, Infallible>(event), (changes, stopping, false)));
+            }
+            if *stopping.borrow() {
+                return None;
+            }
+            tokio::select! {
+                changed = changes.changed() => {
+                    changed.ok()?;
+                    let version = *changes.borrow_and_update();
+                    let event = Event::default().event("change").data(version.to_string());
+                    Some((Ok(event), (changes, stopping, false)))
+                }
+                _ = stopping.changed() => None,
+            }
+        },
+    );
+    let mut response = Sse::new(stream)
+        .keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
+        .into_response();
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Proxies (nginx) must pass each event on at once rather than buffer the stream.
+    response
+        .headers_mut()
+        .insert("x-accel-buffering", HeaderValue::from_static("no"));
+    Ok(response)
+}
+
+// ---------------------------------------------------------------------------------------
+// The facilitator
+
+#[derive(Template)]
+#[template(path = "live/sessions.html")]
+struct SessionsPage {
+    ctx: PageContext,
+    slug: String,
+    name: String,
+    sessions: Vec<LiveSession>,
+    can_facilitate: bool,
+    statements: Vec<Statement>,
+    form: SessionForm,
+    errors: FieldErrors,
+}
+
+impl SessionsPage {
+    fn state_label(&self, state: &str) -> &'static str {
+        SessionState::parse(state).map_or("", SessionState::label)
+    }
+    fn date(&self, at: &i64) -> String {
+        super::when(at)
+    }
+    fn chosen(&self, code: &str) -> bool {
+        self.form.statements.iter().any(|c| c == code)
+    }
+}
+
+async fn sessions_page(
+    state: &AppState,
+    actor: &mir_app::Actor,
+    slug: &str,
+    ctx: PageContext,
+    form: SessionForm,
+    errors: FieldErrors,
+) -> Result<SessionsPage, WebError> {
+    let (ws, sessions) = live::sessions_of(&state.store, actor, slug).await?;
+    let can_facilitate = mir_app::policy::group_permits(
+        ws.me.role,
+        ws.me.is_co_chair,
+        mir_app::policy::GroupAction::FacilitateSessions,
+    );
+    Ok(SessionsPage {
+        ctx,
+        slug: slug.to_owned(),
+        name: ws.organisation.name.clone(),
+        sessions,
+        can_facilitate,
+        statements: ws
+            .framework
+            .map(|f| f.statements.clone())
+            .unwrap_or_default(),
+        form: SessionForm {
+            vote_budget: if form.vote_budget.is_empty() {
+                mir_domain::live::DEFAULT_VOTE_BUDGET.to_string()
+            } else {
+                form.vote_budget
+            },
+            ..form
+        },
+        errors,
+    })
+}
+
+/// `GET /manage/organisations/{slug}/sessions`: the group's sessions, and a new one.
+pub async fn sessions(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    render(
+        StatusCode::OK,
+        &sessions_page(
+            &state,
+            &actor,
+            &slug,
+            ctx,
+            SessionForm::default(),
+            FieldErrors::new(),
+        )
+        .await?,
+    )
+}
+
+/// `POST /manage/organisations/{slug}/sessions`
+pub async fn create(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<SessionForm>,
+) -> Result<Response, WebError> {
+    match form::answer(
+        live::create(&state.store, &actor, &slug, &form).await,
+        "title",
+    )? {
+        Outcome::Done(id) => Ok(form::saved(
+            &session,
+            "The session is ready. Open it when the room is ready to join.",
+            &format!("/manage/organisations/{slug}/sessions/{id}"),
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
+            &sessions_page(&state, &actor, &slug, ctx, form, rejection.errors).await?,
+        ),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "live/facilitate.html")]
+struct FacilitatePage {
+    ctx: PageContext,
+    slug: String,
+    name: String,
+    session: LiveSession,
+    state: SessionState,
+    shown_code: String,
+    parts: BoardParts,
+    statements: Vec<Statement>,
+    form: CardForm,
+    errors: FieldErrors,
+    kinds: [CardKind; 3],
+    perspectives: [Perspective; 4],
+    max_chars: usize,
+}
+
+impl FacilitatePage {
+    fn kind_chosen(&self, kind: &CardKind) -> bool {
+        self.form.kind == kind.key()
+    }
+    fn perspective_chosen(&self, p: &Perspective) -> bool {
+        self.form.perspective == p.key()
+    }
+    fn date(&self, at: &i64) -> String {
+        super::when(at)
+    }
+}
+
+async fn facilitate_page(
+    state: &AppState,
+    actor: &mir_app::Actor,
+    slug: &str,
+    id: i64,
+    ctx: PageContext,
+    form: CardForm,
+    errors: FieldErrors,
+) -> Result<FacilitatePage, WebError> {
+    let f = live::facilitated(&state.store, actor, slug, id).await?;
+    let board = live::board(&state.store, &f.session, None, true).await?;
+    let statements = live::statements_of(&state.store, &f.session).await?;
+    Ok(FacilitatePage {
+        ctx,
+        slug: slug.to_owned(),
+        name: f.ws.organisation.name.clone(),
+        shown_code: mir_domain::live::show_code(&f.session.code),
+        parts: BoardParts {
+            board,
+            viewer: Viewer::Facilitator,
+            code: f.session.code.clone(),
+            manage: format!("/manage/organisations/{slug}/sessions/{id}"),
+            new_priority: format!("/manage/organisations/{slug}/plan/priorities/new"),
+            session_id: id,
+            open: f.state == SessionState::Open,
+        },
+        state: f.state,
+        session: f.session,
+        statements,
+        form: CardForm {
+            kind: if form.kind.is_empty() {
+                CardKind::WorkingWell.key().into()
+            } else {
+                form.kind
+            },
+            ..form
+        },
+        errors,
+        kinds: CardKind::ALL,
+        perspectives: Perspective::ALL,
+        max_chars: MAX_CARD_CHARS,
+    })
+}
+
+/// `GET /manage/organisations/{slug}/sessions/{id}`: the facilitator's board.
+pub async fn facilitate(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    render(
+        StatusCode::OK,
+        &facilitate_page(
+            &state,
+            &actor,
+            &slug,
+            id,
+            ctx,
+            CardForm::default(),
+            FieldErrors::new(),
+        )
+        .await?,
+    )
+}
+
+/// A facilitator's form answered: back to the board with a message, or the board again
+/// with the problem by its field.
+#[allow(clippy::too_many_arguments)]
+async fn facilitator_answer<T>(
+    state: &AppState,
+    actor: &mir_app::Actor,
+    slug: &str,
+    id: i64,
+    session: &Session,
+    ctx: PageContext,
+    result: Result<T, mir_app::AppError>,
+    field: &'static str,
+    done: &str,
+    form: CardForm,
+) -> Result<Response, WebError> {
+    match form::answer(result, field)? {
+        Outcome::Done(_) => Ok(form::saved(
+            session,
+            done,
+            &format!("/manage/organisations/{slug}/sessions/{id}"),
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
+            &facilitate_page(state, actor, slug, id, ctx, form, rejection.errors).await?,
+        ),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct StateForm {
+    to: String,
+}
+
+/// `POST /manage/organisations/{slug}/sessions/{id}/state`
+pub async fn change_state(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<StateForm>,
+) -> Result<Response, WebError> {
+    let result = live::change_state(&state.store, &actor, &slug, id, &form.to).await;
+    let done = match result {
+        Ok(SessionState::Open) => "The session is open: people can join with the code.",
+        Ok(SessionState::Closed) => "The session is closed. Nothing more can be added.",
+        _ => "The session is archived.",
+    };
+    facilitator_answer(
+        &state,
+        &actor,
+        &slug,
+        id,
+        &session,
+        ctx,
+        result,
+        "state",
+        done,
+        CardForm::default(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct KeepForm {
+    keep: String,
+}
+
+/// `POST /manage/organisations/{slug}/sessions/{id}/keep`
+pub async fn keep(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<KeepForm>,
+) -> Result<Response, WebError> {
+    let keep = form.keep == "yes";
+    let result = live::keep(&state.store, &actor, &slug, id, keep).await;
+    facilitator_answer(
+        &state,
+        &actor,
+        &slug,
+        id,
+        &session,
+        ctx,
+        result,
+        "state",
+        if keep {
+            "The session will be kept."
+        } else {
+            "The session will be deleted when its time is up."
+        },
+        CardForm::default(),
+    )
+    .await
+}
+
+/// `POST /manage/organisations/{slug}/sessions/{id}/cards`: a card written on paper.
+pub async fn paper_card(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<CardForm>,
+) -> Result<Response, WebError> {
+    let result =
+        live::add_paper_card(&state.store, &actor, &slug, id, &form, state.config.live).await;
+    facilitator_answer(
+        &state,
+        &actor,
+        &slug,
+        id,
+        &session,
+        ctx,
+        result,
+        "text",
+        "The card is on the board.",
+        form,
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct GroupForm {
+    name: String,
+}
+
+/// `POST /manage/organisations/{slug}/sessions/{id}/groups`
+pub async fn add_group(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<GroupForm>,
+) -> Result<Response, WebError> {
+    let result = live::add_group(&state.store, &actor, &slug, id, &form.name).await;
+    facilitator_answer(
+        &state,
+        &actor,
+        &slug,
+        id,
+        &session,
+        ctx,
+        result,
+        "name",
+        "The group is on the board. Move cards into it.",
+        CardForm::default(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct MoveForm {
+    group: String,
+}
+
+/// `POST /manage/organisations/{slug}/sessions/{id}/cards/{card}/group`
+pub async fn move_card(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id, card)): Path<(Slug, i64, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<MoveForm>,
+) -> Result<Response, WebError> {
+    let result = live::move_card(&state.store, &actor, &slug, id, card, &form.group).await;
+    facilitator_answer(
+        &state,
+        &actor,
+        &slug,
+        id,
+        &session,
+        ctx,
+        result,
+        "name",
+        "The card is moved.",
+        CardForm::default(),
+    )
+    .await
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct HideForm {
+    reason: String,
+    show: String,
+}
+
+/// `POST /manage/organisations/{slug}/sessions/{id}/cards/{card}/hide`: hides a card with a
+/// reason (kept in the audit log), or shows it again (`show=yes`).
+pub async fn hide_card(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id, card)): Path<(Slug, i64, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<HideForm>,
+) -> Result<Response, WebError> {
+    let show = form.show == "yes";
+    let result = live::hide_card(
+        &state.store,
+        &actor,
+        &slug,
+        id,
+        card,
+        (!show).then_some(form.reason.as_str()),
+    )
+    .await;
+    facilitator_answer(
+        &state,
+        &actor,
+        &slug,
+        id,
+        &session,
+        ctx,
+        result,
+        "reason",
+        if show {
+            "The card is shown again."
+        } else {
+            "The card is hidden."
+        },
+        CardForm::default(),
+    )
+    .await
+}
+
+#[derive(Template)]
+#[template(path = "live/record.html")]
+struct RecordPage {
+    ctx: PageContext,
+    name: String,
+    slug: String,
+    session: LiveSession,
+    state: SessionState,
+    parts: BoardParts,
+    statements: Vec<Statement>,
+}
+
+impl RecordPage {
+    fn date(&self, at: &i64) -> String {
+        super::when(at)
+    }
+}
+
+/// `GET /manage/organisations/{slug}/sessions/{id}/record`: the printable record (A4).
+pub async fn record(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let f = live::facilitated(&state.store, &actor, &slug, id).await?;
+    let board = live::board(&state.store, &f.session, None, false).await?;
+    let statements = live::statements_of(&state.store, &f.session).await?;
+    render(
+        StatusCode::OK,
+        &RecordPage {
+            ctx,
+            name: f.ws.organisation.name.clone(),
+            slug: slug.to_string(),
+            parts: BoardParts {
+                board,
+                viewer: Viewer::Projector,
+                code: f.session.code.clone(),
+                manage: String::new(),
+                new_priority: String::new(),
+                session_id: f.session.id,
+                open: false,
+            },
+            state: f.state,
+            session: f.session,
+            statements,
+        },
+    )
+}
