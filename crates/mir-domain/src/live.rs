@@ -327,7 +327,7 @@ impl Line {
     pub fn label(self) -> &'static str {
         match self {
             Line::Apart(p) => p.plural(),
-            Line::Together => "Other perspectives together",
+            Line::Together => "Several perspectives together",
         }
     }
 }

@@ -129,7 +129,7 @@ impl BoardParts {
                 bars.push(ChartBar {
                     y,
                     width: share * 3,
-                    text_x: share * 3 + 176,
+                    text_x: share * 3 + 226,
                     label: line.label(),
                     share,
                 });
@@ -431,9 +431,13 @@ pub async fn join(
     }
 }
 
-/// The participant behind this request, or back to the join form.
-fn joined(visit: &Visit) -> Result<Participant, WebError> {
-    visit.me.clone().ok_or(WebError::Forbidden)
+/// The participant behind this request, or (a device that has not joined, or whose browser
+/// has closed since) the way back to the join form.
+fn joined(visit: &Visit) -> Result<Participant, Response> {
+    visit
+        .me
+        .clone()
+        .ok_or_else(|| Redirect::to(&format!("/live/{}", visit.session.code)).into_response())
 }
 
 /// `POST /live/{code}/cards`
@@ -445,7 +449,10 @@ pub async fn add_card(
     CsrfForm(form): CsrfForm<CardForm>,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = joined(&visit)?;
+    let me = match joined(&visit) {
+        Ok(me) => me,
+        Err(to_join) => return Ok(to_join),
+    };
     match form::answer(
         live::add_card(&state.store, &visit.session, &me, &form, state.config.live).await,
         "text",
@@ -466,7 +473,10 @@ pub async fn edit_card_page(
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = joined(&visit)?;
+    let me = match joined(&visit) {
+        Ok(me) => me,
+        Err(to_join) => return Ok(to_join),
+    };
     let board = live::board(&state.store, &visit.session, Some(&me), false).await?;
     let card = board
         .columns
@@ -496,7 +506,10 @@ pub async fn edit_card(
     CsrfForm(form): CsrfForm<CardForm>,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = joined(&visit)?;
+    let me = match joined(&visit) {
+        Ok(me) => me,
+        Err(to_join) => return Ok(to_join),
+    };
     match form::answer(
         live::edit_card(&state.store, &visit.session, &me, id, &form).await,
         "text",
@@ -518,7 +531,10 @@ pub async fn withdraw_card(
     CsrfForm(_form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = joined(&visit)?;
+    let me = match joined(&visit) {
+        Ok(me) => me,
+        Err(to_join) => return Ok(to_join),
+    };
     match form::answer(
         live::withdraw_card(&state.store, &visit.session, &me, id).await,
         "text",
@@ -555,7 +571,10 @@ pub async fn dot(
     CsrfForm(form): CsrfForm<DotForm>,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = joined(&visit)?;
+    let me = match joined(&visit) {
+        Ok(me) => me,
+        Err(to_join) => return Ok(to_join),
+    };
     match form::answer(
         live::toggle_dot(&state.store, &visit.session, &me, &form.target).await,
         "text",
@@ -664,13 +683,18 @@ pub async fn events(
         .live
         .subscribe(&state.store, session.id, session.version);
     let stopping = state.live.stopping();
+    // A session that is not open changes rarely: its stream says where it is, then ends.
+    let open = session.state == SessionState::Open.key();
     let stream = futures_util::stream::unfold(
-        (changes, stopping, true),
+        (changes, stopping, Some(open)),
         |(mut changes, mut stopping, first)| async move {
-            if first {
+            if let Some(open) = first {
                 let version = *changes.borrow_and_update();
                 let event = Event::default().event("change").data(version.to_string());
-                return Some((Ok::<_, Infallible>(event), (changes, stopping, false)));
+                if !open {
+                    stopping = tokio::sync::watch::channel(true).1;
+                }
+                return Some((Ok::<_, Infallible>(event), (changes, stopping, None)));
             }
             if *stopping.borrow() {
                 return None;
@@ -680,7 +704,7 @@ pub async fn events(
                     changed.ok()?;
                     let version = *changes.borrow_and_update();
                     let event = Event::default().event("change").data(version.to_string());
-                    Some((Ok(event), (changes, stopping, false)))
+                    Some((Ok(event), (changes, stopping, None)))
                 }
                 _ = stopping.changed() => None,
             }

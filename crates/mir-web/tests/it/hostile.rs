@@ -59,6 +59,9 @@ pub(crate) fn plausible(route: &str, name: &str) -> &'static str {
         "slug" => "demo-riverside-council",
         "code" if route.contains("/themes/") || route.contains("/workshop/") => "WB",
         "code" if route.starts_with("/areas") => "E06000001",
+        // A closed session's stream ends after its first event; an open one's never does.
+        "code" if route.ends_with("/events") => "SPR567",
+        "code" if route.starts_with("/live") => "RVS234",
         "code" => "WB-I1",
         "version" => "2026.1",
         "file" => "people.svg",

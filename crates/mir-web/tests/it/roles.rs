@@ -142,6 +142,32 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         .expect("action")
         .expect("owned");
     let plan = "/manage/organisations/cedar/plan";
+    // An open live session in Cedar.
+    let live_session = {
+        use mir_store::LiveRepo;
+        let id = store
+            .create_live_session(&mir_store::NewLiveSession {
+                organisation_id: cedar,
+                code: "CDRABC",
+                title: "Cedar day",
+                question: "What matters?",
+                statements: &[],
+                vote_budget: 3,
+                retention_days: 90,
+                created_by: person(store, "admin").await,
+                now: 1,
+            })
+            .await
+            .expect("live session");
+        assert!(
+            store
+                .set_live_state(id, "draft", "open", 2)
+                .await
+                .expect("open")
+        );
+        id
+    };
+    let sessions = format!("/manage/organisations/cedar/sessions/{live_session}");
     let story = {
         use mir_store::StoryRepo;
         store.stories(&[], 1).await.expect("stories")[0].id
@@ -185,6 +211,30 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         .map(|page| (page.route, page.path.to_owned(), [ok; 7]))
         .collect();
     gets.extend(vec![
+        // Live sessions: the group's list for members; facilitating for those who do the
+        // plan's work; a participant's pages need the device's cookie (others are sent to join).
+        (
+            "/manage/organisations/{slug}/sessions",
+            format!("{ws}/sessions"),
+            member,
+        ),
+        ("/manage/organisations/{slug}/sessions/{id}", sessions.clone(), edit),
+        (
+            "/manage/organisations/{slug}/sessions/{id}",
+            format!("{ws}/sessions/999999"),
+            [nf, nf, nf, no, nf, nf, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/sessions/{id}/record",
+            format!("{sessions}/record"),
+            edit,
+        ),
+        ("/live/{code}", "/live/CDRABC".into(), [ok; 7]),
+        ("/live/{code}", "/live/ZZZZZZ".into(), [nf; 7]),
+        ("/live/{code}/qr.svg", "/live/CDRABC/qr.svg".into(), [ok; 7]),
+        // A closed session's stream says where it is and ends.
+        ("/live/{code}/events", "/live/SPR567/events".into(), [ok; 7]),
+        ("/live/{code}/cards/{id}", "/live/CDRABC/cards/1".into(), [see; 7]),
         (
             "/frameworks/{slug}/versions/{version}/pictures/{file}",
             "/frameworks/demonstration/versions/2026.1/pictures/people.svg".into(),
@@ -474,8 +524,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
                     "GET {path} as {role}: {} (expected {expected})",
                     response.status
                 ));
-            } else if expected == see && *role == "anonymous" {
+            } else if expected == see && *role == "anonymous" && !path.starts_with("/live/") {
                 assert_eq!(response.header("location"), "/sign-in", "{path}");
+            } else if expected == see && path.starts_with("/live/") {
+                // A device that has not joined the session is sent to its join form.
+                assert_eq!(response.header("location"), "/live/CDRABC", "{path}");
             }
         }
     }
@@ -503,6 +556,54 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
     // rest meaningful (the workspace's rules themselves are tested in members.rs).
     let posts: Vec<(&str, String, &str, [StatusCode; 7])> = vec![
         ("/contact", "/contact".into(), "message=", [bad; 7]),
+        ("/join", "/join".into(), "code=ZZZZZZ", [bad; 7]),
+        ("/live/{code}/join", "/live/CDRABC/join".into(), "perspective=", [bad; 7]),
+        ("/live/{code}/cards", "/live/CDRABC/cards".into(), "kind=idea&text=x", [see; 7]),
+        ("/live/{code}/cards/{id}", "/live/CDRABC/cards/1".into(), "text=x", [see; 7]),
+        ("/live/{code}/cards/{id}/withdraw", "/live/CDRABC/cards/1/withdraw".into(), "", [see; 7]),
+        ("/live/{code}/dots", "/live/CDRABC/dots".into(), "target=c1", [see; 7]),
+        (
+            "/manage/organisations/{slug}/sessions",
+            format!("{ws}/sessions"),
+            "title=",
+            edit_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/sessions/{id}/state",
+            format!("{sessions}/state"),
+            "to=open",
+            [nf, nf, clash, no, clash, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/sessions/{id}/keep",
+            format!("{sessions}/keep"),
+            "keep=yes",
+            [nf, nf, see, no, see, see, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/sessions/{id}/cards",
+            format!("{sessions}/cards"),
+            "text=",
+            edit_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/sessions/{id}/groups",
+            format!("{sessions}/groups"),
+            "name=",
+            edit_bad,
+        ),
+        (
+            "/manage/organisations/{slug}/sessions/{id}/cards/{card}/group",
+            format!("{sessions}/cards/999999/group"),
+            "group=",
+            [nf, nf, nf, no, nf, nf, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/sessions/{id}/cards/{card}/hide",
+            format!("{sessions}/cards/999999/hide"),
+            "reason=x",
+            [nf, nf, nf, no, nf, nf, nf],
+        ),
         (
             "/sign-in/link/{token}",
             "/sign-in/link/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa".into(),
