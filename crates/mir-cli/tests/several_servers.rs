@@ -223,3 +223,108 @@ fn two_servers_on_one_postgres_share_sign_in_limits_jobs_mail_and_changes() {
     }
     runtime.block_on(db.cleanup());
 }
+
+/// An open live board's stream: the events as they arrive, read on a thread.
+fn live_events(addr: &str, path: &str) -> std::sync::mpsc::Receiver<(Instant, String)> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut stream = std::net::TcpStream::connect(addr).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("send");
+    let (sender, events) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if let Some(data) = line.strip_prefix("data: ")
+                && sender.send((Instant::now(), data.to_owned())).is_err()
+            {
+                break;
+            }
+        }
+    });
+    events
+}
+
+/// Two servers on one database: a card written through one reaches a board open on the other
+/// within a second, and a server with boards open still stops at once when asked.
+fn live_board_follows_a_card_written_through_another_server(url: &str) {
+    let demo = mir()
+        .args(["demo", "--database", url])
+        .output()
+        .expect("run");
+    assert!(
+        demo.status.success(),
+        "{}",
+        String::from_utf8_lossy(&demo.stderr)
+    );
+    let (first, second) = (
+        Server::launch(serve_command(url)),
+        Server::launch(serve_command(url)),
+    );
+    let (a, b) = (first.ready(), second.ready());
+    let board = live_events(&a.addr, "/live/RVS234/events");
+    let (_, first_version) = board
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the stream says where the board is at once");
+
+    let mut kim = Visitor::new("127.0.0.1");
+    let page = kim.get(&b.addr, "/live/RVS234");
+    assert_eq!(status_of(&page), 200, "{page}");
+    let joined = kim.post(
+        &b.addr,
+        "/live/RVS234/join",
+        &format!(
+            "csrf_token={}&perspective=person&name=Kim",
+            form_token(&page)
+        ),
+    );
+    assert_eq!(status_of(&joined), 303, "{joined}");
+    let posted_at = Instant::now();
+    let card = kim.post(
+        &b.addr,
+        "/live/RVS234/cards",
+        &format!("csrf_token={}&kind=idea&text=Step-free+routes", kim.csrf()),
+    );
+    assert_eq!(status_of(&card), 303, "{card}");
+    let (arrived, version) = board
+        .recv_timeout(Duration::from_secs(5))
+        .expect("the other server's board hears of the card");
+    let waited = arrived.saturating_duration_since(posted_at);
+    assert_ne!(version, first_version);
+    assert!(
+        waited < Duration::from_secs(1),
+        "the card reached the other server's board after {waited:?}"
+    );
+    // The board then fetches itself from its own server: the card is there.
+    assert!(
+        kim.get(&a.addr, "/live/RVS234")
+            .contains("Step-free routes")
+    );
+
+    // Stopping with a board open: the stream is ended, the server does not wait for it.
+    let asked = Instant::now();
+    let (code, _) = a.terminate();
+    assert_eq!(code, Some(0));
+    assert!(
+        asked.elapsed() < Duration::from_secs(5),
+        "stopped in {:?}",
+        asked.elapsed()
+    );
+    drop(b);
+}
+
+#[test]
+fn live_boards_follow_cards_across_two_servers_on_postgres() {
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    let Some(db) = postgres_db(&runtime) else {
+        return;
+    };
+    live_board_follows_a_card_written_through_another_server(db.url.expose());
+}
+
+#[test]
+fn live_boards_follow_cards_across_two_servers_on_one_sqlite_file() {
+    let dir = tempfile::tempdir().expect("dir");
+    live_board_follows_a_card_written_through_another_server(&support::sqlite_url(&dir, "live.db"));
+}

@@ -217,9 +217,44 @@ async fn jobs_send_each_email_once(store: &Store) {
         .await
         .expect("view");
 
+    // A live session closed 91 days ago (kept 90 days) goes; one closed yesterday stays.
+    for (code, closed) in [("OLDABC", now - 91 * DAY), ("NEWABC", now - DAY)] {
+        use mir_store::LiveRepo;
+        let id = store
+            .create_live_session(&mir_store::NewLiveSession {
+                organisation_id: beech,
+                code,
+                title: "Day",
+                question: "Q",
+                statements: &[],
+                vote_budget: 3,
+                retention_days: 90,
+                created_by: dee.id,
+                now: closed - DAY,
+            })
+            .await
+            .expect("session");
+        store
+            .set_live_state(id, "draft", "open", closed - 1)
+            .await
+            .expect("open");
+        store
+            .set_live_state(id, "open", "closed", closed)
+            .await
+            .expect("closed");
+    }
     let first = jobs::run_due_jobs(store, &mailer, now, "https://mir.example.org")
         .await
         .expect("run");
+    assert_eq!(
+        mir_store::LiveRepo::live_sessions_of(store, beech)
+            .await
+            .expect("sessions")
+            .iter()
+            .map(|s| s.code.as_str())
+            .collect::<Vec<_>>(),
+        vec!["NEWABC"]
+    );
     assert_eq!(
         first,
         JobReport {
@@ -227,7 +262,8 @@ async fn jobs_send_each_email_once(store: &Store) {
             quiet_plan_reminders: 1,
             review_reminders: 1,
             closing_reminders: 1,
-            digests: 1
+            digests: 1,
+            live_sessions_deleted: 1,
         }
     );
     let sent = mails(dir.path());

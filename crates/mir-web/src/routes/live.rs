@@ -431,13 +431,10 @@ pub async fn join(
     }
 }
 
-/// The participant behind this request, or (a device that has not joined, or whose browser
-/// has closed since) the way back to the join form.
-fn joined(visit: &Visit) -> Result<Participant, Response> {
-    visit
-        .me
-        .clone()
-        .ok_or_else(|| Redirect::to(&format!("/live/{}", visit.session.code)).into_response())
+/// The way back to the join form, for a device that has not joined (or whose browser has
+/// closed since, ending its token).
+fn to_join(visit: &Visit) -> Response {
+    Redirect::to(&format!("/live/{}", visit.session.code)).into_response()
 }
 
 /// `POST /live/{code}/cards`
@@ -449,9 +446,8 @@ pub async fn add_card(
     CsrfForm(form): CsrfForm<CardForm>,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = match joined(&visit) {
-        Ok(me) => me,
-        Err(to_join) => return Ok(to_join),
+    let Some(me) = visit.me.clone() else {
+        return Ok(to_join(&visit));
     };
     match form::answer(
         live::add_card(&state.store, &visit.session, &me, &form, state.config.live).await,
@@ -473,9 +469,8 @@ pub async fn edit_card_page(
     ctx: PageContext,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = match joined(&visit) {
-        Ok(me) => me,
-        Err(to_join) => return Ok(to_join),
+    let Some(me) = visit.me.clone() else {
+        return Ok(to_join(&visit));
     };
     let board = live::board(&state.store, &visit.session, Some(&me), false).await?;
     let card = board
@@ -506,9 +501,8 @@ pub async fn edit_card(
     CsrfForm(form): CsrfForm<CardForm>,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = match joined(&visit) {
-        Ok(me) => me,
-        Err(to_join) => return Ok(to_join),
+    let Some(me) = visit.me.clone() else {
+        return Ok(to_join(&visit));
     };
     match form::answer(
         live::edit_card(&state.store, &visit.session, &me, id, &form).await,
@@ -531,9 +525,8 @@ pub async fn withdraw_card(
     CsrfForm(_form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = match joined(&visit) {
-        Ok(me) => me,
-        Err(to_join) => return Ok(to_join),
+    let Some(me) = visit.me.clone() else {
+        return Ok(to_join(&visit));
     };
     match form::answer(
         live::withdraw_card(&state.store, &visit.session, &me, id).await,
@@ -571,9 +564,8 @@ pub async fn dot(
     CsrfForm(form): CsrfForm<DotForm>,
 ) -> Result<Response, WebError> {
     let visit = visit(&state, &code, &headers).await?;
-    let me = match joined(&visit) {
-        Ok(me) => me,
-        Err(to_join) => return Ok(to_join),
+    let Some(me) = visit.me.clone() else {
+        return Ok(to_join(&visit));
     };
     match form::answer(
         live::toggle_dot(&state.store, &visit.session, &me, &form.target).await,

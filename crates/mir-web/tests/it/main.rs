@@ -13,6 +13,7 @@ mod find;
 mod form_properties;
 mod hostile;
 mod http;
+mod live;
 mod members;
 mod near;
 mod plans;

@@ -1,0 +1,401 @@
+//! Live co-production sessions through the real router, on both engines: a facilitator
+//! prepares and opens a session, people join by code without an account, write cards (with
+//! clear errors), change their own, place dots within their budget; the facilitator types in
+//! a paper card, groups and hides; the ranking keeps small perspectives anonymous; a group
+//! becomes a draft priority; a closed session takes nothing more. The live stream says when
+//! something changed.
+
+use crate::support::{Group, TestApp, csrf_of, group, select, text};
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use mir_store::{AuditRepo, LiveRepo};
+use tower::ServiceExt;
+
+/// A device in the room: its cookies (form token and, once joined, the session's token).
+struct Device {
+    cookies: String,
+}
+
+impl Device {
+    async fn new(app: &TestApp, code: &str) -> Device {
+        // The join page always has a form (a session's page has one only while it is open).
+        let page = app.get("/join").await;
+        assert_eq!(
+            app.get(&format!("/live/{code}")).await.status,
+            StatusCode::OK
+        );
+        let csrf = page
+            .set_cookie("mir_csrf")
+            .expect("a form token for the join form");
+        Device { cookies: csrf }
+    }
+
+    async fn post(&self, app: &TestApp, path: &str, body: &str) -> crate::support::TestResponse {
+        app.post_as(path, body, &self.cookies).await
+    }
+
+    async fn get(&self, app: &TestApp, path: &str) -> crate::support::TestResponse {
+        app.get_with_cookie(path, Some(&self.cookies)).await
+    }
+
+    async fn join(&mut self, app: &TestApp, code: &str, perspective: &str) {
+        let joined = self
+            .post(
+                app,
+                &format!("/live/{code}/join"),
+                &format!("perspective={perspective}&name="),
+            )
+            .await;
+        assert_eq!(joined.status, StatusCode::SEE_OTHER, "{}", joined.body);
+        let token = joined.set_cookie("mir_live").expect("the device's token");
+        self.cookies = format!("{}; {token}", self.cookies);
+    }
+}
+
+async fn prepared_session(app: &TestApp, g: &Group) -> (String, i64, String) {
+    let sessions = format!("/manage/organisations/{}/sessions", g.slug);
+    let made = app
+        .post_as(
+            &sessions,
+            "title=Summer+day&question=What+matters%3F&vote_budget=2&statements=WB-I1",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let manage = made.header("location").to_owned();
+    let id: i64 = manage
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("id");
+    let code = app
+        .db
+        .store
+        .live_session(id)
+        .await
+        .expect("read")
+        .expect("there")
+        .code;
+    (manage, id, code)
+}
+
+async fn a_room_writes_groups_votes_and_a_group_becomes_a_priority(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Larch Care")).await;
+    let sessions = format!("/manage/organisations/{}/sessions", g.slug);
+
+    // A facilitator's mistake is shown by its field, with what they typed kept.
+    let wrong = app
+        .post_as(
+            &sessions,
+            "title=&question=Kept+words&vote_budget=11",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("Enter a title for the session"));
+    assert!(wrong.body.contains("a number from 1 to 10"));
+    assert!(wrong.body.contains("Kept words"));
+    assert_eq!(select(&wrong.html(), ".error-summary li").len(), 2);
+    // A carer (not a facilitator here) may see the list but not prepare one.
+    assert_eq!(
+        app.get_with_cookie(&sessions, Some(&g.carer)).await.status,
+        StatusCode::OK
+    );
+    let refused = app
+        .post_as(&sessions, "title=Mine&question=Q", &g.carer)
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let (manage, id, code) = prepared_session(app, &g).await;
+    assert_eq!(code.len(), 6);
+    let shown = app.get_with_cookie(&manage, Some(&g.admin)).await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert!(shown.body.contains(&mir_domain::live::show_code(&code)));
+
+    // Typed in any case, with a space: found. Before it opens, nobody can join.
+    let mut sam = Device::new(app, &code).await;
+    let typed = format!("{} {}", &code[..3], &code[3..]).to_lowercase();
+    let found = sam
+        .post(app, "/join", &format!("code={}", typed.replace(' ', "+")))
+        .await;
+    assert_eq!(found.status, StatusCode::SEE_OTHER);
+    assert_eq!(found.header("location"), format!("/live/{code}"));
+    let unknown = sam.post(app, "/join", "code=ZZZ222").await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(unknown.body.contains("There is no session with that code"));
+    let early = sam
+        .post(app, &format!("/live/{code}/join"), "perspective=person")
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    assert!(early.body.contains("has not started yet"));
+
+    let opened = app
+        .post_as(&format!("{manage}/state"), "to=open", &g.admin)
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER);
+
+    // Joining: a perspective is needed; the device gets a token for this session only, which
+    // ends when the browser closes.
+    let nobody = sam
+        .post(app, &format!("/live/{code}/join"), "perspective=&name=")
+        .await;
+    assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(nobody.body.contains("Choose who you are here as"));
+    let joined = sam
+        .post(
+            app,
+            &format!("/live/{code}/join"),
+            "perspective=person&name=Sam",
+        )
+        .await;
+    let cookie = joined.set_cookie_full("mir_live").expect("token cookie");
+    assert!(cookie.contains(&format!("Path=/live/{code}")), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && !cookie.contains("Max-Age") && !cookie.contains("Expires")
+    );
+    sam.cookies = format!(
+        "{}; {}",
+        sam.cookies,
+        joined.set_cookie("mir_live").expect("token")
+    );
+
+    // Cards: errors by their field, with an error summary; markup stays text.
+    let cards = format!("/live/{code}/cards");
+    let empty = sam.post(app, &cards, "kind=idea&text=++").await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.body.contains("Write something on your card"));
+    assert_eq!(empty.header("cache-control"), "no-store");
+    let long = sam
+        .post(app, &cards, &format!("kind=idea&text={}", "a".repeat(201)))
+        .await;
+    assert!(
+        long.body
+            .contains("Use 200 characters or fewer (you have 201)")
+    );
+    assert!(
+        long.body.contains(&"a".repeat(201)),
+        "what was typed is kept"
+    );
+    let written = sam
+        .post(
+            app,
+            &cards,
+            "kind=needs-to-change&text=%3Cscript%3Ebuses%3C%2Fscript%3E&statement=WB-I1",
+        )
+        .await;
+    assert_eq!(written.status, StatusCode::SEE_OTHER);
+    let board = sam.get(app, &format!("/live/{code}")).await;
+    assert_eq!(board.header("cache-control"), "no-store");
+    assert!(
+        board
+            .body
+            .contains("&#60;script&#62;buses&#60;/script&#62;")
+    );
+    assert!(!board.body.contains("<script>buses"));
+    let sams_card = app.db.store.live_board(id).await.expect("board").cards[0].id;
+
+    // Someone else cannot change Sam's card; Sam can.
+    let mut kit = Device::new(app, &code).await;
+    kit.join(app, &code, "staff").await;
+    let hijack = kit
+        .post(
+            app,
+            &format!("/live/{code}/cards/{sams_card}"),
+            "kind=idea&text=Mine",
+        )
+        .await;
+    assert_eq!(hijack.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        kit.get(app, &format!("/live/{code}/cards/{sams_card}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let edited = sam
+        .post(
+            app,
+            &format!("/live/{code}/cards/{sams_card}"),
+            "kind=needs-to-change&text=Buses+late",
+        )
+        .await;
+    assert_eq!(edited.status, StatusCode::SEE_OTHER);
+    kit.post(app, &cards, "kind=working-well&text=Kind+drivers")
+        .await;
+
+    // The facilitator types in a paper card (who wrote it is needed), starts a group and
+    // moves two cards into it; a card is hidden with a reason, kept in the audit log.
+    let no_perspective = app
+        .post_as(
+            &format!("{manage}/cards"),
+            "kind=idea&text=From+paper",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(no_perspective.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(no_perspective.body.contains("Choose who wrote the card"));
+    let paper = app
+        .post_as(
+            &format!("{manage}/cards"),
+            "kind=idea&text=From+paper&perspective=carer",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(paper.status, StatusCode::SEE_OTHER);
+    app.post_as(&format!("{manage}/groups"), "name=Getting+about", &g.admin)
+        .await;
+    let board_now = app.db.store.live_board(id).await.expect("board");
+    let group_id = board_now.groups[0].id;
+    for card in [&board_now.cards[0], &board_now.cards[1]] {
+        let moved = app
+            .post_as(
+                &format!("{manage}/cards/{}/group", card.id),
+                &format!("group={group_id}"),
+                &g.admin,
+            )
+            .await;
+        assert_eq!(moved.status, StatusCode::SEE_OTHER);
+    }
+    let paper_card = board_now.cards[2].id;
+    let hidden = app
+        .post_as(
+            &format!("{manage}/cards/{paper_card}/hide"),
+            "reason=Names+a+person",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(hidden.status, StatusCode::SEE_OTHER);
+    assert!(
+        !sam.get(app, &format!("/live/{code}"))
+            .await
+            .body
+            .contains("From paper")
+    );
+    let audit = app.db.store.audit_events(None, 50).await.expect("audit");
+    assert!(
+        audit
+            .iter()
+            .any(|e| e.action == "live card hidden" && e.detail.contains("Names a person"))
+    );
+
+    // Dots: two each; a third is refused with what to do.
+    let dots = format!("/live/{code}/dots");
+    assert_eq!(
+        sam.post(app, &dots, &format!("target=g{group_id}"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        sam.post(app, &dots, &format!("target=c{sams_card}"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let third = sam.post(app, &dots, "target=c999999").await;
+    assert_eq!(third.status, StatusCode::NOT_FOUND);
+    let kits_card = board_now.cards[1].id;
+    let over = sam.post(app, &dots, &format!("target=c{kits_card}")).await;
+    assert_eq!(over.status, StatusCode::CONFLICT);
+    assert!(over.body.contains("You have used all 2 of your dots"));
+    kit.post(app, &dots, &format!("target=g{group_id}")).await;
+    // Two people: too few to show each perspective's figures.
+    let ranked = sam.get(app, &format!("/live/{code}")).await;
+    assert!(ranked.body.contains("Too few people have joined"));
+    assert!(!ranked.body.contains("Dots by perspective"));
+
+    // A group becomes a draft priority: its name, the statements, what the room said.
+    let from = app
+        .get_with_cookie(
+            &format!(
+                "/manage/organisations/{}/plan/priorities/new?session={id}&target=g{group_id}",
+                g.slug
+            ),
+            Some(&g.admin),
+        )
+        .await;
+    assert_eq!(from.status, StatusCode::OK);
+    let html = from.html();
+    assert_eq!(
+        select(&html, "#title")[0].value().attr("value"),
+        Some("Getting about")
+    );
+    assert!(text(&select(&html, "#why")[0]).contains("Summer day"));
+    assert!(select(&html, "input[name=statements][value=WB-I1][checked]").len() == 1);
+
+    // Outsiders are told nothing; a carer here may not facilitate.
+    let outsider = app.sign_in("outsider@example.org", false).await;
+    assert_eq!(
+        app.get_with_cookie(&manage, Some(&outsider)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        app.get_with_cookie(&manage, Some(&g.carer)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Closed: nothing more, with a reason.
+    app.post_as(&format!("{manage}/state"), "to=closed", &g.admin)
+        .await;
+    let late = sam.post(app, &cards, "kind=idea&text=Late").await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(late.body.contains("This session has closed"));
+    let reopen = app
+        .post_as(&format!("{manage}/state"), "to=open", &g.admin)
+        .await;
+    assert_eq!(reopen.status, StatusCode::CONFLICT);
+    let record = app
+        .get_with_cookie(&format!("{manage}/record"), Some(&g.admin))
+        .await;
+    assert_eq!(record.status, StatusCode::OK);
+    assert!(record.body.contains("Buses late") && !record.body.contains("From paper"));
+    let _ = csrf_of(&g.admin);
+}
+
+async fn the_stream_says_when_a_board_changed(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Rowan Care")).await;
+    let (manage, _, code) = prepared_session(app, &g).await;
+    app.post_as(&format!("{manage}/state"), "to=open", &g.admin)
+        .await;
+    let response = app
+        .router
+        .clone()
+        .oneshot(
+            Request::builder()
+                .uri(format!("/live/{code}/events"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await
+        .expect("answer");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let mut body = response.into_body();
+    let mut next_event = async || loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .expect("an event within 5 s")
+            .expect("stream open")
+            .expect("frame");
+        if let Some(data) = frame.data_ref() {
+            let text = String::from_utf8_lossy(data).into_owned();
+            if text.contains("event: change") {
+                return text;
+            }
+        }
+    };
+    let first = next_event().await;
+    let mut kim = Device::new(app, &code).await;
+    kim.join(app, &code, "carer").await;
+    let after_join = next_event().await;
+    assert_ne!(
+        first, after_join,
+        "joining changes the board: {first} / {after_join}"
+    );
+}
+
+both_engines!(
+    a_room_writes_groups_votes_and_a_group_becomes_a_priority,
+    the_stream_says_when_a_board_changed,
+);
