@@ -1033,3 +1033,131 @@ test("a visitor near Redcar, then at a postcode, finds the nearest organisations
   await context.close();
   assert.equal(checked.length, 4);
 });
+
+test("a live session: the facilitator opens it; three people join by code on phones (anonymous with JavaScript, one without, one by keyboard only); cards reach the projector live and after a refresh; grouped; dots; a group becomes a draft priority — axe on every page and state", async () => {
+  const ws = "/manage/organisations/demo-riverside-council";
+  // The facilitator: Sam, signed in, prepares and opens a session (no JavaScript needed).
+  const facilitator = await browser.newContext({ javaScriptEnabled: false });
+  const sam = await facilitator.newPage();
+  await sam.goto(server.base + "/sign-in");
+  await sam.fill("#email", "sam.admin@demo.example.org");
+  await sam.fill("#password", "making it real demo");
+  await sam.click("form[action='/sign-in'] button");
+  await sam.goto(server.base + ws + "/sessions");
+  await assertNoAxeViolationsWithoutScript(sam, "live-sessions");
+  await sam.fill("#title", "Autumn board meeting");
+  await sam.click("main form button[type=submit]");
+  assert.match(await sam.title(), /^Error: /, "a question is needed");
+  assert.equal(await sam.inputValue("#title"), "Autumn board meeting", "what was typed is kept");
+  await assertNoAxeViolationsWithoutScript(sam, "live-sessions-error");
+  await sam.fill("#question", "What should the board work on first?");
+  await sam.click("main form button[type=submit]");
+  await assertNoAxeViolationsWithoutScript(sam, "live-facilitate-draft");
+  await sam.click("button:text('Open the session')");
+  const code = (await sam.locator(".live-code").innerText()).trim();
+  assert.match(code, /^[A-Z2-9]{3} [A-Z2-9]{3}$/);
+  const path = `/live/${code.replace(" ", "")}`;
+  await assertNoAxeViolationsWithoutScript(sam, "live-facilitate-open");
+
+  // The wall: the projector view, live (JavaScript on), and one without JavaScript.
+  const wall = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const projector = await wall.newPage();
+  await projector.goto(server.base + path + "/projector");
+  assert.ok(await projector.locator("img.projector__qr").isVisible(), "a QR code to join");
+  await assertNoAxeViolations(projector, "live-projector-empty");
+  const staticWall = await browser.newContext({ javaScriptEnabled: false });
+  const staticProjector = await staticWall.newPage();
+  await staticProjector.goto(server.base + path + "/projector");
+
+  // Anonymous, with JavaScript, on a 360px phone, in Easy Read.
+  const phoneA = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const a = await phoneA.newPage();
+  await a.goto(server.base + "/join?view=easy");
+  await assertNoAxeViolations(a, "live-join-easy");
+  await a.fill("#code", code.toLowerCase());
+  await a.click("main button[type=submit]");
+  await a.check("#perspective");
+  await a.click("text=Join the session");
+  await a.fill("#text", "Buses that wait until we sit down");
+  await a.click("text=Put it on the board");
+  assert.ok(await a.locator(".live-card__text:text('Buses that wait until we sit down')").isVisible());
+  assert.equal(await a.evaluate(() => document.documentElement.scrollWidth <= 360), true, "fits a 360px phone");
+  await assertNoAxeViolations(a, "live-board-easy");
+
+  // The projector shows the card without a reload, and says so politely.
+  await projector.locator(".live-card__text:text('Buses that wait until we sit down')").waitFor({ timeout: 5000 });
+  await projector.waitForFunction(() => /new card/.test(document.getElementById("live-announce").textContent), null, { timeout: 8000 });
+
+  // Without JavaScript, on a phone: a mistake is shown by its field, then the card is added.
+  const phoneB = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+  const b = await phoneB.newPage();
+  await b.goto(server.base + path);
+  await b.check("#perspective-staff");
+  await b.fill("#name", "Priya");
+  await b.click("text=Join the session");
+  await b.click("text=Put it on the board");
+  assert.match(await b.title(), /^Error: /);
+  assert.match(await b.locator(".error-summary").innerText(), /Write something on your card/);
+  await assertNoAxeViolationsWithoutScript(b, "live-board-card-error");
+  await b.fill("#text", "Ask about transport at every review");
+  await b.check("#kind-needs-to-change");
+  await b.click("text=Put it on the board");
+  assert.ok(await b.locator(".live-card__text:text('Ask about transport at every review')").isVisible());
+  await assertNoAxeViolationsWithoutScript(b, "live-board-no-js");
+
+  // Keyboard only: the code, a perspective with the arrow keys, a card, all by Tab and Enter.
+  const phoneC = await browser.newContext({ viewport: { width: 360, height: 740 } });
+  const c = await phoneC.newPage();
+  await c.goto(server.base + "/join");
+  await typeInto(c, "#code", code);
+  await Promise.all([c.waitForNavigation(), c.keyboard.press("Enter")]);
+  await chooseRadio(c, "perspective", "#perspective-carer");
+  await pressEnterOn(c, "main form button[type=submit]");
+  await chooseRadio(c, "kind", "#kind-idea");
+  await typeInto(c, "#text", "A map of step-free routes");
+  await pressEnterOn(c, "main form[action$='/cards'] button[type=submit]");
+  assert.ok(await c.locator(".live-card__text:text('A map of step-free routes')").isVisible());
+
+  await projector.locator(".live-card__text:text('A map of step-free routes')").waitFor({ timeout: 5000 });
+  // The wall without JavaScript has none of it until it is refreshed.
+  assert.equal(await staticProjector.locator(".live-card__text:text('A map of step-free routes')").count(), 0);
+  await staticProjector.click("text=Refresh the board");
+  assert.ok(await staticProjector.locator(".live-card__text:text('A map of step-free routes')").isVisible());
+
+  // The facilitator groups two cards (a "move to group" control, no dragging needed).
+  await sam.reload();
+  await sam.fill("#name", "Getting about");
+  await sam.click("text=Start the group");
+  for (const words of ["Buses that wait until we sit down", "A map of step-free routes"]) {
+    const card = sam.locator(".live-card", { hasText: words }).first();
+    await card.locator("select").selectOption({ label: "Getting about" });
+    await card.locator("button:text('Move')").click();
+  }
+  await assertNoAxeViolationsWithoutScript(sam, "live-facilitate-grouped");
+
+  // Dots: each person puts one on the group; the ranking lists it.
+  for (const page of [a, b, c]) {
+    await page.goto(server.base + path);
+    await page.click(".live-group button:text('Put a dot on this group')");
+  }
+  await b.goto(server.base + path);
+  assert.match(await b.locator(".live-ranking__list").innerText(), /Group: “Getting about” – 3 dots/);
+  await projector.locator(".live-group .live-card__dots:text('3 dots')").waitFor({ timeout: 5000 });
+  await assertNoAxeViolations(projector, "live-projector-full");
+
+  // The group becomes a draft priority, its words carried over.
+  await sam.reload();
+  await sam.click("text=Make this group a draft priority");
+  assert.equal(await sam.inputValue("#title"), "Getting about");
+  assert.match(await sam.inputValue("#why"), /Autumn board meeting/);
+  await assertNoAxeViolationsWithoutScript(sam, "live-draft-priority");
+
+  // Last spring's record: agreement across perspectives as a chart and a table, printable.
+  await sam.goto(server.base + ws + "/sessions");
+  await sam.click("text=Spring co-production day");
+  await sam.click("text=The record to print");
+  assert.ok(await sam.locator("table:has-text('Dots by perspective')").count() === 1, "figures by perspective");
+  await assertNoAxeViolationsWithoutScript(sam, "live-record");
+
+  for (const context of [facilitator, wall, staticWall, phoneA, phoneB, phoneC]) await context.close();
+});
