@@ -720,6 +720,26 @@ pub struct BoardView {
     pub lines_shown: bool,
 }
 
+/// What a board is made from, read at one moment: its cards, groups, people and dots, and the
+/// group's anonymity threshold. The same for every viewer, so a server may share one read
+/// among all the boards that ask at the same change count.
+#[derive(Debug, Clone)]
+pub struct BoardData {
+    pub board: Board,
+    pub anonymity_threshold: i64,
+}
+
+/// Reads what a board is made from.
+pub async fn board_data(
+    store: &impl LiveStore,
+    session: &LiveSession,
+) -> Result<BoardData, AppError> {
+    Ok(BoardData {
+        anonymity_threshold: store.anonymity_threshold(session.organisation_id).await?,
+        board: store.live_board(session.id).await?,
+    })
+}
+
 /// The board, as a participant (`viewer`), the projector (`None`) or the facilitator sees it.
 /// Hidden cards are left out unless `with_hidden`.
 pub async fn board(
@@ -728,18 +748,18 @@ pub async fn board(
     viewer: Option<&Participant>,
     with_hidden: bool,
 ) -> Result<BoardView, AppError> {
-    let k = store.anonymity_threshold(session.organisation_id).await?;
-    let board = store.live_board(session.id).await?;
-    Ok(board_view(board, session, viewer, with_hidden, k))
+    let data = board_data(store, session).await?;
+    Ok(board_view(&data, session, viewer, with_hidden))
 }
 
-fn board_view(
-    board: Board,
+/// The board one viewer sees, from what was read.
+pub fn board_view(
+    data: &BoardData,
     session: &LiveSession,
     viewer: Option<&Participant>,
     with_hidden: bool,
-    k: i64,
 ) -> BoardView {
+    let (board, k) = (&data.board, data.anonymity_threshold);
     let me = viewer.map(|p| p.id);
     let dots_on = |target: DotTarget| board.dots.iter().filter(|(t, _)| *t == target).count();
     let mine_on = |target: DotTarget| {

@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use mir_store::Store;
+use mir_app::live::BoardData;
+use mir_store::{LiveSession, Store};
 use tokio::sync::watch;
 
 /// How often a watcher reads a session's change count.
@@ -19,13 +20,22 @@ pub const POLL: Duration = Duration::from_millis(250);
 #[derive(Debug)]
 pub struct LiveHub {
     watchers: Mutex<HashMap<i64, watch::Receiver<i64>>>,
+    /// Each session's board as last read, with the change count it was read at: when a change
+    /// sends every open board to fetch itself, they share one read (measured with
+    /// `scripts/live-load`: 300 boards each reading the whole board on every change kept the
+    /// server busy for seconds).
+    boards: Mutex<HashMap<i64, (i64, Arc<BoardData>)>>,
     stopping: watch::Sender<bool>,
 }
+
+/// Boards kept at most (one per session being used on this server).
+const BOARDS_KEPT: usize = 256;
 
 impl Default for LiveHub {
     fn default() -> Self {
         LiveHub {
             watchers: Mutex::default(),
+            boards: Mutex::default(),
             stopping: watch::channel(false).0,
         }
     }
@@ -84,6 +94,38 @@ impl LiveHub {
             }
         });
         receiver
+    }
+
+    /// What the session's board is made from, read once per change count on this server.
+    /// `session` was read just before, so a board read after it is at least as new as its
+    /// count; a change made meanwhile has a higher count and is read again by the next ask.
+    pub async fn board_data(
+        &self,
+        store: &Store,
+        session: &LiveSession,
+    ) -> Result<Arc<BoardData>, mir_app::AppError> {
+        let kept = self
+            .boards
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .get(&session.id)
+            .filter(|(version, _)| *version >= session.version)
+            .map(|(_, data)| Arc::clone(data));
+        if let Some(data) = kept {
+            return Ok(data);
+        }
+        let data = Arc::new(mir_app::live::board_data(store, session).await?);
+        let mut boards = self.boards.lock().unwrap_or_else(PoisonError::into_inner);
+        if boards.len() >= BOARDS_KEPT && !boards.contains_key(&session.id) {
+            boards.clear();
+        }
+        let newer = boards
+            .get(&session.id)
+            .is_some_and(|(version, _)| *version > session.version);
+        if !newer {
+            boards.insert(session.id, (session.version, Arc::clone(&data)));
+        }
+        Ok(data)
     }
 
     /// A receiver that sees `true` when the server begins to stop.

@@ -307,7 +307,8 @@ async fn participant_page(
     errors: FieldErrors,
     editing: Option<i64>,
 ) -> Result<ParticipantPage, WebError> {
-    let board = live::board(&state.store, &visit.session, Some(&me), false).await?;
+    let data = state.live.board_data(&state.store, &visit.session).await?;
+    let board = live::board_view(&data, &visit.session, Some(&me), false);
     let statements = live::statements_of(&state.store, &visit.session).await?;
     Ok(ParticipantPage {
         ctx,
@@ -618,7 +619,8 @@ pub async fn projector(
 ) -> Result<Response, WebError> {
     let session = live::session_at(&state.store, &code).await?;
     let session_state = SessionState::parse(&session.state).ok_or(WebError::NotFound)?;
-    let board = live::board(&state.store, &session, None, false).await?;
+    let data = state.live.board_data(&state.store, &session).await?;
+    let board = live::board_view(&data, &session, None, false);
     Ok(personal(render(
         StatusCode::OK,
         &ProjectorPage {
