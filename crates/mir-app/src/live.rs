@@ -49,8 +49,8 @@ impl Default for LiveLimits {
 
 /// Days a closed session is kept before it is deleted, unless the group keeps it.
 pub const DEFAULT_RETENTION_DAYS: i64 = 90;
-/// Join attempts (codes typed) one client may make in the rate-limit window.
-pub const JOIN_ATTEMPTS: i64 = 30;
+/// Joins to one session from one address in the rate-limit window.
+pub const JOINS_PER_ADDRESS: i64 = 100;
 /// Cards, edits and dots one participant may send in the window.
 pub const PARTICIPANT_ACTIONS: i64 = 300;
 
@@ -274,35 +274,52 @@ pub async fn keep(
     Ok(())
 }
 
-/// The session a typed code names, counting the attempt against the client (so codes cannot
-/// be guessed quickly). A code that is not a code, or names no session, is `NotFound`.
+/// Codes that name no session, per client, before that client is refused for a while: only
+/// wrong codes count, so a room on one venue's Wi-Fi (one address) joining together is never
+/// locked out, while guessing an open session's code stays out of reach.
+pub const WRONG_CODES: i64 = 30;
+
+fn wrong_codes(client: &str) -> Limit {
+    Limit::per_client("live-code", client, WRONG_CODES)
+}
+
+/// The session a code names (typed at `/join`, or in an address), for `client`. A code that
+/// names no session is counted against the client; after [`WRONG_CODES`] of them it is
+/// refused (`RateLimited`) before being looked at. Archived sessions are not found.
 pub async fn find_by_code(
     store: &impl LiveStore,
     typed: &str,
     client: &str,
 ) -> Result<LiveSession, AppError> {
-    rate_limit::check(
-        store,
-        &[Limit::per_client("live-join", client, JOIN_ATTEMPTS)],
-    )
-    .await?;
-    let code = live::normalise_code(typed).ok_or(AppError::NotFound)?;
-    store
-        .live_session_by_code(&code)
-        .await?
-        .filter(|s| s.state != SessionState::Archived.key())
-        .ok_or(AppError::NotFound)
+    let limit = wrong_codes(client);
+    let since = mir_store::now() - rate_limit::WINDOW_SECS;
+    if store.count_attempts(&limit.bucket, since).await? >= limit.max {
+        tracing::info!("rate limit reached");
+        return Err(AppError::RateLimited);
+    }
+    let found = match live::normalise_code(typed) {
+        Some(code) => store
+            .live_session_by_code(&code)
+            .await?
+            .filter(|s| s.state != SessionState::Archived.key()),
+        None => None,
+    };
+    match found {
+        Some(session) => Ok(session),
+        None => {
+            rate_limit::check(store, &[limit]).await?;
+            Err(AppError::NotFound)
+        }
+    }
 }
 
-/// The session a code in an address names (the code was checked when it was typed; a link
-/// shared in the room is not rate-limited per view).
-pub async fn session_at(store: &impl LiveStore, code: &str) -> Result<LiveSession, AppError> {
-    let code = live::normalise_code(code).ok_or(AppError::NotFound)?;
-    store
-        .live_session_by_code(&code)
-        .await?
-        .filter(|s| s.state != SessionState::Archived.key())
-        .ok_or(AppError::NotFound)
+/// The same for a code in an address (`/live/CODE…`).
+pub async fn session_at(
+    store: &impl LiveStore,
+    code: &str,
+    client: &str,
+) -> Result<LiveSession, AppError> {
+    find_by_code(store, code, client).await
 }
 
 /// The participant a device token names in this session.
@@ -325,8 +342,21 @@ pub async fn join(
     session: &LiveSession,
     form: &JoinForm,
     token: &str,
+    client: &str,
     limits: LiveLimits,
 ) -> Result<i64, AppError> {
+    // One address may join one session this many times in the window: a venue's Wi-Fi puts a
+    // whole room behind one address, so this is a brake on one device filling the session
+    // (and padding a perspective), not a one-person-one-place rule (decision 0034).
+    rate_limit::check(
+        store,
+        &[Limit::per_client(
+            &format!("live-joins:{}", session.id),
+            client,
+            JOINS_PER_ADDRESS,
+        )],
+    )
+    .await?;
     let mut errors = FieldErrors::new();
     let perspective = Perspective::parse(&form.perspective);
     if perspective.is_none() {
@@ -962,7 +992,8 @@ pub async fn priority_from_session(
         });
     }
     for c in cards.iter().take(20) {
-        why.push(format!("“{}” ({})", c.card.text, c.perspective.plural()));
+        // The words only: with few people in a perspective, naming it could name the writer.
+        why.push(format!("“{}”", c.card.text));
     }
     let mut kept = String::new();
     for line in why {

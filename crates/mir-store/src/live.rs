@@ -216,7 +216,8 @@ pub trait LiveRepo {
         &self,
         session_id: i64,
     ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
-    /// Deletes sessions closed more than their retention period before `now`, unless kept.
+    /// Deletes sessions closed more than their retention period before `now`, unless kept
+    /// (or archived: archiving keeps a session for the group's history).
     fn delete_expired_live_sessions(
         &self,
         now: UnixTime,
@@ -261,6 +262,41 @@ async fn bump(
         .bind(session_id)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// Sets each participant's count of dots from the dots there are (after dots were removed
+/// with a card, or from a hidden or changed card). The count is only shown; the budget is
+/// checked against the dots themselves, so two requests at once cannot get round it.
+async fn recount_dots(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    session_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE live_participants SET dots_used = \
+         (SELECT COUNT(*) FROM live_votes v WHERE v.participant_id = live_participants.id) \
+         WHERE session_id = $1",
+    )
+    .bind(session_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Takes the dots off a card (its words changed, or it was hidden) and gives them back.
+async fn clear_dots_on(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    session_id: i64,
+    card_id: i64,
+) -> Result<(), sqlx::Error> {
+    let removed = sqlx::query("DELETE FROM live_votes WHERE card_id = $1 AND session_id = $2")
+        .bind(card_id)
+        .bind(session_id)
+        .execute(&mut **tx)
+        .await?;
+    if removed.rows_affected() > 0 {
+        recount_dots(tx, session_id).await?;
+    }
     Ok(())
 }
 
@@ -463,9 +499,17 @@ impl LiveRepo for Store {
         now: UnixTime,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
+        let before: Option<String> = sqlx::query_scalar(
+            "SELECT text FROM live_cards WHERE id = $1 AND session_id = $2 AND participant_id = $3",
+        )
+        .bind(card_id)
+        .bind(session_id)
+        .bind(participant_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         let done = sqlx::query(
             "UPDATE live_cards SET kind = $1, text = $2, statement = $3, updated_at = $4 \
-             WHERE id = $5 AND session_id = $6 AND participant_id = $7 \
+             WHERE id = $5 AND session_id = $6 AND participant_id = $7 AND hidden_reason IS NULL \
              AND EXISTS (SELECT 1 FROM live_sessions s WHERE s.id = $6 AND s.state = 'open')",
         )
         .bind(kind)
@@ -478,6 +522,10 @@ impl LiveRepo for Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
+            // Dots were given to the words as they were: new words start again.
+            if before.as_deref() != Some(text) {
+                clear_dots_on(&mut tx, session_id, card_id).await?;
+            }
             bump(&mut tx, session_id).await?;
         }
         tx.commit().await?;
@@ -491,20 +539,9 @@ impl LiveRepo for Store {
         participant_id: i64,
     ) -> Result<bool, StoreError> {
         let mut tx = self.begin_write().await?;
-        // The dots on it go back to the people who placed them.
-        sqlx::query(
-            "UPDATE live_participants SET dots_used = dots_used - 1 WHERE id IN \
-             (SELECT v.participant_id FROM live_votes v JOIN live_cards c ON c.id = v.card_id \
-              JOIN live_sessions s ON s.id = c.session_id \
-              WHERE v.card_id = $1 AND c.session_id = $2 AND c.participant_id = $3 AND s.state = 'open')",
-        )
-        .bind(card_id)
-        .bind(session_id)
-        .bind(participant_id)
-        .execute(&mut *tx)
-        .await?;
         let done = sqlx::query(
             "DELETE FROM live_cards WHERE id = $1 AND session_id = $2 AND participant_id = $3 \
+             AND hidden_reason IS NULL \
              AND EXISTS (SELECT 1 FROM live_sessions s WHERE s.id = $2 AND s.state = 'open')",
         )
         .bind(card_id)
@@ -513,6 +550,8 @@ impl LiveRepo for Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
+            // The dots on it (deleted with it) go back to the people who placed them.
+            recount_dots(&mut tx, session_id).await?;
             sqlx::query(
                 "UPDATE live_sessions SET cards = cards - 1, version = version + 1 WHERE id = $1",
             )
@@ -540,6 +579,10 @@ impl LiveRepo for Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
+            if reason.is_some() {
+                // A hidden card's dots go back to the people who placed them.
+                clear_dots_on(&mut tx, session_id, card_id).await?;
+            }
             bump(&mut tx, session_id).await?;
         }
         tx.commit().await?;
@@ -606,15 +649,34 @@ impl LiveRepo for Store {
             DotTarget::Group(_) => "live_groups",
         };
         let mut tx = self.begin_write().await?;
-        let open: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT t.id FROM {table} t JOIN live_sessions s ON s.id = t.session_id \
-             WHERE t.id = $1 AND t.session_id = $2 AND s.state = 'open'"
+        // Lock the card or group, then the participant, for the rest of the transaction (on
+        // PostgreSQL an UPDATE holds the row; SQLite holds the whole database): a card being
+        // withdrawn, or a second dot from the same person at the same moment, waits its turn.
+        let open = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "UPDATE {table} SET session_id = session_id WHERE id = $1 AND session_id = $2 \
+             AND EXISTS (SELECT 1 FROM live_sessions s WHERE s.id = $2 AND s.state = 'open') \
+             {visible}",
+            visible = if table == "live_cards" {
+                "AND hidden_reason IS NULL"
+            } else {
+                ""
+            }
         )))
         .bind(id)
         .bind(session_id)
-        .fetch_optional(&mut *tx)
+        .execute(&mut *tx)
         .await?;
-        if open.is_none() {
+        if open.rows_affected() != 1 {
+            return Ok(DotOutcome::NotOpen);
+        }
+        let me = sqlx::query(
+            "UPDATE live_participants SET dots_used = dots_used WHERE id = $1 AND session_id = $2",
+        )
+        .bind(participant_id)
+        .bind(session_id)
+        .execute(&mut *tx)
+        .await?;
+        if me.rows_affected() != 1 {
             return Ok(DotOutcome::NotOpen);
         }
         let removed = sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -625,22 +687,14 @@ impl LiveRepo for Store {
         .execute(&mut *tx)
         .await?;
         let outcome = if removed.rows_affected() > 0 {
-            sqlx::query("UPDATE live_participants SET dots_used = dots_used - 1 WHERE id = $1")
-                .bind(participant_id)
-                .execute(&mut *tx)
-                .await?;
             DotOutcome::Removed
         } else {
-            let room = sqlx::query(
-                "UPDATE live_participants SET dots_used = dots_used + 1 \
-                 WHERE id = $1 AND session_id = $2 AND dots_used < $3",
-            )
-            .bind(participant_id)
-            .bind(session_id)
-            .bind(budget)
-            .execute(&mut *tx)
-            .await?;
-            if room.rows_affected() != 1 {
+            let used: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM live_votes WHERE participant_id = $1")
+                    .bind(participant_id)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            if used >= budget {
                 return Ok(DotOutcome::NoneLeft);
             }
             sqlx::query(sqlx::AssertSqlSafe(format!(
@@ -655,6 +709,13 @@ impl LiveRepo for Store {
             .await?;
             DotOutcome::Placed
         };
+        sqlx::query(
+            "UPDATE live_participants SET dots_used = \
+             (SELECT COUNT(*) FROM live_votes v WHERE v.participant_id = $1) WHERE id = $1",
+        )
+        .bind(participant_id)
+        .execute(&mut *tx)
+        .await?;
         bump(&mut tx, session_id).await?;
         tx.commit().await?;
         Ok(outcome)
@@ -750,8 +811,8 @@ impl LiveRepo for Store {
 
     async fn delete_expired_live_sessions(&self, now: UnixTime) -> Result<u64, StoreError> {
         let done = sqlx::query(
-            "DELETE FROM live_sessions WHERE keep = 0 AND closed_at IS NOT NULL \
-             AND closed_at + retention_days * 86400 < $1",
+            "DELETE FROM live_sessions WHERE keep = 0 AND state = 'closed' \
+             AND closed_at IS NOT NULL AND closed_at + retention_days * 86400 < $1",
         )
         .bind(now)
         .execute(&self.pool)

@@ -15,6 +15,13 @@ pub trait RateLimitRepo {
     ) -> impl Future<Output = Result<i64, StoreError>> + Send;
     /// Forgets every attempt in `bucket` (after a success that proves who is trying).
     fn forget_attempts(&self, bucket: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// How many attempts `bucket` holds since `since`, without adding one (to refuse before
+    /// looking, when only failures are counted).
+    fn count_attempts(
+        &self,
+        bucket: &str,
+        since: UnixTime,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
     /// Forgets the newest attempt in `bucket` (one that turned out to be a success, so that
     /// successes never use up a limit meant for failures).
     fn forget_newest_attempt(
@@ -56,6 +63,16 @@ impl RateLimitRepo for Store {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn count_attempts(&self, bucket: &str, since: UnixTime) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM rate_limit_events WHERE bucket = $1 AND at > $2",
+        )
+        .bind(bucket)
+        .bind(since)
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     async fn forget_newest_attempt(&self, bucket: &str) -> Result<(), StoreError> {

@@ -25,7 +25,38 @@ pub struct LiveHub {
     /// `scripts/live-load`: 300 boards each reading the whole board on every change kept the
     /// server busy for seconds).
     boards: Mutex<HashMap<i64, (i64, Arc<BoardData>)>>,
+    /// Open streams per session.
+    streams: Mutex<HashMap<i64, usize>>,
     stopping: watch::Sender<bool>,
+}
+
+/// Live streams one server holds at most (each is an open connection: a file descriptor).
+pub const MAX_STREAMS: usize = 5_000;
+/// A stream ends after this long; the browser reconnects at once (EventSource does), so a
+/// connection left open by a client that went away is not held for ever.
+pub const STREAM_LIFETIME: Duration = Duration::from_secs(10 * 60);
+
+/// A live stream's place: given back when the stream ends.
+#[derive(Debug)]
+pub struct StreamPlace {
+    hub: Arc<LiveHub>,
+    session_id: i64,
+}
+
+impl Drop for StreamPlace {
+    fn drop(&mut self) {
+        let mut streams = self
+            .hub
+            .streams
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = streams.get_mut(&self.session_id) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                streams.remove(&self.session_id);
+            }
+        }
+    }
 }
 
 /// Boards kept at most (one per session being used on this server).
@@ -36,6 +67,7 @@ impl Default for LiveHub {
         LiveHub {
             watchers: Mutex::default(),
             boards: Mutex::default(),
+            streams: Mutex::default(),
             stopping: watch::channel(false).0,
         }
     }
@@ -128,6 +160,23 @@ impl LiveHub {
         Ok(data)
     }
 
+    /// A place for one more stream of `session_id`, unless this server holds
+    /// [`MAX_STREAMS`] already or the session `per_session` (a client opening thousands of
+    /// streams cannot take every connection the server has).
+    pub fn admit(self: &Arc<Self>, session_id: i64, per_session: i64) -> Option<StreamPlace> {
+        let mut streams = self.streams.lock().unwrap_or_else(PoisonError::into_inner);
+        let total: usize = streams.values().sum();
+        let here = streams.get(&session_id).copied().unwrap_or(0);
+        if total >= MAX_STREAMS || i64::try_from(here).unwrap_or(i64::MAX) >= per_session {
+            return None;
+        }
+        *streams.entry(session_id).or_default() += 1;
+        Some(StreamPlace {
+            hub: Arc::clone(self),
+            session_id,
+        })
+    }
+
     /// A receiver that sees `true` when the server begins to stop.
     pub fn stopping(&self) -> watch::Receiver<bool> {
         self.stopping.subscribe()
@@ -145,5 +194,21 @@ impl LiveHub {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streams_are_counted_per_session_and_given_back() {
+        let hub = Arc::new(LiveHub::default());
+        let first = hub.admit(1, 2).expect("room");
+        let _second = hub.admit(1, 2).expect("room");
+        assert!(hub.admit(1, 2).is_none(), "the session's share is full");
+        let _other = hub.admit(2, 2).expect("another session has its own share");
+        drop(first);
+        assert!(hub.admit(1, 2).is_some(), "a place is given back when a stream ends");
     }
 }

@@ -222,15 +222,16 @@ pub async fn live_sessions_hold_their_limits_and_only_open_sessions_change(store
     assert_eq!(board.cards[1].participant_id, None);
     assert_eq!(board.groups.len(), 1);
     assert_eq!(board.participants.len(), 2);
-    let mut dots = board.dots.clone();
-    dots.sort();
+    // The hidden card's dots went back to Sam and Kit.
+    assert_eq!(board.dots, vec![(DotTarget::Group(group), sam)]);
     assert_eq!(
-        dots,
-        vec![
-            (DotTarget::Card(paper), sam),
-            (DotTarget::Card(paper), kit),
-            (DotTarget::Group(group), sam)
-        ]
+        store
+            .live_participant(id, "h2")
+            .await
+            .expect("kit")
+            .expect("there")
+            .dots_used,
+        0
     );
     let before = store
         .live_version(id)
@@ -329,4 +330,183 @@ pub async fn live_sessions_hold_their_limits_and_only_open_sessions_change(store
     );
     assert_eq!(store.live_session(id).await.expect("gone"), None);
     assert_eq!(store.live_sessions_of(org).await.expect("kept").len(), 1);
+}
+
+pub async fn dots_follow_the_words_and_hold_their_budget_under_concurrent_clicks(store: &Store) {
+    let (org, admin) = organisation(store, "Alder Care", "alder@example.org").await;
+    let id = session(store, org, admin, "QRSTUV").await;
+    assert!(
+        store
+            .set_live_state(id, "draft", "open", 1)
+            .await
+            .expect("open")
+    );
+    let ann = store
+        .join_live(id, "a1", "person", "", 9, 2)
+        .await
+        .expect("join")
+        .expect("room");
+    let bo = store
+        .join_live(id, "b1", "staff", "", 9, 2)
+        .await
+        .expect("join")
+        .expect("room");
+    let mut cards = Vec::new();
+    for i in 0..8 {
+        cards.push(
+            store
+                .add_live_card(
+                    id,
+                    Some(bo),
+                    "staff",
+                    "idea",
+                    &format!("Card {i}"),
+                    "",
+                    99,
+                    3,
+                )
+                .await
+                .expect("card")
+                .expect("room"),
+        );
+    }
+    // Twenty clicks at once on different cards, budget 2: exactly two dots.
+    let clicks = cards
+        .iter()
+        .cycle()
+        .take(20)
+        .map(|card| store.toggle_dot(id, ann, DotTarget::Card(*card), 2, 4));
+    let outcomes = futures_util::future::join_all(clicks).await;
+    assert!(outcomes.iter().all(Result::is_ok), "{outcomes:?}");
+    let mine = |board: &mir_store::Board| board.dots.iter().filter(|(_, p)| *p == ann).count();
+    let board = store.live_board(id).await.expect("board");
+    assert!(
+        mine(&board) <= 2,
+        "{} dots with a budget of 2",
+        mine(&board)
+    );
+
+    // New words start again: the dots go back.
+    let board = store.live_board(id).await.expect("board");
+    let dotted = board.dots.iter().find(|(_, p)| *p == ann).map(|(t, _)| *t);
+    if let Some(DotTarget::Card(card)) = dotted {
+        assert!(
+            store
+                .edit_live_card(id, card, bo, "idea", "Other words", "", 5)
+                .await
+                .expect("edit")
+        );
+        let board = store.live_board(id).await.expect("board");
+        assert!(!board.dots.iter().any(|(t, _)| *t == DotTarget::Card(card)));
+        // The same words again keep the dots.
+        store
+            .toggle_dot(id, ann, DotTarget::Card(card), 2, 6)
+            .await
+            .expect("dot");
+        assert!(
+            store
+                .edit_live_card(id, card, bo, "needs-to-change", "Other words", "", 7)
+                .await
+                .expect("edit")
+        );
+        assert!(
+            store
+                .live_board(id)
+                .await
+                .expect("board")
+                .dots
+                .iter()
+                .any(|(t, _)| *t == DotTarget::Card(card))
+        );
+        // Hidden: its dots go back, and it can no longer be changed, withdrawn or dotted.
+        assert!(
+            store
+                .hide_live_card(id, card, Some("a name"))
+                .await
+                .expect("hide")
+        );
+        assert!(
+            !store
+                .live_board(id)
+                .await
+                .expect("board")
+                .dots
+                .iter()
+                .any(|(t, _)| *t == DotTarget::Card(card))
+        );
+        assert!(
+            !store
+                .edit_live_card(id, card, bo, "idea", "Back", "", 8)
+                .await
+                .expect("edit")
+        );
+        assert!(
+            !store
+                .withdraw_live_card(id, card, bo)
+                .await
+                .expect("withdraw")
+        );
+        assert_eq!(
+            store
+                .toggle_dot(id, ann, DotTarget::Card(card), 2, 8)
+                .await
+                .expect("dot"),
+            DotOutcome::NotOpen
+        );
+    } else {
+        panic!("a dot was placed: {dotted:?}");
+    }
+
+    // Withdrawing a card while someone clicks a dot on it: no error, no negative count.
+    for round in 0..5 {
+        let card = store
+            .add_live_card(
+                id,
+                Some(bo),
+                "staff",
+                "idea",
+                &format!("Race {round}"),
+                "",
+                99,
+                9,
+            )
+            .await
+            .expect("card")
+            .expect("room");
+        let (dot, gone) = tokio::join!(
+            store.toggle_dot(id, ann, DotTarget::Card(card), 2, 10),
+            store.withdraw_live_card(id, card, bo)
+        );
+        dot.expect("dot answered");
+        assert!(gone.expect("withdrawn"));
+    }
+    let me = store
+        .live_participant(id, "a1")
+        .await
+        .expect("read")
+        .expect("there");
+    let board = store.live_board(id).await.expect("board");
+    assert_eq!(me.dots_used, i64::try_from(mine(&board)).expect("small"));
+    assert!(me.dots_used >= 0);
+
+    // Archived sessions are kept for the group's history, whatever their age.
+    assert!(
+        store
+            .set_live_state(id, "open", "closed", 100)
+            .await
+            .expect("close")
+    );
+    assert!(
+        store
+            .set_live_state(id, "closed", "archived", 101)
+            .await
+            .expect("archive")
+    );
+    assert_eq!(
+        store
+            .delete_expired_live_sessions(100 + 400 * 86_400)
+            .await
+            .expect("none"),
+        0
+    );
 }

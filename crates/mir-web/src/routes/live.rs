@@ -287,8 +287,13 @@ struct Visit {
     me: Option<Participant>,
 }
 
-async fn visit(state: &AppState, code: &str, headers: &HeaderMap) -> Result<Visit, WebError> {
-    let session = live::session_at(&state.store, code).await?;
+async fn visit(
+    state: &AppState,
+    code: &str,
+    client: &str,
+    headers: &HeaderMap,
+) -> Result<Visit, WebError> {
+    let session = live::session_at(&state.store, code, client).await?;
     let me = live::participant(&state.store, &session, token_of(headers).as_deref()).await?;
     let session_state = SessionState::parse(&session.state).ok_or(WebError::NotFound)?;
     Ok(Visit {
@@ -360,10 +365,11 @@ fn join_page_for(
 pub async fn show(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
+    Client(client): Client,
     headers: HeaderMap,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let visit = visit(&state, &code, &headers).await?;
+    let visit = visit(&state, &code, &client, &headers).await?;
     let response = match visit.me.clone() {
         Some(me) => render(
             StatusCode::OK,
@@ -390,11 +396,12 @@ pub async fn show(
 pub async fn join(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
+    Client(client): Client,
     headers: HeaderMap,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<JoinForm>,
 ) -> Result<Response, WebError> {
-    let visit = visit(&state, &code, &headers).await?;
+    let visit = visit(&state, &code, &client, &headers).await?;
     if visit.me.is_some() {
         return Ok(Redirect::to(&format!("/live/{code}")).into_response());
     }
@@ -405,6 +412,7 @@ pub async fn join(
             &visit.session,
             &form,
             &token,
+            &client,
             state.config.live,
         )
         .await,
@@ -442,11 +450,12 @@ fn to_join(visit: &Visit) -> Response {
 pub async fn add_card(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
+    Client(client): Client,
     headers: HeaderMap,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<CardForm>,
 ) -> Result<Response, WebError> {
-    let visit = visit(&state, &code, &headers).await?;
+    let visit = visit(&state, &code, &client, &headers).await?;
     let Some(me) = visit.me.clone() else {
         return Ok(to_join(&visit));
     };
@@ -466,10 +475,11 @@ pub async fn add_card(
 pub async fn edit_card_page(
     State(state): State<AppState>,
     Path((code, id)): Path<(JoinCode, i64)>,
+    Client(client): Client,
     headers: HeaderMap,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let visit = visit(&state, &code, &headers).await?;
+    let visit = visit(&state, &code, &client, &headers).await?;
     let Some(me) = visit.me.clone() else {
         return Ok(to_join(&visit));
     };
@@ -497,11 +507,12 @@ pub async fn edit_card_page(
 pub async fn edit_card(
     State(state): State<AppState>,
     Path((code, id)): Path<(JoinCode, i64)>,
+    Client(client): Client,
     headers: HeaderMap,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<CardForm>,
 ) -> Result<Response, WebError> {
-    let visit = visit(&state, &code, &headers).await?;
+    let visit = visit(&state, &code, &client, &headers).await?;
     let Some(me) = visit.me.clone() else {
         return Ok(to_join(&visit));
     };
@@ -521,11 +532,12 @@ pub async fn edit_card(
 pub async fn withdraw_card(
     State(state): State<AppState>,
     Path((code, id)): Path<(JoinCode, i64)>,
+    Client(client): Client,
     headers: HeaderMap,
     ctx: PageContext,
     CsrfForm(_form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    let visit = visit(&state, &code, &headers).await?;
+    let visit = visit(&state, &code, &client, &headers).await?;
     let Some(me) = visit.me.clone() else {
         return Ok(to_join(&visit));
     };
@@ -560,11 +572,12 @@ pub struct DotForm {
 pub async fn dot(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
+    Client(client): Client,
     headers: HeaderMap,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<DotForm>,
 ) -> Result<Response, WebError> {
-    let visit = visit(&state, &code, &headers).await?;
+    let visit = visit(&state, &code, &client, &headers).await?;
     let Some(me) = visit.me.clone() else {
         return Ok(to_join(&visit));
     };
@@ -615,9 +628,10 @@ struct ProjectorPage {
 pub async fn projector(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
+    Client(client): Client,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let session = live::session_at(&state.store, &code).await?;
+    let session = live::session_at(&state.store, &code, &client).await?;
     let session_state = SessionState::parse(&session.state).ok_or(WebError::NotFound)?;
     let data = state.live.board_data(&state.store, &session).await?;
     let board = live::board_view(&data, &session, None, false);
@@ -646,8 +660,9 @@ pub async fn projector(
 pub async fn qr(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
+    Client(client): Client,
 ) -> Result<Response, WebError> {
-    let session = live::session_at(&state.store, &code).await?;
+    let session = live::session_at(&state.store, &code, &client).await?;
     let address = format!("{}/live/{}", state.config.base_url, session.code);
     let qr = qrcode::QrCode::with_error_correction_level(address.as_bytes(), qrcode::EcLevel::M)
         .map_err(|_| WebError::NotFound)?;
@@ -671,24 +686,37 @@ pub async fn qr(
 pub async fn events(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
+    Client(client): Client,
 ) -> Result<Response, WebError> {
-    let session = live::session_at(&state.store, &code).await?;
+    let session = live::session_at(&state.store, &code, &client).await?;
+    // Streams are counted: past the server's or the session's share, the browser is asked to
+    // try again later (EventSource does), and the page still works by refreshing.
+    let Some(place) = state
+        .live
+        .admit(session.id, state.config.live.max_participants + 50)
+    else {
+        let mut busy = StatusCode::SERVICE_UNAVAILABLE.into_response();
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        return Ok(busy);
+    };
     let changes = state
         .live
         .subscribe(&state.store, session.id, session.version);
     let stopping = state.live.stopping();
     // A session that is not open changes rarely: its stream says where it is, then ends.
     let open = session.state == SessionState::Open.key();
+    let ends_at = tokio::time::Instant::now() + crate::live_events::STREAM_LIFETIME;
     let stream = futures_util::stream::unfold(
-        (changes, stopping, Some(open)),
-        |(mut changes, mut stopping, first)| async move {
+        (changes, stopping, Some(open), place),
+        move |(mut changes, mut stopping, first, place)| async move {
             if let Some(open) = first {
                 let version = *changes.borrow_and_update();
                 let event = Event::default().event("change").data(version.to_string());
                 if !open {
                     stopping = tokio::sync::watch::channel(true).1;
                 }
-                return Some((Ok::<_, Infallible>(event), (changes, stopping, None)));
+                return Some((Ok::<_, Infallible>(event), (changes, stopping, None, place)));
             }
             if *stopping.borrow() {
                 return None;
@@ -698,9 +726,10 @@ pub async fn events(
                     changed.ok()?;
                     let version = *changes.borrow_and_update();
                     let event = Event::default().event("change").data(version.to_string());
-                    Some((Ok(event), (changes, stopping, None)))
+                    Some((Ok(event), (changes, stopping, None, place)))
                 }
                 _ = stopping.changed() => None,
+                () = tokio::time::sleep_until(ends_at) => None,
             }
         },
     );

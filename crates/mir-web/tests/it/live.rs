@@ -395,7 +395,35 @@ async fn the_stream_says_when_a_board_changed(app: &TestApp) {
     );
 }
 
+async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Hazel Care")).await;
+    let (manage, _, code) = prepared_session(app, &g).await;
+    app.post_as(&format!("{manage}/state"), "to=open", &g.admin)
+        .await;
+    // A room on one Wi-Fi address: any number of right codes.
+    for _ in 0..40 {
+        assert_eq!(
+            app.get(&format!("/live/{code}")).await.status,
+            StatusCode::OK
+        );
+    }
+    for i in 0..mir_app::live::WRONG_CODES {
+        let wrong = app.get(&format!("/live/ZZZ{:03}", 222 + (i % 7))).await;
+        assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    }
+    // Then even the right code is refused for a while, before it is looked at.
+    assert_eq!(
+        app.get("/live/ZZZ222").await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        app.get(&format!("/live/{code}")).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
 both_engines!(
     a_room_writes_groups_votes_and_a_group_becomes_a_priority,
     the_stream_says_when_a_board_changed,
+    wrong_codes_are_limited_and_right_ones_never_count,
 );
