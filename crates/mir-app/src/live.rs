@@ -136,7 +136,13 @@ pub async fn create(
 ) -> Result<i64, AppError> {
     let ws = facilitator(store, actor, slug).await?;
     let mut errors = FieldErrors::new();
-    let checked = live::check_session(&form.title, &form.question);
+    let (title, question) = match live::check_session(&form.title, &form.question) {
+        Ok(pair) => pair,
+        Err(more) => {
+            errors.merge(more);
+            Default::default()
+        }
+    };
     let budget = if form.vote_budget.trim().is_empty() {
         Some(DEFAULT_VOTE_BUDGET)
     } else {
@@ -158,13 +164,6 @@ pub async fn create(
         .filter(|c| form.statements.contains(c))
         .cloned()
         .collect();
-    let (title, question) = match checked {
-        Ok(pair) => pair,
-        Err(more) => {
-            errors.merge(more);
-            Default::default()
-        }
-    };
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
@@ -740,6 +739,7 @@ pub struct BoardView {
     /// Cards in no group, by kind (every kind, even with no cards).
     pub columns: Vec<(CardKind, Vec<CardView>)>,
     pub groups: Vec<GroupView>,
+    /// Hidden cards: every one for the facilitator, a participant's own for them.
     pub hidden: Vec<CardView>,
     pub ranking: Vec<Ranked>,
     pub participants: i64,
@@ -834,16 +834,15 @@ pub fn board_view(
             my_dot: mine_on(DotTarget::Group(g.id)),
         })
         .collect();
-    let hidden = if with_hidden {
-        board
-            .cards
-            .iter()
-            .filter(|c| c.hidden_reason.is_some())
-            .map(view)
-            .collect()
-    } else {
-        Vec::new()
-    };
+    // The facilitator sees every hidden card; a participant sees their own, with the reason,
+    // so a card never disappears from its writer's phone without a word.
+    let hidden = board
+        .cards
+        .iter()
+        .filter(|c| c.hidden_reason.is_some())
+        .filter(|c| with_hidden || (me.is_some() && c.participant_id == me))
+        .map(view)
+        .collect();
     // Dots on hidden cards do not count towards the ranking.
     let hidden_ids: Vec<i64> = board
         .cards
@@ -981,14 +980,14 @@ pub async fn priority_from_session(
             .iter()
             .map(|(line, of, n)| format!("{} {of} of {n}", line.label().to_lowercase()))
             .collect();
+        let dots = match ranked.support.dots {
+            1 => "1 dot".to_owned(),
+            n => format!("{n} dots"),
+        };
         why.push(if lines.is_empty() {
-            format!("It had {} dots.", ranked.support.dots)
+            format!("It had {dots}.")
         } else {
-            format!(
-                "It had {} dots; backed by {}.",
-                ranked.support.dots,
-                lines.join(", ")
-            )
+            format!("It had {dots}; backed by {}.", lines.join(", "))
         });
     }
     for c in cards.iter().take(20) {

@@ -54,7 +54,31 @@
       }
       fresh = 0;
     }
-    function refresh() {
+    // Someone typing a reason, choosing a group or with a box open in the board keeps what
+    // they are doing: the board waits, and a button offers the new cards when they are ready.
+    function editing() {
+      var board = document.getElementById("live-board");
+      var focused = document.activeElement;
+      return board && (board.querySelector("details[open]") ||
+        (focused && board.contains(focused) && /^(INPUT|SELECT|TEXTAREA)$/.test(focused.tagName)));
+    }
+    var later = null;
+    function offerLater() {
+      if (later) { return; }
+      later = document.createElement("button");
+      later.type = "button";
+      later.className = "button button--secondary";
+      later.textContent = "There is something new on the board: show it";
+      later.addEventListener("click", function () {
+        later.remove();
+        later = null;
+        refresh(true);
+      });
+      live.insertBefore(later, live.firstChild);
+    }
+    function refresh(asked) {
+      if (!asked && editing()) { offerLater(); return; }
+      if (later) { later.remove(); later = null; }
       if (busy) { again = true; return; }
       busy = true;
       fetch(window.location.pathname, { credentials: "same-origin", headers: { "Accept": "text/html" } })

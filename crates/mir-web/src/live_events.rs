@@ -209,6 +209,9 @@ mod tests {
         assert!(hub.admit(1, 2).is_none(), "the session's share is full");
         let _other = hub.admit(2, 2).expect("another session has its own share");
         drop(first);
-        assert!(hub.admit(1, 2).is_some(), "a place is given back when a stream ends");
+        assert!(
+            hub.admit(1, 2).is_some(),
+            "a place is given back when a stream ends"
+        );
     }
 }

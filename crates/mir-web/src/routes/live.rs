@@ -330,14 +330,7 @@ async fn participant_page(
         session: visit.session,
         me,
         statements,
-        form: CardForm {
-            kind: if form.kind.is_empty() {
-                CardKind::WorkingWell.key().into()
-            } else {
-                form.kind
-            },
-            ..form
-        },
+        form,
         errors,
         kinds: CardKind::ALL,
         max_chars: MAX_CARD_CHARS,
@@ -915,14 +908,7 @@ async fn facilitate_page(
         state: f.state,
         session: f.session,
         statements,
-        form: CardForm {
-            kind: if form.kind.is_empty() {
-                CardKind::WorkingWell.key().into()
-            } else {
-                form.kind
-            },
-            ..form
-        },
+        form,
         errors,
         kinds: CardKind::ALL,
         perspectives: Perspective::ALL,
@@ -966,12 +952,13 @@ async fn facilitator_answer<T>(
     field: &'static str,
     done: &str,
     form: CardForm,
+    back_to: &str,
 ) -> Result<Response, WebError> {
     match form::answer(result, field)? {
         Outcome::Done(_) => Ok(form::saved(
             session,
             done,
-            &format!("/manage/organisations/{slug}/sessions/{id}"),
+            &format!("/manage/organisations/{slug}/sessions/{id}{back_to}"),
         )),
         Outcome::Rejected(rejection) => render(
             rejection.status,
@@ -1012,6 +999,7 @@ pub async fn change_state(
         "state",
         done,
         CardForm::default(),
+        "",
     )
     .await
 }
@@ -1048,6 +1036,7 @@ pub async fn keep(
             "The session will be deleted when its time is up."
         },
         CardForm::default(),
+        "",
     )
     .await
 }
@@ -1074,6 +1063,7 @@ pub async fn paper_card(
         "text",
         "The card is on the board.",
         form,
+        "",
     )
     .await
 }
@@ -1105,6 +1095,7 @@ pub async fn add_group(
         "name",
         "The group is on the board. Move cards into it.",
         CardForm::default(),
+        "",
     )
     .await
 }
@@ -1136,6 +1127,7 @@ pub async fn move_card(
         "name",
         "The card is moved.",
         CardForm::default(),
+        &format!("#card-{card}"),
     )
     .await
 }
@@ -1182,6 +1174,7 @@ pub async fn hide_card(
             "The card is hidden."
         },
         CardForm::default(),
+        &format!("#card-{card}"),
     )
     .await
 }

@@ -304,6 +304,29 @@ async fn a_room_writes_groups_votes_and_a_group_becomes_a_priority(app: &TestApp
     assert!(ranked.body.contains("Too few people have joined"));
     assert!(!ranked.body.contains("Dots by perspective"));
 
+    // A hidden card stays on its writer's phone, with the reason; nobody else sees it.
+    let hide_kits = app
+        .post_as(
+            &format!("{manage}/cards/{kits_card}/hide"),
+            "reason=Off+topic",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(hide_kits.status, StatusCode::SEE_OTHER);
+    assert!(
+        hide_kits
+            .header("location")
+            .ends_with(&format!("#card-{kits_card}"))
+    );
+    let kits_view = kit.get(app, &format!("/live/{code}")).await.body;
+    assert!(kits_view.contains("Kind drivers") && kits_view.contains("Off topic"));
+    assert!(
+        !sam.get(app, &format!("/live/{code}"))
+            .await
+            .body
+            .contains("Kind drivers")
+    );
+
     // A group becomes a draft priority: its name, the statements, what the room said.
     let from = app
         .get_with_cookie(
