@@ -11,7 +11,7 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,6 +20,10 @@ use support::{Server, Visitor, mir, postgres_db, serve_command, sqlite_url, stat
 
 const PASSWORD: &str = "making it real demo";
 const GROUP: &str = "demo-riverside-council";
+/// One writer per kind of write: updates, views, sign-ups, publications.
+const WRITERS: usize = 4;
+/// How long a cycle waits for its writers to sign in before the kill is timed anyway.
+const SIGN_IN_WAIT: Duration = Duration::from_secs(30);
 
 /// What the server acknowledged, kept by the test. For a value that is overwritten (a view, a
 /// priority's target) the database may hold the last acknowledged value or one sent after it
@@ -142,8 +146,12 @@ fn writer(
     targets: Targets,
     kind: usize,
     cycle: usize,
+    signed_in: Arc<AtomicUsize>,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
+        let ready = || {
+            signed_in.fetch_add(1, Ordering::SeqCst);
+        };
         let record = |f: &mut dyn FnMut(&mut Ledger)| {
             let mut ledger = ledger.lock().unwrap_or_else(|p| p.into_inner());
             f(&mut ledger);
@@ -157,6 +165,7 @@ fn writer(
                 if !priya.try_sign_in(&addr, "priya.staff@demo.example.org", PASSWORD) {
                     return;
                 }
+                ready();
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
                     let note = format!("Drill update {cycle}-{n}");
@@ -185,6 +194,7 @@ fn writer(
                 if !robin.try_sign_in(&addr, "robin.expert@demo.example.org", PASSWORD) {
                     return;
                 }
+                ready();
                 let code = &targets.statement;
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
@@ -217,6 +227,7 @@ fn writer(
                 if !dee.try_sign_in(&addr, "dee.staff@demo.example.org", PASSWORD) {
                     return;
                 }
+                ready();
                 while !stop.load(Ordering::Relaxed) {
                     n += 1;
                     let name = format!("Drill Trust {cycle} {n}");
@@ -258,6 +269,7 @@ fn writer(
                 {
                     return;
                 }
+                ready();
                 let statements: String = targets
                     .priority_statements
                     .iter()
@@ -490,7 +502,8 @@ fn drill(engine: &str, url: &str) {
     for cycle in 0..kills {
         let server = Server::start(serve_command(url));
         let stop = Arc::new(AtomicBool::new(false));
-        let writers: Vec<_> = (0..4)
+        let signed_in = Arc::new(AtomicUsize::new(0));
+        let writers: Vec<_> = (0..WRITERS)
             .map(|kind| {
                 writer(
                     server.addr.clone(),
@@ -499,10 +512,16 @@ fn drill(engine: &str, url: &str) {
                     targets.clone(),
                     kind,
                     cycle,
+                    signed_in.clone(),
                 )
             })
             .collect();
-        // Signing in takes a moment (Argon2); the kill lands in the writing after it.
+        // Signing in takes a moment (Argon2), longer on a slow or busy machine: the kill is
+        // timed from when every writer is signed in, so that it lands in the writing.
+        let waiting = Instant::now();
+        while signed_in.load(Ordering::SeqCst) < WRITERS && waiting.elapsed() < SIGN_IN_WAIT {
+            std::thread::sleep(Duration::from_millis(20));
+        }
         std::thread::sleep(Duration::from_millis(300 + random.below(1200)));
         let log = server.log_so_far();
         kill_9(server);
