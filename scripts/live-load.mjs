@@ -4,8 +4,9 @@
 //   node scripts/live-load.mjs CODE SECONDS PARTICIPANTS BASE [BASE...]
 //
 // Each participant joins through one of the servers (in turn), keeps the session's event stream
-// open and, like the page's script, fetches its board again whenever the stream says something
-// changed (one fetch at a time). Over SECONDS, each writes one card and places two dots on other
+// open and, like the page's script, puts what the stream carries in place (new cards, dot
+// counts), fetches the ranking at most every five seconds after dots move, and fetches its whole
+// board again (one fetch at a time) when the stream only says something changed. Over SECONDS, each writes one card and places two dots on other
 // people's cards. For every card and every board: the time from the card's POST being sent to
 // the card's words first appearing in that board's HTML. Prints the p50, p99 and max of those
 // times, the number of errors, and how many boards saw every card.
@@ -58,6 +59,9 @@ const perspectives = ["person", "person", "carer", "staff", "other"];
 const posted = new Map(); // card words -> time its POST was sent
 const arrivals = []; // ms from POST to a board seeing it
 const seenBy = new Map(); // card words -> boards that saw it
+let deltas = 0; // changes put in place from the stream
+let fetches = 0; // whole boards fetched
+let rankings = 0; // rankings fetched
 
 class Participant {
   constructor(i) {
@@ -69,6 +73,8 @@ class Participant {
     this.busy = false;
     this.again = false;
     this.version = null;
+    this.cards = [];
+    this.rankingTimer = null;
   }
 
   async join() {
@@ -84,8 +90,8 @@ class Participant {
   }
 
   listen() {
-    const url = new URL(`/live/${code}/events`, this.base);
-    const req = http.request(url, { headers: { Accept: "text/event-stream" } }, (res) => {
+    const url = new URL(`/live/${code}/events?board=participant`, this.base);
+    const req = http.request(url, { headers: { Accept: "text/event-stream", Cookie: this.cookie } }, (res) => {
       let buffer = "";
       res.on("data", (chunk) => {
         buffer += chunk.toString();
@@ -93,11 +99,12 @@ class Participant {
         while ((end = buffer.indexOf("\n\n")) >= 0) {
           const event = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = event.split("\n").find((l) => l.startsWith("data: "));
+          const lines = event.split("\n");
+          const name = (lines.find((l) => l.startsWith("event: ")) || "event: message").slice(7);
+          const data = lines.filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
           if (!data) continue;
-          const version = data.slice(6);
-          if (this.version !== null && version !== this.version) this.refresh();
-          this.version = version;
+          if (name === "delta") this.delta(JSON.parse(data));
+          else if (this.version === null || Number(data) > this.version) this.refresh();
         }
       });
       res.on("error", () => {});
@@ -105,6 +112,43 @@ class Participant {
     req.on("error", () => failed("stream"));
     req.end();
     this.stream = req;
+  }
+
+  // As the page's script: in place when the change starts from what this board shows.
+  delta(d) {
+    if (this.busy || d.from !== this.version) {
+      if (d.version > (this.version ?? -1)) this.refresh();
+      return;
+    }
+    const now = performance.now();
+    for (const card of d.added) {
+      const words = (card.html.match(/live-card__text">([^<]*)</) || [])[1];
+      if (words && posted.has(words)) this.arrived(words, now);
+      this.cards.push(`c${card.id}`);
+    }
+    this.version = d.version;
+    deltas += 1;
+    if (d.reranks && !this.rankingTimer) {
+      this.rankingTimer = setTimeout(async () => {
+        const ranking = await request(this.base, "GET", `/live/${code}/ranking`, { cookie: this.cookie });
+        if (ranking.status !== 200) failed(`ranking ${ranking.status}`);
+        rankings += 1;
+        this.rankingTimer = null;
+      }, 5000);
+    }
+  }
+
+  saw(html, now) {
+    for (const words of posted.keys()) {
+      if (html.includes(words)) this.arrived(words, now);
+    }
+  }
+
+  arrived(words, now) {
+    if (this.seen.has(words)) return;
+    this.seen.add(words);
+    arrivals.push(now - posted.get(words));
+    seenBy.set(words, (seenBy.get(words) || 0) + 1);
   }
 
   async refresh() {
@@ -116,13 +160,10 @@ class Participant {
     const page = await request(this.base, "GET", `/live/${code}`, { cookie: this.cookie });
     const now = performance.now();
     if (page.status !== 200) failed(`board ${page.status}`);
-    for (const [words, sentAt] of posted) {
-      if (!this.seen.has(words) && page.body.includes(words)) {
-        this.seen.add(words);
-        arrivals.push(now - sentAt);
-        seenBy.set(words, (seenBy.get(words) || 0) + 1);
-      }
-    }
+    fetches += 1;
+    this.saw(page.body, now);
+    const version = page.body.match(/data-live-version="(\d+)"/);
+    if (version) this.version = Number(version[1]);
     this.cards = [...page.body.matchAll(/name="target" value="(c\d+)"/g)].map((m) => m[1]);
     this.busy = false;
     if (this.again) {
@@ -177,7 +218,10 @@ await Promise.all(
 );
 // Let the last changes reach every board.
 await new Promise((r) => setTimeout(r, 5000));
-room.forEach((p) => p.stream.destroy());
+room.forEach((p) => {
+  p.stream.destroy();
+  clearTimeout(p.rankingTimer);
+});
 
 arrivals.sort((a, b) => a - b);
 const at = (q) => arrivals[Math.min(arrivals.length - 1, Math.floor(q * arrivals.length))] ?? NaN;
@@ -185,6 +229,7 @@ const complete = [...posted.keys()].filter((w) => (seenBy.get(w) || 0) === parti
 console.log(`cards: ${posted.size}; board arrivals: ${arrivals.length} of ${posted.size * participants}`);
 console.log(`cards every board saw: ${complete} of ${posted.size}`);
 console.log(`post to board: p50 ${at(0.5).toFixed(0)} ms, p99 ${at(0.99).toFixed(0)} ms, max ${at(1).toFixed(0)} ms`);
+console.log(`changes put in place: ${deltas}; whole boards fetched: ${fetches}; rankings fetched: ${rankings}`);
 console.log(`errors: ${errors}${errors ? " " + JSON.stringify(Object.fromEntries(errorKinds)) : ""}`);
 agent.destroy();
 process.exit(0);

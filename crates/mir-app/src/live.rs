@@ -6,7 +6,7 @@
 //! Two kinds of caller: a group member (an [`Actor`], checked by the group policy) and a
 //! participant (a device token from a cookie, checked against the session here).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use mir_domain::live::{
     self, CardKind, DEFAULT_VOTE_BUDGET, JOIN_CODE_ALPHABET, JOIN_CODE_LEN, MAX_GROUP_NAME_CHARS,
@@ -49,8 +49,6 @@ impl Default for LiveLimits {
 
 /// Days a closed session is kept before it is deleted, unless the group keeps it.
 pub const DEFAULT_RETENTION_DAYS: i64 = 90;
-/// Joins to one session from one address in the rate-limit window.
-pub const JOINS_PER_ADDRESS: i64 = 100;
 /// Cards, edits and dots one participant may send in the window.
 pub const PARTICIPANT_ACTIONS: i64 = 300;
 
@@ -344,15 +342,15 @@ pub async fn join(
     client: &str,
     limits: LiveLimits,
 ) -> Result<i64, AppError> {
-    // One address may join one session this many times in the window: a venue's Wi-Fi puts a
-    // whole room behind one address, so this is a brake on one device filling the session
-    // (and padding a perspective), not a one-person-one-place rule (decision 0034).
+    // A venue's Wi-Fi (or a phone network's shared addresses) puts a whole room behind one
+    // address, so one address may bring as many people as the session holds and no more: a
+    // lower limit locked the 101st person in a full room out (decision 0034).
     rate_limit::check(
         store,
         &[Limit::per_client(
             &format!("live-joins:{}", session.id),
             client,
-            JOINS_PER_ADDRESS,
+            limits.max_participants,
         )],
     )
     .await?;
@@ -736,6 +734,8 @@ pub struct Ranked {
 /// Everything a board shows, for one viewer.
 #[derive(Debug, Clone)]
 pub struct BoardView {
+    /// The change count the board was read at (the live stream's changes follow from it).
+    pub version: i64,
     /// Cards in no group, by kind (every kind, even with no cards).
     pub columns: Vec<(CardKind, Vec<CardView>)>,
     pub groups: Vec<GroupView>,
@@ -768,6 +768,98 @@ pub async fn board_data(
         anonymity_threshold: store.anonymity_threshold(session.organisation_id).await?,
         board: store.live_board(session.id).await?,
     })
+}
+
+/// What changed on a board between two reads, when the boards already open can be brought up
+/// to date in place (new cards, cards moved or taken back, new dot counts): the live stream
+/// carries it, so a change costs one small message per board instead of every board fetching
+/// itself again (decision 0034, `scripts/live-load`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BoardDelta {
+    /// Cards new on the board (not hidden), in the order they were written.
+    pub added: Vec<LiveCard>,
+    /// Cards now in another group (or in none), with where they are now.
+    pub moved: Vec<(i64, Option<i64>)>,
+    /// Cards taken back by their writers.
+    pub removed: Vec<i64>,
+    /// The dot count now of every card or group whose count changed.
+    pub dots: Vec<(DotTarget, i64)>,
+    /// People joined and cards shown, now.
+    pub participants: i64,
+    pub cards: i64,
+}
+
+impl BoardDelta {
+    /// Whether the ranking may have changed (dots moved, or cards came or went).
+    pub fn reranks(&self) -> bool {
+        !self.dots.is_empty() || !self.removed.is_empty()
+    }
+}
+
+/// What changed from `before` to `after`, or `None` when a board must be read again whole:
+/// groups made or renamed, a card's words, kind or statement changed, a card hidden or shown
+/// again (its writer's phone shows why; dots go back to those who placed them).
+pub fn delta(before: &Board, after: &Board) -> Option<BoardDelta> {
+    if before.groups != after.groups {
+        return None;
+    }
+    let old: HashMap<i64, &LiveCard> = before.cards.iter().map(|c| (c.id, c)).collect();
+    let mut change = BoardDelta::default();
+    for card in &after.cards {
+        match old.get(&card.id) {
+            None if card.hidden_reason.is_none() => change.added.push(card.clone()),
+            None => {}
+            Some(was) => {
+                if was.text != card.text
+                    || was.kind != card.kind
+                    || was.statement != card.statement
+                    || was.hidden_reason != card.hidden_reason
+                {
+                    return None;
+                }
+                if was.group_id != card.group_id && card.hidden_reason.is_none() {
+                    change.moved.push((card.id, card.group_id));
+                }
+            }
+        }
+    }
+    let now: HashSet<i64> = after.cards.iter().map(|c| c.id).collect();
+    change.removed = before
+        .cards
+        .iter()
+        .filter(|c| !now.contains(&c.id) && c.hidden_reason.is_none())
+        .map(|c| c.id)
+        .collect();
+    let counts = |board: &Board| {
+        let mut counts: BTreeMap<DotTarget, i64> = BTreeMap::new();
+        for (target, _) in &board.dots {
+            *counts.entry(*target).or_default() += 1;
+        }
+        counts
+    };
+    let (was, is) = (counts(before), counts(after));
+    let shown = |target: &DotTarget| match target {
+        DotTarget::Card(id) => now.contains(id),
+        DotTarget::Group(_) => true,
+    };
+    change.dots = was
+        .keys()
+        .chain(is.keys())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter(|target| shown(target) && was.get(target) != is.get(target))
+        .map(|target| (*target, is.get(target).copied().unwrap_or(0)))
+        .collect();
+    change.participants = i64::try_from(after.participants.len()).unwrap_or(0);
+    change.cards = i64::try_from(
+        after
+            .cards
+            .iter()
+            .filter(|c| c.hidden_reason.is_none())
+            .count(),
+    )
+    .unwrap_or(0);
+    Some(change)
 }
 
 /// The board, as a participant (`viewer`), the projector (`None`) or the facilitator sees it.
@@ -890,6 +982,7 @@ pub fn board_view(
         .collect();
     let used = me.map_or(0, |me| board.dots.iter().filter(|(_, p)| *p == me).count());
     BoardView {
+        version: board.version,
         columns,
         groups,
         hidden,
@@ -926,6 +1019,14 @@ pub async fn statements_of(
 /// The session's change count, for live boards (cheap: one row by key).
 pub async fn version(store: &impl LiveStore, session_id: i64) -> Result<Option<i64>, AppError> {
     Ok(store.live_version(session_id).await?)
+}
+
+/// A session by its number, as the live watcher reads it (`None` once deleted).
+pub async fn session_by_id(
+    store: &impl LiveStore,
+    session_id: i64,
+) -> Result<Option<LiveSession>, AppError> {
+    Ok(store.live_session(session_id).await?)
 }
 
 /// A draft priority's form, started from a card or a group of a session: its words as the
@@ -1021,6 +1122,7 @@ pub async fn delete_expired(store: &impl LiveRepo) -> Result<u64, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use mir_store::LiveGroup;
 
     #[test]
     fn dot_targets_are_read_strictly() {
@@ -1037,5 +1139,91 @@ mod tests {
             let code = new_code();
             assert_eq!(live::normalise_code(&code).as_deref(), Some(code.as_str()));
         }
+    }
+
+    fn card(id: i64, text: &str, group: Option<i64>) -> LiveCard {
+        LiveCard {
+            id,
+            participant_id: Some(1),
+            perspective: "person".into(),
+            kind: "idea".into(),
+            text: text.into(),
+            statement: String::new(),
+            group_id: group,
+            hidden_reason: None,
+            created_at: 0,
+        }
+    }
+
+    fn board(cards: Vec<LiveCard>, dots: Vec<(DotTarget, i64)>) -> Board {
+        Board {
+            version: 1,
+            cards,
+            groups: vec![LiveGroup {
+                id: 7,
+                name: "Getting about".into(),
+            }],
+            participants: vec![(1, "person".into()), (2, "staff".into())],
+            dots,
+        }
+    }
+
+    #[test]
+    fn a_delta_carries_new_cards_moves_withdrawals_and_new_dot_counts() {
+        let before = board(
+            vec![card(1, "Buses", None), card(2, "Ramps", None)],
+            vec![(DotTarget::Card(1), 1), (DotTarget::Card(2), 2)],
+        );
+        let after = board(
+            vec![card(1, "Buses", Some(7)), card(3, "Taxis", None)],
+            vec![
+                (DotTarget::Card(1), 1),
+                (DotTarget::Card(1), 2),
+                (DotTarget::Group(7), 1),
+            ],
+        );
+        let change = delta(&before, &after).expect("in place");
+        assert_eq!(change.added.iter().map(|c| c.id).collect::<Vec<_>>(), [3]);
+        assert_eq!(change.moved, [(1, Some(7))]);
+        assert_eq!(change.removed, [2]);
+        // Card 2 is gone (its count goes with it); card 1 and the group have new counts.
+        assert_eq!(
+            change.dots,
+            [(DotTarget::Card(1), 2), (DotTarget::Group(7), 1)]
+        );
+        assert_eq!((change.participants, change.cards), (2, 2));
+        assert!(change.reranks());
+        assert_eq!(
+            delta(&after, &after),
+            Some(BoardDelta {
+                participants: 2,
+                cards: 2,
+                ..BoardDelta::default()
+            }),
+            "nothing changed"
+        );
+    }
+
+    #[test]
+    fn changed_words_hiding_and_new_groups_need_the_whole_board() {
+        let before = board(vec![card(1, "Buses", None)], vec![]);
+        let mut words = before.clone();
+        words.cards[0].text = "Trains".into();
+        assert_eq!(delta(&before, &words), None);
+        let mut hidden = before.clone();
+        hidden.cards[0].hidden_reason = Some("A name".into());
+        assert_eq!(delta(&before, &hidden), None);
+        let mut groups = before.clone();
+        groups.groups.push(LiveGroup {
+            id: 8,
+            name: "Money".into(),
+        });
+        assert_eq!(delta(&before, &groups), None);
+        let mut hidden_new = before.clone();
+        let mut secret = card(2, "Secret", None);
+        secret.hidden_reason = Some("A name".into());
+        hidden_new.cards.push(secret);
+        let change = delta(&before, &hidden_new).expect("in place");
+        assert!(change.added.is_empty(), "a hidden card is never sent");
     }
 }

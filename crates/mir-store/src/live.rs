@@ -7,7 +7,7 @@ use std::future::Future;
 
 use sqlx::Row;
 
-use crate::{Store, StoreError, UnixTime};
+use crate::{Engine, Store, StoreError, UnixTime};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LiveSession {
@@ -83,6 +83,9 @@ pub enum DotTarget {
 /// Everything on a board, read at one moment.
 #[derive(Debug, Clone, Default)]
 pub struct Board {
+    /// The session's change count at that moment: the board is exactly as it was then, so a
+    /// board kept by a browser and one read later differ by exactly the changes in between.
+    pub version: i64,
     pub cards: Vec<LiveCard>,
     pub groups: Vec<LiveGroup>,
     /// Every participant: (id, perspective).
@@ -733,31 +736,46 @@ impl LiveRepo for Store {
             Option<String>,
             i64,
         );
+        // One snapshot for the count and everything it counts: PostgreSQL's default gives
+        // each statement its own; SQLite's read transaction holds one from its first read.
+        let mut tx = self.pool.begin().await?;
+        if self.engine() == Engine::Postgres {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        let version: i64 = sqlx::query_scalar("SELECT version FROM live_sessions WHERE id = $1")
+            .bind(session_id)
+            .fetch_optional(&mut *tx)
+            .await?
+            .unwrap_or(0);
         let cards: Vec<CardRow> = sqlx::query_as(
             "SELECT id, participant_id, perspective, kind, text, statement, group_id, hidden_reason, \
              created_at FROM live_cards WHERE session_id = $1 ORDER BY id",
         )
         .bind(session_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         let groups: Vec<(i64, String)> =
             sqlx::query_as("SELECT id, name FROM live_groups WHERE session_id = $1 ORDER BY id")
                 .bind(session_id)
-                .fetch_all(&self.pool)
+                .fetch_all(&mut *tx)
                 .await?;
         let participants: Vec<(i64, String)> = sqlx::query_as(
             "SELECT id, perspective FROM live_participants WHERE session_id = $1 ORDER BY id",
         )
         .bind(session_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
         let dots: Vec<(Option<i64>, Option<i64>, i64)> = sqlx::query_as(
             "SELECT card_id, group_id, participant_id FROM live_votes WHERE session_id = $1 ORDER BY id",
         )
         .bind(session_id)
-        .fetch_all(&self.pool)
+        .fetch_all(&mut *tx)
         .await?;
+        tx.commit().await?;
         Ok(Board {
+            version,
             cards: cards
                 .into_iter()
                 .map(

@@ -36,12 +36,14 @@
     link.addEventListener("focus", show);
     link.addEventListener("mouseover", show);
   });
-  // Live session boards: when the server says something changed, fetch the page again and
-  // swap in its board (the server makes the HTML, as it does without JavaScript). New cards
-  // are announced politely, a few seconds' worth at a time, never one announcement per card.
+  // Live session boards. The stream either carries what changed (new cards as HTML made by
+  // the server, moves, cards taken back, dot counts), put in place here, or says "something
+  // changed", and the page fetches its board again and swaps it in. New cards are announced
+  // politely, a few seconds' worth at a time, never one announcement per card.
   var live = document.querySelector("[data-live-events]");
   if (live && window.EventSource && window.fetch && window.DOMParser) {
-    var seen = live.getAttribute("data-live-version"), busy = false, again = false, fresh = 0, announceTimer;
+    var seen = Number(live.getAttribute("data-live-version")), busy = false, again = false, fresh = 0, announceTimer;
+    var rankingUrl = live.getAttribute("data-live-ranking"), rankingTimer = null, rankingAt = 0;
     var announcer = document.getElementById("live-announce");
     function cardIds(root) {
       var ids = {};
@@ -53,6 +55,10 @@
         announcer.textContent = fresh === 1 ? "1 new card on the board" : fresh + " new cards on the board";
       }
       fresh = 0;
+    }
+    function announceSoon() {
+      clearTimeout(announceTimer);
+      announceTimer = setTimeout(announce, 3000);
     }
     // Someone typing a reason, choosing a group or with a box open in the board keeps what
     // they are doing: the board waits, and a button offers the new cards when they are ready.
@@ -85,9 +91,12 @@
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
           if (!html) { return; }
-          var next = new DOMParser().parseFromString(html, "text/html").getElementById("live-board");
+          var page = new DOMParser().parseFromString(html, "text/html");
+          var next = page.getElementById("live-board");
           var board = document.getElementById("live-board");
           if (!next || !board) { return; }
+          var holder = page.querySelector("[data-live-version]");
+          if (holder) { seen = Number(holder.getAttribute("data-live-version")); }
           var before = cardIds(board), after = cardIds(next);
           Object.keys(after).forEach(function (id) { if (!before[id]) { fresh += 1; } });
           // Keep keyboard focus where it was: the same control in the new board.
@@ -107,8 +116,7 @@
             }
             if (match) { match.focus(); }
           }
-          clearTimeout(announceTimer);
-          announceTimer = setTimeout(announce, 3000);
+          announceSoon();
         })
         .catch(function () {})
         .then(function () {
@@ -116,10 +124,101 @@
           if (again) { again = false; refresh(); }
         });
     }
+    // Where a card lives: its group's list, or its kind's column.
+    function listFor(board, kind, group) {
+      var home = group ? board.querySelector("#g" + group) : board.querySelector("#live-column-" + kind);
+      return home && home.querySelector("[data-cards]");
+    }
+    // A list's count and its "no cards yet" line, after cards came or went.
+    function tidy(list) {
+      var home = list.parentElement, n = list.children.length;
+      var empty = home.querySelector(":scope > [data-empty]");
+      if (empty) { empty.hidden = n > 0; }
+      var count = home.querySelector("[data-count]");
+      if (count) { count.textContent = "(" + n + ")"; }
+    }
+    // Puts a change in place; false when the board must be fetched again instead.
+    function apply(d) {
+      var board = document.getElementById("live-board");
+      if (!board || d.from !== seen) { return false; }
+      var card = function (id) { return board.querySelector('[data-card="' + id + '"]'); };
+      // A card taken back with this person's dot on it gives the dot back: the page says so.
+      if (d.removed.some(function (id) { var c = card(id); return c && c.hasAttribute("data-my-dot"); })) { return false; }
+      if (d.moved.some(function (m) { return card(m[0]) && !listFor(board, "", m[1] || null) && m[1]; })) { return false; }
+      var focused = document.activeElement;
+      var token = (document.querySelector("input[name=csrf_token]") || {}).value || "";
+      var noneLeft = board.getAttribute("data-dots-left") === "0";
+      d.added.forEach(function (a) {
+        var list = listFor(board, a.kind, a.group);
+        if (card(a.id) || !list) { return; }
+        var holder = document.createElement("ul");
+        holder.innerHTML = a.html;
+        var item = holder.firstElementChild;
+        if (!item) { return; }
+        item.querySelectorAll("input[name=csrf_token]").forEach(function (i) { i.value = token; });
+        if (noneLeft) {
+          item.querySelectorAll("button.live-dot-button").forEach(function (b) { b.disabled = true; b.setAttribute("aria-disabled", "true"); });
+        }
+        list.appendChild(item);
+        tidy(list);
+        fresh += 1;
+      });
+      d.moved.forEach(function (m) {
+        var item = card(m[0]);
+        var list = item && listFor(board, item.getAttribute("data-kind"), m[1]);
+        if (!list || item.parentElement === list) { return; }
+        var from = item.parentElement;
+        list.appendChild(item);
+        tidy(from);
+        tidy(list);
+      });
+      d.removed.forEach(function (id) {
+        var item = card(id);
+        if (!item) { return; }
+        var from = item.parentElement;
+        item.remove();
+        tidy(from);
+      });
+      Object.keys(d.dots).forEach(function (key) {
+        var home = key.charAt(0) === "c" ? card(key.slice(1)) : board.querySelector("#" + key);
+        var count = home && home.querySelector("[data-dots]");
+        if (count) { count.textContent = d.dots[key]; }
+      });
+      var counts = board.querySelector("[data-live-counts]");
+      if (counts) { counts.textContent = d.counts; }
+      if (focused && document.activeElement !== focused && document.contains(focused)) { focused.focus(); }
+      seen = d.version;
+      if (d.reranks || d.added.length) { rankingSoon(); }
+      announceSoon();
+      return true;
+    }
+    // The ranking (not anyone's own) is fetched alone, at most every five seconds.
+    function rankingSoon() {
+      if (!rankingUrl || rankingTimer) { return; }
+      rankingTimer = setTimeout(function () {
+        rankingTimer = null;
+        var shown = document.getElementById("live-ranking");
+        if (shown && shown.contains(document.activeElement)) { rankingSoon(); return; }
+        rankingAt = Date.now();
+        fetch(rankingUrl, { credentials: "same-origin", headers: { "Accept": "text/html" } })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .then(function (html) {
+            var next = html && new DOMParser().parseFromString(html, "text/html").getElementById("live-ranking");
+            var now = document.getElementById("live-ranking");
+            if (next && now && !now.contains(document.activeElement)) { now.replaceWith(next); }
+          })
+          .catch(function () {});
+      }, Math.max(0, rankingAt + 5000 - Date.now()));
+    }
     var events = new EventSource(live.getAttribute("data-live-events"));
     events.addEventListener("change", function (e) {
-      if (seen !== null && seen !== e.data) { refresh(); }
-      seen = e.data;
+      if (Number(e.data) > seen) { refresh(); }
+    });
+    events.addEventListener("delta", function (e) {
+      var d;
+      try { d = JSON.parse(e.data); } catch (x) { refresh(); return; }
+      if (d.version <= seen && !busy) { return; }
+      if (busy || !apply(d)) { refresh(); }
     });
   }
 })();

@@ -3,7 +3,10 @@
 //! change count. One watcher task per session and server reads that count from the database
 //! every [`POLL`], however many boards are open, and tells them all; so a change made through
 //! any server reaches every server's boards, on SQLite and PostgreSQL alike (decision 0034).
-//! The board then fetches itself again: the HTML is made by the server, as without JavaScript.
+//! When what changed can be shown in place (new cards, moves, cards taken back, dot counts),
+//! the watcher makes it once, as HTML and counts for phones and the projector, and the stream
+//! carries it; otherwise a board fetches itself again. Either way the HTML is made by the
+//! server, as without JavaScript.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -19,7 +22,7 @@ pub const POLL: Duration = Duration::from_millis(250);
 /// The watchers of one server, and the signal that ends every stream when the server stops.
 #[derive(Debug)]
 pub struct LiveHub {
-    watchers: Mutex<HashMap<i64, watch::Receiver<i64>>>,
+    watchers: Mutex<HashMap<i64, watch::Receiver<Tick>>>,
     /// Each session's board as last read, with the change count it was read at: when a change
     /// sends every open board to fetch itself, they share one read (measured with
     /// `scripts/live-load`: 300 boards each reading the whole board on every change kept the
@@ -28,6 +31,35 @@ pub struct LiveHub {
     /// Open streams per session.
     streams: Mutex<HashMap<i64, usize>>,
     stopping: watch::Sender<bool>,
+}
+
+/// What a watcher tells the streams of its session after reading a change.
+#[derive(Debug, Clone, Default)]
+pub struct Tick {
+    /// The change count now.
+    pub version: i64,
+    /// The change count of the watcher's previous read: `delta` brings a board from it to now.
+    pub from: i64,
+    pub delta: Option<Arc<Deltas>>,
+}
+
+/// What changed, made once for every stream: JSON for each kind of board, standard and Easy
+/// Read (`[standard, easy]`).
+#[derive(Debug)]
+pub struct Deltas {
+    pub participant: [String; 2],
+    pub projector: [String; 2],
+}
+
+impl Deltas {
+    pub fn for_board(&self, projector: bool, easy: bool) -> &str {
+        let variants = if projector {
+            &self.projector
+        } else {
+            &self.participant
+        };
+        &variants[usize::from(easy)]
+    }
 }
 
 /// Live streams one server holds at most (each is an open connection: a file descriptor).
@@ -74,27 +106,33 @@ impl Default for LiveHub {
 }
 
 impl LiveHub {
-    /// A receiver of the session's change count, starting a watcher if none runs here.
+    /// A receiver of the session's changes, starting a watcher if none runs here.
     pub fn subscribe(
         self: &Arc<Self>,
         store: &Store,
-        session_id: i64,
-        now: i64,
-    ) -> watch::Receiver<i64> {
+        session: &LiveSession,
+    ) -> watch::Receiver<Tick> {
         let mut watchers = self.watchers.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(existing) = watchers.get(&session_id)
+        if let Some(existing) = watchers.get(&session.id)
             && existing.has_changed().is_ok()
         {
             return existing.clone();
         }
-        let (sender, receiver) = watch::channel(now);
-        watchers.insert(session_id, receiver.clone());
+        let (sender, receiver) = watch::channel(Tick {
+            version: session.version,
+            from: session.version,
+            delta: None,
+        });
+        watchers.insert(session.id, receiver.clone());
         let hub = Arc::clone(self);
         let store = store.clone();
+        let session_id = session.id;
         let mut stopping = self.stopping.subscribe();
         tokio::spawn(async move {
             let mut interval = tokio::time::interval(POLL);
             interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            // The board as of the last change told: what the next one is measured from.
+            let mut last: Option<Arc<BoardData>> = None;
             loop {
                 tokio::select! {
                     _ = interval.tick() => {}
@@ -104,18 +142,41 @@ impl LiveHub {
                 if sender.receiver_count() <= 1 {
                     break;
                 }
-                match mir_app::live::version(&store, session_id).await {
-                    Ok(Some(version)) => {
-                        sender.send_if_modified(|seen| {
-                            let changed = *seen != version;
-                            *seen = version;
-                            changed
-                        });
-                    }
+                let session = match mir_app::live::session_by_id(&store, session_id).await {
+                    Ok(Some(session)) => session,
                     // The session was deleted: the boards stop.
                     Ok(None) => break,
-                    Err(error) => tracing::warn!(%error, "could not read a live session's changes"),
+                    Err(error) => {
+                        tracing::warn!(%error, "could not read a live session's changes");
+                        continue;
+                    }
+                };
+                let told = sender.borrow().version;
+                if session.version == told && last.is_some() {
+                    continue;
                 }
+                let now = match hub.board_data(&store, &session).await {
+                    Ok(now) => now,
+                    Err(error) => {
+                        tracing::warn!(%error, "could not read a live board");
+                        continue;
+                    }
+                };
+                let before = last.replace(Arc::clone(&now));
+                if now.board.version == told {
+                    continue;
+                }
+                // In place only from the board the streams were last told of; otherwise (the
+                // watcher's first read) boards fetch themselves again.
+                let delta = before
+                    .filter(|before| before.board.version == told)
+                    .and_then(|before| crate::routes::live::render_deltas(&session, &before, &now))
+                    .map(Arc::new);
+                sender.send_replace(Tick {
+                    version: now.board.version,
+                    from: told,
+                    delta,
+                });
             }
             let mut watchers = hub.watchers.lock().unwrap_or_else(PoisonError::into_inner);
             if watchers
@@ -151,11 +212,12 @@ impl LiveHub {
         if boards.len() >= BOARDS_KEPT && !boards.contains_key(&session.id) {
             boards.clear();
         }
+        // Kept under the count it was read at (the same snapshot), never the older one asked for.
         let newer = boards
             .get(&session.id)
-            .is_some_and(|(version, _)| *version > session.version);
+            .is_some_and(|(version, _)| *version > data.board.version);
         if !newer {
-            boards.insert(session.id, (session.version, Arc::clone(&data)));
+            boards.insert(session.id, (data.board.version, Arc::clone(&data)));
         }
         Ok(data)
     }

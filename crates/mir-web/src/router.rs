@@ -326,6 +326,7 @@ pub fn router(state: AppState) -> Router {
         .route("/live/{code}/projector", get(live::projector))
         .route("/live/{code}/qr.svg", get(live::qr))
         .route("/live/{code}/events", get(live::events))
+        .route("/live/{code}/ranking", get(live::ranking))
         .route(
             "/manage/organisations/{slug}/sessions",
             get(live::sessions).post(live::create),

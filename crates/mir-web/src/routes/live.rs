@@ -14,6 +14,7 @@
 use std::convert::Infallible;
 use std::time::Duration;
 
+use crate::middleware::view_mode::ViewMode;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -145,11 +146,152 @@ impl BoardParts {
     }
 
     pub fn target_key(&self, target: &mir_store::DotTarget) -> String {
-        match target {
-            mir_store::DotTarget::Card(id) => format!("c{id}"),
-            mir_store::DotTarget::Group(id) => format!("g{id}"),
+        target_key(*target)
+    }
+
+    /// "12 people joined · 14 cards".
+    pub fn counts(&self, participants: &i64, cards: &i64) -> String {
+        counts(*participants, *cards)
+    }
+
+    /// The ranking as this board shows it: all of it for the facilitator, the first
+    /// [`RANKING_SHOWN`] on a phone or the projector.
+    pub fn ranking(&self) -> &[mir_app::live::Ranked] {
+        let all = &self.board.ranking;
+        if self.viewer.is_facilitator() {
+            all
+        } else {
+            &all[..all.len().min(RANKING_SHOWN)]
         }
     }
+}
+
+fn target_key(target: mir_store::DotTarget) -> String {
+    match target {
+        mir_store::DotTarget::Card(id) => format!("c{id}"),
+        mir_store::DotTarget::Group(id) => format!("g{id}"),
+    }
+}
+
+fn counts(participants: i64, cards: i64) -> String {
+    format!(
+        "{participants} {} joined · {cards} {}",
+        if participants == 1 {
+            "person"
+        } else {
+            "people"
+        },
+        if cards == 1 { "card" } else { "cards" }
+    )
+}
+
+/// Ranked cards and groups a phone or the projector lists (the facilitator's page and the
+/// record list them all): a room's 300 cards are no list to read on a phone, and the live
+/// stream stays small.
+pub const RANKING_SHOWN: usize = 10;
+
+/// One card alone, as a phone or the projector shows it to everyone (no one's own controls;
+/// the page's script adds the form token and the dots left).
+#[derive(Template)]
+#[template(path = "live/card_alone.html")]
+struct CardAlone<'a> {
+    ctx: &'a PageContext,
+    parts: &'a BoardParts,
+    c: &'a mir_app::live::CardView,
+}
+
+/// What changed on a board from `before` to `now`, made once for every stream of the session
+/// (decision 0034): `None` when boards must fetch themselves again.
+pub fn render_deltas(
+    session: &LiveSession,
+    before: &mir_app::live::BoardData,
+    now: &mir_app::live::BoardData,
+) -> Option<crate::live_events::Deltas> {
+    let change = live::delta(&before.board, &now.board)?;
+    let dots_on = |target: mir_store::DotTarget| {
+        i64::try_from(now.board.dots.iter().filter(|(t, _)| *t == target).count()).unwrap_or(0)
+    };
+    let variant = |viewer: Viewer, easy: bool| -> Option<String> {
+        let view = if easy {
+            ViewMode::EasyRead
+        } else {
+            ViewMode::Standard
+        };
+        let ctx = PageContext::bare(view, &axum::http::Uri::from_static("/"), &HeaderMap::new());
+        let parts = BoardParts {
+            board: BoardView {
+                version: now.board.version,
+                columns: Vec::new(),
+                groups: Vec::new(),
+                hidden: Vec::new(),
+                ranking: Vec::new(),
+                participants: change.participants,
+                cards: change.cards,
+                // The page's script disables "Put a dot on it" when its own dots are used.
+                dots_left: 1,
+                lines_shown: false,
+            },
+            viewer,
+            code: session.code.clone(),
+            manage: String::new(),
+            new_priority: String::new(),
+            session_id: session.id,
+            open: session.state == SessionState::Open.key(),
+        };
+        let mut added = Vec::new();
+        for card in &change.added {
+            let view = mir_app::live::CardView {
+                kind: CardKind::parse(&card.kind).unwrap_or(CardKind::Idea),
+                perspective: Perspective::parse(&card.perspective).unwrap_or(Perspective::Other),
+                dots: dots_on(mir_store::DotTarget::Card(card.id)),
+                mine: false,
+                my_dot: false,
+                card: card.clone(),
+            };
+            let html = CardAlone {
+                ctx: &ctx,
+                parts: &parts,
+                c: &view,
+            }
+            .render()
+            .map_err(|error| tracing::warn!(%error, "could not make a live card"))
+            .ok()?;
+            added.push(serde_json::json!({
+                "id": card.id,
+                "kind": view.kind.key(),
+                "group": card.group_id,
+                "html": html,
+            }));
+        }
+        let dots: serde_json::Map<String, serde_json::Value> = change
+            .dots
+            .iter()
+            .map(|(target, n)| (target_key(*target), parts.dots(n).into()))
+            .collect();
+        Some(
+            serde_json::json!({
+                "version": now.board.version,
+                "from": before.board.version,
+                "added": added,
+                "moved": change.moved,
+                "removed": change.removed,
+                "dots": dots,
+                "counts": counts(change.participants, change.cards),
+                "reranks": change.reranks(),
+            })
+            .to_string(),
+        )
+    };
+    Some(crate::live_events::Deltas {
+        participant: [
+            variant(Viewer::Participant, false)?,
+            variant(Viewer::Participant, true)?,
+        ],
+        projector: [
+            variant(Viewer::Projector, false)?,
+            variant(Viewer::Projector, true)?,
+        ],
+    })
 }
 
 /// Ranked cards and groups drawn in the chart (the table lists them all).
@@ -674,12 +816,53 @@ pub async fn qr(
         .into_response())
 }
 
-/// `GET /live/{code}/events`: "something changed", with the session's change count, within a
-/// second of any change on any server. Ends when the server stops (the browser reconnects).
+#[derive(Template)]
+#[template(path = "live/ranking.html")]
+struct RankingFragment {
+    ctx: PageContext,
+    parts: BoardParts,
+}
+
+/// `GET /live/{code}/ranking`: the ranking alone, as a phone or the projector shows it. A
+/// board's script fetches it after dots move, at most every few seconds, instead of the whole
+/// page. As open as the projector.
+pub async fn ranking(
+    State(state): State<AppState>,
+    Path(code): Path<JoinCode>,
+    Client(client): Client,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let session = live::session_at(&state.store, &code, &client).await?;
+    let data = state.live.board_data(&state.store, &session).await?;
+    let board = live::board_view(&data, &session, None, false);
+    Ok(personal(render(
+        StatusCode::OK,
+        &RankingFragment {
+            ctx,
+            parts: BoardParts {
+                board,
+                viewer: Viewer::Projector,
+                code: session.code.clone(),
+                manage: String::new(),
+                new_priority: String::new(),
+                session_id: session.id,
+                open: session.state == SessionState::Open.key(),
+            },
+        },
+    )?))
+}
+
+/// `GET /live/{code}/events`: within a second of any change on any server, either what
+/// changed (`delta`: new cards as HTML, moves, cards taken back, dot counts), for a phone
+/// (`?board=participant`) or the projector (`?board=projector`) in the reader's view; or
+/// "something changed" (`change`, with the change count), after which the board fetches itself
+/// again. Ends when the server stops (the browser reconnects).
 pub async fn events(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
     Client(client): Client,
+    uri: axum::http::Uri,
+    ctx: PageContext,
 ) -> Result<Response, WebError> {
     let session = live::session_at(&state.store, &code, &client).await?;
     // Streams are counted: past the server's or the session's share, the browser is asked to
@@ -693,23 +876,34 @@ pub async fn events(
             .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
         return Ok(busy);
     };
-    let changes = state
-        .live
-        .subscribe(&state.store, session.id, session.version);
+    let board = uri
+        .query()
+        .unwrap_or("")
+        .split('&')
+        .find_map(|pair| match pair {
+            "board=participant" => Some(false),
+            "board=projector" => Some(true),
+            _ => None,
+        });
+    let easy = ctx.easy;
+    let changes = state.live.subscribe(&state.store, &session);
     let stopping = state.live.stopping();
     // A session that is not open changes rarely: its stream says where it is, then ends.
     let open = session.state == SessionState::Open.key();
     let ends_at = tokio::time::Instant::now() + crate::live_events::STREAM_LIFETIME;
+    let change = |version: i64| Event::default().event("change").data(version.to_string());
     let stream = futures_util::stream::unfold(
         (changes, stopping, Some(open), place),
         move |(mut changes, mut stopping, first, place)| async move {
             if let Some(open) = first {
-                let version = *changes.borrow_and_update();
-                let event = Event::default().event("change").data(version.to_string());
+                let version = changes.borrow_and_update().version;
                 if !open {
                     stopping = tokio::sync::watch::channel(true).1;
                 }
-                return Some((Ok::<_, Infallible>(event), (changes, stopping, None, place)));
+                return Some((
+                    Ok::<_, Infallible>(change(version)),
+                    (changes, stopping, None, place),
+                ));
             }
             if *stopping.borrow() {
                 return None;
@@ -717,8 +911,13 @@ pub async fn events(
             tokio::select! {
                 changed = changes.changed() => {
                     changed.ok()?;
-                    let version = *changes.borrow_and_update();
-                    let event = Event::default().event("change").data(version.to_string());
+                    let tick = changes.borrow_and_update().clone();
+                    let event = match (board, &tick.delta) {
+                        (Some(projector), Some(delta)) => Event::default()
+                            .event("delta")
+                            .data(delta.for_board(projector, easy)),
+                        _ => change(tick.version),
+                    };
                     Some((Ok(event), (changes, stopping, None, place)))
                 }
                 _ = stopping.changed() => None,

@@ -34,6 +34,14 @@ const WITHOUT_EASY_READ: &[(&str, &str)] = &[
     ("admin/people.html", "the national programme team's desk"),
     ("admin/preview.html", "the national programme team's desk"),
     ("admin/upload.html", "the national programme team's desk"),
+    (
+        "live/card_alone.html",
+        "a fragment: its Easy Read words are in live/_card.html",
+    ),
+    (
+        "live/ranking.html",
+        "a fragment: its Easy Read words are in live/_ranking.html",
+    ),
 ];
 
 fn templates(dir: &std::path::Path, out: &mut Vec<String>) {

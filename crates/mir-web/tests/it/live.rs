@@ -418,6 +418,116 @@ async fn the_stream_says_when_a_board_changed(app: &TestApp) {
     );
 }
 
+/// The next event named `name` on a stream, within 5 seconds.
+async fn next_named(body: &mut Body, name: &str) -> String {
+    loop {
+        let frame = tokio::time::timeout(std::time::Duration::from_secs(5), body.frame())
+            .await
+            .unwrap_or_else(|_| panic!("a {name} event within 5 s"))
+            .expect("stream open")
+            .expect("frame");
+        if let Some(data) = frame.data_ref() {
+            let text = String::from_utf8_lossy(data).into_owned();
+            if text.contains(&format!("event: {name}")) {
+                return text;
+            }
+        }
+    }
+}
+
+async fn the_stream_carries_new_cards_and_dots_to_phones(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Aspen Care")).await;
+    let (manage, _, code) = prepared_session(app, &g).await;
+    app.post_as(&format!("{manage}/state"), "to=open", &g.admin)
+        .await;
+    let mut kim = Device::new(app, &code).await;
+    kim.join(app, &code, "carer").await;
+    let page = kim.get(app, &format!("/live/{code}")).await;
+    let version: i64 = page
+        .body
+        .split("data-live-version=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .and_then(|v| v.parse().ok())
+        .expect("the board says which change it shows");
+    let open = |path: String| {
+        app.router.clone().oneshot(
+            Request::builder()
+                .uri(path)
+                .header("cookie", "mir_view=easy")
+                .body(Body::empty())
+                .expect("request"),
+        )
+    };
+    let mut phone = open(format!("/live/{code}/events?board=participant"))
+        .await
+        .expect("answer")
+        .into_body();
+    let mut facilitator = open(format!("/live/{code}/events"))
+        .await
+        .expect("answer")
+        .into_body();
+    next_named(&mut phone, "change").await;
+    next_named(&mut facilitator, "change").await;
+    // Let the watcher read the board the streams start from.
+    tokio::time::sleep(mir_web::live_events::POLL * 2).await;
+    let card = kim
+        .post(
+            app,
+            &format!("/live/{code}/cards"),
+            "kind=idea&text=Ramps+%3Cb%3Eeverywhere%3C%2Fb%3E",
+        )
+        .await;
+    assert_eq!(card.status, StatusCode::SEE_OTHER, "{}", card.body);
+    let delta = next_named(&mut phone, "delta").await;
+    assert!(
+        delta.contains(&format!("\"from\":{version}")),
+        "the change starts from the board the phone shows: {delta}"
+    );
+    assert!(
+        delta.contains("Ramps &#60;b&#62;everywhere&#60;/b&#62;") && !delta.contains("<b>"),
+        "the new card comes as escaped HTML: {delta}"
+    );
+    assert!(
+        delta.contains("I have an idea"),
+        "with its kind, in the reader's view (Easy Read here): {delta}"
+    );
+    assert!(
+        !delta.contains("Change or take back"),
+        "no one's own controls travel to everyone: {delta}"
+    );
+    // The facilitator's page (no board named) is told to fetch itself again.
+    next_named(&mut facilitator, "change").await;
+    // A dot: the new count, in place.
+    let id = delta
+        .split("\"id\":")
+        .nth(1)
+        .and_then(|rest| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .expect("the card's number")
+        .to_owned();
+    let dot = kim
+        .post(app, &format!("/live/{code}/dots"), &format!("target=c{id}"))
+        .await;
+    assert_eq!(dot.status, StatusCode::SEE_OTHER, "{}", dot.body);
+    let counted = next_named(&mut phone, "delta").await;
+    assert!(
+        counted.contains(&format!("\"c{id}\":\"1 dot\"")) && counted.contains("\"reranks\":true"),
+        "{counted}"
+    );
+    // The ranking alone, for the script to fetch after dots move.
+    let ranking = kim.get(app, &format!("/live/{code}/ranking")).await;
+    assert_eq!(ranking.status, StatusCode::OK);
+    assert!(ranking.body.contains("id=\"live-ranking\"") && ranking.body.contains("Ramps"));
+    // Words changed: boards fetch themselves again.
+    kim.post(
+        app,
+        &format!("/live/{code}/cards/{id}"),
+        "kind=idea&text=Ramps+at+every+door",
+    )
+    .await;
+    next_named(&mut phone, "change").await;
+}
+
 async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
     let g = group(app, &mir_store::testing::sign_up("Hazel Care")).await;
     let (manage, _, code) = prepared_session(app, &g).await;
@@ -448,5 +558,6 @@ async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
 both_engines!(
     a_room_writes_groups_votes_and_a_group_becomes_a_priority,
     the_stream_says_when_a_board_changed,
+    the_stream_carries_new_cards_and_dots_to_phones,
     wrong_codes_are_limited_and_right_ones_never_count,
 );

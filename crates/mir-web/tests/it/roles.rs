@@ -234,6 +234,7 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
         ("/live/{code}/qr.svg", "/live/CDRABC/qr.svg".into(), [ok; 7]),
         // A closed session's stream says where it is and ends.
         ("/live/{code}/events", "/live/SPR567/events".into(), [ok; 7]),
+        ("/live/{code}/ranking", "/live/SPR567/ranking".into(), [ok; 7]),
         ("/live/{code}/cards/{id}", "/live/CDRABC/cards/1".into(), [see; 7]),
         (
             "/frameworks/{slug}/versions/{version}/pictures/{file}",
