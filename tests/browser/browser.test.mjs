@@ -1123,6 +1123,16 @@ test("a live session: the facilitator opens it; three people join by code on pho
   assert.ok(await c.locator(".live-card__text:text('A map of step-free routes')").isVisible());
 
   await projector.locator(".live-card__text:text('A map of step-free routes')").waitFor({ timeout: 5000 });
+  // Phone A (JavaScript, Easy Read) gets the card in place from the stream, without fetching its
+  // page, with a dot button that works (its form token filled in by the script).
+  await a.evaluate(() => { window.stillTheSamePage = true; });
+  const arrived = a.locator(".live-card", { hasText: "A map of step-free routes" });
+  await arrived.waitFor({ timeout: 5000 });
+  assert.equal(await a.evaluate(() => window.stillTheSamePage), true, "put in place, not a page load");
+  assert.match(await arrived.innerText(), /I have an idea/, "in the reader's Easy Read words");
+  await assertNoAxeViolations(a, "live-board-card-arrived");
+  await arrived.locator("button:text('Put a dot on it')").click();
+  await a.locator(".live-card", { hasText: "A map of step-free routes" }).locator("text=(one is yours)").waitFor({ timeout: 5000 });
   // The wall without JavaScript has none of it until it is refreshed.
   assert.equal(await staticProjector.locator(".live-card__text:text('A map of step-free routes')").count(), 0);
   await staticProjector.click("text=Refresh the board");

@@ -166,6 +166,7 @@ pub async fn create(
         return Err(AppError::Invalid(errors));
     }
     let person_id = ws.me.person_id;
+    let retention_days = store.live_retention_days(ws.organisation.id).await?;
     // A code in use is drawn again (with 887 million codes, a second draw is rare).
     for _ in 0..5 {
         let code = new_code();
@@ -177,7 +178,7 @@ pub async fn create(
                 question: &question,
                 statements: &statements,
                 vote_budget: budget.unwrap_or(DEFAULT_VOTE_BUDGET),
-                retention_days: DEFAULT_RETENTION_DAYS,
+                retention_days,
                 created_by: person_id,
                 now: mir_store::now(),
             })
@@ -269,6 +270,48 @@ pub async fn keep(
     )
     .await?;
     Ok(())
+}
+
+/// The longest a group may keep closed sessions, in days (two years).
+pub const MAX_RETENTION_DAYS: i64 = 730;
+
+/// Sets how long the group keeps a closed session before it is deleted (unless kept): for new
+/// sessions and every session not deleted yet. Those who facilitate decide it.
+pub async fn set_retention(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    days: &str,
+) -> Result<i64, AppError> {
+    let ws = facilitator(store, actor, slug).await?;
+    let days = match days.trim().parse::<i64>() {
+        Ok(n) if (1..=MAX_RETENTION_DAYS).contains(&n) => n,
+        _ => {
+            let mut errors = FieldErrors::new();
+            errors.add(
+                "retention_days",
+                format!("Enter a whole number of days from 1 to {MAX_RETENTION_DAYS}, like 90"),
+            );
+            return Err(AppError::Invalid(errors));
+        }
+    };
+    store
+        .set_live_retention_days(ws.organisation.id, days)
+        .await?;
+    crate::audit::record(
+        store,
+        Some(ws.organisation.id),
+        actor,
+        "live session retention set",
+        json!({"days": days}),
+    )
+    .await?;
+    Ok(days)
+}
+
+/// Days the group keeps a closed session.
+pub async fn retention_days(store: &impl LiveStore, organisation_id: i64) -> Result<i64, AppError> {
+    Ok(store.live_retention_days(organisation_id).await?)
 }
 
 /// Codes that name no session, per client, before that client is refused for a while: only

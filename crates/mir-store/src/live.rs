@@ -219,6 +219,17 @@ pub trait LiveRepo {
         &self,
         session_id: i64,
     ) -> impl Future<Output = Result<Option<i64>, StoreError>> + Send;
+    /// Days the group keeps a closed session (90 unless it chose otherwise).
+    fn live_retention_days(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<i64, StoreError>> + Send;
+    /// Sets the group's retention period, for its new sessions and every one not deleted yet.
+    fn set_live_retention_days(
+        &self,
+        organisation_id: i64,
+        days: i64,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Deletes sessions closed more than their retention period before `now`, unless kept
     /// (or archived: archiving keeps a session for the group's history).
     fn delete_expired_live_sessions(
@@ -825,6 +836,35 @@ impl LiveRepo for Store {
                 .fetch_optional(&self.pool)
                 .await?,
         )
+    }
+
+    async fn live_retention_days(&self, organisation_id: i64) -> Result<i64, StoreError> {
+        let days: Option<i64> =
+            sqlx::query_scalar("SELECT live_retention_days FROM organisations WHERE id = $1")
+                .bind(organisation_id)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(days.unwrap_or(90))
+    }
+
+    async fn set_live_retention_days(
+        &self,
+        organisation_id: i64,
+        days: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("UPDATE organisations SET live_retention_days = $1 WHERE id = $2")
+            .bind(days)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE live_sessions SET retention_days = $1 WHERE organisation_id = $2")
+            .bind(days)
+            .bind(organisation_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn delete_expired_live_sessions(&self, now: UnixTime) -> Result<u64, StoreError> {

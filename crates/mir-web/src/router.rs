@@ -332,6 +332,10 @@ pub fn router(state: AppState) -> Router {
             get(live::sessions).post(live::create),
         )
         .route(
+            "/manage/organisations/{slug}/sessions/retention",
+            post(live::retention),
+        )
+        .route(
             "/manage/organisations/{slug}/sessions/{id}",
             get(live::facilitate),
         )

@@ -951,6 +951,8 @@ struct SessionsPage {
     can_facilitate: bool,
     statements: Vec<Statement>,
     form: SessionForm,
+    /// Days closed sessions are kept, as saved or as just typed.
+    retention_days: String,
     errors: FieldErrors,
 }
 
@@ -972,9 +974,16 @@ async fn sessions_page(
     slug: &str,
     ctx: PageContext,
     form: SessionForm,
+    retention_typed: Option<String>,
     errors: FieldErrors,
 ) -> Result<SessionsPage, WebError> {
     let (ws, sessions) = live::sessions_of(&state.store, actor, slug).await?;
+    let retention_days = match retention_typed {
+        Some(typed) => typed,
+        None => live::retention_days(&state.store, ws.organisation.id)
+            .await?
+            .to_string(),
+    };
     let can_facilitate = mir_app::policy::group_permits(
         ws.me.role,
         ws.me.is_co_chair,
@@ -998,6 +1007,7 @@ async fn sessions_page(
             },
             ..form
         },
+        retention_days,
         errors,
     })
 }
@@ -1017,6 +1027,7 @@ pub async fn sessions(
             &slug,
             ctx,
             SessionForm::default(),
+            None,
             FieldErrors::new(),
         )
         .await?,
@@ -1043,7 +1054,48 @@ pub async fn create(
         )),
         Outcome::Rejected(rejection) => render(
             rejection.status,
-            &sessions_page(&state, &actor, &slug, ctx, form, rejection.errors).await?,
+            &sessions_page(&state, &actor, &slug, ctx, form, None, rejection.errors).await?,
+        ),
+    }
+}
+
+/// The retention form: days as typed.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct RetentionForm {
+    pub retention_days: String,
+}
+
+/// `POST /manage/organisations/{slug}/sessions/retention`: how long closed sessions are kept.
+pub async fn retention(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(slug): Path<Slug>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<RetentionForm>,
+) -> Result<Response, WebError> {
+    match form::answer(
+        live::set_retention(&state.store, &actor, &slug, &form.retention_days).await,
+        "retention_days",
+    )? {
+        Outcome::Done(days) => Ok(form::saved(
+            &session,
+            format!("Closed sessions are now deleted {days} days after they close, unless kept."),
+            &format!("/manage/organisations/{slug}/sessions"),
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
+            &sessions_page(
+                &state,
+                &actor,
+                &slug,
+                ctx,
+                SessionForm::default(),
+                Some(form.retention_days),
+                rejection.errors,
+            )
+            .await?,
         ),
     }
 }

@@ -528,6 +528,72 @@ async fn the_stream_carries_new_cards_and_dots_to_phones(app: &TestApp) {
     next_named(&mut phone, "change").await;
 }
 
+async fn a_group_sets_how_long_closed_sessions_are_kept(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Willow Care")).await;
+    let (_, id, _) = prepared_session(app, &g).await;
+    let sessions = format!("/manage/organisations/{}/sessions", g.slug);
+    let page = app.get_with_cookie(&sessions, Some(&g.admin)).await;
+    assert!(
+        page.body.contains("value=\"90\""),
+        "90 days unless the group chose"
+    );
+    // A mistake: shown by the field and at the top, with what was typed kept.
+    let wrong = app
+        .post_as(
+            &format!("{sessions}/retention"),
+            "retention_days=ninety",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong
+            .body
+            .contains("Enter a whole number of days from 1 to 730")
+    );
+    assert!(
+        wrong.body.contains("href=\"#retention_days\""),
+        "in the error summary"
+    );
+    assert!(
+        wrong.body.contains("value=\"ninety\""),
+        "what was typed is kept"
+    );
+    let saved = app
+        .post_as(
+            &format!("{sessions}/retention"),
+            "retention_days=30",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let stored = |id| async move {
+        app.db
+            .store
+            .live_session(id)
+            .await
+            .expect("read")
+            .expect("there")
+            .retention_days
+    };
+    assert_eq!(stored(id).await, 30, "applies to sessions not yet deleted");
+    let (_, newer, _) = prepared_session(app, &g).await;
+    assert_eq!(stored(newer).await, 30, "and to new ones");
+}
+
+async fn a_whole_room_behind_one_address_can_join(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Hornbeam Care")).await;
+    let (manage, _, code) = prepared_session(app, &g).await;
+    app.post_as(&format!("{manage}/state"), "to=open", &g.admin)
+        .await;
+    // Every request here comes from one address, as a venue's Wi-Fi makes it: 120 people
+    // (more than the first limit of 100 per address) all get in.
+    for _ in 0..120 {
+        let mut phone = Device::new(app, &code).await;
+        phone.join(app, &code, "person").await;
+    }
+}
+
 async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
     let g = group(app, &mir_store::testing::sign_up("Hazel Care")).await;
     let (manage, _, code) = prepared_session(app, &g).await;
@@ -559,5 +625,7 @@ both_engines!(
     a_room_writes_groups_votes_and_a_group_becomes_a_priority,
     the_stream_says_when_a_board_changed,
     the_stream_carries_new_cards_and_dots_to_phones,
+    a_group_sets_how_long_closed_sessions_are_kept,
+    a_whole_room_behind_one_address_can_join,
     wrong_codes_are_limited_and_right_ones_never_count,
 );

@@ -570,6 +570,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             edit_bad,
         ),
         (
+            "/manage/organisations/{slug}/sessions/retention",
+            format!("{ws}/sessions/retention"),
+            "retention_days=",
+            edit_bad,
+        ),
+        (
             "/manage/organisations/{slug}/sessions/{id}/state",
             format!("{sessions}/state"),
             "to=open",
