@@ -36,6 +36,41 @@
     link.addEventListener("focus", show);
     link.addEventListener("mouseover", show);
   });
+  // The facilitator may drag a card onto a group, or back to the columns; the "move to group"
+  // control does the same by keyboard and without JavaScript, and is what a drop sends.
+  function dropZone(el) { return el && el.closest ? el.closest(".live-group, .live-column") : null; }
+  document.addEventListener("dragstart", function (e) {
+    var card = e.target.closest && e.target.closest(".live-card[draggable=true]");
+    if (!card) { return; }
+    e.dataTransfer.setData("text/plain", card.getAttribute("data-card"));
+    e.dataTransfer.effectAllowed = "move";
+  });
+  document.addEventListener("dragover", function (e) {
+    var zone = dropZone(e.target);
+    if (zone && document.querySelector(".live-card[draggable=true]")) {
+      e.preventDefault();
+      zone.classList.add("live-drop");
+    }
+  });
+  document.addEventListener("dragleave", function (e) {
+    var zone = dropZone(e.target);
+    if (zone && !zone.contains(e.relatedTarget)) { zone.classList.remove("live-drop"); }
+  });
+  document.addEventListener("drop", function (e) {
+    var zone = dropZone(e.target);
+    if (!zone) { return; }
+    e.preventDefault();
+    zone.classList.remove("live-drop");
+    var card = document.querySelector('.live-card[draggable=true][data-card="' + e.dataTransfer.getData("text/plain") + '"]');
+    var select = card && card.querySelector("select[name=group]");
+    var group = zone.classList.contains("live-group") ? zone.id.slice(1) : "";
+    if (!select || select.value === group) { return; }
+    var was = select.value;
+    select.value = group;
+    // A group this board does not list yet (made since it was fetched): nothing is sent.
+    if (select.value !== group) { select.value = was; return; }
+    select.form.submit();
+  });
   // Live session boards. The stream either carries what changed (new cards as HTML made by
   // the server, moves, cards taken back, dot counts), put in place here, or says "something
   // changed", and the page fetches its board again and swaps it in. New cards are announced
@@ -56,9 +91,13 @@
       }
       fresh = 0;
     }
+    // At most one announcement every 3 seconds, even in a room where changes never pause.
     function announceSoon() {
-      clearTimeout(announceTimer);
-      announceTimer = setTimeout(announce, 3000);
+      if (announceTimer) { return; }
+      announceTimer = setTimeout(function () {
+        announceTimer = null;
+        announce();
+      }, 3000);
     }
     // Someone typing a reason, choosing a group or with a box open in the board keeps what
     // they are doing: the board waits, and a button offers the new cards when they are ready.
