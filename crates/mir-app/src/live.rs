@@ -314,6 +314,139 @@ pub async fn retention_days(store: &impl LiveStore, organisation_id: i64) -> Res
     Ok(store.live_retention_days(organisation_id).await?)
 }
 
+/// What went into a review from a session's cards.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IntoReview {
+    /// Cards whose words went in.
+    pub cards: usize,
+    /// Lines of words added (one per statement and perspective).
+    pub lines: usize,
+    /// Cards left out: about no statement in the review, or from "other" people (a review
+    /// counts people who use services, carers and staff).
+    pub left_out: usize,
+}
+
+/// The reviews a session's cards could go into (the group's open ones), and the one they
+/// went into, if they did.
+pub async fn reviews_for(
+    store: &(impl LiveStore + crate::reviews::ReviewStore),
+    session: &LiveSession,
+) -> Result<(Vec<mir_store::Review>, Option<mir_store::Review>), AppError> {
+    let all = store.reviews_of(session.organisation_id).await?;
+    let done = session
+        .review_id
+        .and_then(|id| all.iter().find(|r| r.id == id).cloned());
+    Ok((all.into_iter().filter(|r| r.is_open).collect(), done))
+}
+
+/// Puts the words of a session's cards into an open review of the group, as words from a
+/// workshop: for each statement and perspective, what was working well ("working well" cards)
+/// and what should change ("needs to change" and "idea" cards), with no count of people (a
+/// card is words, not a level). Hidden cards never go. Once per session, so nothing is said
+/// twice. Those who both facilitate and lead reviews may do it.
+pub async fn cards_into_review(
+    store: &(impl LiveStore + crate::reviews::ReviewStore),
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    review_id: &str,
+) -> Result<(i64, IntoReview), AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    authorize_in_group(f.ws.me.role, f.ws.me.is_co_chair, GroupAction::LeadReviews)?;
+    let Ok(review_id) = review_id.trim().parse::<i64>() else {
+        let mut errors = FieldErrors::new();
+        errors.add("review", "Choose the review the words go into");
+        return Err(AppError::Invalid(errors));
+    };
+    let ctx = crate::reviews::review_in_context(store, actor, slug, review_id).await?;
+    if !ctx.review.is_open {
+        return Err(AppError::Conflict(
+            "this review is closed: nothing can be added to it".into(),
+        ));
+    }
+    if f.session.review_id.is_some() {
+        return Err(AppError::Conflict(
+            "the words of this session's cards are already in a review".into(),
+        ));
+    }
+    let board = store.live_board(f.session.id).await?;
+    let mut words: BTreeMap<(String, mir_domain::review::Perspective), (Vec<String>, Vec<String>)> =
+        BTreeMap::new();
+    let mut done = IntoReview::default();
+    for card in board.cards.iter().filter(|c| c.hidden_reason.is_none()) {
+        let perspective = match Perspective::parse(&card.perspective) {
+            Some(Perspective::Person) => mir_domain::review::Perspective::Person,
+            Some(Perspective::Carer) => mir_domain::review::Perspective::Carer,
+            Some(Perspective::Staff) => mir_domain::review::Perspective::Staff,
+            _ => {
+                done.left_out += 1;
+                continue;
+            }
+        };
+        if card.statement.is_empty() || ctx.in_review(&card.statement).is_none() {
+            done.left_out += 1;
+            continue;
+        }
+        let (working, to_change) = words
+            .entry((card.statement.clone(), perspective))
+            .or_default();
+        if card.kind == CardKind::WorkingWell.key() {
+            working.push(card.text.clone());
+        } else {
+            to_change.push(card.text.clone());
+        }
+        done.cards += 1;
+    }
+    if words.is_empty() {
+        let mut errors = FieldErrors::new();
+        errors.add(
+            "review",
+            "No card is about a statement in this review: only cards about one of its statements can go in",
+        );
+        return Err(AppError::Invalid(errors));
+    }
+    let label: String = format!("Live session: {}", f.session.title)
+        .chars()
+        .take(200)
+        .collect();
+    let within = |texts: Vec<String>| {
+        mir_domain::validation::whole_lines_within(texts, mir_domain::review::MAX_WORDS_CHARS)
+    };
+    let rows: Vec<mir_store::WorkshopView> = words
+        .into_iter()
+        .map(
+            |((code, perspective), (working, to_change))| mir_store::WorkshopView {
+                statement_code: code,
+                perspective: perspective.key().to_owned(),
+                level: String::new(),
+                people: 0,
+                working: within(working),
+                to_change: within(to_change),
+                session_label: label.clone(),
+            },
+        )
+        .collect();
+    done.lines = rows.len();
+    // Claimed first: two clicks at once put the words in once.
+    if !store.set_live_review(f.session.id, review_id).await? {
+        return Err(AppError::Conflict(
+            "the words of this session's cards are already in a review".into(),
+        ));
+    }
+    store
+        .add_workshop_views(review_id, &rows, f.ws.me.person_id, mir_store::now())
+        .await?;
+    crate::audit::record(
+        store,
+        Some(f.ws.organisation.id),
+        actor,
+        "live session cards into review",
+        json!({"session": id, "review": review_id, "cards": done.cards, "lines": done.lines}),
+    )
+    .await?;
+    Ok((review_id, done))
+}
+
 /// Codes that name no session, per client, before that client is refused for a while: only
 /// wrong codes count, so a room on one venue's Wi-Fi (one address) joining together is never
 /// locked out, while guessing an open session's code stays out of reach.
@@ -1138,16 +1271,7 @@ pub async fn priority_from_session(
         // The words only: with few people in a perspective, naming it could name the writer.
         why.push(format!("“{}”", c.card.text));
     }
-    let mut kept = String::new();
-    for line in why {
-        if kept.chars().count() + line.chars().count() + 1 > 2000 {
-            break;
-        }
-        if !kept.is_empty() {
-            kept.push('\n');
-        }
-        kept.push_str(&line);
-    }
+    let kept = mir_domain::validation::whole_lines_within(why, 2000);
     Ok(PriorityForm {
         title: title.chars().take(150).collect(),
         statements,

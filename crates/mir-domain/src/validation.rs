@@ -127,6 +127,25 @@ pub fn looks_like_web_address(text: &str) -> bool {
     lower.contains("://") || lower.contains("www.") || lower.contains("http")
 }
 
+/// Lines joined by newlines, whole lines only, as many as fit in `max_chars` (the first first):
+/// for text made from many parts that must fit one field.
+pub fn whole_lines_within(lines: impl IntoIterator<Item = String>, max_chars: usize) -> String {
+    let mut kept = String::new();
+    let mut used = 0;
+    for line in lines {
+        let more = line.chars().count() + usize::from(!kept.is_empty());
+        if used + more > max_chars {
+            break;
+        }
+        if !kept.is_empty() {
+            kept.push('\n');
+        }
+        kept.push_str(&line);
+        used += more;
+    }
+    kept
+}
+
 pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
@@ -184,5 +203,15 @@ mod tests {
     #[test]
     fn counts_characters_not_bytes() {
         assert_eq!(char_len("café"), 4);
+    }
+
+    #[test]
+    fn whole_lines_are_kept_while_they_fit() {
+        let lines = || ["abc".to_owned(), "defg".to_owned(), "h".to_owned()];
+        assert_eq!(whole_lines_within(lines(), 100), "abc\ndefg\nh");
+        // "abc\ndefg" is 8 characters: the third line would make 10.
+        assert_eq!(whole_lines_within(lines(), 9), "abc\ndefg");
+        assert_eq!(whole_lines_within(lines(), 7), "abc");
+        assert_eq!(whole_lines_within(lines(), 2), "");
     }
 }

@@ -28,6 +28,8 @@ pub struct LiveSession {
     pub created_at: UnixTime,
     pub opened_at: Option<UnixTime>,
     pub closed_at: Option<UnixTime>,
+    /// The review its cards' words were put into, once they were.
+    pub review_id: Option<i64>,
 }
 
 /// A new session, as the facilitator set it up.
@@ -230,6 +232,13 @@ pub trait LiveRepo {
         organisation_id: i64,
         days: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Notes that the session's cards' words went into `review_id`, unless they already went
+    /// into a review: returns whether this call was the one that did.
+    fn set_live_review(
+        &self,
+        id: i64,
+        review_id: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes sessions closed more than their retention period before `now`, unless kept
     /// (or archived: archiving keeps a session for the group's history).
     fn delete_expired_live_sessions(
@@ -239,8 +248,8 @@ pub trait LiveRepo {
 }
 
 const SESSION_COLUMNS: &str = "id, organisation_id, code, title, question, statements, state, \
-     vote_budget, retention_days, keep, participants, cards, version, created_at, opened_at, closed_at \
-     FROM live_sessions";
+     vote_budget, retention_days, keep, participants, cards, version, created_at, opened_at, closed_at, \
+     review_id FROM live_sessions";
 
 fn session_from(row: &sqlx::any::AnyRow) -> Result<LiveSession, sqlx::Error> {
     Ok(LiveSession {
@@ -264,6 +273,7 @@ fn session_from(row: &sqlx::any::AnyRow) -> Result<LiveSession, sqlx::Error> {
         created_at: row.try_get(13)?,
         opened_at: row.try_get(14)?,
         closed_at: row.try_get(15)?,
+        review_id: row.try_get(16)?,
     })
 }
 
@@ -865,6 +875,17 @@ impl LiveRepo for Store {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn set_live_review(&self, id: i64, review_id: i64) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE live_sessions SET review_id = $1 WHERE id = $2 AND review_id IS NULL",
+        )
+        .bind(review_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn delete_expired_live_sessions(&self, now: UnixTime) -> Result<u64, StoreError> {

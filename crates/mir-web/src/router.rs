@@ -364,6 +364,10 @@ pub fn router(state: AppState) -> Router {
             post(live::hide_card),
         )
         .route(
+            "/manage/organisations/{slug}/sessions/{id}/review",
+            post(live::into_review),
+        )
+        .route(
             "/manage/organisations/{slug}/sessions/{id}/record",
             get(live::record),
         )

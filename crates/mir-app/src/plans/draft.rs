@@ -75,16 +75,7 @@ pub async fn priority_from_review(
         ));
     }
     // "Why" holds at most 2000 characters: whole lines only, the first statements first.
-    let mut kept = String::new();
-    for line in why {
-        if kept.chars().count() + line.chars().count() + 1 > 2000 {
-            break;
-        }
-        if !kept.is_empty() {
-            kept.push('\n');
-        }
-        kept.push_str(&line);
-    }
+    let kept = mir_domain::validation::whole_lines_within(why, 2000);
     Ok(PriorityForm {
         statements,
         // Empty lines first: the cursor lands at the start of the box, so words typed there

@@ -1116,6 +1116,10 @@ struct FacilitatePage {
     kinds: [CardKind; 3],
     perspectives: [Perspective; 4],
     max_chars: usize,
+    /// The group's open reviews the cards' words could go into (for those who lead reviews).
+    reviews: Vec<mir_store::Review>,
+    /// The review the words already went into.
+    review_done: Option<mir_store::Review>,
 }
 
 impl FacilitatePage {
@@ -1142,6 +1146,14 @@ async fn facilitate_page(
     let f = live::facilitated(&state.store, actor, slug, id).await?;
     let board = live::board(&state.store, &f.session, None, true).await?;
     let statements = live::statements_of(&state.store, &f.session).await?;
+    let leads = mir_app::policy::group_permits(
+        f.ws.me.role,
+        f.ws.me.is_co_chair,
+        mir_app::policy::GroupAction::LeadReviews,
+    );
+    let (open_reviews, review_done) = live::reviews_for(&state.store, &f.session).await?;
+    // Only those who lead reviews are offered to put words into one.
+    let reviews = if leads { open_reviews } else { Vec::new() };
     Ok(FacilitatePage {
         ctx,
         slug: slug.to_owned(),
@@ -1164,6 +1176,8 @@ async fn facilitate_page(
         kinds: CardKind::ALL,
         perspectives: Perspective::ALL,
         max_chars: MAX_CARD_CHARS,
+        reviews,
+        review_done,
     })
 }
 
@@ -1214,6 +1228,59 @@ async fn facilitator_answer<T>(
         Outcome::Rejected(rejection) => render(
             rejection.status,
             &facilitate_page(state, actor, slug, id, ctx, form, rejection.errors).await?,
+        ),
+    }
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct IntoReviewForm {
+    review: String,
+}
+
+/// `POST /manage/organisations/{slug}/sessions/{id}/review`: the cards' words into an open
+/// review, for the perspectives that wrote them.
+pub async fn into_review(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<IntoReviewForm>,
+) -> Result<Response, WebError> {
+    let result = live::cards_into_review(&state.store, &actor, &slug, id, &form.review).await;
+    match form::answer(result, "review")? {
+        Outcome::Done((review, done)) => Ok(form::saved(
+            &session,
+            format!(
+                "The words of {} {} are in the review, with what each perspective said{}.",
+                done.cards,
+                if done.cards == 1 { "card" } else { "cards" },
+                if done.left_out == 0 {
+                    String::new()
+                } else {
+                    format!(
+                        "; {} {} about no statement in the review, or from people who are not \
+                         using services, carers or staff, did not go in",
+                        done.left_out,
+                        if done.left_out == 1 { "card" } else { "cards" }
+                    )
+                }
+            ),
+            &format!("/manage/organisations/{slug}/reviews/{review}"),
+        )),
+        Outcome::Rejected(rejection) => render(
+            rejection.status,
+            &facilitate_page(
+                &state,
+                &actor,
+                &slug,
+                id,
+                ctx,
+                CardForm::default(),
+                rejection.errors,
+            )
+            .await?,
         ),
     }
 }

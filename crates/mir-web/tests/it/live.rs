@@ -594,6 +594,101 @@ async fn a_whole_room_behind_one_address_can_join(app: &TestApp) {
     }
 }
 
+async fn a_sessions_cards_go_into_an_open_review_once(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Elder Care")).await;
+    let (manage, _, code) = prepared_session(app, &g).await;
+    app.post_as(&format!("{manage}/state"), "to=open", &g.admin)
+        .await;
+    let opened = app
+        .post_as(
+            &format!("/manage/organisations/{}/reviews", g.slug),
+            "title=Spring+review&scope=some&themes=WB",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let review_page = opened.header("location").to_owned();
+    let review_id = review_page.rsplit('/').next().expect("id").to_owned();
+    let mut kim = Device::new(app, &code).await;
+    kim.join(app, &code, "carer").await;
+    let cards = format!("/live/{code}/cards");
+    for body in [
+        "kind=working-well&text=The+day+centre+listens&statement=WB-I1",
+        "kind=needs-to-change&text=Respite+is+hard+to+book&statement=WB-I1",
+        "kind=idea&text=A+bus+timetable",
+    ] {
+        assert_eq!(
+            kim.post(app, &cards, body).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    // A card typed in from paper, from someone who is none of the review's perspectives.
+    app.post_as(
+        &format!("{manage}/cards"),
+        "kind=idea&text=From+a+visitor&perspective=other&statement=WB-I1",
+        &g.admin,
+    )
+    .await;
+    let page = app.get_with_cookie(&manage, Some(&g.admin)).await;
+    assert!(page.body.contains("Put the words in the review"));
+    // A mistake is named by its field.
+    let wrong = app
+        .post_as(&format!("{manage}/review"), "review=next", &g.admin)
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("href=\"#review\""),
+        "in the error summary"
+    );
+    let done = app
+        .post_as(
+            &format!("{manage}/review"),
+            &format!("review={review_id}"),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.header("location"), review_page);
+    // Words from a workshop, for the carers' line, counted as no one (a card is words, not a
+    // level); the review's summary shows them as it shows any workshop's words, once enough
+    // people have given views.
+    use mir_store::ReviewRepo;
+    let id: i64 = review_id.parse().expect("number");
+    let words = app.db.store.workshop_views(id).await.expect("read");
+    assert_eq!(
+        words.len(),
+        1,
+        "one line: one statement, one perspective: {words:?}"
+    );
+    let line = &words[0];
+    assert_eq!(
+        (
+            line.statement_code.as_str(),
+            line.perspective.as_str(),
+            line.people,
+            line.level.as_str()
+        ),
+        ("WB-I1", "carer", 0, "")
+    );
+    assert_eq!(line.working, "The day centre listens");
+    assert_eq!(line.to_change, "Respite is hard to book");
+    assert_eq!(line.session_label, "Live session: Summer day");
+    // Once only: nothing is said twice.
+    let again = app
+        .post_as(
+            &format!("{manage}/review"),
+            &format!("review={review_id}"),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let page = app.get_with_cookie(&manage, Some(&g.admin)).await;
+    assert!(
+        page.body.contains("are in the review")
+            && !page.body.contains("Put the words in the review")
+    );
+}
+
 async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
     let g = group(app, &mir_store::testing::sign_up("Hazel Care")).await;
     let (manage, _, code) = prepared_session(app, &g).await;
@@ -627,5 +722,6 @@ both_engines!(
     the_stream_carries_new_cards_and_dots_to_phones,
     a_group_sets_how_long_closed_sessions_are_kept,
     a_whole_room_behind_one_address_can_join,
+    a_sessions_cards_go_into_an_open_review_once,
     wrong_codes_are_limited_and_right_ones_never_count,
 );

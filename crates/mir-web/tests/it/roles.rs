@@ -588,6 +588,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             [nf, nf, see, no, see, see, nf],
         ),
         (
+            "/manage/organisations/{slug}/sessions/{id}/review",
+            format!("{sessions}/review"),
+            "review=",
+            lead_bad,
+        ),
+        (
             "/manage/organisations/{slug}/sessions/{id}/cards",
             format!("{sessions}/cards"),
             "text=",
