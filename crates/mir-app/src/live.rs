@@ -7,10 +7,11 @@
 //! participant (a device token from a cookie, checked against the session here).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use mir_domain::live::{
-    self, CardKind, DEFAULT_VOTE_BUDGET, JOIN_CODE_ALPHABET, JOIN_CODE_LEN, MAX_GROUP_NAME_CHARS,
-    MAX_HIDE_REASON_CHARS, Perspective, SessionState, Support,
+    self, CardKind, DEFAULT_VOTE_BUDGET, InReview, JOIN_CODE_ALPHABET, JOIN_CODE_LEN, KindTyped,
+    MAX_GROUP_NAME_CHARS, MAX_HIDE_REASON_CHARS, Perspective, SessionState, Support,
 };
 use mir_domain::plan::PriorityStatus;
 use mir_domain::validation::FieldErrors;
@@ -60,6 +61,101 @@ pub struct SessionForm {
     pub question: String,
     pub statements: Vec<String>,
     pub vote_budget: String,
+    // The kinds-of-card rows (as in [`KindsForm`]; repeated fields cannot be flattened).
+    pub kind_label: Vec<String>,
+    pub kind_easy: Vec<String>,
+    pub kind_colour: Vec<String>,
+    pub kind_picture: Vec<String>,
+    pub kind_review: Vec<String>,
+}
+
+impl SessionForm {
+    pub fn kinds(&self) -> KindsForm {
+        KindsForm {
+            kind_label: self.kind_label.clone(),
+            kind_easy: self.kind_easy.clone(),
+            kind_colour: self.kind_colour.clone(),
+            kind_picture: self.kind_picture.clone(),
+            kind_review: self.kind_review.clone(),
+        }
+    }
+}
+
+/// The kinds-of-card rows as typed: each field once per row, rows in order (a form without
+/// them keeps the kinds it had, or the default three for a new session).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct KindsForm {
+    pub kind_label: Vec<String>,
+    pub kind_easy: Vec<String>,
+    pub kind_colour: Vec<String>,
+    pub kind_picture: Vec<String>,
+    pub kind_review: Vec<String>,
+}
+
+impl KindsForm {
+    /// The rows as typed, or `None` when the form had no kinds part at all.
+    pub fn rows(&self) -> Option<Vec<KindTyped>> {
+        let n = [
+            self.kind_label.len(),
+            self.kind_easy.len(),
+            self.kind_colour.len(),
+            self.kind_picture.len(),
+            self.kind_review.len(),
+        ]
+        .into_iter()
+        .max()
+        .unwrap_or(0);
+        let at = |v: &Vec<String>, i: usize| v.get(i).cloned().unwrap_or_default();
+        (n > 0).then(|| {
+            (0..n)
+                .map(|i| KindTyped {
+                    label: at(&self.kind_label, i),
+                    easy_label: at(&self.kind_easy, i),
+                    colour: at(&self.kind_colour, i),
+                    picture: at(&self.kind_picture, i),
+                    in_review: at(&self.kind_review, i),
+                })
+                .collect()
+        })
+    }
+
+    /// The rows the form shows for these kinds, with empty rows to add more.
+    pub fn of(kinds: &[CardKind]) -> Vec<KindTyped> {
+        let mut rows: Vec<KindTyped> = kinds.iter().map(KindTyped::from_kind).collect();
+        while rows.len() < live::MAX_CARD_KINDS {
+            rows.push(KindTyped::default());
+        }
+        rows
+    }
+}
+
+/// A session's kinds of card, in their order (the default three unless it chose others).
+pub fn kinds_of(session: &LiveSession) -> Vec<Arc<CardKind>> {
+    let kinds: Vec<CardKind> = if session.card_kinds.is_empty() {
+        CardKind::defaults()
+    } else {
+        serde_json::from_str(&session.card_kinds).unwrap_or_else(|error| {
+            tracing::warn!(session = session.id, %error, "unreadable kinds of card");
+            CardKind::defaults()
+        })
+    };
+    kinds.into_iter().map(Arc::new).collect()
+}
+
+/// The kind a card has, by its key (the last kind if the key is not one of the session's, so
+/// no card ever drops off a board).
+pub fn kind_for(kinds: &[Arc<CardKind>], key: &str) -> Arc<CardKind> {
+    kinds
+        .iter()
+        .find(|k| k.key == key)
+        .or_else(|| kinds.last())
+        .cloned()
+        .unwrap_or_else(|| Arc::new(CardKind::defaults().remove(0)))
+}
+
+fn kinds_text(kinds: &[CardKind]) -> Result<String, AppError> {
+    serde_json::to_string(kinds).map_err(|e| AppError::Internal(format!("kinds of card: {e}")))
 }
 
 /// The join form as typed.
@@ -156,6 +252,13 @@ pub async fn create(
             "Enter how many dots each person has, a number from 1 to 10",
         );
     }
+    let kinds = match form.kinds().rows() {
+        None => CardKind::defaults(),
+        Some(rows) => live::check_kinds(&rows).unwrap_or_else(|more| {
+            errors.merge(more);
+            Vec::new()
+        }),
+    };
     let codes = ws.statement_codes();
     let statements: Vec<String> = codes
         .iter()
@@ -167,6 +270,12 @@ pub async fn create(
     }
     let person_id = ws.me.person_id;
     let retention_days = store.live_retention_days(ws.organisation.id).await?;
+    // The default three are stored as nothing, so they read back as they are.
+    let card_kinds = if kinds == CardKind::defaults() {
+        String::new()
+    } else {
+        kinds_text(&kinds)?
+    };
     // A code in use is drawn again (with 887 million codes, a second draw is rare).
     for _ in 0..5 {
         let code = new_code();
@@ -179,6 +288,7 @@ pub async fn create(
                 statements: &statements,
                 vote_budget: budget.unwrap_or(DEFAULT_VOTE_BUDGET),
                 retention_days,
+                card_kinds: &card_kinds,
                 created_by: person_id,
                 now: mir_store::now(),
             })
@@ -217,6 +327,39 @@ pub async fn facilitated(
         .ok_or(AppError::NotFound)?;
     let state = state_of(&session)?;
     Ok(Facilitated { ws, session, state })
+}
+
+/// Sets a session's kinds of card while it is being prepared (once people can write cards,
+/// the kinds stay as they are).
+pub async fn set_kinds(
+    store: &impl LiveStore,
+    actor: &Actor,
+    slug: &str,
+    id: i64,
+    form: &KindsForm,
+) -> Result<(), AppError> {
+    let f = facilitated(store, actor, slug, id).await?;
+    let kinds = live::check_kinds(&form.rows().unwrap_or_default()).map_err(AppError::Invalid)?;
+    let text = if kinds == CardKind::defaults() {
+        String::new()
+    } else {
+        kinds_text(&kinds)?
+    };
+    if !store.set_live_kinds(f.session.id, &text).await? {
+        return Err(AppError::Conflict(
+            "People can already write cards in this session, so its kinds of card cannot change"
+                .into(),
+        ));
+    }
+    crate::audit::record(
+        store,
+        Some(f.ws.organisation.id),
+        actor,
+        "live session kinds of card",
+        json!({"session": id, "kinds": kinds.iter().map(|k| &k.key).collect::<Vec<_>>()}),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Opens, closes or archives a session (forward only).
@@ -373,7 +516,13 @@ pub async fn cards_into_review(
     let mut words: BTreeMap<(String, mir_domain::review::Perspective), (Vec<String>, Vec<String>)> =
         BTreeMap::new();
     let mut done = IntoReview::default();
+    let kinds = kinds_of(&f.session);
     for card in board.cards.iter().filter(|c| c.hidden_reason.is_none()) {
+        let in_review = kind_for(&kinds, &card.kind).in_review;
+        if in_review == InReview::Left {
+            done.left_out += 1;
+            continue;
+        }
         let perspective = match Perspective::parse(&card.perspective) {
             Some(Perspective::Person) => mir_domain::review::Perspective::Person,
             Some(Perspective::Carer) => mir_domain::review::Perspective::Carer,
@@ -390,7 +539,7 @@ pub async fn cards_into_review(
         let (working, to_change) = words
             .entry((card.statement.clone(), perspective))
             .or_default();
-        if card.kind == CardKind::WorkingWell.key() {
+        if in_review == InReview::WorkingWell {
             working.push(card.text.clone());
         } else {
             to_change.push(card.text.clone());
@@ -595,9 +744,12 @@ async fn count_action(store: &impl LiveStore, participant: &Participant) -> Resu
 fn check_card(
     form: &CardForm,
     session: &LiveSession,
-) -> Result<(CardKind, String, String), AppError> {
+) -> Result<(String, String, String), AppError> {
     let mut errors = FieldErrors::new();
-    let kind = CardKind::parse(&form.kind);
+    let kind = kinds_of(session)
+        .iter()
+        .find(|k| k.key == form.kind)
+        .map(|k| k.key.clone());
     if kind.is_none() {
         errors.add("kind", "Choose what kind of card it is");
     }
@@ -617,7 +769,7 @@ fn check_card(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    Ok((kind.unwrap_or(CardKind::Idea), text, statement))
+    Ok((kind.unwrap_or_default(), text, statement))
 }
 
 /// A participant adds a card.
@@ -636,7 +788,7 @@ pub async fn add_card(
             session.id,
             Some(participant.id),
             &participant.perspective,
-            kind.key(),
+            &kind,
             &text,
             &statement,
             limits.max_cards,
@@ -662,7 +814,7 @@ pub async fn edit_card(
             session.id,
             card,
             participant.id,
-            kind.key(),
+            &kind,
             &text,
             &statement,
             mir_store::now(),
@@ -766,7 +918,7 @@ pub async fn add_paper_card(
             f.session.id,
             None,
             perspective.map_or("other", Perspective::key),
-            kind.key(),
+            &kind,
             &text,
             &statement,
             limits.max_cards,
@@ -878,7 +1030,7 @@ pub async fn hide_card(
 #[derive(Debug, Clone)]
 pub struct CardView {
     pub card: LiveCard,
-    pub kind: CardKind,
+    pub kind: Arc<CardKind>,
     pub perspective: Perspective,
     pub dots: i64,
     /// Whether the participant looking wrote it (they may change it) …
@@ -913,7 +1065,7 @@ pub struct BoardView {
     /// The change count the board was read at (the live stream's changes follow from it).
     pub version: i64,
     /// Cards in no group, by kind (every kind, even with no cards).
-    pub columns: Vec<(CardKind, Vec<CardView>)>,
+    pub columns: Vec<(Arc<CardKind>, Vec<CardView>)>,
     pub groups: Vec<GroupView>,
     /// Hidden cards: every one for the facilitator, a participant's own for them.
     pub hidden: Vec<CardView>,
@@ -1063,8 +1215,9 @@ pub fn board_view(
     let mine_on = |target: DotTarget| {
         me.is_some_and(|me| board.dots.iter().any(|(t, p)| *t == target && *p == me))
     };
+    let kinds = kinds_of(session);
     let view = |card: &LiveCard| CardView {
-        kind: CardKind::parse(&card.kind).unwrap_or(CardKind::Idea),
+        kind: kind_for(&kinds, &card.kind),
         perspective: Perspective::parse(&card.perspective).unwrap_or(Perspective::Other),
         dots: i64::try_from(dots_on(DotTarget::Card(card.id))).unwrap_or(0),
         mine: me.is_some() && card.participant_id == me,
@@ -1076,15 +1229,15 @@ pub fn board_view(
         .iter()
         .filter(|c| c.hidden_reason.is_none())
         .collect();
-    let columns = CardKind::ALL
-        .into_iter()
+    let columns = kinds
+        .iter()
         .map(|kind| {
             let cards = shown
                 .iter()
-                .filter(|c| c.group_id.is_none() && c.kind == kind.key())
+                .filter(|c| c.group_id.is_none() && kind_for(&kinds, &c.kind).key == kind.key)
                 .map(|c| view(c))
                 .collect();
-            (kind, cards)
+            (Arc::clone(kind), cards)
         })
         .collect();
     let groups: Vec<GroupView> = board

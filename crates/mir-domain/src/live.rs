@@ -8,6 +8,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
+
 use crate::review::MIN_PEOPLE_APART;
 use crate::validation::{FieldErrors, Lines, char_len, check_characters};
 
@@ -83,68 +85,403 @@ impl SessionState {
     }
 }
 
-/// The colour of a card: what kind of thing it says.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum CardKind {
-    WorkingWell,
-    NeedsToChange,
-    Idea,
+/// The most kinds of card a session may have: more colours than this are hard to tell apart
+/// across a room, and a phone shows each kind as a choice.
+pub const MAX_CARD_KINDS: usize = 6;
+pub const MAX_KIND_LABEL_CHARS: usize = 40;
+pub const MAX_KIND_EASY_CHARS: usize = 60;
+
+/// A card's colour, from a fixed set whose tints all keep dark text readable (never the only
+/// cue: the label and picture say the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CardColour {
+    Green,
+    Pink,
+    Yellow,
+    Blue,
+    Orange,
+    Purple,
 }
 
-impl CardKind {
-    pub const ALL: [CardKind; 3] = [
-        CardKind::WorkingWell,
-        CardKind::NeedsToChange,
-        CardKind::Idea,
+impl CardColour {
+    pub const ALL: [CardColour; 6] = [
+        CardColour::Green,
+        CardColour::Pink,
+        CardColour::Yellow,
+        CardColour::Blue,
+        CardColour::Orange,
+        CardColour::Purple,
+    ];
+
+    /// The colour as people in the room name it (also its CSS class).
+    pub fn key(self) -> &'static str {
+        match self {
+            CardColour::Green => "green",
+            CardColour::Pink => "pink",
+            CardColour::Yellow => "yellow",
+            CardColour::Blue => "blue",
+            CardColour::Orange => "orange",
+            CardColour::Purple => "purple",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CardColour> {
+        CardColour::ALL.into_iter().find(|c| c.key() == s)
+    }
+}
+
+/// A card's picture, from the pictures the platform ships.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CardPicture {
+    Tick,
+    Arrows,
+    Bulb,
+    Question,
+    Heart,
+    Star,
+}
+
+impl CardPicture {
+    pub const ALL: [CardPicture; 6] = [
+        CardPicture::Tick,
+        CardPicture::Arrows,
+        CardPicture::Bulb,
+        CardPicture::Question,
+        CardPicture::Heart,
+        CardPicture::Star,
     ];
 
     pub fn key(self) -> &'static str {
         match self {
-            CardKind::WorkingWell => "working-well",
-            CardKind::NeedsToChange => "needs-to-change",
-            CardKind::Idea => "idea",
+            CardPicture::Tick => "tick",
+            CardPicture::Arrows => "arrows",
+            CardPicture::Bulb => "bulb",
+            CardPicture::Question => "question",
+            CardPicture::Heart => "heart",
+            CardPicture::Star => "star",
         }
     }
 
-    pub fn parse(s: &str) -> Option<CardKind> {
-        CardKind::ALL.into_iter().find(|k| k.key() == s)
+    pub fn parse(s: &str) -> Option<CardPicture> {
+        CardPicture::ALL.into_iter().find(|p| p.key() == s)
+    }
+
+    /// What the picture shows, for the facilitator choosing one.
+    pub fn label(self) -> &'static str {
+        match self {
+            CardPicture::Tick => "A tick",
+            CardPicture::Arrows => "Two arrows going round",
+            CardPicture::Bulb => "A light bulb",
+            CardPicture::Question => "A question mark",
+            CardPicture::Heart => "A heart",
+            CardPicture::Star => "A star",
+        }
+    }
+
+    /// The picture file (in the web crate's assets).
+    pub fn file(self) -> &'static str {
+        match self {
+            CardPicture::Tick => "card-working-well.svg",
+            CardPicture::Arrows => "card-needs-to-change.svg",
+            CardPicture::Bulb => "card-idea.svg",
+            CardPicture::Question => "card-question.svg",
+            CardPicture::Heart => "card-heart.svg",
+            CardPicture::Star => "card-star.svg",
+        }
+    }
+}
+
+/// What a kind of card's words become when a session's cards go into a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InReview {
+    /// What is working well.
+    WorkingWell,
+    /// What should change.
+    ShouldChange,
+    /// Not put into a review (questions, thanks).
+    Left,
+}
+
+impl InReview {
+    pub const ALL: [InReview; 3] = [
+        InReview::WorkingWell,
+        InReview::ShouldChange,
+        InReview::Left,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            InReview::WorkingWell => "working-well",
+            InReview::ShouldChange => "should-change",
+            InReview::Left => "left",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<InReview> {
+        InReview::ALL.into_iter().find(|m| m.key() == s)
     }
 
     pub fn label(self) -> &'static str {
         match self {
-            CardKind::WorkingWell => "Working well",
-            CardKind::NeedsToChange => "Needs to change",
-            CardKind::Idea => "Idea",
+            InReview::WorkingWell => "What is working well",
+            InReview::ShouldChange => "What should change",
+            InReview::Left => "Not put into a review",
+        }
+    }
+}
+
+/// A kind of card in a session: what kind of thing a card says (decision 0035). A session has
+/// its own kinds, set while it is being prepared; most use the three of [`CardKind::defaults`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CardKind {
+    /// Made from the label: how cards and the board's columns name the kind.
+    pub key: String,
+    pub label: String,
+    /// The words beside the picture in Easy Read.
+    pub easy_label: String,
+    pub colour: CardColour,
+    pub picture: CardPicture,
+    pub in_review: InReview,
+}
+
+impl CardKind {
+    /// The three kinds a session has unless its facilitator chooses others.
+    pub fn defaults() -> Vec<CardKind> {
+        let kind = |key: &str, label: &str, easy: &str, colour, picture, in_review| CardKind {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            easy_label: easy.to_owned(),
+            colour,
+            picture,
+            in_review,
+        };
+        vec![
+            kind(
+                "working-well",
+                "Working well",
+                "This is good",
+                CardColour::Green,
+                CardPicture::Tick,
+                InReview::WorkingWell,
+            ),
+            kind(
+                "needs-to-change",
+                "Needs to change",
+                "This must change",
+                CardColour::Pink,
+                CardPicture::Arrows,
+                InReview::ShouldChange,
+            ),
+            kind(
+                "idea",
+                "Idea",
+                "I have an idea",
+                CardColour::Yellow,
+                CardPicture::Bulb,
+                InReview::ShouldChange,
+            ),
+        ]
+    }
+
+    /// The words for the kind, in Easy Read or not.
+    pub fn label_for(&self, easy: bool) -> &str {
+        if easy { &self.easy_label } else { &self.label }
+    }
+}
+
+/// One kind of card as the facilitator typed it (a row of the kinds form; a row with no label
+/// and no Easy Read words is not used).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindTyped {
+    pub label: String,
+    pub easy_label: String,
+    pub colour: String,
+    pub picture: String,
+    pub in_review: String,
+}
+
+impl KindTyped {
+    pub fn from_kind(kind: &CardKind) -> KindTyped {
+        KindTyped {
+            label: kind.label.clone(),
+            easy_label: kind.easy_label.clone(),
+            colour: kind.colour.key().to_owned(),
+            picture: kind.picture.key().to_owned(),
+            in_review: kind.in_review.key().to_owned(),
         }
     }
 
-    /// The Easy Read words, beside the card's picture.
-    pub fn easy_label(self) -> &'static str {
-        match self {
-            CardKind::WorkingWell => "This is good",
-            CardKind::NeedsToChange => "This must change",
-            CardKind::Idea => "I have an idea",
-        }
+    fn is_empty(&self) -> bool {
+        self.label.trim().is_empty() && self.easy_label.trim().is_empty()
     }
+}
 
-    /// The card's colour, named as people in the room name it (never the only cue: the
-    /// label and picture say the same).
-    pub fn colour(self) -> &'static str {
-        match self {
-            CardKind::WorkingWell => "green",
-            CardKind::NeedsToChange => "pink",
-            CardKind::Idea => "yellow",
-        }
-    }
+/// The field a row's part is typed in (`kind_label_1` …), so a problem is shown beside it.
+pub fn kind_field(part: &str, row: usize) -> &'static str {
+    const LABEL: [&str; MAX_CARD_KINDS] = [
+        "kind_label_1",
+        "kind_label_2",
+        "kind_label_3",
+        "kind_label_4",
+        "kind_label_5",
+        "kind_label_6",
+    ];
+    const EASY: [&str; MAX_CARD_KINDS] = [
+        "kind_easy_1",
+        "kind_easy_2",
+        "kind_easy_3",
+        "kind_easy_4",
+        "kind_easy_5",
+        "kind_easy_6",
+    ];
+    const COLOUR: [&str; MAX_CARD_KINDS] = [
+        "kind_colour_1",
+        "kind_colour_2",
+        "kind_colour_3",
+        "kind_colour_4",
+        "kind_colour_5",
+        "kind_colour_6",
+    ];
+    const PICTURE: [&str; MAX_CARD_KINDS] = [
+        "kind_picture_1",
+        "kind_picture_2",
+        "kind_picture_3",
+        "kind_picture_4",
+        "kind_picture_5",
+        "kind_picture_6",
+    ];
+    const IN_REVIEW: [&str; MAX_CARD_KINDS] = [
+        "kind_review_1",
+        "kind_review_2",
+        "kind_review_3",
+        "kind_review_4",
+        "kind_review_5",
+        "kind_review_6",
+    ];
+    let names = match part {
+        "label" => &LABEL,
+        "easy" => &EASY,
+        "colour" => &COLOUR,
+        "picture" => &PICTURE,
+        _ => &IN_REVIEW,
+    };
+    names[row.min(MAX_CARD_KINDS - 1)]
+}
 
-    /// The picture file (in the web crate's assets) shown with the kind.
-    pub fn picture(self) -> &'static str {
-        match self {
-            CardKind::WorkingWell => "card-working-well.svg",
-            CardKind::NeedsToChange => "card-needs-to-change.svg",
-            CardKind::Idea => "card-idea.svg",
+/// A kind's key from its label: lower-case letters and digits joined by dashes, or `kind-N`
+/// when the label has none (a label in another alphabet).
+fn key_of(label: &str, row: usize) -> String {
+    let mut key = String::new();
+    for word in label
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        if !key.is_empty() {
+            key.push('-');
         }
+        key.push_str(&word.to_ascii_lowercase());
     }
+    if key.is_empty() || key.len() > 40 {
+        format!("kind-{}", row + 1)
+    } else {
+        key
+    }
+}
+
+/// A session's kinds of card as typed, checked: one to [`MAX_CARD_KINDS`] rows used, each
+/// with a label and Easy Read words, a colour no other kind has, a picture and what it
+/// becomes in a review. Problems are reported beside the row's field.
+pub fn check_kinds(rows: &[KindTyped]) -> Result<Vec<CardKind>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut kinds: Vec<CardKind> = Vec::new();
+    let mut colours: Vec<CardColour> = Vec::new();
+    if rows.len() > MAX_CARD_KINDS {
+        errors.add(
+            kind_field("label", 0),
+            format!("A session can have at most {MAX_CARD_KINDS} kinds of card"),
+        );
+    }
+    for (row, typed) in rows.iter().enumerate().take(MAX_CARD_KINDS) {
+        if typed.is_empty() {
+            continue;
+        }
+        let n = row + 1;
+        let (label, easy) = (typed.label.trim(), typed.easy_label.trim());
+        check_text(
+            &mut errors,
+            kind_field("label", row),
+            label,
+            MAX_KIND_LABEL_CHARS,
+            &format!("Enter the name of kind {n}, or leave both its names empty"),
+            Lines::One,
+        );
+        check_text(
+            &mut errors,
+            kind_field("easy", row),
+            easy,
+            MAX_KIND_EASY_CHARS,
+            &format!("Enter kind {n}'s words in Easy Read, for people who read Easy Read"),
+            Lines::One,
+        );
+        let colour = CardColour::parse(&typed.colour);
+        match colour {
+            None => errors.add(kind_field("colour", row), format!("Choose a colour for kind {n}")),
+            Some(c) if colours.contains(&c) => errors.add(
+                kind_field("colour", row),
+                format!(
+                    "Another kind is {}: choose a different colour for kind {n}, so people can tell the cards apart",
+                    c.key()
+                ),
+            ),
+            Some(c) => colours.push(c),
+        }
+        let picture = CardPicture::parse(&typed.picture);
+        if picture.is_none() {
+            errors.add(
+                kind_field("picture", row),
+                format!("Choose a picture for kind {n}"),
+            );
+        }
+        let in_review = InReview::parse(&typed.in_review);
+        if in_review.is_none() {
+            errors.add(
+                kind_field("review", row),
+                format!("Choose what kind {n}'s cards become in a review"),
+            );
+        }
+        if !label.is_empty()
+            && kinds
+                .iter()
+                .any(|k| k.label.to_lowercase() == label.to_lowercase())
+        {
+            errors.add(
+                kind_field("label", row),
+                format!("Another kind is called {label}: give kind {n} a different name"),
+            );
+        }
+        let mut key = key_of(label, row);
+        if kinds.iter().any(|k| k.key == key) {
+            key = format!("kind-{n}");
+        }
+        kinds.push(CardKind {
+            key,
+            label: label.to_owned(),
+            easy_label: easy.to_owned(),
+            colour: colour.unwrap_or(CardColour::Green),
+            picture: picture.unwrap_or(CardPicture::Tick),
+            in_review: in_review.unwrap_or(InReview::Left),
+        });
+    }
+    if kinds.is_empty() && errors.is_empty() {
+        errors.add(
+            kind_field("label", 0),
+            "Enter at least one kind of card: a name and its words in Easy Read",
+        );
+    }
+    errors.into_result(|| kinds)
 }
 
 /// Where a participant speaks from. Chosen by the participant; never checked.
@@ -606,5 +943,83 @@ mod tests {
             ranked[0].lowest_share, None,
             "one line: nothing to agree across"
         );
+    }
+
+    fn typed(label: &str, easy: &str, colour: &str, picture: &str, in_review: &str) -> KindTyped {
+        KindTyped {
+            label: label.into(),
+            easy_label: easy.into(),
+            colour: colour.into(),
+            picture: picture.into(),
+            in_review: in_review.into(),
+        }
+    }
+
+    #[test]
+    fn the_default_kinds_read_back_as_typed() {
+        let rows: Vec<KindTyped> = CardKind::defaults()
+            .iter()
+            .map(KindTyped::from_kind)
+            .collect();
+        assert_eq!(check_kinds(&rows), Ok(CardKind::defaults()));
+    }
+
+    #[test]
+    fn a_session_may_choose_its_own_kinds() {
+        let kinds = check_kinds(&[
+            typed(" A question ", "I want to ask", "blue", "question", "left"),
+            typed("", "", "", "", ""),
+            typed("Thank you!", "Thank you", "purple", "heart", "working-well"),
+        ])
+        .expect("two kinds");
+        assert_eq!(kinds.len(), 2, "an empty row is not a kind");
+        assert_eq!(kinds[0].key, "a-question");
+        assert_eq!(kinds[0].label, "A question");
+        assert_eq!(kinds[0].colour, CardColour::Blue);
+        assert_eq!(kinds[0].in_review, InReview::Left);
+        assert_eq!(kinds[1].key, "thank-you");
+        assert_eq!(kinds[1].picture, CardPicture::Heart);
+    }
+
+    #[test]
+    fn a_label_with_no_latin_letters_gets_a_numbered_key() {
+        let kinds =
+            check_kinds(&[typed("سؤال", "سؤال", "blue", "question", "left")]).expect("one kind");
+        assert_eq!(kinds[0].key, "kind-1");
+    }
+
+    #[test]
+    fn kinds_need_words_distinct_colours_and_names() {
+        let errors = check_kinds(&[
+            typed("Good", "", "green", "tick", "working-well"),
+            typed("good", "Also good", "green", "star", "working-well"),
+            typed("Odd", "Odd", "grey", "cat", "maybe"),
+        ])
+        .expect_err("three mistakes");
+        assert!(
+            errors.for_field("kind_easy_1").is_some(),
+            "Easy Read words are required"
+        );
+        let colour = errors
+            .for_field("kind_colour_2")
+            .expect("a colour used twice");
+        assert!(colour.contains("green"), "{colour}");
+        assert!(
+            errors.for_field("kind_label_2").is_some(),
+            "a name used twice"
+        );
+        assert!(errors.for_field("kind_colour_3").is_some());
+        assert!(errors.for_field("kind_picture_3").is_some());
+        assert!(errors.for_field("kind_review_3").is_some());
+        assert!(errors.for_field("kind_label_1").is_none());
+    }
+
+    #[test]
+    fn a_session_needs_one_kind_and_at_most_six() {
+        let none = check_kinds(&[typed("", "  ", "green", "tick", "left")]).expect_err("none");
+        assert!(none.for_field("kind_label_1").is_some());
+        let row = typed("K", "K", "green", "tick", "left");
+        let seven = check_kinds(&vec![row; 7]).expect_err("seven");
+        assert!(seven.for_field("kind_label_1").is_some());
     }
 }

@@ -30,6 +30,8 @@ pub struct LiveSession {
     pub closed_at: Option<UnixTime>,
     /// The review its cards' words were put into, once they were.
     pub review_id: Option<i64>,
+    /// Its kinds of card as the application wrote them (JSON); empty for the default three.
+    pub card_kinds: String,
 }
 
 /// A new session, as the facilitator set it up.
@@ -42,6 +44,8 @@ pub struct NewLiveSession<'a> {
     pub statements: &'a [String],
     pub vote_budget: i64,
     pub retention_days: i64,
+    /// Its kinds of card (JSON written by the application).
+    pub card_kinds: &'a str,
     pub created_by: i64,
     pub now: UnixTime,
 }
@@ -239,6 +243,13 @@ pub trait LiveRepo {
         id: i64,
         review_id: i64,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// Sets a session's kinds of card while it is being prepared (no card can have been
+    /// written yet): returns whether it was still a draft.
+    fn set_live_kinds(
+        &self,
+        id: i64,
+        card_kinds: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Deletes sessions closed more than their retention period before `now`, unless kept
     /// (or archived: archiving keeps a session for the group's history).
     fn delete_expired_live_sessions(
@@ -249,7 +260,7 @@ pub trait LiveRepo {
 
 const SESSION_COLUMNS: &str = "id, organisation_id, code, title, question, statements, state, \
      vote_budget, retention_days, keep, participants, cards, version, created_at, opened_at, closed_at, \
-     review_id FROM live_sessions";
+     review_id, card_kinds FROM live_sessions";
 
 fn session_from(row: &sqlx::any::AnyRow) -> Result<LiveSession, sqlx::Error> {
     Ok(LiveSession {
@@ -274,6 +285,7 @@ fn session_from(row: &sqlx::any::AnyRow) -> Result<LiveSession, sqlx::Error> {
         opened_at: row.try_get(14)?,
         closed_at: row.try_get(15)?,
         review_id: row.try_get(16)?,
+        card_kinds: row.try_get(17)?,
     })
 }
 
@@ -335,8 +347,8 @@ impl LiveRepo for Store {
         }
         Ok(sqlx::query_scalar(
             "INSERT INTO live_sessions (organisation_id, code, title, question, statements, state, \
-             vote_budget, retention_days, created_by, created_at) \
-             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9) RETURNING id",
+             vote_budget, retention_days, created_by, created_at, card_kinds) \
+             VALUES ($1, $2, $3, $4, $5, 'draft', $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(new.organisation_id)
         .bind(new.code)
@@ -347,6 +359,7 @@ impl LiveRepo for Store {
         .bind(new.retention_days)
         .bind(new.created_by)
         .bind(new.now)
+        .bind(new.card_kinds)
         .fetch_one(&self.pool)
         .await?)
     }
@@ -882,6 +895,18 @@ impl LiveRepo for Store {
             "UPDATE live_sessions SET review_id = $1 WHERE id = $2 AND review_id IS NULL",
         )
         .bind(review_id)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_live_kinds(&self, id: i64, card_kinds: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE live_sessions SET card_kinds = $1, version = version + 1 \
+             WHERE id = $2 AND state = 'draft'",
+        )
+        .bind(card_kinds)
         .bind(id)
         .execute(&self.pool)
         .await?;

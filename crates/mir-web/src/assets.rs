@@ -29,7 +29,7 @@ macro_rules! embed {
     };
 }
 
-const FILES: [(&str, &[u8], &str); 12] = [
+const FILES: [(&str, &[u8], &str); 15] = [
     embed!("embed.css", "text/css; charset=utf-8"),
     embed!("mir.css", "text/css; charset=utf-8"),
     embed!("mir.js", "text/javascript; charset=utf-8"),
@@ -42,6 +42,9 @@ const FILES: [(&str, &[u8], &str); 12] = [
     embed!("card-working-well.svg", "image/svg+xml"),
     embed!("card-needs-to-change.svg", "image/svg+xml"),
     embed!("card-idea.svg", "image/svg+xml"),
+    embed!("card-question.svg", "image/svg+xml"),
+    embed!("card-heart.svg", "image/svg+xml"),
+    embed!("card-star.svg", "image/svg+xml"),
 ];
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {

@@ -344,6 +344,10 @@ pub fn router(state: AppState) -> Router {
             post(live::change_state),
         )
         .route(
+            "/manage/organisations/{slug}/sessions/{id}/kinds",
+            post(live::kinds),
+        )
+        .route(
             "/manage/organisations/{slug}/sessions/{id}/keep",
             post(live::keep),
         )

@@ -293,6 +293,7 @@ pub(super) async fn load_demo_sessions(
             statements: &statements,
             vote_budget: 3,
             retention_days: 90,
+            card_kinds: "",
             created_by: facilitator.person_id,
             now: day - 7 * DAY,
         })
@@ -348,6 +349,7 @@ pub(super) async fn load_demo_sessions(
             statements: &statements,
             vote_budget: 3,
             retention_days: 90,
+            card_kinds: "",
             created_by: facilitator.person_id,
             now: now - DAY,
         })

@@ -229,6 +229,7 @@ async fn jobs_send_each_email_once(store: &Store) {
                 statements: &[],
                 vote_budget: 3,
                 retention_days: 90,
+                card_kinds: "",
                 created_by: dee.id,
                 now: closed - DAY,
             })

@@ -15,6 +15,7 @@ async fn session(store: &Store, org: i64, admin: i64, code: &str) -> i64 {
             statements: &["WB-I1".to_owned()],
             vote_budget: 2,
             retention_days: 90,
+            card_kinds: "",
             created_by: admin,
             now: 100,
         })
@@ -35,6 +36,7 @@ pub async fn live_sessions_hold_their_limits_and_only_open_sessions_change(store
                 statements: &[],
                 vote_budget: 3,
                 retention_days: 90,
+                card_kinds: "",
                 created_by: admin,
                 now: 1,
             })
@@ -48,6 +50,13 @@ pub async fn live_sessions_hold_their_limits_and_only_open_sessions_change(store
         .expect("there");
     assert_eq!((found.id, found.state.as_str()), (id, "draft"));
     assert_eq!(found.statements, vec!["WB-I1".to_owned()]);
+    // A draft's kinds of card can change, and read back as written; an open session's cannot.
+    assert_eq!(found.card_kinds, "");
+    assert!(store.set_live_kinds(id, "[\"k\"]").await.expect("kinds"));
+    let kinds = store.live_session(id).await.expect("read").expect("there");
+    assert_eq!(kinds.card_kinds, "[\"k\"]");
+    assert!(kinds.version > found.version, "a board sees the change");
+    assert!(store.set_live_kinds(id, "").await.expect("kinds back"));
     // A draft cannot be joined.
     assert_eq!(
         store
@@ -67,6 +76,13 @@ pub async fn live_sessions_hold_their_limits_and_only_open_sessions_change(store
             .set_live_state(id, "draft", "open", 102)
             .await
             .expect("open")
+    );
+    assert!(
+        !store
+            .set_live_kinds(id, "[]")
+            .await
+            .expect("kinds when open"),
+        "cards may be written now: the kinds stay"
     );
     let sam = store
         .join_live(id, "h1", "person", "Sam", 2, 103)

@@ -20,9 +20,13 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Redirect, Response};
+use mir_app::live::KindsForm;
 use mir_app::live::{self, BoardView, CardForm, JoinForm, SessionForm};
 use mir_domain::framework::Statement;
-use mir_domain::live::{CardKind, MAX_CARD_CHARS, Perspective, SessionState};
+use mir_domain::live::{
+    CardColour, CardKind, CardPicture, InReview, KindTyped, MAX_CARD_CHARS, MAX_CARD_KINDS,
+    Perspective, SessionState,
+};
 use mir_domain::validation::FieldErrors;
 use mir_store::{LiveSession, Participant};
 
@@ -71,6 +75,51 @@ fn token_of(headers: &HeaderMap) -> Option<String> {
     cookies::read(headers, COOKIE).filter(|t| cookies::is_token(t))
 }
 
+/// The kinds-of-card rows of a form (`live/_kinds.html`), with the choices each row offers.
+pub struct KindsPart {
+    pub rows: Vec<KindTyped>,
+    pub colours: [CardColour; 6],
+    pub pictures: [CardPicture; 6],
+    pub in_review: [InReview; 3],
+}
+
+impl KindsPart {
+    /// The rows as typed (`typed`), or else those of `kinds`; with empty rows to add more.
+    fn new(typed: Option<Vec<KindTyped>>, kinds: &[CardKind]) -> KindsPart {
+        let mut rows = typed.unwrap_or_else(|| KindsForm::of(kinds));
+        rows.truncate(MAX_CARD_KINDS);
+        while rows.len() < MAX_CARD_KINDS {
+            rows.push(KindTyped::default());
+        }
+        KindsPart {
+            rows,
+            colours: CardColour::ALL,
+            pictures: CardPicture::ALL,
+            in_review: InReview::ALL,
+        }
+    }
+
+    /// The id of row `i`'s field (`part` is label, easy, colour, picture or review).
+    pub fn field(&self, part: &str, i: &usize) -> &'static str {
+        mir_domain::live::kind_field(part, *i)
+    }
+
+    /// The names of the kinds in use, for a summary line.
+    pub fn names(&self) -> String {
+        self.rows
+            .iter()
+            .filter(|r| !r.label.trim().is_empty())
+            .map(|r| r.label.trim())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// Whether any problem is in the kinds-of-card rows (they are then shown open).
+fn kinds_have_errors(errors: &FieldErrors) -> bool {
+    errors.iter().any(|e| e.field.starts_with("kind_"))
+}
+
 /// The board's parts every board template shows (`live/_board.html`).
 pub struct BoardParts {
     pub board: BoardView,
@@ -85,16 +134,12 @@ pub struct BoardParts {
 }
 
 impl BoardParts {
-    pub fn kind_label(&self, kind: &CardKind, easy: &bool) -> &'static str {
-        if *easy {
-            kind.easy_label()
-        } else {
-            kind.label()
-        }
+    pub fn kind_label<'k>(&self, kind: &'k CardKind, easy: &bool) -> &'k str {
+        kind.label_for(*easy)
     }
 
     pub fn picture(&self, kind: &CardKind) -> String {
-        crate::assets::url(kind.picture())
+        crate::assets::url(kind.picture.file())
     }
 
     /// "3 dots" / "1 dot".
@@ -211,6 +256,7 @@ pub fn render_deltas(
     let dots_on = |target: mir_store::DotTarget| {
         i64::try_from(now.board.dots.iter().filter(|(t, _)| *t == target).count()).unwrap_or(0)
     };
+    let kinds = live::kinds_of(session);
     let variant = |viewer: Viewer, easy: bool| -> Option<String> {
         let view = if easy {
             ViewMode::EasyRead
@@ -241,7 +287,7 @@ pub fn render_deltas(
         let mut added = Vec::new();
         for card in &change.added {
             let view = mir_app::live::CardView {
-                kind: CardKind::parse(&card.kind).unwrap_or(CardKind::Idea),
+                kind: live::kind_for(&kinds, &card.kind),
                 perspective: Perspective::parse(&card.perspective).unwrap_or(Perspective::Other),
                 dots: dots_on(mir_store::DotTarget::Card(card.id)),
                 mine: false,
@@ -258,7 +304,7 @@ pub fn render_deltas(
             .ok()?;
             added.push(serde_json::json!({
                 "id": card.id,
-                "kind": view.kind.key(),
+                "kind": view.kind.key,
                 "group": card.group_id,
                 "html": html,
             }));
@@ -402,7 +448,7 @@ struct ParticipantPage {
     statements: Vec<Statement>,
     form: CardForm,
     errors: FieldErrors,
-    kinds: [CardKind; 3],
+    kinds: Vec<std::sync::Arc<CardKind>>,
     max_chars: usize,
     /// The card being changed (its form is shown instead of the new-card form).
     editing: Option<i64>,
@@ -410,7 +456,7 @@ struct ParticipantPage {
 
 impl ParticipantPage {
     fn kind_chosen(&self, kind: &CardKind) -> bool {
-        self.form.kind == kind.key()
+        self.form.kind == kind.key
     }
     fn perspective_label(&self) -> &'static str {
         Perspective::parse(&self.me.perspective).map_or("", |p| {
@@ -457,6 +503,7 @@ async fn participant_page(
     let data = state.live.board_data(&state.store, &visit.session).await?;
     let board = live::board_view(&data, &visit.session, Some(&me), false);
     let statements = live::statements_of(&state.store, &visit.session).await?;
+    let kinds = live::kinds_of(&visit.session);
     Ok(ParticipantPage {
         ctx,
         parts: BoardParts {
@@ -474,7 +521,7 @@ async fn participant_page(
         statements,
         form,
         errors,
-        kinds: CardKind::ALL,
+        kinds,
         max_chars: MAX_CARD_CHARS,
         editing,
     })
@@ -627,7 +674,7 @@ pub async fn edit_card_page(
         .find(|c| c.card.id == id && c.mine)
         .ok_or(WebError::NotFound)?;
     let form = CardForm {
-        kind: card.kind.key().into(),
+        kind: card.kind.key.clone(),
         text: card.card.text.clone(),
         statement: card.card.statement.clone(),
         perspective: String::new(),
@@ -951,6 +998,7 @@ struct SessionsPage {
     can_facilitate: bool,
     statements: Vec<Statement>,
     form: SessionForm,
+    kinds_part: KindsPart,
     /// Days closed sessions are kept, as saved or as just typed.
     retention_days: String,
     errors: FieldErrors,
@@ -965,6 +1013,9 @@ impl SessionsPage {
     }
     fn chosen(&self, code: &str) -> bool {
         self.form.statements.iter().any(|c| c == code)
+    }
+    fn kinds_open(&self) -> bool {
+        kinds_have_errors(&self.errors)
     }
 }
 
@@ -989,8 +1040,10 @@ async fn sessions_page(
         ws.me.is_co_chair,
         mir_app::policy::GroupAction::FacilitateSessions,
     );
+    let kinds_part = KindsPart::new(form.kinds().rows(), &CardKind::defaults());
     Ok(SessionsPage {
         ctx,
+        kinds_part,
         slug: slug.to_owned(),
         name: ws.organisation.name.clone(),
         sessions,
@@ -1113,18 +1166,34 @@ struct FacilitatePage {
     statements: Vec<Statement>,
     form: CardForm,
     errors: FieldErrors,
-    kinds: [CardKind; 3],
+    kinds: Vec<std::sync::Arc<CardKind>>,
     perspectives: [Perspective; 4],
     max_chars: usize,
     /// The group's open reviews the cards' words could go into (for those who lead reviews).
     reviews: Vec<mir_store::Review>,
     /// The review the words already went into.
     review_done: Option<mir_store::Review>,
+    /// The kinds-of-card form (while the session is being prepared).
+    kinds_part: KindsPart,
 }
 
 impl FacilitatePage {
+    /// What each kind's words become in a review ("Working well cards as what is working
+    /// well; …").
+    fn words_in_review(&self) -> String {
+        let said: Vec<String> = self
+            .kinds
+            .iter()
+            .map(|k| match k.in_review {
+                InReview::WorkingWell => format!("{} cards as what is working well", k.label),
+                InReview::ShouldChange => format!("{} cards as what should change", k.label),
+                InReview::Left => format!("{} cards not at all", k.label),
+            })
+            .collect();
+        format!("{}.", said.join("; "))
+    }
     fn kind_chosen(&self, kind: &CardKind) -> bool {
-        self.form.kind == kind.key()
+        self.form.kind == kind.key
     }
     fn perspective_chosen(&self, p: &Perspective) -> bool {
         self.form.perspective == p.key()
@@ -1143,6 +1212,21 @@ async fn facilitate_page(
     form: CardForm,
     errors: FieldErrors,
 ) -> Result<FacilitatePage, WebError> {
+    facilitate_page_with(state, actor, slug, id, ctx, form, None, errors).await
+}
+
+/// The facilitator's page, with the kinds-of-card rows as typed when they were refused.
+#[allow(clippy::too_many_arguments)]
+async fn facilitate_page_with(
+    state: &AppState,
+    actor: &mir_app::Actor,
+    slug: &str,
+    id: i64,
+    ctx: PageContext,
+    form: CardForm,
+    kinds_typed: Option<Vec<KindTyped>>,
+    errors: FieldErrors,
+) -> Result<FacilitatePage, WebError> {
     let f = live::facilitated(&state.store, actor, slug, id).await?;
     let board = live::board(&state.store, &f.session, None, true).await?;
     let statements = live::statements_of(&state.store, &f.session).await?;
@@ -1152,6 +1236,9 @@ async fn facilitate_page(
         mir_app::policy::GroupAction::LeadReviews,
     );
     let (open_reviews, review_done) = live::reviews_for(&state.store, &f.session).await?;
+    let kinds = live::kinds_of(&f.session);
+    let plain: Vec<CardKind> = kinds.iter().map(|k| CardKind::clone(k)).collect();
+    let kinds_part = KindsPart::new(kinds_typed, &plain);
     // Only those who lead reviews are offered to put words into one.
     let reviews = if leads { open_reviews } else { Vec::new() };
     Ok(FacilitatePage {
@@ -1173,12 +1260,52 @@ async fn facilitate_page(
         statements,
         form,
         errors,
-        kinds: CardKind::ALL,
+        kinds,
         perspectives: Perspective::ALL,
         max_chars: MAX_CARD_CHARS,
         reviews,
         review_done,
+        kinds_part,
     })
+}
+
+/// `POST /manage/organisations/{slug}/sessions/{id}/kinds`: a draft session's kinds of card.
+pub async fn kinds(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, id)): Path<(Slug, i64)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(form): CsrfForm<KindsForm>,
+) -> Result<Response, WebError> {
+    match form::answer(
+        live::set_kinds(&state.store, &actor, &slug, id, &form).await,
+        mir_domain::live::kind_field("label", 0),
+    )? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            "The kinds of card are saved.",
+            &format!("/manage/organisations/{slug}/sessions/{id}"),
+        )),
+        Outcome::Rejected(rejection) => {
+            // A conflict (the session opened meanwhile) shows the kinds as they are.
+            let typed = (!rejection.is_conflict()).then(|| form.rows().unwrap_or_default());
+            render(
+                rejection.status,
+                &facilitate_page_with(
+                    &state,
+                    &actor,
+                    &slug,
+                    id,
+                    ctx,
+                    CardForm::default(),
+                    typed,
+                    rejection.errors,
+                )
+                .await?,
+            )
+        }
+    }
 }
 
 /// `GET /manage/organisations/{slug}/sessions/{id}`: the facilitator's board.

@@ -716,6 +716,222 @@ async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
     );
 }
 
+/// The kinds-of-card rows of a form: `(label, easy, colour, picture, review)` per row.
+fn kinds_body(rows: &[(&str, &str, &str, &str, &str)]) -> String {
+    let mut body = String::new();
+    for (label, easy, colour, picture, review) in rows {
+        body.push_str(&format!(
+            "&kind_label={}&kind_easy={}&kind_colour={colour}&kind_picture={picture}&kind_review={review}",
+            label.replace(' ', "+"),
+            easy.replace(' ', "+")
+        ));
+    }
+    body
+}
+
+async fn a_session_has_its_own_kinds_of_card(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Rowan Care")).await;
+    let sessions = format!("/manage/organisations/{}/sessions", g.slug);
+    // The new-session form offers the default three, to change.
+    let form = app.get_with_cookie(&sessions, Some(&g.admin)).await;
+    assert!(
+        form.body
+            .contains("Kinds of card: Working well, Needs to change, Idea")
+    );
+    // A mistake is shown beside its row's field and in the summary, and what was typed stays.
+    let wrong = app
+        .post_as(
+            &sessions,
+            &format!(
+                "title=Board+day&question=What+now%3F&vote_budget=3{}",
+                kinds_body(&[
+                    (
+                        "Good things",
+                        "Good things",
+                        "green",
+                        "tick",
+                        "working-well"
+                    ),
+                    ("A question", "", "green", "question", "left"),
+                    ("", "", "", "", "left"),
+                ])
+            ),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        wrong.body.contains("href=\"#kind_easy_2\""),
+        "{}",
+        wrong.body
+    );
+    assert!(wrong.body.contains("href=\"#kind_colour_2\""));
+    assert!(wrong.body.contains("value=\"A question\""), "kept as typed");
+    assert!(
+        wrong.body.contains("<details class=\"details\" open>"),
+        "shown open"
+    );
+    let made = app
+        .post_as(
+            &sessions,
+            &format!(
+                "title=Board+day&question=What+now%3F&vote_budget=3&statements=WB-I1{}",
+                kinds_body(&[
+                    (
+                        "Good things",
+                        "Good things",
+                        "green",
+                        "tick",
+                        "working-well"
+                    ),
+                    ("A question", "I want to ask", "blue", "question", "left"),
+                    ("", "", "", "", "left"),
+                ])
+            ),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let manage = made.header("location").to_owned();
+    // While it is a draft, the kinds can change; a third is added.
+    let draft = app.get_with_cookie(&manage, Some(&g.admin)).await;
+    assert!(draft.body.contains("Save the kinds of card"));
+    let changed = app
+        .post_as(
+            &format!("{manage}/kinds"),
+            &kinds_body(&[
+                (
+                    "Good things",
+                    "Good things",
+                    "green",
+                    "tick",
+                    "working-well",
+                ),
+                ("A question", "I want to ask", "blue", "question", "left"),
+                ("Thanks", "Thank you", "purple", "heart", "left"),
+            ]),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    let none = app
+        .post_as(
+            &format!("{manage}/kinds"),
+            &kinds_body(&[("", "", "", "", "left")]),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(none.body.contains("href=\"#kind_label_1\""));
+    app.post_as(&format!("{manage}/state"), "to=open", &g.admin)
+        .await;
+    let id: i64 = manage
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("id");
+    let code = app
+        .db
+        .store
+        .live_session(id)
+        .await
+        .expect("read")
+        .expect("there")
+        .code;
+    // People see the session's kinds, in Easy Read words too, and write cards of them.
+    let mut ash = Device::new(app, &code).await;
+    ash.join(app, &code, "person").await;
+    let board = ash.get(app, &format!("/live/{code}")).await;
+    for kind in ["good-things", "a-question", "thanks"] {
+        assert!(
+            board.body.contains(&format!("value=\"{kind}\"")),
+            "{kind} offered"
+        );
+        assert!(board.body.contains(&format!("id=\"live-column-{kind}\"")));
+    }
+    assert!(
+        !board.body.contains("value=\"idea\""),
+        "the defaults are not offered"
+    );
+    assert!(board.body.contains("card-question"), "its picture");
+    let asked = ash
+        .post(
+            app,
+            &format!("/live/{code}/cards"),
+            "kind=a-question&text=Who+pays%3F",
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let refused = ash
+        .post(
+            app,
+            &format!("/live/{code}/cards"),
+            "kind=idea&text=Not+a+kind+here",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = scraper::Html::parse_document(&ash.get(app, &format!("/live/{code}")).await.body);
+    let column = select(&page, "#live-column-a-question.live-column--blue");
+    assert_eq!(column.len(), 1, "a blue column for questions");
+    assert!(
+        text(&column[0]).contains("Who pays?"),
+        "{}",
+        text(&column[0])
+    );
+    // Once open, the kinds stay as they are.
+    let late = app
+        .post_as(
+            &format!("{manage}/kinds"),
+            &kinds_body(&[("Other", "Other", "green", "tick", "left")]),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+    assert!(
+        !app.get_with_cookie(&manage, Some(&g.admin))
+            .await
+            .body
+            .contains("Save the kinds of card")
+    );
+    // In a review, each kind's words go where its row said: questions stay out.
+    for body in [
+        "kind=good-things&text=Kind+drivers&statement=WB-I1",
+        "kind=a-question&text=When+does+it+start%3F&statement=WB-I1",
+    ] {
+        let posted = ash.post(app, &format!("/live/{code}/cards"), body).await;
+        assert_eq!(posted.status, StatusCode::SEE_OTHER, "{}", posted.body);
+    }
+    let opened = app
+        .post_as(
+            &format!("/manage/organisations/{}/reviews", g.slug),
+            "title=Spring+review&scope=some&themes=WB",
+            &g.admin,
+        )
+        .await;
+    let review_id: i64 = opened
+        .header("location")
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("a review");
+    let done = app
+        .post_as(
+            &format!("{manage}/review"),
+            &format!("review={review_id}"),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    use mir_store::ReviewRepo;
+    let words = app.db.store.workshop_views(review_id).await.expect("read");
+    assert_eq!(words.len(), 1, "{words:?}");
+    assert_eq!(words[0].working, "Kind drivers");
+    assert_eq!(
+        words[0].to_change, "",
+        "a question is not something to change"
+    );
+}
+
 both_engines!(
     a_room_writes_groups_votes_and_a_group_becomes_a_priority,
     the_stream_says_when_a_board_changed,
@@ -724,4 +940,5 @@ both_engines!(
     a_whole_room_behind_one_address_can_join,
     a_sessions_cards_go_into_an_open_review_once,
     wrong_codes_are_limited_and_right_ones_never_count,
+    a_session_has_its_own_kinds_of_card,
 );

@@ -154,6 +154,7 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
                 statements: &[],
                 vote_budget: 3,
                 retention_days: 90,
+                card_kinds: "",
                 created_by: person(store, "admin").await,
                 now: 1,
             })
@@ -580,6 +581,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{sessions}/state"),
             "to=open",
             [nf, nf, clash, no, clash, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/sessions/{id}/kinds",
+            format!("{sessions}/kinds"),
+            "kind_label=&kind_easy=",
+            edit_bad,
         ),
         (
             "/manage/organisations/{slug}/sessions/{id}/keep",
