@@ -60,6 +60,8 @@ pub struct SessionForm {
     pub title: String,
     pub question: String,
     pub statements: Vec<String>,
+    /// Whole themes the session is about: all their statements.
+    pub themes: Vec<String>,
     pub vote_budget: String,
     // The kinds-of-card rows (as in [`KindsForm`]; repeated fields cannot be flattened).
     pub kind_label: Vec<String>,
@@ -259,12 +261,18 @@ pub async fn create(
             Vec::new()
         }),
     };
-    let codes = ws.statement_codes();
-    let statements: Vec<String> = codes
-        .iter()
-        .filter(|c| form.statements.contains(c))
-        .cloned()
-        .collect();
+    // Statements chosen one by one or with their theme, in the framework's order.
+    let statements: Vec<String> = ws
+        .framework
+        .as_ref()
+        .map(|f| {
+            f.statements
+                .iter()
+                .filter(|st| form.statements.contains(&st.code) || form.themes.contains(&st.theme))
+                .map(|st| st.code.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }

@@ -1,5 +1,5 @@
 //! Riverside's live sessions: a closed one from its last co-production day (cards from every
-//! perspective, three groups, dots, one group turned into a draft priority) and an open one a
+//! perspective, a fourth kind of card for questions, three groups, dots, one group turned into a draft priority) and an open one a
 //! newcomer can join from the home page with the code `RVS 234`.
 
 use mir_store::{DotTarget, LiveRepo, MemberRepo, NewLiveSession, PlanRepo, PriorityRecord};
@@ -28,7 +28,7 @@ const CLOSED_GROUPS: [&str; 3] = [
     "Knowing what is on offer",
 ];
 
-const CLOSED_CARDS: [DemoCard; 14] = [
+const CLOSED_CARDS: [DemoCard; 16] = [
     (
         "person",
         "needs-to-change",
@@ -127,7 +127,37 @@ const CLOSED_CARDS: [DemoCard; 14] = [
         None,
         "",
     ),
+    (
+        "carer",
+        "question",
+        "Who do I ring when the care worker does not come?",
+        None,
+        "",
+    ),
+    (
+        "person",
+        "question",
+        "Can I bring a friend to the next meeting?",
+        None,
+        "",
+    ),
 ];
+
+/// The co-production day had a fourth kind of card, for questions to answer on the day (kept
+/// out of reviews: a question is not a view).
+fn closed_kinds() -> Result<String, AppError> {
+    use mir_domain::live::{CardColour, CardKind, CardPicture, InReview};
+    let mut kinds = CardKind::defaults();
+    kinds.push(CardKind {
+        key: "question".into(),
+        label: "Question".into(),
+        easy_label: "I want to ask".into(),
+        colour: CardColour::Blue,
+        picture: CardPicture::Question,
+        in_review: InReview::Left,
+    });
+    serde_json::to_string(&kinds).map_err(|e| AppError::Internal(format!("demo kinds: {e}")))
+}
 
 /// Who was in the room: 5 people who use services, 3 carers, 4 staff.
 const CLOSED_ROOM: [&str; 12] = [
@@ -284,6 +314,7 @@ pub(super) async fn load_demo_sessions(
 
     // The co-production day, seven weeks ago.
     let day = now - 49 * DAY;
+    let closed_kinds = closed_kinds()?;
     let closed = store
         .create_live_session(&NewLiveSession {
             organisation_id: org.id,
@@ -293,7 +324,7 @@ pub(super) async fn load_demo_sessions(
             statements: &statements,
             vote_budget: 3,
             retention_days: 90,
-            card_kinds: "",
+            card_kinds: &closed_kinds,
             created_by: facilitator.person_id,
             now: day - 7 * DAY,
         })

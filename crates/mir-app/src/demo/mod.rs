@@ -363,7 +363,9 @@ mod tests {
             .iter()
             .find(|s| s.state == "closed")
             .expect("closed");
-        assert!(closed.keep && closed.participants == 12 && closed.cards == 14);
+        assert!(closed.keep && closed.participants == 12 && closed.cards == 16);
+        let kinds = crate::live::kinds_of(closed);
+        assert_eq!(kinds.len(), 4, "the day had a kind of card for questions");
         let board = mir_store::LiveRepo::live_board(&db.store, closed.id)
             .await
             .expect("board");

@@ -996,6 +996,7 @@ struct SessionsPage {
     name: String,
     sessions: Vec<LiveSession>,
     can_facilitate: bool,
+    themes: Vec<mir_domain::framework::Theme>,
     statements: Vec<Statement>,
     form: SessionForm,
     kinds_part: KindsPart,
@@ -1013,6 +1014,9 @@ impl SessionsPage {
     }
     fn chosen(&self, code: &str) -> bool {
         self.form.statements.iter().any(|c| c == code)
+    }
+    fn theme_chosen(&self, code: &str) -> bool {
+        self.form.themes.iter().any(|c| c == code)
     }
     fn kinds_open(&self) -> bool {
         kinds_have_errors(&self.errors)
@@ -1048,6 +1052,11 @@ async fn sessions_page(
         name: ws.organisation.name.clone(),
         sessions,
         can_facilitate,
+        themes: ws
+            .framework
+            .as_ref()
+            .map(|f| f.themes.clone())
+            .unwrap_or_default(),
         statements: ws
             .framework
             .map(|f| f.statements.clone())

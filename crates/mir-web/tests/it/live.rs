@@ -932,6 +932,48 @@ async fn a_session_has_its_own_kinds_of_card(app: &TestApp) {
     );
 }
 
+async fn a_session_can_be_about_a_whole_theme(app: &TestApp) {
+    let g = group(app, &mir_store::testing::sign_up("Aspen Care")).await;
+    let sessions = format!("/manage/organisations/{}/sessions", g.slug);
+    let page = app.get_with_cookie(&sessions, Some(&g.admin)).await;
+    assert!(page.body.contains("id=\"themes-WB\""), "themes are offered");
+    let made = app
+        .post_as(
+            &sessions,
+            "title=Theme+day&question=What+now%3F&vote_budget=3&themes=WB&statements=IA-I1",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let id: i64 = made
+        .header("location")
+        .rsplit('/')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .expect("id");
+    let session = app
+        .db
+        .store
+        .live_session(id)
+        .await
+        .expect("read")
+        .expect("there");
+    let wb: Vec<&String> = session
+        .statements
+        .iter()
+        .filter(|c| c.starts_with("WB-"))
+        .collect();
+    assert!(
+        wb.len() >= 2,
+        "every statement of the theme: {:?}",
+        session.statements
+    );
+    assert!(
+        session.statements.contains(&"IA-I1".to_owned()),
+        "and one chosen alone"
+    );
+}
+
 both_engines!(
     a_room_writes_groups_votes_and_a_group_becomes_a_priority,
     the_stream_says_when_a_board_changed,
@@ -941,4 +983,5 @@ both_engines!(
     a_sessions_cards_go_into_an_open_review_once,
     wrong_codes_are_limited_and_right_ones_never_count,
     a_session_has_its_own_kinds_of_card,
+    a_session_can_be_about_a_whole_theme,
 );
