@@ -1055,13 +1055,27 @@ test("a live session: the facilitator opens it; three people join by code on pho
   await sam.goto(server.base + ws + "/sessions");
   await assertNoAxeViolationsWithoutScript(sam, "live-sessions");
   await sam.fill("#title", "Autumn board meeting");
+  // The kinds of card are folded away; a kind without its Easy Read words is refused.
+  await sam.click("summary:text('Kinds of card')");
+  await sam.fill("#kind_easy_3", "");
   await sam.click("main form button[type=submit]");
   assert.match(await sam.title(), /^Error: /, "a question is needed");
   assert.equal(await sam.inputValue("#title"), "Autumn board meeting", "what was typed is kept");
+  assert.match(await sam.locator(".error-summary").innerText(), /kind 3's words in Easy Read/);
+  assert.ok(await sam.locator("#kind_easy_3").isVisible(), "the kinds are shown open with the mistake");
   await assertNoAxeViolationsWithoutScript(sam, "live-sessions-error");
   await sam.fill("#question", "What should the board work on first?");
+  await sam.fill("#kind_easy_3", "I have an idea");
   await sam.click("main form button[type=submit]");
   await assertNoAxeViolationsWithoutScript(sam, "live-facilitate-draft");
+  // A fourth kind, for questions, while the session is being prepared.
+  await sam.fill("#kind_label_4", "Question");
+  await sam.fill("#kind_easy_4", "I want to ask");
+  await sam.selectOption("#kind_colour_4", "blue");
+  await sam.selectOption("#kind_picture_4", "question");
+  await sam.selectOption("#kind_review_4", "left");
+  await sam.click("button:text('Save the kinds of card')");
+  assert.equal(await sam.inputValue("#kind_label_4"), "Question", "saved");
   await sam.click("button:text('Open the session')");
   const code = (await sam.locator(".live-code").innerText()).trim();
   assert.match(code, /^[A-Z2-9]{3} [A-Z2-9]{3}$/);
@@ -1089,6 +1103,7 @@ test("a live session: the facilitator opens it; three people join by code on pho
   await a.click("text=Join the session");
   // Nothing is chosen for them: a card's colour is their choice.
   assert.equal(await a.locator("input[name=kind]:checked").count(), 0);
+  assert.match(await a.locator("label[for=kind-question]").innerText(), /I want to ask/, "the session's own kind, in Easy Read words");
   await a.check("#kind-idea");
   await a.fill("#text", "Buses that wait until we sit down");
   await a.click("text=Put it on the board");
