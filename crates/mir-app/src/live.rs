@@ -584,15 +584,22 @@ pub async fn cards_into_review(
         )
         .collect();
     done.lines = rows.len();
-    // Claimed first: two clicks at once put the words in once.
-    if !store.set_live_review(f.session.id, review_id).await? {
+    // The claim and the words in one transaction: two clicks at once put the words in once,
+    // and a failure leaves neither.
+    if !store
+        .live_cards_into_review(
+            f.session.id,
+            review_id,
+            &rows,
+            f.ws.me.person_id,
+            mir_store::now(),
+        )
+        .await?
+    {
         return Err(AppError::Conflict(
             "the words of this session's cards are already in a review".into(),
         ));
     }
-    store
-        .add_workshop_views(review_id, &rows, f.ws.me.person_id, mir_store::now())
-        .await?;
     crate::audit::record(
         store,
         Some(f.ws.organisation.id),
@@ -1351,11 +1358,6 @@ pub async fn statements_of(
         .iter()
         .filter_map(|code| framework.statement(code).cloned())
         .collect())
-}
-
-/// The session's change count, for live boards (cheap: one row by key).
-pub async fn version(store: &impl LiveStore, session_id: i64) -> Result<Option<i64>, AppError> {
-    Ok(store.live_version(session_id).await?)
 }
 
 /// A session by its number, as the live watcher reads it (`None` once deleted).

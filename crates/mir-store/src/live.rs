@@ -236,12 +236,16 @@ pub trait LiveRepo {
         organisation_id: i64,
         days: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    /// Notes that the session's cards' words went into `review_id`, unless they already went
-    /// into a review: returns whether this call was the one that did.
-    fn set_live_review(
+    /// Puts the session's cards' words (`views`) into `review_id` and notes that they went,
+    /// in one transaction, unless they already went into a review: returns whether this call
+    /// was the one that did (two clicks at once put the words in once).
+    fn live_cards_into_review(
         &self,
         id: i64,
         review_id: i64,
+        views: &[crate::WorkshopView],
+        entered_by: i64,
+        now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Sets a session's kinds of card while it is being prepared (no card can have been
     /// written yet): returns whether it was still a draft.
@@ -890,15 +894,28 @@ impl LiveRepo for Store {
         Ok(())
     }
 
-    async fn set_live_review(&self, id: i64, review_id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query(
+    async fn live_cards_into_review(
+        &self,
+        id: i64,
+        review_id: i64,
+        views: &[crate::WorkshopView],
+        entered_by: i64,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let claimed = sqlx::query(
             "UPDATE live_sessions SET review_id = $1 WHERE id = $2 AND review_id IS NULL",
         )
         .bind(review_id)
         .bind(id)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        if claimed.rows_affected() != 1 {
+            return Ok(false);
+        }
+        crate::reviews::insert_workshop_views(&mut tx, review_id, views, entered_by, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn set_live_kinds(&self, id: i64, card_kinds: &str) -> Result<bool, StoreError> {

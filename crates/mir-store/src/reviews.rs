@@ -538,24 +538,7 @@ impl ReviewRepo for Store {
         now: UnixTime,
     ) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        for v in views {
-            sqlx::query(
-                "INSERT INTO workshop_views (review_id, statement_code, perspective, level, people, working, to_change, session_label, entered_by, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(review_id)
-            .bind(&v.statement_code)
-            .bind(&v.perspective)
-            .bind(&v.level)
-            .bind(v.people)
-            .bind(&v.working)
-            .bind(&v.to_change)
-            .bind(&v.session_label)
-            .bind(entered_by)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        insert_workshop_views(&mut tx, review_id, views, entered_by, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -755,4 +738,34 @@ fn view_from(row: (String, i64, String, String, String, String)) -> View {
         working,
         to_change,
     }
+}
+
+/// Writes a workshop's words into a review, inside the caller's transaction (a live session's
+/// cards go in with the session's claim on them, in one transaction).
+pub(crate) async fn insert_workshop_views(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    review_id: i64,
+    views: &[WorkshopView],
+    entered_by: i64,
+    now: UnixTime,
+) -> Result<(), sqlx::Error> {
+    for v in views {
+        sqlx::query(
+            "INSERT INTO workshop_views (review_id, statement_code, perspective, level, people, working, to_change, session_label, entered_by, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        )
+        .bind(review_id)
+        .bind(&v.statement_code)
+        .bind(&v.perspective)
+        .bind(&v.level)
+        .bind(v.people)
+        .bind(&v.working)
+        .bind(&v.to_change)
+        .bind(&v.session_label)
+        .bind(entered_by)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }

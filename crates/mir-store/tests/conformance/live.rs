@@ -526,3 +526,53 @@ pub async fn dots_follow_the_words_and_hold_their_budget_under_concurrent_clicks
         0
     );
 }
+
+pub async fn a_sessions_words_go_into_a_review_once_with_their_claim(store: &Store) {
+    use mir_store::{NewReviewRecord, ReviewRepo, WorkshopView};
+    let (org, admin) = organisation(store, "Rowan Care", "chair@example.org").await;
+    let id = session(store, org, admin, "REVIEW").await;
+    let review = store
+        .create_review(
+            &NewReviewRecord {
+                organisation_id: org,
+                title: "Spring".into(),
+                framework_slug: "demonstration".into(),
+                framework_version: "2026.1".into(),
+                themes: Vec::new(),
+                closes_on: None,
+                opened_by: admin,
+            },
+            100,
+        )
+        .await
+        .expect("review");
+    let words = [WorkshopView {
+        statement_code: "WB-I1".into(),
+        perspective: "carer".into(),
+        level: String::new(),
+        people: 0,
+        working: "The day centre listens".into(),
+        to_change: String::new(),
+        session_label: "Live session: Summer".into(),
+    }];
+    assert!(
+        store
+            .live_cards_into_review(id, review, &words, admin, 101)
+            .await
+            .expect("in")
+    );
+    assert!(
+        !store
+            .live_cards_into_review(id, review, &words, admin, 102)
+            .await
+            .expect("again"),
+        "once only"
+    );
+    assert_eq!(
+        store.workshop_views(review).await.expect("read").len(),
+        1,
+        "written once"
+    );
+    let session = store.live_session(id).await.expect("read").expect("there");
+    assert_eq!(session.review_id, Some(review));
+}

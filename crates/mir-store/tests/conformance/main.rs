@@ -453,4 +453,5 @@ use live::*;
 conformance!(@engines sqlite_live, postgres_live;
     live_sessions_hold_their_limits_and_only_open_sessions_change,
     dots_follow_the_words_and_hold_their_budget_under_concurrent_clicks,
+    a_sessions_words_go_into_a_review_once_with_their_claim,
 );
