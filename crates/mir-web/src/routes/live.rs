@@ -131,9 +131,23 @@ pub struct BoardParts {
     pub new_priority: String,
     pub session_id: i64,
     pub open: bool,
+    /// A hide form refused: the card, the problem and the reason as typed (shown on that card).
+    pub hide_error: Option<HideError>,
+}
+
+/// A card's hide form, refused.
+pub struct HideError {
+    pub card: i64,
+    pub message: String,
+    pub typed: String,
 }
 
 impl BoardParts {
+    /// The problem with this card's hide form, if it was the one refused.
+    pub fn hide_error_for(&self, card: &i64) -> Option<&HideError> {
+        self.hide_error.as_ref().filter(|e| e.card == *card)
+    }
+
     pub fn kind_label<'k>(&self, kind: &'k CardKind, easy: &bool) -> &'k str {
         kind.label_for(*easy)
     }
@@ -283,6 +297,7 @@ pub fn render_deltas(
             new_priority: String::new(),
             session_id: session.id,
             open: session.state == SessionState::Open.key(),
+            hide_error: None,
         };
         let mut added = Vec::new();
         for card in &change.added {
@@ -514,6 +529,7 @@ async fn participant_page(
             new_priority: String::new(),
             session_id: visit.session.id,
             open: visit.state == SessionState::Open,
+            hide_error: None,
         },
         state: visit.state,
         session: visit.session,
@@ -831,6 +847,7 @@ pub async fn projector(
                 new_priority: String::new(),
                 session_id: session.id,
                 open: session_state == SessionState::Open,
+                hide_error: None,
             },
             state: session_state,
             session,
@@ -894,6 +911,7 @@ pub async fn ranking(
                 new_priority: String::new(),
                 session_id: session.id,
                 open: session.state == SessionState::Open.key(),
+                hide_error: None,
             },
         },
     )?))
@@ -1263,6 +1281,7 @@ async fn facilitate_page_with(
             new_priority: format!("/manage/organisations/{slug}/plan/priorities/new"),
             session_id: id,
             open: f.state == SessionState::Open,
+            hide_error: None,
         },
         state: f.state,
         session: f.session,
@@ -1613,24 +1632,33 @@ pub async fn hide_card(
         (!show).then_some(form.reason.as_str()),
     )
     .await;
-    facilitator_answer(
-        &state,
-        &actor,
-        &slug,
-        id,
-        &session,
-        ctx,
-        result,
-        "reason",
-        if show {
-            "The card is shown again."
-        } else {
-            "The card is hidden."
-        },
-        CardForm::default(),
-        &format!("#card-{card}"),
-    )
-    .await
+    match form::answer(result, "reason")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            if show {
+                "The card is shown again."
+            } else {
+                "The card is hidden."
+            },
+            &format!("/manage/organisations/{slug}/sessions/{id}#card-{card}"),
+        )),
+        Outcome::Rejected(rejection) => {
+            // The problem is shown on the card's own form (each card has one), and the error
+            // summary's link goes to its reason box.
+            let message = rejection.message();
+            let mut errors = FieldErrors::new();
+            errors.add(format!("reason-{card}"), message.clone());
+            let mut page =
+                facilitate_page(&state, &actor, &slug, id, ctx, CardForm::default(), errors)
+                    .await?;
+            page.parts.hide_error = Some(HideError {
+                card,
+                message,
+                typed: form.reason,
+            });
+            render(rejection.status, &page)
+        }
+    }
 }
 
 #[derive(Template)]
@@ -1675,6 +1703,7 @@ pub async fn record(
                 new_priority: String::new(),
                 session_id: f.session.id,
                 open: false,
+                hide_error: None,
             },
             state: f.state,
             session: f.session,

@@ -257,6 +257,28 @@ async fn a_room_writes_groups_votes_and_a_group_becomes_a_priority(app: &TestApp
         assert_eq!(moved.status, StatusCode::SEE_OTHER);
     }
     let paper_card = board_now.cards[2].id;
+    // A reason is needed: the problem is shown on that card's form, open, and the summary's
+    // link goes to its reason box.
+    let no_reason = app
+        .post_as(
+            &format!("{manage}/cards/{paper_card}/hide"),
+            "reason=++",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(no_reason.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        no_reason
+            .body
+            .contains(&format!("href=\"#reason-{paper_card}\"")),
+        "{}",
+        no_reason.body
+    );
+    assert!(
+        no_reason
+            .body
+            .contains(&format!("id=\"reason-{paper_card}-error\""))
+    );
     let hidden = app
         .post_as(
             &format!("{manage}/cards/{paper_card}/hide"),
