@@ -520,6 +520,13 @@ pub async fn cards_into_review(
             "the words of this session's cards are already in a review".into(),
         ));
     }
+    // Afterwards only: cards written later could never follow (it is once per session).
+    if matches!(f.state, SessionState::Draft | SessionState::Open) {
+        return Err(AppError::Conflict(
+            "Close the session first: its cards go into a review once, when nobody can add more"
+                .into(),
+        ));
+    }
     let board = store.live_board(f.session.id).await?;
     let mut words: BTreeMap<(String, mir_domain::review::Perspective), (Vec<String>, Vec<String>)> =
         BTreeMap::new();
@@ -586,7 +593,7 @@ pub async fn cards_into_review(
     done.lines = rows.len();
     // The claim and the words in one transaction: two clicks at once put the words in once,
     // and a failure leaves neither.
-    if !store
+    match store
         .live_cards_into_review(
             f.session.id,
             review_id,
@@ -596,9 +603,17 @@ pub async fn cards_into_review(
         )
         .await?
     {
-        return Err(AppError::Conflict(
-            "the words of this session's cards are already in a review".into(),
-        ));
+        mir_store::IntoReviewOutcome::Done => {}
+        mir_store::IntoReviewOutcome::AlreadyIn => {
+            return Err(AppError::Conflict(
+                "the words of this session's cards are already in a review".into(),
+            ));
+        }
+        mir_store::IntoReviewOutcome::ReviewClosed => {
+            return Err(AppError::Conflict(
+                "this review is closed: nothing can be added to it".into(),
+            ));
+        }
     }
     crate::audit::record(
         store,

@@ -371,6 +371,10 @@ pub fn kind_field(part: &str, row: usize) -> &'static str {
     names[row.min(MAX_CARD_KINDS - 1)]
 }
 
+/// Keys a kind may not have: the card form's radio ids are `kind-KEY`, beside its own
+/// `kind-error` and `kind-hint`.
+const RESERVED_KEYS: [&str; 2] = ["error", "hint"];
+
 /// A kind's key from its label: lower-case letters and digits joined by dashes, or `kind-N`
 /// when the label has none (a label in another alphabet).
 fn key_of(label: &str, row: usize) -> String {
@@ -462,9 +466,13 @@ pub fn check_kinds(rows: &[KindTyped]) -> Result<Vec<CardKind>, FieldErrors> {
                 format!("Another kind is called {label}: give kind {n} a different name"),
             );
         }
+        // A key no other kind has, and not one of the form's own words ("kind-error" is
+        // the id of the card form's error message).
         let mut key = key_of(label, row);
-        if kinds.iter().any(|k| k.key == key) {
-            key = format!("kind-{n}");
+        let mut tries = n;
+        while RESERVED_KEYS.contains(&key.as_str()) || kinds.iter().any(|k| k.key == key) {
+            key = format!("kind-{tries}");
+            tries += 1;
         }
         kinds.push(CardKind {
             key,
@@ -979,6 +987,24 @@ mod tests {
         assert_eq!(kinds[0].in_review, InReview::Left);
         assert_eq!(kinds[1].key, "thank-you");
         assert_eq!(kinds[1].picture, CardPicture::Heart);
+    }
+
+    #[test]
+    fn every_kind_has_a_key_of_its_own() {
+        let kinds = check_kinds(&[
+            typed("kind 3", "K", "pink", "tick", "left"),
+            typed("سؤال", "Q", "blue", "question", "left"),
+            typed("Kind 3!", "K3", "green", "star", "left"),
+            typed("Error", "E", "yellow", "star", "left"),
+        ])
+        .expect("four kinds");
+        let keys: Vec<&str> = kinds.iter().map(|k| k.key.as_str()).collect();
+        assert_eq!(keys[0], "kind-3");
+        let mut unique = keys.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), 4, "{keys:?}");
+        assert!(!keys.contains(&"error"), "{keys:?}");
     }
 
     #[test]

@@ -57,8 +57,8 @@ pub use frameworks::{FrameworkRepo, FrameworkVersionSummary, PictureFile};
 pub use jobs::{DatedAction, DigestItem, JobRepo};
 pub use kept_forms::{KeptFormRepo, MAX_KEPT_FORMS};
 pub use live::{
-    Board, DotOutcome, DotTarget, LiveCard, LiveGroup, LiveRepo, LiveSession, NewLiveSession,
-    Participant,
+    Board, DotOutcome, DotTarget, IntoReviewOutcome, LiveCard, LiveGroup, LiveRepo, LiveSession,
+    NewLiveSession, Participant,
 };
 pub use maintenance::TableDigest;
 pub use members::{Invitation, Member, MemberRepo, OrganisationRef};

@@ -34,6 +34,16 @@ pub struct LiveSession {
     pub card_kinds: String,
 }
 
+/// What became of a session's words sent into a review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntoReviewOutcome {
+    Done,
+    /// They went into a review before (once per session).
+    AlreadyIn,
+    /// The review closed first: nothing was written.
+    ReviewClosed,
+}
+
 /// A new session, as the facilitator set it up.
 #[derive(Debug, Clone)]
 pub struct NewLiveSession<'a> {
@@ -237,8 +247,8 @@ pub trait LiveRepo {
         days: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Puts the session's cards' words (`views`) into `review_id` and notes that they went,
-    /// in one transaction, unless they already went into a review: returns whether this call
-    /// was the one that did (two clicks at once put the words in once).
+    /// in one transaction, unless they already went into a review or the review has closed
+    /// (two clicks at once put the words in once).
     fn live_cards_into_review(
         &self,
         id: i64,
@@ -246,7 +256,7 @@ pub trait LiveRepo {
         views: &[crate::WorkshopView],
         entered_by: i64,
         now: UnixTime,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    ) -> impl Future<Output = Result<IntoReviewOutcome, StoreError>> + Send;
     /// Sets a session's kinds of card while it is being prepared (no card can have been
     /// written yet): returns whether it was still a draft.
     fn set_live_kinds(
@@ -620,8 +630,15 @@ impl LiveRepo for Store {
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() == 1 {
-            if reason.is_some() {
-                // A hidden card's dots go back to the people who placed them.
+            let state: String = sqlx::query_scalar("SELECT state FROM live_sessions WHERE id = $1")
+                .bind(session_id)
+                .fetch_one(&mut *tx)
+                .await?;
+            // In an open session a hidden card's dots go back to the people who placed them,
+            // to place again. A closed session's record keeps them (a hidden card's dots do
+            // not count in its ranking), so hiding a card afterwards and showing it again
+            // changes nothing else.
+            if reason.is_some() && state == "open" {
                 clear_dots_on(&mut tx, session_id, card_id).await?;
             }
             bump(&mut tx, session_id).await?;
@@ -901,8 +918,19 @@ impl LiveRepo for Store {
         views: &[crate::WorkshopView],
         entered_by: i64,
         now: UnixTime,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<IntoReviewOutcome, StoreError> {
         let mut tx = self.begin_write().await?;
+        // The review must still be open when the words are written: this no-op update holds
+        // its row (PostgreSQL) until the transaction ends, so it cannot close in between.
+        let open = sqlx::query(
+            "UPDATE reviews SET closed_at = closed_at WHERE id = $1 AND closed_at IS NULL",
+        )
+        .bind(review_id)
+        .execute(&mut *tx)
+        .await?;
+        if open.rows_affected() != 1 {
+            return Ok(IntoReviewOutcome::ReviewClosed);
+        }
         let claimed = sqlx::query(
             "UPDATE live_sessions SET review_id = $1 WHERE id = $2 AND review_id IS NULL",
         )
@@ -911,11 +939,11 @@ impl LiveRepo for Store {
         .execute(&mut *tx)
         .await?;
         if claimed.rows_affected() != 1 {
-            return Ok(false);
+            return Ok(IntoReviewOutcome::AlreadyIn);
         }
         crate::reviews::insert_workshop_views(&mut tx, review_id, views, entered_by, now).await?;
         tx.commit().await?;
-        Ok(true)
+        Ok(IntoReviewOutcome::Done)
     }
 
     async fn set_live_kinds(&self, id: i64, card_kinds: &str) -> Result<bool, StoreError> {

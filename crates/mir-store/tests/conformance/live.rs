@@ -528,7 +528,7 @@ pub async fn dots_follow_the_words_and_hold_their_budget_under_concurrent_clicks
 }
 
 pub async fn a_sessions_words_go_into_a_review_once_with_their_claim(store: &Store) {
-    use mir_store::{NewReviewRecord, ReviewRepo, WorkshopView};
+    use mir_store::{IntoReviewOutcome, NewReviewRecord, ReviewRepo, WorkshopView};
     let (org, admin) = organisation(store, "Rowan Care", "chair@example.org").await;
     let id = session(store, org, admin, "REVIEW").await;
     let review = store
@@ -555,17 +555,19 @@ pub async fn a_sessions_words_go_into_a_review_once_with_their_claim(store: &Sto
         to_change: String::new(),
         session_label: "Live session: Summer".into(),
     }];
-    assert!(
+    assert_eq!(
         store
             .live_cards_into_review(id, review, &words, admin, 101)
             .await
-            .expect("in")
+            .expect("in"),
+        IntoReviewOutcome::Done
     );
-    assert!(
-        !store
+    assert_eq!(
+        store
             .live_cards_into_review(id, review, &words, admin, 102)
             .await
             .expect("again"),
+        IntoReviewOutcome::AlreadyIn,
         "once only"
     );
     assert_eq!(
@@ -573,6 +575,23 @@ pub async fn a_sessions_words_go_into_a_review_once_with_their_claim(store: &Sto
         1,
         "written once"
     );
-    let session = store.live_session(id).await.expect("read").expect("there");
-    assert_eq!(session.review_id, Some(review));
+    let went = store.live_session(id).await.expect("read").expect("there");
+    assert_eq!(went.review_id, Some(review));
+    // A closed review takes nothing, and the session is not marked as having gone in.
+    let other = session(store, org, admin, "REVIEX").await;
+    store.close_review(review, 103).await.expect("close");
+    assert_eq!(
+        store
+            .live_cards_into_review(other, review, &words, admin, 104)
+            .await
+            .expect("closed"),
+        IntoReviewOutcome::ReviewClosed
+    );
+    let other = store
+        .live_session(other)
+        .await
+        .expect("read")
+        .expect("there");
+    assert_eq!(other.review_id, None);
+    assert_eq!(store.workshop_views(review).await.expect("read").len(), 1);
 }

@@ -137,12 +137,12 @@ fn read_form<T: DeserializeOwned>(body: &[u8]) -> Result<T, WebError> {
     serde_html_form::from_bytes(body).or_else(|_| {
         let pairs: Vec<(String, String)> =
             serde_urlencoded::from_bytes(body).map_err(|_| WebError::BadRequest)?;
-        let mut first: Vec<(String, String)> = Vec::with_capacity(pairs.len());
-        for (key, value) in pairs {
-            if !first.iter().any(|(k, _)| *k == key) {
-                first.push((key, value));
-            }
-        }
+        // A set of the keys seen, so a body of thousands of fields costs linear time.
+        let mut seen = std::collections::HashSet::with_capacity(pairs.len());
+        let first: Vec<(String, String)> = pairs
+            .into_iter()
+            .filter(|(key, _)| seen.insert(key.clone()))
+            .collect();
         let once = serde_urlencoded::to_string(&first).map_err(|_| WebError::BadRequest)?;
         serde_html_form::from_str(&once).map_err(|_| WebError::BadRequest)
     })

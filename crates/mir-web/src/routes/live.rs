@@ -1308,7 +1308,8 @@ pub async fn kinds(
 ) -> Result<Response, WebError> {
     match form::answer(
         live::set_kinds(&state.store, &actor, &slug, id, &form).await,
-        mir_domain::live::kind_field("label", 0),
+        // A clash (the session opened meanwhile) is shown where the page says its state.
+        "state",
     )? {
         Outcome::Done(()) => Ok(form::saved(
             &session,
@@ -1646,16 +1647,35 @@ pub async fn hide_card(
             // The problem is shown on the card's own form (each card has one), and the error
             // summary's link goes to its reason box.
             let message = rejection.message();
-            let mut errors = FieldErrors::new();
-            errors.add(format!("reason-{card}"), message.clone());
-            let mut page =
-                facilitate_page(&state, &actor, &slug, id, ctx, CardForm::default(), errors)
-                    .await?;
-            page.parts.hide_error = Some(HideError {
-                card,
-                message,
-                typed: form.reason,
-            });
+            let mut page = facilitate_page(
+                &state,
+                &actor,
+                &slug,
+                id,
+                ctx,
+                CardForm::default(),
+                FieldErrors::new(),
+            )
+            .await?;
+            // A card with no hide form on the page (hidden already, or not this session's):
+            // the problem is shown where the page says the session's state.
+            let b = &page.parts.board;
+            let hideable = b
+                .columns
+                .iter()
+                .flat_map(|(_, cards)| cards)
+                .chain(b.groups.iter().flat_map(|g| &g.cards))
+                .any(|c| c.card.id == card);
+            if hideable && !show {
+                page.errors.add(format!("reason-{card}"), message.clone());
+                page.parts.hide_error = Some(HideError {
+                    card,
+                    message,
+                    typed: form.reason,
+                });
+            } else {
+                page.errors.add("state", message);
+            }
             render(rejection.status, &page)
         }
     }

@@ -651,6 +651,19 @@ async fn a_sessions_cards_go_into_an_open_review_once(app: &TestApp) {
         &g.admin,
     )
     .await;
+    // Afterwards only: while people can still write, the page says to close it first.
+    let page = app.get_with_cookie(&manage, Some(&g.admin)).await;
+    assert!(page.body.contains("Once the session is closed"));
+    let early = app
+        .post_as(
+            &format!("{manage}/review"),
+            &format!("review={review_id}"),
+            &g.admin,
+        )
+        .await;
+    assert_eq!(early.status, StatusCode::CONFLICT);
+    app.post_as(&format!("{manage}/state"), "to=closed", &g.admin)
+        .await;
     let page = app.get_with_cookie(&manage, Some(&g.admin)).await;
     assert!(page.body.contains("Put the words in the review"));
     // A mistake is named by its field.
@@ -936,6 +949,8 @@ async fn a_session_has_its_own_kinds_of_card(app: &TestApp) {
         .next()
         .and_then(|n| n.parse().ok())
         .expect("a review");
+    app.post_as(&format!("{manage}/state"), "to=closed", &g.admin)
+        .await;
     let done = app
         .post_as(
             &format!("{manage}/review"),
