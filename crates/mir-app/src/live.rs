@@ -472,9 +472,12 @@ pub struct IntoReview {
     pub cards: usize,
     /// Lines of words added (one per statement and perspective).
     pub lines: usize,
-    /// Cards left out: about no statement in the review, or from "other" people (a review
-    /// counts people who use services, carers and staff).
-    pub left_out: usize,
+    /// Cards of a kind whose words are not put into reviews (questions, thanks).
+    pub left_by_kind: usize,
+    /// Cards from "other" people (a review counts people who use services, carers and staff).
+    pub left_other: usize,
+    /// Cards about no statement in the review.
+    pub left_no_statement: usize,
 }
 
 /// The reviews a session's cards could go into (the group's open ones), and the one they
@@ -535,7 +538,7 @@ pub async fn cards_into_review(
     for card in board.cards.iter().filter(|c| c.hidden_reason.is_none()) {
         let in_review = kind_for(&kinds, &card.kind).in_review;
         if in_review == InReview::Left {
-            done.left_out += 1;
+            done.left_by_kind += 1;
             continue;
         }
         let perspective = match Perspective::parse(&card.perspective) {
@@ -543,12 +546,12 @@ pub async fn cards_into_review(
             Some(Perspective::Carer) => mir_domain::review::Perspective::Carer,
             Some(Perspective::Staff) => mir_domain::review::Perspective::Staff,
             _ => {
-                done.left_out += 1;
+                done.left_other += 1;
                 continue;
             }
         };
         if card.statement.is_empty() || ctx.in_review(&card.statement).is_none() {
-            done.left_out += 1;
+            done.left_no_statement += 1;
             continue;
         }
         let (working, to_change) = words

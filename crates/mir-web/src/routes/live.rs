@@ -1388,6 +1388,34 @@ async fn facilitator_answer<T>(
     }
 }
 
+/// What went into a review and what stayed out, and why.
+fn into_review_message(done: &live::IntoReview) -> String {
+    let cards = |n: usize| {
+        if n == 1 {
+            "1 card".to_owned()
+        } else {
+            format!("{n} cards")
+        }
+    };
+    let mut message = format!(
+        "The words of {} are in the review, with what each perspective said.",
+        cards(done.cards)
+    );
+    for (n, why) in [
+        (done.left_by_kind, "of a kind kept out of reviews"),
+        (done.left_no_statement, "about no statement in the review"),
+        (
+            done.left_other,
+            "from people who are not using services, carers or staff",
+        ),
+    ] {
+        if n > 0 {
+            message.push_str(&format!(" Not put in: {} {why}.", cards(n)));
+        }
+    }
+    message
+}
+
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(default)]
 pub struct IntoReviewForm {
@@ -1408,21 +1436,7 @@ pub async fn into_review(
     match form::answer(result, "review")? {
         Outcome::Done((review, done)) => Ok(form::saved(
             &session,
-            format!(
-                "The words of {} {} are in the review, with what each perspective said{}.",
-                done.cards,
-                if done.cards == 1 { "card" } else { "cards" },
-                if done.left_out == 0 {
-                    String::new()
-                } else {
-                    format!(
-                        "; {} {} about no statement in the review, or from people who are not \
-                         using services, carers or staff, did not go in",
-                        done.left_out,
-                        if done.left_out == 1 { "card" } else { "cards" }
-                    )
-                }
-            ),
+            into_review_message(&done),
             &format!("/manage/organisations/{slug}/reviews/{review}"),
         )),
         Outcome::Rejected(rejection) => render(

@@ -967,6 +967,14 @@ async fn a_session_has_its_own_kinds_of_card(app: &TestApp) {
         words[0].to_change, "",
         "a question is not something to change"
     );
+    let told = app
+        .get_with_cookie(done.header("location"), Some(&g.admin))
+        .await;
+    assert!(
+        told.body
+            .contains("Not put in: 2 cards of a kind kept out of reviews."),
+        "says why cards stayed out"
+    );
 }
 
 async fn a_session_can_be_about_a_whole_theme(app: &TestApp) {
