@@ -638,20 +638,31 @@ fn wrong_codes(client: &str) -> Limit {
     Limit::per_client("live-code", client, WRONG_CODES)
 }
 
-/// The session a code names (typed at `/join`, or in an address), for `client`. A code that
-/// names no session is counted against the client; after [`WRONG_CODES`] of them it is
-/// refused (`RateLimited`) before being looked at. Archived sessions are not found.
+/// Who asks for a session by its code: the client (an address), the device token its cookie
+/// carries, and whether a wrong code counts against it.
+#[derive(Debug, Clone, Copy)]
+pub struct CodeAsker<'a> {
+    pub client: &'a str,
+    pub token: Option<&'a str>,
+    /// False for a request another site's page made the browser send (`Sec-Fetch-Site:
+    /// cross-site`): such a page cannot read the answer, so it cannot guess, and it must not
+    /// use up the wrong codes of everyone behind the visitor's address.
+    pub counts: bool,
+}
+
+/// The session a code names (typed at `/join`, or in an address). A code that names no session
+/// is counted against the client; after [`WRONG_CODES`] of them the client is refused
+/// (`RateLimited`) whatever the code, so a guesser learns nothing more, except for a device
+/// that joined the session the code names: a room's phones keep their places even if someone
+/// on the room's Wi-Fi uses up its wrong codes. Archived sessions are not found.
 pub async fn find_by_code(
     store: &impl LiveStore,
     typed: &str,
-    client: &str,
+    asker: CodeAsker<'_>,
 ) -> Result<LiveSession, AppError> {
-    let limit = wrong_codes(client);
+    let limit = wrong_codes(asker.client);
     let since = mir_store::now() - rate_limit::WINDOW_SECS;
-    if store.count_attempts(&limit.bucket, since).await? >= limit.max {
-        tracing::info!("rate limit reached");
-        return Err(AppError::RateLimited);
-    }
+    let locked = store.count_attempts(&limit.bucket, since).await? >= limit.max;
     let found = match live::normalise_code(typed) {
         Some(code) => store
             .live_session_by_code(&code)
@@ -660,9 +671,16 @@ pub async fn find_by_code(
         None => None,
     };
     match found {
-        Some(session) => Ok(session),
-        None => {
-            rate_limit::check(store, &[limit]).await?;
+        Some(session) if !locked => Ok(session),
+        Some(session) if participant(store, &session, asker.token).await?.is_some() => Ok(session),
+        _ if locked => {
+            tracing::info!("rate limit reached");
+            Err(AppError::RateLimited)
+        }
+        _ => {
+            if asker.counts {
+                rate_limit::check(store, &[limit]).await?;
+            }
             Err(AppError::NotFound)
         }
     }
@@ -672,9 +690,9 @@ pub async fn find_by_code(
 pub async fn session_at(
     store: &impl LiveStore,
     code: &str,
-    client: &str,
+    asker: CodeAsker<'_>,
 ) -> Result<LiveSession, AppError> {
-    find_by_code(store, code, client).await
+    find_by_code(store, code, asker).await
 }
 
 /// The participant a device token names in this session.

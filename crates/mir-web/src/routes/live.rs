@@ -75,6 +75,24 @@ fn token_of(headers: &HeaderMap) -> Option<String> {
     cookies::read(headers, COOKIE).filter(|t| cookies::is_token(t))
 }
 
+/// The session the code in the address names, for this request (`live::find_by_code`).
+async fn session_for(
+    state: &AppState,
+    code: &str,
+    client: &str,
+    headers: &HeaderMap,
+) -> Result<LiveSession, WebError> {
+    let token = token_of(headers);
+    let asker = live::CodeAsker {
+        client,
+        token: token.as_deref(),
+        counts: headers
+            .get("sec-fetch-site")
+            .is_none_or(|site| site != "cross-site"),
+    };
+    Ok(live::session_at(&state.store, code, asker).await?)
+}
+
 /// The kinds-of-card rows of a form (`live/_kinds.html`), with the choices each row offers.
 pub struct KindsPart {
     pub rows: Vec<KindTyped>,
@@ -407,10 +425,18 @@ pub struct CodeForm {
 pub async fn find(
     State(state): State<AppState>,
     Client(client): Client,
+    headers: HeaderMap,
     ctx: PageContext,
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
-    match live::find_by_code(&state.store, &form.code, &client).await {
+    let token = token_of(&headers);
+    // A form sent from this site only (the form token sees to that), so it always counts.
+    let asker = live::CodeAsker {
+        client: &client,
+        token: token.as_deref(),
+        counts: true,
+    };
+    match live::find_by_code(&state.store, &form.code, asker).await {
         Ok(session) => Ok(Redirect::to(&format!("/live/{}", session.code)).into_response()),
         Err(mir_app::AppError::NotFound) => {
             let mut errors = FieldErrors::new();
@@ -496,7 +522,7 @@ async fn visit(
     client: &str,
     headers: &HeaderMap,
 ) -> Result<Visit, WebError> {
-    let session = live::session_at(&state.store, code, client).await?;
+    let session = session_for(state, code, client, headers).await?;
     let me = live::participant(&state.store, &session, token_of(headers).as_deref()).await?;
     let session_state = SessionState::parse(&session.state).ok_or(WebError::NotFound)?;
     Ok(Visit {
@@ -827,9 +853,10 @@ pub async fn projector(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
     Client(client): Client,
+    headers: HeaderMap,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let session = live::session_at(&state.store, &code, &client).await?;
+    let session = session_for(&state, &code, &client, &headers).await?;
     let session_state = SessionState::parse(&session.state).ok_or(WebError::NotFound)?;
     let data = state.live.board_data(&state.store, &session).await?;
     let board = live::board_view(&data, &session, None, false);
@@ -860,8 +887,9 @@ pub async fn qr(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
     Client(client): Client,
+    headers: HeaderMap,
 ) -> Result<Response, WebError> {
-    let session = live::session_at(&state.store, &code, &client).await?;
+    let session = session_for(&state, &code, &client, &headers).await?;
     let address = format!("{}/live/{}", state.config.base_url, session.code);
     let qr = qrcode::QrCode::with_error_correction_level(address.as_bytes(), qrcode::EcLevel::M)
         .map_err(|_| WebError::NotFound)?;
@@ -894,9 +922,10 @@ pub async fn ranking(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
     Client(client): Client,
+    headers: HeaderMap,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let session = live::session_at(&state.store, &code, &client).await?;
+    let session = session_for(&state, &code, &client, &headers).await?;
     let data = state.live.board_data(&state.store, &session).await?;
     let board = live::board_view(&data, &session, None, false);
     Ok(personal(render(
@@ -926,10 +955,11 @@ pub async fn events(
     State(state): State<AppState>,
     Path(code): Path<JoinCode>,
     Client(client): Client,
+    headers: HeaderMap,
     uri: axum::http::Uri,
     ctx: PageContext,
 ) -> Result<Response, WebError> {
-    let session = live::session_at(&state.store, &code, &client).await?;
+    let session = session_for(&state, &code, &client, &headers).await?;
     // Streams are counted: past the server's or the session's share, the browser is asked to
     // try again later (EventSource does), and the page still works by refreshing.
     let Some(place) = state

@@ -736,11 +736,25 @@ async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
             StatusCode::OK
         );
     }
+    // A phone in the room joins before anything goes wrong.
+    let mut joined = Device::new(app, &code).await;
+    joined.join(app, &code, "person").await;
+    // Another site's page making browsers ask for wrong codes cannot read the answers, and
+    // does not use up the room's wrong codes.
+    for i in 0..(mir_app::live::WRONG_CODES + 5) {
+        let request = Request::builder()
+            .uri(format!("/live/ZZZ{:03}", 222 + (i % 7)))
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .expect("request");
+        let wrong = app.router.clone().oneshot(request).await.expect("answer");
+        assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
+    }
     for i in 0..mir_app::live::WRONG_CODES {
         let wrong = app.get(&format!("/live/ZZZ{:03}", 222 + (i % 7))).await;
         assert_eq!(wrong.status, StatusCode::NOT_FOUND);
     }
-    // Then even the right code is refused for a while, before it is looked at.
+    // Then every code is refused for a while, the right one too, so a guesser learns nothing…
     assert_eq!(
         app.get("/live/ZZZ222").await.status,
         StatusCode::TOO_MANY_REQUESTS
@@ -749,6 +763,14 @@ async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
         app.get(&format!("/live/{code}")).await.status,
         StatusCode::TOO_MANY_REQUESTS
     );
+    // … but a phone that joined keeps its place, its stream and its ranking.
+    for path in ["", "/ranking", "/projector"] {
+        assert_eq!(
+            joined.get(app, &format!("/live/{code}{path}")).await.status,
+            StatusCode::OK,
+            "{path}"
+        );
+    }
 }
 
 /// The kinds-of-card rows of a form: `(label, easy, colour, picture, review)` per row.
