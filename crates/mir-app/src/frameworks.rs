@@ -86,10 +86,35 @@ pub async fn export_framework(
     actor: &Actor,
     slug: &str,
     version: Option<&str>,
-) -> Result<String, AppError> {
+) -> Result<ExportedFramework, AppError> {
     let framework = framework(store, actor, slug, version).await?;
-    export_toml(&framework)
-        .map_err(|e| AppError::Conflict(format!("could not write the file: {e}")))
+    let text = export_toml(&framework)
+        .map_err(|e| AppError::Conflict(format!("could not write the file: {e}")))?;
+    // Each picture the file names, once, to be written beside it: the file is then imported
+    // again as it is.
+    let names: BTreeSet<&str> = framework
+        .statements
+        .iter()
+        .filter_map(|s| s.picture.as_ref().map(|p| p.file.as_str()))
+        .collect();
+    let mut pictures = Vec::with_capacity(names.len());
+    for name in names {
+        let file = store
+            .framework_picture(slug, &framework.meta.version, name)
+            .await?
+            .ok_or_else(|| AppError::Internal(format!("the stored picture {name} is missing")))?;
+        pictures.push((name.to_owned(), file.bytes));
+    }
+    Ok(ExportedFramework { text, pictures })
+}
+
+/// A framework version as a file, with the pictures it names.
+#[derive(Debug, Clone)]
+pub struct ExportedFramework {
+    /// The framework file (TOML).
+    pub text: String,
+    /// Each picture's file name and bytes, to be written beside the file.
+    pub pictures: Vec<(String, Vec<u8>)>,
 }
 
 /// One version of a framework for reading; [`AppError::NotFound`] if there is none.
@@ -160,7 +185,14 @@ mod tests {
         let file = export_framework(&db.store, &Actor::Anonymous, "demonstration", None)
             .await
             .expect("export");
-        assert!(file.contains("[[statements]]"));
+        assert!(file.text.contains("[[statements]]"));
+        let names: Vec<&str> = file.pictures.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["people.svg", "plan.svg", "share.svg", "talk.svg"]);
+        assert_eq!(
+            file.pictures[0].1,
+            pictures("people.svg").expect("a picture"),
+            "the stored bytes"
+        );
         db.cleanup().await;
     }
 

@@ -207,7 +207,8 @@ enum ExportCommand {
         /// Which version (default: the current one).
         #[arg(long)]
         version: Option<String>,
-        /// Write to this file instead of standard output.
+        /// Write to this file instead of standard output, with the pictures it names beside
+        /// it (standard output takes the file only).
         #[arg(long, short)]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -547,8 +548,8 @@ async fn export_framework(
     let result =
         mir_app::frameworks::export_framework(&store, &Actor::Operator, slug, version).await;
     store.close().await;
-    let text = match result {
-        Ok(text) => text,
+    let exported = match result {
+        Ok(exported) => exported,
         Err(AppError::NotFound) => {
             let which = version.map_or("any version".to_owned(), |v| format!("version {v}"));
             return Err(UserError(format!("there is no framework {slug} ({which})")).into());
@@ -556,9 +557,40 @@ async fn export_framework(
         Err(other) => return Err(other.into()),
     };
     match output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|e| UserError(format!("cannot write {}: {e}", path.display())))?,
-        None => print!("{text}"),
+        Some(path) => {
+            std::fs::write(path, &exported.text)
+                .map_err(|e| UserError(format!("cannot write {}: {e}", path.display())))?;
+            // The pictures go beside the file, where `mir import framework` looks for them.
+            let folder = path.parent().unwrap_or(Path::new("."));
+            for (name, bytes) in &exported.pictures {
+                // Names were checked at import (a plain file name); the file name alone is
+                // used all the same, so nothing is written outside the folder.
+                let Some(file_name) = Path::new(name).file_name() else {
+                    continue;
+                };
+                let picture = folder.join(file_name);
+                std::fs::write(&picture, bytes)
+                    .map_err(|e| UserError(format!("cannot write {}: {e}", picture.display())))?;
+            }
+            if !exported.pictures.is_empty() {
+                eprintln!(
+                    "wrote {} and {} pictures beside it",
+                    path.display(),
+                    exported.pictures.len()
+                );
+            }
+        }
+        None => {
+            print!("{}", exported.text);
+            if !exported.pictures.is_empty() {
+                eprintln!(
+                    "note: the framework names {} pictures, which cannot go to standard output; \
+                     to import it elsewhere, export with --output DIR/framework.toml to write \
+                     them beside the file",
+                    exported.pictures.len()
+                );
+            }
+        }
     }
     Ok(())
 }

@@ -219,10 +219,11 @@ fn import_then_export_then_import_elsewhere_is_lossless() {
         "{}",
         String::from_utf8_lossy(&export.stderr)
     );
-    // The exported file names pictures, so they travel beside it.
+    // The exported file names pictures: they are written beside it, as they were imported.
     for picture in ["people.svg", "talk.svg", "plan.svg", "share.svg"] {
-        let from = demo_framework_file().with_file_name(picture);
-        std::fs::copy(from, dir.path().join(picture)).expect("copy picture");
+        let original = std::fs::read(demo_framework_file().with_file_name(picture)).expect("read");
+        let written = std::fs::read(dir.path().join(picture)).expect("the picture was written");
+        assert_eq!(written, original, "{picture}");
     }
     let second = sqlite_url(&dir, "second.db");
     let again = mir()
@@ -251,6 +252,12 @@ fn import_then_export_then_import_elsewhere_is_lossless() {
     assert_eq!(
         String::from_utf8_lossy(&export_again.stdout),
         std::fs::read_to_string(&exported).expect("read")
+    );
+    // Standard output takes the file only, and says how to get its pictures too.
+    assert!(
+        String::from_utf8_lossy(&export_again.stderr).contains("--output DIR/framework.toml"),
+        "{}",
+        String::from_utf8_lossy(&export_again.stderr)
     );
 
     // Importing the same version again is refused and says why.
