@@ -184,6 +184,17 @@ async fn plans_are_public_only_when_both_co_chairs_approve(app: &TestApp) {
         agreed.contains("Agreed by the co-chairs (Administrator and Expert by Experience)"),
         "{agreed}"
     );
+    // Each statement a priority serves links to the statement's own page, in the plan's
+    // framework version, and that page is there.
+    let statement_links: Vec<String> = select(&page.html(), ".statement-list a")
+        .iter()
+        .filter_map(|a| a.value().attr("href").map(str::to_owned))
+        .collect();
+    let wb = statement_links
+        .iter()
+        .find(|href| href.contains("/statements/WB-I1?version="))
+        .expect("a link to WB-I1's page");
+    assert_eq!(app.get(wb).await.status, StatusCode::OK);
 
     // An edit makes a draft: the public still sees the approved version.
     let ws = app.get_with_cookie(&priority, Some(&g.staff)).await;

@@ -64,6 +64,19 @@ impl PublicPage {
             .unwrap_or_else(|| code.to_owned())
     }
 
+    /// The statement's own page, in the framework version the plan uses (`None` when the
+    /// plan's framework is not known).
+    fn statement_href(&self, code: &str) -> Option<String> {
+        self.plan.framework.as_ref().and_then(|f| {
+            f.statement(code).map(|_| {
+                format!(
+                    "/frameworks/{}/statements/{code}?version={}",
+                    f.meta.slug, f.meta.version
+                )
+            })
+        })
+    }
+
     fn framework_link(&self) -> Option<(String, String)> {
         self.plan.framework.as_ref().map(|f| {
             (
