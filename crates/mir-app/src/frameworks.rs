@@ -45,11 +45,7 @@ pub async fn import_framework(
     authorize(actor, Action::ImportFramework)?;
     let framework = parse_toml_with_pictures(source, &|file| picture(file).is_some())
         .map_err(AppError::InvalidFile)?;
-    let names: BTreeSet<&str> = framework
-        .statements
-        .iter()
-        .filter_map(|s| s.picture.as_ref().map(|p| p.file.as_str()))
-        .collect();
+    let names = framework.picture_files();
     let mut pictures = Vec::with_capacity(names.len());
     for name in names {
         let bytes = picture(name).ok_or_else(|| {
@@ -92,11 +88,7 @@ pub async fn export_framework(
         .map_err(|e| AppError::Conflict(format!("could not write the file: {e}")))?;
     // Each picture the file names, once, to be written beside it: the file is then imported
     // again as it is.
-    let names: BTreeSet<&str> = framework
-        .statements
-        .iter()
-        .filter_map(|s| s.picture.as_ref().map(|p| p.file.as_str()))
-        .collect();
+    let names = framework.picture_files();
     let mut pictures = Vec::with_capacity(names.len());
     for name in names {
         let file = store

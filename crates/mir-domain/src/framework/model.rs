@@ -113,6 +113,14 @@ pub struct Statement {
 }
 
 impl Framework {
+    /// Each picture file its statements name, once, in name order.
+    pub fn picture_files(&self) -> std::collections::BTreeSet<&str> {
+        self.statements
+            .iter()
+            .filter_map(|s| s.picture.as_ref().map(|p| p.file.as_str()))
+            .collect()
+    }
+
     pub fn theme(&self, code: &str) -> Option<&Theme> {
         self.themes.iter().find(|t| t.code == code)
     }
