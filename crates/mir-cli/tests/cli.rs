@@ -407,6 +407,60 @@ fn rate_limits_count_each_client_address_on_the_real_server() {
     server.terminate();
 }
 
+/// Live sessions' join codes on the real server: one address's wrong codes lock that address
+/// out of every code (so guessing learns nothing), but not a phone there that already joined,
+/// not another address, and not at all when another site's page made the browser ask.
+#[test]
+fn wrong_join_codes_lock_one_address_but_not_a_joined_phone_on_the_real_server() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut command = serve_command(&sqlite_url(&dir, "codes.db"));
+    command.arg("--demo");
+    let server = Server::start(command);
+    let addr = server.addr.clone();
+    // A phone on the venue's Wi-Fi (127.0.0.2) joins the demonstration's open session.
+    let mut phone = support::Visitor::new("127.0.0.2");
+    let page = phone.get(&addr, "/live/RVS234");
+    assert_eq!(support::status_of(&page), 200, "{page}");
+    let joined = phone.post(
+        &addr,
+        "/live/RVS234/join",
+        &format!("csrf_token={}&perspective=carer&name=", phone.csrf()),
+    );
+    assert_eq!(support::status_of(&joined), 303, "{joined}");
+    // Another site's page makes browsers there ask for wrong codes: it cannot read the
+    // answers, and they do not count.
+    let mut guesser = support::Visitor::new("127.0.0.2");
+    for n in 0..35 {
+        let asked = exchange_from(
+            "127.0.0.2",
+            &addr,
+            &format!(
+                "GET /live/ZZZ{:03} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\
+                 Sec-Fetch-Site: cross-site\r\n\r\n",
+                222 + n % 7
+            ),
+        );
+        assert_eq!(support::status_of(&asked), 404, "{asked}");
+    }
+    assert_eq!(support::status_of(&guesser.get(&addr, "/live/RVS234")), 200);
+    // Someone at the same address types 30 wrong codes: then every code is refused there …
+    for n in 0..mir_app::live::WRONG_CODES {
+        let wrong = guesser.get(&addr, &format!("/live/ZZZ{:03}", 222 + n % 7));
+        assert_eq!(support::status_of(&wrong), 404, "{wrong}");
+    }
+    assert_eq!(support::status_of(&guesser.get(&addr, "/live/ZZZ222")), 429);
+    assert_eq!(support::status_of(&guesser.get(&addr, "/live/RVS234")), 429);
+    // … except for the phone that joined, …
+    for path in ["/live/RVS234", "/live/RVS234/ranking"] {
+        let kept = phone.get(&addr, path);
+        assert_eq!(support::status_of(&kept), 200, "{path}: {kept}");
+    }
+    // … and a visitor at another address is not locked out.
+    let mut other = support::Visitor::new("127.0.0.3");
+    assert_eq!(support::status_of(&other.get(&addr, "/live/RVS234")), 200);
+    server.terminate();
+}
+
 /// One request with extra headers; returns the head (status line and headers, lower-cased
 /// names) and the body's raw bytes.
 fn raw_get(addr: &str, path: &str, headers: &str) -> (String, Vec<u8>) {
