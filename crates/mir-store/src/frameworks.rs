@@ -3,7 +3,8 @@
 use std::future::Future;
 
 use mir_domain::framework::{
-    CrossRef, Framework, FrameworkMeta, Picture, ScaleLevel, Statement, StatementKind, Theme,
+    CrossRef, Framework, FrameworkMeta, Marker, Picture, ScaleLevel, Statement, StatementKind,
+    Theme,
 };
 
 use crate::{Store, StoreError, UnixTime};
@@ -167,6 +168,19 @@ impl FrameworkRepo for Store {
                 .bind(&s.code)
                 .bind(paired)
                 .bind(position)
+                .execute(&mut *tx)
+                .await?;
+            }
+            for (position, m) in (0_i64..).zip(&s.markers) {
+                sqlx::query(
+                    "INSERT INTO framework_markers (version_id, statement_code, position, text, easy_text) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(id)
+                .bind(&s.code)
+                .bind(position)
+                .bind(&m.text)
+                .bind(&m.easy_text)
                 .execute(&mut *tx)
                 .await?;
             }
@@ -380,6 +394,13 @@ impl Store {
         .bind(id)
         .fetch_all(&self.pool)
         .await?;
+        let markers: Vec<(String, String, String)> = sqlx::query_as(
+            "SELECT statement_code, text, easy_text FROM framework_markers \
+             WHERE version_id = $1 ORDER BY statement_code, position",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
         type StatementRow = (
             String,
             String,
@@ -416,6 +437,14 @@ impl Store {
                     .map(|(_, framework, id)| CrossRef {
                         framework: framework.clone(),
                         id: id.clone(),
+                    })
+                    .collect(),
+                markers: markers
+                    .iter()
+                    .filter(|(s, _, _)| *s == code)
+                    .map(|(_, text, easy_text)| Marker {
+                        text: text.clone(),
+                        easy_text: easy_text.clone(),
                     })
                     .collect(),
                 code,

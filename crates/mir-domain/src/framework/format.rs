@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::model::{
-    CrossRef, Framework, FrameworkMeta, Picture, ScaleLevel, Statement, StatementKind, Theme,
+    CrossRef, Framework, FrameworkMeta, Marker, Picture, ScaleLevel, Statement, StatementKind,
+    Theme,
 };
 use crate::validation::char_len;
 
@@ -92,6 +93,14 @@ struct RawStatement {
     pairs: Vec<Spanned<String>>,
     #[serde(default)]
     cross_refs: Vec<Spanned<RawCrossRef>>,
+    #[serde(default)]
+    markers: Vec<Spanned<RawMarker>>,
+}
+
+#[derive(Deserialize)]
+struct RawMarker {
+    text: Text,
+    easy_text: Text,
 }
 
 #[derive(Deserialize)]
@@ -619,6 +628,29 @@ pub fn parse_toml_with_pictures(
                 }
             })
             .collect();
+        let markers = s
+            .markers
+            .iter()
+            .enumerate()
+            .map(|(n, m)| {
+                let raw = m.get_ref();
+                let which = format!("marker {} of {what}", n + 1);
+                Marker {
+                    text: problems.text(
+                        &raw.text,
+                        m.span(),
+                        &format!("the text of {which}"),
+                        LONG_MAX,
+                    ),
+                    easy_text: problems.text(
+                        &raw.easy_text,
+                        m.span(),
+                        &format!("the Easy Read text of {which}"),
+                        LONG_MAX,
+                    ),
+                }
+            })
+            .collect();
         statements.push(Statement {
             code,
             theme,
@@ -628,6 +660,7 @@ pub fn parse_toml_with_pictures(
             picture,
             pairs,
             cross_refs,
+            markers,
         });
     }
 
@@ -696,6 +729,14 @@ struct OutStatement<'a> {
     picture: Option<OutPicture<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     cross_refs: Vec<OutCrossRef<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    markers: Vec<OutMarker<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutMarker<'a> {
+    text: &'a str,
+    easy_text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -766,6 +807,14 @@ pub fn export_toml(framework: &Framework) -> Result<String, toml::ser::Error> {
                     .map(|r| OutCrossRef {
                         framework: &r.framework,
                         id: &r.id,
+                    })
+                    .collect(),
+                markers: s
+                    .markers
+                    .iter()
+                    .map(|m| OutMarker {
+                        text: &m.text,
+                        easy_text: &m.easy_text,
                     })
                     .collect(),
             })

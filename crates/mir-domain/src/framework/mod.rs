@@ -10,7 +10,8 @@ mod model;
 
 pub use format::{MAX_PROBLEMS, Problem, export_toml, parse_toml, parse_toml_with_pictures};
 pub use model::{
-    CrossRef, Framework, FrameworkMeta, Picture, ScaleLevel, Statement, StatementKind, Theme,
+    CrossRef, Framework, FrameworkMeta, Marker, Picture, ScaleLevel, Statement, StatementKind,
+    Theme,
 };
 
 #[cfg(test)]

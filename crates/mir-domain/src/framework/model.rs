@@ -110,6 +110,15 @@ pub struct Statement {
     /// Codes of the statements this one pairs with, as written in the file.
     pub pairs: Vec<String>,
     pub cross_refs: Vec<CrossRef>,
+    /// Markers of progress: what would be in place if the statement were true.
+    pub markers: Vec<Marker>,
+}
+
+/// A marker of progress for a statement, in the framework's words and in Easy Read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marker {
+    pub text: String,
+    pub easy_text: String,
 }
 
 impl Framework {

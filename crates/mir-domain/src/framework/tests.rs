@@ -265,3 +265,45 @@ fn a_hostile_file_gets_at_most_a_hundred_problems_and_lines_stay_right() {
     let problems = parse_toml(text).expect_err("refused");
     assert!(problems.iter().any(|p| p.line == 5), "{problems:?}");
 }
+
+#[test]
+fn markers_belong_to_their_statement_and_need_both_texts() {
+    let with_markers = SMALL.replace(
+        "pairs = [\"A-We1\"]\n",
+        "pairs = [\"A-We1\"]\n\n[[statements.markers]]\ntext = \"Plans say what I want.\"\neasy_text = \"My plan says what I want.\"\n\n[[statements.markers]]\ntext = \"Reviews ask me.\"\neasy_text = \"People ask me.\"\n",
+    );
+    let framework = parse_toml(&with_markers).expect("valid");
+    let markers = &framework.statement("A-I1").expect("A-I1").markers;
+    assert_eq!(markers.len(), 2);
+    assert_eq!(markers[1].easy_text, "People ask me.");
+    assert!(
+        framework
+            .statement("A-We1")
+            .expect("A-We1")
+            .markers
+            .is_empty()
+    );
+    // Written back and read again, they are the same.
+    let again = parse_toml(&export_toml(&framework).expect("export")).expect("again");
+    assert_eq!(again, framework);
+
+    let broken = with_markers.replace("easy_text = \"People ask me.\"\n", "");
+    let problems = parse_toml(&broken).expect_err("no Easy Read text");
+    let problem = problems
+        .iter()
+        .find(|p| p.message.contains("marker 2 of") && p.message.contains("Easy Read"))
+        .expect("named by its number");
+    let header = broken
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| l.contains("[[statements.markers]]"))
+        .nth(1)
+        .expect("second marker")
+        .0
+        + 1;
+    assert!(
+        (header..=header + 2).contains(&problem.line),
+        "line {} for a marker at {header}",
+        problem.line
+    );
+}

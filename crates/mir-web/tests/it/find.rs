@@ -119,6 +119,20 @@ async fn finding_organisations(app: &TestApp) {
         .map(text)
         .collect();
     assert_eq!(who.len(), 2, "{who:?}");
+    // Its markers of progress, from the framework file, in standard and Easy Read words.
+    assert!(statement.body.contains("Markers of progress"));
+    assert!(
+        statement
+            .body
+            .contains("Support hours can be moved to evenings and weekends")
+    );
+    let easy = app
+        .get("/frameworks/demonstration/statements/WB-I1?view=easy")
+        .await;
+    assert!(
+        easy.body
+            .contains("My support can be at night or at the weekend if I ask.")
+    );
     let plan = app.get("/organisations/demo-riverside-council").await;
     let first = text(&select(&plan.html(), ".who-else li")[0]);
     assert!(
