@@ -733,7 +733,10 @@ pub async fn join(
     let mut errors = FieldErrors::new();
     let perspective = Perspective::parse(&form.perspective);
     if perspective.is_none() {
-        errors.add("perspective", "Choose who you are here as");
+        errors.add(
+            "perspective",
+            "Choose who you are: for example, a person who uses services",
+        );
     }
     let name = match live::check_name(&form.name) {
         Ok(name) => name,

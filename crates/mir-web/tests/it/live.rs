@@ -141,7 +141,7 @@ async fn a_room_writes_groups_votes_and_a_group_becomes_a_priority(app: &TestApp
         .post(app, &format!("/live/{code}/join"), "perspective=&name=")
         .await;
     assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(nobody.body.contains("Choose who you are here as"));
+    assert!(nobody.body.contains("Choose who you are"));
     let joined = sam
         .post(
             app,
@@ -325,6 +325,11 @@ async fn a_room_writes_groups_votes_and_a_group_becomes_a_priority(app: &TestApp
     let ranked = sam.get(app, &format!("/live/{code}")).await;
     assert!(ranked.body.contains("Too few people have joined"));
     assert!(!ranked.body.contains("Dots by perspective"));
+    let easy = sam.get(app, &format!("/live/{code}?view=easy")).await;
+    assert!(
+        easy.body.contains("So we only count the dots"),
+        "the same in Easy Read words"
+    );
 
     // A hidden card stays on its writer's phone, with the reason; nobody else sees it.
     let hide_kits = app
