@@ -634,20 +634,27 @@ pub async fn cards_into_review(
 /// locked out, while guessing an open session's code stays out of reach.
 pub const WRONG_CODES: i64 = 30;
 
-fn wrong_codes(client: &str) -> Limit {
-    Limit::per_client("live-code", client, WRONG_CODES)
+/// A client's wrong codes, counted apart for requests another site's page made: such a page
+/// (30 hidden images) can then use up only its own share, never the room's. A hand-made
+/// request that says it is cross-site gains 30 more guesses, no more.
+fn wrong_codes(client: &str, cross_site: bool) -> Limit {
+    let bucket = if cross_site {
+        "live-code-cross-site"
+    } else {
+        "live-code"
+    };
+    Limit::per_client(bucket, client, WRONG_CODES)
 }
 
 /// Who asks for a session by its code: the client (an address), the device token its cookie
-/// carries, and whether a wrong code counts against it.
+/// carries, and whether the request came from another site's page.
 #[derive(Debug, Clone, Copy)]
 pub struct CodeAsker<'a> {
     pub client: &'a str,
     pub token: Option<&'a str>,
-    /// False for a request another site's page made the browser send (`Sec-Fetch-Site:
-    /// cross-site`): such a page cannot read the answer, so it cannot guess, and it must not
-    /// use up the wrong codes of everyone behind the visitor's address.
-    pub counts: bool,
+    /// A request another site's page made the browser send (`Sec-Fetch-Site: cross-site`):
+    /// its wrong codes are counted apart ([`wrong_codes`]).
+    pub cross_site: bool,
 }
 
 /// The session a code names (typed at `/join`, or in an address). A code that names no session
@@ -660,7 +667,7 @@ pub async fn find_by_code(
     typed: &str,
     asker: CodeAsker<'_>,
 ) -> Result<LiveSession, AppError> {
-    let limit = wrong_codes(asker.client);
+    let limit = wrong_codes(asker.client, asker.cross_site);
     let since = mir_store::now() - rate_limit::WINDOW_SECS;
     let locked = store.count_attempts(&limit.bucket, since).await? >= limit.max;
     let found = match live::normalise_code(typed) {
@@ -678,9 +685,7 @@ pub async fn find_by_code(
             Err(AppError::RateLimited)
         }
         _ => {
-            if asker.counts {
-                rate_limit::check(store, &[limit]).await?;
-            }
+            rate_limit::check(store, &[limit]).await?;
             Err(AppError::NotFound)
         }
     }

@@ -427,11 +427,11 @@ fn wrong_join_codes_lock_one_address_but_not_a_joined_phone_on_the_real_server()
         &format!("csrf_token={}&perspective=carer&name=", phone.csrf()),
     );
     assert_eq!(support::status_of(&joined), 303, "{joined}");
-    // Another site's page makes browsers there ask for wrong codes: it cannot read the
-    // answers, and they do not count.
+    // Another site's page makes browsers there ask for wrong codes: those are counted apart,
+    // so it uses up only its own share, not the room's.
     let mut guesser = support::Visitor::new("127.0.0.2");
-    for n in 0..35 {
-        let asked = exchange_from(
+    let cross_site = |n: i64| {
+        exchange_from(
             "127.0.0.2",
             &addr,
             &format!(
@@ -439,9 +439,17 @@ fn wrong_join_codes_lock_one_address_but_not_a_joined_phone_on_the_real_server()
                  Sec-Fetch-Site: cross-site\r\n\r\n",
                 222 + n % 7
             ),
-        );
+        )
+    };
+    for n in 0..mir_app::live::WRONG_CODES {
+        let asked = cross_site(n);
         assert_eq!(support::status_of(&asked), 404, "{asked}");
     }
+    assert_eq!(
+        support::status_of(&cross_site(0)),
+        429,
+        "no more guesses that way"
+    );
     assert_eq!(support::status_of(&guesser.get(&addr, "/live/RVS234")), 200);
     // Someone at the same address types 30 wrong codes: then every code is refused there …
     for n in 0..mir_app::live::WRONG_CODES {

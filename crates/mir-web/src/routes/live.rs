@@ -86,9 +86,9 @@ async fn session_for(
     let asker = live::CodeAsker {
         client,
         token: token.as_deref(),
-        counts: headers
+        cross_site: headers
             .get("sec-fetch-site")
-            .is_none_or(|site| site != "cross-site"),
+            .is_some_and(|site| site == "cross-site"),
     };
     Ok(live::session_at(&state.store, code, asker).await?)
 }
@@ -430,11 +430,11 @@ pub async fn find(
     CsrfForm(form): CsrfForm<CodeForm>,
 ) -> Result<Response, WebError> {
     let token = token_of(&headers);
-    // A form sent from this site only (the form token sees to that), so it always counts.
+    // A form sent from this site only (the form token sees to that).
     let asker = live::CodeAsker {
         client: &client,
         token: token.as_deref(),
-        counts: true,
+        cross_site: false,
     };
     match live::find_by_code(&state.store, &form.code, asker).await {
         Ok(session) => Ok(Redirect::to(&format!("/live/{}", session.code)).into_response()),

@@ -744,17 +744,39 @@ async fn wrong_codes_are_limited_and_right_ones_never_count(app: &TestApp) {
     // A phone in the room joins before anything goes wrong.
     let mut joined = Device::new(app, &code).await;
     joined.join(app, &code, "person").await;
-    // Another site's page making browsers ask for wrong codes cannot read the answers, and
-    // does not use up the room's wrong codes.
-    for i in 0..(mir_app::live::WRONG_CODES + 5) {
-        let request = Request::builder()
+    // Another site's page making browsers ask for wrong codes uses up only its own share:
+    // past it, cross-site asks are refused, and the room's own asks are not.
+    let cross_site = |i: i64| {
+        Request::builder()
             .uri(format!("/live/ZZZ{:03}", 222 + (i % 7)))
             .header("sec-fetch-site", "cross-site")
             .body(Body::empty())
-            .expect("request");
-        let wrong = app.router.clone().oneshot(request).await.expect("answer");
+            .expect("request")
+    };
+    for i in 0..mir_app::live::WRONG_CODES {
+        let wrong = app
+            .router
+            .clone()
+            .oneshot(cross_site(i))
+            .await
+            .expect("answer");
         assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
     }
+    let limited = app
+        .router
+        .clone()
+        .oneshot(cross_site(0))
+        .await
+        .expect("answer");
+    assert_eq!(
+        limited.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "a header that says cross-site buys no more guesses"
+    );
+    assert_eq!(
+        app.get(&format!("/live/{code}")).await.status,
+        StatusCode::OK
+    );
     for i in 0..mir_app::live::WRONG_CODES {
         let wrong = app.get(&format!("/live/ZZZ{:03}", 222 + (i % 7))).await;
         assert_eq!(wrong.status, StatusCode::NOT_FOUND);
