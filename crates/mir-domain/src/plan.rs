@@ -285,22 +285,11 @@ pub fn check_update(
             None
         }
     };
-    let evidence = evidence_url.trim();
-    let evidence_url = if evidence.is_empty() {
-        None
-    } else if (evidence.starts_with("https://") || evidence.starts_with("http://"))
-        && evidence.len() <= 500
-        && !evidence.contains(char::is_whitespace)
-        && crate::validation::character_problem(evidence, Lines::One).is_none()
-    {
-        Some(evidence.to_owned())
-    } else {
-        errors.add(
-            "evidence_url",
-            "Enter a web address starting with https://, or leave it empty",
-        );
-        None
-    };
+    let evidence_url =
+        crate::validation::optional_web_address(evidence_url).unwrap_or_else(|message| {
+            errors.add("evidence_url", message);
+            None
+        });
     errors.into_result(|| UpdateInput {
         note,
         status,

@@ -127,6 +127,23 @@ pub fn looks_like_web_address(text: &str) -> bool {
     lower.contains("://") || lower.contains("www.") || lower.contains("http")
 }
 
+/// An optional link to evidence: empty, or an `http(s)://` address of at most 500 characters
+/// with no spaces. `Err` holds the message for the field.
+pub fn optional_web_address(text: &str) -> Result<Option<String>, &'static str> {
+    let text = text.trim();
+    if text.is_empty() {
+        Ok(None)
+    } else if (text.starts_with("https://") || text.starts_with("http://"))
+        && text.len() <= 500
+        && !text.contains(char::is_whitespace)
+        && character_problem(text, Lines::One).is_none()
+    {
+        Ok(Some(text.to_owned()))
+    } else {
+        Err("Enter a web address starting with https://, or leave it empty")
+    }
+}
+
 /// Lines joined by newlines, whole lines only, as many as fit in `max_chars` (the first first):
 /// for text made from many parts that must fit one field.
 pub fn whole_lines_within(lines: impl IntoIterator<Item = String>, max_chars: usize) -> String {

@@ -32,6 +32,7 @@ mod plans;
 mod postcodes;
 mod public_index;
 mod rate_limits;
+mod review_markers;
 mod reviews;
 mod search;
 mod sessions;
@@ -73,6 +74,7 @@ pub use plans::{
 };
 pub use postcodes::{PostcodeRepo, PostcodeRow};
 pub use rate_limits::RateLimitRepo;
+pub use review_markers::{ActionHome, MarkerActionOutcome, MarkerCheck, MarkerCheckRepo};
 pub use reviews::{
     Confirmation, NewReviewRecord, Position, Review, ReviewRepo, ReviewedPosition, SharedView,
     View, WorkshopView,

@@ -160,7 +160,7 @@ pub trait PlanRepo {
     ) -> impl Future<Output = Result<Vec<UpdateRow>, StoreError>> + Send;
 }
 
-async fn bump(
+pub(crate) async fn bump(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     organisation_id: i64,
 ) -> Result<(), StoreError> {

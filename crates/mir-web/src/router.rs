@@ -220,6 +220,14 @@ pub fn router(state: AppState) -> Router {
             post(reviews::confirm),
         )
         .route(
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}/markers",
+            post(reviews::markers),
+        )
+        .route(
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}/markers/{number}/action",
+            post(reviews::marker_action),
+        )
+        .route(
             "/manage/organisations/{slug}/reviews/{id}/workshop/{code}",
             get(reviews::workshop_form).post(reviews::workshop_save),
         )

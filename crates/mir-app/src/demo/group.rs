@@ -92,6 +92,7 @@ pub(super) async fn load_demo_group(
          impl MemberRepo
          + PeopleRepo
          + ReviewRepo
+         + mir_store::MarkerCheckRepo
          + PlanRepo
          + ApprovalRepo
          + DirectoryRepo

@@ -130,6 +130,7 @@ pub async fn load_demo_data(
          + PeopleRepo
          + MemberRepo
          + ReviewRepo
+         + mir_store::MarkerCheckRepo
          + PlanRepo
          + ApprovalRepo
          + DirectoryRepo

@@ -31,6 +31,7 @@ pub trait PlanStore:
     + PlanRepo
     + mir_store::ApprovalRepo
     + ReviewRepo
+    + mir_store::MarkerCheckRepo
     + FrameworkRepo
     + AuditRepo
     + DirectoryRepo
@@ -44,6 +45,7 @@ impl<
         + PlanRepo
         + mir_store::ApprovalRepo
         + ReviewRepo
+        + mir_store::MarkerCheckRepo
         + FrameworkRepo
         + AuditRepo
         + DirectoryRepo

@@ -4,14 +4,14 @@
 //!
 //! Here: the group's reviews, opening one, its settings, and one review in context.
 //! `views.rs` is giving views (online and from workshops); `summary.rs` is the summary and the
-//! agreed positions. Everything is re-exported here.
+//! agreed positions; `markers.rs` the markers of progress the group ticks. Everything is re-exported here.
 
 use mir_domain::framework::{Framework, Statement, Theme};
 use mir_domain::review::{self, Perspective};
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    AuditRepo, FrameworkRepo, Member, MemberRepo, NewReviewRecord, OrganisationRef, Review,
-    ReviewRepo, View,
+    AuditRepo, FrameworkRepo, MarkerCheckRepo, Member, MemberRepo, NewReviewRecord,
+    OrganisationRef, Review, ReviewRepo, View,
 };
 use serde_json::json;
 
@@ -22,9 +22,11 @@ use crate::members::mine;
 use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
 use mir_store::EmailPreferenceRepo;
 
+mod markers;
 mod summary;
 mod views;
 
+pub use markers::*;
 pub use summary::*;
 pub use views::*;
 
@@ -41,8 +43,14 @@ pub fn today() -> String {
 }
 
 /// Everything the storage for reviews needs.
-pub trait ReviewStore: MemberRepo + ReviewRepo + FrameworkRepo + AuditRepo + Sync {}
-impl<T: MemberRepo + ReviewRepo + FrameworkRepo + AuditRepo + Sync> ReviewStore for T {}
+pub trait ReviewStore:
+    MemberRepo + ReviewRepo + MarkerCheckRepo + FrameworkRepo + AuditRepo + Sync
+{
+}
+impl<T: MemberRepo + ReviewRepo + MarkerCheckRepo + FrameworkRepo + AuditRepo + Sync> ReviewStore
+    for T
+{
+}
 
 fn corrupt(what: &str) -> AppError {
     AppError::Internal(what.to_owned())

@@ -41,6 +41,8 @@ pub struct StatementSummary {
     pub movement: Movement,
     /// The level agreed and confirmed in the previous review.
     pub previous_level: Option<String>,
+    /// The statement's markers of progress with what the group found.
+    pub markers: Vec<super::MarkerSummary>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +112,7 @@ pub async fn summary(
     let shared = store.shared_views(ctx.review.id).await?;
     let workshop = store.workshop_views(ctx.review.id).await?;
     let positions = store.positions(ctx.review.id).await?;
+    let marker_checks = store.marker_checks(ctx.review.id).await?;
     let previous = store
         .reviews_of(ctx.organisation.id)
         .await?
@@ -215,6 +218,7 @@ pub async fn summary(
                 words: tally.words,
                 words_blended: tally.blended,
                 position,
+                markers: super::markers::markers_of(statement, &marker_checks),
             });
         }
         themes.push(ThemeSummary {

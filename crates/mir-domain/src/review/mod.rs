@@ -368,6 +368,52 @@ pub fn check_position(
     errors.into_result(|| (level.to_owned(), summary.to_owned()))
 }
 
+/// What the group found about one marker of progress: in place or not, and a link to evidence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkerFinding {
+    /// The marker's number within its statement, from 1.
+    pub number: usize,
+    pub in_place: bool,
+    /// Empty when no link was given.
+    pub evidence_url: String,
+}
+
+/// Checks the markers form of one statement with `count` markers: `ticked` are the numbers of
+/// the boxes ticked (as sent), `evidence` the evidence links in marker order (missing ones are
+/// empty). A bad link is named by its field, `evidence-N`.
+pub fn check_marker_findings(
+    count: usize,
+    ticked: &[String],
+    evidence: &[String],
+) -> Result<Vec<MarkerFinding>, FieldErrors> {
+    let mut errors = FieldErrors::new();
+    let mut in_place = vec![false; count];
+    for number in ticked {
+        match number.trim().parse::<usize>() {
+            Ok(n) if (1..=count).contains(&n) => in_place[n - 1] = true,
+            _ => errors.add("in_place", "Choose markers from the list"),
+        }
+    }
+    let mut findings = Vec::with_capacity(count);
+    for (i, in_place) in in_place.into_iter().enumerate() {
+        let number = i + 1;
+        let typed = evidence.get(i).map_or("", String::as_str);
+        let evidence_url = match crate::validation::optional_web_address(typed) {
+            Ok(url) => url.unwrap_or_default(),
+            Err(message) => {
+                errors.add(format!("evidence-{number}"), message);
+                String::new()
+            }
+        };
+        findings.push(MarkerFinding {
+            number,
+            in_place,
+            evidence_url,
+        });
+    }
+    errors.into_result(|| findings)
+}
+
 /// Checks a written answer's length.
 pub fn check_words(
     errors: &mut FieldErrors,
@@ -389,6 +435,26 @@ pub fn check_words(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn marker_findings_keep_ticks_and_links_and_name_bad_links() {
+        let ticked = vec!["2".to_owned()];
+        let evidence = vec![String::new(), " https://example.org/minutes ".to_owned()];
+        let found = check_marker_findings(3, &ticked, &evidence).expect("fine");
+        assert_eq!(found.len(), 3);
+        assert!(!found[0].in_place && found[1].in_place && !found[2].in_place);
+        assert_eq!(found[1].evidence_url, "https://example.org/minutes");
+        assert_eq!(found[2].evidence_url, "");
+
+        let bad = vec!["javascript:alert(1)".to_owned()];
+        let errors = check_marker_findings(2, &[], &bad).expect_err("bad link");
+        assert!(errors.for_field("evidence-1").is_some());
+        let errors = check_marker_findings(2, &["3".to_owned()], &[]).expect_err("no marker 3");
+        assert_eq!(
+            errors.for_field("in_place"),
+            Some("Choose markers from the list")
+        );
+    }
 
     fn scale() -> Vec<String> {
         ["starting", "developing", "established", "excellent"]

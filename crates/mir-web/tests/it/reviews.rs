@@ -957,7 +957,182 @@ async fn kept_answers_are_only_answers_and_go_at_sign_out(app: &TestApp) {
     );
 }
 
+/// Markers of progress: those who lead reviews tick which are in place, with evidence links;
+/// a marker that is not in place becomes an action of the plan in one step, once.
+async fn markers_are_ticked_and_become_actions(app: &TestApp) {
+    let g = group(app).await;
+    let review = open_review(app, &g, "Markers+review").await;
+    let summary = format!("{review}/summary");
+    let markers = format!("{review}/statements/WB-I1/markers");
+    let page = app.get_with_cookie(&summary, Some(&g.admin)).await;
+    let boxes = select(&page.html(), "#markers-WB-I1 input[name='in_place']").len();
+    assert_eq!(boxes, 3, "WB-I1 has three markers");
+    // Someone who gives views but does not lead sees them, without the form.
+    let carer_page = app.get_with_cookie(&summary, Some(&g.carer)).await;
+    assert!(select(&carer_page.html(), "#markers-WB-I1 input[name='in_place']").is_empty());
+    assert_eq!(
+        select(&carer_page.html(), "#markers-WB-I1 .markers-list li").len(),
+        3
+    );
+    assert!(carer_page.body.contains("Not looked at"));
+
+    // A link that is not a web address is refused next to its box; the ticks are kept.
+    let bad = post(
+        app,
+        &markers,
+        "in_place=1&in_place=3&evidence-1=javascript%3Aalert(1)",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.html();
+    let linked: Vec<String> = select(&html, ".error-summary a")
+        .iter()
+        .map(|a| a.value().attr("href").unwrap_or("").to_owned())
+        .collect();
+    assert_eq!(linked, ["#evidence-1-WB-I1"]);
+    assert_eq!(select(&html, "#evidence-1-WB-I1-error").len(), 1);
+    assert_eq!(
+        select(&html, "#evidence-1-WB-I1")[0].value().attr("value"),
+        Some("javascript:alert(1)")
+    );
+    let ticked: Vec<&str> = select(&html, "#markers-WB-I1 input[name='in_place'][checked]")
+        .iter()
+        .filter_map(|i| i.value().attr("value"))
+        .collect();
+    assert_eq!(ticked, ["1", "3"]);
+
+    let saved = post(
+        app,
+        &markers,
+        "in_place=1&evidence-1=https%3A%2F%2Fexample.org%2Fminutes",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get_with_cookie(&summary, Some(&g.admin)).await;
+    let html = page.html();
+    assert_eq!(
+        select(&html, "#in_place-WB-I1")[0].value().attr("checked"),
+        Some("")
+    );
+    assert_eq!(
+        select(&html, "#in_place-WB-I1-2")[0]
+            .value()
+            .attr("checked"),
+        None
+    );
+    assert_eq!(
+        select(&html, "#evidence-1-WB-I1")[0].value().attr("value"),
+        Some("https://example.org/minutes")
+    );
+    // Markers in place offer no action; the two others do.
+    assert_eq!(select(&html, "#markers-WB-I1 form.marker-action").len(), 2);
+
+    // A marker in place needs no action.
+    let in_place = post(
+        app,
+        &format!("{markers}/1/action"),
+        "lead=Team+leader",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(in_place.status, StatusCode::CONFLICT);
+    assert!(
+        in_place.body.contains("needs no action"),
+        "{}",
+        in_place.body
+    );
+    // Who leads it is required, asked next to the marker's own box.
+    let no_lead = post(app, &format!("{markers}/2/action"), "lead=", &g.admin).await;
+    assert_eq!(no_lead.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(select(&no_lead.html(), "#lead-WB-I1-2-error").len(), 1);
+    let no_such = post(app, &format!("{markers}/4/action"), "lead=x", &g.admin).await;
+    assert_eq!(no_such.status, StatusCode::NOT_FOUND);
+
+    // One step: a new proposed priority about the statement, with the marker as its action.
+    let made = post(
+        app,
+        &format!("{markers}/2/action"),
+        "lead=Care+manager",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let action_page = made.header("location").to_owned();
+    assert!(action_page.contains("/plan/actions/"), "{action_page}");
+    let action = app.get_with_cookie(&action_page, Some(&g.admin)).await;
+    assert_eq!(action.status, StatusCode::OK);
+    assert!(
+        action
+            .body
+            .contains("Support hours can be moved to evenings")
+    );
+    assert!(action.body.contains("Care manager"));
+    // Pressed twice (another tab): the same action, not a second one.
+    let again = post(
+        app,
+        &format!("{markers}/2/action"),
+        "lead=Someone",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(again.header("location"), action_page);
+    // The next marker joins the priority now serving the statement.
+    let third = post(
+        app,
+        &format!("{markers}/3/action"),
+        "lead=Reviewer",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(third.status, StatusCode::SEE_OTHER);
+    let slug = g.public.trim_start_matches("/organisations/");
+    let org = app
+        .db
+        .store
+        .organisation_by_slug(slug)
+        .await
+        .expect("org")
+        .expect("org");
+    let priorities = mir_store::PlanRepo::priorities(&app.db.store, org.id)
+        .await
+        .expect("priorities");
+    assert_eq!(priorities.len(), 1);
+    assert_eq!(priorities[0].record.statements, ["WB-I1"]);
+    assert_eq!(priorities[0].record.status, "proposed");
+    assert!(priorities[0].record.why.contains("Markers review"));
+    let actions = mir_store::PlanRepo::actions(&app.db.store, org.id)
+        .await
+        .expect("actions");
+    assert_eq!(actions.len(), 2);
+    assert!(actions.iter().all(|a| a.priority_id == priorities[0].id));
+    let page = app.get_with_cookie(&summary, Some(&g.admin)).await;
+    assert_eq!(
+        select(&page.html(), "#markers-WB-I1 p.marker-action a").len(),
+        2
+    );
+
+    // Closed, the review is a record: the ticks show, and nothing changes.
+    let closed = post(app, &format!("{review}/close"), "", &g.admin).await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    let page = app.get_with_cookie(&summary, Some(&g.carer)).await;
+    let html = page.html();
+    assert_eq!(select(&html, "#markers-WB-I1 .tag--green").len(), 1);
+    assert_eq!(
+        select(
+            &html,
+            "#markers-WB-I1 a[href='https://example.org/minutes']"
+        )
+        .len(),
+        1
+    );
+    let late = post(app, &markers, "in_place=2", &g.admin).await;
+    assert_eq!(late.status, StatusCode::CONFLICT);
+}
+
 both_engines!(
+    markers_are_ticked_and_become_actions,
     kept_answers_are_only_answers_and_go_at_sign_out,
     reviews_work_from_opening_to_agreement,
     confirmations_need_current_co_chairs_and_an_open_review,

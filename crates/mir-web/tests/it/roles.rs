@@ -807,6 +807,20 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "",
             [nf, nf, clash, no, no, no, nf],
         ),
+        // Those who lead reviews tick markers of progress; a marker 9 of WB-I1 is refused.
+        (
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}/markers",
+            format!("{rv}/statements/WB-I1/markers"),
+            "in_place=9",
+            lead_bad,
+        ),
+        // Those who edit the plan make a marker an action; who leads it is required.
+        (
+            "/manage/organisations/{slug}/reviews/{id}/statements/{code}/markers/{number}/action",
+            format!("{rv}/statements/WB-I1/markers/1/action"),
+            "lead=",
+            edit_bad,
+        ),
         (
             "/manage/organisations/{slug}/reviews/{id}/workshop/{code}",
             format!("{rv}/workshop/WB"),

@@ -61,6 +61,17 @@ impl FromRequestParts<AppState> for Reviewed<Code> {
     }
 }
 
+/// A marker of a statement: `…/statements/{code}/markers/{number}/…`.
+impl FromRequestParts<AppState> for Reviewed<(Code, usize)> {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let Path((slug, id, code, number)) =
+            Path::<(Slug, i64, Code, usize)>::from_request_parts(parts, state).await?;
+        Reviewed::load(parts, state, slug, id, (code, number)).await
+    }
+}
+
 impl<C> Reviewed<C> {
     async fn load(
         parts: &mut Parts,

@@ -26,6 +26,8 @@ struct SummaryPage {
     s: ReviewSummary,
     /// The statement whose position form has errors, with what was typed.
     failed: Option<(String, String, String)>,
+    /// What was typed in a form about markers that had errors.
+    typed_markers: Option<TypedMarkers>,
     errors: FieldErrors,
     /// Priorities already in the plan, by statement: (code, priority id, title).
     planned: Vec<(String, i64, String)>,
@@ -187,6 +189,67 @@ impl SummaryPage {
 
 const CHART_WIDTH: i64 = 640;
 
+/// A statement's markers form, or one marker's "make it an action" form, as typed.
+#[derive(Default)]
+struct TypedMarkers {
+    code: String,
+    /// The ticked boxes' numbers and the evidence links in marker order (markers form).
+    ticked: Vec<String>,
+    evidence: Vec<String>,
+    /// The marker whose action form was sent, with who was to lead it.
+    action: Option<(usize, String)>,
+}
+
+impl SummaryPage {
+    /// Whether marker `number` of `code` shows as in place: as typed after a mistake, else as
+    /// recorded.
+    fn marker_ticked(&self, code: &str, marker: &reviews::MarkerSummary) -> bool {
+        match &self.typed_markers {
+            Some(t) if t.code == code && t.action.is_none() => {
+                t.ticked.contains(&marker.number.to_string())
+            }
+            _ => marker.in_place == Some(true),
+        }
+    }
+
+    fn marker_evidence<'a>(&'a self, code: &str, marker: &'a reviews::MarkerSummary) -> &'a str {
+        match &self.typed_markers {
+            Some(t) if t.code == code && t.action.is_none() => {
+                t.evidence.get(marker.number - 1).map_or("", String::as_str)
+            }
+            _ => &marker.evidence_url,
+        }
+    }
+
+    fn typed_lead(&self, code: &str, number: &usize) -> &str {
+        match &self.typed_markers {
+            Some(TypedMarkers {
+                code: c,
+                action: Some((n, lead)),
+                ..
+            }) if c == code && n == number => lead,
+            _ => "",
+        }
+    }
+
+    /// A marker's tick box id: the first takes the field's own name, so the error summary's
+    /// link lands on it.
+    fn marker_box(&self, field: &str, number: &usize) -> String {
+        if *number == 1 {
+            field.to_owned()
+        } else {
+            format!("{field}-{number}")
+        }
+    }
+
+    fn action_href(&self, id: &i64) -> String {
+        format!(
+            "/manage/organisations/{}/plan/actions/{id}",
+            self.r.organisation.slug
+        )
+    }
+}
+
 struct Chart {
     headers: Vec<(i64, String)>,
     rows: Vec<ChartRow>,
@@ -220,6 +283,7 @@ pub async fn summary(
         r,
         s,
         failed: None,
+        typed_markers: None,
         errors: FieldErrors::new(),
         planned,
     })
@@ -258,7 +322,13 @@ pub async fn position(
             }
             let failed = (!rejection.is_conflict())
                 .then(|| (code.to_string(), level.to_owned(), summary_text.to_owned()));
-            summary_again(&state, ctx, r, rejection.status, failed, named).await
+            let again = Again {
+                status: rejection.status,
+                failed,
+                typed_markers: None,
+                errors: named,
+            };
+            summary_again(&state, ctx, r, again).await
         }
     }
 }
@@ -266,14 +336,25 @@ pub async fn position(
 /// The summary again, with why a change to a statement's position could not be made (each
 /// problem named by its statement, so the error summary links to it) and, for mistakes, what
 /// was typed.
+struct Again {
+    status: StatusCode,
+    failed: Option<(String, String, String)>,
+    typed_markers: Option<TypedMarkers>,
+    errors: FieldErrors,
+}
+
 async fn summary_again(
     state: &AppState,
     ctx: PageContext,
     r: ReviewInContext,
-    status: StatusCode,
-    failed: Option<(String, String, String)>,
-    errors: FieldErrors,
+    again: Again,
 ) -> Result<Response, WebError> {
+    let Again {
+        status,
+        failed,
+        typed_markers,
+        errors,
+    } = again;
     let s = reviews::summary(&state.store, &r).await?;
     let planned = mir_app::plans::planned_statements(&state.store, r.organisation.id).await?;
     render(
@@ -283,6 +364,7 @@ async fn summary_again(
             r,
             s,
             failed,
+            typed_markers,
             errors,
             planned,
         },
@@ -320,7 +402,130 @@ pub async fn confirm(
             for e in rejection.errors.iter() {
                 named.add(format!("{}-{code}", e.field), e.message.clone());
             }
-            summary_again(&state, ctx, r, rejection.status, None, named).await
+            let again = Again {
+                status: rejection.status,
+                failed: None,
+                typed_markers: None,
+                errors: named,
+            };
+            summary_again(&state, ctx, r, again).await
+        }
+    }
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}/markers`: which of the
+/// statement's markers of progress the group found in place, with evidence links.
+pub async fn markers(
+    State(state): State<AppState>,
+    Reviewed {
+        actor,
+        r,
+        slug,
+        id,
+        code,
+    }: Reviewed<Code>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let ticked: Vec<String> = pairs
+        .iter()
+        .filter(|(k, _)| k == "in_place")
+        .map(|(_, v)| v.clone())
+        .collect();
+    let count = r.in_review(&code).map_or(0, |s| s.markers.len());
+    let evidence: Vec<String> = (1..=count)
+        .map(|n| field(&pairs, &format!("evidence-{n}")).to_owned())
+        .collect();
+    let recorded =
+        reviews::record_markers(&state.store, &actor, &r, &code, &ticked, &evidence).await;
+    match form::answer(recorded, "heading")? {
+        Outcome::Done(()) => Ok(form::saved(
+            &session,
+            format!("The markers of progress for {code} are recorded."),
+            &format!("{}/{id}/summary#markers-{code}", base(&slug)),
+        )),
+        Outcome::Rejected(rejection) => {
+            let mut named = FieldErrors::new();
+            for e in rejection.errors.iter() {
+                named.add(format!("{}-{code}", e.field), e.message.clone());
+            }
+            let typed_markers = (!rejection.is_conflict()).then(|| TypedMarkers {
+                code: code.to_string(),
+                ticked,
+                evidence,
+                action: None,
+            });
+            let again = Again {
+                status: rejection.status,
+                failed: None,
+                typed_markers,
+                errors: named,
+            };
+            summary_again(&state, ctx, r, again).await
+        }
+    }
+}
+
+/// `POST /manage/organisations/{slug}/reviews/{id}/statements/{code}/markers/{number}/action`:
+/// a marker that is not in place becomes an action of the draft plan, in one step.
+pub async fn marker_action(
+    State(state): State<AppState>,
+    Reviewed {
+        actor,
+        r,
+        slug,
+        code: (code, number),
+        ..
+    }: Reviewed<(Code, usize)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let lead = field(&pairs, "lead");
+    let made = reviews::marker_to_action(&state.store, &actor, &r, &code, number, lead).await;
+    match form::answer(made, "heading")? {
+        Outcome::Done(made) => {
+            let message = if made.already {
+                "This marker was made an action before: here it is.".to_owned()
+            } else if made.new_priority {
+                "The marker is now an action, under a new proposed priority about its statement. Add a due date and what you hope for."
+                    .to_owned()
+            } else {
+                "The marker is now an action, under the priority that serves its statement. Add a due date.".to_owned()
+            };
+            Ok(form::saved(
+                &session,
+                message,
+                &format!(
+                    "/manage/organisations/{slug}/plan/actions/{}",
+                    made.action_id
+                ),
+            ))
+        }
+        Outcome::Rejected(rejection) => {
+            // Fields are named by statement and marker, so the summary links to the one box.
+            let mut named = FieldErrors::new();
+            for e in rejection.errors.iter() {
+                let name = if e.field == "heading" {
+                    format!("heading-{code}")
+                } else {
+                    format!("{}-{code}-{number}", e.field)
+                };
+                named.add(name, e.message.clone());
+            }
+            let typed_markers = (!rejection.is_conflict()).then(|| TypedMarkers {
+                code: code.to_string(),
+                action: Some((number, lead.to_owned())),
+                ..TypedMarkers::default()
+            });
+            let again = Again {
+                status: rejection.status,
+                failed: None,
+                typed_markers,
+                errors: named,
+            };
+            summary_again(&state, ctx, r, again).await
         }
     }
 }
