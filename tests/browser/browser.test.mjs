@@ -702,7 +702,32 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   // what the group agreed as the reason; Sam adds a title and where to get to, and lands on
   // the form for the first action.
   const lead = await signIn("sam.admin@demo.example.org", { width: 360, height: 740 });
-  await lead.page.goto(new URL(reviewUrl).origin + new URL(reviewUrl).pathname + "/summary");
+  const summaryUrl = new URL(reviewUrl).origin + new URL(reviewUrl).pathname + "/summary";
+  // Markers of progress first: Sam ticks the first as in place, with a link to evidence that
+  // is not a web address (refused next to it, the tick kept), then a real one; then makes the
+  // third marker an action in one step, under the priority that serves the statement.
+  await lead.page.goto(summaryUrl);
+  await tabTo(lead.page, "#in_place-WB-I1");
+  await lead.page.keyboard.press("Space");
+  await typeInto(lead.page, "#evidence-1-WB-I1", "the May minutes");
+  await pressEnterOn(lead.page, "#markers-WB-I1 button:has-text('Save the markers')");
+  assert.match(await lead.page.title(), /^Error: /, "evidence must be a web address");
+  assert.ok(await lead.page.locator("#in_place-WB-I1").isChecked(), "the tick is kept");
+  assert.equal(await lead.page.inputValue("#evidence-1-WB-I1"), "the May minutes");
+  await axe(lead.page, "review-markers-error");
+  await lead.page.locator("#evidence-1-WB-I1").fill("");
+  await typeInto(lead.page, "#evidence-1-WB-I1", "https://example.org/minutes/may");
+  await pressEnterOn(lead.page, "#markers-WB-I1 button:has-text('Save the markers')");
+  assert.match(await lead.page.locator(".notification-banner").innerText(), /markers of progress for WB-I1 are recorded/);
+  assert.ok(await lead.page.locator("#in_place-WB-I1").isChecked());
+  await typeInto(lead.page, "#lead-WB-I1-3", "Reviewing officers");
+  await pressEnterOn(lead.page, "form[action$='/markers/3/action'] button");
+  assert.match(new URL(lead.page.url()).pathname, /\/plan\/actions\/\d+$/);
+  assert.match(await lead.page.locator(".notification-banner").innerText(), /under the priority that serves its statement/);
+  assert.equal(await lead.page.inputValue("#lead"), "Reviewing officers");
+  await axe(lead.page, "marker-made-an-action");
+  await lead.page.goto(summaryUrl);
+  assert.match(await lead.page.locator("#markers-WB-I1").innerText(), /Already an action: People are asked at every review/);
   // The plan already has a priority on this statement: the summary says so, and offers another.
   assert.match(await lead.page.locator("#statement-WB-I1 .planned").innerText(), /Already in the plan: Plans made with people/);
   await pressEnterOn(lead.page, "#statement-WB-I1 a:has-text('Make another priority from this')");
@@ -725,7 +750,7 @@ test("a review: views side by side (anonymous, Easy Read one at a time, a worksh
   await pressEnterOn(lead.page, "button:text('Add the action')");
   assert.match(await lead.page.locator("main table").first().innerText(), /Ask each person what matters to them/);
   await lead.context.close();
-  assert.equal(checked.length, 17, `axe ran on ${checked.length} pages`);
+  assert.equal(checked.length, 19, `axe ran on ${checked.length} pages`);
 });
 
 test("a plan: two priorities, co-chair A approves (nothing public), co-chair B approves (public), an edit stays a draft until approved again, the history says what changed — keyboard only, no JavaScript, axe", async () => {

@@ -294,7 +294,63 @@ pub(super) async fn load_demo_group(
     store
         .confirm_position(this_year, "IA-I1", sam, "admin", now - 800)
         .await?;
-    load_demo_plan(store, org.id, this_year, sam, alex, now).await
+    let plans = load_demo_plan(store, org.id, this_year, sam, alex, now).await?;
+    load_demo_markers(store, org.id, this_year, plans, sam, now).await
+}
+
+/// Markers of progress in this year's review: the first of WB-I1 found in place with a link
+/// to evidence, the second not in place and made an action of the plan, the third not
+/// looked at yet.
+async fn load_demo_markers(
+    store: &impl mir_store::MarkerCheckRepo,
+    org: i64,
+    review: i64,
+    priority: i64,
+    sam: i64,
+    now: i64,
+) -> Result<(), AppError> {
+    let check = |position: i64, in_place: bool, evidence_url: &str| mir_store::MarkerCheck {
+        statement_code: "WB-I1".into(),
+        position,
+        in_place,
+        evidence_url: evidence_url.into(),
+        action: None,
+    };
+    store
+        .save_marker_checks(
+            review,
+            "WB-I1",
+            &[
+                check(
+                    1,
+                    true,
+                    "https://example.org/riverside/support-plan-template",
+                ),
+                check(2, false, ""),
+            ],
+            sam,
+            now - 700,
+        )
+        .await?;
+    store
+        .marker_into_action(
+            org,
+            (review, "WB-I1", 2),
+            &mir_store::ActionHome::Priority(priority),
+            &ActionRecord {
+                what: "Support hours can be moved to evenings and weekends when the person asks."
+                    .into(),
+                lead: "Home care manager".into(),
+                involved: String::new(),
+                due_on: None,
+                review_on: None,
+                status: "not-started".into(),
+            },
+            sam,
+            now - 600,
+        )
+        .await?;
+    Ok(())
 }
 
 /// Riverside's plan: two priorities from the review, approved by both co-chairs and published,
@@ -306,7 +362,7 @@ async fn load_demo_plan(
     sam: i64,
     alex: i64,
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let week = 7 * 24 * 60 * 60;
     let plans = store
         .create_priority(
@@ -447,5 +503,5 @@ async fn load_demo_plan(
             now - 2 * 24 * 60 * 60,
         )
         .await?;
-    Ok(())
+    Ok(plans)
 }
