@@ -2,7 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use mir_domain::framework::{Framework, Problem, export_toml, parse_toml_with_pictures};
+use mir_domain::framework::{
+    EasyReadGap, Framework, Problem, export_toml, parse_toml_draft, parse_toml_with_pictures,
+};
 use mir_store::{
     FrameworkRepo, FrameworkUploadRepo, FrameworkVersionSummary, PictureFile, StoreError,
 };
@@ -221,6 +223,8 @@ pub struct UploadPreview {
     pub file_name: String,
     pub framework: Framework,
     pub pictures: Vec<String>,
+    /// Easy Read texts still to write: a framework is published only without any.
+    pub gaps: Vec<EasyReadGap>,
 }
 
 fn person_id(actor: &Actor) -> Result<i64, AppError> {
@@ -242,7 +246,8 @@ pub struct UploadedFile {
 /// (finding 14: `/healthz` and every page keep answering).
 static PARSING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
-/// Parses a framework file on a blocking thread, one at a time.
+/// Parses a framework file on a blocking thread, one at a time. Uploads are drafts: Easy
+/// Read may be missing until it is written on the admin pages (publishing checks it).
 async fn parse_off_request_threads(
     source: String,
     pictures: Vec<String>,
@@ -252,7 +257,7 @@ async fn parse_off_request_threads(
         .await
         .map_err(|e| AppError::Conflict(format!("the server is stopping: {e}")))?;
     tokio::task::spawn_blocking(move || {
-        parse_toml_with_pictures(&source, &|name| pictures.iter().any(|p| p == name))
+        parse_toml_draft(&source, &|name| pictures.iter().any(|p| p == name))
     })
     .await
     .map_err(|e| AppError::Conflict(format!("checking the file stopped: {e}")))?
@@ -309,6 +314,7 @@ pub async fn upload_framework(
     Ok(UploadPreview {
         upload_id,
         file_name: framework_file.name.clone(),
+        gaps: framework.easy_read_gaps(),
         framework,
         pictures: kept.into_iter().map(|p| p.file_name).collect(),
     })
@@ -334,9 +340,59 @@ pub async fn preview_upload(
     Ok(UploadPreview {
         upload_id,
         file_name: upload.file_name,
+        gaps: framework.easy_read_gaps(),
         framework,
         pictures,
     })
+}
+
+/// Writes Easy Read texts into a draft upload: `texts` are `(gap key, text)`; empty ones are
+/// left for later. Every text is checked first and nothing is saved if one is wrong (each
+/// problem is named by its field, `easy-KEY`). Returns how many are still missing.
+pub async fn write_easy_read(
+    store: &impl FrameworkUploadRepo,
+    actor: &Actor,
+    upload_id: i64,
+    texts: &[(String, String)],
+) -> Result<usize, AppError> {
+    let mut preview = preview_upload(store, actor, upload_id).await?;
+    let mut errors = mir_domain::validation::FieldErrors::new();
+    let mut written = 0;
+    for gap in &preview.gaps {
+        let Some((_, typed)) = texts.iter().find(|(k, _)| *k == gap.key) else {
+            continue;
+        };
+        let typed = typed.trim();
+        let field = format!("easy-{}", gap.key);
+        if typed.is_empty() {
+            continue;
+        } else if typed.chars().count() > gap.max_chars {
+            errors.add(
+                field,
+                format!("This must be {} characters or fewer", gap.max_chars),
+            );
+        } else if let Some(problem) =
+            mir_domain::validation::character_problem(typed, mir_domain::validation::Lines::One)
+        {
+            errors.add(field, problem);
+        } else if preview.framework.set_easy_read(&gap.key, typed) {
+            written += 1;
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    if written > 0 {
+        let source = export_toml(&preview.framework)
+            .map_err(|e| AppError::Internal(format!("could not write the draft: {e}")))?;
+        if !store
+            .replace_framework_upload_source(upload_id, person_id(actor)?, &source)
+            .await?
+        {
+            return Err(AppError::NotFound);
+        }
+    }
+    Ok(preview.framework.easy_read_gaps().len())
 }
 
 /// Publishes a previewed upload as a new framework version, then forgets the upload.
@@ -350,6 +406,21 @@ pub async fn publish_upload(
         .framework_upload(upload_id, person_id(actor)?)
         .await?
         .ok_or(AppError::NotFound)?;
+    let names = upload
+        .pictures
+        .iter()
+        .map(|p| p.file_name.clone())
+        .collect();
+    let missing = parse_off_request_threads(upload.source.clone(), names)
+        .await?
+        .easy_read_gaps()
+        .len();
+    if missing > 0 {
+        return Err(AppError::Conflict(format!(
+            "{missing} {} still need Easy Read words: write them before publishing",
+            if missing == 1 { "text" } else { "texts" }
+        )));
+    }
     let picture = |name: &str| {
         upload
             .pictures

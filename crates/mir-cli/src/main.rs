@@ -489,8 +489,17 @@ async fn import_framework(database: &DatabaseUrl, file: &Path) -> Result<(), Any
                     problem.message
                 );
             }
+            // A file whose only problems are missing Easy Read can still be a draft.
+            let only_easy_read = problems.iter().all(|p| p.message.contains("Easy Read"));
+            let draft = if only_easy_read {
+                ". Only Easy Read is missing: upload the file on the admin pages \
+                 (/admin/frameworks/new) to keep it as a draft, write the Easy Read there, \
+                 then publish it"
+            } else {
+                ""
+            };
             Err(UserError(format!(
-                "{} problem(s) in {}; nothing was imported",
+                "{} problem(s) in {}; nothing was imported{draft}",
                 problems.len(),
                 file.display()
             ))

@@ -32,6 +32,14 @@ pub trait FrameworkUploadRepo {
         &self,
         id: i64,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Replaces an upload's file (a draft whose Easy Read was written in the browser); only
+    /// `person_id`'s own. `false` if there is no such upload.
+    fn replace_framework_upload_source(
+        &self,
+        id: i64,
+        person_id: i64,
+        source: &str,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
 impl FrameworkUploadRepo for Store {
@@ -99,6 +107,24 @@ impl FrameworkUploadRepo for Store {
             source,
             pictures,
         }))
+    }
+
+    async fn replace_framework_upload_source(
+        &self,
+        id: i64,
+        person_id: i64,
+        source: &str,
+    ) -> Result<bool, StoreError> {
+        let changed = sqlx::query(
+            "UPDATE framework_uploads SET source = $1 WHERE id = $2 AND person_id = $3",
+        )
+        .bind(source)
+        .bind(id)
+        .bind(person_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(changed == 1)
     }
 
     async fn delete_framework_upload(&self, id: i64) -> Result<(), StoreError> {

@@ -315,6 +315,10 @@ pub fn router(state: AppState) -> Router {
             post(admin::publish),
         )
         .route(
+            "/admin/frameworks/uploads/{id}/easy-read",
+            get(admin::easy_read_form).post(admin::easy_read_save),
+        )
+        .route(
             "/admin/frameworks/uploads/{id}/discard",
             post(admin::discard),
         )

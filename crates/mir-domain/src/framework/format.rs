@@ -159,6 +159,8 @@ impl<'a> Locator<'a> {
 }
 
 struct Problems<'a> {
+    /// A draft may leave Easy Read texts out, for the national team to write before publishing.
+    easy_may_be_missing: bool,
     locator: Locator<'a>,
     list: Vec<Problem>,
     /// Problems found beyond [`MAX_PROBLEMS`], counted but not described.
@@ -194,6 +196,16 @@ impl Problems<'_> {
             });
         }
         self.list
+    }
+
+    /// An Easy Read text: required like [`Problems::text`], except in a draft, where a missing
+    /// or empty one is left empty (and listed by [`Framework::easy_read_gaps`]).
+    fn easy(&mut self, value: &Text, within: Range<usize>, what: &str, max: usize) -> String {
+        let blank = value.as_ref().is_none_or(|v| v.get_ref().trim().is_empty());
+        if self.easy_may_be_missing && blank {
+            return String::new();
+        }
+        self.text(value, within, what, max)
     }
 
     /// A required text: present, not blank, not too long. Returns it trimmed.
@@ -304,7 +316,26 @@ pub fn parse_toml_with_pictures(
     source: &str,
     has_picture: &dyn Fn(&str) -> bool,
 ) -> Result<Framework, Vec<Problem>> {
+    parse(source, has_picture, false)
+}
+
+/// Like [`parse_toml_with_pictures`], for a draft: Easy Read texts may be missing or empty
+/// (everything else is checked as usual). [`Framework::easy_read_gaps`] lists them; such a
+/// framework is published only once they are written (issue 19, decision 0038).
+pub fn parse_toml_draft(
+    source: &str,
+    has_picture: &dyn Fn(&str) -> bool,
+) -> Result<Framework, Vec<Problem>> {
+    parse(source, has_picture, true)
+}
+
+fn parse(
+    source: &str,
+    has_picture: &dyn Fn(&str) -> bool,
+    easy_may_be_missing: bool,
+) -> Result<Framework, Vec<Problem>> {
     let mut problems = Problems {
+        easy_may_be_missing,
         locator: Locator::new(source),
         list: Vec::new(),
         more: 0,
@@ -412,7 +443,7 @@ pub fn parse_toml_with_pictures(
                 &format!("the description of {what}"),
                 LONG_MAX,
             ),
-            easy_label: problems.text(
+            easy_label: problems.easy(
                 &l.easy_label,
                 span.clone(),
                 &format!("the Easy Read label of {what}"),
@@ -463,7 +494,7 @@ pub fn parse_toml_with_pictures(
                 &format!("the summary of {what}"),
                 LONG_MAX,
             ),
-            easy_summary: problems.text(
+            easy_summary: problems.easy(
                 &t.easy_summary,
                 span.clone(),
                 &format!("the Easy Read summary of {what}"),
@@ -534,7 +565,7 @@ pub fn parse_toml_with_pictures(
             &format!("the text of {what}"),
             LONG_MAX,
         );
-        let easy_text = problems.text(
+        let easy_text = problems.easy(
             &s.easy_text,
             span.clone(),
             &format!("the Easy Read text of {what}"),
@@ -642,7 +673,7 @@ pub fn parse_toml_with_pictures(
                         &format!("the text of {which}"),
                         LONG_MAX,
                     ),
-                    easy_text: problems.text(
+                    easy_text: problems.easy(
                         &raw.easy_text,
                         m.span(),
                         &format!("the Easy Read text of {which}"),

@@ -8,10 +8,12 @@
 mod format;
 mod model;
 
-pub use format::{MAX_PROBLEMS, Problem, export_toml, parse_toml, parse_toml_with_pictures};
+pub use format::{
+    MAX_PROBLEMS, Problem, export_toml, parse_toml, parse_toml_draft, parse_toml_with_pictures,
+};
 pub use model::{
-    CrossRef, Framework, FrameworkMeta, Marker, Picture, ScaleLevel, Statement, StatementKind,
-    Theme,
+    CrossRef, EasyReadGap, Framework, FrameworkMeta, Marker, Picture, ScaleLevel, Statement,
+    StatementKind, Theme,
 };
 
 #[cfg(test)]

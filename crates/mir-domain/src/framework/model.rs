@@ -121,7 +121,109 @@ pub struct Marker {
     pub easy_text: String,
 }
 
+/// A text of a draft framework that has no Easy Read yet (see [`Framework::easy_read_gaps`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EasyReadGap {
+    /// Names the text, and the form field for it: `level-KEY`, `theme-CODE`,
+    /// `statement-CODE` or `marker-CODE-N` (markers from 1).
+    pub key: String,
+    /// What it is, in words: "The Easy Read text of statement WB-I1".
+    pub what: String,
+    /// The words it is the Easy Read of.
+    pub standard: String,
+    /// The longest Easy Read text accepted, in characters.
+    pub max_chars: usize,
+}
+
 impl Framework {
+    /// Every Easy Read text left empty, in file order: a draft imported without them lists
+    /// here what the national team writes before publishing.
+    pub fn easy_read_gaps(&self) -> Vec<EasyReadGap> {
+        let mut gaps = Vec::new();
+        let mut gap = |key: String, what: String, standard: &str, max_chars: usize| {
+            gaps.push(EasyReadGap {
+                key,
+                what,
+                standard: standard.to_owned(),
+                max_chars,
+            });
+        };
+        for l in self.scale.iter().filter(|l| l.easy_label.is_empty()) {
+            gap(
+                format!("level-{}", l.key),
+                format!("The Easy Read label of the level \"{}\"", l.label),
+                &l.label,
+                200,
+            );
+        }
+        for t in self.themes.iter().filter(|t| t.easy_summary.is_empty()) {
+            gap(
+                format!("theme-{}", t.code),
+                format!("The Easy Read summary of the theme \"{}\"", t.title),
+                &t.summary,
+                1000,
+            );
+        }
+        for s in &self.statements {
+            if s.easy_text.is_empty() {
+                gap(
+                    format!("statement-{}", s.code),
+                    format!("The Easy Read text of statement {}", s.code),
+                    &s.text,
+                    1000,
+                );
+            }
+            for (i, m) in s.markers.iter().enumerate() {
+                if m.easy_text.is_empty() {
+                    gap(
+                        format!("marker-{}-{}", s.code, i + 1),
+                        format!(
+                            "The Easy Read text of marker {} of statement {}",
+                            i + 1,
+                            s.code
+                        ),
+                        &m.text,
+                        1000,
+                    );
+                }
+            }
+        }
+        gaps
+    }
+
+    /// Writes the Easy Read text named by a gap's `key`; `false` if no text has that key.
+    pub fn set_easy_read(&mut self, key: &str, text: &str) -> bool {
+        let text = text.to_owned();
+        if let Some(level) = key.strip_prefix("level-") {
+            if let Some(l) = self.scale.iter_mut().find(|l| l.key == level) {
+                l.easy_label = text;
+                return true;
+            }
+        }
+        if let Some(code) = key.strip_prefix("theme-") {
+            if let Some(t) = self.themes.iter_mut().find(|t| t.code == code) {
+                t.easy_summary = text;
+                return true;
+            }
+        }
+        if let Some(code) = key.strip_prefix("statement-") {
+            if let Some(s) = self.statements.iter_mut().find(|s| s.code == code) {
+                s.easy_text = text;
+                return true;
+            }
+        }
+        if let Some(rest) = key.strip_prefix("marker-")
+            && let Some((code, number)) = rest.rsplit_once('-')
+            && let Ok(number) = number.parse::<usize>()
+            && let Some(s) = self.statements.iter_mut().find(|s| s.code == code)
+            && let Some(m) = number.checked_sub(1).and_then(|i| s.markers.get_mut(i))
+        {
+            m.easy_text = text;
+            return true;
+        }
+        false
+    }
+
     /// Each picture file its statements name, once, in name order.
     pub fn picture_files(&self) -> std::collections::BTreeSet<&str> {
         self.statements

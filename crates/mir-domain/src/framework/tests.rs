@@ -307,3 +307,70 @@ fn markers_belong_to_their_statement_and_need_both_texts() {
         problem.line
     );
 }
+
+#[test]
+fn a_draft_may_leave_easy_read_out_and_lists_what_is_missing() {
+    // Every Easy Read text of the demonstration framework taken out.
+    let bare: String = DEMO
+        .lines()
+        .filter(|l| !l.starts_with("easy_"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(
+        parse_toml(&bare).is_err(),
+        "published frameworks need Easy Read"
+    );
+    let mut draft = parse_toml_draft(&bare, &|_| true).expect("a draft without Easy Read");
+    let gaps = draft.easy_read_gaps();
+    let full = parse_toml(DEMO).expect("valid");
+    let markers: usize = full.statements.iter().map(|s| s.markers.len()).sum();
+    assert_eq!(
+        gaps.len(),
+        full.scale.len() + full.themes.len() + full.statements.len() + markers
+    );
+    assert!(
+        gaps.iter().any(|g| g.key == "statement-WB-I1"
+            && g.standard.starts_with("I decide how I spend my days"))
+    );
+    assert!(gaps.iter().any(|g| g.key == "marker-WB-I1-3"));
+    // Other mistakes are still mistakes in a draft.
+    let broken = bare.replacen("code = \"WB-I1\"", "code = \"\"", 1);
+    assert!(parse_toml_draft(&broken, &|_| true).is_err());
+
+    // Filled in, it is the same as the full framework and passes the strict check.
+    for gap in &gaps {
+        let easy = easy_text_of(&full, &gap.key);
+        assert!(draft.set_easy_read(&gap.key, &easy), "{}", gap.key);
+    }
+    assert!(!draft.set_easy_read("statement-NOPE", "x"));
+    assert!(draft.easy_read_gaps().is_empty());
+    assert_eq!(draft, full);
+    let exported = export_toml(&draft).expect("export");
+    assert_eq!(parse_toml(&exported).expect("strict"), full);
+}
+
+fn easy_text_of(f: &Framework, key: &str) -> String {
+    if let Some(k) = key.strip_prefix("level-") {
+        return f
+            .scale
+            .iter()
+            .find(|l| l.key == k)
+            .expect("level")
+            .easy_label
+            .clone();
+    }
+    if let Some(c) = key.strip_prefix("theme-") {
+        return f.theme(c).expect("theme").easy_summary.clone();
+    }
+    if let Some(c) = key.strip_prefix("statement-") {
+        return f.statement(c).expect("statement").easy_text.clone();
+    }
+    let (code, n) = key
+        .strip_prefix("marker-")
+        .and_then(|r| r.rsplit_once('-'))
+        .expect("marker key");
+    let n: usize = n.parse().expect("number");
+    f.statement(code).expect("statement").markers[n - 1]
+        .easy_text
+        .clone()
+}

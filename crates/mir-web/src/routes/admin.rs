@@ -8,9 +8,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use mir_app::frameworks::{
     UploadPreview, UploadedFile, discard_upload, preview_upload, publish_upload, upload_framework,
+    write_easy_read,
 };
 use mir_app::policy::{Action, authorize};
 use mir_domain::framework::Problem;
+use mir_domain::validation::FieldErrors;
 use serde::Deserialize;
 
 use super::CurrentActor;
@@ -235,12 +237,98 @@ pub async fn publish(
             ),
             &format!("/frameworks/{}?version={}", report.slug, report.version),
         )),
-        // Someone published the same version meanwhile: say so on the admin page.
+        // Easy Read still to write, or the same version published meanwhile: say so on the
+        // preview.
         Outcome::Rejected(rejection) => Ok(form::saved(
             &session,
             format!("Nothing was published: {}.", rejection.message()),
-            "/admin",
+            &format!("/admin/frameworks/uploads/{id}"),
         )),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "admin/easy_read.html")]
+struct EasyReadPage {
+    ctx: PageContext,
+    preview: UploadPreview,
+    /// What was typed, by gap key, when something was wrong.
+    typed: Vec<(String, String)>,
+    errors: FieldErrors,
+}
+
+impl EasyReadPage {
+    fn typed(&self, key: &str) -> &str {
+        self.typed
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    fn error(&self, key: &str) -> Option<&str> {
+        self.errors.for_field(&format!("easy-{key}"))
+    }
+}
+
+/// `GET /admin/frameworks/uploads/{id}/easy-read`: the Easy Read a draft still needs.
+pub async fn easy_read_form(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<i64>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let preview = preview_upload(&state.store, &actor, id).await?;
+    ok(&EasyReadPage {
+        ctx,
+        preview,
+        typed: Vec::new(),
+        errors: FieldErrors::new(),
+    })
+}
+
+/// `POST /admin/frameworks/uploads/{id}/easy-read`: writes what was typed into the draft;
+/// boxes left empty wait for later.
+pub async fn easy_read_save(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path(id): Path<i64>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(pairs): CsrfForm<super::Pairs>,
+) -> Result<Response, WebError> {
+    let texts: Vec<(String, String)> = pairs
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix("easy-")?.to_owned(), v.clone())))
+        .collect();
+    match form::answer(
+        write_easy_read(&state.store, &actor, id, &texts).await,
+        "easy-read",
+    )? {
+        Outcome::Done(0) => Ok(form::saved(
+            &session,
+            "Every text now has Easy Read words. Check the preview, then publish.",
+            &format!("/admin/frameworks/uploads/{id}"),
+        )),
+        Outcome::Done(left) => Ok(form::saved(
+            &session,
+            format!(
+                "Saved. {left} {} still need Easy Read words.",
+                if left == 1 { "text" } else { "texts" }
+            ),
+            &format!("/admin/frameworks/uploads/{id}/easy-read"),
+        )),
+        Outcome::Rejected(rejection) => {
+            let preview = preview_upload(&state.store, &actor, id).await?;
+            render(
+                rejection.status,
+                &EasyReadPage {
+                    ctx,
+                    preview,
+                    typed: texts,
+                    errors: rejection.errors,
+                },
+            )
+        }
     }
 }
 

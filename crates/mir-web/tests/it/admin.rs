@@ -317,6 +317,152 @@ async fn upload_shows_every_problem_then_previews_then_publishes() {
 }
 
 #[tokio::test]
+async fn a_framework_without_easy_read_is_a_draft_until_the_team_writes_it() {
+    let app = TestApp::sqlite().await;
+    let admin = app.sign_in("admin@example.org", true).await;
+    let token = csrf_of(&admin);
+    // Three Easy Read texts left out: a level's label, WB-I1's text and its first marker's.
+    let draft = DEMO
+        .replacen(
+            "easy_label = \"We have only just started\"",
+            "easy_label = \"\"",
+            1,
+        )
+        .replacen(
+            "easy_text = \"I choose what I do each day. My support helps me do things I enjoy.\"\n",
+            "",
+            1,
+        )
+        .replacen(
+            "easy_text = \"My plan says what I want to do, in my words.\"\n",
+            "",
+            1,
+        );
+    assert_ne!(draft, DEMO);
+    let pictures: Vec<(String, Vec<u8>)> = ["people.svg", "talk.svg", "plan.svg", "share.svg"]
+        .iter()
+        .map(|n| (n.to_string(), demo_picture(n)))
+        .collect();
+    let mut parts: Vec<(&str, Option<&str>, &[u8])> = vec![
+        ("csrf_token", None, token.as_bytes()),
+        ("files", Some("draft.toml"), draft.as_bytes()),
+    ];
+    for (name, bytes) in &pictures {
+        parts.push(("files", Some(name.as_str()), bytes.as_slice()));
+    }
+    let uploaded = app
+        .post_multipart("/admin/frameworks/new", &parts, &admin)
+        .await;
+    assert_eq!(uploaded.status, StatusCode::SEE_OTHER, "{}", uploaded.body);
+    let preview_path = uploaded.header("location").to_owned();
+    let preview = app.get_with_cookie(&preview_path, Some(&admin)).await;
+    let html = preview.html();
+    assert!(text(&select(&html, "#easy-read-missing")[0]).contains("3 texts have no Easy Read"));
+    assert!(
+        select(&html, "form[action$='/publish']").is_empty(),
+        "no publish button"
+    );
+
+    // Publishing anyway is refused, and the preview says why.
+    let refused = app
+        .post_form(
+            &format!("{preview_path}/publish"),
+            &format!("csrf_token={token}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(refused.header("location"), preview_path);
+    let again = app.get_with_cookie(&preview_path, Some(&admin)).await;
+    assert!(
+        text(&select(&again.html(), ".notification-banner")[0])
+            .contains("3 texts still need Easy Read words")
+    );
+    assert!(
+        app.db
+            .store
+            .framework_versions()
+            .await
+            .expect("list")
+            .is_empty()
+    );
+
+    // The form lists the three with their standard words; a mistake keeps what was typed.
+    let form_path = format!("{preview_path}/easy-read");
+    let form = app.get_with_cookie(&form_path, Some(&admin)).await;
+    let html = form.html();
+    assert_eq!(select(&html, "textarea").len(), 3);
+    assert!(
+        text(&select(&html, "#easy-statement-WB-I1-hint")[0])
+            .contains("I decide how I spend my days")
+    );
+    let too_long = "x".repeat(1001);
+    let bad = app
+        .post_form(
+            &form_path,
+            &format!(
+                "csrf_token={token}&easy-level-just-starting=Just+started&easy-statement-WB-I1={too_long}"
+            ),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let html = bad.html();
+    assert_eq!(
+        select(&html, ".error-summary a")[0].value().attr("href"),
+        Some("#easy-statement-WB-I1")
+    );
+    assert_eq!(
+        text(&select(&html, "#easy-level-just-starting")[0]),
+        "Just started"
+    );
+
+    // Some now, the rest later.
+    let some = app
+        .post_form(
+            &form_path,
+            &format!("csrf_token={token}&easy-level-just-starting=Just+started&easy-statement-WB-I1=I+choose+my+day."),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(some.header("location"), form_path);
+    let form = app.get_with_cookie(&form_path, Some(&admin)).await;
+    assert_eq!(select(&form.html(), "textarea").len(), 1);
+    assert!(text(&select(&form.html(), ".notification-banner")[0]).contains("1 text still need"));
+    let last = app
+        .post_form(
+            &form_path,
+            &format!("csrf_token={token}&easy-marker-WB-I1-1=My+plan+says+what+I+want."),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(last.header("location"), preview_path);
+
+    let published = app
+        .post_form(
+            &format!("{preview_path}/publish"),
+            &format!("csrf_token={token}"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(
+        published.header("location"),
+        "/frameworks/demonstration?version=2026.1"
+    );
+    let framework = app
+        .db
+        .store
+        .load_framework("demonstration", Some("2026.1"))
+        .await
+        .expect("load")
+        .expect("published");
+    let statement = framework.statement("WB-I1").expect("WB-I1");
+    assert_eq!(statement.easy_text, "I choose my day.");
+    assert_eq!(statement.markers[0].easy_text, "My plan says what I want.");
+    assert_eq!(framework.scale[0].easy_label, "Just started");
+    app.cleanup().await;
+}
+
+#[tokio::test]
 async fn an_upload_can_be_discarded() {
     let app = TestApp::sqlite().await;
     let admin = app.sign_in("admin@example.org", true).await;

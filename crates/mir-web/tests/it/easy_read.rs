@@ -26,6 +26,10 @@ const WITHOUT_EASY_READ: &[(&str, &str)] = &[
         "the page for choosing Easy Read is in Easy Read for everyone",
     ),
     ("admin/audit.html", "the national programme team's desk"),
+    (
+        "admin/easy_read.html",
+        "the national programme team's desk: it is where Easy Read is written",
+    ),
     ("admin/home.html", "the national programme team's desk"),
     (
         "admin/organisations.html",

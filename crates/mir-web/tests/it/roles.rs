@@ -500,6 +500,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/admin/frameworks/uploads/999999".into(),
             [no, no, no, no, no, no, nf],
         ),
+        (
+            "/admin/frameworks/uploads/{id}/easy-read",
+            "/admin/frameworks/uploads/999999/easy-read".into(),
+            [no, no, no, no, no, no, nf],
+        ),
         ("/healthz", "/healthz".into(), [ok; 7]),
         // Only with the monitoring token (http.rs), whoever asks.
         ("/metrics", "/metrics".into(), [nf; 7]),
@@ -924,6 +929,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             "/admin/frameworks/uploads/{id}/discard",
             "/admin/frameworks/uploads/999999/discard".into(),
             "",
+            [no, no, no, no, no, no, nf],
+        ),
+        (
+            "/admin/frameworks/uploads/{id}/easy-read",
+            "/admin/frameworks/uploads/999999/easy-read".into(),
+            "easy-statement-WB-I1=x",
             [no, no, no, no, no, no, nf],
         ),
         (
