@@ -194,23 +194,23 @@ impl Framework {
     /// Writes the Easy Read text named by a gap's `key`; `false` if no text has that key.
     pub fn set_easy_read(&mut self, key: &str, text: &str) -> bool {
         let text = text.to_owned();
-        if let Some(level) = key.strip_prefix("level-") {
-            if let Some(l) = self.scale.iter_mut().find(|l| l.key == level) {
-                l.easy_label = text;
-                return true;
-            }
+        if let Some(level) = key.strip_prefix("level-")
+            && let Some(l) = self.scale.iter_mut().find(|l| l.key == level)
+        {
+            l.easy_label = text;
+            return true;
         }
-        if let Some(code) = key.strip_prefix("theme-") {
-            if let Some(t) = self.themes.iter_mut().find(|t| t.code == code) {
-                t.easy_summary = text;
-                return true;
-            }
+        if let Some(code) = key.strip_prefix("theme-")
+            && let Some(t) = self.themes.iter_mut().find(|t| t.code == code)
+        {
+            t.easy_summary = text;
+            return true;
         }
-        if let Some(code) = key.strip_prefix("statement-") {
-            if let Some(s) = self.statements.iter_mut().find(|s| s.code == code) {
-                s.easy_text = text;
-                return true;
-            }
+        if let Some(code) = key.strip_prefix("statement-")
+            && let Some(s) = self.statements.iter_mut().find(|s| s.code == code)
+        {
+            s.easy_text = text;
+            return true;
         }
         if let Some(rest) = key.strip_prefix("marker-")
             && let Some((code, number)) = rest.rsplit_once('-')
