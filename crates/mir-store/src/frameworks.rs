@@ -198,6 +198,7 @@ impl FrameworkRepo for Store {
                 .await?;
             }
         }
+        crate::crosswalks::insert(&mut tx, id, &framework.crosswalks).await?;
         for picture in pictures {
             sqlx::query(
                 "INSERT INTO framework_pictures (version_id, file_name, content_type, bytes) VALUES ($1, $2, $3, $4)",
@@ -455,11 +456,13 @@ impl Store {
                 picture,
             });
         }
+        let crosswalks = crate::crosswalks::load(&self.pool, id).await?;
         Ok(Some(Framework {
             meta,
             scale,
             themes,
             statements,
+            crosswalks,
         }))
     }
 

@@ -11,6 +11,7 @@ mod audit;
 mod bulk;
 mod changes;
 mod co_chair_requests;
+mod crosswalks;
 mod database_url;
 mod directory;
 mod email_preferences;

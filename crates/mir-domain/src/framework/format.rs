@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use super::model::{
-    CrossRef, Framework, FrameworkMeta, Marker, Picture, ScaleLevel, Statement, StatementKind,
-    Theme,
+    CrossRef, Crosswalk, CrosswalkItem, Framework, FrameworkMeta, Marker, Picture, ScaleLevel,
+    Statement, StatementKind, Theme,
 };
 use crate::validation::char_len;
 
@@ -47,6 +47,24 @@ struct RawFile {
     themes: Vec<Spanned<RawTheme>>,
     #[serde(default)]
     statements: Vec<Spanned<RawStatement>>,
+    #[serde(default)]
+    crosswalks: Vec<Spanned<RawCrosswalk>>,
+}
+
+#[derive(Deserialize)]
+struct RawCrosswalk {
+    framework: Text,
+    title: Text,
+    publisher: Text,
+    #[serde(default)]
+    items: Vec<Spanned<RawCrosswalkItem>>,
+}
+
+#[derive(Deserialize)]
+struct RawCrosswalkItem {
+    id: Text,
+    title: Text,
+    text: Text,
 }
 
 type Text = Option<Spanned<String>>;
@@ -695,15 +713,124 @@ fn parse(
         });
     }
 
+    let crosswalks = crosswalks(&raw, &statements, &mut problems);
+
     match meta {
         Some(meta) if problems.list.is_empty() && problems.more == 0 => Ok(Framework {
             meta,
             scale,
             themes,
             statements,
+            crosswalks,
         }),
         _ => Err(problems.into_list()),
     }
+}
+
+/// Checks the `[[crosswalks]]`: each names another framework once, with at least one item,
+/// item ids unique within it; and every statement's cross-reference to a described framework
+/// names one of its items (cross-references to frameworks not described stay free text).
+fn crosswalks(raw: &RawFile, statements: &[Statement], problems: &mut Problems) -> Vec<Crosswalk> {
+    let mut out: Vec<Crosswalk> = Vec::new();
+    for (n, c) in raw.crosswalks.iter().enumerate() {
+        let span = c.span();
+        let x = c.get_ref();
+        let what = format!("crosswalk {}", n + 1);
+        let framework = problems.code(
+            &x.framework,
+            span.clone(),
+            &format!("the framework key of {what}"),
+            CodeRule::Slug,
+        );
+        if !framework.is_empty() && out.iter().any(|o| o.framework == framework) {
+            problems.add(
+                span.clone(),
+                format!("the crosswalk to \"{framework}\" is described twice"),
+            );
+        }
+        let title = problems.text(
+            &x.title,
+            span.clone(),
+            &format!("the title of {what}"),
+            SHORT_MAX,
+        );
+        let publisher = problems.text(
+            &x.publisher,
+            span.clone(),
+            &format!("the publisher of {what}"),
+            SHORT_MAX,
+        );
+        if x.items.is_empty() {
+            problems.add(
+                span.clone(),
+                format!("{what} has no [[crosswalks.items]]: describe at least one"),
+            );
+        }
+        let mut items: Vec<CrosswalkItem> = Vec::new();
+        for (i, item) in x.items.iter().enumerate() {
+            let raw_item = item.get_ref();
+            let which = format!("item {} of {what}", i + 1);
+            let id = problems.text(
+                &raw_item.id,
+                item.span(),
+                &format!("the id of {which}"),
+                SHORT_MAX,
+            );
+            if !id.is_empty() && items.iter().any(|o| o.id == id) {
+                problems.add(
+                    item.span(),
+                    format!("the item id \"{id}\" is used twice in {what}"),
+                );
+            }
+            items.push(CrosswalkItem {
+                id,
+                title: problems.text(
+                    &raw_item.title,
+                    item.span(),
+                    &format!("the title of {which}"),
+                    SHORT_MAX,
+                ),
+                text: problems.text(
+                    &raw_item.text,
+                    item.span(),
+                    &format!("the text of {which}"),
+                    LONG_MAX,
+                ),
+            });
+        }
+        out.push(Crosswalk {
+            framework,
+            title,
+            publisher,
+            items,
+        });
+    }
+    // Cross-references into a described framework must land on one of its items (statements
+    // are read one for one; if one was skipped for its own problems, this waits for the fix).
+    if raw.statements.len() != statements.len() {
+        return out;
+    }
+    for (raw_statement, statement) in raw.statements.iter().zip(statements) {
+        for (raw_ref, r) in raw_statement
+            .get_ref()
+            .cross_refs
+            .iter()
+            .zip(&statement.cross_refs)
+        {
+            if let Some(c) = out.iter().find(|c| c.framework == r.framework)
+                && !c.items.iter().any(|i| i.id == r.id)
+            {
+                problems.add(
+                    raw_ref.span(),
+                    format!(
+                        "statement \"{}\" refers to \"{}\" of \"{}\", which is not one of its [[crosswalks.items]]",
+                        statement.code, r.id, r.framework
+                    ),
+                );
+            }
+        }
+    }
+    out
 }
 
 // ---- Export: the same format, written back.
@@ -714,6 +841,23 @@ struct OutFile<'a> {
     scale: Vec<OutLevel<'a>>,
     themes: Vec<OutTheme<'a>>,
     statements: Vec<OutStatement<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    crosswalks: Vec<OutCrosswalk<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutCrosswalk<'a> {
+    framework: &'a str,
+    title: &'a str,
+    publisher: &'a str,
+    items: Vec<OutCrosswalkItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutCrosswalkItem<'a> {
+    id: &'a str,
+    title: &'a str,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -846,6 +990,24 @@ pub fn export_toml(framework: &Framework) -> Result<String, toml::ser::Error> {
                     .map(|m| OutMarker {
                         text: &m.text,
                         easy_text: &m.easy_text,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        crosswalks: framework
+            .crosswalks
+            .iter()
+            .map(|c| OutCrosswalk {
+                framework: &c.framework,
+                title: &c.title,
+                publisher: &c.publisher,
+                items: c
+                    .items
+                    .iter()
+                    .map(|i| OutCrosswalkItem {
+                        id: &i.id,
+                        title: &i.title,
+                        text: &i.text,
                     })
                     .collect(),
             })

@@ -12,8 +12,8 @@ pub use format::{
     MAX_PROBLEMS, Problem, export_toml, parse_toml, parse_toml_draft, parse_toml_with_pictures,
 };
 pub use model::{
-    CrossRef, EasyReadGap, Framework, FrameworkMeta, Marker, Picture, ScaleLevel, Statement,
-    StatementKind, Theme,
+    CrossRef, Crosswalk, CrosswalkItem, EasyReadGap, Framework, FrameworkMeta, Marker, Picture,
+    ScaleLevel, Statement, StatementKind, Theme,
 };
 
 #[cfg(test)]

@@ -10,6 +10,28 @@ pub struct Framework {
     pub themes: Vec<Theme>,
     /// In the order of the file.
     pub statements: Vec<Statement>,
+    /// Other frameworks' items this one's statements map to (cross-references), in the
+    /// publisher's words: what an evidence pack is organised by.
+    pub crosswalks: Vec<Crosswalk>,
+}
+
+/// Another framework's items (for example a regulator's quality statements), as the framework
+/// file describes them; statements point at them with `cross_refs`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Crosswalk {
+    /// The key statements' cross-references use (`framework = "…"`).
+    pub framework: String,
+    pub title: String,
+    /// Who publishes the other framework, and where its own words are.
+    pub publisher: String,
+    pub items: Vec<CrosswalkItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrosswalkItem {
+    pub id: String,
+    pub title: String,
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -222,6 +244,23 @@ impl Framework {
             return true;
         }
         false
+    }
+
+    pub fn crosswalk(&self, framework: &str) -> Option<&Crosswalk> {
+        self.crosswalks.iter().find(|c| c.framework == framework)
+    }
+
+    /// The statements that cross-refer to one item of another framework, in file order.
+    pub fn statements_for_item<'a>(
+        &'a self,
+        framework: &'a str,
+        id: &'a str,
+    ) -> impl Iterator<Item = &'a Statement> + 'a {
+        self.statements.iter().filter(move |s| {
+            s.cross_refs
+                .iter()
+                .any(|r| r.framework == framework && r.id == id)
+        })
     }
 
     /// Each picture file its statements name, once, in name order.

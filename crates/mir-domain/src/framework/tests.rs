@@ -374,3 +374,41 @@ fn easy_text_of(f: &Framework, key: &str) -> String {
         .easy_text
         .clone()
 }
+
+#[test]
+fn crosswalks_describe_other_frameworks_items_and_references_must_land_on_them() {
+    let framework = parse_toml(DEMO).expect("valid");
+    let walk = framework
+        .crosswalk("regulator-demo")
+        .expect("demonstration crosswalk");
+    assert_eq!(walk.items.len(), 6);
+    let codes: Vec<&str> = framework
+        .statements_for_item("regulator-demo", "RQ1")
+        .map(|s| s.code.as_str())
+        .collect();
+    assert_eq!(codes, ["WB-I1", "WB-We1"]);
+
+    let wrong = DEMO.replacen("id = \"RQ2\" }", "id = \"RQ9\" }", 1);
+    let problems = parse_toml(&wrong).expect_err("RQ9 is not an item");
+    let line = wrong.lines().position(|l| l.contains("RQ9")).expect("line") + 1;
+    assert!(
+        problems.iter().any(|p| p.line == line
+            && p.message
+                .contains("\"RQ9\" of \"regulator-demo\", which is not one of its")),
+        "{problems:?}"
+    );
+    let twice = DEMO.replacen("id = \"RQ6\"\ntitle", "id = \"RQ5\"\ntitle", 1);
+    assert!(
+        parse_toml(&twice)
+            .expect_err("two RQ5")
+            .iter()
+            .any(|p| p.message.contains("\"RQ5\" is used twice"))
+    );
+    // A cross-reference to a framework the file does not describe stays free text.
+    let other = DEMO.replacen(
+        "{ framework = \"regulator-demo\", id = \"RQ2\" }",
+        "{ framework = \"elsewhere\", id = \"X1\" }",
+        1,
+    );
+    assert!(parse_toml(&other).is_ok());
+}
