@@ -207,6 +207,34 @@ test("statement cards print one statement per card, without the site's navigatio
   await context.close();
 });
 
+test("the evidence pack: reached from the public plan by keyboard, without JavaScript, axe clean, printed to an A4 PDF without the site's navigation, no statement split across pages", async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const { page } = await open(context, "/organisations/demo-riverside-council");
+  await pressEnterOn(page, "main a:has-text('Quality themes an inspector asks about')");
+  assert.equal(new URL(page.url()).pathname, "/organisations/demo-riverside-council/evidence/regulator-demo");
+  await assertNoAxeViolationsWithoutScript(page, "evidence-pack");
+  const main = await page.locator("main").innerText();
+  assert.match(main, /RQ1\s+Care planned around the person/);
+  assert.match(main, /Since the review before: Moved up/);
+  assert.match(main, /Train every social worker/);
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.locator("nav").first().isVisible(), false);
+  assert.equal(await page.locator(".screen-only").first().isVisible(), false);
+  const breaks = await page.locator(".evidence-statement").first().evaluate((el) => getComputedStyle(el).breakInside);
+  assert.equal(breaks, "avoid");
+  const pdf = await page.pdf({ format: "A4", printBackground: false });
+  const text = pdf.toString("latin1");
+  assert.ok(text.startsWith("%PDF-"), "a PDF");
+  // Every page is A4: 210 × 297 mm = 595 × 842 points.
+  const boxes = [...text.matchAll(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/g)];
+  assert.ok(boxes.length >= 2, `more than one page (${boxes.length})`);
+  for (const [, w, h] of boxes) {
+    assert.ok(Math.abs(Number(w) - 595) < 2 && Math.abs(Number(h) - 842) < 2, `A4, not ${w} × ${h}`);
+  }
+  writeFileSync(new URL("evidence-pack.pdf", resultsDir), pdf);
+  await context.close();
+});
+
 test("print stylesheet hides navigation and forms", async () => {
   const context = await browser.newContext();
   const { page } = await open(context, "/contact");

@@ -284,6 +284,10 @@ pub fn router(state: AppState) -> Router {
         .route("/report", get(relay::report).post(relay::send_report))
         .route("/organisations/{slug}/versions", get(plans::versions))
         .route(
+            "/organisations/{slug}/evidence/{framework}",
+            get(plans::evidence),
+        )
+        .route(
             "/organisations/{slug}/versions/{number}",
             get(plans::version),
         )

@@ -13,6 +13,7 @@ use mir_store::{OrganisationProfile, UpdateRow};
 pub struct PublicUpdate {
     pub id: i64,
     pub at: i64,
+    pub priority_id: i64,
     pub priority: String,
     pub action: Option<String>,
     pub note: String,
@@ -53,6 +54,8 @@ pub struct PublicPlan {
 #[derive(Debug, Clone)]
 pub struct PublicPosition {
     pub statement_code: String,
+    /// The level's key on the scale (to compare positions).
+    pub level_key: String,
     /// The level's label on the framework's scale, and its Easy Read label.
     pub level: String,
     pub easy_level: String,
@@ -163,6 +166,7 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
             Some(PublicUpdate {
                 id: u.id,
                 at: u.published_at.unwrap_or(u.created_at),
+                priority_id: p.id,
                 priority: p.title.clone(),
                 action,
                 note: u.note.clone(),
@@ -208,6 +212,39 @@ pub async fn how_we_are_doing(
     agreed_positions(store, plan.profile.id, plan.framework.as_deref()).await
 }
 
+/// Every position an organisation's group agreed and both co-chairs confirmed, in every
+/// review, newest review first.
+async fn confirmed_positions(
+    store: &impl PlanStore,
+    organisation_id: i64,
+    framework: Option<&mir_domain::framework::Framework>,
+) -> Result<Vec<PublicPosition>, AppError> {
+    let mut out = Vec::new();
+    for reviewed in store.positions_of(organisation_id).await? {
+        let p = reviewed.position;
+        let roles: Vec<Role> = p
+            .confirmations
+            .iter()
+            .filter_map(|c| Role::parse(&c.role))
+            .collect();
+        if !crate::policy::co_chairs_agree(&roles) {
+            continue;
+        }
+        let scale_level = framework.and_then(|f| f.scale.iter().find(|l| l.key == p.level));
+        out.push(PublicPosition {
+            statement_code: p.statement_code,
+            level: scale_level.map_or_else(|| p.level.clone(), |l| l.label.clone()),
+            easy_level: scale_level.map_or_else(|| p.level.clone(), |l| l.easy_label.clone()),
+            level_key: p.level,
+            summary: p.summary,
+            agreed_on: p.agreed_on,
+            review_title: reviewed.review_title,
+            confirmed_by: roles.iter().map(|r| r.label().to_owned()).collect(),
+        });
+    }
+    Ok(out)
+}
+
 /// For each statement, the latest position an organisation's group agreed in a review and
 /// both co-chairs confirmed, in the framework's order.
 pub async fn agreed_positions(
@@ -217,28 +254,10 @@ pub async fn agreed_positions(
 ) -> Result<Vec<PublicPosition>, AppError> {
     let mut shown: Vec<PublicPosition> = Vec::new();
     // Newest review first: the first confirmed position for a statement is its latest.
-    for reviewed in store.positions_of(organisation_id).await? {
-        let p = reviewed.position;
-        let roles: Vec<Role> = p
-            .confirmations
-            .iter()
-            .filter_map(|c| Role::parse(&c.role))
-            .collect();
-        if !crate::policy::co_chairs_agree(&roles)
-            || shown.iter().any(|s| s.statement_code == p.statement_code)
-        {
-            continue;
+    for p in confirmed_positions(store, organisation_id, framework).await? {
+        if !shown.iter().any(|s| s.statement_code == p.statement_code) {
+            shown.push(p);
         }
-        let scale_level = framework.and_then(|f| f.scale.iter().find(|l| l.key == p.level));
-        shown.push(PublicPosition {
-            statement_code: p.statement_code,
-            level: scale_level.map_or_else(|| p.level.clone(), |l| l.label.clone()),
-            easy_level: scale_level.map_or_else(|| p.level.clone(), |l| l.easy_label.clone()),
-            summary: p.summary,
-            agreed_on: p.agreed_on,
-            review_title: reviewed.review_title,
-            confirmed_by: roles.iter().map(|r| r.label().to_owned()).collect(),
-        });
     }
     let order = |code: &str| {
         framework
@@ -259,4 +278,173 @@ pub fn status_label(key: &str) -> &'static str {
         .map(PriorityStatus::label)
         .or_else(|| ActionStatus::parse(key).map(ActionStatus::label))
         .unwrap_or("Changed")
+}
+
+/// An evidence pack: for each item of another framework (a crosswalk of the organisation's
+/// framework version), the statements that map to it, the group's confirmed positions on them
+/// over time, and the published priorities and actions serving them with their updates. Only
+/// what is already public: nothing waiting for a co-chair, no one's views.
+#[derive(Debug, Clone)]
+pub struct EvidencePack {
+    pub plan: PublicPlan,
+    pub crosswalk: mir_domain::framework::Crosswalk,
+    pub items: Vec<EvidenceItem>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvidenceItem {
+    pub item: mir_domain::framework::CrosswalkItem,
+    pub statements: Vec<EvidenceStatement>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvidenceStatement {
+    pub statement: mir_domain::framework::Statement,
+    /// Confirmed positions, oldest first.
+    pub positions: Vec<PublicPosition>,
+    /// From the one before the latest to the latest.
+    pub movement: mir_domain::review::Movement,
+    /// Published priorities serving it, with their actions' statuses now.
+    pub priorities: Vec<plan::SnapshotPriority>,
+}
+
+impl EvidencePack {
+    /// The published updates about a priority, newest first.
+    pub fn updates_of(&self, priority_id: i64) -> Vec<&PublicUpdate> {
+        self.plan
+            .timeline
+            .iter()
+            .filter(|u| u.priority_id == priority_id)
+            .collect()
+    }
+
+    /// Whether any item has anything to show.
+    pub fn is_empty(&self) -> bool {
+        self.items.iter().all(|i| {
+            i.statements
+                .iter()
+                .all(|s| s.positions.is_empty() && s.priorities.is_empty())
+        })
+    }
+}
+
+/// The evidence pack of a public organisation for one crosswalk of its framework version.
+pub async fn evidence_pack(
+    store: &impl PlanStore,
+    slug: &str,
+    crosswalk: &str,
+) -> Result<EvidencePack, AppError> {
+    let plan = public_plan(store, slug).await?;
+    let framework = plan.framework.clone().ok_or(AppError::NotFound)?;
+    let walk = framework
+        .crosswalk(crosswalk)
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let mut positions = confirmed_positions(store, plan.profile.id, Some(&framework)).await?;
+    positions.reverse(); // oldest first
+    let scale: Vec<String> = framework.scale.iter().map(|l| l.key.clone()).collect();
+    let published = plan
+        .current
+        .as_ref()
+        .map(|v| v.plan.priorities.clone())
+        .unwrap_or_default();
+    let items = walk
+        .items
+        .iter()
+        .map(|item| EvidenceItem {
+            item: item.clone(),
+            statements: framework
+                .statements_for_item(&walk.framework, &item.id)
+                .map(|statement| {
+                    let mine: Vec<PublicPosition> = positions
+                        .iter()
+                        .filter(|p| p.statement_code == statement.code)
+                        .cloned()
+                        .collect();
+                    let last_two: Vec<&str> = mine
+                        .iter()
+                        .rev()
+                        .take(2)
+                        .map(|p| p.level_key.as_str())
+                        .collect();
+                    EvidenceStatement {
+                        movement: mir_domain::review::Movement::between(
+                            &scale,
+                            last_two.get(1).copied(),
+                            last_two.first().copied(),
+                        ),
+                        positions: mine,
+                        priorities: published
+                            .iter()
+                            .filter(|p| p.statements.contains(&statement.code))
+                            .cloned()
+                            .collect(),
+                        statement: statement.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(EvidencePack {
+        plan,
+        crosswalk: walk,
+        items,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use mir_store::testing::TestDb;
+
+    /// On the demonstration data: Riverside's pack arranges what is public by the
+    /// demonstration crosswalk, with positions over time and the plan's work.
+    #[tokio::test]
+    async fn the_evidence_pack_shows_only_what_is_public_by_crosswalk_item() {
+        let db = TestDb::sqlite().await.expect("db");
+        crate::demo::load_demo_data(&db.store).await.expect("demo");
+        let pack = evidence_pack(&db.store, "demo-riverside-council", "regulator-demo")
+            .await
+            .expect("pack");
+        assert_eq!(pack.items.len(), 6);
+        let rq1 = &pack.items[0];
+        assert_eq!(rq1.item.id, "RQ1");
+        let codes: Vec<&str> = rq1
+            .statements
+            .iter()
+            .map(|s| s.statement.code.as_str())
+            .collect();
+        assert_eq!(codes, ["WB-I1", "WB-We1"]);
+        let wb = &rq1.statements[0];
+        // Last year's and this year's confirmed positions, oldest first: it moved up.
+        let levels: Vec<&str> = wb.positions.iter().map(|p| p.level_key.as_str()).collect();
+        assert_eq!(levels, ["just-starting", "some-progress"]);
+        assert_eq!(wb.movement, mir_domain::review::Movement::Up);
+        assert_eq!(wb.priorities.len(), 1);
+        assert_eq!(pack.updates_of(wb.priorities[0].id).len(), 1);
+        // This year's IA-I1 position waits for the second co-chair: only last year's shows.
+        let ia = pack.items[1]
+            .statements
+            .iter()
+            .find(|s| s.statement.code == "IA-I1")
+            .expect("IA-I1");
+        assert_eq!(ia.positions.len(), 1);
+        assert_eq!(ia.positions[0].review_title, "Review 2025 (demonstration)");
+        assert_eq!(ia.movement, mir_domain::review::Movement::NotComparable);
+        // The draft's newer action (not approved yet) is not in it.
+        let all_actions: Vec<&str> = pack
+            .items
+            .iter()
+            .flat_map(|i| &i.statements)
+            .flat_map(|s| &s.priorities)
+            .flat_map(|p| &p.actions)
+            .map(|a| a.what.as_str())
+            .collect();
+        assert!(!all_actions.contains(&"An Easy Read guide to paying for care"));
+        assert!(matches!(
+            evidence_pack(&db.store, "demo-riverside-council", "nope").await,
+            Err(AppError::NotFound)
+        ));
+        db.cleanup().await;
+    }
 }

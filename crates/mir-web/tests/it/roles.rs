@@ -408,6 +408,7 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{public}/versions"),
             [ok; 7],
         ),
+
         (
             "/organisations/{slug}/versions/{number}",
             format!("{public}/versions/1"),

@@ -306,3 +306,58 @@ pub async fn embed(
     };
     render(StatusCode::OK, &page)
 }
+
+#[derive(Template)]
+#[template(path = "plans/evidence.html")]
+struct EvidencePage {
+    ctx: PageContext,
+    pack: plans::EvidencePack,
+    today: String,
+}
+
+impl EvidencePage {
+    fn day(&self, iso: &str) -> String {
+        crate::routes::day(iso)
+    }
+
+    fn date(&self, at: &i64) -> String {
+        crate::routes::when(at)
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn status_label(&self, key: &str) -> &'static str {
+        plans::status_label(key)
+    }
+
+    fn statement_href(&self, code: &str) -> String {
+        match &self.pack.plan.framework {
+            Some(f) => format!(
+                "/frameworks/{}/statements/{code}?version={}",
+                f.meta.slug, f.meta.version
+            ),
+            None => String::new(),
+        }
+    }
+}
+
+/// `GET /organisations/{slug}/evidence/{framework}`: the evidence pack for one crosswalk of
+/// the organisation's framework, made from what is already public; it prints on A4.
+pub async fn evidence(
+    State(state): State<AppState>,
+    Path((slug, crosswalk)): Path<(Slug, Slug)>,
+    ctx: PageContext,
+) -> Result<Response, WebError> {
+    let pack = plans::evidence_pack(&state.store, &slug, &crosswalk).await?;
+    ok(&EvidencePage {
+        ctx,
+        pack,
+        today: mir_domain::dates::when(mir_store::now())
+            .split(',')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    })
+}
