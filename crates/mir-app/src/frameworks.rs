@@ -45,8 +45,9 @@ pub async fn import_framework(
     picture: &(dyn Fn(&str) -> Option<Vec<u8>> + Sync),
 ) -> Result<ImportReport, AppError> {
     authorize(actor, Action::ImportFramework)?;
-    let framework = parse_toml_with_pictures(source, &|file| picture(file).is_some())
+    let mut framework = parse_toml_with_pictures(source, &|file| picture(file).is_some())
         .map_err(AppError::InvalidFile)?;
+    resolve_mapping(store, &mut framework).await?;
     let names = framework.picture_files();
     let mut pictures = Vec::with_capacity(names.len());
     for name in names {
@@ -76,6 +77,71 @@ pub async fn import_framework(
         pairs: framework.pair_count(),
         pictures: pictures.len(),
     })
+}
+
+/// Completes a version's mapping from the earlier version, which must be imported: every
+/// earlier statement is listed, those the file does not list keeping their code if this
+/// version has it and retired otherwise. Earlier codes the file names must exist.
+async fn resolve_mapping(
+    store: &impl FrameworkRepo,
+    framework: &mut Framework,
+) -> Result<(), AppError> {
+    let slug = framework.meta.slug.clone();
+    let codes: Vec<String> = framework
+        .statements
+        .iter()
+        .map(|s| s.code.clone())
+        .collect();
+    let Some(mapping) = framework.mapping.as_mut() else {
+        return Ok(());
+    };
+    let earlier = store
+        .load_framework(&slug, Some(&mapping.from_version))
+        .await?
+        .ok_or_else(|| {
+            AppError::Conflict(format!(
+                "the [mapping] is from version {} of {slug}, which is not imported: import that version first",
+                mapping.from_version
+            ))
+        })?;
+    let unknown: Vec<&str> = mapping
+        .moves
+        .iter()
+        .map(|m| m.from.as_str())
+        .filter(|c| earlier.statement(c).is_none())
+        .collect();
+    if !unknown.is_empty() {
+        return Err(AppError::Conflict(format!(
+            "the [mapping] names {} that version {} does not have: {}",
+            if unknown.len() == 1 {
+                "a statement"
+            } else {
+                "statements"
+            },
+            mapping.from_version,
+            unknown.join(", ")
+        )));
+    }
+    let listed = std::mem::take(&mut mapping.moves);
+    mapping.moves = earlier
+        .statements
+        .iter()
+        .map(|old| {
+            listed
+                .iter()
+                .find(|m| m.from == old.code)
+                .cloned()
+                .unwrap_or_else(|| mir_domain::framework::StatementMove {
+                    from: old.code.clone(),
+                    to: if codes.contains(&old.code) {
+                        vec![old.code.clone()]
+                    } else {
+                        Vec::new()
+                    },
+                })
+        })
+        .collect();
+    Ok(())
 }
 
 /// The file for one version (the current one if `version` is `None`).
@@ -188,6 +254,83 @@ mod tests {
             "the stored bytes"
         );
         db.cleanup().await;
+    }
+
+    #[tokio::test]
+    async fn a_new_version_maps_from_the_one_before_and_round_trips() {
+        const NEXT: &str = include_str!("../../../frameworks/demonstration/framework-2026.2.toml");
+        let db = TestDb::sqlite().await.expect("db");
+        // The earlier version must be there first.
+        let alone = import_framework(&db.store, &Actor::Operator, NEXT, &pictures).await;
+        assert!(
+            matches!(&alone, Err(AppError::Conflict(m)) if m.contains("import that version first")),
+            "{alone:?}"
+        );
+        import_framework(&db.store, &Actor::Operator, DEMO, &pictures)
+            .await
+            .expect("2026.1");
+        let unknown = NEXT.replacen("from = \"AC-I3\"", "from = \"ZZ-I9\"", 1);
+        let refused = import_framework(&db.store, &Actor::Operator, &unknown, &pictures).await;
+        assert!(
+            matches!(&refused, Err(AppError::Conflict(m)) if m.contains("ZZ-I9")),
+            "{refused:?}"
+        );
+        import_framework(&db.store, &Actor::Operator, NEXT, &pictures)
+            .await
+            .expect("2026.2");
+        let next = framework(
+            &db.store,
+            &Actor::Anonymous,
+            "demonstration",
+            Some("2026.2"),
+        )
+        .await
+        .expect("load");
+        let mapping = next.mapping.as_ref().expect("a mapping");
+        assert_eq!(mapping.from_version, "2026.1");
+        assert_eq!(mapping.moves.len(), 30, "every earlier statement, resolved");
+        assert_eq!(mapping.became("AC-I3"), Some(&[][..]));
+        assert_eq!(
+            mapping.became("WF-We2").map(<[String]>::to_vec),
+            Some(vec!["WF-We2".to_owned(), "WF-We3".to_owned()])
+        );
+        assert_eq!(
+            mapping.became("WB-I1").map(<[String]>::to_vec),
+            Some(vec!["WB-I1".to_owned()])
+        );
+        // Exported and imported into another database, it is the same version.
+        let file = export_framework(
+            &db.store,
+            &Actor::Anonymous,
+            "demonstration",
+            Some("2026.2"),
+        )
+        .await
+        .expect("export");
+        let other = TestDb::sqlite().await.expect("db");
+        import_framework(&other.store, &Actor::Operator, DEMO, &pictures)
+            .await
+            .expect("2026.1");
+        let picture = |name: &str| {
+            file.pictures
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, b)| b.clone())
+        };
+        import_framework(&other.store, &Actor::Operator, &file.text, &picture)
+            .await
+            .expect("re-import");
+        let again = framework(
+            &other.store,
+            &Actor::Anonymous,
+            "demonstration",
+            Some("2026.2"),
+        )
+        .await
+        .expect("load");
+        assert_eq!(*again, *next);
+        db.cleanup().await;
+        other.cleanup().await;
     }
 
     #[tokio::test]

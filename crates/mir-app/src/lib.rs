@@ -11,6 +11,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 pub mod feedback;
+pub mod framework_moves;
 pub mod frameworks;
 pub mod home;
 pub mod jobs;

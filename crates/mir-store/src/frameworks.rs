@@ -199,6 +199,7 @@ impl FrameworkRepo for Store {
             }
         }
         crate::crosswalks::insert(&mut tx, id, &framework.crosswalks).await?;
+        crate::crosswalks::insert_mapping(&mut tx, id, framework.mapping.as_ref()).await?;
         for picture in pictures {
             sqlx::query(
                 "INSERT INTO framework_pictures (version_id, file_name, content_type, bytes) VALUES ($1, $2, $3, $4)",
@@ -457,12 +458,14 @@ impl Store {
             });
         }
         let crosswalks = crate::crosswalks::load(&self.pool, id).await?;
+        let mapping = crate::crosswalks::load_mapping(&self.pool, id).await?;
         Ok(Some(Framework {
             meta,
             scale,
             themes,
             statements,
             crosswalks,
+            mapping,
         }))
     }
 

@@ -17,6 +17,7 @@ mod directory;
 mod email_preferences;
 mod error;
 mod feedback;
+mod framework_moves;
 mod framework_uploads;
 mod frameworks;
 mod jobs;
@@ -54,6 +55,7 @@ pub use directory::{
 pub use email_preferences::EmailPreferenceRepo;
 pub use error::StoreError;
 pub use feedback::FeedbackRepo;
+pub use framework_moves::{FrameworkMoveRepo, MoveApproval};
 pub use framework_uploads::{FrameworkUpload, FrameworkUploadRepo};
 pub use frameworks::{FrameworkRepo, FrameworkVersionSummary, PictureFile};
 pub use jobs::{DatedAction, DigestItem, JobRepo};

@@ -92,6 +92,8 @@ pub struct Position {
 pub struct ReviewedPosition {
     pub review_id: i64,
     pub review_title: String,
+    /// The framework version the review was on.
+    pub framework_version: String,
     pub position: Position,
 }
 
@@ -657,9 +659,9 @@ impl ReviewRepo for Store {
         &self,
         organisation_id: i64,
     ) -> Result<Vec<ReviewedPosition>, StoreError> {
-        type Row = (i64, String, String, String, String, String);
+        type Row = (i64, String, String, String, String, String, String);
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT p.review_id, r.title, p.statement_code, p.level, p.summary, p.agreed_on \
+            "SELECT p.review_id, r.title, r.framework_version, p.statement_code, p.level, p.summary, p.agreed_on \
              FROM agreed_positions p JOIN reviews r ON r.id = p.review_id \
              WHERE r.organisation_id = $1 ORDER BY r.created_at DESC, r.id DESC, p.statement_code",
         )
@@ -679,7 +681,15 @@ impl ReviewRepo for Store {
         Ok(rows
             .into_iter()
             .map(
-                |(review_id, review_title, statement_code, level, summary, agreed_on)| {
+                |(
+                    review_id,
+                    review_title,
+                    framework_version,
+                    statement_code,
+                    level,
+                    summary,
+                    agreed_on,
+                )| {
                     let confirmations = confirmations
                         .iter()
                         .filter(|c| c.0 == review_id && c.1 == statement_code)
@@ -692,6 +702,7 @@ impl ReviewRepo for Store {
                     ReviewedPosition {
                         review_id,
                         review_title,
+                        framework_version,
                         position: Position {
                             statement_code,
                             level,

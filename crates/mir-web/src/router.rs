@@ -29,8 +29,8 @@ use crate::middleware::{
 };
 use crate::negotiate::NotKept;
 use crate::routes::{
-    account, admin, contact, find, frameworks, home, info, live, ops, plans, relay, reviews,
-    sign_in, sign_up, stories, workspace,
+    account, admin, contact, find, frameworks, home, info, live, moving, ops, plans, relay,
+    reviews, sign_in, sign_up, stories, workspace,
 };
 use crate::{AppState, assets};
 
@@ -169,6 +169,11 @@ pub fn router(state: AppState) -> Router {
             post(workspace::transfer),
         )
         .route("/manage/organisations/{slug}/leave", post(workspace::leave))
+        .route("/manage/organisations/{slug}/framework", get(moving::show))
+        .route(
+            "/manage/organisations/{slug}/framework/move",
+            post(moving::agree),
+        )
         .route(
             "/manage/organisations/{slug}/reviews",
             get(reviews::list).post(reviews::open),

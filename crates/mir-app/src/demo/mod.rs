@@ -23,6 +23,11 @@ pub use live::DEMO_OPEN_CODE;
 /// The demonstration framework shipped with the code, with its pictures.
 pub const DEMO_FRAMEWORK: &str =
     include_str!("../../../../frameworks/demonstration/framework.toml");
+/// Its second version, with a mapping from the first (one statement retired, one split).
+pub const DEMO_FRAMEWORK_NEXT: &str =
+    include_str!("../../../../frameworks/demonstration/framework-2026.2.toml");
+/// The demonstration organisation that has moved to the second version.
+pub const DEMO_MOVED_SLUG: &str = "demo-oakfield-home-care";
 const DEMO_PICTURES: [(&str, &[u8]); 4] = [
     (
         "people.svg",
@@ -131,6 +136,7 @@ pub async fn load_demo_data(
          + MemberRepo
          + ReviewRepo
          + mir_store::MarkerCheckRepo
+         + mir_store::FrameworkMoveRepo
          + PlanRepo
          + ApprovalRepo
          + DirectoryRepo
@@ -151,6 +157,14 @@ pub async fn load_demo_data(
     {
         import_framework(store, &Actor::Operator, DEMO_FRAMEWORK, &demo_picture).await?;
         report.framework_imported = true;
+    }
+    let next = parse_toml(DEMO_FRAMEWORK_NEXT).map_err(AppError::InvalidFile)?;
+    if store
+        .load_framework(&next.meta.slug, Some(&next.meta.version))
+        .await?
+        .is_none()
+    {
+        import_framework(store, &Actor::Operator, DEMO_FRAMEWORK_NEXT, &demo_picture).await?;
     }
     let now = mir_store::now();
     for (slug, name, kind) in DEMO_ORGANISATIONS {
@@ -208,6 +222,17 @@ pub async fn load_demo_data(
         {
             store
                 .adopt_framework(org.id, &meta.slug, &meta.version)
+                .await?;
+        }
+        // One organisation has moved to the second version (its co-chairs agreed), so a
+        // newcomer sees a group on each, and Riverside is offered the move.
+        if slug == DEMO_MOVED_SLUG
+            && let Some(org) = store.organisation_by_slug(slug).await?
+            && store.adopted_framework(org.id).await?
+                == Some((meta.slug.clone(), meta.version.clone()))
+        {
+            store
+                .complete_move(org.id, (&meta.slug, &meta.version, &next.meta.version), &[])
                 .await?;
         }
         crate::search::reindex(store, slug).await?;

@@ -65,6 +65,9 @@ pub struct PublicPosition {
     pub review_title: String,
     /// The confirming co-chairs' roles ("Administrator", "Expert by Experience").
     pub confirmed_by: Vec<String>,
+    /// Agreed on an earlier framework version, and shown here through its mapping: the
+    /// statement's code and the version then (`("WF-We2", "2026.1")`).
+    pub earlier: Option<(String, String)>,
 }
 
 impl PublicPlan {
@@ -230,17 +233,40 @@ async fn confirmed_positions(
         if !crate::policy::co_chairs_agree(&roles) {
             continue;
         }
+        // A review on the version before: its statement is shown as the one(s) it became.
+        // Statements retired since are left out; older versions keep their own codes.
+        let now_version = framework.map(|f| f.meta.version.as_str());
+        let mapped = framework
+            .and_then(|f| f.mapping.as_ref())
+            .filter(|_| now_version != Some(reviewed.framework_version.as_str()))
+            .filter(|m| m.from_version == reviewed.framework_version);
+        let (codes, earlier) = match mapped {
+            Some(m) => (
+                m.became(&p.statement_code)
+                    .map(<[String]>::to_vec)
+                    .unwrap_or_default(),
+                Some((p.statement_code.clone(), reviewed.framework_version.clone())),
+            ),
+            None if now_version.is_some_and(|v| v != reviewed.framework_version) => (
+                vec![p.statement_code.clone()],
+                Some((p.statement_code.clone(), reviewed.framework_version.clone())),
+            ),
+            None => (vec![p.statement_code.clone()], None),
+        };
         let scale_level = framework.and_then(|f| f.scale.iter().find(|l| l.key == p.level));
-        out.push(PublicPosition {
-            statement_code: p.statement_code,
-            level: scale_level.map_or_else(|| p.level.clone(), |l| l.label.clone()),
-            easy_level: scale_level.map_or_else(|| p.level.clone(), |l| l.easy_label.clone()),
-            level_key: p.level,
-            summary: p.summary,
-            agreed_on: p.agreed_on,
-            review_title: reviewed.review_title,
-            confirmed_by: roles.iter().map(|r| r.label().to_owned()).collect(),
-        });
+        for code in codes {
+            out.push(PublicPosition {
+                statement_code: code,
+                level: scale_level.map_or_else(|| p.level.clone(), |l| l.label.clone()),
+                easy_level: scale_level.map_or_else(|| p.level.clone(), |l| l.easy_label.clone()),
+                level_key: p.level.clone(),
+                summary: p.summary.clone(),
+                agreed_on: p.agreed_on.clone(),
+                review_title: reviewed.review_title.clone(),
+                confirmed_by: roles.iter().map(|r| r.label().to_owned()).collect(),
+                earlier: earlier.clone(),
+            });
+        }
     }
     Ok(out)
 }

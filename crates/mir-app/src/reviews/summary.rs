@@ -200,10 +200,25 @@ pub async fn summary(
                         .any(|c| c.person_id == ctx.me.person_id),
                     fingerprint: position_fingerprint(p),
                 });
-            let previous_level = previous_positions
-                .iter()
-                .find(|p| &p.statement_code == code && confirmed(p))
-                .map(|p| p.level.clone());
+            // A previous review on the version before is compared through the mapping, when
+            // exactly one earlier statement became this one (a merge has no one level before).
+            let earlier: Vec<&str> = match (&previous, ctx.framework.mapping.as_ref()) {
+                (Some(p), Some(m))
+                    if p.framework_version != ctx.review.framework_version
+                        && m.from_version == p.framework_version =>
+                {
+                    m.earlier_codes(code).collect()
+                }
+                (Some(p), _) if p.framework_version != ctx.review.framework_version => Vec::new(),
+                _ => vec![code.as_str()],
+            };
+            let previous_level = match earlier.as_slice() {
+                [one] => previous_positions
+                    .iter()
+                    .find(|p| p.statement_code == *one && confirmed(p))
+                    .map(|p| p.level.clone()),
+                _ => None,
+            };
             let now_level = position
                 .as_ref()
                 .filter(|p| p.confirmed)

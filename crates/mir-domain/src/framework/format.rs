@@ -13,7 +13,7 @@ use toml::Spanned;
 
 use super::model::{
     CrossRef, Crosswalk, CrosswalkItem, Framework, FrameworkMeta, Marker, Picture, ScaleLevel,
-    Statement, StatementKind, Theme,
+    Statement, StatementKind, StatementMove, Theme, VersionMapping,
 };
 use crate::validation::char_len;
 
@@ -49,6 +49,20 @@ struct RawFile {
     statements: Vec<Spanned<RawStatement>>,
     #[serde(default)]
     crosswalks: Vec<Spanned<RawCrosswalk>>,
+    mapping: Option<Spanned<RawMapping>>,
+}
+
+#[derive(Deserialize)]
+struct RawMapping {
+    from_version: Text,
+    #[serde(default)]
+    statements: Vec<Spanned<RawMove>>,
+}
+
+#[derive(Deserialize)]
+struct RawMove {
+    from: Text,
+    to: Option<Vec<Spanned<String>>>,
 }
 
 #[derive(Deserialize)]
@@ -714,6 +728,12 @@ fn parse(
     }
 
     let crosswalks = crosswalks(&raw, &statements, &mut problems);
+    let mapping = mapping(
+        &raw,
+        &statements,
+        meta.as_ref().map(|m| m.version.as_str()),
+        &mut problems,
+    );
 
     match meta {
         Some(meta) if problems.list.is_empty() && problems.more == 0 => Ok(Framework {
@@ -722,6 +742,7 @@ fn parse(
             themes,
             statements,
             crosswalks,
+            mapping,
         }),
         _ => Err(problems.into_list()),
     }
@@ -833,6 +854,76 @@ fn crosswalks(raw: &RawFile, statements: &[Statement], problems: &mut Problems) 
     out
 }
 
+/// Checks the `[mapping]` from an earlier version: a version other than this one; each earlier
+/// statement listed once, with `to` naming statements of this version (empty: retired).
+/// Whether the earlier codes exist is checked on import, where the earlier version is known.
+fn mapping(
+    raw: &RawFile,
+    statements: &[Statement],
+    version: Option<&str>,
+    problems: &mut Problems,
+) -> Option<VersionMapping> {
+    let m = raw.mapping.as_ref()?;
+    let span = m.span();
+    let x = m.get_ref();
+    let from_version = problems.text(
+        &x.from_version,
+        span.clone(),
+        "the version the [mapping] is from",
+        40,
+    );
+    if version == Some(from_version.as_str()) {
+        problems.add(
+            span.clone(),
+            "the [mapping] is from this same version: name the earlier version it follows",
+        );
+    }
+    let mut moves: Vec<StatementMove> = Vec::new();
+    for (n, raw_move) in x.statements.iter().enumerate() {
+        let what = format!("statement {} of the [mapping]", n + 1);
+        let r = raw_move.get_ref();
+        let from = problems.text(
+            &r.from,
+            raw_move.span(),
+            &format!("the \"from\" of {what}"),
+            40,
+        );
+        if !from.is_empty() && moves.iter().any(|m| m.from == from) {
+            problems.add(
+                raw_move.span(),
+                format!("the earlier statement \"{from}\" is mapped twice"),
+            );
+        }
+        let mut to = Vec::new();
+        match &r.to {
+            None => problems.add(
+                raw_move.span(),
+                format!(
+                    "{what} has no \"to\": list the statements it became, or [] if it was retired"
+                ),
+            ),
+            Some(list) => {
+                for code in list {
+                    let c = code.get_ref().trim().to_owned();
+                    if !statements.iter().any(|s| s.code == c) {
+                        problems.add(
+                            code.span(),
+                            format!("\"{from}\" is mapped to \"{c}\", which is not a statement of this version"),
+                        );
+                    } else if !to.contains(&c) {
+                        to.push(c);
+                    }
+                }
+            }
+        }
+        moves.push(StatementMove { from, to });
+    }
+    Some(VersionMapping {
+        from_version,
+        moves,
+    })
+}
+
 // ---- Export: the same format, written back.
 
 #[derive(Serialize)]
@@ -843,6 +934,20 @@ struct OutFile<'a> {
     statements: Vec<OutStatement<'a>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     crosswalks: Vec<OutCrosswalk<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mapping: Option<OutMapping<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutMapping<'a> {
+    from_version: &'a str,
+    statements: Vec<OutMove<'a>>,
+}
+
+#[derive(Serialize)]
+struct OutMove<'a> {
+    from: &'a str,
+    to: Vec<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -1012,6 +1117,17 @@ pub fn export_toml(framework: &Framework) -> Result<String, toml::ser::Error> {
                     .collect(),
             })
             .collect(),
+        mapping: framework.mapping.as_ref().map(|m| OutMapping {
+            from_version: &m.from_version,
+            statements: m
+                .moves
+                .iter()
+                .map(|mv| OutMove {
+                    from: &mv.from,
+                    to: mv.to.iter().map(String::as_str).collect(),
+                })
+                .collect(),
+        }),
     };
     let body = toml::to_string(&file)?;
     Ok(format!(

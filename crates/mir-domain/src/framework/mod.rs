@@ -13,7 +13,7 @@ pub use format::{
 };
 pub use model::{
     CrossRef, Crosswalk, CrosswalkItem, EasyReadGap, Framework, FrameworkMeta, Marker, Picture,
-    ScaleLevel, Statement, StatementKind, Theme,
+    ScaleLevel, Statement, StatementKind, StatementMove, Theme, VersionMapping,
 };
 
 #[cfg(test)]

@@ -13,6 +13,44 @@ pub struct Framework {
     /// Other frameworks' items this one's statements map to (cross-references), in the
     /// publisher's words: what an evidence pack is organised by.
     pub crosswalks: Vec<Crosswalk>,
+    /// How this version's statements follow on from an earlier version's, for organisations
+    /// moving to it (decision 0040).
+    pub mapping: Option<VersionMapping>,
+}
+
+/// Where each statement of an earlier version went in this one. As written in a file, only
+/// the statements that did not simply keep their code are listed; once imported, every
+/// statement of the earlier version is (see `mir_app::frameworks`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionMapping {
+    pub from_version: String,
+    pub moves: Vec<StatementMove>,
+}
+
+/// One earlier statement and the statements of this version it became: one (the same idea),
+/// several (split), or none (retired). Several earlier statements may become one (merged).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatementMove {
+    pub from: String,
+    pub to: Vec<String>,
+}
+
+impl VersionMapping {
+    /// The earlier statements that became `code`.
+    pub fn earlier_codes<'a>(&'a self, code: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.moves
+            .iter()
+            .filter(move |m| m.to.iter().any(|t| t == code))
+            .map(|m| m.from.as_str())
+    }
+
+    /// What an earlier statement became (`None` when the mapping does not list it).
+    pub fn became(&self, from: &str) -> Option<&[String]> {
+        self.moves
+            .iter()
+            .find(|m| m.from == from)
+            .map(|m| m.to.as_slice())
+    }
 }
 
 /// Another framework's items (for example a regulator's quality statements), as the framework

@@ -9,6 +9,7 @@ pub mod frameworks;
 pub mod home;
 pub mod info;
 pub mod live;
+pub mod moving;
 pub mod ops;
 pub mod plans;
 pub mod relay;

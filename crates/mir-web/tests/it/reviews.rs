@@ -1131,7 +1131,171 @@ async fn markers_are_ticked_and_become_actions(app: &TestApp) {
     assert_eq!(late.status, StatusCode::CONFLICT);
 }
 
+/// Moving to a new framework version: both co-chairs agree, never during an open review; the
+/// draft's priorities follow the mapping; earlier positions show through it on the public page
+/// and in the next review's comparison.
+async fn a_group_moves_to_a_new_version_when_both_co_chairs_agree(app: &TestApp) {
+    let g = group(app).await;
+    let ws = g.base.trim_end_matches("/reviews").to_owned();
+    let framework = format!("{ws}/framework");
+    let page = app.get_with_cookie(&framework, Some(&g.carer)).await;
+    let html = page.html();
+    let main = text(&select(&html, "main")[0]);
+    assert!(main.contains("Moving to version 2026.2"), "{main}");
+    assert!(main.contains("Retired AC-I3"), "{main}");
+    assert!(main.contains("Split WF-We2"), "{main}");
+    assert!(main.contains("New words IA-I1"), "{main}");
+    assert!(
+        select(&html, "form[action$='/framework/move']").is_empty(),
+        "a carer does not decide"
+    );
+
+    // Last year's review on 2026.1, about the statement that is split: confirmed by both.
+    let opened = post(
+        app,
+        &g.base,
+        "title=Workforce+review&scope=some&themes=WF",
+        &g.admin,
+    )
+    .await;
+    let review = opened.header("location").to_owned();
+    // While it is open, nobody moves.
+    let during = post(
+        app,
+        &format!("{framework}/move"),
+        "to_version=2026.2",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(during.status, StatusCode::CONFLICT);
+    assert!(
+        during.body.contains("close it before moving"),
+        "{}",
+        during.body
+    );
+    post(
+        app,
+        &format!("{review}/statements/WF-We2/position"),
+        "level=some-progress&summary=Staff+help+recruit+sometimes",
+        &g.admin,
+    )
+    .await;
+    for chair in [&g.admin, &g.expert] {
+        post(
+            app,
+            &format!("{review}/statements/WF-We2/confirm"),
+            "",
+            chair,
+        )
+        .await;
+    }
+    let closed = post(app, &format!("{review}/close"), "", &g.admin).await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    // A draft priority on the split statement and the retired one.
+    let plan = format!("{ws}/plan/priorities/new");
+    let added = app
+        .post_as(
+            &plan,
+            "title=Staff+we+choose+together&statements=WF-We2&statements=AC-I3&target=People+help+choose+staff&status=proposed",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+
+    // The staff member is not a co-chair; the first co-chair's agreement alone moves nothing.
+    let staff = post(
+        app,
+        &format!("{framework}/move"),
+        "to_version=2026.2",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(staff.status, StatusCode::FORBIDDEN);
+    let first = post(
+        app,
+        &format!("{framework}/move"),
+        "to_version=2026.2",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let waiting = app.get_with_cookie(&framework, Some(&g.expert)).await;
+    assert!(text(&select(&waiting.html(), "main")[0]).contains("Agreed so far"));
+    assert_eq!(
+        select(&waiting.html(), "form[action$='/framework/move']").len(),
+        1,
+        "the other co-chair is asked"
+    );
+    let org = app
+        .db
+        .store
+        .organisation_by_slug(g.public.trim_start_matches("/organisations/"))
+        .await
+        .expect("org")
+        .expect("org");
+    assert_eq!(
+        app.db
+            .store
+            .adopted_framework(org.id)
+            .await
+            .expect("adopted"),
+        Some(("demonstration".into(), "2026.1".into()))
+    );
+    let second = post(
+        app,
+        &format!("{framework}/move"),
+        "to_version=2026.2",
+        &g.expert,
+    )
+    .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        app.db
+            .store
+            .adopted_framework(org.id)
+            .await
+            .expect("adopted"),
+        Some(("demonstration".into(), "2026.2".into()))
+    );
+    let after = app.get_with_cookie(&framework, Some(&g.expert)).await;
+    assert!(text(&select(&after.html(), "main")[0]).contains("version 2026.2"));
+    assert!(text(&select(&after.html(), "main")[0]).contains("no newer version"));
+    // The draft priority follows the mapping: the split statement's two, the retired one gone.
+    let priorities = mir_store::PlanRepo::priorities(&app.db.store, org.id)
+        .await
+        .expect("priorities");
+    assert_eq!(priorities[0].record.statements, ["WF-We2", "WF-We3"]);
+
+    // The public page shows last year's position on both statements WF-We2 became.
+    let public = app.get(&g.public).await;
+    let html = public.html();
+    for code in ["WF-We2", "WF-We3"] {
+        let item = text(&select(&html, &format!("#position-{code}"))[0]);
+        assert!(
+            item.contains("Agreed on framework version 2026.1"),
+            "{item}"
+        );
+    }
+    assert!(text(&select(&html, "#position-WF-We3")[0]).contains("about WF-We2"));
+
+    // The next review, on 2026.2, compares WF-We3 with what was agreed about WF-We2.
+    let next = post(
+        app,
+        &g.base,
+        "title=Workforce+again&scope=some&themes=WF",
+        &g.admin,
+    )
+    .await;
+    let next_review = next.header("location").to_owned();
+    let summary = app
+        .get_with_cookie(&format!("{next_review}/summary"), Some(&g.admin))
+        .await;
+    let we3 = text(&select(&summary.html(), "#statement-WF-We3")[0]);
+    assert!(we3.contains("(was Some progress)"), "{we3}");
+}
+
 both_engines!(
+    a_group_moves_to_a_new_version_when_both_co_chairs_agree,
     markers_are_ticked_and_become_actions,
     kept_answers_are_only_answers_and_go_at_sign_out,
     reviews_work_from_opening_to_agreement,

@@ -431,6 +431,11 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             member,
         ),
         (
+            "/manage/organisations/{slug}/framework",
+            format!("{ws}/framework"),
+            member,
+        ),
+        (
             "/manage/organisations/{slug}/reviews/{id}",
             rv.clone(),
             member,
@@ -768,6 +773,13 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{ws}/reviews"),
             "title=&scope=all",
             lead_clash,
+        ),
+        // Co-chairs agree to move; version 9 is not on offer.
+        (
+            "/manage/organisations/{slug}/framework/move",
+            format!("{ws}/framework/move"),
+            "to_version=9",
+            [nf, nf, clash, no, no, no, nf],
         ),
         (
             "/manage/organisations/{slug}/reviews/cadence",
