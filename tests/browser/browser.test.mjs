@@ -1260,3 +1260,54 @@ test("a live session: the facilitator opens it; three people join by code on pho
 
   for (const context of [facilitator, wall, staticWall, phoneA, phoneB, phoneC]) await context.close();
 });
+
+// Last, because it moves Riverside to the framework's second version for the rest of the run.
+test("moving to a new framework version: the two co-chairs agree (after closing the open review), keyboard only, no JavaScript, axe; the public page shows earlier positions through the mapping", async () => {
+  const noScript = { javaScriptEnabled: false };
+  const signIn = async (email) => {
+    const context = await browser.newContext(noScript);
+    const page = await context.newPage();
+    await page.goto(server.base + "/sign-in");
+    await typeInto(page, "#email", email);
+    await typeInto(page, "#password", "making it real demo");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    return { context, page };
+  };
+  const sam = await signIn("sam.admin@demo.example.org");
+  let page = sam.page;
+  await pressEnterOn(page, "main a:text('Riverside Council (demonstration)')");
+  await pressEnterOn(page, "main a:has-text('Our framework')");
+  const offer = await page.locator("main").innerText();
+  assert.match(offer, /Moving to version 2026\.2/);
+  assert.match(offer, /Retired\s+AC-I3/);
+  assert.match(offer, /Split\s+WF-We2/);
+  await assertNoAxeViolationsWithoutScript(page, "framework-move-offer");
+  // A review is open: the group moves only once it is closed.
+  if (/Close it before moving/.test(offer)) {
+    await page.goto(server.base + "/manage/organisations/demo-riverside-council/reviews");
+    await pressEnterOn(page, "#open-review + p a");
+    await pressEnterOn(page, "main a:text('Close this review')");
+    await pressEnterOn(page, "button:text('Close the review')");
+    await page.goto(server.base + "/manage/organisations/demo-riverside-council/framework");
+  }
+  await pressEnterOn(page, "button:has-text('Agree to move to version 2026.2')");
+  assert.match(await page.locator(".notification-banner").innerText(), /moves when the other co-chair agrees/);
+  await assertNoAxeViolationsWithoutScript(page, "framework-move-agreed-once");
+
+  // Alex, the other co-chair, in Easy Read.
+  const alex = await signIn("alex.expert@demo.example.org");
+  await alex.page.goto(server.base + "/manage/organisations/demo-riverside-council/framework?view=easy");
+  await assertNoAxeViolationsWithoutScript(alex.page, "framework-move-easy");
+  await pressEnterOn(alex.page, "button:has-text('Yes, use the new version')");
+  assert.match(await alex.page.locator(".notification-banner").innerText(), /now uses version 2026\.2/);
+
+  // The public page: last year's confirmed position on WB-I1 and this year's, agreed on
+  // 2026.1, shown through the mapping.
+  const visitor = await browser.newContext(noScript);
+  const pub = await visitor.newPage();
+  await pub.goto(server.base + "/organisations/demo-riverside-council");
+  const position = await pub.locator("#position-WB-I1").innerText();
+  assert.match(position, /Agreed on framework version 2026\.1/);
+  await assertNoAxeViolationsWithoutScript(pub, "public-plan-after-move");
+  for (const context of [sam.context, alex.context, visitor]) await context.close();
+});
