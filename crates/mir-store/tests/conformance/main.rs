@@ -237,14 +237,48 @@ async fn postgres_tests_run_in_their_own_schema() {
 
 const DEMO_FRAMEWORK: &str = include_str!("../../../../frameworks/demonstration/framework.toml");
 
+const NEXT_FRAMEWORK: &str =
+    include_str!("../../../../frameworks/demonstration/framework-2026.2.toml");
+
 async fn framework_import_round_trips_through_export(store: &Store) {
     let framework = parse_toml(DEMO_FRAMEWORK).expect("valid");
+    // With its pictures, markers and crosswalk: everything comes back.
+    let picture = mir_store::PictureFile {
+        file_name: "people.svg".into(),
+        content_type: "image/svg+xml".into(),
+        bytes: b"<svg xmlns='http://www.w3.org/2000/svg'/>".to_vec(),
+    };
     store
-        .insert_framework_version(&framework, &[], 1)
+        .insert_framework_version(&framework, std::slice::from_ref(&picture), 1)
         .await
         .expect("import");
+    let stored = store
+        .framework_picture("demonstration", "2026.1", "people.svg")
+        .await
+        .expect("picture")
+        .expect("stored");
+    assert_eq!(stored.bytes, picture.bytes);
+    assert!(framework.statements.iter().any(|s| !s.markers.is_empty()));
+    assert!(!framework.crosswalks.is_empty());
+    // The next version, with its mapping, round-trips the same way.
+    let next = parse_toml(NEXT_FRAMEWORK).expect("valid");
+    assert!(next.mapping.is_some());
+    store
+        .insert_framework_version(&next, &[], 2)
+        .await
+        .expect("import next");
+    let loaded_next = store
+        .load_framework("demonstration", Some("2026.2"))
+        .await
+        .expect("load")
+        .expect("found");
+    assert_eq!(*loaded_next, next);
+    assert_eq!(
+        parse_toml(&export_toml(&loaded_next).expect("export")).expect("re-import"),
+        next
+    );
     let loaded = store
-        .load_framework("demonstration", None)
+        .load_framework("demonstration", Some("2026.1"))
         .await
         .expect("load")
         .expect("found");
@@ -252,10 +286,12 @@ async fn framework_import_round_trips_through_export(store: &Store) {
     let exported = export_toml(&loaded).expect("export");
     assert_eq!(parse_toml(&exported).expect("re-import"), framework);
     let versions = store.framework_versions().await.expect("list");
-    assert_eq!(versions.len(), 1);
-    assert_eq!(versions[0].statement_count, 30);
-    assert_eq!(versions[0].theme_count, 6);
-    assert!(versions[0].is_demo);
+    assert_eq!(versions.len(), 2);
+    assert!(
+        versions
+            .iter()
+            .all(|v| v.statement_count == 30 && v.theme_count == 6 && v.is_demo)
+    );
 }
 
 async fn framework_versions_are_immutable_and_older_ones_stay_readable(store: &Store) {
