@@ -265,7 +265,7 @@ test("national admin: sign in with a link, upload with problems, preview, publis
   const { readFileSync: read, writeFileSync: write, mkdtempSync } = await import("node:fs");
   const { tmpdir } = await import("node:os");
   const dir = mkdtempSync(`${tmpdir()}/mir-upload-`);
-  const source = read(`${fixtures}framework.toml`, "utf8").replaceAll('version = "2026.1"', 'version = "2026.2"').replaceAll('date = "2026-11-01"', 'date = "2026-11-20"');
+  const source = read(`${fixtures}framework.toml`, "utf8").replaceAll('version = "2026.1"', 'version = "2026.9"').replaceAll('date = "2026-11-01"', 'date = "2026-11-20"');
   write(`${dir}/framework.toml`, source);
   write(`${dir}/broken.toml`, source.replace('theme = "AC"\nkind = "I"', 'theme = "XX"\nkind = "I"'));
   const pictures = ["people.svg", "talk.svg", "plan.svg", "share.svg"].map((n) => `${fixtures}${n}`);
@@ -303,8 +303,8 @@ test("national admin: sign in with a link, upload with problems, preview, publis
       assert.equal(new URL(page.url()).pathname, "/admin");
     } else {
       await page.click("button:text('Publish this version')");
-      assert.equal(new URL(page.url()).search, "?version=2026.2");
-      assert.match(await page.locator(".notification-banner").innerText(), /Published version 2026.2/);
+      assert.equal(new URL(page.url()).search, "?version=2026.9");
+      assert.match(await page.locator(".notification-banner").innerText(), /Published version 2026.9/);
     }
     if (javaScriptEnabled) {
       for (const path of ["/account", "/account/password", "/account/email", "/account/delete"]) {

@@ -127,6 +127,20 @@ pub struct MoveOffer {
     pub open_review: Option<String>,
 }
 
+/// The agreements that count: by someone who is a co-chair now and agreed during this term
+/// as co-chair (an agreement does not come back when a former co-chair is appointed again),
+/// each with the role they hold now.
+fn counting(approvals: &[MoveApproval], members: &[mir_store::Member]) -> Vec<(Role, i64, i64)> {
+    approvals
+        .iter()
+        .filter_map(|a| {
+            let m = members.iter().find(|m| m.person_id == a.person_id)?;
+            let since = m.co_chair_since.filter(|_| m.is_co_chair)?;
+            (a.approved_at >= since).then_some((m.role, a.approved_at, a.person_id))
+        })
+        .collect()
+}
+
 /// The newest version of the group's framework whose mapping starts from the group's
 /// version, if any: one step at a time, so each move has a mapping.
 async fn next_version(
@@ -182,6 +196,7 @@ pub async fn move_offer(
         .into_iter()
         .filter(|a| a.framework_slug == fslug && a.to_version == to.meta.version)
         .collect();
+    let agreed = counting(&approvals, &store.members(organisation.id).await?);
     let open_review = store
         .reviews_of(organisation.id)
         .await?
@@ -189,16 +204,11 @@ pub async fn move_offer(
         .find(|r| r.is_open)
         .map(|r| r.title);
     Ok(Some(MoveOffer {
-        agreed: approvals
+        agreed_by_me: agreed.iter().any(|(_, _, p)| *p == me.person_id),
+        agreed: agreed
             .iter()
-            .map(|a| {
-                (
-                    Role::parse(&a.role).map_or_else(|| a.role.clone(), |r| r.label().to_owned()),
-                    a.approved_at,
-                )
-            })
+            .map(|(role, at, _)| (role.label().to_owned(), *at))
             .collect(),
-        agreed_by_me: approvals.iter().any(|a| a.person_id == me.person_id),
         can_agree: group_permits(me.role, me.is_co_chair, GroupAction::ApprovePlan),
         open_review,
         changes,
@@ -270,10 +280,15 @@ pub async fn agree_to_move(
             "the review \"{title}\" is open: close it before moving, so that everyone's views are on one version"
         )));
     }
+    if offer.agreed_by_me {
+        // Pressed again: nothing new to record or to ask anyone.
+        return Ok(false);
+    }
     let fslug = offer.to.meta.slug.clone();
-    store
+    let added = store
         .approve_move(
             organisation.id,
+            &offer.from.meta.version,
             &MoveApproval {
                 framework_slug: fslug.clone(),
                 to_version: to_version.to_owned(),
@@ -283,6 +298,11 @@ pub async fn agree_to_move(
             },
         )
         .await?;
+    if !added {
+        return Err(AppError::Conflict(
+            "the group moved to another version meanwhile".into(),
+        ));
+    }
     record(
         store,
         Some(organisation.id),
@@ -291,19 +311,16 @@ pub async fn agree_to_move(
         json!({"framework": fslug, "from": offer.from.meta.version, "to": to_version}),
     )
     .await?;
-    // Only current co-chairs' agreements count.
-    let members = store.members(organisation.id).await?;
-    let roles: Vec<Role> = store
+    // Only current co-chairs' agreements, made in their present term, count.
+    let approvals: Vec<MoveApproval> = store
         .move_approvals(organisation.id)
         .await?
-        .iter()
+        .into_iter()
         .filter(|a| a.framework_slug == fslug && a.to_version == to_version)
-        .filter(|a| {
-            members
-                .iter()
-                .any(|m| m.person_id == a.person_id && m.is_co_chair)
-        })
-        .filter_map(|a| Role::parse(&a.role))
+        .collect();
+    let roles: Vec<Role> = counting(&approvals, &store.members(organisation.id).await?)
+        .into_iter()
+        .map(|(role, _, _)| role)
         .collect();
     if !co_chairs_agree(&roles) {
         let body = format!(
@@ -366,6 +383,51 @@ pub async fn agree_to_move(
 mod tests {
     use super::*;
     use mir_domain::framework::StatementMove;
+
+    fn member(person_id: i64, role: Role, co_chair_since: Option<i64>) -> mir_store::Member {
+        mir_store::Member {
+            person_id,
+            email: String::new(),
+            role,
+            is_co_chair: co_chair_since.is_some(),
+            display_name: String::new(),
+            pronouns: String::new(),
+            name_public: false,
+            easy_read: false,
+            joined_at: 0,
+            co_chair_since,
+        }
+    }
+
+    fn approval(person_id: i64, role: &str, approved_at: i64) -> MoveApproval {
+        MoveApproval {
+            framework_slug: "f".into(),
+            to_version: "2".into(),
+            person_id,
+            role: role.into(),
+            approved_at,
+        }
+    }
+
+    #[test]
+    fn only_agreements_made_in_a_present_co_chair_term_count_with_the_role_held_now() {
+        let members = [
+            // Agreed at 100, stepped down and was appointed again at 200: not counted.
+            member(1, Role::ExpertByExperience, Some(200)),
+            // A co-chair since 50 who agreed at 120, now a carer.
+            member(2, Role::Carer, Some(50)),
+            // No longer a co-chair.
+            member(3, Role::Admin, None),
+        ];
+        let approvals = [
+            approval(1, "expert", 100),
+            approval(2, "staff", 120),
+            approval(3, "admin", 130),
+            approval(4, "admin", 140),
+        ];
+        let counted = counting(&approvals, &members);
+        assert_eq!(counted, vec![(Role::Carer, 120, 2)]);
+    }
 
     #[test]
     fn priorities_follow_the_mapping_and_keep_their_codes_if_all_retire() {

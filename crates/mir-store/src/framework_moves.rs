@@ -21,11 +21,15 @@ pub trait FrameworkMoveRepo {
         &self,
         organisation_id: i64,
     ) -> impl Future<Output = Result<Vec<MoveApproval>, StoreError>> + Send;
+    /// Records a co-chair's agreement, only while the organisation is still on `from_version`
+    /// (checked with the organisation taken, so a move and an agreement never cross); an
+    /// earlier agreement by the same person is replaced. `false`: it had moved meanwhile.
     fn approve_move(
         &self,
         organisation_id: i64,
+        from_version: &str,
         approval: &MoveApproval,
-    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// Moves the organisation to `(slug, version)`, but only if it is still on `from_version`
     /// (`false` otherwise: someone moved it meanwhile). Each draft priority gets the given
     /// statements. The agreements to move are cleared. `framework` is `(slug, from, to)`.
@@ -60,10 +64,29 @@ impl FrameworkMoveRepo for Store {
             .collect())
     }
 
-    async fn approve_move(&self, organisation_id: i64, a: &MoveApproval) -> Result<(), StoreError> {
-        sqlx::query(
+    async fn approve_move(
+        &self,
+        organisation_id: i64,
+        from_version: &str,
+        a: &MoveApproval,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        lock_organisation(&mut tx, organisation_id).await?;
+        let still: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM organisations WHERE id = $1 AND framework_slug = $2 AND framework_version = $3",
+        )
+        .bind(organisation_id)
+        .bind(&a.framework_slug)
+        .bind(from_version)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if still.is_none() {
+            return Ok(false);
+        }
+        let added = sqlx::query(
             "INSERT INTO framework_move_approvals (organisation_id, framework_slug, to_version, person_id, role, approved_at) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (organisation_id, framework_slug, to_version, person_id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (organisation_id, framework_slug, to_version, person_id) \
+             DO UPDATE SET role = excluded.role, approved_at = excluded.approved_at",
         )
         .bind(organisation_id)
         .bind(&a.framework_slug)
@@ -71,9 +94,12 @@ impl FrameworkMoveRepo for Store {
         .bind(a.person_id)
         .bind(&a.role)
         .bind(a.approved_at)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected()
+            == 1;
+        tx.commit().await?;
+        Ok(added)
     }
 
     async fn complete_move(

@@ -12,7 +12,8 @@ use crate::{Store, StoreError, UnixTime};
 pub struct MarkerCheck {
     pub statement_code: String,
     pub position: i64,
-    pub in_place: bool,
+    /// `None` until the group has said (a marker made an action before anyone ticked it).
+    pub in_place: Option<bool>,
     /// Empty when none was given.
     pub evidence_url: String,
     /// The plan action made from this marker, while it still exists: `(priority id, action id)`.
@@ -71,7 +72,7 @@ pub trait MarkerCheckRepo {
 impl MarkerCheckRepo for Store {
     async fn marker_checks(&self, review_id: i64) -> Result<Vec<MarkerCheck>, StoreError> {
         // An action deleted from the draft no longer counts (its priority may be gone too).
-        type Row = (String, i64, i64, String, Option<i64>, Option<i64>);
+        type Row = (String, i64, Option<i64>, String, Option<i64>, Option<i64>);
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT m.statement_code, m.position, m.in_place, m.evidence_url, a.priority_id, a.id \
              FROM review_markers m LEFT JOIN plan_actions a ON a.id = m.action_id \
@@ -87,7 +88,7 @@ impl MarkerCheckRepo for Store {
                     MarkerCheck {
                         statement_code,
                         position,
-                        in_place: in_place != 0,
+                        in_place: in_place.map(|v| v != 0),
                         evidence_url,
                         action: priority_id.zip(action_id),
                     }
@@ -115,7 +116,7 @@ impl MarkerCheckRepo for Store {
             .bind(review_id)
             .bind(statement_code)
             .bind(c.position)
-            .bind(i64::from(c.in_place))
+            .bind(c.in_place.map(i64::from))
             .bind(&c.evidence_url)
             .bind(recorded_by)
             .bind(now)
@@ -140,7 +141,7 @@ impl MarkerCheckRepo for Store {
         // reads below and two people pressing at once are made one after the other).
         sqlx::query(
             "INSERT INTO review_markers (review_id, statement_code, position, in_place, evidence_url, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, 0, '', $4, $5) ON CONFLICT (review_id, statement_code, position) DO UPDATE SET \
+             VALUES ($1, $2, $3, NULL, '', $4, $5) ON CONFLICT (review_id, statement_code, position) DO UPDATE SET \
              recorded_at = review_markers.recorded_at",
         )
         .bind(review_id)
@@ -152,8 +153,8 @@ impl MarkerCheckRepo for Store {
         .await?;
         // On PostgreSQL the upsert above holds the row's lock until the end: a second press
         // waits here and then sees the first one's action.
-        let (in_place, existing): (i64, Option<(i64, i64)>) = {
-            let row: (i64, Option<i64>, Option<i64>) = sqlx::query_as(
+        let (in_place, existing): (Option<i64>, Option<(i64, i64)>) = {
+            let row: (Option<i64>, Option<i64>, Option<i64>) = sqlx::query_as(
                 "SELECT m.in_place, a.id, a.priority_id FROM review_markers m \
                  LEFT JOIN plan_actions a ON a.id = m.action_id \
                  WHERE m.review_id = $1 AND m.statement_code = $2 AND m.position = $3",
@@ -168,7 +169,7 @@ impl MarkerCheckRepo for Store {
         if let Some((priority_id, action_id)) = existing {
             return Ok(MarkerActionOutcome::AlreadyAction(priority_id, action_id));
         }
-        if in_place != 0 {
+        if in_place == Some(1) {
             return Ok(MarkerActionOutcome::InPlace);
         }
         let priority_id = match home {

@@ -312,7 +312,7 @@ async fn load_demo_markers(
     let check = |position: i64, in_place: bool, evidence_url: &str| mir_store::MarkerCheck {
         statement_code: "WB-I1".into(),
         position,
-        in_place,
+        in_place: Some(in_place),
         evidence_url: evidence_url.into(),
         action: None,
     };

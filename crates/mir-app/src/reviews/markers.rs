@@ -43,7 +43,7 @@ pub(super) fn markers_of(statement: &Statement, checks: &[MarkerCheck]) -> Vec<M
                 number,
                 text: m.text.clone(),
                 easy_text: m.easy_text.clone(),
-                in_place: check.map(|c| c.in_place),
+                in_place: check.and_then(|c| c.in_place),
                 evidence_url: check.map(|c| c.evidence_url.clone()).unwrap_or_default(),
                 action: check.and_then(|c| c.action),
             }
@@ -74,7 +74,7 @@ pub async fn record_markers(
         .map(|f| MarkerCheck {
             statement_code: statement.code.clone(),
             position: i64::try_from(f.number).unwrap_or(i64::MAX),
-            in_place: f.in_place,
+            in_place: Some(f.in_place),
             evidence_url: f.evidence_url.clone(),
             action: None,
         })

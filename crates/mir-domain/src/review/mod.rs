@@ -400,8 +400,13 @@ pub fn check_marker_findings(
         let typed = evidence.get(i).map_or("", String::as_str);
         let evidence_url = match crate::validation::optional_web_address(typed) {
             Ok(url) => url.unwrap_or_default(),
-            Err(message) => {
-                errors.add(format!("evidence-{number}"), message);
+            Err(_) => {
+                errors.add(
+                    format!("evidence-{number}"),
+                    format!(
+                        "The link for marker {number} must be a web address starting with https://, or left empty"
+                    ),
+                );
                 String::new()
             }
         };

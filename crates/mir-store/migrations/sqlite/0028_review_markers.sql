@@ -6,7 +6,7 @@ CREATE TABLE review_markers (
     review_id      BIGINT NOT NULL REFERENCES reviews (id) ON DELETE CASCADE,
     statement_code TEXT NOT NULL,
     position       BIGINT NOT NULL,
-    in_place       BIGINT NOT NULL DEFAULT 0,
+    in_place       BIGINT,                 -- 1 in place, 0 not; NULL: nobody has said yet
     evidence_url   TEXT NOT NULL DEFAULT '',
     action_id      BIGINT REFERENCES plan_actions (id) ON DELETE SET NULL,
     recorded_by    BIGINT REFERENCES people (id) ON DELETE SET NULL,

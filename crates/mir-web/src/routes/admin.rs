@@ -312,8 +312,12 @@ pub async fn easy_read_save(
         Outcome::Done(left) => Ok(form::saved(
             &session,
             format!(
-                "Saved. {left} {} still need Easy Read words.",
-                if left == 1 { "text" } else { "texts" }
+                "Saved. {left} {} Easy Read words.",
+                if left == 1 {
+                    "text still needs"
+                } else {
+                    "texts still need"
+                }
             ),
             &format!("/admin/frameworks/uploads/{id}/easy-read"),
         )),

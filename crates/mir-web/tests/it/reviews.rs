@@ -1219,6 +1219,24 @@ async fn a_group_moves_to_a_new_version_when_both_co_chairs_agree(app: &TestApp)
     )
     .await;
     assert_eq!(first.status, StatusCode::SEE_OTHER);
+    let asking = |mails: Vec<String>| {
+        mails
+            .iter()
+            .filter(|m| m.contains("Please agree: moving"))
+            .count()
+    };
+    let asked = asking(app.mails().await);
+    assert!(asked >= 1, "the other co-chair is asked by email");
+    // Pressed again: no second email.
+    let again = post(
+        app,
+        &format!("{framework}/move"),
+        "to_version=2026.2",
+        &g.admin,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(asking(app.mails().await), asked);
     let waiting = app.get_with_cookie(&framework, Some(&g.expert)).await;
     assert!(text(&select(&waiting.html(), "main")[0]).contains("Agreed so far"));
     assert_eq!(

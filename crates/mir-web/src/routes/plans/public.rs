@@ -313,6 +313,8 @@ struct EvidencePage {
     ctx: PageContext,
     pack: plans::EvidencePack,
     today: String,
+    /// The site's address, printed so a paper copy says where it came from.
+    base_url: String,
 }
 
 impl EvidencePage {
@@ -354,6 +356,7 @@ pub async fn evidence(
     ok(&EvidencePage {
         ctx,
         pack,
+        base_url: state.config.base_url.clone(),
         today: mir_domain::dates::when(mir_store::now())
             .split(',')
             .next()
