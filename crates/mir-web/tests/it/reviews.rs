@@ -975,6 +975,25 @@ async fn markers_are_ticked_and_become_actions(app: &TestApp) {
         3
     );
     assert!(carer_page.body.contains("Not looked at"));
+    // Staff may make a marker an action but not tick markers: doing it records no finding.
+    let early = post(
+        app,
+        &format!("{markers}/3/action"),
+        "lead=Reviewing+officer",
+        &g.staff,
+    )
+    .await;
+    assert_eq!(early.status, StatusCode::SEE_OTHER, "{}", early.body);
+    let carer_page = app.get_with_cookie(&summary, Some(&g.carer)).await;
+    assert_eq!(
+        select(
+            &carer_page.html(),
+            "#markers-WB-I1 .markers-list .tag--grey"
+        )
+        .len(),
+        3,
+        "all three still not looked at"
+    );
 
     // A link that is not a web address is refused next to its box; the ticks are kept.
     let bad = post(
@@ -1026,8 +1045,9 @@ async fn markers_are_ticked_and_become_actions(app: &TestApp) {
         select(&html, "#evidence-1-WB-I1")[0].value().attr("value"),
         Some("https://example.org/minutes")
     );
-    // Markers in place offer no action; the two others do.
-    assert_eq!(select(&html, "#markers-WB-I1 form.marker-action").len(), 2);
+    // A marker in place offers no action; marker 2 does; marker 3 is an action already.
+    assert_eq!(select(&html, "#markers-WB-I1 form.marker-action").len(), 1);
+    assert_eq!(select(&html, "#markers-WB-I1 p.marker-action a").len(), 1);
 
     // A marker in place needs no action.
     let in_place = post(
