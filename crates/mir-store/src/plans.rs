@@ -160,6 +160,54 @@ pub trait PlanRepo {
     ) -> impl Future<Output = Result<Vec<UpdateRow>, StoreError>> + Send;
 }
 
+/// Adds a priority inside the caller's transaction. Returns its id.
+pub(crate) async fn insert_priority(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    organisation_id: i64,
+    p: &PriorityRecord,
+    now: UnixTime,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO priorities (organisation_id, title, statements, target, why, review_id, status, dropped_reason, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
+    )
+    .bind(organisation_id)
+    .bind(&p.title)
+    .bind(p.statements.join(" "))
+    .bind(&p.target)
+    .bind(&p.why)
+    .bind(p.review_id)
+    .bind(&p.status)
+    .bind(&p.dropped_reason)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Adds an action under a priority inside the caller's transaction (the caller checked the
+/// priority is the organisation's). Returns its id.
+pub(crate) async fn insert_action(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    priority_id: i64,
+    a: &ActionRecord,
+    now: UnixTime,
+) -> Result<i64, StoreError> {
+    Ok(sqlx::query_scalar(
+        "INSERT INTO plan_actions (priority_id, what, lead, involved, due_on, review_on, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+    )
+    .bind(priority_id)
+    .bind(&a.what)
+    .bind(&a.lead)
+    .bind(&a.involved)
+    .bind(a.due_on.as_deref())
+    .bind(a.review_on.as_deref())
+    .bind(&a.status)
+    .bind(now)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
 pub(crate) async fn bump(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     organisation_id: i64,
@@ -311,21 +359,7 @@ impl PlanRepo for Store {
         now: UnixTime,
     ) -> Result<i64, StoreError> {
         let mut tx = self.begin_write().await?;
-        let id = sqlx::query_scalar(
-            "INSERT INTO priorities (organisation_id, title, statements, target, why, review_id, status, dropped_reason, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-        )
-        .bind(organisation_id)
-        .bind(&p.title)
-        .bind(p.statements.join(" "))
-        .bind(&p.target)
-        .bind(&p.why)
-        .bind(p.review_id)
-        .bind(&p.status)
-        .bind(&p.dropped_reason)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_priority(&mut tx, organisation_id, p, now).await?;
         bump(&mut tx, organisation_id).await?;
         tx.commit().await?;
         Ok(id)
@@ -421,20 +455,7 @@ impl PlanRepo for Store {
         if owned.is_none() {
             return Ok(None);
         }
-        let id = sqlx::query_scalar(
-            "INSERT INTO plan_actions (priority_id, what, lead, involved, due_on, review_on, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-        )
-        .bind(priority_id)
-        .bind(&a.what)
-        .bind(&a.lead)
-        .bind(&a.involved)
-        .bind(a.due_on.as_deref())
-        .bind(a.review_on.as_deref())
-        .bind(&a.status)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let id = insert_action(&mut tx, priority_id, a, now).await?;
         bump(&mut tx, organisation_id).await?;
         tx.commit().await?;
         Ok(Some(id))

@@ -3,7 +3,7 @@
 
 use std::future::Future;
 
-use crate::plans::{ActionRecord, PriorityRecord, bump};
+use crate::plans::{ActionRecord, PriorityRecord, bump, insert_action, insert_priority};
 use crate::{Store, StoreError, UnixTime};
 
 /// What the group found about one marker of one statement in a review. `position` numbers
@@ -186,38 +186,9 @@ impl MarkerCheckRepo for Store {
                     None => return Ok(MarkerActionOutcome::NoPriority),
                 }
             }
-            ActionHome::NewPriority(p) => {
-                sqlx::query_scalar(
-                    "INSERT INTO priorities (organisation_id, title, statements, target, why, review_id, status, dropped_reason, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING id",
-                )
-                .bind(organisation_id)
-                .bind(&p.title)
-                .bind(p.statements.join(" "))
-                .bind(&p.target)
-                .bind(&p.why)
-                .bind(p.review_id)
-                .bind(&p.status)
-                .bind(&p.dropped_reason)
-                .bind(now)
-                .fetch_one(&mut *tx)
-                .await?
-            }
+            ActionHome::NewPriority(p) => insert_priority(&mut tx, organisation_id, p, now).await?,
         };
-        let action_id: i64 = sqlx::query_scalar(
-            "INSERT INTO plan_actions (priority_id, what, lead, involved, due_on, review_on, status, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
-        )
-        .bind(priority_id)
-        .bind(&action.what)
-        .bind(&action.lead)
-        .bind(&action.involved)
-        .bind(action.due_on.as_deref())
-        .bind(action.review_on.as_deref())
-        .bind(&action.status)
-        .bind(now)
-        .fetch_one(&mut *tx)
-        .await?;
+        let action_id = insert_action(&mut tx, priority_id, action, now).await?;
         sqlx::query(
             "UPDATE review_markers SET action_id = $1 WHERE review_id = $2 AND statement_code = $3 AND position = $4",
         )
