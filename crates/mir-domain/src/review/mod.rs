@@ -397,8 +397,14 @@ pub fn check_marker_findings(
     let mut findings = Vec::with_capacity(count);
     for (i, in_place) in in_place.into_iter().enumerate() {
         let number = i + 1;
-        let typed = evidence.get(i).map_or("", String::as_str);
-        let evidence_url = match crate::validation::optional_web_address(typed) {
+        let typed = evidence.get(i).map_or("", String::as_str).trim();
+        // "www.example.org/…" is what people copy from a leaflet: it means https.
+        let typed = if typed.to_ascii_lowercase().starts_with("www.") {
+            format!("https://{typed}")
+        } else {
+            typed.to_owned()
+        };
+        let evidence_url = match crate::validation::optional_web_address(&typed) {
             Ok(url) => url.unwrap_or_default(),
             Err(_) => {
                 errors.add(
@@ -444,12 +450,16 @@ mod tests {
     #[test]
     fn marker_findings_keep_ticks_and_links_and_name_bad_links() {
         let ticked = vec!["2".to_owned()];
-        let evidence = vec![String::new(), " https://example.org/minutes ".to_owned()];
+        let evidence = vec![
+            String::new(),
+            " https://example.org/minutes ".to_owned(),
+            "www.example.org/leaflet".to_owned(),
+        ];
         let found = check_marker_findings(3, &ticked, &evidence).expect("fine");
+        assert_eq!(found[2].evidence_url, "https://www.example.org/leaflet");
         assert_eq!(found.len(), 3);
         assert!(!found[0].in_place && found[1].in_place && !found[2].in_place);
         assert_eq!(found[1].evidence_url, "https://example.org/minutes");
-        assert_eq!(found[2].evidence_url, "");
 
         let bad = vec!["javascript:alert(1)".to_owned()];
         let errors = check_marker_findings(2, &[], &bad).expect_err("bad link");
