@@ -8,8 +8,8 @@ use std::sync::Arc;
 use mir_domain::framework::{Framework, Statement, VersionMapping};
 use mir_domain::organisation::Role;
 use mir_store::{
-    AuditRepo, EmailPreferenceRepo, FrameworkMoveRepo, FrameworkRepo, MemberRepo, MoveApproval,
-    PlanRepo, ReviewRepo,
+    AuditRepo, EmailPreferenceRepo, FrameworkMoveRepo, FrameworkRepo, Member, MemberRepo,
+    MoveApproval, OrganisationRef, PlanRepo, ReviewRepo,
 };
 use serde_json::json;
 
@@ -130,7 +130,7 @@ pub struct MoveOffer {
 /// The agreements that count: by someone who is a co-chair now and agreed during this term
 /// as co-chair (an agreement does not come back when a former co-chair is appointed again),
 /// each with the role they hold now.
-fn counting(approvals: &[MoveApproval], members: &[mir_store::Member]) -> Vec<(Role, i64, i64)> {
+fn counting(approvals: &[MoveApproval], members: &[Member]) -> Vec<(Role, i64, i64)> {
     approvals
         .iter()
         .filter_map(|a| {
@@ -169,25 +169,49 @@ async fn next_version(
     Ok(found)
 }
 
-/// The move on offer to the group, for its members to see (`None`: nothing newer).
-pub async fn move_offer(
+/// The version a group uses and the move on offer, for its members to see.
+#[derive(Debug, Clone)]
+pub struct FrameworkStatus {
+    pub organisation: OrganisationRef,
+    /// The framework version the group uses: `(slug, version, title)`.
+    pub current: Option<(String, String, String)>,
+    /// `None`: nothing newer to move to.
+    pub offer: Option<MoveOffer>,
+}
+
+pub async fn framework_status(
     store: &impl MoveStore,
     actor: &Actor,
     slug: &str,
-) -> Result<Option<MoveOffer>, AppError> {
+) -> Result<FrameworkStatus, AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
+    let (current, offer) = offer_for(store, &organisation, &me).await?;
+    Ok(FrameworkStatus {
+        organisation,
+        current,
+        offer,
+    })
+}
+
+/// The group's version `(slug, version, title)` and the move on offer to it.
+async fn offer_for(
+    store: &impl MoveStore,
+    organisation: &OrganisationRef,
+    me: &Member,
+) -> Result<(Option<(String, String, String)>, Option<MoveOffer>), AppError> {
     let Some((fslug, version)) = store.adopted_framework(organisation.id).await? else {
-        return Ok(None);
-    };
-    let Some(to) = next_version(store, &fslug, &version).await? else {
-        return Ok(None);
+        return Ok((None, None));
     };
     let from = store
         .load_framework(&fslug, Some(&version))
         .await?
         .ok_or_else(|| AppError::Internal("adopted framework missing".into()))?;
+    let current = Some((fslug.clone(), version.clone(), from.meta.title.clone()));
+    let Some(to) = next_version(store, &fslug, &version).await? else {
+        return Ok((current, None));
+    };
     let Some(mapping) = to.mapping.as_ref() else {
-        return Ok(None);
+        return Ok((current, None));
     };
     let changes = MoveChanges::between(&from, &to, mapping);
     let approvals: Vec<MoveApproval> = store
@@ -203,7 +227,7 @@ pub async fn move_offer(
         .into_iter()
         .find(|r| r.is_open)
         .map(|r| r.title);
-    Ok(Some(MoveOffer {
+    let offer = MoveOffer {
         agreed_by_me: agreed.iter().any(|(_, _, p)| *p == me.person_id),
         agreed: agreed
             .iter()
@@ -214,25 +238,8 @@ pub async fn move_offer(
         changes,
         from,
         to,
-    }))
-}
-
-/// The framework version a member's group uses: `(slug, version, title)`.
-pub async fn adopted(
-    store: &impl MoveStore,
-    actor: &Actor,
-    slug: &str,
-) -> Result<Option<(String, String, String)>, AppError> {
-    let (organisation, _) = mine(store, actor, slug).await?;
-    let Some((fslug, version)) = store.adopted_framework(organisation.id).await? else {
-        return Ok(None);
     };
-    let title = store
-        .load_framework(&fslug, Some(&version))
-        .await?
-        .map(|f| f.meta.title.clone())
-        .unwrap_or_default();
-    Ok(Some((fslug, version, title)))
+    Ok((current, Some(offer)))
 }
 
 /// The statements a priority serves after the move: each earlier code's successors, once;
@@ -269,8 +276,9 @@ pub async fn agree_to_move(
 ) -> Result<bool, AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
     authorize_in_group(me.role, me.is_co_chair, GroupAction::ApprovePlan)?;
-    let offer = move_offer(store, actor, slug)
+    let offer = offer_for(store, &organisation, &me)
         .await?
+        .1
         .filter(|o| o.to.meta.version == to_version)
         .ok_or_else(|| {
             AppError::Conflict("there is no newer version to move to from this one".into())

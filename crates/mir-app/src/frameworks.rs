@@ -501,8 +501,14 @@ pub async fn write_easy_read(
     let mut preview = preview_upload(store, actor, upload_id).await?;
     let mut errors = mir_domain::validation::FieldErrors::new();
     let mut written = 0;
+    // Looked up once per gap: a form with many repeated fields costs linear time, not
+    // fields × gaps. The first value of a repeated field counts.
+    let mut typed_by_key: std::collections::HashMap<&str, &str> = std::collections::HashMap::new();
+    for (key, value) in texts {
+        typed_by_key.entry(key.as_str()).or_insert(value.as_str());
+    }
     for gap in &preview.gaps {
-        let Some((_, typed)) = texts.iter().find(|(k, _)| *k == gap.key) else {
+        let Some(typed) = typed_by_key.get(gap.key.as_str()) else {
             continue;
         };
         let typed = typed.trim();

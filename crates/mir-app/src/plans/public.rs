@@ -236,9 +236,9 @@ async fn confirmed_positions(
         // A review on the version before: its statement is shown as the one(s) it became.
         // Statements retired since are left out; older versions keep their own codes.
         let now_version = framework.map(|f| f.meta.version.as_str());
+        // (A mapping is never from its own version: the importer refuses that.)
         let mapped = framework
             .and_then(|f| f.mapping.as_ref())
-            .filter(|_| now_version != Some(reviewed.framework_version.as_str()))
             .filter(|m| m.from_version == reviewed.framework_version);
         let (codes, earlier) = match mapped {
             Some(m) => (

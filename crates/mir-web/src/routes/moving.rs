@@ -45,22 +45,13 @@ async fn page(
     ctx: PageContext,
     errors: FieldErrors,
 ) -> Result<FrameworkPage, WebError> {
-    let ws = mir_app::members::workspace(&state.store, actor, slug).await?;
-    let offer = framework_moves::move_offer(&state.store, actor, slug).await?;
-    let current = match &offer {
-        Some(o) => Some((
-            o.from.meta.slug.clone(),
-            o.from.meta.version.clone(),
-            o.from.meta.title.clone(),
-        )),
-        None => mir_app::framework_moves::adopted(&state.store, actor, slug).await?,
-    };
+    let status = framework_moves::framework_status(&state.store, actor, slug).await?;
     Ok(FrameworkPage {
         ctx,
         slug: slug.to_owned(),
-        name: ws.organisation.name.clone(),
-        current,
-        offer,
+        name: status.organisation.name,
+        current: status.current,
+        offer: status.offer,
         errors,
     })
 }
