@@ -20,6 +20,7 @@ pub mod live;
 pub mod mail;
 pub mod members;
 pub mod organisations;
+pub mod partnerships;
 pub mod places;
 pub mod plans;
 pub mod policy;
@@ -29,6 +30,7 @@ pub mod reviews;
 pub mod search;
 pub mod stories;
 pub mod waiting;
+pub mod working_groups;
 
 pub use error::AppError;
 pub use policy::{Action, Actor};

@@ -59,6 +59,14 @@ pub async fn reindex(store: &impl PlanStore, slug: &str) -> Result<(), AppError>
         .parse::<mir_domain::organisation::OrganisationKind>()
         .map(|k| k.label())
         .unwrap_or_default();
+    // A partnership is found by its partners' names ("Hillcrest"), and a working group by its
+    // board's (decision 0041).
+    let related: Vec<String> = plan
+        .partners
+        .iter()
+        .map(|p| p.name.clone())
+        .chain(plan.board.iter().map(|b| b.name.clone()))
+        .collect();
     let mut entries = vec![SearchEntry {
         kind: "organisation".into(),
         slug: slug.to_owned(),
@@ -69,6 +77,7 @@ pub async fn reindex(store: &impl PlanStore, slug: &str) -> Result<(), AppError>
             profile.commitment.clone().unwrap_or_default(),
             kind.to_owned(),
             places.join(" "),
+            related.join(" "),
         ]
         .join(" "),
     }];

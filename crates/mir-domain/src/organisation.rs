@@ -13,9 +13,16 @@ pub enum OrganisationKind {
     VoluntaryOrCommunity,
     UserLed,
     Other,
+    /// Several signed-up organisations that own one plan together (decision 0041).
+    Partnership,
+    /// A group under a board, with its own co-chairs and plan, whose priorities the board can
+    /// take into its own plan (decision 0041).
+    WorkingGroup,
 }
 
 impl OrganisationKind {
+    /// The kinds an organisation signs up as (a partnership or a working group is formed from
+    /// the workspace of an organisation that signed up).
     pub const ALL: [OrganisationKind; 7] = [
         Self::Council,
         Self::NhsBody,
@@ -36,6 +43,8 @@ impl OrganisationKind {
             Self::VoluntaryOrCommunity => "voluntary",
             Self::UserLed => "user-led",
             Self::Other => "other",
+            Self::Partnership => "partnership",
+            Self::WorkingGroup => "working-group",
         }
     }
 
@@ -49,6 +58,8 @@ impl OrganisationKind {
             Self::VoluntaryOrCommunity => "Voluntary or community organisation",
             Self::UserLed => "User-led organisation",
             Self::Other => "Other organisation",
+            Self::Partnership => "Partnership",
+            Self::WorkingGroup => "Working group",
         }
     }
 }
@@ -62,6 +73,7 @@ impl FromStr for OrganisationKind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Self::ALL
             .into_iter()
+            .chain([Self::Partnership, Self::WorkingGroup])
             .find(|k| k.key() == s)
             .ok_or_else(|| UnknownKind(s.to_owned()))
     }
@@ -136,6 +148,11 @@ mod tests {
             assert_eq!(kind.key().parse::<OrganisationKind>(), Ok(kind));
         }
         assert!("bank".parse::<OrganisationKind>().is_err());
+        for joint in [OrganisationKind::Partnership, OrganisationKind::WorkingGroup] {
+            assert_eq!(joint.key().parse::<OrganisationKind>(), Ok(joint));
+            // Formed from a workspace, never chosen when signing up.
+            assert!(sign_up::kind(joint.key()).is_err());
+        }
     }
 
     #[test]
@@ -230,10 +247,13 @@ pub mod sign_up {
         Ok(name.to_owned())
     }
 
+    /// One of the kinds an organisation signs up as: a partnership or a working group is
+    /// formed from a workspace, never by signing up.
     pub fn kind(input: &str) -> Result<super::OrganisationKind, FieldErrors> {
-        input
-            .parse()
-            .map_err(|_| one("kind", "Select what kind of organisation it is"))
+        super::OrganisationKind::ALL
+            .into_iter()
+            .find(|k| k.key() == input)
+            .ok_or_else(|| one("kind", "Select what kind of organisation it is"))
     }
 
     /// A council area to add; `known` says whether an ONS code is a council.

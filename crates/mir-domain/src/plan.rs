@@ -314,6 +314,16 @@ pub struct SnapshotPriority {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub dropped_reason: String,
     pub actions: Vec<SnapshotAction>,
+    /// The working group whose priority the board took into its plan (decision 0041).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_group: Option<GroupLink>,
+}
+
+/// A working group, as a board's plan names it: its web address name and its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GroupLink {
+    pub slug: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -511,6 +521,7 @@ mod tests {
             status: PriorityStatus::Agreed,
             dropped_reason: String::new(),
             actions,
+            from_group: None,
         }
     }
 

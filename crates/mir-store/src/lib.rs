@@ -28,6 +28,7 @@ mod members;
 mod meta;
 mod organisations;
 mod outbox;
+mod partnerships;
 mod people;
 mod personal_data;
 mod plans;
@@ -41,6 +42,7 @@ mod sessions;
 mod sign_up;
 mod store;
 mod stories;
+mod working_groups;
 pub mod testing;
 
 pub use approvals::{ApprovalOutcome, ApprovalRepo, PlanApproval, PlanPublication, VersionRow};
@@ -68,6 +70,7 @@ pub use maintenance::TableDigest;
 pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
+pub use partnerships::{Partner, PartnershipLink, PartnershipRepo};
 pub use outbox::{NewMail, OutboxRepo, OutboxReport, QueuedMail, StuckMail};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
@@ -87,6 +90,7 @@ pub use sessions::{SessionRecord, SessionRepo};
 pub use sign_up::{MembershipSummary, PendingOrganisation, SignUp, SignUpRepo};
 pub use store::Store;
 pub use stories::{Story, StoryRepo};
+pub use working_groups::{WorkingGroup, WorkingGroupRepo};
 
 /// Told how a long operation is going: what it is working on, how much is done, of how much.
 /// The command line shows it as a progress bar (or plain lines); tests pass [`NO_PROGRESS`].

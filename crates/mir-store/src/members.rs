@@ -253,6 +253,7 @@ impl MemberRepo for Store {
         now: UnixTime,
     ) -> Result<(), StoreError> {
         // A co-chair keeps their "since" while they stay co-chair; losing the mark clears it.
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at, co_chair_since) \
              VALUES ($1, $2, $3, $4, $5, $6) \
@@ -266,8 +267,24 @@ impl MemberRepo for Store {
         .bind(i64::from(is_co_chair))
         .bind(now)
         .bind(is_co_chair.then_some(now))
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        // A new member of a partner takes part in its partnerships with the same role, and a
+        // new role there follows them (decision 0041).
+        sqlx::query(
+            "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at, via_organisation_id) \
+             SELECT pp.partnership_id, $2, $3, 0, $4, $1 FROM partnership_partners pp \
+             WHERE pp.organisation_id = $1 AND pp.accepted_at IS NOT NULL \
+             ON CONFLICT (organisation_id, person_id) DO UPDATE SET role = excluded.role \
+             WHERE memberships.via_organisation_id = excluded.via_organisation_id",
+        )
+        .bind(organisation_id)
+        .bind(person_id)
+        .bind(role.key())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 
@@ -305,11 +322,24 @@ impl MemberRepo for Store {
     }
 
     async fn remove_member(&self, organisation_id: i64, person_id: i64) -> Result<(), StoreError> {
+        let mut tx = self.begin_write().await?;
         sqlx::query("DELETE FROM memberships WHERE organisation_id = $1 AND person_id = $2")
             .bind(organisation_id)
             .bind(person_id)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        // Someone who leaves a partner leaves the partnerships they came into through it,
+        // unless they are the last administrator there (a group always keeps one).
+        sqlx::query(
+            "DELETE FROM memberships WHERE person_id = $2 AND via_organisation_id = $1 \
+             AND NOT (role = 'admin' AND (SELECT COUNT(*) FROM memberships a \
+               WHERE a.organisation_id = memberships.organisation_id AND a.role = 'admin') <= 1)",
+        )
+        .bind(organisation_id)
+        .bind(person_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
     }
 

@@ -21,6 +21,8 @@ pub struct PriorityRow {
     pub id: i64,
     pub record: PriorityRecord,
     pub updated_at: UnixTime,
+    /// The working group it was taken from (decision 0041).
+    pub from_group: Option<mir_domain::plan::GroupLink>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +231,8 @@ type PriorityTuple = (
     String,
     String,
     i64,
+    Option<String>,
+    Option<String>,
 );
 type ActionTuple = (
     i64,
@@ -400,8 +404,9 @@ impl PlanRepo for Store {
 
     async fn priorities(&self, organisation_id: i64) -> Result<Vec<PriorityRow>, StoreError> {
         let rows: Vec<PriorityTuple> = sqlx::query_as(
-            "SELECT id, title, statements, target, why, review_id, status, dropped_reason, updated_at \
-             FROM priorities WHERE organisation_id = $1 ORDER BY id",
+            "SELECT p.id, p.title, p.statements, p.target, p.why, p.review_id, p.status, p.dropped_reason, p.updated_at, \
+             g.slug, g.name FROM priorities p LEFT JOIN organisations g ON g.id = p.from_group_id \
+             WHERE p.organisation_id = $1 ORDER BY p.id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
@@ -419,6 +424,8 @@ impl PlanRepo for Store {
                     status,
                     dropped_reason,
                     updated_at,
+                    group_slug,
+                    group_name,
                 )| {
                     PriorityRow {
                         id,
@@ -432,6 +439,9 @@ impl PlanRepo for Store {
                             dropped_reason,
                         },
                         updated_at,
+                        from_group: group_slug
+                            .zip(group_name)
+                            .map(|(slug, name)| mir_domain::plan::GroupLink { slug, name }),
                     }
                 },
             )

@@ -110,19 +110,7 @@ impl SignUpRepo for Store {
         let base =
             OrgSlug::from_name(&sign_up.name).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.begin_write().await?;
-        // The first free slug: name, name-2, name-3…
-        let mut slug = base.as_str().to_owned();
-        for n in 2.. {
-            let taken: Option<i64> =
-                sqlx::query_scalar("SELECT id FROM organisations WHERE slug = $1")
-                    .bind(&slug)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-            if taken.is_none() {
-                break;
-            }
-            slug = format!("{}-{n}", base.as_str());
-        }
+        let slug = free_slug(&mut tx, &base).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisations (slug, name, kind, is_demo, created_at, status, website, commitment, \
              framework_slug, framework_version) VALUES ($1, $2, $3, 0, $4, $5, $6, $7, $8, $9) RETURNING id",
@@ -176,7 +164,8 @@ impl SignUpRepo for Store {
         );
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT id, slug, name, kind, website, commitment, framework_slug, framework_version, created_at \
-             FROM organisations WHERE status = $1 ORDER BY created_at, id",
+             FROM organisations WHERE status = $1 AND kind NOT IN ('partnership', 'working-group') \
+             ORDER BY created_at, id",
         )
         .bind(OrganisationStatus::AwaitingApproval.key())
         .fetch_all(&self.pool)
@@ -242,7 +231,9 @@ impl SignUpRepo for Store {
         now: UnixTime,
     ) -> Result<bool, StoreError> {
         let result = sqlx::query(
-            "UPDATE organisations SET status = $1, decision_reason = $2, decided_at = $3 WHERE id = $4 AND status = $5",
+            // A partnership waits for its partners, not for the national team (decision 0041).
+            "UPDATE organisations SET status = $1, decision_reason = $2, decided_at = $3 WHERE id = $4 AND status = $5 \
+             AND kind NOT IN ('partnership', 'working-group')",
         )
         .bind(status.key())
         .bind(reason)
@@ -357,4 +348,23 @@ impl SignUpRepo for Store {
         tx.commit().await?;
         Ok(row.filter(|_| taken == 1))
     }
+}
+
+/// The first free web address name for a new organisation: name, name-2, name-3…
+pub(crate) async fn free_slug(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    base: &OrgSlug,
+) -> Result<String, StoreError> {
+    let mut slug = base.as_str().to_owned();
+    for n in 2.. {
+        let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM organisations WHERE slug = $1")
+            .bind(&slug)
+            .fetch_optional(&mut **tx)
+            .await?;
+        if taken.is_none() {
+            break;
+        }
+        slug = format!("{}-{n}", base.as_str());
+    }
+    Ok(slug)
 }

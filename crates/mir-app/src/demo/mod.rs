@@ -143,6 +143,8 @@ pub async fn load_demo_data(
          + mir_store::SearchRepo
          + mir_store::StoryRepo
          + mir_store::LiveRepo
+         + mir_store::PartnershipRepo
+         + mir_store::WorkingGroupRepo
          + AuditRepo
          + Sync
      ),
@@ -306,6 +308,7 @@ async fn load_demo_directory(
                         status: mir_domain::plan::PriorityStatus::InProgress,
                         dropped_reason: String::new(),
                         actions: Vec::new(),
+                        from_group: None,
                     }
                 })
                 .collect(),

@@ -394,6 +394,7 @@ pub(super) fn snapshot_of(priorities: &[DraftPriority]) -> PlanSnapshot {
                         status: *status,
                     })
                     .collect(),
+                from_group: p.row.from_group.clone(),
             })
             .collect(),
     }

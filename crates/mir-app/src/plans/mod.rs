@@ -37,6 +37,8 @@ pub trait PlanStore:
     + DirectoryRepo
     + mir_store::SearchRepo
     + mir_store::StoryRepo
+    + mir_store::PartnershipRepo
+    + mir_store::WorkingGroupRepo
     + Sync
 {
 }
@@ -51,6 +53,8 @@ impl<
         + DirectoryRepo
         + mir_store::SearchRepo
         + mir_store::StoryRepo
+        + mir_store::PartnershipRepo
+        + mir_store::WorkingGroupRepo
         + Sync,
 > PlanStore for T
 {
@@ -179,7 +183,7 @@ pub async fn draft_snapshot_json(
     serde_json::to_string(&snapshot_of(&priorities)).map_err(|e| corrupt(e.to_string()))
 }
 
-fn parse_snapshot(json: &str) -> Result<PlanSnapshot, AppError> {
+pub(crate) fn parse_snapshot(json: &str) -> Result<PlanSnapshot, AppError> {
     serde_json::from_str(json).map_err(|e| corrupt(format!("plan snapshot: {e}")))
 }
 

@@ -48,6 +48,14 @@ pub struct PublicPlan {
     pub can_receive: bool,
     /// The council areas it serves (codes), so the page says where it works.
     pub areas: Vec<String>,
+    /// For a partnership: the organisations that accepted (decision 0041).
+    pub partners: Vec<mir_store::Partner>,
+    /// The public partnerships it is a partner in.
+    pub partnerships: Vec<mir_store::PartnershipLink>,
+    /// For a working group: the board it belongs to.
+    pub board: Option<mir_store::WorkingGroup>,
+    /// Its working groups.
+    pub working_groups: Vec<mir_store::WorkingGroup>,
 }
 
 /// A position agreed in a review and confirmed by both co-chairs, as the public sees it.
@@ -192,6 +200,20 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         .collect();
     let can_receive = crate::relay::can_receive_messages(store, profile.id).await?;
     let areas = store.organisation_areas(profile.id).await?;
+    let partners = store
+        .partners(profile.id)
+        .await?
+        .into_iter()
+        .filter(|p| p.accepted_at.is_some())
+        .collect();
+    let partnerships = store
+        .partnerships_of(profile.id)
+        .await?
+        .into_iter()
+        .filter(|l| l.accepted_at.is_some() && l.status.is_public())
+        .collect();
+    let board = store.board_of(profile.id).await?;
+    let working_groups = store.working_groups(profile.id).await?;
     Ok(PublicPlan {
         profile,
         framework,
@@ -202,6 +224,10 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         lived_experience_co_chair,
         can_receive,
         areas,
+        partners,
+        partnerships,
+        board,
+        working_groups,
     })
 }
 

@@ -1,0 +1,210 @@
+//! Working groups under a board (decision 0041): a Direct Payments group, a carers'
+//! partnership board. Each has its own members, co-chairs (one an Expert by Experience or a
+//! carer), priorities and published plan, with its own page and feed. The board's plan
+//! workspace offers the groups' published priorities; taken in, one appears in the board's
+//! plan under the group's name once the board's co-chairs approve that plan.
+
+use mir_domain::organisation::OrganisationKind;
+use mir_domain::plan::SnapshotPriority;
+use mir_domain::validation::FieldErrors;
+use mir_store::{ActionRecord, Member, OrganisationRef, PriorityRecord, WorkingGroup};
+use serde_json::json;
+
+use crate::AppError;
+use crate::audit::record;
+use crate::members::mine;
+use crate::plans::{PlanStore, public_plan};
+use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
+
+/// A working group's published priority the board has not taken into its plan yet.
+#[derive(Debug, Clone)]
+pub struct GroupOffer {
+    pub group: WorkingGroup,
+    pub priority: SnapshotPriority,
+}
+
+/// A group's working groups, the board above it, and what the groups offer its plan.
+#[derive(Debug, Clone)]
+pub struct WorkingGroups {
+    pub organisation: OrganisationRef,
+    pub me: Member,
+    pub groups: Vec<WorkingGroup>,
+    /// The board, when this is a working group.
+    pub board: Option<WorkingGroup>,
+    pub offers: Vec<GroupOffer>,
+    pub can_form: bool,
+    pub can_take: bool,
+}
+
+/// What the working groups page shows; every member may see it.
+pub async fn overview(
+    store: &impl PlanStore,
+    actor: &Actor,
+    slug: &str,
+) -> Result<WorkingGroups, AppError> {
+    let (organisation, me) = mine(store, actor, slug).await?;
+    authorize_in_group(me.role, me.is_co_chair, GroupAction::SeeWorkspace)?;
+    let groups = store.working_groups(organisation.id).await?;
+    let board = store.board_of(organisation.id).await?;
+    let taken = store.taken_from_groups(organisation.id).await?;
+    let mut offers = Vec::new();
+    for group in &groups {
+        let Ok(plan) = public_plan(store, &group.slug).await else {
+            continue;
+        };
+        let Some(current) = plan.current else {
+            continue;
+        };
+        for priority in current.plan.priorities {
+            if !taken.contains(&(group.id, priority.id)) {
+                offers.push(GroupOffer {
+                    group: group.clone(),
+                    priority,
+                });
+            }
+        }
+    }
+    // One level: a working group has no working groups of its own.
+    let is_group = store
+        .organisation_named(&organisation.slug)
+        .await?
+        .is_some_and(|(_, _, _, kind, _)| kind == OrganisationKind::WorkingGroup.key());
+    Ok(WorkingGroups {
+        can_form: group_permits(me.role, me.is_co_chair, GroupAction::ManageMembers)
+            && !is_group
+            && organisation.status.is_public(),
+        can_take: group_permits(me.role, me.is_co_chair, GroupAction::EditPlan),
+        organisation,
+        me,
+        groups,
+        board,
+        offers,
+    })
+}
+
+/// An administrator makes a working group under the board; they are its first administrator
+/// and invite its members. Returns its slug.
+pub async fn form(
+    store: &impl PlanStore,
+    actor: &Actor,
+    slug: &str,
+    name: &str,
+    description: &str,
+) -> Result<String, AppError> {
+    let ours = overview(store, actor, slug).await?;
+    authorize_in_group(ours.me.role, ours.me.is_co_chair, GroupAction::ManageMembers)?;
+    if !ours.can_form {
+        return Err(AppError::Conflict(
+            "a working group cannot have working groups of its own, and a board must be public first"
+                .into(),
+        ));
+    }
+    let mut errors = FieldErrors::new();
+    let name = name.trim();
+    if name.is_empty() {
+        errors.add("name", "Enter the working group's name");
+    } else if let Err(e) = mir_domain::organisation::sign_up::name(name) {
+        errors.merge(e);
+    }
+    let description = match mir_domain::organisation::sign_up::description(description) {
+        Ok(Some(d)) => d,
+        Ok(None) => {
+            errors.add(
+                "description",
+                "Say in a sentence or two what the working group works on",
+            );
+            String::new()
+        }
+        Err(e) => {
+            errors.merge(e);
+            String::new()
+        }
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let (id, new_slug) = store
+        .form_working_group(
+            ours.organisation.id,
+            name,
+            &description,
+            ours.me.person_id,
+            mir_store::now(),
+        )
+        .await?;
+    let detail = json!({"working_group": new_slug});
+    record(store, Some(ours.organisation.id), actor, "working group formed", detail.clone())
+        .await?;
+    record(store, Some(id), actor, "working group formed", detail).await?;
+    crate::search::reindex(store, &new_slug).await?;
+    Ok(new_slug)
+}
+
+/// Takes a working group's published priority, with its actions, into the board's draft plan.
+/// Returns its title.
+pub async fn take(
+    store: &impl PlanStore,
+    actor: &Actor,
+    slug: &str,
+    group_slug: &str,
+    priority_id: i64,
+) -> Result<String, AppError> {
+    let ours = overview(store, actor, slug).await?;
+    authorize_in_group(ours.me.role, ours.me.is_co_chair, GroupAction::EditPlan)?;
+    let offer = ours
+        .offers
+        .iter()
+        .find(|o| o.group.slug == group_slug && o.priority.id == priority_id)
+        .ok_or_else(|| {
+            AppError::Conflict(
+                "that priority is not on offer: it was taken already, or the group has not published it"
+                    .into(),
+            )
+        })?;
+    let p = &offer.priority;
+    let record_of = PriorityRecord {
+        title: p.title.clone(),
+        statements: p.statements.clone(),
+        target: p.target.clone(),
+        why: p.why.clone(),
+        review_id: None,
+        status: p.status.key().to_owned(),
+        dropped_reason: p.dropped_reason.clone(),
+    };
+    let actions: Vec<ActionRecord> = p
+        .actions
+        .iter()
+        .map(|a| ActionRecord {
+            what: a.what.clone(),
+            lead: a.lead.clone(),
+            involved: a.involved.clone(),
+            due_on: a.due_on.clone(),
+            review_on: a.review_on.clone(),
+            status: a.status.key().to_owned(),
+        })
+        .collect();
+    let Some(id) = store
+        .take_group_priority(
+            ours.organisation.id,
+            offer.group.id,
+            p.id,
+            &record_of,
+            &actions,
+            mir_store::now(),
+        )
+        .await?
+    else {
+        return Err(AppError::Conflict(
+            "that priority was taken into the plan meanwhile".into(),
+        ));
+    };
+    record(
+        store,
+        Some(ours.organisation.id),
+        actor,
+        "priority taken from a working group",
+        json!({"priority": id, "group": offer.group.slug, "group_priority": p.id}),
+    )
+    .await?;
+    Ok(p.title.clone())
+}

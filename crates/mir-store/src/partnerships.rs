@@ -1,0 +1,304 @@
+//! Partnerships: one plan owned by several signed-up organisations (decision 0041).
+//!
+//! A partnership is an organisation of its own (kind `partnership`), so its reviews, plan,
+//! co-chairs and approvals are those of any group. Its partners are listed here; each joins
+//! when its own administrator accepts, and its members then take part in the partnership with
+//! the role they have in their organisation (their membership row names the partner they came
+//! through, and goes when they leave it).
+
+use std::future::Future;
+
+use mir_domain::organisation::{OrgSlug, OrganisationKind, OrganisationStatus};
+
+use crate::sign_up::free_slug;
+use crate::{Store, StoreError, UnixTime};
+
+/// An organisation in a partnership, or invited to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Partner {
+    pub organisation_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub invited_at: UnixTime,
+    /// When its administrator accepted; `None` while it is invited.
+    pub accepted_at: Option<UnixTime>,
+}
+
+/// A partnership an organisation is in or is invited to, as the organisation sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartnershipLink {
+    pub partnership_id: i64,
+    pub slug: String,
+    pub name: String,
+    pub status: OrganisationStatus,
+    pub accepted_at: Option<UnixTime>,
+}
+
+pub trait PartnershipRepo {
+    /// Forms a partnership: the founding organisation is its first partner (its members join
+    /// with their roles), the other is invited. It works in the founder's places and uses its
+    /// framework, and waits (not public) until another partner accepts. Returns (id, slug).
+    fn form_partnership(
+        &self,
+        name: &str,
+        founder_id: i64,
+        invited_id: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<(i64, String), StoreError>> + Send;
+    /// Invites one more organisation; `false` if it is in or invited already.
+    fn invite_partner(
+        &self,
+        partnership_id: i64,
+        organisation_id: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// The partners, those who accepted first, then the invited.
+    fn partners(
+        &self,
+        partnership_id: i64,
+    ) -> impl Future<Output = Result<Vec<Partner>, StoreError>> + Send;
+    /// The partnerships an organisation is in or invited to.
+    fn partnerships_of(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Vec<PartnershipLink>, StoreError>> + Send;
+    /// The organisation's administrator accepts: its members join with their roles, its
+    /// places are added, and the partnership is public from now. `false` if it was not invited
+    /// (or had accepted already).
+    fn accept_partnership(
+        &self,
+        partnership_id: i64,
+        organisation_id: i64,
+        now: UnixTime,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    /// An organisation by its web address name or its exact name (any case), to invite it:
+    /// (id, slug, name, kind, status).
+    fn organisation_named(
+        &self,
+        name_or_slug: &str,
+    ) -> impl Future<Output = Result<Option<(i64, String, String, String, String)>, StoreError>> + Send;
+    /// The administrator says no: the invitation goes. `false` if there was none waiting.
+    fn decline_partnership(
+        &self,
+        partnership_id: i64,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+}
+
+/// Adds the organisation's members to the partnership with their roles (never as co-chairs:
+/// the partnership chooses its own). Someone already in keeps their place.
+async fn bring_members(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    partnership_id: i64,
+    organisation_id: i64,
+    now: UnixTime,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at, via_organisation_id) \
+         SELECT $1, m.person_id, m.role, 0, $3, $2 FROM memberships m WHERE m.organisation_id = $2 \
+         ON CONFLICT (organisation_id, person_id) DO NOTHING",
+    )
+    .bind(partnership_id)
+    .bind(organisation_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Adds the organisation's places to the partnership's, so it is found there on the map.
+async fn bring_areas(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    partnership_id: i64,
+    organisation_id: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO organisation_areas (organisation_id, area_code) \
+         SELECT $1, a.area_code FROM organisation_areas a WHERE a.organisation_id = $2 \
+         ON CONFLICT (organisation_id, area_code) DO NOTHING",
+    )
+    .bind(partnership_id)
+    .bind(organisation_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+impl PartnershipRepo for Store {
+    async fn form_partnership(
+        &self,
+        name: &str,
+        founder_id: i64,
+        invited_id: i64,
+        now: UnixTime,
+    ) -> Result<(i64, String), StoreError> {
+        let base = OrgSlug::from_name(name).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let mut tx = self.begin_write().await?;
+        let slug = free_slug(&mut tx, &base).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO organisations (slug, name, kind, is_demo, created_at, status, framework_slug, framework_version) \
+             SELECT $1, $2, $3, f.is_demo, $4, $5, f.framework_slug, f.framework_version \
+             FROM organisations f WHERE f.id = $6 RETURNING id",
+        )
+        .bind(&slug)
+        .bind(name)
+        .bind(OrganisationKind::Partnership.key())
+        .bind(now)
+        .bind(OrganisationStatus::AwaitingApproval.key())
+        .bind(founder_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        for (organisation_id, accepted_at) in [(founder_id, Some(now)), (invited_id, None)] {
+            sqlx::query(
+                "INSERT INTO partnership_partners (partnership_id, organisation_id, invited_at, accepted_at) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(id)
+            .bind(organisation_id)
+            .bind(now)
+            .bind(accepted_at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        bring_members(&mut tx, id, founder_id, now).await?;
+        bring_areas(&mut tx, id, founder_id).await?;
+        tx.commit().await?;
+        self.forget_public_index();
+        Ok((id, slug))
+    }
+
+    async fn invite_partner(
+        &self,
+        partnership_id: i64,
+        organisation_id: i64,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO partnership_partners (partnership_id, organisation_id, invited_at) \
+             VALUES ($1, $2, $3) ON CONFLICT (partnership_id, organisation_id) DO NOTHING",
+        )
+        .bind(partnership_id)
+        .bind(organisation_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn partners(&self, partnership_id: i64) -> Result<Vec<Partner>, StoreError> {
+        let rows: Vec<(i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
+            "SELECT o.id, o.slug, o.name, o.kind, pp.invited_at, pp.accepted_at \
+             FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id \
+             WHERE pp.partnership_id = $1 \
+             ORDER BY CASE WHEN pp.accepted_at IS NULL THEN 1 ELSE 0 END, pp.accepted_at, o.name",
+        )
+        .bind(partnership_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(organisation_id, slug, name, kind, invited_at, accepted_at)| Partner {
+                    organisation_id,
+                    slug,
+                    name,
+                    kind,
+                    invited_at,
+                    accepted_at,
+                },
+            )
+            .collect())
+    }
+
+    async fn partnerships_of(
+        &self,
+        organisation_id: i64,
+    ) -> Result<Vec<PartnershipLink>, StoreError> {
+        let rows: Vec<(i64, String, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT o.id, o.slug, o.name, o.status, pp.accepted_at \
+             FROM partnership_partners pp JOIN organisations o ON o.id = pp.partnership_id \
+             WHERE pp.organisation_id = $1 ORDER BY o.name, o.id",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(partnership_id, slug, name, status, accepted_at)| {
+                Ok(PartnershipLink {
+                    partnership_id,
+                    slug,
+                    name,
+                    status: crate::members::organisation_status(&status)?,
+                    accepted_at,
+                })
+            })
+            .collect()
+    }
+
+    async fn accept_partnership(
+        &self,
+        partnership_id: i64,
+        organisation_id: i64,
+        now: UnixTime,
+    ) -> Result<bool, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let accepted = sqlx::query(
+            "UPDATE partnership_partners SET accepted_at = $3 \
+             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL",
+        )
+        .bind(partnership_id)
+        .bind(organisation_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        if accepted.rows_affected() != 1 {
+            tx.rollback().await?;
+            return Ok(false);
+        }
+        bring_members(&mut tx, partnership_id, organisation_id, now).await?;
+        bring_areas(&mut tx, partnership_id, organisation_id).await?;
+        // A second partner's yes is what makes it public: nobody names a partnership alone.
+        sqlx::query(
+            "UPDATE organisations SET status = $2, decided_at = $3 WHERE id = $1 AND status = $4",
+        )
+        .bind(partnership_id)
+        .bind(OrganisationStatus::Approved.key())
+        .bind(now)
+        .bind(OrganisationStatus::AwaitingApproval.key())
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.forget_public_index();
+        Ok(true)
+    }
+
+    async fn organisation_named(
+        &self,
+        name_or_slug: &str,
+    ) -> Result<Option<(i64, String, String, String, String)>, StoreError> {
+        Ok(sqlx::query_as(
+            "SELECT id, slug, name, kind, status FROM organisations \
+             WHERE slug = $1 OR LOWER(name) = LOWER($1) ORDER BY CASE WHEN slug = $1 THEN 0 ELSE 1 END, id LIMIT 1",
+        )
+        .bind(name_or_slug)
+        .fetch_optional(&self.pool)
+        .await?)
+    }
+
+    async fn decline_partnership(
+        &self,
+        partnership_id: i64,
+        organisation_id: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM partnership_partners \
+             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL",
+        )
+        .bind(partnership_id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+}
