@@ -61,15 +61,6 @@ fn invalid(field: &'static str, message: impl Into<String>) -> AppError {
     AppError::Invalid(errors)
 }
 
-async fn kind_of(store: &impl PartnershipRepo, slug: &str) -> Result<OrganisationKind, AppError> {
-    let (_, _, _, kind, _) = store
-        .organisation_named(slug)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    kind.parse()
-        .map_err(|e: mir_domain::organisation::UnknownKind| AppError::Internal(e.to_string()))
-}
-
 /// What the partnerships page shows; every member may see it.
 pub async fn overview(
     store: &impl PartnershipStore,
@@ -78,7 +69,7 @@ pub async fn overview(
 ) -> Result<Partnerships, AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
     authorize_in_group(me.role, me.is_co_chair, GroupAction::SeeWorkspace)?;
-    let kind = kind_of(store, &organisation.slug).await?;
+    let kind = organisation.kind;
     let (partners, links) = if kind == OrganisationKind::Partnership {
         (store.partners(organisation.id).await?, Vec::new())
     } else {

@@ -4,7 +4,6 @@
 //! workspace offers the groups' published priorities; taken in, one appears in the board's
 //! plan under the group's name once the board's co-chairs approve that plan.
 
-use mir_domain::organisation::OrganisationKind;
 use mir_domain::plan::SnapshotPriority;
 use mir_domain::validation::FieldErrors;
 use mir_store::{ActionRecord, Member, OrganisationRef, PriorityRecord, WorkingGroup};
@@ -65,10 +64,7 @@ pub async fn overview(
         }
     }
     // One level: a working group has no working groups of its own.
-    let is_group = store
-        .organisation_named(&organisation.slug)
-        .await?
-        .is_some_and(|(_, _, _, kind, _)| kind == OrganisationKind::WorkingGroup.key());
+    let is_group = organisation.is_working_group();
     Ok(WorkingGroups {
         can_form: group_permits(me.role, me.is_co_chair, GroupAction::ManageMembers)
             && !is_group

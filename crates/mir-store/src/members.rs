@@ -2,7 +2,7 @@
 
 use std::future::Future;
 
-use mir_domain::organisation::{OrganisationStatus, Role};
+use mir_domain::organisation::{OrganisationKind, OrganisationStatus, Role};
 
 use crate::{Store, StoreError, UnixTime};
 
@@ -13,6 +13,18 @@ pub struct OrganisationRef {
     pub slug: String,
     pub name: String,
     pub status: OrganisationStatus,
+    /// A partnership or a working group is formed, not signed up (decision 0041).
+    pub kind: OrganisationKind,
+}
+
+impl OrganisationRef {
+    pub fn is_partnership(&self) -> bool {
+        self.kind == OrganisationKind::Partnership
+    }
+
+    pub fn is_working_group(&self) -> bool {
+        self.kind == OrganisationKind::WorkingGroup
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,7 +212,7 @@ impl MemberRepo for Store {
         slug: &str,
     ) -> Result<Option<OrganisationRef>, StoreError> {
         let row =
-            sqlx::query_as("SELECT id, slug, name, status FROM organisations WHERE slug = $1")
+            sqlx::query_as("SELECT id, slug, name, status, kind FROM organisations WHERE slug = $1")
                 .bind(slug)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -208,7 +220,7 @@ impl MemberRepo for Store {
     }
 
     async fn organisation_by_id(&self, id: i64) -> Result<Option<OrganisationRef>, StoreError> {
-        let row = sqlx::query_as("SELECT id, slug, name, status FROM organisations WHERE id = $1")
+        let row = sqlx::query_as("SELECT id, slug, name, status, kind FROM organisations WHERE id = $1")
             .bind(id)
             .fetch_optional(&self.pool)
             .await?;
@@ -484,15 +496,18 @@ impl MemberRepo for Store {
     }
 }
 
-/// An organisation's row `(id, slug, name, status)` as its members see it.
+/// An organisation's row `(id, slug, name, status, kind)` as its members see it.
 fn organisation_ref(
-    (id, slug, name, status): (i64, String, String, String),
+    (id, slug, name, status, kind): (i64, String, String, String, String),
 ) -> Result<OrganisationRef, StoreError> {
     Ok(OrganisationRef {
         id,
         slug,
         name,
         status: organisation_status(&status)?,
+        kind: kind
+            .parse()
+            .map_err(|e: mir_domain::organisation::UnknownKind| StoreError::Corrupt(e.to_string()))?,
     })
 }
 

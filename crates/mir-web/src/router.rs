@@ -29,8 +29,8 @@ use crate::middleware::{
 };
 use crate::negotiate::NotKept;
 use crate::routes::{
-    account, admin, contact, find, frameworks, home, info, live, moving, ops, plans, relay,
-    reviews, sign_in, sign_up, stories, workspace,
+    account, admin, contact, find, frameworks, home, info, live, moving, ops, partnerships, plans,
+    relay, reviews, sign_in, sign_up, stories, working_groups, workspace,
 };
 use crate::{AppState, assets};
 
@@ -173,6 +173,26 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/manage/organisations/{slug}/framework/move",
             post(moving::agree),
+        )
+        .route(
+            "/manage/organisations/{slug}/partnerships",
+            get(partnerships::show).post(partnerships::form_one),
+        )
+        .route(
+            "/manage/organisations/{slug}/partnerships/invite",
+            post(partnerships::invite),
+        )
+        .route(
+            "/manage/organisations/{slug}/partnerships/{partnership}/answer",
+            post(partnerships::answer),
+        )
+        .route(
+            "/manage/organisations/{slug}/working-groups",
+            get(working_groups::show).post(working_groups::form_one),
+        )
+        .route(
+            "/manage/organisations/{slug}/working-groups/take",
+            post(working_groups::take),
         )
         .route(
             "/manage/organisations/{slug}/reviews",

@@ -17,9 +17,11 @@ use crate::policy::Actor;
 
 mod group;
 mod live;
+mod partnership;
 
 use group::load_demo_group;
 pub use live::DEMO_OPEN_CODE;
+pub use partnership::{DEMO_PARTNER_ADMINS, DEMO_PARTNERSHIP_SLUG, DEMO_WORKING_GROUP_SLUG};
 /// The demonstration framework shipped with the code, with its pictures.
 pub const DEMO_FRAMEWORK: &str =
     include_str!("../../../../frameworks/demonstration/framework.toml");
@@ -201,6 +203,16 @@ pub async fn load_demo_data(
     {
         load_demo_group(store, &meta.slug, &meta.version, now).await?;
         report.group_added = true;
+    }
+    // After the group, whose members take part in it; added to older demonstration databases.
+    if store
+        .set_meta_if_absent("demo_partnership_loaded_at", &now.to_string())
+        .await?
+    {
+        partnership::load_demo_partnership(store, now).await?;
+        for slug in [DEMO_PARTNERSHIP_SLUG, DEMO_WORKING_GROUP_SLUG] {
+            crate::search::reindex(store, slug).await?;
+        }
     }
     // Added after the group, so a demonstration database made before live sessions gets them.
     if store

@@ -18,9 +18,7 @@ use crate::error::WebError;
 use crate::page::{PageContext, ok};
 
 fn kind_label(key: &str) -> &'static str {
-    OrganisationKind::ALL
-        .into_iter()
-        .find(|k| k.key() == key)
+    key.parse::<OrganisationKind>()
         .map_or("Organisation", OrganisationKind::label)
 }
 

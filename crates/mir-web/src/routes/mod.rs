@@ -11,12 +11,14 @@ pub mod info;
 pub mod live;
 pub mod moving;
 pub mod ops;
+pub mod partnerships;
 pub mod plans;
 pub mod relay;
 pub mod reviews;
 pub mod sign_in;
 pub mod sign_up;
 pub mod stories;
+pub mod working_groups;
 pub mod workspace;
 
 use std::net::SocketAddr;

@@ -99,9 +99,10 @@ impl PublicPage {
     }
 
     fn kind_label(&self) -> &'static str {
-        mir_domain::organisation::OrganisationKind::ALL
-            .into_iter()
-            .find(|k| k.key() == self.plan.profile.kind)
+        self.plan
+            .profile
+            .kind
+            .parse::<mir_domain::organisation::OrganisationKind>()
             .map_or("Organisation", |k| k.label())
     }
 
