@@ -8,8 +8,7 @@
 use mir_domain::organisation::{OrganisationKind, OrganisationStatus, Role};
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    EmailPreferenceRepo, Member, OrganisationRef, Partner,
-    PartnershipLink, PartnershipRepo,
+    EmailPreferenceRepo, Member, OrganisationRef, Partner, PartnershipLink, PartnershipRepo,
 };
 use serde_json::json;
 
@@ -166,7 +165,11 @@ pub async fn form(
     partner: &str,
 ) -> Result<String, AppError> {
     let ours = overview(store, actor, slug).await?;
-    authorize_in_group(ours.me.role, ours.me.is_co_chair, GroupAction::ManageMembers)?;
+    authorize_in_group(
+        ours.me.role,
+        ours.me.is_co_chair,
+        GroupAction::ManageMembers,
+    )?;
     if !ours.can_form() {
         return Err(AppError::Conflict(
             "only an approved organisation that signed up can form a partnership".into(),
@@ -192,15 +195,17 @@ pub async fn form(
         return Err(AppError::Invalid(errors));
     };
     let (id, new_slug) = store
-        .form_partnership(
-            name,
-            ours.organisation.id,
-            partner_id,
-            mir_store::now(),
-        )
+        .form_partnership(name, ours.organisation.id, partner_id, mir_store::now())
         .await?;
     let detail = json!({"partnership": new_slug, "invited": partner_slug});
-    record(store, Some(ours.organisation.id), actor, "partnership formed", detail.clone()).await?;
+    record(
+        store,
+        Some(ours.organisation.id),
+        actor,
+        "partnership formed",
+        detail.clone(),
+    )
+    .await?;
     record(store, Some(id), actor, "partnership formed", detail).await?;
     ask_to_accept(
         store,
@@ -223,7 +228,11 @@ pub async fn invite(
     partner: &str,
 ) -> Result<String, AppError> {
     let ours = overview(store, actor, slug).await?;
-    authorize_in_group(ours.me.role, ours.me.is_co_chair, GroupAction::ManageMembers)?;
+    authorize_in_group(
+        ours.me.role,
+        ours.me.is_co_chair,
+        GroupAction::ManageMembers,
+    )?;
     if !ours.is_partnership() {
         return Err(AppError::NotFound);
     }
@@ -267,7 +276,11 @@ pub async fn answer(
     accept: bool,
 ) -> Result<(String, String), AppError> {
     let ours = overview(store, actor, slug).await?;
-    authorize_in_group(ours.me.role, ours.me.is_co_chair, GroupAction::ManageMembers)?;
+    authorize_in_group(
+        ours.me.role,
+        ours.me.is_co_chair,
+        GroupAction::ManageMembers,
+    )?;
     let link = ours
         .links
         .iter()
@@ -296,7 +309,14 @@ pub async fn answer(
         "partnership declined"
     };
     let detail = json!({"partnership": link.slug, "partner": ours.organisation.slug});
-    record(store, Some(ours.organisation.id), actor, action, detail.clone()).await?;
+    record(
+        store,
+        Some(ours.organisation.id),
+        actor,
+        action,
+        detail.clone(),
+    )
+    .await?;
     record(store, Some(link.partnership_id), actor, action, detail).await?;
     // Now public: found by its partners' names too.
     crate::search::reindex(store, &link.slug).await?;

@@ -88,7 +88,11 @@ pub async fn form(
     description: &str,
 ) -> Result<String, AppError> {
     let ours = overview(store, actor, slug).await?;
-    authorize_in_group(ours.me.role, ours.me.is_co_chair, GroupAction::ManageMembers)?;
+    authorize_in_group(
+        ours.me.role,
+        ours.me.is_co_chair,
+        GroupAction::ManageMembers,
+    )?;
     if !ours.can_form {
         return Err(AppError::Conflict(
             "a working group cannot have working groups of its own, and a board must be public first"
@@ -129,8 +133,14 @@ pub async fn form(
         )
         .await?;
     let detail = json!({"working_group": new_slug});
-    record(store, Some(ours.organisation.id), actor, "working group formed", detail.clone())
-        .await?;
+    record(
+        store,
+        Some(ours.organisation.id),
+        actor,
+        "working group formed",
+        detail.clone(),
+    )
+    .await?;
     record(store, Some(id), actor, "working group formed", detail).await?;
     crate::search::reindex(store, &new_slug).await?;
     Ok(new_slug)

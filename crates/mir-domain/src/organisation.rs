@@ -148,7 +148,10 @@ mod tests {
             assert_eq!(kind.key().parse::<OrganisationKind>(), Ok(kind));
         }
         assert!("bank".parse::<OrganisationKind>().is_err());
-        for joint in [OrganisationKind::Partnership, OrganisationKind::WorkingGroup] {
+        for joint in [
+            OrganisationKind::Partnership,
+            OrganisationKind::WorkingGroup,
+        ] {
             assert_eq!(joint.key().parse::<OrganisationKind>(), Ok(joint));
             // Formed from a workspace, never chosen when signing up.
             assert!(sign_up::kind(joint.key()).is_err());

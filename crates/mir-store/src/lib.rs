@@ -42,8 +42,8 @@ mod sessions;
 mod sign_up;
 mod store;
 mod stories;
-mod working_groups;
 pub mod testing;
+mod working_groups;
 
 pub use approvals::{ApprovalOutcome, ApprovalRepo, PlanApproval, PlanPublication, VersionRow};
 pub use audit::{AuditEvent, AuditRepo};
@@ -70,8 +70,8 @@ pub use maintenance::TableDigest;
 pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
-pub use partnerships::{Partner, PartnershipLink, PartnershipRepo};
 pub use outbox::{NewMail, OutboxRepo, OutboxReport, QueuedMail, StuckMail};
+pub use partnerships::{Partner, PartnershipLink, PartnershipRepo};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
 pub use plans::{

@@ -211,19 +211,21 @@ impl MemberRepo for Store {
         &self,
         slug: &str,
     ) -> Result<Option<OrganisationRef>, StoreError> {
-        let row =
-            sqlx::query_as("SELECT id, slug, name, status, kind FROM organisations WHERE slug = $1")
-                .bind(slug)
-                .fetch_optional(&self.pool)
-                .await?;
+        let row = sqlx::query_as(
+            "SELECT id, slug, name, status, kind FROM organisations WHERE slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(organisation_ref).transpose()
     }
 
     async fn organisation_by_id(&self, id: i64) -> Result<Option<OrganisationRef>, StoreError> {
-        let row = sqlx::query_as("SELECT id, slug, name, status, kind FROM organisations WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
+        let row =
+            sqlx::query_as("SELECT id, slug, name, status, kind FROM organisations WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         row.map(organisation_ref).transpose()
     }
 
@@ -507,7 +509,9 @@ fn organisation_ref(
         status: organisation_status(&status)?,
         kind: kind
             .parse()
-            .map_err(|e: mir_domain::organisation::UnknownKind| StoreError::Corrupt(e.to_string()))?,
+            .map_err(|e: mir_domain::organisation::UnknownKind| {
+                StoreError::Corrupt(e.to_string())
+            })?,
     })
 }
 

@@ -165,12 +165,14 @@ impl WorkingGroupRepo for Store {
             return Ok(None);
         }
         let id = insert_priority(&mut tx, parent_id, priority, now).await?;
-        sqlx::query("UPDATE priorities SET from_group_id = $2, from_priority_id = $3 WHERE id = $1")
-            .bind(id)
-            .bind(group_id)
-            .bind(group_priority_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE priorities SET from_group_id = $2, from_priority_id = $3 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(group_id)
+        .bind(group_priority_id)
+        .execute(&mut *tx)
+        .await?;
         for action in actions {
             insert_action(&mut tx, id, action, now).await?;
         }

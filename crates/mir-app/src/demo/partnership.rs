@@ -233,7 +233,13 @@ pub(super) async fn load_demo_partnership(
             now - 60 * DAY,
         )
         .await?;
-    publish(store, group, [(sam, "admin"), (robin, "expert")], now - 50 * DAY).await?;
+    publish(
+        store,
+        group,
+        [(sam, "admin"), (robin, "expert")],
+        now - 50 * DAY,
+    )
+    .await?;
 
     // The partnership's own priority, and the board's first one taken in, both published.
     store

@@ -126,12 +126,13 @@ pub async fn answer(
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
     let accept = field(&pairs, "answer") == "accept";
-    let answered =
-        partnerships::answer(&state.store, &actor, &slug, &partnership, accept).await;
+    let answered = partnerships::answer(&state.store, &actor, &slug, &partnership, accept).await;
     match form::answer(answered, "partnerships")? {
         Outcome::Done((name, joined)) if accept => Ok(form::saved(
             &session,
-            format!("You accepted: your organisation is a partner in {name}, and your members take part with their roles."),
+            format!(
+                "You accepted: your organisation is a partner in {name}, and your members take part with their roles."
+            ),
             &here(&joined),
         )),
         Outcome::Done((name, _)) => Ok(form::saved(

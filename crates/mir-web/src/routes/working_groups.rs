@@ -94,7 +94,9 @@ pub async fn take(
     match form::answer(taken, "offers")? {
         Outcome::Done(title) => Ok(form::saved(
             &session,
-            format!("“{title}” is in the draft plan. It is published when both co-chairs approve the plan."),
+            format!(
+                "“{title}” is in the draft plan. It is published when both co-chairs approve the plan."
+            ),
             &format!("/manage/organisations/{slug}/plan"),
         )),
         Outcome::Rejected(rejection) => {

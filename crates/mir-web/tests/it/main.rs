@@ -16,6 +16,7 @@ mod http;
 mod live;
 mod members;
 mod near;
+mod partnerships;
 mod plans;
 mod reviews;
 mod roles;
