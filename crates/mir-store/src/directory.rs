@@ -310,7 +310,7 @@ impl DirectoryRepo for Store {
         };
         let mut query = sqlx::query_as::<_, (String, i64)>(sqlx::AssertSqlSafe(format!(
             "SELECT a.area_code, COUNT(DISTINCT o.id) FROM organisation_areas a JOIN organisations o ON o.id = a.organisation_id \
-             WHERE o.status = 'approved' AND o.id IN ({on}) GROUP BY a.area_code ORDER BY a.area_code"
+             WHERE o.status = 'approved' AND o.kind <> 'working-group' AND o.id IN ({on}) GROUP BY a.area_code ORDER BY a.area_code"
         )));
         for s in statements {
             query = query.bind(s);

@@ -60,9 +60,10 @@ impl OrganisationRepo for Store {
     }
 
     async fn count_organisations(&self) -> Result<i64, StoreError> {
-        // Only approved organisations are public.
+        // Only approved organisations are public; a working group is counted in its board
+        // (decision 0041).
         let count =
-            sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE status = 'approved'")
+            sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE status = 'approved' AND kind <> 'working-group'")
                 .fetch_one(&self.pool)
                 .await?;
         Ok(count)
@@ -73,7 +74,7 @@ impl OrganisationRepo for Store {
         limit: i64,
     ) -> Result<Vec<OrganisationSummary>, StoreError> {
         let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-            "SELECT slug, name, kind, is_demo FROM organisations WHERE status = 'approved' \
+            "SELECT slug, name, kind, is_demo FROM organisations WHERE status = 'approved' AND kind <> 'working-group' \
              ORDER BY created_at DESC, id DESC LIMIT $1",
         )
         .bind(limit)

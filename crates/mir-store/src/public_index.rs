@@ -218,7 +218,7 @@ impl Store {
             "SELECT o.id, o.slug, o.name, o.kind, o.is_demo, o.last_public_change, ({areas}), ({statements}), \
              CAST(CASE WHEN EXISTS (SELECT 1 FROM published_priorities p WHERE p.organisation_id = o.id) \
              THEN 1 ELSE 0 END AS BIGINT) \
-             FROM organisations o WHERE o.status = 'approved' ORDER BY o.name, o.id"
+             FROM organisations o WHERE o.status = 'approved' AND o.kind <> 'working-group' ORDER BY o.name, o.id"
         )))
         .fetch_all(&self.pool)
         .await?;

@@ -21,7 +21,7 @@ async fn finding_organisations(app: &TestApp) {
     demo(app).await;
     let all = app.get("/organisations").await;
     assert_eq!(all.status, StatusCode::OK);
-    assert_eq!(names(&all).len(), 5);
+    assert_eq!(names(&all).len(), 6);
     let north_east_plans = app
         .get("/organisations?region=E12000001&plan=yes&sort=name")
         .await;
@@ -30,7 +30,8 @@ async fn finding_organisations(app: &TestApp) {
         [
             "Northgate People's Voice (demonstration)",
             "Oakfield Home Care (demonstration)",
-            "Riverside Council (demonstration)"
+            "Riverside Council (demonstration)",
+            "Riverside Health and Care Partnership (demonstration)"
         ]
     );
     let on_statement = app.get("/organisations?statement=FI-I1").await;
@@ -38,7 +39,8 @@ async fn finding_organisations(app: &TestApp) {
         names(&on_statement),
         [
             "Hillcrest Community NHS Trust (demonstration)",
-            "Oakfield Home Care (demonstration)"
+            "Oakfield Home Care (demonstration)",
+            "Riverside Health and Care Partnership (demonstration)"
         ]
     );
     let in_area = app
@@ -78,17 +80,22 @@ async fn finding_organisations(app: &TestApp) {
         .unwrap_or("")
         .to_owned();
     assert_eq!(
-        middlesbrough, "Middlesbrough: 1",
-        "Riverside's plan is counted there"
+        middlesbrough, "Middlesbrough: 2",
+        "Riverside's plan and its partnership's are counted there"
     );
     let csv = app.get("/map.csv?theme=FI").await;
     assert_eq!(csv.header("content-type"), "text/csv; charset=utf-8");
     let lines: Vec<&str> = csv.body.lines().collect();
     assert_eq!(lines.len(), 154);
     assert_eq!(lines[0], "code,council,region,organisations");
-    assert!(lines.contains(&"E08000035,\"Leeds\",\"Yorkshire and The Humber\",1"));
+    // Hillcrest, and the partnership it is in (which works where its partners do).
+    assert!(lines.contains(&"E08000035,\"Leeds\",\"Yorkshire and The Humber\",2"));
     assert!(
-        lines.contains(&"E06000002,\"Middlesbrough\",\"North East\",0"),
+        lines.contains(&"E06000002,\"Middlesbrough\",\"North East\",1"),
+        "the partnership's FI priority, not Riverside's own plan"
+    );
+    assert!(
+        lines.contains(&"E09000007,\"Camden\",\"London\",0"),
         "no FI priority there"
     );
 

@@ -131,8 +131,12 @@ async fn home_page_explains_making_it_real_and_shows_demo_organisations() {
     let html = response.html();
     assert!(text(&select(&html, "h1")[0]).contains("Good care and support"));
     assert!(response.body.contains("\"I\" statements"));
-    assert_eq!(text(&select(&html, ".stat")[0]), "5");
-    assert!(response.body.contains("Riverside Council (demonstration)"));
+    assert_eq!(text(&select(&html, ".stat")[0]), "6");
+    assert!(
+        response
+            .body
+            .contains("Riverside Health and Care Partnership (demonstration)")
+    );
     let easy_links = select(&html, "a[href='?view=easy']");
     assert!(!easy_links.is_empty(), "links to Easy Read");
     app.cleanup().await;
@@ -582,7 +586,7 @@ async fn demo_data_loads_once() {
     mir_app::demo::load_demo_data(&app.db.store)
         .await
         .expect("second");
-    assert_eq!(app.db.store.count_organisations().await.expect("count"), 5);
+    assert_eq!(app.db.store.count_organisations().await.expect("count"), 6);
     app.cleanup().await;
 }
 

@@ -37,10 +37,12 @@ async fn places_and_postcodes(app: &TestApp) {
     assert_eq!(redcar.status, StatusCode::OK);
     assert!(listed(&redcar, "#results").is_empty());
     let nearest = listed(&redcar, "#nearest");
+    // The partnership works where its partners do (decision 0041).
     assert_eq!(
-        nearest[..2],
+        nearest[..3],
         [
             "Riverside Council (demonstration)",
+            "Riverside Health and Care Partnership (demonstration)",
             "Oakfield Home Care (demonstration)"
         ],
         "{nearest:?}"
@@ -58,6 +60,7 @@ async fn places_and_postcodes(app: &TestApp) {
     assert_eq!(
         listed(&on_theme, "#nearest"),
         [
+            "Riverside Health and Care Partnership (demonstration)",
             "Oakfield Home Care (demonstration)",
             "Hillcrest Community NHS Trust (demonstration)"
         ]
@@ -116,7 +119,10 @@ async fn places_and_postcodes(app: &TestApp) {
     let home = app.get("/organisations?place=ts1+1aa").await;
     assert_eq!(
         listed(&home, "#results"),
-        ["Riverside Council (demonstration)"]
+        [
+            "Riverside Council (demonstration)",
+            "Riverside Health and Care Partnership (demonstration)"
+        ]
     );
     assert_eq!(
         listed(&home, "#nearest")[0],
@@ -197,6 +203,7 @@ async fn areas_next_door_and_the_map(app: &TestApp) {
         listed(&redcar, "#next-door"),
         [
             "Riverside Council (demonstration)",
+            "Riverside Health and Care Partnership (demonstration)",
             "Oakfield Home Care (demonstration)"
         ]
     );

@@ -435,6 +435,17 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{ws}/framework"),
             member,
         ),
+        // Partnerships and working groups (decision 0041): every member sees them.
+        (
+            "/manage/organisations/{slug}/partnerships",
+            format!("{ws}/partnerships"),
+            member,
+        ),
+        (
+            "/manage/organisations/{slug}/working-groups",
+            format!("{ws}/working-groups"),
+            member,
+        ),
         (
             "/manage/organisations/{slug}/reviews/{id}",
             rv.clone(),
@@ -773,6 +784,40 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             format!("{ws}/reviews"),
             "title=&scope=all",
             lead_clash,
+        ),
+        // Administrators form partnerships and working groups (Cedar waits for approval, so
+        // neither can be formed yet), invite partners (Cedar is not a partnership) and answer
+        // invitations (none waits); those who edit the plan take a working group's priority
+        // (none is on offer).
+        (
+            "/manage/organisations/{slug}/partnerships",
+            format!("{ws}/partnerships"),
+            "name=&partner=",
+            [nf, nf, no, no, no, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/partnerships/invite",
+            format!("{ws}/partnerships/invite"),
+            "partner=birch",
+            [nf, nf, no, no, no, nf, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/partnerships/{partnership}/answer",
+            format!("{ws}/partnerships/birch/answer"),
+            "answer=accept",
+            [nf, nf, no, no, no, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/working-groups",
+            format!("{ws}/working-groups"),
+            "name=&description=",
+            [nf, nf, no, no, no, clash, nf],
+        ),
+        (
+            "/manage/organisations/{slug}/working-groups/take",
+            format!("{ws}/working-groups/take"),
+            "group=birch&priority=1",
+            [nf, nf, clash, no, clash, clash, nf],
         ),
         // Co-chairs agree to move; version 9 is not on offer.
         (
