@@ -1262,6 +1262,87 @@ test("a live session: the facilitator opens it; three people join by code on pho
 });
 
 // Last, because it moves Riverside to the framework's second version for the rest of the run.
+test("partnerships and working groups: two administrators form a partnership; a working group's priority is taken into the partnership's plan and published by both co-chairs — keyboard only, no JavaScript, axe", async () => {
+  const noScript = { javaScriptEnabled: false };
+  const signIn = async (email, view = "") => {
+    const context = await browser.newContext(noScript);
+    const page = await context.newPage();
+    await page.goto(server.base + "/sign-in" + view);
+    await typeInto(page, "#email", email);
+    await typeInto(page, "#password", "making it real demo");
+    await Promise.all([page.waitForNavigation(), page.keyboard.press("Enter")]);
+    return { context, page };
+  };
+  // Sam, Riverside's administrator, forms a partnership with the NHS trust.
+  const sam = await signIn("sam.admin@demo.example.org");
+  let page = sam.page;
+  await pressEnterOn(page, "main a:text('Riverside Council (demonstration)')");
+  await pressEnterOn(page, "main a:has-text('Partnerships: one plan owned with other organisations')");
+  await assertNoAxeViolationsWithoutScript(page, "partnerships-none");
+  await typeInto(page, "#name", "Riverside Carers Partnership");
+  await typeInto(page, "#partner", "Nowhere Trust");
+  await pressEnterOn(page, "button:text('Form the partnership')");
+  assert.match(await page.locator(".error-summary").innerText(), /could not find an organisation called “Nowhere Trust”/);
+  assert.equal(await page.inputValue("#name"), "Riverside Carers Partnership", "what was typed stays");
+  await assertNoAxeViolationsWithoutScript(page, "partnerships-form-error");
+  await page.fill("#partner", "");
+  await typeInto(page, "#partner", "Hillcrest Community NHS Trust (demonstration)");
+  await pressEnterOn(page, "button:text('Form the partnership')");
+  assert.match(await page.locator(".notification-banner").innerText(), /public once they do/);
+  assert.match(await page.locator("main").innerText(), /Invited/);
+  await assertNoAxeViolationsWithoutScript(page, "partnership-waiting");
+  const visitor = await browser.newContext(noScript);
+  const pub = await visitor.newPage();
+  const notYet = await pub.goto(server.base + "/organisations/riverside-carers-partnership");
+  assert.equal(notYet.status(), 404, "not public before the partner accepts");
+
+  // Nia, the trust's administrator, accepts for the trust.
+  const nia = await signIn("nia.admin@demo.example.org");
+  page = nia.page;
+  await pressEnterOn(page, "main a:text('Hillcrest Community NHS Trust (demonstration)')");
+  await pressEnterOn(page, "main a:has-text('Partnerships: one plan owned with other organisations')");
+  await assertNoAxeViolationsWithoutScript(page, "partnership-invitation");
+  await pressEnterOn(page, "button:has-text('Accept Riverside Carers Partnership')");
+  assert.match(await page.locator(".notification-banner").innerText(), /your organisation is a partner in Riverside Carers Partnership/);
+  await pub.goto(server.base + "/organisations/riverside-carers-partnership");
+  const partners = await pub.locator("#partners").innerText();
+  assert.match(partners, /Riverside Council \(demonstration\)/);
+  assert.match(partners, /Hillcrest Community NHS Trust \(demonstration\)/);
+  await assertNoAxeViolationsWithoutScript(pub, "partnership-public");
+
+  // Priya (staff of the council, so of the demonstration partnership) takes the Direct
+  // Payments board's second priority into the partnership's plan.
+  const priya = await signIn("priya.staff@demo.example.org");
+  page = priya.page;
+  await pressEnterOn(page, "main a:text('Riverside Health and Care Partnership (demonstration)')");
+  await pressEnterOn(page, "main a:has-text('Working groups, and the priorities they published')");
+  await assertNoAxeViolationsWithoutScript(page, "working-group-offers");
+  await pressEnterOn(page, "button:has-text('Take into our draft plan: Payments that arrive on time')");
+  assert.match(await page.locator(".notification-banner").innerText(), /is in the draft plan/);
+  assert.match(await page.locator("main").innerText(), /From the working group Direct Payments board/);
+  await assertNoAxeViolationsWithoutScript(page, "partnership-draft-with-group-priority");
+
+  // Both co-chairs of the partnership approve: Nia, then Alex in Easy Read.
+  page = nia.page;
+  await page.goto(server.base + "/manage/organisations/riverside-health-and-care-partnership-demonstration/plan");
+  await pressEnterOn(page, "#approve-button");
+  await pub.goto(server.base + "/organisations/riverside-health-and-care-partnership-demonstration");
+  assert.doesNotMatch(await pub.locator("main").innerText(), /Payments that arrive on time/, "not public after one co-chair");
+  const alex = await signIn("alex.expert@demo.example.org");
+  await alex.page.goto(server.base + "/manage/organisations/riverside-health-and-care-partnership-demonstration/plan");
+  await assertNoAxeViolationsWithoutScript(alex.page, "partnership-plan-easy");
+  await pressEnterOn(alex.page, "#approve-button");
+  await pub.goto(server.base + "/organisations/riverside-health-and-care-partnership-demonstration");
+  const published = await pub.locator("main").innerText();
+  assert.match(published, /Payments that arrive on time/);
+  assert.match(published, /From the working group Direct Payments board/);
+  await assertNoAxeViolationsWithoutScript(pub, "partnership-public-with-group-priority");
+  // The working group's own page and feed.
+  await pressEnterOn(pub, "main .from-group a >> nth=0");
+  assert.match(await pub.locator("main").innerText(), /A working group of/);
+  for (const context of [sam.context, nia.context, priya.context, alex.context, visitor]) await context.close();
+});
+
 test("moving to a new framework version: the two co-chairs agree (after closing the open review), keyboard only, no JavaScript, axe; the public page shows earlier positions through the mapping", async () => {
   const noScript = { javaScriptEnabled: false };
   const signIn = async (email) => {

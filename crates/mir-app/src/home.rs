@@ -18,6 +18,6 @@ pub async fn home_summary(
     authorize(actor, Action::ViewPublicPages)?;
     Ok(HomeSummary {
         organisation_count: store.count_organisations().await?,
-        recent_organisations: store.recent_organisations(5).await?,
+        recent_organisations: store.recent_organisations(6).await?,
     })
 }

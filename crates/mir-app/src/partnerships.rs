@@ -19,6 +19,9 @@ use crate::members::mine;
 use crate::plans::PlanStore;
 use crate::policy::{Actor, GroupAction, authorize_in_group};
 
+/// Most invitations a partnership can have waiting for an answer at once.
+pub const MAX_WAITING_INVITATIONS: usize = 5;
+
 /// Everything partnerships need of the storage.
 pub trait PartnershipStore: PlanStore + PartnershipRepo + EmailPreferenceRepo {}
 impl<T: PlanStore + PartnershipRepo + EmailPreferenceRepo> PartnershipStore for T {}
@@ -97,8 +100,14 @@ async fn invitable(
             "Enter the name of the organisation to invite, as it is shown on its public page",
         ));
     }
-    let found = store.organisation_named(typed).await?;
-    let Some((id, slug, name, kind, status)) = found else {
+    // One that is not public is "not found": whether someone signed up is not told here.
+    let found = store
+        .organisation_named(typed)
+        .await?
+        .filter(|(_, _, _, _, status)| {
+            OrganisationStatus::parse(status).is_some_and(OrganisationStatus::is_public)
+        });
+    let Some((id, slug, name, kind, _)) = found else {
         return Err(invalid(
             "partner",
             format!(
@@ -109,11 +118,11 @@ async fn invitable(
     let signed_up = kind
         .parse::<OrganisationKind>()
         .is_ok_and(|k| OrganisationKind::ALL.contains(&k));
-    if OrganisationStatus::parse(&status).is_none_or(|s| !s.is_public()) || !signed_up {
+    if !signed_up {
         return Err(invalid(
             "partner",
             format!(
-                "“{name}” cannot be invited: partners are organisations that signed up and were approved"
+                "“{name}” cannot be invited: partners are organisations that signed up, not partnerships or working groups"
             ),
         ));
     }
@@ -175,6 +184,18 @@ pub async fn form(
             "only an approved organisation that signed up can form a partnership".into(),
         ));
     }
+    // One partnership waiting for its partner at a time: forming is never a way to send
+    // invitations to many organisations.
+    if let Some(waiting) = ours
+        .links
+        .iter()
+        .find(|l| l.accepted_at.is_some() && !l.status.is_public())
+    {
+        return Err(AppError::Conflict(format!(
+            "“{}” is waiting for its partner to answer: form another once it has",
+            waiting.name
+        )));
+    }
     let mut errors = FieldErrors::new();
     let name = name.trim();
     if name.is_empty() {
@@ -235,6 +256,16 @@ pub async fn invite(
     )?;
     if !ours.is_partnership() {
         return Err(AppError::NotFound);
+    }
+    let waiting = ours
+        .partners
+        .iter()
+        .filter(|p| p.accepted_at.is_none())
+        .count();
+    if waiting >= MAX_WAITING_INVITATIONS {
+        return Err(AppError::Conflict(format!(
+            "{waiting} organisations have not answered yet: invite more once they have"
+        )));
     }
     let exclude: Vec<i64> = ours.partners.iter().map(|p| p.organisation_id).collect();
     let (partner_id, partner_slug, partner_name) = invitable(store, partner, &exclude).await?;

@@ -129,8 +129,8 @@ fn serve_starts_on_a_fresh_sqlite_file_loads_demo_once_and_stops_gracefully() {
     let home = server.get("/");
     assert_eq!(
         home.matches("(demonstration)").count(),
-        5,
-        "still five organisations"
+        6,
+        "still five organisations and their partnership"
     );
     server.terminate();
 }

@@ -412,7 +412,27 @@ mod tests {
             .expect("board");
         assert_eq!(board.groups.len(), 3);
         assert_eq!(board.dots.len(), 20);
-        assert_eq!(db.store.count_organisations().await.expect("count"), 5);
+        // Five organisations and the partnership (its working group is counted in it).
+        assert_eq!(db.store.count_organisations().await.expect("count"), 6);
+        let partnership = db
+            .store
+            .organisation_by_slug(DEMO_PARTNERSHIP_SLUG)
+            .await
+            .expect("read")
+            .expect("the partnership");
+        let partners = mir_store::PartnershipRepo::partners(&db.store, partnership.id)
+            .await
+            .expect("partners");
+        assert_eq!(partners.len(), 3);
+        assert!(partners.iter().all(|p| p.accepted_at.is_some()));
+        let taken = mir_store::WorkingGroupRepo::taken_from_groups(&db.store, partnership.id)
+            .await
+            .expect("taken");
+        assert_eq!(
+            taken.len(),
+            1,
+            "one of the board's two priorities rolled up"
+        );
         let listed = db.store.recent_organisations(10).await.expect("list");
         assert!(
             listed

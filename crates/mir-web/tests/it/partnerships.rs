@@ -123,6 +123,33 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
             .any(|m| m.contains("Please answer: form the partnership") && m.contains(&birch))
     );
 
+    // One waiting at a time: forming is not a way to email many organisations.
+    let second = app
+        .post_as(&ours, "name=Cedar+and+more&partner=Birch+Trust", &g.admin)
+        .await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(main_text(&second).contains("“Cedar and Birch” is waiting for its partner"));
+    // An organisation that is not public is not found, whatever its state.
+    let (pending, _) = store
+        .create_signed_up_organisation(
+            &testing::sign_up("Hidden Pending"),
+            store
+                .upsert_person("pending@example.org", false, 1)
+                .await
+                .expect("person")
+                .id,
+            1,
+        )
+        .await
+        .expect("pending");
+    assert!(pending > 0);
+    let invite = format!("/manage/organisations/{slug}/partnerships/invite");
+    let hidden = app
+        .post_as(&invite, "partner=Hidden+Pending", &g.admin)
+        .await;
+    assert_eq!(hidden.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(main_text(&hidden).contains("could not find an organisation called “Hidden Pending”"));
+
     // Only Birch's own administrator answers for Birch.
     let theirs = format!("/manage/organisations/{birch}/partnerships/{slug}/answer");
     let staff = app.post_as(&theirs, "answer=accept", &birch_staff).await;
@@ -233,7 +260,6 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
     );
 
     // A partnership invites one more; a partnership itself is never a partner.
-    let invite = format!("/manage/organisations/{slug}/partnerships/invite");
     let itself = app
         .post_as(&invite, "partner=cedar-and-birch", &g.admin)
         .await;
