@@ -101,13 +101,17 @@ async fn invitable(
         ));
     }
     // One that is not public is "not found": whether someone signed up is not told here.
-    let found = store
-        .organisation_named(typed)
-        .await?
-        .filter(|(_, _, _, _, status)| {
-            OrganisationStatus::parse(status).is_some_and(OrganisationStatus::is_public)
-        });
-    let Some((id, slug, name, kind, _)) = found else {
+    let found = store.organisation_named(typed).await?.filter(|o| {
+        OrganisationStatus::parse(&o.status).is_some_and(OrganisationStatus::is_public)
+    });
+    let Some(mir_store::NamedOrganisation {
+        id,
+        slug,
+        name,
+        kind,
+        ..
+    }) = found
+    else {
         return Err(invalid(
             "partner",
             format!(

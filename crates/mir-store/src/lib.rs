@@ -71,7 +71,7 @@ pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use outbox::{NewMail, OutboxRepo, OutboxReport, QueuedMail, StuckMail};
-pub use partnerships::{Partner, PartnershipLink, PartnershipRepo};
+pub use partnerships::{NamedOrganisation, Partner, PartnershipLink, PartnershipRepo};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
 pub use plans::{

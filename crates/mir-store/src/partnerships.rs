@@ -25,6 +25,16 @@ pub struct Partner {
     pub accepted_at: Option<UnixTime>,
 }
 
+/// An organisation found by its name, as stored (kind and status as their keys).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedOrganisation {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub status: String,
+}
+
 /// A partnership an organisation is in or is invited to, as the organisation sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartnershipLink {
@@ -72,12 +82,11 @@ pub trait PartnershipRepo {
         organisation_id: i64,
         now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-    /// An organisation by its web address name or its exact name (any case), to invite it:
-    /// (id, slug, name, kind, status).
+    /// An organisation by its web address name or its exact name (any case), to invite it.
     fn organisation_named(
         &self,
         name_or_slug: &str,
-    ) -> impl Future<Output = Result<Option<(i64, String, String, String, String)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<NamedOrganisation>, StoreError>> + Send;
     /// The administrator says no: the invitation goes. `false` if there was none waiting.
     fn decline_partnership(
         &self,
@@ -276,14 +285,21 @@ impl PartnershipRepo for Store {
     async fn organisation_named(
         &self,
         name_or_slug: &str,
-    ) -> Result<Option<(i64, String, String, String, String)>, StoreError> {
-        Ok(sqlx::query_as(
+    ) -> Result<Option<NamedOrganisation>, StoreError> {
+        let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
             "SELECT id, slug, name, kind, status FROM organisations \
              WHERE slug = $1 OR LOWER(name) = LOWER($1) ORDER BY CASE WHEN slug = $1 THEN 0 ELSE 1 END, id LIMIT 1",
         )
         .bind(name_or_slug)
         .fetch_optional(&self.pool)
-        .await?)
+        .await?;
+        Ok(row.map(|(id, slug, name, kind, status)| NamedOrganisation {
+            id,
+            slug,
+            name,
+            kind,
+            status,
+        }))
     }
 
     async fn decline_partnership(
