@@ -201,12 +201,11 @@ pub async fn form(
         )));
     }
     let mut errors = FieldErrors::new();
-    let name = name.trim();
-    if name.is_empty() {
-        errors.add("name", "Enter the partnership's name");
-    } else if let Err(e) = mir_domain::organisation::sign_up::name(name) {
-        errors.merge(e);
-    }
+    let name = mir_domain::organisation::sign_up::group_name(name, "Enter the partnership's name")
+        .unwrap_or_else(|e| {
+            errors.merge(e);
+            String::new()
+        });
     let partner = match invitable(store, partner, &[ours.organisation.id]).await {
         Ok(found) => Some(found),
         Err(AppError::Invalid(e)) => {
@@ -220,7 +219,7 @@ pub async fn form(
         return Err(AppError::Invalid(errors));
     };
     let (id, new_slug) = store
-        .form_partnership(name, ours.organisation.id, partner_id, mir_store::now())
+        .form_partnership(&name, ours.organisation.id, partner_id, mir_store::now())
         .await?;
     let detail = json!({"partnership": new_slug, "invited": partner_slug});
     record(
@@ -236,7 +235,7 @@ pub async fn form(
         store,
         mail,
         (partner_id, &partner_slug),
-        name,
+        &name,
         &ours.organisation.name,
     )
     .await?;

@@ -100,12 +100,12 @@ pub async fn form(
         ));
     }
     let mut errors = FieldErrors::new();
-    let name = name.trim();
-    if name.is_empty() {
-        errors.add("name", "Enter the working group's name");
-    } else if let Err(e) = mir_domain::organisation::sign_up::name(name) {
-        errors.merge(e);
-    }
+    let name =
+        mir_domain::organisation::sign_up::group_name(name, "Enter the working group's name")
+            .unwrap_or_else(|e| {
+                errors.merge(e);
+                String::new()
+            });
     let description = match mir_domain::organisation::sign_up::description(description) {
         Ok(Some(d)) => d,
         Ok(None) => {
@@ -126,7 +126,7 @@ pub async fn form(
     let (id, new_slug) = store
         .form_working_group(
             ours.organisation.id,
-            name,
+            &name,
             &description,
             ours.me.person_id,
             mir_store::now(),

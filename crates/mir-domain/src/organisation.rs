@@ -250,6 +250,15 @@ pub mod sign_up {
         Ok(name.to_owned())
     }
 
+    /// The name of a group formed from a workspace (a partnership, a working group): as for
+    /// an organisation's name, with its own words when it is missing.
+    pub fn group_name(input: &str, missing: &'static str) -> Result<String, FieldErrors> {
+        if input.trim().is_empty() {
+            return Err(one("name", missing));
+        }
+        name(input)
+    }
+
     /// One of the kinds an organisation signs up as: a partnership or a working group is
     /// formed from a workspace, never by signing up.
     pub fn kind(input: &str) -> Result<super::OrganisationKind, FieldErrors> {
