@@ -44,6 +44,9 @@ impl<
 {
 }
 
+/// The audit log's name for a move, which the framework page's history reads.
+pub const MOVED: &str = "moved framework version";
+
 /// What changes for a group moving from one version to the next, from the mapping.
 #[derive(Debug, Clone, Default)]
 pub struct MoveChanges {
@@ -177,6 +180,8 @@ pub struct FrameworkStatus {
     pub current: Option<(String, String, String)>,
     /// `None`: nothing newer to move to.
     pub offer: Option<MoveOffer>,
+    /// The moves the group made, newest first: (from version, to version, when).
+    pub moves: Vec<(String, String, i64)>,
 }
 
 pub async fn framework_status(
@@ -186,10 +191,23 @@ pub async fn framework_status(
 ) -> Result<FrameworkStatus, AppError> {
     let (organisation, me) = mine(store, actor, slug).await?;
     let (current, offer) = offer_for(store, &organisation, &me).await?;
+    // The history is the audit log's: each move is recorded there with its versions.
+    let moves = store
+        .audit_events(Some(organisation.id), 500)
+        .await?
+        .into_iter()
+        .filter(|e| e.action == MOVED)
+        .filter_map(|e| {
+            let detail: serde_json::Value = serde_json::from_str(&e.detail).ok()?;
+            let version = |key: &str| detail[key].as_str().map(str::to_owned);
+            Some((version("from")?, version("to")?, e.at))
+        })
+        .collect();
     Ok(FrameworkStatus {
         organisation,
         current,
         offer,
+        moves,
     })
 }
 
@@ -380,7 +398,7 @@ pub async fn agree_to_move(
         store,
         Some(organisation.id),
         actor,
-        "moved framework version",
+        MOVED,
         json!({"framework": fslug, "from": offer.from.meta.version, "to": to_version}),
     )
     .await?;

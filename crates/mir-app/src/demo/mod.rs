@@ -248,6 +248,15 @@ pub async fn load_demo_data(
             store
                 .complete_move(org.id, (&meta.slug, &meta.version, &next.meta.version), &[])
                 .await?;
+            let detail = serde_json::json!({"framework": meta.slug, "from": meta.version, "to": next.meta.version});
+            crate::audit::record(
+                store,
+                Some(org.id),
+                &Actor::Operator,
+                crate::framework_moves::MOVED,
+                detail,
+            )
+            .await?;
         }
         crate::search::reindex(store, slug).await?;
     }

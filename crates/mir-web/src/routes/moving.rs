@@ -25,6 +25,8 @@ struct FrameworkPage {
     /// The version the group uses: (slug, version, title).
     current: Option<(String, String, String)>,
     offer: Option<MoveOffer>,
+    /// Earlier moves: (from, to, when).
+    moves: Vec<(String, String, i64)>,
     errors: FieldErrors,
 }
 
@@ -52,6 +54,7 @@ async fn page(
         name: status.organisation.name,
         current: status.current,
         offer: status.offer,
+        moves: status.moves,
         errors,
     })
 }

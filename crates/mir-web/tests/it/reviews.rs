@@ -1298,6 +1298,13 @@ async fn a_group_moves_to_a_new_version_when_both_co_chairs_agree(app: &TestApp)
     let after = app.get_with_cookie(&framework, Some(&g.expert)).await;
     assert!(text(&select(&after.html(), "main")[0]).contains("version 2026.2"));
     assert!(text(&select(&after.html(), "main")[0]).contains("no newer version"));
+    // The page keeps the history of the move.
+    let history: Vec<String> = select(&after.html(), "#history + ul li")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(history.len(), 1, "{history:?}");
+    assert!(history[0].starts_with("From version 2026.1 to version 2026.2"));
     // The draft priority follows the mapping: the split statement's two, the retired one gone.
     let priorities = mir_store::PlanRepo::priorities(&app.db.store, org.id)
         .await
