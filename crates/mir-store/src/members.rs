@@ -284,13 +284,15 @@ impl MemberRepo for Store {
         .execute(&mut *tx)
         .await?;
         // A new member of a partner takes part in its partnerships with the same role, and a
-        // new role there follows them (decision 0041).
+        // new role there follows them, except a co-chair's: the partnership's co-chairs are
+        // its own to change (decision 0041).
         sqlx::query(
             "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at, via_organisation_id) \
              SELECT pp.partnership_id, $2, $3, 0, $4, $1 FROM partnership_partners pp \
              WHERE pp.organisation_id = $1 AND pp.accepted_at IS NOT NULL \
              ON CONFLICT (organisation_id, person_id) DO UPDATE SET role = excluded.role \
-             WHERE memberships.via_organisation_id = excluded.via_organisation_id",
+             WHERE memberships.via_organisation_id = excluded.via_organisation_id \
+             AND memberships.is_co_chair = 0",
         )
         .bind(organisation_id)
         .bind(person_id)
@@ -342,17 +344,25 @@ impl MemberRepo for Store {
             .bind(person_id)
             .execute(&mut *tx)
             .await?;
-        // Someone who leaves a partner leaves the partnerships they came into through it,
-        // unless they are the last administrator there (a group always keeps one).
+        // Someone who leaves a partner leaves the partnerships they came into through it. A
+        // co-chair there, or its last administrator, stays as a member of the partnership
+        // itself: one partner's administrator never changes the partnership's co-chairs or
+        // leaves it with no administrator (decision 0041).
         sqlx::query(
-            "DELETE FROM memberships WHERE person_id = $2 AND via_organisation_id = $1 \
-             AND NOT (role = 'admin' AND (SELECT COUNT(*) FROM memberships a \
-               WHERE a.organisation_id = memberships.organisation_id AND a.role = 'admin') <= 1)",
+            "UPDATE memberships SET via_organisation_id = NULL \
+             WHERE person_id = $2 AND via_organisation_id = $1 AND (is_co_chair = 1 \
+               OR (role = 'admin' AND (SELECT COUNT(*) FROM memberships a \
+                 WHERE a.organisation_id = memberships.organisation_id AND a.role = 'admin') <= 1))",
         )
         .bind(organisation_id)
         .bind(person_id)
         .execute(&mut *tx)
         .await?;
+        sqlx::query("DELETE FROM memberships WHERE person_id = $2 AND via_organisation_id = $1")
+            .bind(organisation_id)
+            .bind(person_id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

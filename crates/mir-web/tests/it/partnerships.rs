@@ -259,6 +259,34 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
             .is_none()
     );
 
+    // A co-chair of the partnership stays when a partner's administrator removes them from
+    // the partner, and keeps their role: the partnership's co-chairs are its own to change.
+    let birch_staff_id = store
+        .person_by_email("birch.staff@example.org")
+        .await
+        .expect("read")
+        .expect("there")
+        .id;
+    store
+        .put_member(partnership.id, birch_staff_id, Role::Staff, true, 3)
+        .await
+        .expect("co-chair");
+    store
+        .put_member(birch_org.id, birch_staff_id, Role::Carer, false, 4)
+        .await
+        .expect("new role in Birch");
+    store
+        .remove_member(birch_org.id, birch_staff_id)
+        .await
+        .expect("removed from Birch");
+    let kept = store
+        .membership(partnership.id, birch_staff_id)
+        .await
+        .expect("read")
+        .expect("still in the partnership");
+    assert!(kept.is_co_chair);
+    assert_eq!(kept.role, Role::Staff);
+
     // A partnership invites one more; a partnership itself is never a partner.
     let itself = app
         .post_as(&invite, "partner=cedar-and-birch", &g.admin)
