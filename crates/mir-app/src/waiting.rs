@@ -123,6 +123,20 @@ pub async fn in_group(
             ));
         }
     }
+    // An invitation to a partnership waits for the organisation's administrators.
+    if me.role == Role::Admin {
+        for link in store.partnerships_of(ws.organisation.id).await? {
+            if link.accepted_at.is_none() {
+                out.push(waiting(
+                    format!(
+                        "Accept or say no: {} invites your organisation to be a partner",
+                        link.name
+                    ),
+                    format!("{base}/partnerships"),
+                ));
+            }
+        }
+    }
     let approved_by_me = ws.approvals.iter().any(|a| a.person_id == me.person_id);
     if ws.can_approve && !ws.changed_since_published.is_empty() && !approved_by_me {
         out.push(waiting(

@@ -167,6 +167,14 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
         2,
         "accept and say no"
     );
+    // "Waiting for you" says so, on Birch's workspace.
+    let birch_home = app
+        .get_with_cookie(
+            &format!("/manage/organisations/{birch}"),
+            Some(&birch_admin),
+        )
+        .await;
+    assert!(main_text(&birch_home).contains("Accept or say no: Cedar and Birch invites"));
     let accepted = app.post_as(&theirs, "answer=accept", &birch_admin).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
     let again = app.post_as(&theirs, "answer=accept", &birch_admin).await;
