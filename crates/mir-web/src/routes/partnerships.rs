@@ -125,7 +125,12 @@ pub async fn answer(
     ctx: PageContext,
     CsrfForm(pairs): CsrfForm<Pairs>,
 ) -> Result<Response, WebError> {
-    let accept = field(&pairs, "answer") == "accept";
+    // The two buttons send one of these; anything else is not an answer.
+    let accept = match field(&pairs, "answer") {
+        "accept" => true,
+        "decline" => false,
+        _ => return Err(WebError::BadRequest),
+    };
     let answered = partnerships::answer(&state.store, &actor, &slug, &partnership, accept).await;
     match form::answer(answered, "partnerships")? {
         Outcome::Done((name, joined)) if accept => Ok(form::saved(

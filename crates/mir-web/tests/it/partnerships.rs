@@ -175,6 +175,12 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
         )
         .await;
     assert!(main_text(&birch_home).contains("Accept or say no: Cedar and Birch invites"));
+    let unclear = app.post_as(&theirs, "answer=maybe", &birch_admin).await;
+    assert_eq!(
+        unclear.status,
+        StatusCode::BAD_REQUEST,
+        "neither yes nor no"
+    );
     let accepted = app.post_as(&theirs, "answer=accept", &birch_admin).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
     let again = app.post_as(&theirs, "answer=accept", &birch_admin).await;
