@@ -422,6 +422,7 @@ mod tests {
             easy_read: false,
             joined_at: 0,
             co_chair_since,
+            via_organisation_id: None,
         }
     }
 

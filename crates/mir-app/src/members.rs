@@ -457,7 +457,7 @@ pub async fn invitation(
 /// role. Returns the person to sign in and the organisation's slug; `None` if the link does
 /// not work. Having the link proves the address, as for a sign-in link.
 pub async fn accept(
-    store: &(impl MemberRepo + PeopleRepo + AuditRepo),
+    store: &(impl MemberRepo + PeopleRepo + AuditRepo + mir_store::PartnershipRepo),
     mailer: &Mailer,
     token: &str,
 ) -> Result<Option<(i64, String)>, AppError> {
@@ -482,9 +482,13 @@ pub async fn accept(
     store
         .put_member(organisation.id, person.id, role, kept_co_chair, now)
         .await?;
-    // The limit of two co-chairs is checked and kept in one step.
+    // The limit of two co-chairs is checked and kept in one step; in a partnership, the two
+    // come from different partners.
     let co_chair = kept_co_chair
         || (invitation.is_co_chair
+            && crate::partnerships::co_chair_problem(store, &organisation, person.id)
+                .await?
+                .is_none()
             && store
                 .make_co_chair_if_room(organisation.id, person.id, MAX_CO_CHAIRS, now)
                 .await?);
@@ -746,7 +750,7 @@ pub async fn leave(
 /// Marks or unmarks a member as co-chair (two at most). A co-chair may step down themself;
 /// taking the role from someone else waits for them or the other co-chair to agree.
 pub async fn set_co_chair(
-    store: &(impl MemberRepo + AuditRepo + CoChairRequestRepo),
+    store: &(impl MemberRepo + AuditRepo + CoChairRequestRepo + mir_store::PartnershipRepo),
     (mailer, base_url): (&Mailer, &str),
     actor: &Actor,
     slug: &str,
@@ -772,6 +776,13 @@ pub async fn set_co_chair(
         && members.iter().filter(|m| m.is_co_chair).count() >= MAX_CO_CHAIRS
     {
         return Err(invalid("co_chair", "The group already has two co-chairs"));
+    }
+    if co_chair
+        && !target.is_co_chair
+        && let Some(problem) =
+            crate::partnerships::co_chair_problem(store, &organisation, person_id).await?
+    {
+        return Err(invalid("co_chair", &problem));
     }
     if !co_chair && target.is_co_chair && !stepping_down {
         crate::co_chairs::ask(

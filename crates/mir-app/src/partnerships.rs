@@ -8,7 +8,8 @@
 use mir_domain::organisation::{OrganisationKind, OrganisationStatus, Role};
 use mir_domain::validation::FieldErrors;
 use mir_store::{
-    EmailPreferenceRepo, Member, OrganisationRef, Partner, PartnershipLink, PartnershipRepo,
+    EmailPreferenceRepo, Member, MemberRepo, OrganisationRef, Partner, PartnershipLink,
+    PartnershipRepo,
 };
 use serde_json::json;
 
@@ -34,9 +35,20 @@ pub struct Partnerships {
     pub kind: OrganisationKind,
     /// For a partnership: its partners (accepted first, then invited).
     pub partners: Vec<Partner>,
-    /// For an organisation: the partnerships it is in, or invited to.
-    pub links: Vec<PartnershipLink>,
+    /// For an organisation: the partnerships it is in, or invited to, each with its
+    /// partners so far (an invitation says who is in it already).
+    pub links: Vec<PartnershipSeen>,
 }
+
+/// A partnership an organisation is in or invited to, with its partners.
+#[derive(Debug, Clone)]
+pub struct PartnershipSeen {
+    pub link: PartnershipLink,
+    pub partners: Vec<Partner>,
+}
+
+/// Most partnerships an organisation can have forming (not yet public) at once.
+pub const MAX_FORMING: usize = 3;
 
 impl Partnerships {
     pub fn is_partnership(&self) -> bool {
@@ -75,7 +87,12 @@ pub async fn overview(
     let (partners, links) = if kind == OrganisationKind::Partnership {
         (store.partners(organisation.id).await?, Vec::new())
     } else {
-        (Vec::new(), store.partnerships_of(organisation.id).await?)
+        let mut links = Vec::new();
+        for link in store.partnerships_of(organisation.id).await? {
+            let partners = store.partners(link.partnership_id).await?;
+            links.push(PartnershipSeen { link, partners });
+        }
+        (Vec::new(), links)
     };
     Ok(Partnerships {
         organisation,
@@ -136,6 +153,18 @@ async fn invitable(
             format!("“{name}” is already in this partnership or invited to it"),
         ));
     }
+    // Someone must be able to answer: an invitation nobody can accept waits for ever.
+    if !store
+        .members(id)
+        .await?
+        .iter()
+        .any(|m| m.role == Role::Admin)
+    {
+        return Err(invalid(
+            "partner",
+            format!("“{name}” has no administrator on mir yet, so nobody could accept"),
+        ));
+    }
     Ok((id, slug, name))
 }
 
@@ -190,14 +219,14 @@ pub async fn form(
     }
     // One partnership waiting for its partner at a time: forming is never a way to send
     // invitations to many organisations.
-    if let Some(waiting) = ours
+    let forming = ours
         .links
         .iter()
-        .find(|l| l.accepted_at.is_some() && !l.status.is_public())
-    {
+        .filter(|s| s.link.accepted_at.is_some() && !s.link.status.is_public())
+        .count();
+    if forming >= MAX_FORMING {
         return Err(AppError::Conflict(format!(
-            "“{}” is waiting for its partner to answer: form another once it has",
-            waiting.name
+            "Your organisation has {forming} partnerships waiting for a partner to accept: invite another organisation to one of them (from its own page), or wait for an answer"
         )));
     }
     let mut errors = FieldErrors::new();
@@ -206,6 +235,9 @@ pub async fn form(
             errors.merge(e);
             String::new()
         });
+    if !name.is_empty() {
+        errors.merge(name_taken(store, &name).await?);
+    }
     let partner = match invitable(store, partner, &[ours.organisation.id]).await {
         Ok(found) => Some(found),
         Err(AppError::Invalid(e)) => {
@@ -270,8 +302,23 @@ pub async fn invite(
             "{waiting} organisations have not answered yet: invite more once they have"
         )));
     }
-    let exclude: Vec<i64> = ours.partners.iter().map(|p| p.organisation_id).collect();
+    let exclude: Vec<i64> = ours
+        .partners
+        .iter()
+        .filter(|p| p.declined_at.is_none())
+        .map(|p| p.organisation_id)
+        .collect();
     let (partner_id, partner_slug, partner_name) = invitable(store, partner, &exclude).await?;
+    if ours
+        .partners
+        .iter()
+        .any(|p| p.organisation_id == partner_id && p.declined_at.is_some())
+    {
+        return Err(invalid(
+            "partner",
+            format!("“{partner_name}” said no to this partnership, so it is not asked again"),
+        ));
+    }
     if !store
         .invite_partner(ours.organisation.id, partner_id, mir_store::now())
         .await?
@@ -304,6 +351,7 @@ pub async fn invite(
 /// Returns the partnership's name and slug.
 pub async fn answer(
     store: &impl PartnershipStore,
+    (mailer, base_url): (&Mailer, &str),
     actor: &Actor,
     slug: &str,
     partnership_slug: &str,
@@ -318,6 +366,7 @@ pub async fn answer(
     let link = ours
         .links
         .iter()
+        .map(|s| &s.link)
         .find(|l| l.slug == partnership_slug && l.accepted_at.is_none())
         .ok_or_else(|| {
             AppError::Conflict("there is no invitation from that partnership waiting".into())
@@ -329,7 +378,7 @@ pub async fn answer(
             .await?
     } else {
         store
-            .decline_partnership(link.partnership_id, ours.organisation.id)
+            .decline_partnership(link.partnership_id, ours.organisation.id, now)
             .await?
     };
     if !done {
@@ -352,8 +401,124 @@ pub async fn answer(
     )
     .await?;
     record(store, Some(link.partnership_id), actor, action, detail).await?;
+    // The partnership's administrators hear the answer; on a yes, the organisation's members
+    // hear that they now take part, and how to leave.
+    let (org, partnership) = (&ours.organisation.name, &link.name);
+    let here = format!("{base_url}/manage/organisations/{}", link.slug);
+    let (subject, body, easy) = if accept {
+        (
+            format!("{org} accepted: it is a partner in {partnership}"),
+            format!(
+                "{org} accepted the invitation: it is a partner in \"{partnership}\", and its members take part with their roles.\n\nThe partnership: {here}"
+            ),
+            format!(
+                "Hello.\n\n{org} said yes.\n\nThey are now in the partnership \"{partnership}\".\n\nOpen this link:\n{here}"
+            ),
+        )
+    } else {
+        (
+            format!("{org} said no to {partnership}"),
+            format!(
+                "{org} said no to the invitation to be a partner in \"{partnership}\". You can invite another organisation: {here}/partnerships"
+            ),
+            format!(
+                "Hello.\n\n{org} said no.\n\nThey will not join the partnership \"{partnership}\".\n\nYou can ask someone else. Open this link:\n{here}/partnerships"
+            ),
+        )
+    };
+    let told = crate::waiting::Ask {
+        subject: &subject,
+        body: &body,
+        easy: Some(&easy),
+    };
+    let me = ours.me.person_id;
+    let admins = |m: &Member| m.role == Role::Admin && m.person_id != me;
+    crate::waiting::ask(
+        store,
+        mailer,
+        (link.partnership_id, base_url),
+        admins,
+        &told,
+    )
+    .await?;
+    if accept {
+        let subject = format!("You now take part in {partnership}");
+        let body = format!(
+            "{org} joined the partnership \"{partnership}\": one plan, and its reviews, owned with other organisations. You take part with the role you have in {org}, and the partnership's administrators see your name. You can leave the partnership from its page, without leaving {org}: {here}"
+        );
+        let easy = format!(
+            "Hello.\n\n{org} is now in a partnership called \"{partnership}\".\n\nYou can take part in its plan.\n\nYou can leave it if you want to. Open this link:\n{here}"
+        );
+        let joined = crate::waiting::Ask {
+            subject: &subject,
+            body: &body,
+            easy: Some(&easy),
+        };
+        let members = |m: &Member| m.person_id != me;
+        crate::waiting::ask(
+            store,
+            mailer,
+            (ours.organisation.id, base_url),
+            members,
+            &joined,
+        )
+        .await?;
+    }
     // Now public: found by its partners' names too.
     crate::search::reindex(store, &link.slug).await?;
     crate::search::reindex(store, &ours.organisation.slug).await?;
     Ok((link.name.clone(), link.slug.clone()))
+}
+
+/// Why this person cannot be a co-chair of the partnership, if they cannot: its two co-chairs
+/// come from two different partners, so no one partner speaks for the partnership alone (a
+/// co-chair of a partnership is a member of one of its partners). `None` for other groups.
+pub(crate) async fn co_chair_problem(
+    store: &(impl MemberRepo + PartnershipRepo),
+    organisation: &OrganisationRef,
+    person_id: i64,
+) -> Result<Option<String>, AppError> {
+    if !organisation.is_partnership() {
+        return Ok(None);
+    }
+    let theirs = store.partners_of_person(organisation.id, person_id).await?;
+    if theirs.is_empty() {
+        return Ok(Some(
+            "A co-chair of a partnership is a member of one of its partners".into(),
+        ));
+    }
+    for other in store.members(organisation.id).await? {
+        if !other.is_co_chair || other.person_id == person_id {
+            continue;
+        }
+        let others = store
+            .partners_of_person(organisation.id, other.person_id)
+            .await?;
+        if theirs.iter().any(|p| others.contains(p)) {
+            return Ok(Some(format!(
+                "The partnership's two co-chairs come from different partners, and {} is a co-chair from the same organisation",
+                other.shown_name()
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// A new partnership or working group may not take a name already on mir (an organisation,
+/// a partnership, a working group): people would take it for that one.
+pub(crate) async fn name_taken(
+    store: &impl PartnershipRepo,
+    name: &str,
+) -> Result<FieldErrors, AppError> {
+    let mut errors = FieldErrors::new();
+    if let Some(found) = store.organisation_named(name).await? {
+        errors.add(
+            "name",
+            format!(
+                "“{}” is already the name of an organisation on mir: choose a name that says which partnership or group this is",
+                found.name
+            ),
+        );
+    }
+    Ok(errors)
 }

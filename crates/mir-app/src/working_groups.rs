@@ -15,6 +15,9 @@ use crate::members::mine;
 use crate::plans::{PlanStore, public_plan};
 use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
 
+/// Most working groups a board can have (each is public at once, under the board's name).
+pub const MAX_WORKING_GROUPS: usize = 12;
+
 /// A working group's published priority the board has not taken into its plan yet.
 #[derive(Debug, Clone)]
 pub struct GroupOffer {
@@ -93,6 +96,11 @@ pub async fn form(
         ours.me.is_co_chair,
         GroupAction::ManageMembers,
     )?;
+    if ours.groups.len() >= MAX_WORKING_GROUPS {
+        return Err(AppError::Conflict(format!(
+            "A board can have {MAX_WORKING_GROUPS} working groups: ask the national programme team if you need more"
+        )));
+    }
     if !ours.can_form {
         return Err(AppError::Conflict(
             "a working group cannot have working groups of its own, and a board must be public first"
@@ -106,6 +114,9 @@ pub async fn form(
                 errors.merge(e);
                 String::new()
             });
+    if !name.is_empty() {
+        errors.merge(crate::partnerships::name_taken(store, &name).await?);
+    }
     let description = match mir_domain::organisation::sign_up::description(description) {
         Ok(Some(d)) => d,
         Ok(None) => {
@@ -149,7 +160,8 @@ pub async fn form(
 /// Takes a working group's published priority, with its actions, into the board's draft plan.
 /// Returns its title.
 pub async fn take(
-    store: &impl PlanStore,
+    store: &(impl PlanStore + mir_store::EmailPreferenceRepo),
+    (mailer, base_url): (&crate::mail::Mailer, &str),
     actor: &Actor,
     slug: &str,
     group_slug: &str,
@@ -212,5 +224,23 @@ pub async fn take(
         json!({"priority": id, "group": offer.group.slug, "group_priority": p.id}),
     )
     .await?;
+    // The working group's co-chairs hear where their work went.
+    let board = &ours.organisation;
+    let subject = format!("{} took “{}” into its plan", board.name, p.title);
+    let body = format!(
+        "{} took the priority \"{}\", which your working group published, into its draft plan, under your group's name. It becomes public there when its co-chairs approve the plan.\n\nIts public page: {base_url}/organisations/{}",
+        board.name, p.title, board.slug
+    );
+    let easy = format!(
+        "Hello.\n\n{} chose your plan \"{}\".\n\nThey added it to their own plan.\n\nEveryone can see it when their co-chairs say yes.\n\nOpen this link:\n{base_url}/organisations/{}",
+        board.name, p.title, board.slug
+    );
+    let told = crate::waiting::Ask {
+        subject: &subject,
+        body: &body,
+        easy: Some(&easy),
+    };
+    let co_chairs = |m: &Member| m.is_co_chair;
+    crate::waiting::ask(store, mailer, (offer.group.id, base_url), co_chairs, &told).await?;
     Ok(p.title.clone())
 }

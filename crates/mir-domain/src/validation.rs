@@ -120,11 +120,32 @@ pub fn check_characters(errors: &mut FieldErrors, field: &'static str, text: &st
     }
 }
 
-/// Length in characters as a person counts them, not bytes.
-/// Whether text that goes into emails and onto pages (a name) holds a web address in disguise.
+/// Whether text that goes into emails and onto pages (a name) holds a web address in disguise:
+/// a scheme, `www.`, or a word shaped like a domain with a common ending
+/// (`riverside-council.co.uk/verify`), which mail programs turn into links. Initials such as
+/// "A.Khan" are names, not domains.
 pub fn looks_like_web_address(text: &str) -> bool {
+    const ENDINGS: [&str; 20] = [
+        "com", "org", "net", "uk", "io", "info", "gov", "nhs", "biz", "co", "me", "app", "online",
+        "site", "xyz", "link", "click", "ly", "eu", "us",
+    ];
     let lower = text.to_lowercase();
-    lower.contains("://") || lower.contains("www.") || lower.contains("http")
+    if lower.contains("://") || lower.contains("www.") || lower.contains("http") {
+        return true;
+    }
+    lower.split_whitespace().any(|word| {
+        let host = word
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .split(['/', '?', '#'])
+            .next()
+            .unwrap_or_default();
+        let labels: Vec<&str> = host.split('.').collect();
+        labels.len() >= 2
+            && labels
+                .iter()
+                .all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-'))
+            && labels.last().is_some_and(|last| ENDINGS.contains(last))
+    })
 }
 
 /// An optional link to evidence: empty, or an `http(s)://` address of at most 500 characters
@@ -170,6 +191,27 @@ pub fn char_len(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_addresses_in_disguise_are_found_and_initials_are_not() {
+        for disguised in [
+            "Sign in at riverside-council.co.uk/verify now",
+            "see example.org",
+            "http://x",
+            "www.example",
+            "(care.nhs.uk)",
+        ] {
+            assert!(looks_like_web_address(disguised), "{disguised}");
+        }
+        for name in [
+            "A.Khan",
+            "St. Mary's Care",
+            "Dr. Smith",
+            "Age UK Leeds Ltd.",
+        ] {
+            assert!(!looks_like_web_address(name), "{name}");
+        }
+    }
 
     #[test]
     fn control_characters_and_line_breaks_are_refused_where_they_do_not_belong() {

@@ -45,6 +45,8 @@ pub struct Member {
     /// from these: decision 0024).
     pub joined_at: UnixTime,
     pub co_chair_since: Option<UnixTime>,
+    /// In a partnership: the partner they came in through (decision 0041).
+    pub via_organisation_id: Option<i64>,
 }
 
 impl Member {
@@ -71,6 +73,7 @@ type MemberRow = (
     i64,
     i64,
     Option<i64>,
+    Option<i64>,
 );
 
 fn member_from(
@@ -85,6 +88,7 @@ fn member_from(
         easy_read,
         joined_at,
         co_chair_since,
+        via_organisation_id,
     ): MemberRow,
 ) -> Result<Member, StoreError> {
     Ok(Member {
@@ -98,6 +102,7 @@ fn member_from(
         easy_read: easy_read != 0,
         joined_at,
         co_chair_since,
+        via_organisation_id,
     })
 }
 
@@ -235,7 +240,7 @@ impl MemberRepo for Store {
         person_id: i64,
     ) -> Result<Option<Member>, StoreError> {
         let row: Option<MemberRow> = sqlx::query_as(
-            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read, m.created_at, m.co_chair_since \
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read, m.created_at, m.co_chair_since, m.via_organisation_id \
              FROM memberships m JOIN people p ON p.id = m.person_id \
              WHERE m.organisation_id = $1 AND m.person_id = $2",
         )
@@ -248,7 +253,7 @@ impl MemberRepo for Store {
 
     async fn members(&self, organisation_id: i64) -> Result<Vec<Member>, StoreError> {
         let rows: Vec<MemberRow> = sqlx::query_as(
-            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read, m.created_at, m.co_chair_since \
+            "SELECT m.person_id, p.email, m.role, m.is_co_chair, p.display_name, p.pronouns, p.name_public, p.easy_read, m.created_at, m.co_chair_since, m.via_organisation_id \
              FROM memberships m JOIN people p ON p.id = m.person_id \
              WHERE m.organisation_id = $1 ORDER BY LOWER(COALESCE(p.display_name, p.email)), p.id",
         )
@@ -283,16 +288,24 @@ impl MemberRepo for Store {
         .bind(is_co_chair.then_some(now))
         .execute(&mut *tx)
         .await?;
-        // A new member of a partner takes part in its partnerships with the same role, and a
-        // new role there follows them, except a co-chair's: the partnership's co-chairs are
-        // its own to change (decision 0041).
+        // Joining a partnership itself again lifts an earlier removal from it.
+        sqlx::query(
+            "DELETE FROM partnership_exclusions WHERE partnership_id = $1 AND person_id = $2",
+        )
+        .bind(organisation_id)
+        .bind(person_id)
+        .execute(&mut *tx)
+        .await?;
+        // A new member of a partner takes part in its partnerships with the same role, unless
+        // a partnership removed them (or they left it). After that, their place and role in
+        // the partnership are the partnership's to change, never a partner's (decision 0041).
         sqlx::query(
             "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at, via_organisation_id) \
              SELECT pp.partnership_id, $2, $3, 0, $4, $1 FROM partnership_partners pp \
              WHERE pp.organisation_id = $1 AND pp.accepted_at IS NOT NULL \
-             ON CONFLICT (organisation_id, person_id) DO UPDATE SET role = excluded.role \
-             WHERE memberships.via_organisation_id = excluded.via_organisation_id \
-             AND memberships.is_co_chair = 0",
+             AND NOT EXISTS (SELECT 1 FROM partnership_exclusions x \
+               WHERE x.partnership_id = pp.partnership_id AND x.person_id = $2) \
+             ON CONFLICT (organisation_id, person_id) DO NOTHING",
         )
         .bind(organisation_id)
         .bind(person_id)
@@ -339,11 +352,25 @@ impl MemberRepo for Store {
 
     async fn remove_member(&self, organisation_id: i64, person_id: i64) -> Result<(), StoreError> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM memberships WHERE organisation_id = $1 AND person_id = $2")
+        let removed =
+            sqlx::query("DELETE FROM memberships WHERE organisation_id = $1 AND person_id = $2")
+                .bind(organisation_id)
+                .bind(person_id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        // Removed from a partnership (or leaving it): its partners do not bring them back.
+        if removed > 0 {
+            sqlx::query(
+                "INSERT INTO partnership_exclusions (partnership_id, person_id) \
+                 SELECT id, $2 FROM organisations WHERE id = $1 AND kind = 'partnership' \
+                 ON CONFLICT (partnership_id, person_id) DO NOTHING",
+            )
             .bind(organisation_id)
             .bind(person_id)
             .execute(&mut *tx)
             .await?;
+        }
         // Someone who leaves a partner leaves the partnerships they came into through it. A
         // co-chair there, or its last administrator, stays as a member of the partnership
         // itself: one partner's administrator never changes the partnership's co-chairs or

@@ -23,6 +23,8 @@ pub struct Partner {
     pub invited_at: UnixTime,
     /// When its administrator accepted; `None` while it is invited.
     pub accepted_at: Option<UnixTime>,
+    /// When its administrator said no.
+    pub declined_at: Option<UnixTime>,
 }
 
 /// An organisation found by its name, as stored (kind and status as their keys).
@@ -87,11 +89,19 @@ pub trait PartnershipRepo {
         &self,
         name_or_slug: &str,
     ) -> impl Future<Output = Result<Option<NamedOrganisation>, StoreError>> + Send;
-    /// The administrator says no: the invitation goes. `false` if there was none waiting.
+    /// The partners (accepted) the person is a member of.
+    fn partners_of_person(
+        &self,
+        partnership_id: i64,
+        person_id: i64,
+    ) -> impl Future<Output = Result<Vec<i64>, StoreError>> + Send;
+    /// The administrator says no; the organisation stays listed as having said no, so it is
+    /// not invited again. `false` if there was no invitation waiting.
     fn decline_partnership(
         &self,
         partnership_id: i64,
         organisation_id: i64,
+        now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 }
 
@@ -106,6 +116,8 @@ async fn bring_members(
     sqlx::query(
         "INSERT INTO memberships (organisation_id, person_id, role, is_co_chair, created_at, via_organisation_id) \
          SELECT $1, m.person_id, m.role, 0, $3, $2 FROM memberships m WHERE m.organisation_id = $2 \
+         AND NOT EXISTS (SELECT 1 FROM partnership_exclusions x \
+           WHERE x.partnership_id = $1 AND x.person_id = m.person_id) \
          ON CONFLICT (organisation_id, person_id) DO NOTHING",
     )
     .bind(partnership_id)
@@ -196,11 +208,12 @@ impl PartnershipRepo for Store {
     }
 
     async fn partners(&self, partnership_id: i64) -> Result<Vec<Partner>, StoreError> {
-        let rows: Vec<(i64, String, String, String, i64, Option<i64>)> = sqlx::query_as(
-            "SELECT o.id, o.slug, o.name, o.kind, pp.invited_at, pp.accepted_at \
+        type Row = (i64, String, String, String, i64, Option<i64>, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT o.id, o.slug, o.name, o.kind, pp.invited_at, pp.accepted_at, pp.declined_at \
              FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id \
              WHERE pp.partnership_id = $1 \
-             ORDER BY CASE WHEN pp.accepted_at IS NULL THEN 1 ELSE 0 END, pp.accepted_at, o.name",
+             ORDER BY CASE WHEN pp.accepted_at IS NULL THEN 1 ELSE 0 END, pp.declined_at DESC, pp.accepted_at, o.name",
         )
         .bind(partnership_id)
         .fetch_all(&self.pool)
@@ -208,13 +221,16 @@ impl PartnershipRepo for Store {
         Ok(rows
             .into_iter()
             .map(
-                |(organisation_id, slug, name, kind, invited_at, accepted_at)| Partner {
-                    organisation_id,
-                    slug,
-                    name,
-                    kind,
-                    invited_at,
-                    accepted_at,
+                |(organisation_id, slug, name, kind, invited_at, accepted_at, declined_at)| {
+                    Partner {
+                        organisation_id,
+                        slug,
+                        name,
+                        kind,
+                        invited_at,
+                        accepted_at,
+                        declined_at,
+                    }
                 },
             )
             .collect())
@@ -227,7 +243,7 @@ impl PartnershipRepo for Store {
         let rows: Vec<(i64, String, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT o.id, o.slug, o.name, o.status, pp.accepted_at \
              FROM partnership_partners pp JOIN organisations o ON o.id = pp.partnership_id \
-             WHERE pp.organisation_id = $1 ORDER BY o.name, o.id",
+             WHERE pp.organisation_id = $1 AND pp.declined_at IS NULL ORDER BY o.name, o.id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
@@ -254,7 +270,7 @@ impl PartnershipRepo for Store {
         let mut tx = self.begin_write().await?;
         let accepted = sqlx::query(
             "UPDATE partnership_partners SET accepted_at = $3 \
-             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL",
+             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL AND declined_at IS NULL",
         )
         .bind(partnership_id)
         .bind(organisation_id)
@@ -288,9 +304,12 @@ impl PartnershipRepo for Store {
     ) -> Result<Option<NamedOrganisation>, StoreError> {
         let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
             "SELECT id, slug, name, kind, status FROM organisations \
-             WHERE slug = $1 OR LOWER(name) = LOWER($1) ORDER BY CASE WHEN slug = $1 THEN 0 ELSE 1 END, id LIMIT 1",
+             WHERE slug = $1 OR LOWER(REPLACE(name, '’', '''')) = LOWER($2) \
+             ORDER BY CASE WHEN slug = $1 THEN 0 ELSE 1 END, id LIMIT 1",
         )
         .bind(name_or_slug)
+        // A name typed on a phone has a curly apostrophe where the stored one may not.
+        .bind(name_or_slug.replace('’', "'"))
         .fetch_optional(&self.pool)
         .await?;
         Ok(row.map(|(id, slug, name, kind, status)| NamedOrganisation {
@@ -302,17 +321,35 @@ impl PartnershipRepo for Store {
         }))
     }
 
+    async fn partners_of_person(
+        &self,
+        partnership_id: i64,
+        person_id: i64,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT pp.organisation_id FROM partnership_partners pp JOIN memberships m \
+             ON m.organisation_id = pp.organisation_id AND m.person_id = $2 \
+             WHERE pp.partnership_id = $1 AND pp.accepted_at IS NOT NULL ORDER BY pp.organisation_id",
+        )
+        .bind(partnership_id)
+        .bind(person_id)
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
     async fn decline_partnership(
         &self,
         partnership_id: i64,
         organisation_id: i64,
+        now: UnixTime,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "DELETE FROM partnership_partners \
-             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL",
+            "UPDATE partnership_partners SET declined_at = $3 \
+             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL AND declined_at IS NULL",
         )
         .bind(partnership_id)
         .bind(organisation_id)
+        .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)

@@ -131,7 +131,9 @@ pub async fn answer(
         "decline" => false,
         _ => return Err(WebError::BadRequest),
     };
-    let answered = partnerships::answer(&state.store, &actor, &slug, &partnership, accept).await;
+    let mail = (&state.mailer, state.config.base_url.as_str());
+    let answered =
+        partnerships::answer(&state.store, mail, &actor, &slug, &partnership, accept).await;
     match form::answer(answered, "partnerships")? {
         Outcome::Done((name, joined)) if accept => Ok(form::saved(
             &session,

@@ -90,7 +90,8 @@ pub async fn take(
 ) -> Result<Response, WebError> {
     let group = field(&pairs, "group");
     let priority = field(&pairs, "priority").parse::<i64>().unwrap_or(0);
-    let taken = working_groups::take(&state.store, &actor, &slug, group, priority).await;
+    let mail = (&state.mailer, state.config.base_url.as_str());
+    let taken = working_groups::take(&state.store, mail, &actor, &slug, group, priority).await;
     match form::answer(taken, "offers")? {
         Outcome::Done(title) => Ok(form::saved(
             &session,

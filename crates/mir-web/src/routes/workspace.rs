@@ -105,6 +105,17 @@ impl WorkspacePage {
     }
 
     /// The co-chairs by name and role, for everyone in the group to see.
+    /// Whether the person looking sees this member's email address: their own, and, for an
+    /// administrator, everyone's, except in a partnership the people who came in through
+    /// another partner (their own organisation shares their address, not its partners).
+    fn sees_email(&self, m: &mir_store::Member) -> bool {
+        let me = &self.ws.me;
+        m.person_id == me.person_id
+            || (self.ws.is_admin()
+                && (m.via_organisation_id.is_none()
+                    || m.via_organisation_id == me.via_organisation_id))
+    }
+
     fn co_chair_names(&self) -> String {
         self.ws
             .members

@@ -10,12 +10,13 @@ use mir_store::{
     ActionRecord, MemberRepo, PeopleRepo, PlanRepo, PriorityRecord, SignUpRepo, testing,
 };
 
-/// An approved organisation with an administrator and a member of staff, signed in.
-async fn second_organisation(app: &TestApp, name: &str) -> (String, String, String) {
+/// An approved organisation with an administrator and a member of staff (`{prefix}.admin`,
+/// `{prefix}.staff`), signed in.
+async fn second_organisation(app: &TestApp, name: &str, prefix: &str) -> (String, String, String) {
     let store = &app.db.store;
     let mut cookies = Vec::new();
     let mut ids = Vec::new();
-    for who in ["birch.admin", "birch.staff"] {
+    for who in [format!("{prefix}.admin"), format!("{prefix}.staff")] {
         let email = format!("{who}@example.org");
         cookies.push(app.sign_in(&email, false).await);
         ids.push(
@@ -64,7 +65,8 @@ async fn approve(app: &TestApp, plan: &str, cookies: &str) -> TestResponse {
 
 async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
     let g = crate::support::group(app, &testing::sign_up("Cedar Support")).await;
-    let (birch, birch_admin, birch_staff) = second_organisation(app, "Birch Trust").await;
+    let (birch, birch_admin, birch_staff) = second_organisation(app, "Birch Trust", "birch").await;
+    let (rowan, rowan_admin, _) = second_organisation(app, "Rowan Care", "rowan").await;
     let store = &app.db.store;
     let ours = format!("/manage/organisations/{}/partnerships", g.slug);
 
@@ -95,6 +97,12 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
         .post_as(&ours, "name=Cedar+alone&partner=Cedar+Support", &g.admin)
         .await;
     assert_eq!(itself.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // A name already on mir would be taken for that organisation.
+    let taken = app
+        .post_as(&ours, "name=birch+trust&partner=Birch+Trust", &g.admin)
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(main_text(&taken).contains("“Birch Trust” is already the name of an organisation"));
 
     // Formed, by name (any case): not public until the other administrator accepts, and not
     // in the national team's queue (partners decide).
@@ -123,12 +131,18 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
             .any(|m| m.contains("Please answer: form the partnership") && m.contains(&birch))
     );
 
-    // One waiting at a time: forming is not a way to email many organisations.
-    let second = app
-        .post_as(&ours, "name=Cedar+and+more&partner=Birch+Trust", &g.admin)
+    // At most three forming at once: forming is not a way to email many organisations.
+    for more in ["Cedar+more+one", "Cedar+more+two"] {
+        let formed = app
+            .post_as(&ours, &format!("name={more}&partner=Birch+Trust"), &g.admin)
+            .await;
+        assert_eq!(formed.status, StatusCode::SEE_OTHER, "{}", formed.body);
+    }
+    let fourth = app
+        .post_as(&ours, "name=Cedar+more+three&partner=Birch+Trust", &g.admin)
         .await;
-    assert_eq!(second.status, StatusCode::CONFLICT);
-    assert!(main_text(&second).contains("“Cedar and Birch” is waiting for its partner"));
+    assert_eq!(fourth.status, StatusCode::CONFLICT);
+    assert!(main_text(&fourth).contains("3 partnerships waiting for a partner"));
     // An organisation that is not public is not found, whatever its state.
     let (pending, _) = store
         .create_signed_up_organisation(
@@ -183,6 +197,19 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
     );
     let accepted = app.post_as(&theirs, "answer=accept", &birch_admin).await;
     assert_eq!(accepted.status, StatusCode::SEE_OTHER, "{}", accepted.body);
+    // The partnership's administrators hear the answer; Birch's members, that they take part.
+    let mails = app.mails().await;
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("To: admin@example.org") && m.contains("Birch Trust accepted"))
+    );
+    assert!(
+        mails
+            .iter()
+            .any(|m| m.contains("To: birch.staff@example.org")
+                && m.contains("You now take part in Cedar and Birch"))
+    );
     let again = app.post_as(&theirs, "answer=accept", &birch_admin).await;
     assert_eq!(again.status, StatusCode::CONFLICT);
 
@@ -236,6 +263,54 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
         .await;
     assert_eq!(ws.status, StatusCode::OK);
 
+    // Birch's administrator manages the partnership with the others, but sees the addresses of
+    // Birch's people only.
+    let as_birch = app
+        .get_with_cookie(&format!("/manage/organisations/{slug}"), Some(&birch_admin))
+        .await;
+    assert!(as_birch.body.contains("birch.staff@example.org"));
+    assert!(!as_birch.body.contains("carer@example.org"));
+    let as_cedar = app
+        .get_with_cookie(&format!("/manage/organisations/{slug}"), Some(&g.admin))
+        .await;
+    assert!(as_cedar.body.contains("carer@example.org"));
+    assert!(!as_cedar.body.contains("birch.staff@example.org"));
+
+    // The two co-chairs come from different partners: no one partner speaks for it alone.
+    let id_of = |email: &str| {
+        members
+            .iter()
+            .find(|m| m.email == email)
+            .map(|m| m.person_id)
+            .expect("a member")
+    };
+    let co_chair = |person: i64| format!("/manage/organisations/{slug}/members/{person}/co-chair");
+    let first = app
+        .post_as(
+            &co_chair(id_of("expert@example.org")),
+            "co_chair=yes",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let same = app
+        .post_as(
+            &co_chair(id_of("admin@example.org")),
+            "co_chair=yes",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(main_text(&same).contains("come from different partners"));
+    let other = app
+        .post_as(
+            &co_chair(id_of("birch.staff@example.org")),
+            "co_chair=yes",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::SEE_OTHER, "{}", other.body);
+
     // Someone joining a partner later joins the partnership too; leaving it, they leave both.
     let newcomer = store
         .upsert_person("newcomer@example.org", false, 1)
@@ -273,18 +348,50 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
             .is_none()
     );
 
+    // Removed from the partnership, a partner does not bring them back; joining the
+    // partnership itself does.
+    store
+        .put_member(birch_org.id, newcomer.id, Role::Staff, false, 5)
+        .await
+        .expect("back in Birch");
+    assert!(
+        store
+            .membership(partnership.id, newcomer.id)
+            .await
+            .expect("read")
+            .is_some()
+    );
+    store
+        .remove_member(partnership.id, newcomer.id)
+        .await
+        .expect("removed by the partnership");
+    store
+        .put_member(birch_org.id, newcomer.id, Role::Admin, false, 6)
+        .await
+        .expect("a new role in Birch");
+    assert!(
+        store
+            .membership(partnership.id, newcomer.id)
+            .await
+            .expect("read")
+            .is_none(),
+        "the partnership's removal sticks"
+    );
+    store
+        .put_member(partnership.id, newcomer.id, Role::Carer, false, 7)
+        .await
+        .expect("invited to the partnership itself");
+    assert!(
+        store
+            .membership(partnership.id, newcomer.id)
+            .await
+            .expect("read")
+            .is_some()
+    );
+
     // A co-chair of the partnership stays when a partner's administrator removes them from
     // the partner, and keeps their role: the partnership's co-chairs are its own to change.
-    let birch_staff_id = store
-        .person_by_email("birch.staff@example.org")
-        .await
-        .expect("read")
-        .expect("there")
-        .id;
-    store
-        .put_member(partnership.id, birch_staff_id, Role::Staff, true, 3)
-        .await
-        .expect("co-chair");
+    let birch_staff_id = id_of("birch.staff@example.org");
     store
         .put_member(birch_org.id, birch_staff_id, Role::Carer, false, 4)
         .await
@@ -310,6 +417,61 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
     let twice = app.post_as(&invite, "partner=Birch+Trust", &g.admin).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(main_text(&twice).contains("already in this partnership"));
+    // Rowan is invited and says no: it stays listed as having said no, and is not asked again.
+    let asked = app.post_as(&invite, "partner=Rowan+Care", &g.admin).await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    let no = app
+        .post_as(
+            &format!("/manage/organisations/{rowan}/partnerships/{slug}/answer"),
+            "answer=decline",
+            &rowan_admin,
+        )
+        .await;
+    assert_eq!(no.status, StatusCode::SEE_OTHER, "{}", no.body);
+    let listed = app
+        .get_with_cookie(
+            &format!("/manage/organisations/{slug}/partnerships"),
+            Some(&g.admin),
+        )
+        .await;
+    assert!(main_text(&listed).contains("Said no"));
+    let again = app.post_as(&invite, "partner=Rowan+Care", &g.admin).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(main_text(&again).contains("said no to this partnership"));
+    // An organisation nobody could answer for is not invited.
+    let rowan_org = store
+        .organisation_by_slug(&rowan)
+        .await
+        .expect("read")
+        .expect("there");
+    let rowan_admin_id = store
+        .person_by_email("rowan.admin@example.org")
+        .await
+        .expect("read")
+        .expect("there")
+        .id;
+    store
+        .remove_member(rowan_org.id, rowan_admin_id)
+        .await
+        .expect("no administrator left");
+    let nobody = app
+        .post_as(
+            &format!("/manage/organisations/{}/partnerships", g.slug),
+            "name=Cedar+Rowan&partner=Rowan+Care",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(main_text(&nobody).contains("“Rowan Care” has no administrator on mir yet"));
+    // A name typed with a phone's curly apostrophe finds the organisation all the same.
+    let curly = app
+        .post_as(
+            &invite,
+            "partner=Northgate+People%E2%80%99s+Voice+(demonstration)",
+            &g.admin,
+        )
+        .await;
+    assert_eq!(curly.status, StatusCode::SEE_OTHER, "{}", curly.body);
 }
 
 async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
@@ -328,6 +490,11 @@ async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
     let empty = app.post_as(&groups, "name=&description=", &g.admin).await;
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(select(&empty.html(), ".error-summary li").len(), 2);
+    let named_like_another = app
+        .post_as(&groups, "name=cedar+support&description=Ours.", &g.admin)
+        .await;
+    assert_eq!(named_like_another.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(main_text(&named_like_another).contains("already the name of an organisation"));
     let made = app
         .post_as(
             &groups,
@@ -350,6 +517,11 @@ async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
         )
         .await;
     assert_eq!(nested.status, StatusCode::CONFLICT);
+    // Its workspace points to its board, never to partnerships it cannot join.
+    let home = app
+        .get_with_cookie(&format!("/manage/organisations/{wg}"), Some(&g.admin))
+        .await;
+    assert!(select(&home.html(), "a[href$='/partnerships']").is_empty());
 
     // The group's own co-chairs (the administrator and an Expert by Experience) publish its
     // priority.
@@ -443,6 +615,14 @@ async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
     assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
     let twice = app.post_as(&take, &body, &g.staff).await;
     assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert!(
+        app.mails()
+            .await
+            .iter()
+            .any(|m| m.contains("To: expert@example.org")
+                && m.contains("which your working group published")),
+        "the working group's co-chairs hear where their work went"
+    );
     let nothing = app.get_with_cookie(&groups, Some(&g.staff)).await;
     assert!(select(&nothing.html(), "form[action$='/working-groups/take']").is_empty());
 
