@@ -185,7 +185,7 @@ pub async fn compare(store: &impl PlanStore, slugs: &[String]) -> Result<Compari
         })
         .unwrap_or_default();
     let suggestions = match compared.as_slice() {
-        [only] => directory::who_else(store, &statements_of(only), None, &only.areas, 6)
+        [only] => directory::who_else(store, &statements_of(only), &[], &only.areas, 6)
             .await?
             .into_iter()
             .filter(|o| o.slug != only.slug)

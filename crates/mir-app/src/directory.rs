@@ -426,15 +426,17 @@ fn nearness(mine: &[String], theirs: &[String]) -> (u8, f64, &'static str) {
 
 /// Organisations with published priorities on the same statements, most shared statements
 /// first, then the nearest (same council, a neighbouring council, then by distance between
-/// council centres). `me`: the asking organisation (left out), `my_areas` its councils.
+/// council centres). `leave_out`: the asking organisation and those it works with (its
+/// partners, partnerships, board and working groups), `my_areas` its councils.
 pub async fn who_else(
     store: &(impl DirectoryRepo + Sync),
     statements: &[String],
-    me: Option<i64>,
+    leave_out: &[i64],
     my_areas: &[String],
     limit: usize,
 ) -> Result<Vec<OtherOrganisation>, AppError> {
-    let mut each = who_else_for_each(store, &[statements.to_vec()], me, my_areas, limit).await?;
+    let mut each =
+        who_else_for_each(store, &[statements.to_vec()], leave_out, my_areas, limit).await?;
     Ok(each.pop().unwrap_or_default())
 }
 
@@ -444,7 +446,7 @@ pub async fn who_else(
 pub async fn who_else_for_each(
     store: &(impl DirectoryRepo + Sync),
     lists: &[Vec<String>],
-    me: Option<i64>,
+    leave_out: &[i64],
     my_areas: &[String],
     limit: usize,
 ) -> Result<Vec<Vec<OtherOrganisation>>, AppError> {
@@ -469,7 +471,7 @@ pub async fn who_else_for_each(
         .working_on(&all_statements, &near, candidates)
         .await?
         .into_iter()
-        .filter(|w| Some(w.id) != me)
+        .filter(|w| !leave_out.contains(&w.id))
         .collect();
     // How near each candidate is does not depend on the list: worked out once. Each list then
     // ranks indices, and only the few shown are copied (copying every candidate for every

@@ -79,6 +79,17 @@ pub struct PublicPosition {
 }
 
 impl PublicPlan {
+    /// The organisation and those it works with (partners, partnerships, board, working
+    /// groups): "who else is working on this" leaves them out.
+    pub fn related_organisations(&self) -> Vec<i64> {
+        std::iter::once(self.profile.id)
+            .chain(self.partners.iter().map(|p| p.organisation_id))
+            .chain(self.partnerships.iter().map(|l| l.partnership_id))
+            .chain(self.board.iter().map(|b| b.id))
+            .chain(self.working_groups.iter().map(|g| g.id))
+            .collect()
+    }
+
     pub fn version(&self, number: i64) -> Option<&PublishedVersion> {
         self.versions.iter().find(|v| v.number == number)
     }

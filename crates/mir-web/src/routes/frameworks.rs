@@ -261,7 +261,7 @@ pub async fn statement(
                 .caches
                 .who_else
                 .get_or(format!("statement:{code}"), || async move {
-                    mir_app::directory::who_else(store, std::slice::from_ref(code), None, &[], 10)
+                    mir_app::directory::who_else(store, std::slice::from_ref(code), &[], &[], 10)
                         .await
                         .map(std::sync::Arc::new)
                 })

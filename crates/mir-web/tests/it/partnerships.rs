@@ -663,7 +663,40 @@ async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
     );
 }
 
+/// The demonstration partnership works on FI-I1, as its partner Hillcrest does: "who else is
+/// working on this" names others, never its own partners (nor a partner its partnership).
+async fn who_else_leaves_out_those_an_organisation_works_with(app: &TestApp) {
+    mir_app::demo::load_demo_data(&app.db.store)
+        .await
+        .expect("demo");
+    let names = |page: &TestResponse| -> Vec<String> {
+        select(&page.html(), ".who-else li a")
+            .iter()
+            .map(text)
+            .collect()
+    };
+    let partnership = app
+        .get(&format!(
+            "/organisations/{}",
+            mir_app::demo::DEMO_PARTNERSHIP_SLUG
+        ))
+        .await;
+    let others = names(&partnership);
+    assert!(
+        others.iter().any(|n| n.starts_with("Oakfield")),
+        "{others:?}"
+    );
+    assert!(
+        others
+            .iter()
+            .all(|n| !n.starts_with("Hillcrest") && !n.starts_with("Riverside Council"))
+    );
+    let hillcrest = app.get("/organisations/demo-hillcrest-nhs-trust").await;
+    assert!(names(&hillcrest).iter().all(|n| !n.contains("Partnership")));
+}
+
 both_engines!(
+    who_else_leaves_out_those_an_organisation_works_with,
     a_partnership_is_formed_by_two_administrators,
     a_working_group_priority_rolls_up_into_the_board_plan,
 );

@@ -146,13 +146,16 @@ pub async fn public(
                     .iter()
                     .map(|p| p.statements.clone())
                     .collect();
-                let (store, areas) = (&state.store, &my_areas);
+                // Not those it works with: its partners, partnerships, board and working groups
+                // are on its page already.
+                let related = plan.related_organisations();
+                let (store, areas, related) = (&state.store, &my_areas, &related);
                 // One set of queries for every priority at once (never one per priority).
                 let found = state
                     .caches
                     .who_else_by_plan
                     .get_or(format!("plan:{me}:{}", version.number), || async move {
-                        mir_app::directory::who_else_for_each(store, &lists, Some(me), areas, 3)
+                        mir_app::directory::who_else_for_each(store, &lists, related, areas, 3)
                             .await
                             .map(std::sync::Arc::new)
                     })
