@@ -347,6 +347,46 @@ pub async fn invite(
     Ok(partner_name)
 }
 
+/// A partnership's administrator takes back an invitation nobody has answered (a mistake, or
+/// one that waits too long). Returns the organisation's name.
+pub async fn withdraw(
+    store: &impl PartnershipStore,
+    actor: &Actor,
+    slug: &str,
+    partner_slug: &str,
+) -> Result<String, AppError> {
+    let ours = overview(store, actor, slug).await?;
+    authorize_in_group(
+        ours.me.role,
+        ours.me.is_co_chair,
+        GroupAction::ManageMembers,
+    )?;
+    let waiting = ours
+        .partners
+        .iter()
+        .find(|p| p.slug == partner_slug && p.accepted_at.is_none() && p.declined_at.is_none())
+        .ok_or_else(|| {
+            AppError::Conflict("there is no invitation to that organisation waiting".into())
+        })?;
+    if !store
+        .withdraw_invitation(ours.organisation.id, waiting.organisation_id)
+        .await?
+    {
+        return Err(AppError::Conflict(
+            "the invitation was answered meanwhile".into(),
+        ));
+    }
+    record(
+        store,
+        Some(ours.organisation.id),
+        actor,
+        "partner invitation withdrawn",
+        json!({"invited": waiting.slug}),
+    )
+    .await?;
+    Ok(waiting.name.clone())
+}
+
 /// An organisation's administrator accepts (or declines) its invitation to a partnership.
 /// Returns the partnership's name and slug.
 pub async fn answer(

@@ -89,6 +89,12 @@ pub trait PartnershipRepo {
         &self,
         name_or_slug: &str,
     ) -> impl Future<Output = Result<Option<NamedOrganisation>, StoreError>> + Send;
+    /// The partnership takes back an invitation nobody has answered; `false` if none waits.
+    fn withdraw_invitation(
+        &self,
+        partnership_id: i64,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// The partners (accepted) the person is a member of.
     fn partners_of_person(
         &self,
@@ -319,6 +325,22 @@ impl PartnershipRepo for Store {
             kind,
             status,
         }))
+    }
+
+    async fn withdraw_invitation(
+        &self,
+        partnership_id: i64,
+        organisation_id: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM partnership_partners WHERE partnership_id = $1 AND organisation_id = $2 \
+             AND accepted_at IS NULL AND declined_at IS NULL",
+        )
+        .bind(partnership_id)
+        .bind(organisation_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn partners_of_person(

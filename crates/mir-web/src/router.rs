@@ -187,6 +187,10 @@ pub fn router(state: AppState) -> Router {
             post(partnerships::answer),
         )
         .route(
+            "/manage/organisations/{slug}/partnerships/{partnership}/withdraw",
+            post(partnerships::withdraw),
+        )
+        .route(
             "/manage/organisations/{slug}/working-groups",
             get(working_groups::show).post(working_groups::form_one),
         )

@@ -154,3 +154,29 @@ pub async fn answer(
         }
     }
 }
+
+/// `POST /manage/organisations/{slug}/partnerships/{partnership}/withdraw`: a partnership's
+/// administrator takes back its invitation to the organisation `{partnership}` names (the
+/// segment is named as in `answer`, which shares the path).
+pub async fn withdraw(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    Path((slug, invited)): Path<(Slug, Slug)>,
+    session: Session,
+    ctx: PageContext,
+    CsrfForm(_pairs): CsrfForm<Pairs>,
+) -> Result<Response, WebError> {
+    let withdrawn = partnerships::withdraw(&state.store, &actor, &slug, &invited).await;
+    match form::answer(withdrawn, "partnerships")? {
+        Outcome::Done(name) => Ok(form::saved(
+            &session,
+            format!("The invitation to {name} is withdrawn."),
+            &here(&slug),
+        )),
+        Outcome::Rejected(rejection) => {
+            let typed = (String::new(), String::new());
+            let page = page(&state, &actor, &slug, ctx, typed, rejection.errors).await?;
+            render(rejection.status, &page)
+        }
+    }
+}

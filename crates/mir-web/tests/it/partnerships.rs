@@ -7,7 +7,8 @@ use crate::support::{TestApp, TestResponse, select, text};
 use axum::http::StatusCode;
 use mir_domain::organisation::{OrganisationStatus, Role};
 use mir_store::{
-    ActionRecord, MemberRepo, PeopleRepo, PlanRepo, PriorityRecord, SignUpRepo, testing,
+    ActionRecord, MemberRepo, PartnershipRepo, PeopleRepo, PlanRepo, PriorityRecord, SignUpRepo,
+    testing,
 };
 
 /// An approved organisation with an administrator and a member of staff (`{prefix}.admin`,
@@ -463,6 +464,11 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
         .await;
     assert_eq!(nobody.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(main_text(&nobody).contains("“Rowan Care” has no administrator on mir yet"));
+    // An invitation nobody answered can be withdrawn, by the partnership's administrators.
+    let withdraw =
+        format!("/manage/organisations/{slug}/partnerships/demo-northgate-peoples-voice/withdraw");
+    let early = app.post_as(&withdraw, "", &g.admin).await;
+    assert_eq!(early.status, StatusCode::CONFLICT, "nothing waits yet");
     // A name typed with a phone's curly apostrophe finds the organisation all the same.
     let curly = app
         .post_as(
@@ -472,6 +478,21 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
         )
         .await;
     assert_eq!(curly.status, StatusCode::SEE_OTHER, "{}", curly.body);
+    let by_staff = app.post_as(&withdraw, "", &birch_staff).await;
+    assert_eq!(by_staff.status, StatusCode::FORBIDDEN);
+    let withdrawn = app.post_as(&withdraw, "", &birch_admin).await;
+    assert_eq!(
+        withdrawn.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        withdrawn.body
+    );
+    let partners_now = store.partners(partnership.id).await.expect("partners");
+    assert!(
+        partners_now
+            .iter()
+            .all(|p| p.slug != "demo-northgate-peoples-voice")
+    );
 }
 
 async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {

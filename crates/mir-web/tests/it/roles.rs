@@ -808,6 +808,12 @@ async fn check_matrix(app: &TestApp) -> Vec<(&'static str, &'static str)> {
             [nf, nf, no, no, no, clash, nf],
         ),
         (
+            "/manage/organisations/{slug}/partnerships/{partnership}/withdraw",
+            format!("{ws}/partnerships/birch/withdraw"),
+            "",
+            [nf, nf, no, no, no, clash, nf],
+        ),
+        (
             "/manage/organisations/{slug}/working-groups",
             format!("{ws}/working-groups"),
             "name=&description=",
