@@ -34,6 +34,9 @@ pub struct WorkingGroups {
     /// The board, when this is a working group.
     pub board: Option<WorkingGroup>,
     pub offers: Vec<GroupOffer>,
+    /// For a working group: its published priorities, each with whether its board has taken
+    /// it into the board's plan.
+    pub published: Vec<(SnapshotPriority, bool)>,
     pub can_form: bool,
     pub can_take: bool,
 }
@@ -66,6 +69,18 @@ pub async fn overview(
             }
         }
     }
+    let mut published = Vec::new();
+    if let Some(board) = &board {
+        let taken_by_board = store.taken_from_groups(board.id).await?;
+        if let Ok(plan) = public_plan(store, &organisation.slug).await
+            && let Some(current) = plan.current
+        {
+            for priority in current.plan.priorities {
+                let taken = taken_by_board.contains(&(organisation.id, priority.id));
+                published.push((priority, taken));
+            }
+        }
+    }
     // One level: a working group has no working groups of its own.
     let is_group = organisation.is_working_group();
     Ok(WorkingGroups {
@@ -78,6 +93,7 @@ pub async fn overview(
         groups,
         board,
         offers,
+        published,
     })
 }
 

@@ -644,6 +644,17 @@ async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
                 && m.contains("which your working group published")),
         "the working group's co-chairs hear where their work went"
     );
+    // The working group sees where its work went.
+    let own = app
+        .get_with_cookie(
+            &format!("/manage/organisations/{wg}/working-groups"),
+            Some(&g.expert),
+        )
+        .await;
+    assert!(
+        main_text(&own)
+            .contains("Direct Payments explained in plain words: Taken into Cedar Support's plan")
+    );
     let nothing = app.get_with_cookie(&groups, Some(&g.staff)).await;
     assert!(select(&nothing.html(), "form[action$='/working-groups/take']").is_empty());
 
