@@ -89,6 +89,9 @@ pub struct DraftPriority {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Approval {
     pub person_id: i64,
+    /// As the group sees them: the name they chose (three administrators are not told
+    /// apart by their role).
+    pub name: String,
     pub role: Role,
     pub at: i64,
 }
@@ -192,18 +195,23 @@ async fn approvals(
     organisation_id: i64,
     revision: i64,
 ) -> Result<Vec<Approval>, AppError> {
-    Ok(store
-        .plan_approvals(organisation_id, revision)
-        .await?
-        .into_iter()
-        .filter_map(|(person_id, role, at)| {
-            Role::parse(&role).map(|role| Approval {
-                person_id,
-                role,
-                at,
-            })
-        })
-        .collect())
+    let mut out = Vec::new();
+    for (person_id, role, at) in store.plan_approvals(organisation_id, revision).await? {
+        let Some(role) = Role::parse(&role) else {
+            continue;
+        };
+        let name = store
+            .membership(organisation_id, person_id)
+            .await?
+            .map_or_else(|| "A former co-chair".to_owned(), |m| m.shown_name());
+        out.push(Approval {
+            person_id,
+            name,
+            role,
+            at,
+        });
+    }
+    Ok(out)
 }
 
 pub async fn workspace(

@@ -672,6 +672,15 @@ async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
         approve(app, &board_plan, &g.admin).await.status,
         StatusCode::SEE_OTHER
     );
+    // The other co-chair reads who approved, by name as the group sees them.
+    let waiting = app.get_with_cookie(&board_plan, Some(&g.expert)).await;
+    assert!(
+        main_text(&waiting).contains(
+            "Approved so far by: A member who has not chosen a name yet (Administrator) on"
+        ),
+        "{}",
+        main_text(&waiting)
+    );
     assert_eq!(
         approve(app, &board_plan, &g.expert).await.status,
         StatusCode::SEE_OTHER
