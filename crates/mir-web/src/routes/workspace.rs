@@ -116,6 +116,18 @@ impl WorkspacePage {
                     || m.via_organisation_id == me.via_organisation_id))
     }
 
+    /// A line of the recent changes. In a partnership, addresses are left out (people come
+    /// from several organisations; an administrator sees their own organisation's only).
+    fn change_line(&self, text: String) -> String {
+        if !self.ws.organisation.is_partnership() {
+            return text;
+        }
+        text.split(' ')
+            .map(|word| if word.contains('@') { "a member" } else { word })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
     fn co_chair_names(&self) -> String {
         self.ws
             .members

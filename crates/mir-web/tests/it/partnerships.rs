@@ -271,6 +271,11 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
         .await;
     assert!(as_birch.body.contains("birch.staff@example.org"));
     assert!(!as_birch.body.contains("carer@example.org"));
+    assert_eq!(
+        as_birch.body.matches("admin@example.org").count(),
+        as_birch.body.matches("birch.admin@example.org").count(),
+        "Cedar's administrator's address is not in the recent changes either"
+    );
     let as_cedar = app
         .get_with_cookie(&format!("/manage/organisations/{slug}"), Some(&g.admin))
         .await;
