@@ -562,3 +562,32 @@ pub(crate) async fn name_taken(
     }
     Ok(errors)
 }
+
+/// For a partnership: why its present co-chairs may not decide for it together, if they may
+/// not (they do not come from two different partners). Checked when they decide, whatever
+/// happened since they became co-chairs (someone who left a partner and came back, or joined
+/// another). `None` for other groups.
+pub(crate) async fn co_chairs_problem(
+    store: &(impl MemberRepo + PartnershipRepo),
+    organisation: &OrganisationRef,
+) -> Result<Option<String>, AppError> {
+    if !organisation.is_partnership() {
+        return Ok(None);
+    }
+    let mut seen: Vec<Vec<i64>> = Vec::new();
+    for chair in store.members(organisation.id).await? {
+        if !chair.is_co_chair {
+            continue;
+        }
+        let theirs = store
+            .partners_of_person(organisation.id, chair.person_id)
+            .await?;
+        if theirs.is_empty() || seen.iter().any(|s| s.iter().any(|p| theirs.contains(p))) {
+            return Ok(Some(
+                "a partnership's co-chairs decide for it only when they come from two different partners: change a co-chair first".into(),
+            ));
+        }
+        seen.push(theirs);
+    }
+    Ok(None)
+}

@@ -94,6 +94,9 @@ pub async fn approve(
             "there is nothing to approve yet: add a priority first".into(),
         ));
     }
+    if let Some(problem) = crate::partnerships::co_chairs_problem(store, &ws.organisation).await? {
+        return Err(AppError::Conflict(problem));
+    }
     if ws.latest_version.is_some() && ws.changed_since_published.is_empty() {
         return Err(AppError::Conflict(
             "nothing has changed since the published version".into(),

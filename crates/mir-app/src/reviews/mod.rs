@@ -44,11 +44,24 @@ pub fn today() -> String {
 
 /// Everything the storage for reviews needs.
 pub trait ReviewStore:
-    MemberRepo + ReviewRepo + MarkerCheckRepo + FrameworkRepo + AuditRepo + Sync
+    MemberRepo
+    + ReviewRepo
+    + MarkerCheckRepo
+    + FrameworkRepo
+    + AuditRepo
+    + mir_store::PartnershipRepo
+    + Sync
 {
 }
-impl<T: MemberRepo + ReviewRepo + MarkerCheckRepo + FrameworkRepo + AuditRepo + Sync> ReviewStore
-    for T
+impl<
+    T: MemberRepo
+        + ReviewRepo
+        + MarkerCheckRepo
+        + FrameworkRepo
+        + AuditRepo
+        + mir_store::PartnershipRepo
+        + Sync,
+> ReviewStore for T
 {
 }
 

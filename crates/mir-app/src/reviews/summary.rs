@@ -347,6 +347,9 @@ pub async fn confirm_position(
         GroupAction::ConfirmPositions,
     )?;
     ctx.in_review(code).ok_or(AppError::NotFound)?;
+    if let Some(problem) = crate::partnerships::co_chairs_problem(store, &ctx.organisation).await? {
+        return Err(AppError::Conflict(problem));
+    }
     let positions = store.positions(ctx.review.id).await?;
     let Some(position) = positions.iter().find(|p| p.statement_code == code) else {
         return Err(AppError::Conflict(

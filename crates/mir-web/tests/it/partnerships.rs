@@ -413,6 +413,32 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
         .expect("still in the partnership");
     assert!(kept.is_co_chair);
     assert_eq!(kept.role, Role::Staff);
+    // They belong to no partner now, so the co-chairs no longer come from two partners: the
+    // partnership's plan waits until that is put right (checked when they decide).
+    store
+        .create_priority(
+            partnership.id,
+            &PriorityRecord {
+                title: "Tell your story once".into(),
+                statements: vec!["FI-I1".into()],
+                target: "Shared with agreement".into(),
+                why: String::new(),
+                review_id: None,
+                status: "agreed".into(),
+                dropped_reason: String::new(),
+            },
+            8,
+        )
+        .await
+        .expect("priority");
+    let refused = approve(
+        app,
+        &format!("/manage/organisations/{slug}/plan"),
+        &g.expert,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(main_text(&refused).contains("come from two different partners"));
 
     // A partnership invites one more; a partnership itself is never a partner.
     let itself = app
