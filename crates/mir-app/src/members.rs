@@ -771,6 +771,10 @@ pub async fn set_co_chair(
         .iter()
         .find(|m| m.person_id == person_id)
         .ok_or(AppError::NotFound)?;
+    if co_chair == target.is_co_chair {
+        // Nothing to change, nothing to record.
+        return Ok(MemberChange::Done);
+    }
     if co_chair
         && !target.is_co_chair
         && members.iter().filter(|m| m.is_co_chair).count() >= MAX_CO_CHAIRS

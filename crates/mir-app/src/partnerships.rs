@@ -168,6 +168,12 @@ async fn invitable(
     Ok((id, slug, name))
 }
 
+fn too_many_forming(forming: usize) -> AppError {
+    AppError::Conflict(format!(
+        "Your organisation has {forming} partnerships waiting for a partner to accept: invite another organisation to one of them (from its own page), or wait for an answer"
+    ))
+}
+
 /// Asks the invited organisation's administrators to accept.
 async fn ask_to_accept(
     store: &impl PartnershipStore,
@@ -225,9 +231,7 @@ pub async fn form(
         .filter(|s| s.link.accepted_at.is_some() && !s.link.status.is_public())
         .count();
     if forming >= MAX_FORMING {
-        return Err(AppError::Conflict(format!(
-            "Your organisation has {forming} partnerships waiting for a partner to accept: invite another organisation to one of them (from its own page), or wait for an answer"
-        )));
+        return Err(too_many_forming(forming));
     }
     let mut errors = FieldErrors::new();
     let name = mir_domain::organisation::sign_up::group_name(name, "Enter the partnership's name")
@@ -250,9 +254,18 @@ pub async fn form(
     else {
         return Err(AppError::Invalid(errors));
     };
-    let (id, new_slug) = store
-        .form_partnership(&name, ours.organisation.id, partner_id, mir_store::now())
-        .await?;
+    let Some((id, new_slug)) = store
+        .form_partnership(
+            &name,
+            ours.organisation.id,
+            partner_id,
+            MAX_FORMING,
+            mir_store::now(),
+        )
+        .await?
+    else {
+        return Err(too_many_forming(MAX_FORMING));
+    };
     let detail = json!({"partnership": new_slug, "invited": partner_slug});
     record(
         store,
@@ -319,14 +332,29 @@ pub async fn invite(
             format!("“{partner_name}” said no to this partnership, so it is not asked again"),
         ));
     }
-    if !store
-        .invite_partner(ours.organisation.id, partner_id, mir_store::now())
+    match store
+        .invite_partner(
+            ours.organisation.id,
+            partner_id,
+            MAX_WAITING_INVITATIONS,
+            mir_store::now(),
+        )
         .await?
     {
-        return Err(invalid(
-            "partner",
-            format!("“{partner_name}” is already in this partnership or invited to it"),
-        ));
+        mir_store::InviteOutcome::Invited => {}
+        mir_store::InviteOutcome::AlreadyThere => {
+            return Err(invalid(
+                "partner",
+                format!(
+                    "“{partner_name}” is already in this partnership or invited to it, or its invitation was withdrawn less than a week ago"
+                ),
+            ));
+        }
+        mir_store::InviteOutcome::TooManyWaiting => {
+            return Err(AppError::Conflict(format!(
+                "{MAX_WAITING_INVITATIONS} organisations have not answered yet: invite more once they have"
+            )));
+        }
     }
     record(
         store,
@@ -369,7 +397,11 @@ pub async fn withdraw(
             AppError::Conflict("there is no invitation to that organisation waiting".into())
         })?;
     if !store
-        .withdraw_invitation(ours.organisation.id, waiting.organisation_id)
+        .withdraw_invitation(
+            ours.organisation.id,
+            waiting.organisation_id,
+            mir_store::now(),
+        )
         .await?
     {
         return Err(AppError::Conflict(
@@ -551,7 +583,16 @@ pub(crate) async fn name_taken(
     name: &str,
 ) -> Result<FieldErrors, AppError> {
     let mut errors = FieldErrors::new();
-    if let Some(found) = store.organisation_named(name).await? {
+    // By the name, and by the web address name it would have: "Hillcrest  Trust." (two
+    // spaces, a full stop) is "Hillcrest Trust" to a reader.
+    let as_slug = mir_domain::organisation::OrgSlug::from_name(name)
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default();
+    let mut found = store.organisation_named(name).await?;
+    if found.is_none() && !as_slug.is_empty() {
+        found = store.organisation_named(&as_slug).await?;
+    }
+    if let Some(found) = found {
         errors.add(
             "name",
             format!(

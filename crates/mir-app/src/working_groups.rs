@@ -18,6 +18,12 @@ use crate::policy::{Actor, GroupAction, authorize_in_group, group_permits};
 /// Most working groups a board can have (each is public at once, under the board's name).
 pub const MAX_WORKING_GROUPS: usize = 12;
 
+fn too_many_groups() -> AppError {
+    AppError::Conflict(format!(
+        "A board can have {MAX_WORKING_GROUPS} working groups: ask the national programme team if you need more"
+    ))
+}
+
 /// A working group's published priority the board has not taken into its plan yet.
 #[derive(Debug, Clone)]
 pub struct GroupOffer {
@@ -113,9 +119,7 @@ pub async fn form(
         GroupAction::ManageMembers,
     )?;
     if ours.groups.len() >= MAX_WORKING_GROUPS {
-        return Err(AppError::Conflict(format!(
-            "A board can have {MAX_WORKING_GROUPS} working groups: ask the national programme team if you need more"
-        )));
+        return Err(too_many_groups());
     }
     if !ours.can_form {
         return Err(AppError::Conflict(
@@ -150,15 +154,18 @@ pub async fn form(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    let (id, new_slug) = store
+    let Some((id, new_slug)) = store
         .form_working_group(
             ours.organisation.id,
-            &name,
-            &description,
+            (&name, &description),
             ours.me.person_id,
+            MAX_WORKING_GROUPS,
             mir_store::now(),
         )
-        .await?;
+        .await?
+    else {
+        return Err(too_many_groups());
+    };
     let detail = json!({"working_group": new_slug});
     record(
         store,

@@ -71,7 +71,9 @@ pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use outbox::{NewMail, OutboxRepo, OutboxReport, QueuedMail, StuckMail};
-pub use partnerships::{NamedOrganisation, Partner, PartnershipLink, PartnershipRepo};
+pub use partnerships::{
+    InviteOutcome, NamedOrganisation, Partner, PartnershipLink, PartnershipRepo, REINVITE_AFTER,
+};
 pub use people::{PeopleRepo, Person, TokenPurpose, UsedToken};
 pub use personal_data::{DELETED_PERSON, MyView, PersonalDataRepo, PersonalRecords};
 pub use plans::{

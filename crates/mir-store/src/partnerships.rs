@@ -13,6 +13,19 @@ use mir_domain::organisation::{OrgSlug, OrganisationKind, OrganisationStatus};
 use crate::sign_up::free_slug;
 use crate::{Store, StoreError, UnixTime};
 
+/// How long after withdrawing an invitation the organisation can be invited again (seconds).
+pub const REINVITE_AFTER: i64 = 7 * 24 * 60 * 60;
+
+/// What became of an invitation to be a partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InviteOutcome {
+    Invited,
+    /// In the partnership, invited, said no, or withdrawn less than a week ago.
+    AlreadyThere,
+    /// Too many invitations wait for an answer.
+    TooManyWaiting,
+}
+
 /// An organisation in a partnership, or invited to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Partner {
@@ -51,20 +64,25 @@ pub trait PartnershipRepo {
     /// Forms a partnership: the founding organisation is its first partner (its members join
     /// with their roles), the other is invited. It works in the founder's places and uses its
     /// framework, and waits (not public) until another partner accepts. Returns (id, slug).
+    /// `None` when the founder has `max_forming` partnerships forming already (counted with its
+    /// row taken, so requests at once cannot pass it).
     fn form_partnership(
         &self,
         name: &str,
         founder_id: i64,
         invited_id: i64,
+        max_forming: usize,
         now: UnixTime,
-    ) -> impl Future<Output = Result<(i64, String), StoreError>> + Send;
-    /// Invites one more organisation; `false` if it is in or invited already.
+    ) -> impl Future<Output = Result<Option<(i64, String)>, StoreError>> + Send;
+    /// Invites one more organisation, unless `max_waiting` invitations wait for an answer
+    /// already (counted with the partnership's row taken, so requests at once cannot pass it).
     fn invite_partner(
         &self,
         partnership_id: i64,
         organisation_id: i64,
+        max_waiting: usize,
         now: UnixTime,
-    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+    ) -> impl Future<Output = Result<InviteOutcome, StoreError>> + Send;
     /// The partners, those who accepted first, then the invited.
     fn partners(
         &self,
@@ -90,10 +108,12 @@ pub trait PartnershipRepo {
         name_or_slug: &str,
     ) -> impl Future<Output = Result<Option<NamedOrganisation>, StoreError>> + Send;
     /// The partnership takes back an invitation nobody has answered; `false` if none waits.
+    /// The organisation can be invited again a week later ([`REINVITE_AFTER`]).
     fn withdraw_invitation(
         &self,
         partnership_id: i64,
         organisation_id: i64,
+        now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
     /// The partners (accepted) the person is a member of.
     fn partners_of_person(
@@ -158,10 +178,23 @@ impl PartnershipRepo for Store {
         name: &str,
         founder_id: i64,
         invited_id: i64,
+        max_forming: usize,
         now: UnixTime,
-    ) -> Result<(i64, String), StoreError> {
+    ) -> Result<Option<(i64, String)>, StoreError> {
         let base = OrgSlug::from_name(name).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.begin_write().await?;
+        crate::lock_organisation(&mut tx, founder_id).await?;
+        let forming: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM partnership_partners pp JOIN organisations o ON o.id = pp.partnership_id \
+             WHERE pp.organisation_id = $1 AND pp.accepted_at IS NOT NULL AND o.status <> 'approved'",
+        )
+        .bind(founder_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if usize::try_from(forming).unwrap_or(usize::MAX) >= max_forming {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         let slug = free_slug(&mut tx, &base).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisations (slug, name, kind, is_demo, created_at, status, framework_slug, framework_version) \
@@ -192,25 +225,49 @@ impl PartnershipRepo for Store {
         bring_areas(&mut tx, id, founder_id).await?;
         tx.commit().await?;
         self.forget_public_index();
-        Ok((id, slug))
+        Ok(Some((id, slug)))
     }
 
     async fn invite_partner(
         &self,
         partnership_id: i64,
         organisation_id: i64,
+        max_waiting: usize,
         now: UnixTime,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<InviteOutcome, StoreError> {
+        let mut tx = self.begin_write().await?;
+        crate::lock_organisation(&mut tx, partnership_id).await?;
+        let waiting: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM partnership_partners WHERE partnership_id = $1 \
+             AND accepted_at IS NULL AND declined_at IS NULL AND withdrawn_at IS NULL",
+        )
+        .bind(partnership_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if usize::try_from(waiting).unwrap_or(usize::MAX) >= max_waiting {
+            tx.rollback().await?;
+            return Ok(InviteOutcome::TooManyWaiting);
+        }
+        // A withdrawn invitation is sent again only a week later: withdrawing and inviting is
+        // never a way to email an organisation again and again.
         let done = sqlx::query(
             "INSERT INTO partnership_partners (partnership_id, organisation_id, invited_at) \
-             VALUES ($1, $2, $3) ON CONFLICT (partnership_id, organisation_id) DO NOTHING",
+             VALUES ($1, $2, $3) ON CONFLICT (partnership_id, organisation_id) DO UPDATE \
+             SET invited_at = excluded.invited_at, withdrawn_at = NULL \
+             WHERE partnership_partners.withdrawn_at IS NOT NULL AND partnership_partners.withdrawn_at <= $4",
         )
         .bind(partnership_id)
         .bind(organisation_id)
         .bind(now)
-        .execute(&self.pool)
+        .bind(now - REINVITE_AFTER)
+        .execute(&mut *tx)
         .await?;
-        Ok(done.rows_affected() == 1)
+        tx.commit().await?;
+        Ok(if done.rows_affected() == 1 {
+            InviteOutcome::Invited
+        } else {
+            InviteOutcome::AlreadyThere
+        })
     }
 
     async fn partners(&self, partnership_id: i64) -> Result<Vec<Partner>, StoreError> {
@@ -218,7 +275,7 @@ impl PartnershipRepo for Store {
         let rows: Vec<Row> = sqlx::query_as(
             "SELECT o.id, o.slug, o.name, o.kind, pp.invited_at, pp.accepted_at, pp.declined_at \
              FROM partnership_partners pp JOIN organisations o ON o.id = pp.organisation_id \
-             WHERE pp.partnership_id = $1 \
+             WHERE pp.partnership_id = $1 AND pp.withdrawn_at IS NULL \
              ORDER BY CASE WHEN pp.accepted_at IS NULL THEN 1 ELSE 0 END, pp.declined_at DESC, pp.accepted_at, o.name",
         )
         .bind(partnership_id)
@@ -249,7 +306,8 @@ impl PartnershipRepo for Store {
         let rows: Vec<(i64, String, String, String, Option<i64>)> = sqlx::query_as(
             "SELECT o.id, o.slug, o.name, o.status, pp.accepted_at \
              FROM partnership_partners pp JOIN organisations o ON o.id = pp.partnership_id \
-             WHERE pp.organisation_id = $1 AND pp.declined_at IS NULL ORDER BY o.name, o.id",
+             WHERE pp.organisation_id = $1 AND pp.declined_at IS NULL AND pp.withdrawn_at IS NULL \
+             ORDER BY o.name, o.id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
@@ -276,7 +334,8 @@ impl PartnershipRepo for Store {
         let mut tx = self.begin_write().await?;
         let accepted = sqlx::query(
             "UPDATE partnership_partners SET accepted_at = $3 \
-             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL AND declined_at IS NULL",
+             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL \
+             AND declined_at IS NULL AND withdrawn_at IS NULL",
         )
         .bind(partnership_id)
         .bind(organisation_id)
@@ -331,13 +390,16 @@ impl PartnershipRepo for Store {
         &self,
         partnership_id: i64,
         organisation_id: i64,
+        now: UnixTime,
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
-            "DELETE FROM partnership_partners WHERE partnership_id = $1 AND organisation_id = $2 \
-             AND accepted_at IS NULL AND declined_at IS NULL",
+            "UPDATE partnership_partners SET withdrawn_at = $3 \
+             WHERE partnership_id = $1 AND organisation_id = $2 \
+             AND accepted_at IS NULL AND declined_at IS NULL AND withdrawn_at IS NULL",
         )
         .bind(partnership_id)
         .bind(organisation_id)
+        .bind(now)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)
@@ -367,7 +429,8 @@ impl PartnershipRepo for Store {
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE partnership_partners SET declined_at = $3 \
-             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL AND declined_at IS NULL",
+             WHERE partnership_id = $1 AND organisation_id = $2 AND accepted_at IS NULL \
+             AND declined_at IS NULL AND withdrawn_at IS NULL",
         )
         .bind(partnership_id)
         .bind(organisation_id)

@@ -21,15 +21,16 @@ pub struct WorkingGroup {
 pub trait WorkingGroupRepo {
     /// Makes a working group under the board, with the person as its first administrator. It
     /// works in the board's places, on its framework, and is public at once (the board is).
-    /// Returns (id, slug).
+    /// Returns (id, slug); `None` when the board has `max` working groups already (counted with
+    /// its row taken, so requests at once cannot pass it).
     fn form_working_group(
         &self,
         parent_id: i64,
-        name: &str,
-        description: &str,
+        name_and_description: (&str, &str),
         admin_person_id: i64,
+        max: usize,
         now: UnixTime,
-    ) -> impl Future<Output = Result<(i64, String), StoreError>> + Send;
+    ) -> impl Future<Output = Result<Option<(i64, String)>, StoreError>> + Send;
     /// The board's working groups, by name.
     fn working_groups(
         &self,
@@ -62,13 +63,23 @@ impl WorkingGroupRepo for Store {
     async fn form_working_group(
         &self,
         parent_id: i64,
-        name: &str,
-        description: &str,
+        (name, description): (&str, &str),
         admin_person_id: i64,
+        max: usize,
         now: UnixTime,
-    ) -> Result<(i64, String), StoreError> {
+    ) -> Result<Option<(i64, String)>, StoreError> {
         let base = OrgSlug::from_name(name).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut tx = self.begin_write().await?;
+        crate::lock_organisation(&mut tx, parent_id).await?;
+        let groups: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM organisations WHERE parent_id = $1")
+                .bind(parent_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        if usize::try_from(groups).unwrap_or(usize::MAX) >= max {
+            tx.rollback().await?;
+            return Ok(None);
+        }
         let slug = free_slug(&mut tx, &base).await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO organisations (slug, name, kind, is_demo, created_at, status, description, \
@@ -104,7 +115,7 @@ impl WorkingGroupRepo for Store {
         .await?;
         tx.commit().await?;
         self.forget_public_index();
-        Ok((id, slug))
+        Ok(Some((id, slug)))
     }
 
     async fn working_groups(&self, parent_id: i64) -> Result<Vec<WorkingGroup>, StoreError> {

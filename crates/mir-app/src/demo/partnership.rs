@@ -119,19 +119,23 @@ pub(super) async fn load_demo_partnership(
         return Ok(());
     };
     // Formed by Riverside's administrator; each partner's administrator accepted.
-    let (partnership, _) = store
+    let Some((partnership, _)) = store
         .form_partnership(
             "Riverside Health and Care Partnership (demonstration)",
             riverside.id,
             hillcrest,
+            usize::MAX,
             now - 100 * DAY,
         )
-        .await?;
+        .await?
+    else {
+        return Ok(());
+    };
     store
         .accept_partnership(partnership, hillcrest, now - 99 * DAY)
         .await?;
     store
-        .invite_partner(partnership, northgate, now - 99 * DAY)
+        .invite_partner(partnership, northgate, usize::MAX, now - 99 * DAY)
         .await?;
     store
         .accept_partnership(partnership, northgate, now - 98 * DAY)
@@ -173,15 +177,21 @@ pub(super) async fn load_demo_partnership(
         .await?;
 
     // The Direct Payments board: co-chaired by an Expert by Experience and the director.
-    let (group, _) = store
+    let Some((group, _)) = store
         .form_working_group(
             partnership,
-            "Direct Payments board (demonstration)",
-            "People who use Direct Payments, carers and staff of the council and the trust, making Direct Payments simpler to understand and to use.",
+            (
+                "Direct Payments board (demonstration)",
+                "People who use Direct Payments, carers and staff of the council and the trust, making Direct Payments simpler to understand and to use.",
+            ),
             sam,
+            usize::MAX,
             now - 90 * DAY,
         )
-        .await?;
+        .await?
+    else {
+        return Ok(());
+    };
     for (who, role, co_chair) in [
         (sam, Role::Admin, true),
         (robin, Role::ExpertByExperience, true),

@@ -7,13 +7,15 @@ CREATE INDEX organisations_parent ON organisations (parent_id);
 
 -- The organisations in a partnership. Each joins when its own administrator accepts
 -- (accepted_at set); until then it is invited. One that said no stays listed (declined_at),
--- so it is not invited, and emailed, again and again.
+-- so it is not invited, and emailed, again and again; an invitation withdrawn (withdrawn_at)
+-- is not sent again for a week.
 CREATE TABLE partnership_partners (
     partnership_id  BIGINT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     organisation_id BIGINT NOT NULL REFERENCES organisations (id) ON DELETE CASCADE,
     invited_at      BIGINT NOT NULL,
     accepted_at     BIGINT,
     declined_at     BIGINT,
+    withdrawn_at    BIGINT,
     PRIMARY KEY (partnership_id, organisation_id)
 );
 CREATE INDEX partnership_partners_organisation ON partnership_partners (organisation_id);

@@ -106,14 +106,17 @@ impl WorkspacePage {
 
     /// The co-chairs by name and role, for everyone in the group to see.
     /// Whether the person looking sees this member's email address: their own, and, for an
-    /// administrator, everyone's, except in a partnership the people who came in through
-    /// another partner (their own organisation shares their address, not its partners).
+    /// administrator, everyone's; in a partnership, only those of the people who came in
+    /// through the same partner as them (their own organisation shares their address, not its
+    /// partners).
     fn sees_email(&self, m: &mir_store::Member) -> bool {
         let me = &self.ws.me;
-        m.person_id == me.person_id
-            || (self.ws.is_admin()
-                && (m.via_organisation_id.is_none()
-                    || m.via_organisation_id == me.via_organisation_id))
+        let same_organisation = if self.ws.organisation.is_partnership() {
+            m.via_organisation_id.is_some() && m.via_organisation_id == me.via_organisation_id
+        } else {
+            true
+        };
+        m.person_id == me.person_id || (self.ws.is_admin() && same_organisation)
     }
 
     /// A line of the recent changes. In a partnership, addresses are left out (people come

@@ -524,6 +524,12 @@ async fn a_partnership_is_formed_by_two_administrators(app: &TestApp) {
             .iter()
             .all(|p| p.slug != "demo-northgate-peoples-voice")
     );
+    // Withdrawing and inviting again is not a way to email an organisation again and again.
+    let resent = app
+        .post_as(&invite, "partner=demo-northgate-peoples-voice", &g.admin)
+        .await;
+    assert_eq!(resent.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(main_text(&resent).contains("withdrawn less than a week ago"));
 }
 
 async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
@@ -543,7 +549,7 @@ async fn a_working_group_priority_rolls_up_into_the_board_plan(app: &TestApp) {
     assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(select(&empty.html(), ".error-summary li").len(), 2);
     let named_like_another = app
-        .post_as(&groups, "name=cedar+support&description=Ours.", &g.admin)
+        .post_as(&groups, "name=Cedar++Support.&description=Ours.", &g.admin)
         .await;
     assert_eq!(named_like_another.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(main_text(&named_like_another).contains("already the name of an organisation"));
