@@ -195,14 +195,21 @@ async fn approvals(
     organisation_id: i64,
     revision: i64,
 ) -> Result<Vec<Approval>, AppError> {
+    let given = store.plan_approvals(organisation_id, revision).await?;
+    // One query for the names, however many approved (never one per approval).
+    let members = if given.is_empty() {
+        Vec::new()
+    } else {
+        store.members(organisation_id).await?
+    };
     let mut out = Vec::new();
-    for (person_id, role, at) in store.plan_approvals(organisation_id, revision).await? {
+    for (person_id, role, at) in given {
         let Some(role) = Role::parse(&role) else {
             continue;
         };
-        let name = store
-            .membership(organisation_id, person_id)
-            .await?
+        let name = members
+            .iter()
+            .find(|m| m.person_id == person_id)
             .map_or_else(|| "A former co-chair".to_owned(), |m| m.shown_name());
         out.push(Approval {
             person_id,
