@@ -4,7 +4,7 @@
 use super::{ApprovedBy, PlanStore, parse_snapshot};
 use crate::AppError;
 use mir_domain::framework::Framework;
-use mir_domain::organisation::Role;
+use mir_domain::organisation::{OrganisationKind, Role};
 use mir_domain::plan::{self, ActionStatus, PlanSnapshot, PriorityStatus};
 use mir_store::{OrganisationProfile, UpdateRow};
 
@@ -211,20 +211,42 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         .collect();
     let can_receive = crate::relay::can_receive_messages(store, profile.id).await?;
     let areas = store.organisation_areas(profile.id).await?;
-    let partners = store
-        .partners(profile.id)
-        .await?
-        .into_iter()
-        .filter(|p| p.accepted_at.is_some())
-        .collect();
-    let partnerships = store
-        .partnerships_of(profile.id)
-        .await?
-        .into_iter()
-        .filter(|l| l.accepted_at.is_some() && l.status.is_public())
-        .collect();
-    let board = store.board_of(profile.id).await?;
-    let working_groups = store.working_groups(profile.id).await?;
+    // Only what its kind can have (the page is built often): a partnership has partners and
+    // working groups; a working group, its board; an organisation, partnerships and working
+    // groups (decision 0041).
+    let kind = profile.kind.parse::<OrganisationKind>().ok();
+    let is = |k: OrganisationKind| kind == Some(k);
+    let partners = if is(OrganisationKind::Partnership) {
+        store
+            .partners(profile.id)
+            .await?
+            .into_iter()
+            .filter(|p| p.accepted_at.is_some())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let is_group = is(OrganisationKind::Partnership) || is(OrganisationKind::WorkingGroup);
+    let partnerships = if is_group {
+        Vec::new()
+    } else {
+        store
+            .partnerships_of(profile.id)
+            .await?
+            .into_iter()
+            .filter(|l| l.accepted_at.is_some() && l.status.is_public())
+            .collect()
+    };
+    let board = if is(OrganisationKind::WorkingGroup) {
+        store.board_of(profile.id).await?
+    } else {
+        None
+    };
+    let working_groups = if is(OrganisationKind::WorkingGroup) {
+        Vec::new()
+    } else {
+        store.working_groups(profile.id).await?
+    };
     Ok(PublicPlan {
         profile,
         framework,
