@@ -35,15 +35,6 @@ pub struct ContactTarget {
     pub can_receive: bool,
 }
 
-/// Whether anyone can receive messages sent to this organisation through mir (someone leads
-/// its group); pages offer "send a message" only then.
-pub async fn can_receive_messages(
-    store: &impl MemberRepo,
-    organisation_id: i64,
-) -> Result<bool, AppError> {
-    Ok(!leaders_of(store, organisation_id).await?.is_empty())
-}
-
 /// The addresses of the people who lead an organisation's group.
 async fn leaders_of(
     store: &impl MemberRepo,

@@ -81,6 +81,13 @@ pub trait DirectoryRepo {
         &self,
         organisation_id: i64,
     ) -> impl Future<Output = Result<Vec<String>, StoreError>> + Send;
+    /// A public organisation's council areas, from the in-memory index that "who else" and
+    /// the directory read (no query); `None` if it is not in the index (not approved, or a
+    /// working group): then ask [`DirectoryRepo::organisation_areas`].
+    fn public_areas(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<Option<Vec<String>>, StoreError>> + Send;
     /// `(slug, name)` of the organisations with these slugs, in one query (for a page of
     /// search results).
     fn organisation_names(
@@ -199,6 +206,14 @@ impl DirectoryRepo for Store {
         tx.commit().await?;
         self.forget_public_index();
         Ok(())
+    }
+
+    async fn public_areas(&self, organisation_id: i64) -> Result<Option<Vec<String>>, StoreError> {
+        Ok(self
+            .public_index()
+            .await?
+            .areas_of(organisation_id)
+            .map(<[String]>::to_vec))
     }
 
     async fn organisation_names(

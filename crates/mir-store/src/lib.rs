@@ -67,7 +67,7 @@ pub use live::{
     NewLiveSession, Participant,
 };
 pub use maintenance::TableDigest;
-pub use members::{Invitation, Member, MemberRepo, OrganisationRef};
+pub use members::{GroupLeader, Invitation, Member, MemberRepo, OrganisationRef};
 pub use meta::MetaRepo;
 pub use organisations::{NewOrganisation, OrganisationRepo, OrganisationSummary};
 pub use outbox::{NewMail, OutboxRepo, OutboxReport, QueuedMail, StuckMail};

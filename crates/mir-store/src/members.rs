@@ -202,13 +202,24 @@ pub trait MemberRepo {
         id: i64,
         now: UnixTime,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
-    /// The current co-chairs' roles and since when they hold the co-chair role, longest first.
-    /// The co-chairs' roles, since when, and their names where they agreed to be named on the
-    /// public plan; the longest-serving first.
-    fn co_chairs_since(
+    /// Those who lead the group (its co-chairs and administrators), as the public plan shows
+    /// them: role, co-chair or not, since when (co-chair role, else membership), and the name
+    /// where they agreed to be named; co-chairs first, the longest-serving first. One query
+    /// for what the plan page once asked in two (co-chairs; anyone to receive messages).
+    fn group_leaders(
         &self,
         organisation_id: i64,
-    ) -> impl Future<Output = Result<Vec<(Role, UnixTime, Option<String>)>, StoreError>> + Send;
+    ) -> impl Future<Output = Result<Vec<GroupLeader>, StoreError>> + Send;
+}
+
+/// Someone who leads a group: see [`MemberRepo::group_leaders`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupLeader {
+    pub role: Role,
+    pub is_co_chair: bool,
+    pub since: UnixTime,
+    /// Only where they agreed to be named on the public plan.
+    pub public_name: Option<String>,
 }
 
 impl MemberRepo for Store {
@@ -515,22 +526,26 @@ impl MemberRepo for Store {
         Ok(result.rows_affected() == 1)
     }
 
-    async fn co_chairs_since(
-        &self,
-        organisation_id: i64,
-    ) -> Result<Vec<(Role, UnixTime, Option<String>)>, StoreError> {
-        let rows: Vec<(String, Option<i64>, i64, Option<String>)> = sqlx::query_as(
-            "SELECT m.role, m.co_chair_since, m.created_at, \
+    async fn group_leaders(&self, organisation_id: i64) -> Result<Vec<GroupLeader>, StoreError> {
+        let rows: Vec<(String, i64, Option<i64>, i64, Option<String>)> = sqlx::query_as(
+            "SELECT m.role, m.is_co_chair, m.co_chair_since, m.created_at, \
              CASE WHEN p.name_public = 1 THEN p.display_name END \
              FROM memberships m JOIN people p ON p.id = m.person_id \
-             WHERE m.organisation_id = $1 AND m.is_co_chair = 1 \
-             ORDER BY COALESCE(m.co_chair_since, m.created_at), m.person_id",
+             WHERE m.organisation_id = $1 AND (m.is_co_chair = 1 OR m.role = 'admin') \
+             ORDER BY m.is_co_chair DESC, COALESCE(m.co_chair_since, m.created_at), m.person_id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(r, since, joined, name)| Ok((role(&r)?, since.unwrap_or(joined), name)))
+            .map(|(r, co, since, joined, name)| {
+                Ok(GroupLeader {
+                    role: role(&r)?,
+                    is_co_chair: co != 0,
+                    since: since.unwrap_or(joined),
+                    public_name: name,
+                })
+            })
             .collect()
     }
 }

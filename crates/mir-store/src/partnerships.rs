@@ -93,6 +93,13 @@ pub trait PartnershipRepo {
         &self,
         organisation_id: i64,
     ) -> impl Future<Output = Result<Vec<PartnershipLink>, StoreError>> + Send;
+    /// [`PartnershipRepo::partnerships_of`] and the organisation's working groups, in one
+    /// query (what a public plan page of an organisation shows of those it works with).
+    fn partnerships_and_working_groups(
+        &self,
+        organisation_id: i64,
+    ) -> impl Future<Output = Result<(Vec<PartnershipLink>, Vec<crate::WorkingGroup>), StoreError>>
+    + Send;
     /// The organisation's administrator accepts: its members join with their roles, its
     /// places are added, and the partnership is public from now. `false` if it was not invited
     /// (or had accepted already).
@@ -323,6 +330,39 @@ impl PartnershipRepo for Store {
                 })
             })
             .collect()
+    }
+
+    async fn partnerships_and_working_groups(
+        &self,
+        organisation_id: i64,
+    ) -> Result<(Vec<PartnershipLink>, Vec<crate::WorkingGroup>), StoreError> {
+        let rows: Vec<(String, i64, String, String, String, Option<i64>)> = sqlx::query_as(
+            "SELECT 'partnership', o.id, o.slug, o.name, o.status, pp.accepted_at \
+             FROM partnership_partners pp JOIN organisations o ON o.id = pp.partnership_id \
+             WHERE pp.organisation_id = $1 AND pp.declined_at IS NULL AND pp.withdrawn_at IS NULL \
+             UNION ALL \
+             SELECT 'working group', id, slug, name, status, NULL FROM organisations WHERE parent_id = $1 \
+             ORDER BY 4, 2",
+        )
+        .bind(organisation_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut partnerships = Vec::new();
+        let mut groups = Vec::new();
+        for (what, id, slug, name, status, accepted_at) in rows {
+            if what == "partnership" {
+                partnerships.push(PartnershipLink {
+                    partnership_id: id,
+                    slug,
+                    name,
+                    status: crate::members::organisation_status(&status)?,
+                    accepted_at,
+                });
+            } else {
+                groups.push(crate::WorkingGroup { id, slug, name });
+            }
+        }
+        Ok((partnerships, groups))
     }
 
     async fn accept_partnership(

@@ -64,6 +64,8 @@ pub(crate) struct PublicIndex {
     code_names: Vec<String>,
     /// Council code → positions of the organisations working there.
     by_area: HashMap<String, Vec<usize>>,
+    /// Organisation id → its position.
+    by_id: HashMap<i64, usize>,
 }
 
 /// The index and when it must be built again; shared by every clone of a [`Store`].
@@ -109,10 +111,7 @@ impl Store {
         let generation = self.public_index.generation.load(Ordering::Acquire);
         let touched = self.current_public_index().and_then(|index| {
             let mut copy = (*index).clone();
-            let position = copy
-                .organisations
-                .iter()
-                .position(|o| o.id == organisation_id)?;
+            let position = *copy.by_id.get(&organisation_id)?;
             copy.organisations[position].last_public_change = Some(at);
             copy.order_recent();
             Some(copy)
@@ -292,6 +291,11 @@ impl PublicIndex {
                 },
             )
             .collect();
+        let by_id = organisations
+            .iter()
+            .enumerate()
+            .map(|(n, o)| (o.id, n))
+            .collect();
         let mut index = PublicIndex {
             built_at: Instant::now(),
             generation,
@@ -300,9 +304,17 @@ impl PublicIndex {
             codes,
             code_names,
             by_area,
+            by_id,
         };
         index.order_recent();
         index
+    }
+
+    /// The council areas of a public organisation in the index (sorted), or `None` for one
+    /// that is not in it (not approved, or a working group).
+    pub fn areas_of(&self, organisation_id: i64) -> Option<&[String]> {
+        let &n = self.by_id.get(&organisation_id)?;
+        Some(&self.organisations[n].areas)
     }
 
     /// Positions, most recently changed first (never changed last); stable, so equal dates

@@ -659,61 +659,79 @@ impl ReviewRepo for Store {
         &self,
         organisation_id: i64,
     ) -> Result<Vec<ReviewedPosition>, StoreError> {
-        type Row = (i64, String, String, String, String, String, String);
+        // One query (a public plan page is built often): each position with its
+        // confirmations, one row per confirmation. While a review is open only sitting
+        // co-chairs' confirmations count.
+        type Row = (
+            i64,
+            String,
+            String,
+            String,
+            String,
+            String,
+            String,
+            Option<i64>,
+            Option<String>,
+            Option<i64>,
+        );
         let rows: Vec<Row> = sqlx::query_as(
-            "SELECT p.review_id, r.title, r.framework_version, p.statement_code, p.level, p.summary, p.agreed_on \
+            "SELECT p.review_id, r.title, r.framework_version, p.statement_code, p.level, p.summary, p.agreed_on, \
+             c.person_id, c.role, c.confirmed_at \
              FROM agreed_positions p JOIN reviews r ON r.id = p.review_id \
-             WHERE r.organisation_id = $1 ORDER BY r.created_at DESC, r.id DESC, p.statement_code",
+             LEFT JOIN position_confirmations c ON c.review_id = p.review_id AND c.statement_code = p.statement_code \
+             AND (r.status <> 'open' OR EXISTS (SELECT 1 FROM memberships m \
+             WHERE m.organisation_id = r.organisation_id AND m.person_id = c.person_id AND m.is_co_chair = 1)) \
+             WHERE r.organisation_id = $1 \
+             ORDER BY r.created_at DESC, r.id DESC, p.statement_code, c.confirmed_at, c.person_id",
         )
         .bind(organisation_id)
         .fetch_all(&self.pool)
         .await?;
-        let confirmations: Vec<(i64, String, i64, String, i64)> = sqlx::query_as(
-            "SELECT c.review_id, c.statement_code, c.person_id, c.role, c.confirmed_at \
-             FROM position_confirmations c JOIN reviews r ON r.id = c.review_id \
-             LEFT JOIN memberships m ON m.organisation_id = r.organisation_id AND m.person_id = c.person_id \
-             WHERE r.organisation_id = $1 AND (r.status <> 'open' OR m.is_co_chair = 1) \
-             ORDER BY c.confirmed_at, c.person_id",
-        )
-        .bind(organisation_id)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(
-                    review_id,
-                    review_title,
-                    framework_version,
+        let mut out: Vec<ReviewedPosition> = Vec::new();
+        for (
+            review_id,
+            review_title,
+            framework_version,
+            statement_code,
+            level,
+            summary,
+            agreed_on,
+            person_id,
+            role,
+            confirmed_at,
+        ) in rows
+        {
+            let confirmation = match (person_id, role, confirmed_at) {
+                (Some(person_id), Some(role), Some(confirmed_at)) => Some(Confirmation {
+                    person_id,
+                    role,
+                    confirmed_at,
+                }),
+                _ => None,
+            };
+            let same = out.last().is_some_and(|last| {
+                last.review_id == review_id && last.position.statement_code == statement_code
+            });
+            if same {
+                if let (Some(last), Some(c)) = (out.last_mut(), confirmation) {
+                    last.position.confirmations.push(c);
+                }
+                continue;
+            }
+            out.push(ReviewedPosition {
+                review_id,
+                review_title,
+                framework_version,
+                position: Position {
                     statement_code,
                     level,
                     summary,
                     agreed_on,
-                )| {
-                    let confirmations = confirmations
-                        .iter()
-                        .filter(|c| c.0 == review_id && c.1 == statement_code)
-                        .map(|(_, _, person_id, role, confirmed_at)| Confirmation {
-                            person_id: *person_id,
-                            role: role.clone(),
-                            confirmed_at: *confirmed_at,
-                        })
-                        .collect();
-                    ReviewedPosition {
-                        review_id,
-                        review_title,
-                        framework_version,
-                        position: Position {
-                            statement_code,
-                            level,
-                            summary,
-                            agreed_on,
-                            confirmations,
-                        },
-                    }
+                    confirmations: confirmation.into_iter().collect(),
                 },
-            )
-            .collect())
+            });
+        }
+        Ok(out)
     }
 
     async fn confirm_position(

@@ -23,6 +23,9 @@ use tracing_subscriber::{Layer, util::SubscriberInitExt};
 
 static QUERIES: AtomicUsize = AtomicUsize::new(0);
 
+/// The most queries a public plan page (of an organisation) may take to build.
+const PLAN_PAGE_QUERIES: usize = 7;
+
 struct CountQueries;
 
 /// The statement's summary, read from a `sqlx::query` event.
@@ -225,6 +228,15 @@ async fn no_page_asks_the_database_once_per_row() {
     for (path, cookie) in &pages {
         before.push(queries_for(&mut app, path, *cookie).await);
     }
+    // A plan page no visitor asked for before is built from the database each time (a
+    // crawler's): its queries are its cost, each a hand-off to a database thread (issue 15,
+    // docs/performance.md). Seven: the profile, versions, updates, those who lead the group,
+    // partnerships and working groups, and confirmed positions; areas come from the index.
+    assert!(
+        before[0] <= PLAN_PAGE_QUERIES,
+        "the public plan page takes {} queries, more than {PLAN_PAGE_QUERIES}",
+        before[0]
+    );
 
     // More of everything: 6 more priorities (12 actions, 6 updates) on the demonstration
     // group's plan, and 4 more organisations with published plans in the same area.

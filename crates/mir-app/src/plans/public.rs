@@ -197,20 +197,28 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
             })
         })
         .collect();
-    let chairs = store.co_chairs_since(profile.id).await?;
+    let leaders = store.group_leaders(profile.id).await?;
+    // Messages sent through mir reach those who lead the group (as `relay` sends them).
+    let can_receive = leaders
+        .iter()
+        .any(|l| crate::policy::leads_group(l.role, l.is_co_chair));
+    let chairs: Vec<_> = leaders.into_iter().filter(|l| l.is_co_chair).collect();
     let lived_experience_co_chair = chairs
         .iter()
-        .any(|(role, _, _)| matches!(role, Role::ExpertByExperience | Role::Carer));
+        .any(|l| matches!(l.role, Role::ExpertByExperience | Role::Carer));
     // Named where they agreed to be ("Alex, Expert by Experience"), else by role only.
     let co_chairs = chairs
         .into_iter()
-        .map(|(role, since, name)| match name {
-            Some(name) => (format!("{name}, {}", role.label()), since),
-            None => (role.label().to_owned(), since),
+        .map(|l| match l.public_name {
+            Some(name) => (format!("{name}, {}", l.role.label()), l.since),
+            None => (l.role.label().to_owned(), l.since),
         })
         .collect();
-    let can_receive = crate::relay::can_receive_messages(store, profile.id).await?;
-    let areas = store.organisation_areas(profile.id).await?;
+    // From the index "who else" reads anyway: one query fewer on every plan page built.
+    let areas = match store.public_areas(profile.id).await? {
+        Some(areas) => areas,
+        None => store.organisation_areas(profile.id).await?,
+    };
     // Only what its kind can have (the page is built often): a partnership has partners and
     // working groups; a working group, its board; an organisation, partnerships and working
     // groups (decision 0041).
@@ -227,25 +235,25 @@ pub async fn public_plan(store: &impl PlanStore, slug: &str) -> Result<PublicPla
         Vec::new()
     };
     let is_group = is(OrganisationKind::Partnership) || is(OrganisationKind::WorkingGroup);
-    let partnerships = if is_group {
-        Vec::new()
+    let (partnerships, working_groups) = if is_group {
+        let groups = if is(OrganisationKind::WorkingGroup) {
+            Vec::new()
+        } else {
+            store.working_groups(profile.id).await?
+        };
+        (Vec::new(), groups)
     } else {
-        store
-            .partnerships_of(profile.id)
-            .await?
+        let (partnerships, groups) = store.partnerships_and_working_groups(profile.id).await?;
+        let public = partnerships
             .into_iter()
             .filter(|l| l.accepted_at.is_some() && l.status.is_public())
-            .collect()
+            .collect();
+        (public, groups)
     };
     let board = if is(OrganisationKind::WorkingGroup) {
         store.board_of(profile.id).await?
     } else {
         None
-    };
-    let working_groups = if is(OrganisationKind::WorkingGroup) {
-        Vec::new()
-    } else {
-        store.working_groups(profile.id).await?
     };
     Ok(PublicPlan {
         profile,
