@@ -93,3 +93,57 @@ pub async fn search_finds_words_with_stemming_and_highlights_them(store: &Store)
         0
     );
 }
+
+/// A word in very many entries: counted up to a bound ("more than"), ranked among a bounded
+/// number of them (issue 15), and a word of one or two letters is not a word beginning.
+pub async fn broad_searches_are_counted_and_ranked_within_bounds(store: &Store) {
+    let admin = store
+        .upsert_person("b@example.org", false, 1)
+        .await
+        .expect("person");
+    let (org, _) = store
+        .create_signed_up_organisation(&mir_store::testing::sign_up("Birch"), admin.id, 1)
+        .await
+        .expect("org");
+    let many = usize::try_from(mir_store::COUNT_UP_TO).expect("small") + 5;
+    // Title matches at both ends: the newest (ranked among on SQLite) and the first found
+    // (on PostgreSQL) each hold one.
+    let entries: Vec<SearchEntry> = (0..many)
+        .map(|n| {
+            if n == 0 || n == many - 1 {
+                entry("priority", &format!("p-{n}"), "Support at home", "")
+            } else {
+                entry("update", &format!("u-{n}"), "Update", "More support this month.")
+            }
+        })
+        .collect();
+    store
+        .reindex_organisation(org, &entries)
+        .await
+        .expect("index");
+    let (hits, total) = store
+        .search(&["support".to_owned()], 0, 300)
+        .await
+        .expect("search");
+    assert_eq!(
+        total,
+        mir_store::COUNT_UP_TO + 1,
+        "counted up to the bound and one more"
+    );
+    assert_eq!(hits.len(), 300);
+    assert_eq!(hits[0].kind, "priority", "a title match still ranks first");
+    let (page, _) = store
+        .search(&["support".to_owned()], 1_990, 300)
+        .await
+        .expect("late page");
+    assert_eq!(
+        page.len(),
+        usize::try_from(mir_store::RANK_AMONG).expect("small") - 1_990,
+        "ranked among a bounded number only"
+    );
+    let (short, _) = store
+        .search(&["su".to_owned()], 0, 10)
+        .await
+        .expect("short");
+    assert!(short.is_empty(), "two letters are a whole word, not a beginning");
+}

@@ -464,6 +464,7 @@ use full_text::*;
 
 conformance!(@engines sqlite_search, postgres_search;
     search_finds_words_with_stemming_and_highlights_them,
+    broad_searches_are_counted_and_ranked_within_bounds,
 );
 
 mod members;

@@ -584,6 +584,20 @@ impl SearchTemplate {
         mir_app::search::MOST_RESULTS
     }
 
+    /// How many matches a broad search is ranked among (the rest are not sorted).
+    fn rank_among(&self) -> i64 {
+        mir_store::RANK_AMONG
+    }
+
+    /// How many matched, as counted: matches are counted up to a limit, past it "More than".
+    fn total_label(&self, total: &i64) -> String {
+        if *total > mir_store::COUNT_UP_TO {
+            format!("More than {}", thousands(mir_store::COUNT_UP_TO))
+        } else {
+            total.to_string()
+        }
+    }
+
     /// When the words name a place (a council or town), a link to the directory near it.
     fn place_link(&self) -> Option<(String, String)> {
         let q = self.q.trim();
@@ -675,5 +689,29 @@ mod tests {
         );
         assert_eq!(marked("plain"), [("plain".to_owned(), false)]);
         assert!(marked("").is_empty());
+    }
+}
+
+/// A count with commas between thousands, as people write it: 10,000.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_written_with_commas() {
+        assert_eq!(super::thousands(10_000), "10,000");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+        assert_eq!(super::thousands(-1_000), "-1,000");
     }
 }
