@@ -674,7 +674,15 @@ async fn search_page(
 
 #[cfg(test)]
 mod tests {
-    use super::marked;
+    use super::{marked, thousands};
+
+    #[test]
+    fn counts_are_written_with_commas() {
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(-1_000), "-1,000");
+    }
 
     #[test]
     fn marks_become_pieces() {
@@ -705,13 +713,3 @@ fn thousands(n: i64) -> String {
     if n < 0 { format!("-{out}") } else { out }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_are_written_with_commas() {
-        assert_eq!(super::thousands(10_000), "10,000");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(1_234_567), "1,234,567");
-        assert_eq!(super::thousands(-1_000), "-1,000");
-    }
-}
