@@ -134,19 +134,22 @@ pub(crate) async fn serve(args: ServeArgs, database: DatabaseUrl) -> Result<(), 
             "demonstration data ready"
         );
     }
-    // Other servers' changes, heard at once on PostgreSQL (decision 0031).
-    store.listen_for_changes(&database);
+    // Other servers' changes, heard at once on PostgreSQL (decision 0031); the listener
+    // builds the directory's index once it listens.
+    let listening = store.listen_for_changes(&database);
     spawn_session_sweeper(store.clone());
     // Requests and jobs queue their emails in the outbox; one worker sends them (decision 0021).
     mir_app::mail::spawn_outbox_worker(store.clone(), mailer.clone());
     let mailer = mailer.queued(store.clone());
     // The directory's in-memory index (decision 0028), before the first visitor asks.
-    let warm = store.clone();
-    tokio::spawn(async move {
-        if let Err(error) = warm.warm_public_index().await {
-            tracing::warn!(%error, "could not build the directory index at start");
-        }
-    });
+    if !listening {
+        let warm = store.clone();
+        tokio::spawn(async move {
+            if let Err(error) = warm.warm_public_index().await {
+                tracing::warn!(%error, "could not build the directory index at start");
+            }
+        });
+    }
     spawn_job_runner(store.clone(), mailer.clone(), config.base_url.clone());
 
     let listener = tokio::net::TcpListener::bind(args.addr)

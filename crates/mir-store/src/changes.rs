@@ -159,10 +159,12 @@ impl Store {
     }
 
     /// On PostgreSQL, listens for other servers' changes until the process ends (reconnecting
-    /// after a dropped connection); on SQLite, does nothing. Call once, from `mir serve`.
-    pub fn listen_for_changes(&self, url: &DatabaseUrl) {
+    /// after a dropped connection), and builds the directory's index each time it starts
+    /// listening; on SQLite, does nothing. Returns whether it listens. Call once, from
+    /// `mir serve`.
+    pub fn listen_for_changes(&self, url: &DatabaseUrl) -> bool {
         if url.engine() != Engine::Postgres {
-            return;
+            return false;
         }
         let store = self.clone();
         let url = url.clone();
@@ -176,6 +178,7 @@ impl Store {
                 tokio::time::sleep(Duration::from_secs(1)).await;
             }
         });
+        true
     }
 
     /// Listens until the connection cannot be made again (an error).
@@ -184,9 +187,17 @@ impl Store {
         let mut listener = sqlx::postgres::PgListener::connect(url.expose()).await?;
         let channel = self.change_channel().await?;
         listener.listen(&channel).await?;
-        // Anything written before the listener started is unknown here.
+        // Anything written before the listener started is unknown here. The index is built
+        // again now, not by the next visitor (0.4 s at national scale); an index built
+        // before this point would be dropped, so `mir serve` leaves the first one to this.
         self.forget_everything_kept();
         tracing::info!(%channel, "listening for other servers' changes");
+        let store = self.clone();
+        tokio::spawn(async move {
+            if let Err(error) = store.warm_public_index().await {
+                tracing::warn!(%error, "could not build the directory index");
+            }
+        });
         loop {
             match listener.try_recv().await? {
                 Some(notification) => match parse_payload(notification.payload()) {

@@ -87,7 +87,7 @@ pub use reviews::{
     Confirmation, NewReviewRecord, Position, Review, ReviewRepo, ReviewedPosition, SharedView,
     View, WorkshopView,
 };
-pub use search::{COUNT_UP_TO, RANK_AMONG, SearchEntry, SearchHit, SearchRepo};
+pub use search::{RANK_AMONG, SearchEntry, SearchHit, SearchRepo};
 pub use sessions::{SessionRecord, SessionRepo};
 pub use sign_up::{MembershipSummary, PendingOrganisation, SignUp, SignUpRepo};
 pub use store::Store;

@@ -527,7 +527,9 @@ impl MemberRepo for Store {
     }
 
     async fn group_leaders(&self, organisation_id: i64) -> Result<Vec<GroupLeader>, StoreError> {
-        let rows: Vec<(String, i64, Option<i64>, i64, Option<String>)> = sqlx::query_as(
+        /// Role, co-chair, co-chair since, joined, public name.
+        type Row = (String, i64, Option<i64>, i64, Option<String>);
+        let rows: Vec<Row> = sqlx::query_as(
             "SELECT m.role, m.is_co_chair, m.co_chair_since, m.created_at, \
              CASE WHEN p.name_public = 1 THEN p.display_name END \
              FROM memberships m JOIN people p ON p.id = m.person_id \

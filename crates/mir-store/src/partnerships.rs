@@ -98,8 +98,7 @@ pub trait PartnershipRepo {
     fn partnerships_and_working_groups(
         &self,
         organisation_id: i64,
-    ) -> impl Future<Output = Result<(Vec<PartnershipLink>, Vec<crate::WorkingGroup>), StoreError>>
-    + Send;
+    ) -> impl Future<Output = Result<(Vec<PartnershipLink>, Vec<crate::WorkingGroup>), StoreError>> + Send;
     /// The organisation's administrator accepts: its members join with their roles, its
     /// places are added, and the partnership is public from now. `false` if it was not invited
     /// (or had accepted already).

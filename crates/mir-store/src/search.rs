@@ -27,16 +27,12 @@ pub struct SearchHit {
     pub snippet: String,
 }
 
-/// A query matching more entries than this is ranked among this many of them only: the newest
-/// on SQLite (the last indexed), the first found on PostgreSQL. Ranking scores every entry it
-/// is given, and a common word is in a third of the national dataset's 640,000 entries:
-/// "support" took 180 ms to rank on SQLite and 270 ms on PostgreSQL, 15–30 ms among 2,000
-/// (issue 15; decision 0042).
-pub const RANK_AMONG: i64 = 2_000;
-
-/// Matches are counted up to one more than this; more reads "more than 10,000". Counting every
-/// match of a common word took 23 ms on SQLite and 226 ms on PostgreSQL.
-pub const COUNT_UP_TO: i64 = 10_000;
+/// A query matching more entries than this is counted as "more than" this many and ranked
+/// among this many of them only: the newest on SQLite (the last indexed), the first found on
+/// PostgreSQL. Ranking and counting visit every entry they are given, and a common word is in
+/// a third of the national dataset's 640,000 entries: "support" took 200 ms to count and rank
+/// on SQLite and 500 ms on PostgreSQL (issue 15; decision 0042).
+pub const RANK_AMONG: i64 = 1_000;
 
 /// Words shorter than this match only whole words on SQLite: a one-letter word as a word
 /// beginning matched every entry (110 ms to count).
@@ -51,7 +47,7 @@ pub trait SearchRepo {
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
     /// Best matches first (among at most [`RANK_AMONG`]). `words`: plain words (already
     /// cleaned: letters and digits only); every word must match. Returns the page and the
-    /// total, counted up to [`COUNT_UP_TO`] and one more.
+    /// total, counted up to [`RANK_AMONG`] and one more.
     fn search(
         &self,
         words: &[String],
@@ -115,69 +111,84 @@ impl SearchRepo for Store {
                     })
                     .collect::<Vec<_>>()
                     .join(" ");
-                let total: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH $1 LIMIT $2)",
-                )
-                .bind(&query)
-                .bind(COUNT_UP_TO + 1)
-                .fetch_one(&self.pool)
-                .await?;
-                // Ranked among the newest matches; the marked words are made for those only.
-                let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
-                    "SELECT kind, slug, anchor, title, snippet FROM ( \
+                // One pass: up to one more than RANK_AMONG of the newest matches, counted and
+                // ranked; the marked words are made for those only.
+                let rows: Vec<Row> = sqlx::query_as(
+                    "SELECT kind, slug, anchor, title, snippet, COUNT(*) OVER () FROM ( \
                      SELECT kind, slug, anchor, highlight(search_index, 3, '[[', ']]') AS title, \
                      snippet(search_index, 4, '[[', ']]', '…', 24) AS snippet, \
                      bm25(search_index, 0, 0, 0, 4.0, 1.0, 0) AS score, rowid AS n \
-                     FROM search_index WHERE search_index MATCH $1 ORDER BY rowid DESC LIMIT $4) \
+                     FROM search_index WHERE search_index MATCH $1 ORDER BY rowid DESC LIMIT $4) found \
                      ORDER BY score, n DESC LIMIT $2 OFFSET $3",
                 )
                 .bind(&query)
                 .bind(limit)
                 .bind(offset)
-                .bind(RANK_AMONG)
+                .bind(RANK_AMONG + 1)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok((rows.into_iter().map(hit).collect(), total))
+                self.page_and_total(rows, offset, "SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE search_index MATCH $1 LIMIT $2) found", &query).await
             }
             Engine::Postgres => {
                 let query = words.join(" ");
-                let total: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM (SELECT 1 FROM search_index \
-                     WHERE document @@ plainto_tsquery('english', $1) LIMIT $2) found",
-                )
-                .bind(&query)
-                .bind(COUNT_UP_TO + 1)
-                .fetch_one(&self.pool)
-                .await?;
-                // Ranked among the first matches found; headlines made for the page only.
-                let rows: Vec<(String, String, String, String, String)> = sqlx::query_as(
+                // As on SQLite, one pass over the first matches found.
+                let rows: Vec<Row> = sqlx::query_as(
                     "SELECT kind, slug, anchor, \
                      ts_headline('english', title, q, 'StartSel=[[, StopSel=]], HighlightAll=true'), \
-                     ts_headline('english', body, q, 'StartSel=[[, StopSel=]], MaxWords=24, MinWords=8') \
+                     ts_headline('english', body, q, 'StartSel=[[, StopSel=]], MaxWords=24, MinWords=8'), \
+                     found \
+                     FROM (SELECT kind, slug, anchor, title, body, document, q, COUNT(*) OVER () AS found \
                      FROM (SELECT kind, slug, anchor, title, body, document, q \
-                     FROM search_index, plainto_tsquery('english', $1) q WHERE document @@ q LIMIT $4) found \
+                     FROM search_index, plainto_tsquery('english', $1) q WHERE document @@ q LIMIT $4) first_found) counted \
                      ORDER BY ts_rank(document, q) DESC, title, slug, anchor LIMIT $2 OFFSET $3",
                 )
                 .bind(&query)
                 .bind(limit)
                 .bind(offset)
-                .bind(RANK_AMONG)
+                .bind(RANK_AMONG + 1)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok((rows.into_iter().map(hit).collect(), total))
+                self.page_and_total(rows, offset, "SELECT COUNT(*) FROM (SELECT 1 FROM search_index WHERE document @@ plainto_tsquery('english', $1) LIMIT $2) found", &query).await
             }
         }
     }
 }
 
-fn hit(
-    (kind, slug, anchor, title, snippet): (String, String, String, String, String),
-) -> SearchHit {
-    SearchHit {
-        kind,
-        slug,
-        anchor,
-        title,
-        snippet,
+/// A result row with the number of matches counted beside it.
+type Row = (String, String, String, String, String, i64);
+
+impl Store {
+    /// The hits and how many matched (up to one more than [`RANK_AMONG`]), read from the rows;
+    /// a page past the last has no rows to read it from, so it is counted on its own.
+    async fn page_and_total(
+        &self,
+        rows: Vec<Row>,
+        offset: i64,
+        count: &'static str,
+        query: &str,
+    ) -> Result<(Vec<SearchHit>, i64), StoreError> {
+        let total = match rows.first() {
+            Some(row) => row.5,
+            None if offset > 0 => {
+                sqlx::query_scalar(count)
+                    .bind(query)
+                    .bind(RANK_AMONG + 1)
+                    .fetch_one(&self.pool)
+                    .await?
+            }
+            None => 0,
+        };
+        Ok((
+            rows.into_iter()
+                .map(|(kind, slug, anchor, title, snippet, _)| SearchHit {
+                    kind,
+                    slug,
+                    anchor,
+                    title,
+                    snippet,
+                })
+                .collect(),
+            total,
+        ))
     }
 }

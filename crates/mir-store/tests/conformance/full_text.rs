@@ -105,7 +105,7 @@ pub async fn broad_searches_are_counted_and_ranked_within_bounds(store: &Store) 
         .create_signed_up_organisation(&mir_store::testing::sign_up("Birch"), admin.id, 1)
         .await
         .expect("org");
-    let many = usize::try_from(mir_store::COUNT_UP_TO).expect("small") + 5;
+    let many = usize::try_from(mir_store::RANK_AMONG).expect("small") + 5;
     // Title matches at both ends: the newest (ranked among on SQLite) and the first found
     // (on PostgreSQL) each hold one.
     let entries: Vec<SearchEntry> = (0..many)
@@ -113,7 +113,12 @@ pub async fn broad_searches_are_counted_and_ranked_within_bounds(store: &Store) 
             if n == 0 || n == many - 1 {
                 entry("priority", &format!("p-{n}"), "Support at home", "")
             } else {
-                entry("update", &format!("u-{n}"), "Update", "More support this month.")
+                entry(
+                    "update",
+                    &format!("u-{n}"),
+                    "Update",
+                    "More support this month.",
+                )
             }
         })
         .collect();
@@ -127,23 +132,33 @@ pub async fn broad_searches_are_counted_and_ranked_within_bounds(store: &Store) 
         .expect("search");
     assert_eq!(
         total,
-        mir_store::COUNT_UP_TO + 1,
+        mir_store::RANK_AMONG + 1,
         "counted up to the bound and one more"
     );
     assert_eq!(hits.len(), 300);
     assert_eq!(hits[0].kind, "priority", "a title match still ranks first");
-    let (page, _) = store
-        .search(&["support".to_owned()], 1_990, 300)
+    let (page, counted) = store
+        .search(&["support".to_owned()], 990, 300)
         .await
         .expect("late page");
     assert_eq!(
         page.len(),
-        usize::try_from(mir_store::RANK_AMONG).expect("small") - 1_990,
+        usize::try_from(mir_store::RANK_AMONG).expect("small") + 1 - 990,
         "ranked among a bounded number only"
     );
+    assert_eq!(counted, total);
+    let (past, counted) = store
+        .search(&["support".to_owned()], 5_000, 10)
+        .await
+        .expect("past the end");
+    assert!(past.is_empty());
+    assert_eq!(counted, total, "a page past the end still says how many");
     let (short, _) = store
         .search(&["su".to_owned()], 0, 10)
         .await
         .expect("short");
-    assert!(short.is_empty(), "two letters are a whole word, not a beginning");
+    assert!(
+        short.is_empty(),
+        "two letters are a whole word, not a beginning"
+    );
 }

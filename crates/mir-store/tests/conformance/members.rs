@@ -142,7 +142,7 @@ pub async fn co_chairs_are_listed_with_since_when_longest_first(store: &Store) {
         };
         store.set_person_name(who, &name).await.expect("name");
     }
-    let since = co_chairs(&store, org).await;
+    let since = co_chairs(store, org).await;
     assert_eq!(since.len(), 2, "{since:?}");
     assert_eq!(since[0].role, Role::Carer, "the longest-serving first");
     assert!(since[0].since <= since[1].since);
@@ -152,7 +152,7 @@ pub async fn co_chairs_are_listed_with_since_when_longest_first(store: &Store) {
         .put_member(org, carer, Role::Carer, false, 40)
         .await
         .expect("no longer");
-    let since = co_chairs(&store, org).await;
+    let since = co_chairs(store, org).await;
     assert_eq!(
         since.iter().map(|l| l.role).collect::<Vec<_>>(),
         [Role::Admin]

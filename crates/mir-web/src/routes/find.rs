@@ -589,10 +589,14 @@ impl SearchTemplate {
         mir_store::RANK_AMONG
     }
 
+    fn rank_among_label(&self) -> String {
+        thousands(mir_store::RANK_AMONG)
+    }
+
     /// How many matched, as counted: matches are counted up to a limit, past it "More than".
     fn total_label(&self, total: &i64) -> String {
-        if *total > mir_store::COUNT_UP_TO {
-            format!("More than {}", thousands(mir_store::COUNT_UP_TO))
+        if *total > mir_store::RANK_AMONG {
+            format!("More than {}", thousands(mir_store::RANK_AMONG))
         } else {
             total.to_string()
         }
@@ -672,6 +676,19 @@ async fn search_page(
     Ok(SearchTemplate { ctx, r, q }.render()?)
 }
 
+/// A count with commas between thousands, as people write it: 10,000.
+fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{marked, thousands};
@@ -699,17 +716,3 @@ mod tests {
         assert!(marked("").is_empty());
     }
 }
-
-/// A count with commas between thousands, as people write it: 10,000.
-fn thousands(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, d) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(d);
-    }
-    if n < 0 { format!("-{out}") } else { out }
-}
-
