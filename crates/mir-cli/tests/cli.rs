@@ -570,6 +570,20 @@ fn public_pages_are_compressed_once_and_revalidated_on_the_real_server() {
     );
     assert!(again.starts_with("http/1.1 304"), "{again}");
     assert!(body.is_empty());
+    // Only what a 304 must repeat: the tag, the cache's rules and what it varies on; a
+    // cache keeps the other headers it stored with the page.
+    assert_eq!(header_of(&again, "etag"), Some(etag.clone()));
+    assert_eq!(
+        header_of(&again, "cache-control"),
+        header_of(&br_head, "cache-control")
+    );
+    assert!(again.contains("vary: accept-encoding"), "{again}");
+    assert_eq!(
+        header_of(&again, "content-security-policy"),
+        None,
+        "{again}"
+    );
+    assert_eq!(header_of(&again, "content-type"), None, "{again}");
     let (stale, _) = raw_get(&server.addr, page, "If-None-Match: \"nothing-like-it\"\r\n");
     assert!(stale.starts_with("http/1.1 200"), "{stale}");
 

@@ -277,6 +277,46 @@ pub async fn middleware(request: Request, next: Next) -> Response {
 
 /// The answer to a request with these headers (only `Accept-Encoding` and `If-None-Match` are
 /// read), from `parts` (status 200 and the page's headers): the chosen form, or 304.
+/// `304 Not Modified` if the browser already has the form it asks for (`If-None-Match`), with
+/// only the headers a 304 must repeat from the 200 it stands for (RFC 9110, 15.4.5): the
+/// cache's rules, what the answer varies on, and the tag. A cache keeps the other headers it
+/// stored with the page (RFC 9111, 4.3.4); the rest would be bytes and copying per answer:
+/// nginx sends the same few. `sent`: the page's headers as the layers made them.
+pub fn not_modified(asked: &HeaderMap, sent: &HeaderMap, variants: &Variants) -> Option<Response> {
+    let has_it = asked
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| variants.matches(v));
+    if !has_it {
+        return None;
+    }
+    let coding = choose(
+        asked
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let mut response = Response::new(Body::empty());
+    *response.status_mut() = StatusCode::NOT_MODIFIED;
+    let headers = response.headers_mut();
+    for name in [
+        header::CACHE_CONTROL,
+        header::EXPIRES,
+        header::CONTENT_LOCATION,
+    ] {
+        if let Some(value) = sent.get(&name) {
+            headers.insert(name, value.clone());
+        }
+    }
+    for vary in sent.get_all(header::VARY) {
+        if !vary.as_bytes().eq_ignore_ascii_case(b"accept-encoding") {
+            headers.append(header::VARY, vary.clone());
+        }
+    }
+    headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
+    headers.insert(header::ETAG, variants.etag(coding).clone());
+    Some(response)
+}
+
 pub fn answer(
     asked: &HeaderMap,
     mut parts: axum::http::response::Parts,
@@ -293,16 +333,10 @@ pub fn answer(
     // that the answer depends on `Accept-Encoding`.
     headers.append(header::VARY, HeaderValue::from_static("accept-encoding"));
 
-    headers.insert(header::ETAG, variants.etag(coding).clone());
-    let not_modified = asked
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| variants.matches(v));
-    if not_modified {
-        headers.remove(header::CONTENT_TYPE);
-        parts.status = StatusCode::NOT_MODIFIED;
-        return Response::from_parts(parts, Body::empty());
+    if let Some(not_modified) = not_modified(asked, headers, variants) {
+        return not_modified;
     }
+    headers.insert(header::ETAG, variants.etag(coding).clone());
     // The identity form is sent when compressing failed: then no Content-Encoding.
     let (body, compressed) = variants.body(coding);
     match coding {

@@ -110,7 +110,7 @@ where
             && let Some(variants) = self.state.caches.pages.get_variants(key)
             && let Some(headers) = variants.sent_headers()
         {
-            let answer = answer_kept(&request, &variants, headers.clone());
+            let answer = answer_kept(&request, &variants, headers);
             return Box::pin(ready(Ok(answer)));
         }
         // The long way: the service that was made ready is used, a copy stays for next time.
@@ -142,12 +142,20 @@ fn plausible_request_id(id: &[u8]) -> bool {
 
 /// What the long way would answer for a kept page, as the request-id, metrics and
 /// negotiation layers would have made it.
-fn answer_kept(request: &Request, variants: &Variants, headers: axum::http::HeaderMap) -> Response {
+fn answer_kept(
+    request: &Request,
+    variants: &Variants,
+    headers: &axum::http::HeaderMap,
+) -> Response {
     let started = Instant::now();
     ::metrics::counter!("mir_page_cache_hits_total").increment(1);
-    let (mut parts, ()) = HttpResponse::new(()).into_parts();
-    parts.headers = headers;
-    let mut response = negotiate::answer(request.headers(), parts, variants);
+    // A browser revalidating gets its 304 without a copy of every header.
+    let mut response = negotiate::not_modified(request.headers(), headers, variants)
+        .unwrap_or_else(|| {
+            let (mut parts, ()) = HttpResponse::new(()).into_parts();
+            parts.headers = headers.clone();
+            negotiate::answer(request.headers(), parts, variants)
+        });
     // As the request-id layers do: the visitor's own id is kept, else a new one is made.
     let request_id = request
         .headers()
