@@ -279,9 +279,11 @@ pub async fn middleware(request: Request, next: Next) -> Response {
 /// read), from `parts` (status 200 and the page's headers): the chosen form, or 304.
 /// `304 Not Modified` if the browser already has the form it asks for (`If-None-Match`), with
 /// only the headers a 304 must repeat from the 200 it stands for (RFC 9110, 15.4.5): the
-/// cache's rules, what the answer varies on, and the tag. A cache keeps the other headers it
-/// stored with the page (RFC 9111, 4.3.4); the rest would be bytes and copying per answer:
-/// nginx sends the same few. `sent`: the page's headers as the layers made them.
+/// cache's rules, what the answer varies on, and the tag; and any cookie the answer sets (the
+/// Easy Read choice: a browser revalidating `?view=easy` must still get it, review finding).
+/// A cache keeps the other headers it stored with the page (RFC 9111, 4.3.4); the rest would
+/// be bytes and copying per answer: nginx sends the same few. `sent`: the page's headers as
+/// the layers made them.
 pub fn not_modified(asked: &HeaderMap, sent: &HeaderMap, variants: &Variants) -> Option<Response> {
     let has_it = asked
         .get(header::IF_NONE_MATCH)
@@ -306,6 +308,9 @@ pub fn not_modified(asked: &HeaderMap, sent: &HeaderMap, variants: &Variants) ->
         if let Some(value) = sent.get(&name) {
             headers.insert(name, value.clone());
         }
+    }
+    for cookie in sent.get_all(header::SET_COOKIE) {
+        headers.append(header::SET_COOKIE, cookie.clone());
     }
     for vary in sent.get_all(header::VARY) {
         if !vary.as_bytes().eq_ignore_ascii_case(b"accept-encoding") {

@@ -593,13 +593,19 @@ impl SearchTemplate {
         thousands(mir_store::RANK_AMONG)
     }
 
-    /// How many matched, as counted: matches are counted up to a limit, past it "More than".
+    /// How many matched, as counted. PostgreSQL counts a broad search only up to one more
+    /// than it ranks among: that reads "More than 1,000".
     fn total_label(&self, total: &i64) -> String {
-        if *total > mir_store::RANK_AMONG {
+        if *total == mir_store::RANK_AMONG + 1 {
             format!("More than {}", thousands(mir_store::RANK_AMONG))
         } else {
-            total.to_string()
+            thousands(*total)
         }
+    }
+
+    /// Whether a word is too short to find longer words beginning with it.
+    fn has_short_word(&self, words: &[String]) -> bool {
+        words.iter().any(|w| w.chars().count() < 3)
     }
 
     /// When the words name a place (a council or town), a link to the directory near it.

@@ -347,6 +347,16 @@ async fn searching(app: &TestApp) {
     }
     let long = format!("/search?q={}", "care+".repeat(400));
     assert_eq!(app.get(&long).await.status, StatusCode::OK);
+    // A word of one or two letters finds only that word, and the page says so.
+    let short = app.get("/search?q=pa").await.html();
+    let nothing = text(&select(&short, "#nothing-matches")[0]);
+    assert!(nothing.contains("Try the whole word"), "{nothing}");
+    let two_words = app.get("/search?q=zebra+quagga").await.html();
+    let nothing = text(&select(&two_words, "#nothing-matches")[0]);
+    assert!(
+        nothing.contains("Try fewer or different words"),
+        "{nothing}"
+    );
 }
 
 async fn good_practice_stories(app: &TestApp) {
