@@ -584,6 +584,21 @@ fn public_pages_are_compressed_once_and_revalidated_on_the_real_server() {
         "{again}"
     );
     assert_eq!(header_of(&again, "content-type"), None, "{again}");
+    // Choosing Easy Read on a page the browser has: the 304 still sets the choice (review
+    // finding: without the cookie, every later page came in the standard view).
+    let easy_page = format!("{page}?view=easy");
+    let (easy_head, _) = raw_get(&server.addr, &easy_page, "Accept-Encoding: gzip\r\n");
+    let easy_tag = header_of(&easy_head, "etag").expect("an etag");
+    let (chosen_again, _) = raw_get(
+        &server.addr,
+        &easy_page,
+        &format!("Accept-Encoding: gzip\r\nIf-None-Match: {easy_tag}\r\n"),
+    );
+    assert!(chosen_again.starts_with("http/1.1 304"), "{chosen_again}");
+    assert!(
+        header_of(&chosen_again, "set-cookie").is_some_and(|c| c.starts_with("mir_view=easy")),
+        "{chosen_again}"
+    );
     let (stale, _) = raw_get(&server.addr, page, "If-None-Match: \"nothing-like-it\"\r\n");
     assert!(stale.starts_with("http/1.1 200"), "{stale}");
 
