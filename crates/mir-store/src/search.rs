@@ -142,18 +142,7 @@ impl SearchRepo for Store {
                 .bind(which)
                 .fetch_all(&self.pool)
                 .await?;
-                Ok((
-                    rows.into_iter()
-                        .map(|(kind, slug, anchor, title, snippet, _)| SearchHit {
-                            kind,
-                            slug,
-                            anchor,
-                            title,
-                            snippet,
-                        })
-                        .collect(),
-                    total,
-                ))
+                Ok((into_hits(rows), total))
             }
             Engine::Postgres => {
                 let query = words.join(" ");
@@ -191,6 +180,18 @@ fn day_number() -> i64 {
 /// A result row with the number of matches counted beside it.
 type Row = (String, String, String, String, String, i64);
 
+fn into_hits(rows: Vec<Row>) -> Vec<SearchHit> {
+    rows.into_iter()
+        .map(|(kind, slug, anchor, title, snippet, _)| SearchHit {
+            kind,
+            slug,
+            anchor,
+            title,
+            snippet,
+        })
+        .collect()
+}
+
 impl Store {
     /// The hits and how many matched (up to one more than [`RANK_AMONG`]), read from the rows;
     /// a page past the last has no rows to read it from, so it is counted on its own.
@@ -212,17 +213,6 @@ impl Store {
             }
             None => 0,
         };
-        Ok((
-            rows.into_iter()
-                .map(|(kind, slug, anchor, title, snippet, _)| SearchHit {
-                    kind,
-                    slug,
-                    anchor,
-                    title,
-                    snippet,
-                })
-                .collect(),
-            total,
-        ))
+        Ok((into_hits(rows), total))
     }
 }
